@@ -1,0 +1,1 @@
+"""Pillars: the engineering-leadership dashboard's core (no streamlit outside lib/ui)."""

@@ -1,0 +1,117 @@
+"""The command line (SPEC.md §7): demo, import, metrics, each on the app's database."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+
+from lib import db
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help="DuckDB file (default: $PILLARS_DB, else data/pillars.duckdb)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib", description="Pillars command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="(re)create the seeded demo organisation")
+    _add_db(demo)
+    demo.add_argument("--scale", choices=("small", "large"), default="small")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument(
+        "--end",
+        type=_date,
+        default=None,
+        help="last day of demo history (default: today); the same seed and end give the same data",
+    )
+
+    imp = sub.add_parser("import", help="import files as the Data page does")
+    _add_db(imp)
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument(
+        "--tz",
+        default=None,
+        help="time zone for timestamps without an offset (default: the saved setting, else UTC)",
+    )
+    imp.add_argument("--table", default=None, help="canonical table, when the file's headers are ambiguous")
+
+    met = sub.add_parser("metrics", help="print the metric catalog as JSON")
+    _add_db(met)
+    met.add_argument("--start", type=_date, help="period start (inclusive)")
+    met.add_argument("--end", type=_date, help="period end (exclusive)")
+    met.add_argument("--team", help="compute over this team's rows only")
+    return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from lib.demo import build_demo
+
+    began = time.perf_counter()
+    con = db.connect(args.db)
+    counts = build_demo(con, scale=args.scale, seed=args.seed, end=args.end)
+    con.close()
+    total = sum(counts.values())
+    print(
+        f"demo organisation ({args.scale}, seed {args.seed}) written to {db.db_path(args.db)}: "
+        f"{total:,} rows in {time.perf_counter() - began:.1f}s"
+    )
+    for table, rows in counts.items():
+        print(f"  {table:<24}{rows:>12,}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from lib.ingest.load import import_file, options_for
+
+    con = db.connect(args.db)
+    options = options_for(con, tz=args.tz, table_hint=args.table)
+    failed = 0
+    for path in args.files:
+        result = import_file(con, path, options)
+        if result.ok:
+            print(result.summary())
+        else:
+            failed += 1
+            print(result.summary(), file=sys.stderr)
+    con.close()
+    return 1 if failed else 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from lib.metrics import catalog
+    from lib.scope import Scope, default_scope
+
+    con = db.connect(args.db)
+    teams = (args.team,) if args.team else None
+    if args.start and args.end:
+        scope = Scope(start=args.start, end=args.end, teams=teams)
+    else:
+        base = default_scope(con, teams=teams)
+        start = args.start or (args.end - dt.timedelta(days=90) if args.end else base.start)
+        scope = Scope(start=start, end=args.end or base.end, teams=teams)
+    print(json.dumps(catalog(con, scope), indent=2, default=str))
+    con.close()
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args)

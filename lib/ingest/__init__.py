@@ -1,0 +1,1 @@
+"""Import: file → detect its format → canonical rows → validate → load in one transaction."""
