@@ -109,3 +109,21 @@ def resolve_teams(
         },
     ).fetchall()
     return tuple(r[0] for r in rows)
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """The values the global filters offer, from the `teams` table."""
+    rows = con.execute(
+        """
+        select team, coalesce(org, '(no org)'), location, sourcing, coalesce(acquired_from, '(organic)')
+        from teams order by org, team
+        """
+    ).fetchall()
+    return {
+        "orgs": sorted({r[1] for r in rows}),
+        "teams": [r[0] for r in rows],
+        "teams_by_org": {org: [r[0] for r in rows if r[1] == org] for org in {r[1] for r in rows}},
+        "locations": sorted({r[2] for r in rows if r[2]}),
+        "sourcing": sorted({r[3] for r in rows if r[3]}),
+        "cohorts": sorted({r[4] for r in rows}),
+    }

@@ -1,0 +1,37 @@
+"""Pillars: entry point. Page config, navigation, the shared filters, then the page."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from lib.ui import filters, layout
+
+st.set_page_config(
+    page_title="Pillars · Engineering leadership",
+    page_icon=":material/account_balance:",
+    layout="wide",
+)
+
+HERE = Path(__file__).parent
+# (file, title, icon, url). A pillar's page appears once its file exists: no placeholders.
+PAGES = [
+    ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+    ("pages/delivery.py", "Delivery & quality", ":material/rocket_launch:", "delivery"),
+    ("pages/engagement.py", "People engagement", ":material/diversity_3:", "engagement"),
+    ("pages/retention.py", "Retention & development", ":material/trending_up:", "retention"),
+    ("pages/skills.py", "Skills & capabilities", ":material/school:", "skills"),
+    ("pages/business.py", "Business alignment", ":material/payments:", "business"),
+    ("pages/data.py", "Data", ":material/upload_file:", "data"),
+    ("pages/board_pack.py", "Board pack", ":material/slideshow:", "board-pack"),
+]
+
+pages = [
+    st.Page(file, title=title, icon=icon, url_path=url, default=(url == "overview"))
+    for file, title, icon, url in PAGES
+    if (HERE / file).exists()
+]
+current = st.navigation(pages)
+
+filters.sidebar()
+layout.demo_notice()
+current.run()

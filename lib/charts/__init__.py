@@ -1,0 +1,204 @@
+"""The Pillars plotly template and the chart builders every page shares.
+
+Board-ready by construction: each builder takes a takeaway title, axis titles with
+units and a caption (source, period, filters) that is drawn inside the figure, so a
+PNG exported with the camera button (scale 3, `CHART_CONFIG`) carries its context.
+Builders receive aggregates, never raw rows. No streamlit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+PALETTE = (
+    "#1F4E79",  # deep blue
+    "#2A9D8F",  # teal
+    "#E9A23B",  # amber
+    "#D1495B",  # rose
+    "#6C5B7B",  # plum
+    "#5E8C31",  # olive green
+    "#8D99AE",  # slate
+    "#00798C",  # petrol
+)
+INK = "#1B2430"
+MUTED = "#5B6675"
+GRID = "#E6E9EE"
+FONT = "Inter, 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+GOOD = "#2A9D8F"
+BAD = "#D1495B"
+
+# Colours of benchmark bands (elite → low), drawn faintly behind the data.
+TIER_COLORS = {
+    "elite": "rgba(42, 157, 143, 0.13)",
+    "high": "rgba(94, 140, 49, 0.10)",
+    "medium": "rgba(233, 162, 59, 0.11)",
+    "low": "rgba(209, 73, 91, 0.09)",
+}
+
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "pillars-chart"},
+}
+
+CAPTION_Y = -0.22
+
+pio.templates["pillars"] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 13, "color": INK},
+        title={"font": {"size": 17, "color": INK}, "x": 0.0, "xanchor": "left", "y": 0.96},
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 64, "r": 24, "t": 64, "b": 96},
+        xaxis={
+            "showgrid": False,
+            "linecolor": "#C9CED6",
+            "ticks": "outside",
+            "tickcolor": "#C9CED6",
+            "title": {"font": {"size": 12, "color": MUTED}},
+            "automargin": True,
+        },
+        yaxis={
+            "gridcolor": GRID,
+            "zeroline": False,
+            "title": {"font": {"size": 12, "color": MUTED}},
+            "automargin": True,
+        },
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        hoverlabel={"font": {"family": FONT}},
+        hovermode="x unified",
+    )
+)
+pio.templates.default = "pillars"
+
+
+def finish(
+    fig: go.Figure,
+    title: str,
+    caption: str,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Apply the house layout: takeaway title, unit-bearing axis titles, in-figure caption."""
+    fig.update_layout(
+        template="pillars",
+        title={"text": title},
+        height=height,
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    fig.add_annotation(
+        text=caption,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=CAPTION_Y,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 10.5, "color": MUTED},
+        align="left",
+    )
+    return fig
+
+
+def caption_text(source: str, period: str, filters: str = "") -> str:
+    """'Source: deployments · Period: 1 Aug – 31 Oct 2025 · Teams: payments'."""
+    parts = [f"Source: {source}", f"Period: {period}"]
+    if filters:
+        parts.append(filters)
+    return " · ".join(parts)
+
+
+def line_chart(
+    df: pd.DataFrame,
+    x: str,
+    series: dict[str, str],
+    title: str,
+    caption: str,
+    x_title: str,
+    y_title: str,
+    y_format: str | None = None,
+    markers: bool = True,
+    bands: Sequence[tuple[float, float, str, str]] = (),
+) -> go.Figure:
+    """One line per column in `series` (column → legend label) over `x`.
+
+    `bands` are horizontal benchmark ranges (low, high, label, colour) behind the data.
+    """
+    fig = go.Figure()
+    for low, high, label, color in bands:
+        fig.add_hrect(
+            y0=low,
+            y1=high,
+            fillcolor=color,
+            line_width=0,
+            layer="below",
+            annotation_text=label,
+            annotation_position="top left",
+            annotation_font={"size": 10, "color": MUTED},
+        )
+    for i, (column, label) in enumerate(series.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=df[x],
+                y=df[column],
+                name=label,
+                mode="lines+markers" if markers else "lines",
+                line={"width": 2.6, "color": PALETTE[i % len(PALETTE)]},
+                marker={"size": 6},
+                connectgaps=False,
+            )
+        )
+    if y_format:
+        fig.update_yaxes(tickformat=y_format)
+    fig.update_layout(showlegend=len(series) > 1)
+    return finish(fig, title, caption, x_title, y_title)
+
+
+def bar_chart(
+    df: pd.DataFrame,
+    x: str,
+    series: dict[str, str],
+    title: str,
+    caption: str,
+    x_title: str,
+    y_title: str,
+    y_format: str | None = None,
+    stacked: bool = False,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Bars per column in `series`; stacked for shares of a whole (e.g. investment mix)."""
+    fig = go.Figure()
+    for i, (column, label) in enumerate(series.items()):
+        kwargs = (
+            {"y": df[x], "x": df[column], "orientation": "h"} if horizontal else {"x": df[x], "y": df[column]}
+        )
+        fig.add_trace(go.Bar(name=label, marker_color=PALETTE[i % len(PALETTE)], **kwargs))
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1, bargap=0.25)
+    if y_format:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=y_format)
+    if horizontal:
+        fig.update_layout(hovermode="y unified")
+        return finish(fig, title, caption, y_title, x_title)
+    return finish(fig, title, caption, x_title, y_title)
+
+
+def empty_figure(title: str, message: str) -> go.Figure:
+    """A chart-shaped notice for data that is missing, never drawn as zeros."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": MUTED}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(template="pillars", title={"text": title}, height=240, hovermode=False)
+    return fig

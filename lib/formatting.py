@@ -1,0 +1,58 @@
+"""Numbers as a VP reads them: units, sensible precision, and a dash for no data."""
+
+from __future__ import annotations
+
+import math
+
+NO_DATA = "—"
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value, unit: str = "") -> str:
+    """Format a metric value for a tile or a takeaway by its unit."""
+    if is_missing(value):
+        return NO_DATA
+    if isinstance(value, str):
+        return value.capitalize()
+    if unit in ("share", "%", "ratio"):
+        return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+    if unit in ("USD", "$"):
+        return money(value)
+    if unit == "score":
+        return f"{value:+.0f}"
+    number = _number(value)
+    return f"{number} {unit}".strip() if unit else number
+
+
+def _number(value: float) -> str:
+    magnitude = abs(value)
+    if magnitude >= 1e6:
+        return f"{value / 1e6:.1f}M"
+    if magnitude >= 1e4:
+        return f"{value / 1e3:.0f}k"
+    if magnitude >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if magnitude >= 1 else f"{value:.2f}"
+
+
+def money(value: float) -> str:
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"${value / 1e9:.2f}B"
+    if magnitude >= 1e6:
+        return f"${value / 1e6:.1f}M"
+    if magnitude >= 1e3:
+        return f"${value / 1e3:.0f}k"
+    return f"${value:,.0f}"
+
+
+def relative_change(current, previous) -> float | None:
+    """(current − previous) ÷ |previous|; None when either is missing or previous is 0."""
+    if is_missing(current) or is_missing(previous) or isinstance(current, str) or previous == 0:
+        return None
+    return (current - previous) / abs(previous)

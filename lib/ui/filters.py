@@ -1,0 +1,103 @@
+"""The global filters of SPEC §2, in the sidebar and in the URL query string.
+
+Each widget is bound to a query parameter (`bind="query-params"`), so a filtered view
+can be bookmarked and shared: `?grain=quarter&team=payments&from=2025-01-01&to=2025-06-30`.
+Values equal to the default are left out of the URL. The resolved `Scope` is kept in
+session state for the page that runs after the sidebar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.scope import GRAINS, Scope
+from lib.ui import data
+
+_SCOPE = "pillars_scope"
+_FILTER_TEXT = "pillars_filter_text"
+
+
+def _options() -> dict:
+    return data.view("lib.scope.filter_options")
+
+
+def _default_period() -> tuple[dt.date, dt.date]:
+    scope = data.view("lib.scope.default_scope")
+    return scope.start, scope.end - dt.timedelta(days=1)
+
+
+def sidebar() -> Scope:
+    """Draw the filters; return the Scope every page computes over."""
+    options = _options()
+    first, last = _default_period()
+    with st.sidebar:
+        st.subheader("Filters")
+        start = st.date_input("From", value=first, key="from", bind="query-params", format="YYYY-MM-DD")
+        end = st.date_input("To", value=last, key="to", bind="query-params", format="YYYY-MM-DD")
+        grain = st.segmented_control(
+            "Period grain",
+            GRAINS,
+            default="month",
+            required=True,
+            key="grain",
+            bind="query-params",
+            format_func=str.capitalize,
+        )
+        orgs = st.multiselect("Organisation", options["orgs"], key="org", bind="query-params")
+        team_choices = (
+            [t for org in orgs for t in options["teams_by_org"].get(org, [])] if orgs else options["teams"]
+        )
+        teams = st.multiselect("Team", team_choices, key="team", bind="query-params")
+        locations = st.multiselect("Location", options["locations"], key="location", bind="query-params")
+        sourcing = st.multiselect("Sourcing", options["sourcing"], key="sourcing", bind="query-params")
+        cohorts = st.multiselect(
+            "Acquired-company cohort", options["cohorts"], key="cohort", bind="query-params"
+        )
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        st.sidebar.warning("The period's end is before its start: showing the default period.")
+        start, end = first, last
+    chosen = data.view(
+        "lib.scope.resolve_teams",
+        tuple(orgs),
+        tuple(teams),
+        tuple(locations),
+        tuple(sourcing),
+        tuple(cohorts),
+    )
+    scope = Scope(start=start, end=end + dt.timedelta(days=1), grain=grain or "month", teams=chosen)
+    st.session_state[_SCOPE] = scope
+    st.session_state[_FILTER_TEXT] = describe(orgs, teams, locations, sourcing, cohorts)
+    return scope
+
+
+def describe(orgs, teams, locations, sourcing, cohorts) -> str:
+    parts = []
+    for label, values in (
+        ("Org", orgs),
+        ("Team", teams),
+        ("Location", locations),
+        ("Sourcing", sourcing),
+        ("Cohort", cohorts),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    return " · ".join(parts) if parts else "All teams"
+
+
+def current_scope() -> Scope:
+    """The Scope chosen in the sidebar (the default period when run without it)."""
+    scope = st.session_state.get(_SCOPE)
+    if scope is None:
+        scope = data.view("lib.scope.default_scope")
+    return scope
+
+
+def filter_text() -> str:
+    return st.session_state.get(_FILTER_TEXT, "All teams")
+
+
+def period_text(scope: Scope) -> str:
+    last = scope.end - dt.timedelta(days=1)
+    return f"{scope.start:%d %b %Y} – {last:%d %b %Y}"

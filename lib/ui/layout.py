@@ -1,0 +1,66 @@
+"""Page furniture shared by every page: header, demo notice, KPI tiles, chart cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.charts import CHART_CONFIG
+from lib.ui import data
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None = None  # e.g. "+38%"
+    delta_color: str = "normal"  # "normal" (up is good), "inverse", "off"
+    delta_description: str | None = None  # e.g. "vs previous 90 days"
+    band: str | None = None  # benchmark, e.g. "DORA: high tier (daily–weekly)"
+    help: str | None = None
+
+
+def demo_notice() -> None:
+    """The 'Demo data' label every page shows while the demo organisation is loaded."""
+    if data.is_demo():
+        st.info(
+            "**Demo data** — a generated organisation, not yours. "
+            "Upload your exports or clear it on the Data page.",
+            icon=":material/science:",
+        )
+
+
+def page_header(title: str, question: str) -> None:
+    st.title(title)
+    st.caption(question)
+
+
+def tiles(items: list[Tile], per_row: int = 4) -> None:
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        for column, tile in zip(st.columns(per_row), row, strict=False):
+            with column, st.container(border=True):
+                st.metric(
+                    tile.label,
+                    tile.value,
+                    delta=tile.delta,
+                    delta_color=tile.delta_color if tile.delta else "off",
+                    delta_description=tile.delta_description if tile.delta else None,
+                    help=tile.help,
+                )
+                st.caption(tile.band or "No benchmark")
+
+
+def chart(fig: go.Figure, key: str, note: str | None = None) -> None:
+    """A bordered card holding one chart; the camera button downloads a 3× PNG."""
+    with st.container(border=True):
+        st.plotly_chart(fig, theme=None, config=CHART_CONFIG, key=key, width="stretch")
+        if note:
+            st.caption(note)
+
+
+def missing(message: str) -> None:
+    """Name data the page needs but does not have, instead of drawing zeros."""
+    st.warning(message, icon=":material/database_off:")
