@@ -1,0 +1,37 @@
+"""Flow Framework metrics: how much work finishes, how long it takes, how much waits.
+
+Velocity, time, load and distribution over features / defects / risks / debts, and
+flow efficiency where status history exists (SPEC §5); METRICS.md has the exact rules.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from lib.scope import Scope
+from lib.sql import query_df, query_one
+from lib.views import params, plain_dict
+
+WORK_TYPES = ("feature", "defect", "risk", "debt")
+
+
+def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Every `flow.*` catalog key over the scope, `distribution` nested by work type."""
+    row = plain_dict(query_one(con, "flow/flow", params(scope)))
+    return {
+        "velocity": row["velocity"],
+        "velocity_per_week": row["velocity_per_week"],
+        "time_days_p50": row["time_days_p50"],
+        "load": row["load"],
+        "distribution": {t: row[f"distribution_{t}"] for t in WORK_TYPES},
+        "efficiency": row["efficiency"],
+        "items_with_history": row["items_with_history"],
+    }
+
+
+def flow_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """One row per `scope.grain` bucket: velocity (and per week over the bucket's days in
+    the period), median flow time, load at the bucket's end, distribution shares and
+    flow efficiency of the items completed in the bucket."""
+    return query_df(con, "flow/flow_by_period", params(scope))
