@@ -11,16 +11,18 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+import pandas as pd
+
 from lib.scope import Scope
 
 
 def plain(value):
     """A JSON-able Python value: NaN and inf become None, Decimal and numpy scalars float/int."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | str | dt.date):
         return value
-    if hasattr(value, "item") and not isinstance(value, int | float):  # numpy scalar
+    if hasattr(value, "item"):  # numpy scalar (np.float64 is also a float)
         value = value.item()
     if isinstance(value, Decimal):
         value = float(value)

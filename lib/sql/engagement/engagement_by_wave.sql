@@ -1,0 +1,63 @@
+-- one row per survey with survey_date in [start, end): respondents, participation, eNPS, engagement index; numbers null below $threshold respondents
+with answers as (
+    select
+        survey_id,
+        survey_date,
+        respondent_id,
+        coalesce(lower(trim(dimension)) = 'enps', false) as is_enps,
+        score
+    from survey_responses
+    where survey_date >= $start
+      and survey_date < $end
+      and ($all_teams or list_contains($teams, team))
+),
+
+by_survey as (
+    select
+        survey_id,
+        max(survey_date) as survey_date,
+        count(distinct respondent_id) as respondents,
+        100.0 * (
+            count(*) filter (where is_enps and score >= 9)
+            - count(*) filter (where is_enps and score <= 6)
+        ) / nullif(count(score) filter (where is_enps), 0) as enps,
+        count(*) filter (where not is_enps and score >= 4)
+            / nullif(count(score) filter (where not is_enps), 0) as engagement_index
+    from answers
+    group by survey_id
+),
+
+staff as (
+    select *
+    from employees
+    where ($all_teams or list_contains($teams, team))
+),
+
+eligible as (
+    select
+        by_survey.survey_id,
+        count(staff.employee_id) as employees_active
+    from by_survey
+    left join staff
+        on staff.hire_date <= by_survey.survey_date
+        and not coalesce(staff.termination_date <= by_survey.survey_date, false)
+    group by by_survey.survey_id
+),
+
+final as (
+    select
+        by_survey.survey_id,
+        by_survey.survey_date,
+        by_survey.respondents < $threshold as suppressed,
+        case when not suppressed then by_survey.respondents end as respondents,
+        case when not suppressed then eligible.employees_active end as employees_active,
+        case when not suppressed then by_survey.respondents / nullif(eligible.employees_active, 0) end
+            as participation_rate,
+        case when not suppressed then by_survey.enps end as enps,
+        case when not suppressed then by_survey.engagement_index end as engagement_index
+    from by_survey
+    inner join eligible using (survey_id)
+    order by by_survey.survey_date, by_survey.survey_id
+)
+
+select * from final
