@@ -1,0 +1,282 @@
+"""The executive one-pager's numbers: headline tiles, their change and plain-language takeaways.
+
+Everything is derived from the metric catalog over the chosen period and the period of
+equal length before it, so the Overview, the CLI and the board pack agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from lib import benchmarks
+from lib.formatting import format_value, is_missing, relative_change
+from lib.metrics import DEFINITIONS, catalog, definition_for, flatten
+from lib.scope import Scope
+
+# Headline metrics, in the order tiles are laid out (one row per pillar pair).
+HEADLINE_KEYS = (
+    "delivery.deployment_frequency_per_week",
+    "delivery.lead_time_hours_p50",
+    "delivery.change_failure_rate",
+    "delivery.recovery_time_hours_p50",
+    "flow.velocity_per_week",
+    "flow.time_days_p50",
+    "engagement.index",
+    "engagement.enps",
+    "retention.attrition_rate_annualized",
+    "retention.regretted_attrition_rate_annualized",
+    "skills.ai_adoption_rate",
+    "business.rnd_pct_revenue",
+)
+
+# Shares and scores change in points; everything else in percent.
+_POINT_UNITS = ("share", "%", "ratio", "score")
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    unit: str
+    value: object
+    previous: object
+    change: float | None  # relative change, or points for shares/scores
+    change_in_points: bool
+    higher_is_better: bool | None
+    band: str | None
+    definition: str
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def change_text(self) -> str | None:
+        if self.change is None:
+            return None
+        if self.change_in_points:
+            scale = 100 if self.unit != "score" else 1
+            return f"{self.change * scale:+.1f} pts"
+        return f"{self.change * 100:+.0f}%"
+
+    @property
+    def improved(self) -> bool | None:
+        if self.change is None or self.higher_is_better is None or self.change == 0:
+            return None
+        return (self.change > 0) == self.higher_is_better
+
+
+def period_phrase(days: int) -> str:
+    """How a VP says 'versus the previous period of equal length'."""
+    if days == 7:
+        return "week over week"
+    if 28 <= days <= 31:
+        return "month over month"
+    if 89 <= days <= 92:
+        return "quarter over quarter"
+    if 180 <= days <= 184:
+        return "half over half"
+    if 364 <= days <= 366:
+        return "year over year"
+    return f"vs the previous {days} days"
+
+
+def headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
+    current = flatten(catalog(con, scope))
+    previous = flatten(catalog(con, scope.previous()))
+    out = []
+    for key in HEADLINE_KEYS:
+        meta = definition_for(key)
+        value, before = current.get(key), previous.get(key)
+        in_points = meta.unit in _POINT_UNITS
+        if in_points:
+            change = None if is_missing(value) or is_missing(before) else value - before
+        else:
+            change = relative_change(value, before)
+        out.append(
+            Headline(
+                key=key,
+                label=meta.label,
+                unit=meta.unit,
+                value=value,
+                previous=before,
+                change=change,
+                change_in_points=in_points,
+                higher_is_better=meta.higher_is_better,
+                band=benchmarks.band_text(key, value, _key_tier(key, value)),
+                definition=meta.definition,
+            )
+        )
+    return out
+
+
+def _key_tier(key: str, value) -> str | None:
+    """The DORA tier of one key's value (None outside the four DORA keys)."""
+    from lib.views.delivery import tier_for
+
+    if key not in benchmarks.DORA_KEYS or is_missing(value):
+        return None
+    return tier_for(key, value)
+
+
+def takeaways(items: list[Headline], scope: Scope, dora_tier: str | None = None, limit: int = 5) -> list[str]:
+    """The largest moves, in words: 'Deployment frequency up 38% quarter over quarter, now …'.
+
+    Moves under 5% (or 1 point) are not news and are left out.
+    """
+    phrase = period_phrase(scope.days)
+    moves = []
+    for item in items:
+        if item.change is None:
+            continue
+        size = abs(item.change) * (100 if item.change_in_points and item.unit != "score" else 1)
+        if item.change_in_points and size < 1 or not item.change_in_points and abs(item.change) < 0.05:
+            continue
+        moves.append((size if item.change_in_points else abs(item.change) * 100, item))
+    moves.sort(key=lambda pair: -pair[0])
+    lines = []
+    for _, item in moves[:limit]:
+        direction = "up" if item.change > 0 else "down"
+        amount = item.change_text.lstrip("+-")
+        sentence = f"{item.label} {direction} {amount} {phrase} (now {item.value_text})"
+        if item.key in benchmarks.DORA_KEYS and item.band:
+            sentence += f", {item.band.replace('DORA: ', 'in the DORA ')}"
+        if item.improved is not None:
+            sentence += ": an improvement." if item.improved else ": worth a look."
+        else:
+            sentence += "."
+        lines.append(sentence)
+    if dora_tier:
+        lines.append(f"Overall delivery performance sits in the DORA {dora_tier} tier for this period.")
+    return lines
+
+
+__all__ = ["DEFINITIONS", "Headline", "HEADLINE_KEYS", "headlines", "takeaways", "period_phrase"]
+
+
+@dataclass(frozen=True)
+class TrendSpec:
+    """One pillar's trend chart on the Overview: which view, which column, how it reads."""
+
+    pillar: str
+    view: str  # dotted view function taking (con, scope)
+    x: str
+    column: str
+    label: str
+    unit_title: str  # y-axis title with unit
+    unit: str  # formatting unit (as in DEFINITIONS)
+    higher_is_better: bool | None
+    source: str
+    y_format: str | None = None
+
+
+PILLAR_TRENDS = (
+    TrendSpec(
+        "Delivery & quality",
+        "lib.views.delivery.dora_by_period",
+        "period",
+        "deployment_frequency_per_week",
+        "Deployment frequency",
+        "Successful production deployments per week",
+        "per week",
+        True,
+        "deployments",
+    ),
+    TrendSpec(
+        "Flow",
+        "lib.views.flow.flow_by_period",
+        "period",
+        "velocity_per_week",
+        "Flow velocity",
+        "Work items completed per week",
+        "per week",
+        True,
+        "work_items",
+    ),
+    TrendSpec(
+        "People engagement",
+        "lib.views.engagement.engagement_by_wave",
+        "survey_date",
+        "engagement_index",
+        "Engagement index",
+        "Favourable answers (% of scores 4–5)",
+        "share",
+        True,
+        "survey_responses",
+        ".0%",
+    ),
+    TrendSpec(
+        "Retention & development",
+        "lib.views.retention.headcount_by_period",
+        "period",
+        "attrition_rate_annualized",
+        "Attrition",
+        "Annualised attrition (% of average headcount)",
+        "share",
+        False,
+        "employees",
+        ".0%",
+    ),
+    TrendSpec(
+        "Skills & capabilities",
+        "lib.views.skills.ai_adoption_by_period",
+        "period",
+        "ai_adoption_rate",
+        "AI adoption",
+        "Daily active AI users (% of headcount)",
+        "share",
+        True,
+        "ai_usage, employees",
+        ".0%",
+    ),
+    TrendSpec(
+        "Business alignment",
+        "lib.views.business.business_by_period",
+        "period",
+        "revenue_per_engineer_annualized",
+        "Revenue per engineer",
+        "Annualised revenue per engineer (USD)",
+        "USD",
+        True,
+        "business_metrics, employees",
+        "$,.3s",
+    ),
+)
+
+
+def trend_takeaway(values: list, periods: list, spec: TrendSpec) -> str:
+    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025'."""
+    points = [(p, v) for p, v in zip(periods, values, strict=True) if not is_missing(v)]
+    if len(points) < 2:
+        return f"{spec.label}: not enough data for a trend"
+    (first_period, first), (_, last) = points[0], points[-1]
+    since = f"{first_period:%b %Y}" if hasattr(first_period, "strftime") else str(first_period)
+    if spec.unit in _POINT_UNITS:
+        change = (last - first) * (100 if spec.unit != "score" else 1)
+        if abs(change) < 1:
+            return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
+        direction = "up" if change > 0 else "down"
+        return (
+            f"{spec.label} {direction} {abs(change):.0f} pts since {since} "
+            f"({format_value(first, spec.unit)} → {format_value(last, spec.unit)})"
+        )
+    change = relative_change(last, first)
+    if change is None or abs(change) < 0.05:
+        return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
+    direction = "up" if change > 0 else "down"
+    return (
+        f"{spec.label} {direction} {abs(change) * 100:.0f}% since {since} "
+        f"({format_value(first, spec.unit)} → {format_value(last, spec.unit)})"
+    )
+
+
+def trend_scope(scope: Scope, min_days: int = 365) -> Scope:
+    """Trends need history: at least the year ending with the period, at the chosen grain."""
+    if scope.days >= min_days:
+        return scope
+    from dataclasses import replace
+    from datetime import timedelta
+
+    return replace(scope, start=scope.end - timedelta(days=min_days))

@@ -1,0 +1,222 @@
+"""The Data page's sections: upload with progress, results, mapping, history, freshness, templates.
+
+Uploaded bytes are written to a private temporary folder under their own file name,
+then handed to the same `import_file` the CLI uses, so the page and
+`python -m lib import` accept and refuse exactly the same files.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib import db
+from lib.tables import TABLES
+from lib.ui import data
+
+_RESULTS = "pillars_import_results"
+_UNRECOGNISED = "pillars_unrecognised"
+
+TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Lisbon",
+    "Europe/Warsaw",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+def _after_change() -> None:
+    data.clear_caches()
+
+
+def demo_controls() -> None:
+    if not data.is_demo():
+        return
+    with st.container(border=True):
+        st.markdown(
+            "**The demo organisation is loaded.** Its numbers are generated. Clear it before "
+            "loading your own exports, so the two never mix."
+        )
+        if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:"):
+            from lib.demo import clear_demo
+
+            clear_demo(data.cursor())
+            _after_change()
+            st.toast("Demo data cleared.")
+            st.rerun()
+
+
+def upload_section() -> None:
+    from lib.ingest.load import import_file, options_for
+
+    st.subheader("Upload")
+    con = data.cursor()
+    saved_tz = db.get_setting(con, "default_tz") or "UTC"
+    files = st.file_uploader(
+        "CSV or JSON exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, HRIS…)",
+        type=["csv", "tsv", "txt", "json"],
+        accept_multiple_files=True,
+        key="uploads",
+    )
+    tz = st.selectbox(
+        "Time zone of timestamps written without one",
+        TIME_ZONES if saved_tz in TIME_ZONES else (saved_tz, *TIME_ZONES),
+        index=(TIME_ZONES.index(saved_tz) if saved_tz in TIME_ZONES else 0),
+        help="ISO timestamps with an offset or Z keep their own zone; everything is stored in UTC.",
+    )
+    if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
+        if tz != saved_tz:
+            db.set_setting(con, "default_tz", tz)
+        options = options_for(con, tz=tz)
+        results = []
+        progress = st.progress(0.0, text="Importing…")
+        with tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder:
+            for done, upload in enumerate(files, start=1):
+                progress.progress(
+                    (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
+                )
+                path = Path(folder) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                results.append(import_file(con, path, options, name=upload.name))
+        progress.progress(1.0, text="Done")
+        st.session_state[_RESULTS] = [_result_row(r) for r in results]
+        st.session_state[_UNRECOGNISED] = [
+            (r.file_name, f.getvalue()) for r, f in zip(results, files, strict=True) if _unrecognised(r)
+        ]
+        _after_change()
+    _show_results()
+
+
+def _unrecognised(result) -> bool:
+    return not result.ok and "not recognised" in (result.summary() or "").lower()
+
+
+def _result_row(result) -> dict:
+    return {
+        "File": result.file_name,
+        "Status": "loaded" if result.ok else "rejected",
+        "Format": result.source_format or "",
+        "Tables": ", ".join(result.tables) if getattr(result, "tables", None) else "",
+        "Rows": result.rows if result.ok else 0,
+        "Message": result.summary(),
+    }
+
+
+def _show_results() -> None:
+    rows = st.session_state.get(_RESULTS)
+    if not rows:
+        return
+    loaded = sum(r["Status"] == "loaded" for r in rows)
+    rejected = len(rows) - loaded
+    if loaded:
+        st.success(
+            f"{loaded} file(s) loaded, {sum(r['Rows'] for r in rows):,} rows.", icon=":material/check:"
+        )
+    for row in rows:
+        if row["Status"] == "rejected":
+            st.error(row["Message"], icon=":material/error:")
+    if rejected:
+        st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def mapping_section() -> None:
+    """The column-mapping step for files whose headers no known format recognises."""
+    pending = st.session_state.get(_UNRECOGNISED) or []
+    if not pending:
+        return
+    from lib.ingest.formats.mapped import save_mapping
+    from lib.ingest.load import import_file, options_for
+    from lib.ingest.read import read_source
+
+    st.subheader("Map the columns of unrecognised files")
+    st.caption(
+        "Say which canonical column each header holds. The mapping is saved and reused for the next file."
+    )
+    for name, content in pending:
+        with st.container(border=True), tempfile.TemporaryDirectory(prefix="pillars-map-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            source = read_source(path, name=name)
+            st.markdown(f"**{name}** · headers: {', '.join(source.headers[:12])}")
+            table = st.selectbox("Canonical table", list(TABLES), key=f"map-table-{name}")
+            choices = ["(not in file)", *source.headers]
+            mapping = {}
+            columns = st.columns(3)
+            for i, column in enumerate(TABLES[table].columns):
+                label = f"{column.name}{' *' if column.required else ''}"
+                picked = columns[i % 3].selectbox(label, choices, key=f"map-{name}-{table}-{column.name}")
+                if picked != "(not in file)":
+                    mapping[picked] = column.name
+            if st.button("Save mapping and import", key=f"map-go-{name}"):
+                con = data.cursor()
+                save_mapping(con, source, table, mapping)
+                result = import_file(con, path, options_for(con), name=name)
+                st.session_state[_RESULTS] = [_result_row(result)]
+                st.session_state[_UNRECOGNISED] = [p for p in pending if p[0] != name]
+                _after_change()
+                st.rerun()
+
+
+def history_section() -> None:
+    from lib.ingest.load import undo_import
+
+    st.subheader("Import history")
+    history = data.frame("lib.ingest.load.import_history")
+    if history.empty:
+        st.caption("No imports yet.")
+        return
+    st.dataframe(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
+    undoable = history[history["status"] == "loaded"]
+    if undoable.empty:
+        return
+    labels = {
+        row.import_id: f"{row.file_name} → {row.table} ({row.rows:,} rows, {row.imported_at:%Y-%m-%d %H:%M})"
+        for row in undoable.itertuples()
+    }
+    chosen = st.selectbox("Undo an import", list(labels), format_func=labels.get, index=None)
+    if chosen and st.button("Undo this import", icon=":material/undo:"):
+        undo_import(data.cursor(), chosen)
+        _after_change()
+        st.toast("Import undone.")
+        st.rerun()
+
+
+def freshness_section() -> None:
+    st.subheader("Data freshness")
+    fresh = data.frame("lib.ingest.load.freshness")
+    st.dataframe(fresh, hide_index=True, width="stretch")
+
+
+def templates_section() -> None:
+    from lib.templates import template_csv
+
+    st.subheader("Templates")
+    st.caption(
+        "One CSV per canonical table: the header and an example row. Extra columns are ignored on import."
+    )
+    columns = st.columns(4)
+    for i, name in enumerate(TABLES):
+        columns[i % 4].download_button(
+            name,
+            template_csv(name),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"template-{name}",
+            width="stretch",
+        )

@@ -1,0 +1,64 @@
+"""The Overview's sections: KPI tiles with change and benchmark, takeaways, pillar trends."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.charts import caption_text, empty_figure, line_chart
+from lib.overview import PILLAR_TRENDS, period_phrase, trend_scope, trend_takeaway
+from lib.ui import data, filters, layout
+
+
+def headline_tiles(scope) -> list:
+    items = data.view("lib.overview.headlines", scope)
+    phrase = period_phrase(scope.days)
+    tiles = [
+        layout.Tile(
+            label=item.label,
+            value=item.value_text,
+            delta=item.change_text,
+            delta_color="normal" if item.higher_is_better is not False else "inverse",
+            delta_description=phrase,
+            band=item.band,
+            help=item.definition,
+        )
+        for item in items
+    ]
+    layout.tiles(tiles, per_row=4)
+    return items
+
+
+def takeaway_list(items, scope) -> None:
+    from lib.overview import takeaways
+
+    summary = data.view("lib.metrics.catalog", scope)
+    lines = takeaways(items, scope, dora_tier=summary["delivery"].get("dora_tier"))
+    with st.container(border=True):
+        st.markdown("**Takeaways**")
+        if not lines:
+            st.markdown("No headline metric moved by more than 5% against the previous period.")
+        for line in lines:
+            st.markdown(f"- {line}")
+
+
+def pillar_trends(scope) -> None:
+    window = trend_scope(scope)
+    period = filters.period_text(window)
+    columns = st.columns(2)
+    for i, spec in enumerate(PILLAR_TRENDS):
+        frame = data.frame(spec.view, window)
+        with columns[i % 2]:
+            if frame.empty or spec.column not in frame or frame[spec.column].isna().all():
+                fig = empty_figure(spec.pillar, f"No {spec.source} data for this period and filter.")
+            else:
+                fig = line_chart(
+                    frame,
+                    spec.x,
+                    {spec.column: spec.label},
+                    title=f"{spec.pillar}: {trend_takeaway(list(frame[spec.column]), list(frame[spec.x]), spec)}",
+                    caption=caption_text(spec.source, period, filters.filter_text()),
+                    x_title="Survey wave" if spec.x == "survey_date" else f"{window.grain.capitalize()}",
+                    y_title=spec.unit_title,
+                    y_format=spec.y_format,
+                )
+            layout.chart(fig, key=f"overview-{i}")

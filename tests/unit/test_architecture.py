@@ -1,0 +1,53 @@
+"""The layering rules of STYLE.md, checked rather than remembered."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(file: Path) -> set[str]:
+    tree = ast.parse(file.read_text(), filename=str(file))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_lib_outside_ui_never_imports_streamlit():
+    offenders = [
+        str(f.relative_to(ROOT))
+        for f in (ROOT / "lib").rglob("*.py")
+        if "ui" not in f.relative_to(ROOT / "lib").parts[:1] and "streamlit" in _imports(f)
+    ]
+    assert offenders == []
+
+
+def test_pages_never_touch_duckdb_directly():
+    offenders = [str(f.relative_to(ROOT)) for f in (ROOT / "pages").glob("*.py") if "duckdb" in _imports(f)]
+    assert offenders == []
+
+
+def test_no_sql_built_with_fstrings():
+    """`execute(f"...")` would splice values into SQL; queries take bound parameters."""
+    offenders = []
+    for file in [*(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(file.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "sql", "query")
+                and node.args
+                and isinstance(node.args[0], ast.JoinedStr)
+            ):
+                offenders.append(f"{file.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_dashboard_stays_small():
+    assert len((ROOT / "dashboard.py").read_text().splitlines()) <= 80
