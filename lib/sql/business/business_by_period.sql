@@ -1,0 +1,97 @@
+-- one row per period bucket ($grain) of [start, end): business metrics of the months starting in it, next to engineering output
+with days as (
+    select d::date as day
+    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
+),
+
+buckets as (
+    select
+        date_trunc($grain, day)::date as period,
+        min(day) as bucket_start,
+        max(day) + 1 as bucket_end,
+        count(*) as days
+    from days
+    group by all
+),
+
+months as (
+    select
+        date_trunc($grain, period_start)::date as period,
+        period_start,
+        lower(trim(metric)) as metric,
+        value
+    from business_metrics
+    where period_start >= $start
+      and period_start < $end
+),
+
+business_by_bucket as (
+    -- flows (revenue, spend) add up; stocks (arr, customers) take the last month; rates average
+    select
+        period,
+        sum(value) filter (where metric = 'revenue') as revenue,
+        sum(value) filter (where metric = 'rnd_spend') as rnd_spend,
+        arg_max(value, period_start) filter (where metric = 'arr') as arr,
+        arg_max(value, period_start) filter (where metric = 'customers') as customers,
+        avg(value) filter (where metric = 'nps') as nps,
+        avg(value) filter (where metric = 'churn_rate') as churn_rate
+    from months
+    group by period
+),
+
+headcount as (
+    -- org-wide, like revenue
+    select
+        buckets.period,
+        (
+            count(employees.employee_id) filter (
+                where employees.hire_date <= buckets.bucket_start
+                  and not coalesce(employees.termination_date <= buckets.bucket_start, false)
+            )
+            + count(employees.employee_id) filter (
+                where employees.hire_date <= buckets.bucket_end
+                  and not coalesce(employees.termination_date <= buckets.bucket_end, false)
+            )
+        ) / 2.0 as average_headcount
+    from buckets
+    left join employees on employees.hire_date <= buckets.bucket_end
+    group by buckets.period
+),
+
+output as (
+    select
+        date_trunc($grain, completed_at)::date as period,
+        count(*) as items_completed,
+        count(*) filter (where lower(trim(type)) = 'feature') as features_completed
+    from work_items
+    where completed_at >= $start
+      and completed_at < $end
+      and ($all_teams or list_contains($teams, team))
+    group by period
+),
+
+final as (
+    select
+        buckets.period,
+        buckets.bucket_start,
+        buckets.bucket_end,
+        buckets.days,
+        b.revenue,
+        b.rnd_spend,
+        b.rnd_spend / nullif(b.revenue, 0) as rnd_pct_revenue,
+        case when $all_teams then b.revenue / nullif(h.average_headcount, 0) * (365.0 / buckets.days) end
+            as revenue_per_engineer_annualized,
+        b.arr,
+        b.customers,
+        b.nps,
+        b.churn_rate,
+        coalesce(o.items_completed, 0) as items_completed,
+        coalesce(o.features_completed, 0) as features_completed
+    from buckets
+    left join business_by_bucket as b using (period)
+    left join headcount as h using (period)
+    left join output as o using (period)
+    order by buckets.period
+)
+
+select * from final

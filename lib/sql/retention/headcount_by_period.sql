@@ -1,0 +1,79 @@
+-- one row per period bucket ($grain) of [start, end): headcount at bucket start and end, hires, separations, annualised attrition
+with days as (
+    select d::date as day
+    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
+),
+
+buckets as (
+    select
+        date_trunc($grain, day)::date as period,
+        min(day) as bucket_start,
+        max(day) + 1 as bucket_end,
+        count(*) as days
+    from days
+    group by all
+),
+
+staff as (
+    select *
+    from employees
+    where ($all_teams or list_contains($teams, team))
+),
+
+by_bucket as (
+    select
+        buckets.period,
+        count(staff.employee_id) filter (
+            where staff.hire_date <= buckets.bucket_start
+              and not coalesce(staff.termination_date <= buckets.bucket_start, false)
+        ) as headcount_start,
+        count(staff.employee_id) filter (
+            where staff.hire_date <= buckets.bucket_end
+              and not coalesce(staff.termination_date <= buckets.bucket_end, false)
+        ) as headcount_end,
+        count(staff.employee_id) filter (
+            where staff.hire_date >= buckets.bucket_start and staff.hire_date < buckets.bucket_end
+        ) as hires,
+        count(staff.employee_id) filter (
+            where staff.termination_date >= buckets.bucket_start
+              and staff.termination_date < buckets.bucket_end
+        ) as separations,
+        count(staff.employee_id) filter (
+            where staff.termination_date >= buckets.bucket_start
+              and staff.termination_date < buckets.bucket_end
+              and lower(trim(staff.termination_type)) = 'voluntary'
+        ) as voluntary_separations,
+        count(staff.employee_id) filter (
+            where staff.termination_date >= buckets.bucket_start
+              and staff.termination_date < buckets.bucket_end
+              and staff.regretted
+        ) as regretted_separations
+    from buckets
+    left join staff on staff.hire_date <= buckets.bucket_end
+    group by buckets.period
+),
+
+final as (
+    select
+        buckets.period,
+        buckets.bucket_start,
+        buckets.bucket_end,
+        buckets.days,
+        b.headcount_start,
+        b.headcount_end,
+        b.hires,
+        b.separations,
+        b.voluntary_separations,
+        b.regretted_separations,
+        b.separations / nullif((b.headcount_start + b.headcount_end) / 2.0, 0) * (365.0 / buckets.days)
+            as attrition_rate_annualized,
+        b.voluntary_separations / nullif((b.headcount_start + b.headcount_end) / 2.0, 0)
+            * (365.0 / buckets.days) as voluntary_attrition_rate_annualized,
+        b.regretted_separations / nullif((b.headcount_start + b.headcount_end) / 2.0, 0)
+            * (365.0 / buckets.days) as regretted_attrition_rate_annualized
+    from buckets
+    inner join by_bucket as b using (period)
+    order by buckets.period
+)
+
+select * from final
