@@ -1,0 +1,456 @@
+"""The metric catalog of SPEC.md §5: one nested dict of plain values, built from the views.
+
+`catalog(con, scope)` is what `python -m lib metrics` prints, what the Overview tiles and
+the board pack read, and what the tests pin down. `DEFINITIONS` says, per dotted key,
+what a number means and which direction is good; METRICS.md is its long form and a test
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+
+from lib.formatting import format_value, relative_change
+from lib.scope import Scope
+from lib.views import business, delivery, engagement, flow, plain, retention, skills
+
+WORK_TYPES = ("feature", "defect", "risk", "debt")
+PILLARS = ("delivery", "flow", "engagement", "retention", "skills", "business")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What a catalog key means. Unit "%" marks a fraction 0–1 (shown as a percentage)."""
+
+    label: str
+    unit: str
+    definition: str
+    higher_is_better: bool | None
+
+
+_D = Definition
+_TYPE_DEFS = {
+    f"flow.distribution.{t}": _D(
+        f"Flow distribution: {t}s",
+        "%",
+        f"Share (0–1) of work items completed in the period whose type is {t}.",
+        None,
+    )
+    for t in WORK_TYPES
+}
+_MIX_DEFS = {
+    f"business.investment_mix.{t}": _D(
+        f"Investment mix: {t}s",
+        "%",
+        f"Share (0–1) of effort on items completed in the period that went to {t}s; "
+        "an item without effort weighs 1.",
+        None,
+    )
+    for t in WORK_TYPES
+}
+
+DEFINITIONS: dict[str, Definition] = {
+    "delivery.deployments": _D(
+        "Production deployments",
+        "deployments",
+        "Production deployments (environment 'production' or 'prod', any case; every deployment "
+        "when none in scope names an environment) with deployed_at in the period.",
+        True,
+    ),
+    "delivery.deployment_frequency_per_week": _D(
+        "Deployment frequency",
+        "per week",
+        "Successful production deployments in the period ÷ (days ÷ 7).",
+        True,
+    ),
+    "delivery.lead_time_hours_p50": _D(
+        "Change lead time (median)",
+        "hours",
+        "Median of deployed_at − commit_at in hours over successful production deployments "
+        "in the period that have commit_at.",
+        False,
+    ),
+    "delivery.change_failure_rate": _D(
+        "Change failure rate",
+        "%",
+        "Production deployments in the period with status failure or rollback, or named by any "
+        "incident's caused_by_deploy_id, ÷ production deployments in the period.",
+        False,
+    ),
+    "delivery.recovery_time_hours_p50": _D(
+        "Failed deployment recovery time (median)",
+        "hours",
+        "Median of resolved_at − started_at in hours over incidents started in the period and resolved.",
+        False,
+    ),
+    "delivery.rework_rate": _D(
+        "Rework rate",
+        "%",
+        "Production deployments in the period with is_rework true ÷ production deployments; "
+        "null when is_rework is null for all of them.",
+        False,
+    ),
+    "delivery.dora_tier": _D(
+        "DORA performance tier",
+        "tier",
+        "Elite / high / medium / low: each of the four DORA keys gets the tier of the 2023 "
+        "Accelerate State of DevOps Report band it falls in; the overall tier is the best tier "
+        "reached by all but one of the keys that have a value (at least three needed).",
+        None,
+    ),
+    "flow.velocity": _D("Flow velocity", "items", "Work items with completed_at in the period.", True),
+    "flow.velocity_per_week": _D(
+        "Flow velocity per week", "items per week", "flow.velocity ÷ (days ÷ 7).", True
+    ),
+    "flow.time_days_p50": _D(
+        "Flow time (median)",
+        "days",
+        "Median of completed_at − coalesce(started_at, created_at) in days over items completed "
+        "in the period.",
+        False,
+    ),
+    "flow.load": _D(
+        "Flow load (work in progress)",
+        "items",
+        "Items with coalesce(started_at, created_at) before the period end and neither "
+        "completed_at nor canceled_at before the period end.",
+        None,
+    ),
+    **_TYPE_DEFS,
+    "flow.efficiency": _D(
+        "Flow efficiency",
+        "%",
+        "Sum of active time ÷ sum of flow time over items completed in the period that have "
+        "status transitions (a ratio of sums); null when none has.",
+        True,
+    ),
+    "engagement.survey_id": _D(
+        "Latest survey", "", "The latest survey with survey_date in the period (ties: greatest id).", None
+    ),
+    "engagement.respondents": _D(
+        "Survey respondents",
+        "people",
+        "Distinct respondents of the latest survey; null below the anonymity threshold.",
+        True,
+    ),
+    "engagement.participation_rate": _D(
+        "Survey participation",
+        "%",
+        "Respondents ÷ employees active on the survey date; null without employees or below "
+        "the anonymity threshold.",
+        True,
+    ),
+    "engagement.enps": _D(
+        "eNPS",
+        "score",
+        "100 × (share of eNPS scores 9–10 − share 0–6) in the latest survey; null below the "
+        "anonymity threshold.",
+        True,
+    ),
+    "engagement.favorability.DIMENSION": _D(
+        "Favourability",
+        "%",
+        "Share (0–1) of Likert scores 4 or 5 for the dimension in the latest survey; null when "
+        "the slice or the dimension has fewer respondents than the anonymity threshold.",
+        True,
+    ),
+    "engagement.index": _D(
+        "Engagement index",
+        "%",
+        "Share (0–1) of Likert scores 4 or 5 over all non-eNPS questions of the latest survey; "
+        "null below the anonymity threshold.",
+        True,
+    ),
+    "retention.headcount_start": _D(
+        "Headcount at period start",
+        "people",
+        "Employees with hire_date <= start and no termination_date <= start.",
+        None,
+    ),
+    "retention.headcount_end": _D(
+        "Headcount at period end",
+        "people",
+        "Employees with hire_date <= end and no termination_date <= end (end = the period's "
+        "exclusive end date).",
+        None,
+    ),
+    "retention.hires": _D("Hires", "people", "Employees with hire_date in the period.", None),
+    "retention.separations": _D(
+        "Separations", "people", "Employees with termination_date in the period.", False
+    ),
+    "retention.attrition_rate_annualized": _D(
+        "Attrition (annualised)",
+        "%",
+        "Separations ÷ average headcount ((start + end) ÷ 2) × 365 ÷ days.",
+        False,
+    ),
+    "retention.voluntary_attrition_rate_annualized": _D(
+        "Voluntary attrition (annualised)",
+        "%",
+        "Voluntary separations ÷ average headcount × 365 ÷ days.",
+        False,
+    ),
+    "retention.regretted_attrition_rate_annualized": _D(
+        "Regretted attrition (annualised)",
+        "%",
+        "Regretted separations ÷ average headcount × 365 ÷ days.",
+        False,
+    ),
+    "retention.median_tenure_years": _D(
+        "Median tenure",
+        "years",
+        "Median of (end − hire_date) in days ÷ 365.25 over employees active at the period end.",
+        True,
+    ),
+    "retention.promotion_rate_annualized": _D(
+        "Promotion rate (annualised)",
+        "%",
+        "Promotions in the period ÷ average headcount × 365 ÷ days; null without promotion data.",
+        True,
+    ),
+    "skills.bus_factor_risks": _D(
+        "Bus-factor risks",
+        "skills",
+        "Skills held at proficiency ≥ 3 by exactly one employee active at the period end; "
+        "null without skills data.",
+        False,
+    ),
+    "skills.learning_hours_per_engineer_annualized": _D(
+        "Learning hours per engineer (annualised)",
+        "hours per year",
+        "Learning hours in the period ÷ average headcount × 365 ÷ days; null without learning data.",
+        True,
+    ),
+    "skills.ai_adoption_rate": _D(
+        "AI adoption",
+        "%",
+        "Mean, over days with data in the period's last 28 days, of active_users summed over "
+        "teams and tools, ÷ headcount at the period end.",
+        True,
+    ),
+    "business.revenue": _D(
+        "Revenue", "USD", "Sum of revenue over months whose period_start is in the period.", True
+    ),
+    "business.rnd_spend": _D(
+        "R&D spend", "USD", "Sum of rnd_spend over months whose period_start is in the period.", None
+    ),
+    "business.rnd_pct_revenue": _D(
+        "R&D as % of revenue", "%", "business.rnd_spend ÷ business.revenue.", None
+    ),
+    "business.revenue_per_engineer_annualized": _D(
+        "Revenue per engineer (annualised)",
+        "USD",
+        "business.revenue ÷ average headcount × 365 ÷ days; organisation only (null under a team filter).",
+        True,
+    ),
+    **_MIX_DEFS,
+    "business.cost_per_feature": _D(
+        "Cost per delivered feature",
+        "USD",
+        "business.rnd_spend ÷ feature items completed in the period; organisation only "
+        "(null under a team filter).",
+        False,
+    ),
+}
+
+
+def definition(key: str) -> Definition:
+    """The definition of a dotted key, resolving per-dimension favourability keys."""
+    if key in DEFINITIONS:
+        return DEFINITIONS[key]
+    prefix = "engagement.favorability."
+    if key.startswith(prefix):
+        base = DEFINITIONS[prefix + "DIMENSION"]
+        dimension = key.removeprefix(prefix).replace("_", " ")
+        return Definition(f"Favourability: {dimension}", base.unit, base.definition, base.higher_is_better)
+    raise KeyError(key)
+
+
+def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
+    d = delivery.dora_summary(con, scope)
+    f = flow.flow_summary(con, scope)
+    e = engagement.engagement_summary(con, scope)
+    r = retention.retention_summary(con, scope)
+    s = skills.skills_summary(con, scope)
+    b = business.business_summary(con, scope)
+    result = {
+        "delivery": {
+            key: d[key]
+            for key in (
+                "deployments",
+                "deployment_frequency_per_week",
+                "lead_time_hours_p50",
+                "change_failure_rate",
+                "recovery_time_hours_p50",
+                "rework_rate",
+                "dora_tier",
+            )
+        },
+        "flow": {
+            key: f[key]
+            for key in (
+                "velocity",
+                "velocity_per_week",
+                "time_days_p50",
+                "load",
+                "distribution",
+                "efficiency",
+            )
+        },
+        "engagement": {
+            key: e[key]
+            for key in ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
+        },
+        "retention": {
+            key: r[key]
+            for key in (
+                "headcount_start",
+                "headcount_end",
+                "hires",
+                "separations",
+                "attrition_rate_annualized",
+                "voluntary_attrition_rate_annualized",
+                "regretted_attrition_rate_annualized",
+                "median_tenure_years",
+                "promotion_rate_annualized",
+            )
+        },
+        "skills": {
+            key: s[key]
+            for key in ("bus_factor_risks", "learning_hours_per_engineer_annualized", "ai_adoption_rate")
+        },
+        "business": {
+            key: b[key]
+            for key in (
+                "revenue",
+                "rnd_spend",
+                "rnd_pct_revenue",
+                "revenue_per_engineer_annualized",
+                "investment_mix",
+                "cost_per_feature",
+            )
+        },
+    }
+    return _plain_tree(result)
+
+
+def _plain_tree(value):
+    if isinstance(value, dict):
+        return {str(k): _plain_tree(v) for k, v in value.items()}
+    value = plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
+    """{"delivery": {"deployments": 3}} → {"delivery.deployments": 3}, leaves only."""
+    flat: dict[str, object] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+HEADLINE_KEYS = (
+    "delivery.deployment_frequency_per_week",
+    "delivery.lead_time_hours_p50",
+    "delivery.change_failure_rate",
+    "delivery.recovery_time_hours_p50",
+    "flow.velocity_per_week",
+    "flow.time_days_p50",
+    "engagement.index",
+    "engagement.enps",
+    "retention.headcount_end",
+    "retention.attrition_rate_annualized",
+    "skills.ai_adoption_rate",
+    "business.rnd_pct_revenue",
+    "business.revenue_per_engineer_annualized",
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One Overview tile: the value now, in the previous period of equal length, and the change.
+
+    `change` is relative ((now − before) ÷ |before|); `delta` is absolute (for "%" units,
+    a change in points of the fraction). `improved` applies the key's `higher_is_better`;
+    `tier` and `band` are the DORA tier and its band text for the four DORA keys.
+    """
+
+    key: str
+    pillar: str
+    label: str
+    unit: str
+    value: float | None
+    previous: float | None
+    change: float | None
+    delta: float | None
+    improved: bool | None
+    tier: str | None
+    band: str | None
+
+
+def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...] = HEADLINE_KEYS) -> list:
+    """The Overview's headline metrics, each against the previous period of equal length."""
+    now = flatten(catalog(con, scope))
+    before = flatten(catalog(con, scope.previous()))
+    return [_headline(key, now.get(key), before.get(key)) for key in keys]
+
+
+def _headline(key: str, value, previous) -> Headline:
+    spec = definition(key)
+    delta = None if value is None or previous is None else value - previous
+    improved = None
+    if delta is not None and delta != 0 and spec.higher_is_better is not None:
+        improved = (delta > 0) == spec.higher_is_better
+    tier = band = None
+    short = key.removeprefix("delivery.")
+    if short in delivery.DORA_KEYS:
+        tier = delivery.tier_for(short, value)
+        band = next((b.label for b in delivery.bands(short) if b.tier == tier), None)
+    return Headline(
+        key=key,
+        pillar=key.split(".", 1)[0],
+        label=spec.label,
+        unit=spec.unit,
+        value=value,
+        previous=previous,
+        change=relative_change(value, previous),
+        delta=delta,
+        improved=improved,
+        tier=tier,
+        band=band,
+    )
+
+
+def takeaway(item: Headline, period_days: int | None = None) -> str:
+    """A plain-language sentence for a headline, e.g. "Deployment frequency up 38% versus
+    the previous 90 days, now in the DORA high tier"."""
+    if item.value is None:
+        return f"{item.label}: no data for this period"
+    now = format_value(item.value, item.unit)
+    versus = f"the previous {period_days} days" if period_days else "the previous period"
+    if item.previous is None or item.delta is None:
+        text = f"{item.label} is {now}"
+    elif item.delta == 0:
+        text = f"{item.label} unchanged at {now} versus {versus}"
+    else:
+        direction = "up" if item.delta > 0 else "down"
+        if item.unit == "%":
+            amount = f"{abs(item.delta) * 100:.1f} points"
+        elif item.change is not None:
+            amount = f"{abs(item.change):.0%}"
+        else:
+            amount = format_value(abs(item.delta), item.unit)
+        text = f"{item.label} {direction} {amount} versus {versus}, now {now}"
+    if item.tier:
+        text += f", in the DORA {item.tier} tier"
+    return text
