@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.formatting import format_value, relative_change
+from lib.question_bank import dimension_label
 from lib.scope import Scope
 from lib.views import business, delivery, engagement, flow, plain, retention, skills
 
@@ -257,16 +258,21 @@ DEFINITIONS: dict[str, Definition] = {
 }
 
 
-def definition(key: str) -> Definition:
+def definition_for(key: str) -> Definition:
     """The definition of a dotted key, resolving per-dimension favourability keys."""
     if key in DEFINITIONS:
         return DEFINITIONS[key]
     prefix = "engagement.favorability."
     if key.startswith(prefix):
         base = DEFINITIONS[prefix + "DIMENSION"]
-        dimension = key.removeprefix(prefix).replace("_", " ")
-        return Definition(f"Favourability: {dimension}", base.unit, base.definition, base.higher_is_better)
+        dimension = dimension_label(key.removeprefix(prefix))
+        return Definition(
+            f"Favourability: {dimension.lower()}", base.unit, base.definition, base.higher_is_better
+        )
     raise KeyError(key)
+
+
+definition = definition_for
 
 
 def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
@@ -406,7 +412,7 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
 
 
 def _headline(key: str, value, previous) -> Headline:
-    spec = definition(key)
+    spec = definition_for(key)
     delta = None if value is None or previous is None else value - previous
     improved = None
     if delta is not None and delta != 0 and spec.higher_is_better is not None:
