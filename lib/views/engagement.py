@@ -4,6 +4,8 @@ and the same per survey wave, with small groups suppressed (SPEC §6).
 Suppression happens in SQL, against `lib.anonymity.threshold(con)`: a slice (the whole
 organisation or the teams in scope) with fewer respondents than the threshold gets null
 numbers, and so does a dimension answered by fewer respondents than the threshold.
+Filtered slices also leave out every cell the anonymity plan hides (`lib.anonymity.plan`:
+small teams and their complements), so no two figures differ by a small group.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.anonymity import threshold
+from lib import anonymity
 from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import params, plain
@@ -21,13 +23,13 @@ def engagement_by_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     """One row per survey in the period, oldest first: survey_id, survey_date, suppressed,
     respondents, employees_active, participation_rate, enps, engagement_index (numbers
     null when suppressed)."""
-    return query_df(con, "engagement/engagement_by_wave", params(scope, threshold=threshold(con)))
+    return query_df(con, "engagement/engagement_by_wave", params(scope, **anonymity.plan(con).params()))
 
 
 def favorability_by_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per survey per Likert dimension: share of 4–5 scores, null when the survey
     slice or the dimension has fewer respondents than the anonymity threshold."""
-    return query_df(con, "engagement/favorability_by_wave", params(scope, threshold=threshold(con)))
+    return query_df(con, "engagement/favorability_by_wave", params(scope, **anonymity.plan(con).params()))
 
 
 def engagement_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:

@@ -4,12 +4,16 @@ with answers as (
         survey_id,
         survey_date,
         respondent_id,
+        team,
+        dimension,
         coalesce(lower(trim(dimension)) = 'enps', false) as is_enps,
         score
     from survey_responses
     where survey_date >= $start
       and survey_date < $end
       and ($all_teams or list_contains($teams, team))
+      -- a filtered figure never includes a cell the anonymity plan hides (lib/anonymity.py)
+      and ($all_teams or not list_contains($hidden, concat_ws(chr(31), survey_id, team, dimension)))
 ),
 
 by_survey as (
@@ -41,6 +45,7 @@ eligible as (
     left join staff
         on staff.hire_date <= by_survey.survey_date
         and not coalesce(staff.termination_date <= by_survey.survey_date, false)
+        and ($all_teams or not list_contains($hidden_teams, concat_ws(chr(31), by_survey.survey_id, staff.team)))
     group by by_survey.survey_id
 ),
 

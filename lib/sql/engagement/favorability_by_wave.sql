@@ -11,6 +11,8 @@ with answers as (
     where survey_date >= $start
       and survey_date < $end
       and ($all_teams or list_contains($teams, team))
+      -- a filtered figure never includes a cell the anonymity plan hides (lib/anonymity.py)
+      and ($all_teams or not list_contains($hidden, concat_ws(chr(31), survey_id, team, dimension)))
 ),
 
 by_survey as (
@@ -40,7 +42,9 @@ final as (
         by_survey.survey_date,
         by_dimension.dimension,
         by_survey.survey_respondents < $threshold
-            or by_dimension.dimension_respondents < $threshold as suppressed,
+            or by_dimension.dimension_respondents < $threshold
+            or ($all_teams and list_contains($hidden_org, concat_ws(chr(31), by_survey.survey_id, '*', by_dimension.dimension)))
+            as suppressed,
         case when not suppressed then by_dimension.dimension_respondents end as respondents,
         case when not suppressed then by_dimension.favorability end as favorability
     from by_dimension
