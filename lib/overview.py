@@ -12,10 +12,10 @@ import duckdb
 
 from lib import benchmarks
 from lib.formatting import format_value, is_missing, relative_change
-from lib.metrics import DEFINITIONS, catalog, definition_for, flatten
+from lib.metrics import Headline, headline
 from lib.scope import Scope
 
-# Headline metrics, in the order tiles are laid out (one row per pillar pair).
+# Headline metrics, in the order tiles are laid out (four per row).
 HEADLINE_KEYS = (
     "delivery.deployment_frequency_per_week",
     "delivery.lead_time_hours_p50",
@@ -31,41 +31,8 @@ HEADLINE_KEYS = (
     "business.rnd_pct_revenue",
 )
 
-# Shares and scores change in points; everything else in percent.
-_POINT_UNITS = ("share", "%", "ratio", "score")
-
-
-@dataclass(frozen=True)
-class Headline:
-    key: str
-    label: str
-    unit: str
-    value: object
-    previous: object
-    change: float | None  # relative change, or points for shares/scores
-    change_in_points: bool
-    higher_is_better: bool | None
-    band: str | None
-    definition: str
-
-    @property
-    def value_text(self) -> str:
-        return format_value(self.value, self.unit)
-
-    @property
-    def change_text(self) -> str | None:
-        if self.change is None:
-            return None
-        if self.change_in_points:
-            scale = 100 if self.unit != "score" else 1
-            return f"{self.change * scale:+.1f} pts"
-        return f"{self.change * 100:+.0f}%"
-
-    @property
-    def improved(self) -> bool | None:
-        if self.change is None or self.higher_is_better is None or self.change == 0:
-            return None
-        return (self.change > 0) == self.higher_is_better
+# Fractions ("%") and scores change in points; everything else in percent.
+_POINT_UNITS = ("%", "score")
 
 
 def period_phrase(days: int) -> str:
@@ -84,76 +51,60 @@ def period_phrase(days: int) -> str:
 
 
 def headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
-    current = flatten(catalog(con, scope))
-    previous = flatten(catalog(con, scope.previous()))
-    out = []
-    for key in HEADLINE_KEYS:
-        meta = definition_for(key)
-        value, before = current.get(key), previous.get(key)
-        in_points = meta.unit in _POINT_UNITS
-        if in_points:
-            change = None if is_missing(value) or is_missing(before) else value - before
-        else:
-            change = relative_change(value, before)
-        out.append(
-            Headline(
-                key=key,
-                label=meta.label,
-                unit=meta.unit,
-                value=value,
-                previous=before,
-                change=change,
-                change_in_points=in_points,
-                higher_is_better=meta.higher_is_better,
-                band=benchmarks.band_text(key, value, _key_tier(key, value)),
-                definition=meta.definition,
-            )
-        )
-    return out
+    """The Overview's tiles: each headline metric now and in the previous period."""
+    return headline(con, scope, HEADLINE_KEYS)
 
 
-def _key_tier(key: str, value) -> str | None:
-    """The DORA tier of one key's value (None outside the four DORA keys)."""
-    from lib.views.delivery import tier_for
+def change_text(item: Headline) -> str | None:
+    """'+38%' for counts and durations, '+2.5 pts' for fractions and scores."""
+    if item.unit in _POINT_UNITS:
+        if item.delta is None:
+            return None
+        return f"{item.delta * (100 if item.unit == '%' else 1):+.1f} pts"
+    return None if item.change is None else f"{item.change * 100:+.0f}%"
 
-    if key not in benchmarks.DORA_KEYS or is_missing(value):
+
+def band_text(item: Headline) -> str | None:
+    """The tile's benchmark line: DORA tier with its band, or a labelled typical range."""
+    if item.tier:
+        return f"DORA: {item.tier} tier ({item.band})" if item.band else f"DORA: {item.tier} tier"
+    return benchmarks.band_text(item.key, item.value)
+
+
+def _move_size(item: Headline) -> float | None:
+    """How big a move is, in percent or points; None when it is not news (< 5% or < 1 pt)."""
+    if item.unit in _POINT_UNITS:
+        if item.delta is None:
+            return None
+        size = abs(item.delta) * (100 if item.unit == "%" else 1)
+        return size if size >= 1 else None
+    if item.change is None or abs(item.change) < 0.05:
         return None
-    return tier_for(key, value)
+    return abs(item.change) * 100
 
 
 def takeaways(items: list[Headline], scope: Scope, dora_tier: str | None = None, limit: int = 5) -> list[str]:
-    """The largest moves, in words: 'Deployment frequency up 38% quarter over quarter, now …'.
-
-    Moves under 5% (or 1 point) are not news and are left out.
-    """
+    """The largest moves, in words: 'Deployment frequency up 38% quarter over quarter (now …)'."""
     phrase = period_phrase(scope.days)
-    moves = []
-    for item in items:
-        if item.change is None:
-            continue
-        size = abs(item.change) * (100 if item.change_in_points and item.unit != "score" else 1)
-        if item.change_in_points and size < 1 or not item.change_in_points and abs(item.change) < 0.05:
-            continue
-        moves.append((size if item.change_in_points else abs(item.change) * 100, item))
-    moves.sort(key=lambda pair: -pair[0])
+    moves = sorted(
+        ((size, item) for item in items if (size := _move_size(item)) is not None),
+        key=lambda pair: -pair[0],
+    )
     lines = []
     for _, item in moves[:limit]:
-        direction = "up" if item.change > 0 else "down"
-        amount = item.change_text.lstrip("+-")
-        sentence = f"{item.label} {direction} {amount} {phrase} (now {item.value_text})"
-        if item.key in benchmarks.DORA_KEYS and item.band:
-            sentence += f", {item.band.replace('DORA: ', 'in the DORA ')}"
-        if item.improved is not None:
-            sentence += ": an improvement." if item.improved else ": worth a look."
-        else:
+        direction = "up" if (item.delta or 0) > 0 else "down"
+        amount = change_text(item).lstrip("+-")
+        sentence = f"{item.label} {direction} {amount} {phrase} (now {format_value(item.value, item.unit)})"
+        if item.tier:
+            sentence += f", in the DORA {item.tier} tier"
+        if item.improved is None:
             sentence += "."
+        else:
+            sentence += ": an improvement." if item.improved else ": worth a look."
         lines.append(sentence)
     if dora_tier:
         lines.append(f"Overall delivery performance sits in the DORA {dora_tier} tier for this period.")
     return lines
-
-
-__all__ = ["DEFINITIONS", "Headline", "HEADLINE_KEYS", "headlines", "takeaways", "period_phrase"]
 
 
 @dataclass(frozen=True)
@@ -202,7 +153,7 @@ PILLAR_TRENDS = (
         "engagement_index",
         "Engagement index",
         "Favourable answers (% of scores 4–5)",
-        "share",
+        "%",
         True,
         "survey_responses",
         ".0%",
@@ -214,7 +165,7 @@ PILLAR_TRENDS = (
         "attrition_rate_annualized",
         "Attrition",
         "Annualised attrition (% of average headcount)",
-        "share",
+        "%",
         False,
         "employees",
         ".0%",
@@ -226,7 +177,7 @@ PILLAR_TRENDS = (
         "ai_adoption_rate",
         "AI adoption",
         "Daily active AI users (% of headcount)",
-        "share",
+        "%",
         True,
         "ai_usage, employees",
         ".0%",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts import caption_text, empty_figure, line_chart
-from lib.overview import PILLAR_TRENDS, period_phrase, trend_scope, trend_takeaway
+from lib.formatting import format_value
+from lib.metrics import definition_for
+from lib.overview import (
+    PILLAR_TRENDS,
+    band_text,
+    change_text,
+    period_phrase,
+    takeaways,
+    trend_scope,
+    trend_takeaway,
+)
 from lib.ui import data, filters, layout
 
 
@@ -15,12 +25,12 @@ def headline_tiles(scope) -> list:
     tiles = [
         layout.Tile(
             label=item.label,
-            value=item.value_text,
-            delta=item.change_text,
-            delta_color="normal" if item.higher_is_better is not False else "inverse",
+            value=format_value(item.value, item.unit),
+            delta=change_text(item),
+            delta_color=_delta_color(item.key),
             delta_description=phrase,
-            band=item.band,
-            help=item.definition,
+            band=band_text(item),
+            help=definition_for(item.key).definition,
         )
         for item in items
     ]
@@ -28,9 +38,12 @@ def headline_tiles(scope) -> list:
     return items
 
 
-def takeaway_list(items, scope) -> None:
-    from lib.overview import takeaways
+def _delta_color(key: str) -> str:
+    better = definition_for(key).higher_is_better
+    return "off" if better is None else "normal" if better else "inverse"
 
+
+def takeaway_list(items, scope) -> None:
     summary = data.view("lib.metrics.catalog", scope)
     lines = takeaways(items, scope, dora_tier=summary["delivery"].get("dora_tier"))
     with st.container(border=True):

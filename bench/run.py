@@ -1,0 +1,289 @@
+"""Benchmark on the large demo organisation; writes medians to bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py [--repeat 3] [--skip-pages]
+
+Measures (SPEC §9):
+1. import of a 1,000,000-row canonical work_items CSV through `import_file`, against
+   DuckDB's own `read_csv` of the same file into a table;
+2. the metric catalog's compute time over the default period, org-wide and for one team;
+3. per page, the time from navigation to every chart drawn, in Chromium against a real
+   `streamlit run` server (first visit, caches cold, and a second visit).
+Timings are medians over --repeat runs. Nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lib import db  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+ROWS = 1_000_000
+
+
+def timed(func, repeat: int) -> tuple[float, list[float]]:
+    runs = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        func()
+        runs.append(time.perf_counter() - began)
+    return statistics.median(runs), runs
+
+
+def build_large() -> tuple[Path, float]:
+    from lib.demo import build_demo
+
+    path = WORK / "large.duckdb"
+    if path.exists():
+        return path, float("nan")
+    con = db.connect(path)
+    began = time.perf_counter()
+    build_demo(con, scale="large", seed=7)
+    elapsed = time.perf_counter() - began
+    con.close()
+    return path, elapsed
+
+
+def write_csv(large: Path) -> Path:
+    """A 1M-row canonical work_items CSV cut from the large organisation (ids made unique)."""
+    target = WORK / "work_items_1m.csv"
+    if target.exists():
+        return target
+    con = db.connect(large, read_only=True)
+    con.execute(
+        """
+        copy (
+            select 'B-' || row_number() over () as item_id, team, type, title, initiative,
+                   strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') as created_at,
+                   strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') as started_at,
+                   strftime(completed_at, '%Y-%m-%dT%H:%M:%SZ') as completed_at,
+                   strftime(canceled_at, '%Y-%m-%dT%H:%M:%SZ') as canceled_at,
+                   effort
+            from (select * from work_items, range(0, 10) limit $rows)
+        ) to '"""
+        + str(target).replace("'", "''")
+        + "' (header, delimiter ',')",
+        {"rows": ROWS},
+    )
+    con.close()
+    return target
+
+
+def bench_import(csv: Path, repeat: int) -> dict:
+    import duckdb
+
+    from lib.ingest.load import import_file, options_for
+
+    def ours():
+        path = WORK / "import.duckdb"
+        for leftover in WORK.glob("import.duckdb*"):
+            leftover.unlink()
+        con = db.connect(path)
+        result = import_file(con, csv, options_for(con))
+        assert result.ok, result.summary()
+        con.close()
+
+    def duck():
+        path = WORK / "plain.duckdb"
+        for leftover in WORK.glob("plain.duckdb*"):
+            leftover.unlink()
+        con = duckdb.connect(str(path))
+        con.execute("create table t as select * from read_csv(?)", [str(csv)])
+        con.close()
+
+    ours_median, ours_runs = timed(ours, repeat)
+    duck_median, duck_runs = timed(duck, repeat)
+    return {
+        "import_file_s": ours_median,
+        "read_csv_s": duck_median,
+        "ratio": ours_median / duck_median,
+        "runs": {"import_file": ours_runs, "read_csv": duck_runs},
+    }
+
+
+def bench_metrics(large: Path, repeat: int) -> dict:
+    from lib.metrics import catalog
+    from lib.scope import default_scope
+
+    con = db.connect(large, read_only=True)
+    scope = default_scope(con)
+    team = con.execute("select team from teams order by team limit 1").fetchone()[0]
+    team_scope = default_scope(con, teams=(team,))
+    org_median, _ = timed(lambda: catalog(con, scope), repeat)
+    team_median, _ = timed(lambda: catalog(con, team_scope), repeat)
+    con.close()
+    return {"catalog_org_s": org_median, "catalog_team_s": team_median}
+
+
+def bench_pages(large: Path, repeat: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    copy = WORK / "pages.duckdb"
+    shutil.copy(large, copy)
+    env = {**os.environ, "PILLARS_DB": str(copy)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pages = [p.stem.replace("_", "-") for p in sorted((ROOT / "pages").glob("*.py"))]
+    results: dict[str, dict] = {}
+    try:
+        _wait_healthy(url, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name in pages:
+                cold, warm = [], []
+                for attempt in range(repeat + 1):
+                    tab = browser.new_page(viewport={"width": 1440, "height": 1000})
+                    began = time.perf_counter()
+                    tab.goto(f"{url}/{name}")
+                    tab.wait_for_selector('[data-testid="stApp"]')
+                    tab.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 20",
+                        timeout=120_000,
+                    )
+                    charts = tab.locator('[data-testid="stPlotlyChart"]').count()
+                    if charts:
+                        tab.wait_for_function(
+                            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                            arg=charts,
+                            timeout=120_000,
+                        )
+                    (cold if attempt == 0 else warm).append(time.perf_counter() - began)
+                    tab.close()
+                results[name] = {
+                    "first_visit_s": cold[0],
+                    "warm_s": statistics.median(warm),
+                    "charts": charts,
+                }
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return results
+
+
+def machine() -> str:
+    import duckdb
+    import pandas
+    import plotly
+    import streamlit
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB; "
+        f"Python {platform.python_version()}, duckdb {duckdb.__version__}, pandas {pandas.__version__}, "
+        f"streamlit {streamlit.__version__}, plotly {plotly.__version__}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-pages", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    large, build_s = build_large()
+    con = db.connect(large, read_only=True)
+    counts = {
+        t: con.execute("select count(*) from " + t).fetchone()[0]  # names from the fixed table list
+        for t in (
+            "work_items",
+            "work_item_transitions",
+            "pull_requests",
+            "survey_responses",
+            "deployments",
+            "employees",
+        )
+    }
+    con.close()
+    csv = write_csv(large)
+    imp = bench_import(csv, args.repeat)
+    met = bench_metrics(large, args.repeat)
+    pages = {} if args.skip_pages else bench_pages(large, args.repeat)
+
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run: `.venv/bin/python bench/run.py --repeat {args.repeat}` on {time.strftime('%Y-%m-%d')}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "## Large demo organisation",
+        "",
+        f"Built in {build_s:.1f} s."
+        if build_s == build_s
+        else "Reused an existing build (delete bench/work/).",
+        "",
+        "| table | rows |",
+        "|---|---:|",
+        *[f"| {t} | {n:,} |" for t, n in counts.items()],
+        "",
+        "## Import throughput (1,000,000-row canonical work_items CSV)",
+        "",
+        f"File: {csv.stat().st_size / 2**20:.0f} MiB.",
+        "",
+        "| path | median seconds |",
+        "|---|---:|",
+        f"| `import_file` (detect, validate, pseudonymise, upsert, log, keep original) | {imp['import_file_s']:.2f} |",
+        f"| DuckDB `create table as select * from read_csv(…)` | {imp['read_csv_s']:.2f} |",
+        f"| ratio (target ≤ 2×) | {imp['ratio']:.2f}× |",
+        "",
+        "## Metric catalog (default period: last 90 days)",
+        "",
+        "| scope | median seconds |",
+        "|---|---:|",
+        f"| whole organisation | {met['catalog_org_s']:.2f} |",
+        f"| one team | {met['catalog_team_s']:.2f} |",
+        "",
+    ]
+    if pages:
+        lines += [
+            "## Pages: navigation to every chart drawn (Chromium, real server)",
+            "",
+            "| page | charts | first visit (cold caches) s | later visits (median) s |",
+            "|---|---:|---:|---:|",
+            *[
+                f"| {name} | {r['charts']} | {r['first_visit_s']:.2f} | {r['warm_s']:.2f} |"
+                for name, r in pages.items()
+            ],
+            "",
+        ]
+    RESULTS.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

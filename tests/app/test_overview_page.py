@@ -1,0 +1,39 @@
+"""Overview page in AppTest: tiles, takeaways and one trend per pillar."""
+
+from __future__ import annotations
+
+from tests.app.conftest import assert_no_exception
+
+
+def _metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_overview_on_demo_shows_every_headline_tile_and_a_trend_per_pillar(demo_db, run_page):
+    at = run_page(demo_db)
+    assert_no_exception(at)
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 12
+    assert "Deployment frequency" in labels
+    # Every headline metric has a value on the demo organisation (no dash).
+    assert all(m.value != "—" for m in at.metric), {m.label: m.value for m in at.metric}
+    assert len(at.get("plotly_chart")) == 6
+    assert any("Takeaways" in md.value for md in at.markdown)
+    assert any("Demo data" in info.value for info in at.info)
+
+
+def test_team_filter_from_the_url_changes_the_numbers(demo_db, run_page):
+    everyone = run_page(demo_db)
+    team = everyone.sidebar.multiselect(key="team").options[0]
+    one_team = run_page(demo_db, query={"team": team})
+    assert_no_exception(one_team)
+    assert one_team.sidebar.multiselect(key="team").value == [team]
+    assert _metric(one_team, "Deployment frequency").value != _metric(everyone, "Deployment frequency").value
+
+
+def test_overview_without_data_shows_dashes_not_zeros(empty_db, run_page):
+    at = run_page(empty_db)
+    assert_no_exception(at)
+    assert _metric(at, "Deployment frequency").value in ("—", "0 per week")
+    assert _metric(at, "Engagement index").value == "—"
+    assert not any("Demo data" in info.value for info in at.info)

@@ -1,0 +1,114 @@
+"""Journeys a VP takes, in a real Chromium against a real `streamlit run` server.
+
+Each test looks at what a person sees: pages open without an exception box, charts
+draw, an upload changes the Overview's numbers, a malformed file is refused with its
+row and column named. Screenshots land in tests/browser/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ROOT, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+# url path → does the page draw charts?
+PAGES = {
+    "overview": True,
+    "delivery": True,
+    "engagement": True,
+    "retention": True,
+    "skills": True,
+    "business": True,
+    "data": False,
+}
+BUILT = {
+    name: charts
+    for name, charts in PAGES.items()
+    if name == "overview" or (ROOT / "pages" / f"{name}.py").exists()
+}
+
+
+def _tile_value(tab, label: str) -> str:
+    metric = tab.get_by_test_id("stMetric").filter(
+        has=tab.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return metric.get_by_test_id("stMetricValue").inner_text()
+
+
+@pytest.mark.parametrize("name", list(BUILT))
+def test_page_opens_without_error_and_draws(server, page, name):
+    page.goto(f"{server}/{name}")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
+    if BUILT[name]:
+        charts = page.get_by_test_id("stPlotlyChart")
+        expect(charts.first).to_be_visible(timeout=30_000)
+        # Plotly drew into the chart: its SVG holds at least one trace.
+        expect(page.locator(".js-plotly-plot .plot .trace").first).to_be_attached(timeout=30_000)
+    screenshot(page, name)
+
+
+def test_filters_live_in_the_url(server, page):
+    page.goto(f"{server}/overview?grain=quarter")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(
+        page.get_by_role("radio", name="Quarter", checked=True).or_(
+            page.get_by_role("button", name="Quarter")
+        )
+    ).to_be_visible()
+    assert "grain=quarter" in page.url
+
+
+def _upload(tab, server: str, file: Path) -> None:
+    tab.goto(f"{server}/data")
+    wait_for_app(tab)
+    tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
+    expect(tab.get_by_text(file.name).first).to_be_visible()
+    tab.get_by_role("button", name=re.compile("^.*Import$")).click()
+    wait_for_app(tab)
+
+
+def test_malformed_csv_is_refused_with_row_and_column(server, page, tmp_path):
+    bad = tmp_path / "bad_work_items.csv"
+    bad.write_text(
+        "item_id,team,type,created_at\n"
+        "BT-1,payments,feature,2026-09-01T10:00:00Z\n"
+        "BT-2,payments,feature,not-a-date\n"
+    )
+    _upload(page, server, bad)
+    alert = page.get_by_test_id("stAlert").filter(has_text="bad_work_items.csv")
+    expect(alert.first).to_be_visible(timeout=30_000)
+    text = alert.first.inner_text()
+    assert "row 3" in text and "created_at" in text and "not-a-date" in text
+    screenshot(page, "data-rejected")
+
+
+def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
+    page.goto(f"{server}/overview")
+    wait_for_app(page)
+    before = _tile_value(page, "Deployment frequency")
+
+    rows = ["deploy_id,service,team,environment,deployed_at,commit_at,status"]
+    for i in range(300):
+        day = 5 + i % 25
+        rows.append(
+            f"bt-{i},browser-test,payments,production,2026-10-{day:02d}T12:00:00Z,2026-10-{day:02d}T09:00:00Z,success"
+        )
+    good = tmp_path / "deployments.csv"
+    good.write_text("\n".join(rows) + "\n")
+    _upload(page, server, good)
+    expect(page.get_by_text("1 file(s) loaded, 300 rows.")).to_be_visible(timeout=30_000)
+    screenshot(page, "data-loaded")
+
+    page.goto(f"{server}/overview")
+    wait_for_app(page)
+    after = _tile_value(page, "Deployment frequency")
+    assert after != before, (before, after)

@@ -1,0 +1,146 @@
+"""The Overview's words and numbers: change against the previous period, takeaways, trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lib.benchmarks import band_text
+from lib.formatting import format_value, relative_change
+from lib.metrics import Headline
+from lib.overview import (
+    PILLAR_TRENDS,
+    band_text as tile_band,
+    change_text,
+    period_phrase,
+    takeaways,
+    trend_scope,
+    trend_takeaway,
+)
+from lib.scope import Scope
+
+Q = Scope(start=dt.date(2025, 7, 1), end=dt.date(2025, 9, 29))  # 90 days
+
+
+def headline(key, label, unit, value, previous, tier=None, band=None, better=True):
+    change = (value - previous) / abs(previous) if previous else None
+    delta = None if previous is None else value - previous
+    improved = None if not delta or better is None else (delta > 0) == better
+    return Headline(key, key.split(".")[0], label, unit, value, previous, change, delta, improved, tier, band)
+
+
+@pytest.mark.parametrize(
+    ("days", "phrase"),
+    [(7, "week over week"), (30, "month over month"), (90, "quarter over quarter"), (365, "year over year")],
+)
+def test_period_phrase_names_equal_length_periods(days, phrase):
+    assert period_phrase(days) == phrase
+
+
+def test_period_phrase_for_other_lengths_counts_days():
+    assert period_phrase(45) == "vs the previous 45 days"
+
+
+def test_takeaways_lead_with_the_largest_move_and_name_the_dora_tier():
+    items = [
+        headline(
+            "delivery.deployment_frequency_per_week",
+            "Deployment frequency",
+            "per week",
+            5.5,
+            4.0,
+            tier="high",
+        ),
+        headline("flow.velocity_per_week", "Flow velocity", "per week", 10.2, 10.0),
+        headline("retention.attrition_rate_annualized", "Attrition", "%", 0.18, 0.12, better=False),
+    ]
+    lines = takeaways(items, Q)
+    assert lines[0] == (
+        "Deployment frequency up 38% quarter over quarter (now 5.5 per week), in the DORA high tier: an improvement."
+    )
+    # 0.06 share = 6 points, an increase in something where lower is better.
+    assert lines[1] == "Attrition up 6.0 pts quarter over quarter (now 18%): worth a look."
+    # A 2% move is not news.
+    assert len(lines) == 2
+
+
+def test_takeaways_skip_metrics_without_a_previous_value():
+    items = [headline("engagement.enps", "eNPS", "score", 20.0, None)]
+    assert takeaways(items, Q) == []
+
+
+def test_trend_takeaway_states_direction_size_and_endpoints():
+    spec = PILLAR_TRENDS[0]
+    periods = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
+    title = trend_takeaway([2.0, None, 3.0], periods, spec)
+    assert title == "Deployment frequency up 50% since Jan 2025 (2 per week → 3 per week)"
+
+
+def test_trend_takeaway_for_shares_speaks_in_points():
+    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_annualized")
+    title = trend_takeaway([0.20, 0.14], [dt.date(2025, 1, 1), dt.date(2025, 6, 1)], spec)
+    assert title == "Attrition down 6 pts since Jan 2025 (20% → 14%)"
+
+
+def test_trend_takeaway_says_when_there_is_no_trend():
+    spec = PILLAR_TRENDS[0]
+    assert trend_takeaway([None, 2.0], [dt.date(2025, 1, 1), dt.date(2025, 2, 1)], spec).endswith(
+        "not enough data for a trend"
+    )
+
+
+def test_trend_scope_extends_short_periods_to_a_year():
+    window = trend_scope(Q)
+    assert window.end == Q.end and window.days == 365
+
+
+def test_tile_change_is_in_points_for_fractions_and_scores():
+    assert change_text(headline("engagement.index", "Engagement", "%", 0.72, 0.70)) == "+2.0 pts"
+    assert change_text(headline("engagement.enps", "eNPS", "score", 12.0, 20.0)) == "-8.0 pts"
+    assert change_text(headline("flow.time_days_p50", "Flow time", "days", 3.0, 4.0, better=False)) == "-25%"
+    assert change_text(headline("flow.time_days_p50", "Flow time", "days", 3.0, None)) is None
+
+
+def test_tile_band_prefers_the_dora_tier():
+    item = headline(
+        "delivery.lead_time_hours_p50",
+        "Lead time",
+        "hours",
+        20.0,
+        30.0,
+        tier="elite",
+        band="less than one day",
+    )
+    assert tile_band(item) == "DORA: elite tier (less than one day)"
+
+
+def test_benchmark_band_places_the_value():
+    assert (
+        band_text("retention.attrition_rate_annualized", 0.2) == "Typical tech turnover ≈ 10–15%/yr (above)"
+    )
+    assert band_text("delivery.lead_time_hours_p50", 10, "elite") == "DORA: elite tier"
+    assert band_text("flow.velocity_per_week", 3) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (None, "hours", "—"),
+        (0.123, "share", "12%"),
+        (0.054, "share", "5.4%"),
+        (1_250_000, "USD", "$1.2M"),
+        (18.26, "hours", "18.3 hours"),
+        (3.0, "per week", "3 per week"),
+        (-12.4, "score", "-12"),
+        ("high", "", "High"),
+    ],
+)
+def test_format_value(value, unit, text):
+    assert format_value(value, unit) == text
+
+
+def test_relative_change_is_none_without_a_base():
+    assert relative_change(5, 0) is None
+    assert relative_change(None, 3) is None
+    assert relative_change(6, 4) == pytest.approx(0.5)
