@@ -1,0 +1,327 @@
+"""What the tool-export formats (Jira, Linear, GitHub, PagerDuty, Opsgenie) share.
+
+Not a format: `FORMATS` is empty so discovery skips it. It reads a CSV export cell by
+cell (repeated headers such as `Labels,Labels` are kept, quoted newlines stay inside
+their cell), finds columns by any of their spellings, turns the date formats those
+tools write into UTC, maps issue types and labels to flow types, and hands the rows to
+the loader as a relation of strings with a `_row` column.
+
+The mapping rules and their defaults are documented in docs/FORMATS_DELIVERY.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from lib.ingest.formats import SourceFile, Staged, normalize_header
+from lib.tables import TABLES, WORK_TYPES
+
+FORMATS: list = []
+
+UTC = dt.UTC
+IGNORE = "ignore"  # a type rule value that leaves the item out of the import
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+def read_records(source: SourceFile) -> tuple[list[str], list[list[str]]]:
+    """Header cells and data records of a CSV file; records are padded to the header width."""
+    with open(source.path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter or ",")
+        header = next(reader, [])
+        width = len(header)
+        records = [row + [""] * (width - len(row)) for row in reader if any(c.strip() for c in row)]
+    return header, records
+
+
+class Columns:
+    """Positions of each column by its normalised name; a repeated header has several."""
+
+    def __init__(self, headers: Sequence[str]):
+        self.positions: dict[str, list[int]] = {}
+        for i, header in enumerate(headers):
+            self.positions.setdefault(normalize_header(header), []).append(i)
+
+    def has(self, *names: str) -> bool:
+        return any(normalize_header(n) in self.positions for n in names)
+
+    def name(self, *names: str) -> str | None:
+        """The first of `names` the file has (normalised), or None."""
+        return next((normalize_header(n) for n in names if normalize_header(n) in self.positions), None)
+
+    def all(self, record: Sequence[str], *names: str) -> list[str]:
+        """Every non-empty value of every named column, repeated columns included, in order."""
+        out = []
+        for n in names:
+            for i in self.positions.get(normalize_header(n), ()):
+                value = record[i].strip() if i < len(record) else ""
+                if value:
+                    out.append(value)
+        return out
+
+    def first(self, record: Sequence[str], *names: str) -> str:
+        """The first non-empty value among the named columns, else ""."""
+        values = self.all(record, *names)
+        return values[0] if values else ""
+
+
+def header_score(source: SourceFile, must: Iterable[str], telling: Iterable[str]) -> float:
+    """0 unless every `must` header is there; then 0.6 plus up to 0.4 for the `telling` ones."""
+    have = set(source.normalized_headers)
+    must = [normalize_header(m) for m in must]
+    if not all(m in have for m in must):
+        return 0.0
+    telling = [normalize_header(t) for t in telling]
+    found = sum(1 for t in telling if t in have)
+    return 0.6 + 0.4 * found / max(len(telling), 1)
+
+
+# ---------------------------------------------------------------------------- time
+
+_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_ABBR, 1)}
+_JIRA = re.compile(
+    r"^(\d{1,2})/([A-Za-z]{3})[a-z]*/(\d{2}|\d{4})"
+    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+# JavaScript's Date#toString, as some Linear exports write it:
+# "Wed May 13 2026 11:21:41 GMT+0000 (Coordinated Universal Time)"
+_JS_DATE = re.compile(
+    r"^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})"
+    r"\s+GMT([+-]\d{2}):?(\d{2})(?:\s*\(.*\))?$"
+)
+_EPOCH = re.compile(r"^\d{9,13}(\.\d+)?$")
+_TRAILING_ZONE = re.compile(r"\s*(UTC|GMT|Z)$", re.IGNORECASE)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
+def parse_instant(text: str, tz: ZoneInfo, epoch: bool = False) -> dt.datetime | None:
+    """An aware datetime for a timestamp as the tools write it, or None when not one.
+
+    Written without an offset, a time is read in `tz` (the site's zone). `epoch` also
+    accepts seconds or milliseconds since 1970 (Opsgenie).
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if epoch and _EPOCH.match(text):
+        value = float(text)
+        return dt.datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
+    m = _JIRA.match(text)
+    if m:
+        day, mon, year, hour, minute, second, ampm = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month is None:
+            return None
+        year_n = int(year) + (2000 if len(year) == 2 else 0)
+        hour_n = int(hour or 0)
+        if ampm:
+            hour_n = hour_n % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            local = dt.datetime(year_n, month, int(day), hour_n, int(minute or 0), int(second or 0))
+        except ValueError:
+            return None
+        return local.replace(tzinfo=tz)
+    m = _JS_DATE.match(text)
+    if m:
+        mon, day, year, hour, minute, second, off_h, off_m = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month is None:
+            return None
+        sign = -1 if off_h.startswith("-") else 1
+        offset = dt.timedelta(hours=abs(int(off_h)), minutes=int(off_m)) * sign
+        local = dt.datetime(int(year), month, int(day), int(hour), int(minute), int(second))
+        return local.replace(tzinfo=dt.timezone(offset))
+    iso = _TRAILING_ZONE.sub("+00:00", text) if not re.search(r"[+-]\d{2}:?\d{2}$", text) else text
+    try:
+        stamp = dt.datetime.fromisoformat(iso.replace(" +", "+").replace(" -", "-"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
+
+
+def utc_text(stamp: dt.datetime | None) -> str:
+    """ISO 8601 in UTC with an explicit `Z`, so no later step re-reads it in another zone."""
+    if stamp is None:
+        return ""
+    return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_utc(text: str, tz: ZoneInfo, epoch: bool = False) -> str:
+    """A timestamp cell as UTC ISO text; an unreadable cell is passed on unchanged so the
+    loader's validation names its row, column and value."""
+    stamp = parse_instant(text, tz, epoch=epoch)
+    return utc_text(stamp) if stamp else (text or "").strip()
+
+
+# ---------------------------------------------------------------------------- flow types
+
+
+def _key(text: str) -> str:
+    """'Tech debt', 'tech-debt', 'TECH_DEBT' → 'techdebt': spellings of one rule agree."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+DEFAULT_TYPE_RULES: dict[str, str] = {
+    **dict.fromkeys(
+        ["story", "feature", "newfeature", "improvement", "enhancement", "epic", "userstory"], "feature"
+    ),
+    **dict.fromkeys(["bug", "defect", "incident", "problem", "regression", "hotfix"], "defect"),
+    **dict.fromkeys(
+        ["security", "vulnerability", "compliance", "risk", "audit", "privacy", "cve"],
+        "risk",
+    ),
+    **dict.fromkeys(
+        ["techdebt", "technicaldebt", "debt", "refactor", "refactoring", "chore", "maintenance", "upgrade"],
+        "debt",
+    ),
+}
+# When labels name several flow types, the first of these wins: a security bug is a risk.
+_LABEL_PRECEDENCE = ("risk", "defect", "debt", "feature")
+FALLBACK_TYPE = "feature"
+
+
+def type_rules(extra: dict[str, str] | None) -> dict[str, str]:
+    """The default rules with the user's additions and overrides (keys compared loosely)."""
+    rules = dict(DEFAULT_TYPE_RULES)
+    for name, flow_type in (extra or {}).items():
+        value = flow_type.strip().lower()
+        if value not in (*WORK_TYPES, IGNORE):
+            raise ValueError(
+                f"type rule {name!r} → {flow_type!r}: use one of {', '.join(WORK_TYPES)} or ignore"
+            )
+        rules[_key(name)] = value
+    return rules
+
+
+def split_labels(cells: Iterable[str]) -> list[str]:
+    """Labels from cells holding one label each (Jira) or a comma-separated list (Linear)."""
+    out = []
+    for cell in cells:
+        out.extend(p.strip() for p in re.split(r"[,;]", cell) if p.strip())
+    return out
+
+
+def flow_type(
+    issue_type: str, labels: Sequence[str], rules: dict[str, str], user_keys: frozenset[str] = frozenset()
+) -> str:
+    """Flow type of an item from its issue type and labels.
+
+    Order: a user rule on the issue type or any label; then a default rule on a label
+    (labels are more specific than the type: a Story labelled tech-debt is debt); then a
+    default rule on the issue type; else feature. A label group such as `Type/Bug` is
+    also tried by its last part.
+    """
+
+    def keys(text: str) -> list[str]:
+        parts = [text, *text.split("/")[1:]] if "/" in text else [text]
+        return [_key(p) for p in parts if _key(p)]
+
+    label_keys = [k for label in labels for k in keys(label)]
+    type_keys = keys(issue_type) if issue_type else []
+    for k in type_keys + label_keys:
+        if k in user_keys:
+            return rules[k]
+    found = {rules[k] for k in label_keys if k in rules}
+    for candidate in (IGNORE, *_LABEL_PRECEDENCE):
+        if candidate in found:
+            return candidate
+    for k in type_keys:
+        if k in rules:
+            return rules[k]
+    return FALLBACK_TYPE
+
+
+def user_rule_keys(extra: dict[str, str] | None) -> frozenset[str]:
+    return frozenset(_key(k) for k in (extra or {}))
+
+
+# ---------------------------------------------------------------------------- status
+
+
+_WAITING_WORDS = (
+    "backlog",
+    "todo",
+    "to do",
+    "triage",
+    "wait",
+    "blocked",
+    "hold",
+    "ready for",
+    "queue",
+    "pending",
+    "paused",
+    "parked",
+    "selected for",
+)
+_CLOSED_WORDS = ("done", "closed", "complete", "released", "shipped", "resolved", "canceled", "cancelled")
+
+
+def status_active(status: str) -> bool | None:
+    """True for a status that is work (In Progress, In Review, QA), False for waiting
+    (Backlog, Todo, Blocked, Ready for QA), None for a closed status."""
+    name = status.strip().lower()
+    if any(w in name for w in _CLOSED_WORDS) or name in ("duplicate", "won't do", "wont do"):
+        return None
+    return not any(w in name for w in _WAITING_WORDS)
+
+
+# ---------------------------------------------------------------------------- staging
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, str]]) -> Staged:
+    """Rows (canonical column → text, plus `_row`) as a relation of strings for the loader.
+
+    Empty strings become nulls; the columns are every canonical column any row filled,
+    so a column the file cannot supply is left to the table's default (null).
+    """
+    spec = TABLES[table].column_names
+    used = [c for c in spec if any(r.get(c) for r in rows)] or [TABLES[table].key[0]]
+    frame = pd.DataFrame(
+        {
+            **{c: pd.Series([r.get(c) or None for r in rows], dtype="string") for c in used},
+            "_row": pd.Series([int(r["_row"]) for r in rows], dtype="int64"),
+        }
+    )
+    return Staged(table, con.from_df(frame))
+
+
+# ---------------------------------------------------------------------------- incidents
+
+_SEVERITY = re.compile(r"^(?:p|sev|s|severity|priority)?[\s\-_]*([0-5])$", re.IGNORECASE)
+_SEVERITY_WORDS = {"critical": "SEV1", "major": "SEV2", "moderate": "SEV3", "minor": "SEV4", "info": "SEV5"}
+
+
+def severity(priority: str, urgency: str = "") -> str:
+    """`P1`, `SEV-1`, `Sev 1`, `1`, `critical` → `SEV1`; without a priority, the
+    urgency as written (`high`, `low`); otherwise the text unchanged."""
+    text = (priority or "").strip()
+    m = _SEVERITY.match(text)
+    if m:
+        return f"SEV{int(m.group(1))}"
+    if text.lower() in _SEVERITY_WORDS:
+        return _SEVERITY_WORDS[text.lower()]
+    return text or (urgency or "").strip().lower()
+
+
+def service_teams(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """service → team as the deployments already loaded say, for incident files without a team."""
+    try:
+        rows = con.execute(
+            "select service, mode(team) from deployments "
+            "where service is not null and team is not null group by service"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {service.lower(): team for service, team in rows}
