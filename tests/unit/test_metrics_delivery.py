@@ -1,0 +1,270 @@
+"""Delivery (DORA) keys on a hand-made fixture; expected values worked out in comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.views import delivery
+from tests.unit.fixtures import make_db, scope
+
+# Period [2025-01-01, 2025-01-15): 14 days = 2 weeks.
+DEPLOYS = [
+    # production, success, lead 24 h, not rework
+    dict(
+        deploy_id="d1",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-02 12:00",
+        commit_at="2025-01-01 12:00",
+        status="success",
+        is_rework=False,
+    ),
+    # production, success, lead 6 h, rework
+    dict(
+        deploy_id="d2",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-03 00:00",
+        commit_at="2025-01-02 18:00",
+        status="success",
+        is_rework=True,
+    ),
+    # "PROD" counts as production; failed by status
+    dict(
+        deploy_id="d3",
+        team="a",
+        environment="PROD",
+        deployed_at="2025-01-05 00:00",
+        commit_at="2025-01-04 14:00",
+        status="failure",
+    ),
+    # success without commit_at: counted, no lead time
+    dict(
+        deploy_id="d4",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-06 00:00",
+        status="success",
+        is_rework=False,
+    ),
+    # success, lead 2 h, but named by incident i2 → failed
+    dict(
+        deploy_id="d5",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-07 00:00",
+        commit_at="2025-01-06 22:00",
+        status="success",
+    ),
+    # staging: never counts
+    dict(
+        deploy_id="d6",
+        team="a",
+        environment="staging",
+        deployed_at="2025-01-08 00:00",
+        commit_at="2025-01-07 00:00",
+        status="success",
+    ),
+    # exactly at end: out
+    dict(
+        deploy_id="d7",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-15 00:00",
+        commit_at="2025-01-14 00:00",
+        status="success",
+    ),
+    # exactly at start: in; rollback → failed
+    dict(
+        deploy_id="d8",
+        team="a",
+        environment="production",
+        deployed_at="2025-01-01 00:00",
+        commit_at="2024-12-31 20:00",
+        status="rollback",
+    ),
+    # team b, success, lead 1 h
+    dict(
+        deploy_id="d9",
+        team="b",
+        environment="Production",
+        deployed_at="2025-01-04 00:00",
+        commit_at="2025-01-03 23:00",
+        status="success",
+    ),
+]
+INCIDENTS = [
+    dict(incident_id="i1", team="a", started_at="2025-01-03 10:00", resolved_at="2025-01-03 12:00"),  # 2 h
+    dict(
+        incident_id="i2",
+        team="a",
+        started_at="2025-01-07 01:00",
+        resolved_at="2025-01-07 05:00",
+        caused_by_deploy_id="d5",
+    ),  # 4 h
+    dict(incident_id="i3", team="b", started_at="2025-01-09 00:00"),  # unresolved: left out
+    dict(incident_id="i4", team="a", started_at="2025-01-15 00:00", resolved_at="2025-01-15 01:00"),  # at end
+    dict(incident_id="i5", team="b", started_at="2025-01-10 00:00", resolved_at="2025-01-10 00:30"),  # 0.5 h
+]
+PERIOD = ("2025-01-01", "2025-01-15")
+
+
+@pytest.fixture
+def con(tmp_path):
+    return make_db(tmp_path, deployments=DEPLOYS, incidents=INCIDENTS)
+
+
+def test_dora_keys_whole_org(con):
+    got = delivery.dora_summary(con, scope(*PERIOD))
+    # production in period: d1 d2 d3 d4 d5 d8 d9 = 7 (d6 staging, d7 at end)
+    assert got["deployments"] == 7
+    # successful: d1 d2 d4 d5 d9 = 5 → 5 ÷ (14 ÷ 7) = 2.5 per week
+    assert got["deployment_frequency_per_week"] == pytest.approx(2.5)
+    # lead times of successful with commit_at: 24, 6, 2, 1 → sorted 1 2 6 24 → (2 + 6) ÷ 2 = 4
+    assert got["lead_time_hours_p50"] == pytest.approx(4.0)
+    # failed: d3 (failure), d8 (rollback), d5 (named by i2) = 3 of 7
+    assert got["change_failure_rate"] == pytest.approx(3 / 7)
+    # resolved incidents started in period: 2, 4, 0.5 → median 2
+    assert got["recovery_time_hours_p50"] == pytest.approx(2.0)
+    # rework: d2 only → 1 of 7
+    assert got["rework_rate"] == pytest.approx(1 / 7)
+    # tiers: 2.5/wk high, 4 h elite, 43% low, 2 h high → all but the worst (low) reach high
+    assert got["tiers"] == {
+        "deployment_frequency_per_week": "high",
+        "lead_time_hours_p50": "elite",
+        "change_failure_rate": "low",
+        "recovery_time_hours_p50": "high",
+    }
+    assert got["dora_tier"] == "high"
+
+
+def test_dora_keys_team_filter(con):
+    got = delivery.dora_summary(con, scope(*PERIOD, teams=("a",)))
+    # team a production: d1 d2 d3 d4 d5 d8 = 6; successful d1 d2 d4 d5 = 4 → 4 ÷ 2 = 2.0
+    assert got["deployments"] == 6
+    assert got["deployment_frequency_per_week"] == pytest.approx(2.0)
+    # lead 24, 6, 2 → median 6
+    assert got["lead_time_hours_p50"] == pytest.approx(6.0)
+    # failed d3 d5 d8 = 3 of 6
+    assert got["change_failure_rate"] == pytest.approx(0.5)
+    # team a incidents: 2 h and 4 h → (2 + 4) ÷ 2 = 3
+    assert got["recovery_time_hours_p50"] == pytest.approx(3.0)
+    assert got["rework_rate"] == pytest.approx(1 / 6)
+
+
+def test_empty_period_gives_zero_counts_and_null_rates(con):
+    got = delivery.dora_summary(con, scope("2030-01-01", "2030-02-01"))
+    assert got["deployments"] == 0
+    assert got["deployment_frequency_per_week"] == 0.0
+    assert got["lead_time_hours_p50"] is None
+    assert got["change_failure_rate"] is None
+    assert got["recovery_time_hours_p50"] is None
+    assert got["rework_rate"] is None
+    # only deployment frequency has a tier: fewer than three keys → no overall tier
+    assert got["dora_tier"] is None
+
+
+def test_without_environment_every_deployment_counts(tmp_path):
+    rows = [
+        dict(deploy_id="x1", deployed_at="2025-01-02", commit_at="2025-01-01", status="success"),
+        dict(
+            deploy_id="x2", environment="", deployed_at="2025-01-03", commit_at="2025-01-01", status="success"
+        ),
+        dict(deploy_id="x3", deployed_at="2025-01-04", status="failure"),
+    ]
+    con = make_db(tmp_path, deployments=rows)
+    got = delivery.dora_summary(con, scope(*PERIOD))
+    # no environment given (null or empty) → all 3 count; successful x1 x2 → 2 ÷ 2 weeks = 1.0
+    assert got["deployments"] == 3
+    assert got["deployment_frequency_per_week"] == pytest.approx(1.0)
+    # lead 24 h and 48 h → even count: (24 + 48) ÷ 2 = 36
+    assert got["lead_time_hours_p50"] == pytest.approx(36.0)
+    assert got["change_failure_rate"] == pytest.approx(1 / 3)
+    # is_rework null everywhere → rework rate unknown, not 0
+    assert got["rework_rate"] is None
+
+
+def test_one_deployment(tmp_path):
+    rows = [
+        dict(
+            deploy_id="x",
+            environment="prod",
+            deployed_at="2025-01-02 03:00",
+            commit_at="2025-01-02 00:00",
+            status="success",
+            is_rework=False,
+        )
+    ]
+    got = delivery.dora_summary(make_db(tmp_path, deployments=rows), scope(*PERIOD))
+    assert got["deployments"] == 1
+    assert got["lead_time_hours_p50"] == pytest.approx(3.0)
+    assert got["change_failure_rate"] == 0.0
+    assert got["rework_rate"] == 0.0
+
+
+def test_dora_by_week(con):
+    frame = delivery.dora_by_period(con, scope(*PERIOD, grain="week"))
+    # ISO weeks: 2024-12-30 (Jan 1–5: 5 days), 2025-01-06 (7 days), 2025-01-13 (Jan 13–14: 2 days)
+    assert [str(p.date()) for p in frame["period"]] == ["2024-12-30", "2025-01-06", "2025-01-13"]
+    assert list(frame["days"]) == [5, 7, 2]
+    # week 1: d8 d1 d2 d9 d3 = 5 deployments; successful d1 d2 d9 = 3 → 3 ÷ (5 ÷ 7) = 4.2
+    # week 2: d4 d5 = 2, both successful → 2 ÷ 1 = 2.0; week 3: none
+    assert list(frame["deployments"]) == [5, 2, 0]
+    assert list(frame["deployment_frequency_per_week"]) == pytest.approx([4.2, 2.0, 0.0])
+    # week 1 lead 24, 6, 1 → 6; week 2 lead d5 2 h
+    assert frame["lead_time_hours_p50"].iloc[0] == pytest.approx(6.0)
+    assert frame["lead_time_hours_p50"].iloc[1] == pytest.approx(2.0)
+    # week 1 failed d3 d8 = 2 of 5; week 2 d5 = 1 of 2
+    assert frame["change_failure_rate"].iloc[0] == pytest.approx(0.4)
+    assert frame["change_failure_rate"].iloc[1] == pytest.approx(0.5)
+    assert frame["change_failure_rate"].isna().iloc[2]
+    # recovery: week 1 i1 2 h; week 2 i2 4 h, i5 0.5 h → 2.25
+    assert frame["recovery_time_hours_p50"].iloc[0] == pytest.approx(2.0)
+    assert frame["recovery_time_hours_p50"].iloc[1] == pytest.approx(2.25)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "tier"),
+    [
+        ("deployment_frequency_per_week", 7.0, "elite"),
+        ("deployment_frequency_per_week", 6.99, "high"),
+        ("deployment_frequency_per_week", 1.0, "high"),
+        ("deployment_frequency_per_week", 0.99, "medium"),
+        ("deployment_frequency_per_week", 12 / 52, "medium"),
+        ("deployment_frequency_per_week", 0.2, "low"),
+        ("deployment_frequency_per_week", 0.0, "low"),
+        ("delivery.lead_time_hours_p50", 24.0, "elite"),
+        ("lead_time_hours_p50", 24.5, "high"),
+        ("lead_time_hours_p50", 168.0, "high"),
+        ("lead_time_hours_p50", 720.0, "medium"),
+        ("lead_time_hours_p50", 721.0, "low"),
+        ("change_failure_rate", 0.05, "elite"),
+        ("change_failure_rate", 0.10, "high"),
+        ("change_failure_rate", 0.15, "medium"),
+        ("change_failure_rate", 0.16, "low"),
+        ("recovery_time_hours_p50", 1.0, "elite"),
+        ("recovery_time_hours_p50", 24.0, "high"),
+        ("recovery_time_hours_p50", 168.0, "medium"),
+        ("recovery_time_hours_p50", 169.0, "low"),
+        ("recovery_time_hours_p50", None, None),
+        ("recovery_time_hours_p50", float("nan"), None),
+    ],
+)
+def test_tier_for_boundaries_go_to_the_better_tier(key, value, tier):
+    assert delivery.tier_for(key, value) == tier
+
+
+def test_overall_tier_ignores_the_single_worst_key():
+    four = {"a": "elite", "b": "elite", "c": "medium", "d": "low"}
+    # sorted worst first: low, medium, elite, elite → second-worst = medium
+    assert delivery.overall_tier(four) == "medium"
+    assert delivery.overall_tier({"a": "high", "b": "elite", "c": "low", "d": None}) == "high"
+    assert delivery.overall_tier({"a": "elite", "b": "elite", "c": None, "d": None}) is None
+
+
+def test_bands_are_contiguous_and_best_first():
+    for key, bands in delivery.DORA_BANDS.items():
+        assert [b.tier for b in bands] == list(delivery.TIERS)
+        edges = sorted(bands, key=lambda b: b.low)
+        for lower, upper in zip(edges, edges[1:], strict=False):
+            assert lower.high == upper.low, key
