@@ -1,0 +1,411 @@
+"""Load files: detect, stage, validate, then upsert in one transaction per file.
+
+The rules (docs/IMPORT.md): every staged table of a file is validated before anything is
+written; any problem rejects the whole file. A loaded file's rows are pseudonymised,
+deduplicated on the table key (the last row of the file wins) and upserted (existing
+rows with the same key are deleted, then the new ones inserted), each carrying the
+import's id. The original upload is kept as `uploads/<sha256>.<ext>` beside the database
+so any import can be replayed. A rejected file is logged in `imports` with status
+'rejected' after the rollback, so the Data page can list it; no canonical table changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib import db
+from lib.ingest.detect import UnrecognisedFile, detect
+from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
+from lib.ingest.formats.mapped import saved_formats
+from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, read_source, stage_name
+from lib.ingest.validate import Checked, Problem, ValidationError, check, error_message
+from lib.privacy import salt
+from lib.tables import TABLES
+
+_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ok: bool
+    file_name: str
+    tables: tuple[str, ...] = ()
+    rows: int = 0
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+    import_id: str | None = None
+    source_format: str | None = None
+    sha256: str = ""
+    errors: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the first MAX_PROBLEMS, for the validation report
+    problem_count: int = 0
+    seconds: float = 0.0
+
+    @property
+    def table(self) -> str | None:
+        return self.tables[0] if self.tables else None
+
+    @property
+    def error(self) -> str | None:
+        return self.errors[0] if self.errors else None
+
+    def summary(self) -> str:
+        """One line: `loaded work_items.csv → work_items: 120 rows (import 3f2a1b2c…)`."""
+        if not self.ok:
+            return f"rejected {self.error or self.file_name}"
+        loaded = ", ".join(f"{t}: {n} rows" for t, n in self.rows_by_table.items()) or "0 rows"
+        return f"loaded {self.file_name} → {loaded} (import {(self.import_id or '')[:8]}…)"
+
+
+def options_for(
+    con: duckdb.DuckDBPyConnection, tz: str | None = None, table_hint: str | None = None
+) -> ImportOptions:
+    """Options from the arguments, else the saved settings (`default_tz`, `type_rules`), else UTC."""
+    rules = db.get_setting(con, "type_rules")
+    return ImportOptions(
+        default_tz=tz or db.get_setting(con, "default_tz") or "UTC",
+        type_rules=json.loads(rules) if rules else {},
+        table_hint=table_hint,
+    )
+
+
+def home_dir(con: duckdb.DuckDBPyConnection) -> Path:
+    """The folder beside the database file (an in-memory database uses the default one)."""
+    row = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return Path(row[0]).resolve().parent if row and row[0] else db.data_dir()
+
+
+def uploads_dir(con: duckdb.DuckDBPyConnection) -> Path:
+    return home_dir(con) / "uploads"
+
+
+def _upload_path(con: duckdb.DuckDBPyConnection, sha256: str, name: str) -> Path:
+    ext = Path(name).suffix.lower()
+    return uploads_dir(con) / f"{sha256}{ext if _EXTENSION.match(ext) else '.csv'}"
+
+
+def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256: str, name: str) -> Path:
+    """Copy the original bytes to `uploads/<sha256>.<ext>` (once; content-addressed)."""
+    target = _upload_path(con, sha256, name)
+    if target.exists() or Path(path).resolve() == target.resolve():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    os.close(fd)
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
+    return con.execute("select count(*) from pg_timezone_names() where name = ?", [tz]).fetchone()[0] > 0
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) -> int:
+    table = checked.table
+    target, source = f'"{table.name}"', f'temp."{checked.name}"'
+    keys = ", ".join(f'"{k}"' for k in table.key)
+    (distinct,) = con.execute(f"select count(*) from (select distinct {keys} from {source})").fetchone()
+    if distinct < checked.rows:  # duplicates within the file: the last row wins
+        deduped = stage_name("dedup")
+        con.execute(
+            f'create temp table "{deduped}" as select * from {source} '
+            f"qualify row_number() over (partition by {keys} order by _row desc) = 1"
+        )
+        source = f'temp."{deduped}"'
+    match = " and ".join(f't."{k}" = s."{k}"' for k in table.key)
+    con.execute(f"delete from {target} t using {source} s where {match}")
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    con.execute(
+        f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}",
+        {"import_id": import_id},
+    )
+    return distinct
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    import_id: str,
+    tables: Iterable[str],
+    source_format: str | None,
+    name: str,
+    sha256: str,
+    rows: int,
+    status: str,
+) -> None:
+    con.execute(
+        "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            ",".join(tables),
+            source_format,
+            name,
+            sha256,
+            rows,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            status,
+        ],
+    )
+
+
+def _candidates(con: duckdb.DuckDBPyConnection) -> list[Format]:
+    return [*saved_formats(con), *all_formats()]
+
+
+def _stage_and_check(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
+) -> tuple[Format, list[Checked]]:
+    fmt = detect(source, options, _candidates(con))
+    try:
+        staged = fmt.read(con, source, options)
+    except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(
+            source.name, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
+        ) from exc
+    return fmt, [check(con, s, options, salt_value) for s in staged]
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    options: ImportOptions | None = None,
+    name: str | None = None,
+) -> ImportResult:
+    """Import one file whole or not at all; never raises for a bad file (see `ok`)."""
+    began = time.perf_counter()
+    options = options or options_for(con)
+    name = name or Path(path).name
+    import_id = uuid.uuid4().hex
+    source: SourceFile | None = None
+    fmt: Format | None = None
+
+    def rejected(message: str, problems: tuple[Problem, ...] = (), count: int = 0) -> ImportResult:
+        if source is not None:
+            with contextlib.suppress(duckdb.Error):  # the log is a courtesy; the rejection stands
+                _log(con, import_id, [], fmt.name if fmt else None, name, source.sha256, 0, "rejected")
+        return ImportResult(
+            False,
+            name,
+            import_id=import_id if source is not None else None,
+            source_format=fmt.name if fmt else None,
+            sha256=source.sha256 if source else "",
+            errors=(message,),
+            problems=problems,
+            problem_count=count,
+            seconds=time.perf_counter() - began,
+        )
+
+    if not _valid_tz(con, options.default_tz):
+        return rejected(f"{name}: unknown time zone {options.default_tz!r} (use a name such as Europe/Paris)")
+    try:
+        source = read_source(path, name)
+    except (UnreadableFile, OSError) as exc:
+        return rejected(f"{name}: {exc}")
+    try:
+        keep_upload(con, path, source.sha256, name)
+        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        problems = tuple(p for c in checked for p in c.problems)
+        count = sum(c.problem_count for c in checked)
+        if count:
+            return rejected(error_message(name, problems, count), problems, count)
+        con.execute("begin transaction")
+        try:
+            loaded: dict[str, int] = {}
+            for c in checked:
+                loaded[c.table.name] = loaded.get(c.table.name, 0) + _upsert(con, c, import_id)
+            _log(con, import_id, loaded, fmt.name, name, source.sha256, sum(loaded.values()), "loaded")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return ImportResult(
+            True,
+            name,
+            tables=tuple(loaded),
+            rows=sum(loaded.values()),
+            rows_by_table=loaded,
+            import_id=import_id,
+            source_format=fmt.name,
+            sha256=source.sha256,
+            seconds=time.perf_counter() - began,
+        )
+    except UnrecognisedFile as exc:
+        return rejected(str(exc))
+    except ValidationError as exc:
+        return rejected(str(exc), exc.problems, exc.count)
+    except duckdb.Error as exc:
+        return rejected(f"{name}: not loaded: {str(exc).strip().splitlines()[0]}")
+    finally:
+        drop_staging(con)
+        if source is not None:
+            discard_copy(source, path)
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | os.PathLike],
+    options: ImportOptions | None = None,
+) -> list[ImportResult]:
+    """Each file in its own transaction; one rejected file does not stop the others."""
+    options = options or options_for(con)
+    return [import_file(con, p, options) for p in paths]
+
+
+def import_bytes(
+    con: duckdb.DuckDBPyConnection, data: bytes, name: str, options: ImportOptions | None = None
+) -> ImportResult:
+    """Import an upload held in memory (the Data page's file_uploader)."""
+    target = _upload_path(con, hashlib.sha256(data).hexdigest(), name)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    return import_file(con, target, options, name=name)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an import would do, without writing: for the Data page's preview step."""
+
+    file_name: str
+    headers: tuple[str, ...] = ()
+    source_format: str | None = None
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, pd.DataFrame] = field(default_factory=dict)  # first rows as they would be stored
+    problems: tuple[Problem, ...] = ()
+    problem_count: int = 0
+    error: str | None = None
+    candidates: tuple[tuple[str, float, tuple[str, ...]], ...] = ()  # when unrecognised
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.problem_count == 0
+
+
+def preview_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    options: ImportOptions | None = None,
+    name: str | None = None,
+    limit: int = 20,
+) -> Preview:
+    options = options or options_for(con)
+    name = name or Path(path).name
+    try:
+        source = read_source(path, name)
+    except (UnreadableFile, OSError) as exc:
+        return Preview(name, error=f"{name}: {exc}")
+    try:
+        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        problems = tuple(p for c in checked for p in c.problems)
+        count = sum(c.problem_count for c in checked)
+        columns = {
+            c.table.name: ", ".join(["_row", *(f'"{n}"' for n in c.table.column_names)]) for c in checked
+        }
+        samples = {
+            c.table.name: con.execute(
+                f'select {columns[c.table.name]} from temp."{c.name}" order by _row limit ?', [limit]
+            ).df()
+            for c in checked
+        }
+        return Preview(
+            name,
+            source.headers,
+            fmt.name,
+            {c.table.name: c.rows for c in checked},
+            samples,
+            problems,
+            count,
+            error_message(name, problems, count) if count else None,
+        )
+    except UnrecognisedFile as exc:
+        return Preview(name, source.headers, error=str(exc), candidates=exc.candidates)
+    except ValidationError as exc:
+        return Preview(name, source.headers, problems=exc.problems, problem_count=exc.count, error=str(exc))
+    except duckdb.Error as exc:
+        return Preview(name, source.headers, error=f"{name}: {str(exc).strip().splitlines()[0]}")
+    finally:
+        drop_staging(con)
+        discard_copy(source, path)
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
+    """Delete every row the import wrote, in one transaction; returns the rows deleted.
+
+    Rows the import had replaced (same key, earlier import) are not restored: replay that
+    earlier import to bring them back.
+    """
+    if not con.execute("select count(*) from imports where import_id = ?", [import_id]).fetchone()[0]:
+        raise KeyError(f"no import {import_id}")
+    con.execute("begin transaction")
+    try:
+        deleted = 0
+        for table in TABLES:
+            deleted += con.execute(f'delete from "{table}" where import_id = ?', [import_id]).fetchone()[0]
+        con.execute(
+            "update imports set status = 'undone' where import_id = ? and status = 'loaded'", [import_id]
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return deleted
+
+
+def replay_import(
+    con: duckdb.DuckDBPyConnection, import_id: str, options: ImportOptions | None = None
+) -> ImportResult:
+    """Import a kept upload again (after a fix to a mapping, the time zone, or an undo)."""
+    row = con.execute("select sha256, file_name from imports where import_id = ?", [import_id]).fetchone()
+    if not row:
+        raise KeyError(f"no import {import_id}")
+    sha256, file_name = row
+    kept = _upload_path(con, sha256, file_name or "")
+    if not kept.exists():
+        kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)
+    if not kept.exists():
+        raise FileNotFoundError(f"the upload of import {import_id} is no longer kept ({kept.name})")
+    return import_file(con, kept, options, name=file_name)
+
+
+def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first."""
+    return con.execute(
+        'select import_id, imported_at, file_name, "table", source_format, rows, status, sha256 '
+        "from imports order by imported_at desc"
+    ).df()
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per canonical table: rows, the latest date or time in it, and its last import."""
+    out = []
+    for table in TABLES.values():
+        times = [f'max("{c.name}")::timestamp' for c in table.columns if c.type in ("timestamp", "date")]
+        latest = f"greatest({', '.join(times)})" if times else "null::timestamp"
+        rows, newest = con.execute(f'select count(*), {latest} from "{table.name}"').fetchone()
+        (last_import,) = con.execute(
+            "select max(imported_at) from imports where status = 'loaded' "
+            "and list_contains(string_split(\"table\", ','), ?)",
+            [table.name],
+        ).fetchone()
+        out.append({"table": table.name, "rows": rows, "latest": newest, "last_import": last_import})
+    return pd.DataFrame(out, columns=["table", "rows", "latest", "last_import"])

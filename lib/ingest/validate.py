@@ -1,0 +1,269 @@
+"""Cast a staged relation to its canonical table's types, in SQL, and list every problem.
+
+Shared by every format. Each column is trimmed (empty text is null) and cast with
+`try_cast`; a value that does not cast, an unknown choice, a value out of bounds, or a
+missing required value is a problem (row, column, value, reason). The typed rows land in
+a temporary table that `load.py` upserts from once the whole file is clean.
+
+Timestamps: ISO 8601 with an offset or `Z` are exact; without a zone (text, or a naive
+TIMESTAMP a format produced) they are read in `options.default_tz`; a plain date is
+midnight there. All are stored as naive UTC. Formats that know a value is UTC should hand
+over TIMESTAMPTZ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from lib.ingest.formats import ImportOptions, Staged
+from lib.ingest.read import stage_name
+from lib.privacy import pseudonym_sql
+from lib.tables import TABLES, Column, Table
+
+MAX_PROBLEMS = 100
+TRUE_WORDS = ("true", "yes", "y", "1", "t")
+FALSE_WORDS = ("false", "no", "n", "0", "f")
+INT32 = (-(2**31), 2**31 - 1)
+
+# Spellings tools use for an enumerated value, keyed by lower-case text with spaces
+# and hyphens as underscores.
+ALIASES: dict[tuple[str, str], dict[str, str]] = {
+    ("deployments", "status"): {
+        "success": "success",
+        "succeeded": "success",
+        "successful": "success",
+        "passed": "success",
+        "ok": "success",
+        "failed": "failure",
+        "failure": "failure",
+        "error": "failure",
+        "errored": "failure",
+        "broken": "failure",
+        "rollback": "rollback",
+        "rolled_back": "rollback",
+        "rolledback": "rollback",
+        "reverted": "rollback",
+    },
+}
+
+_TYPE_WORDS = {
+    "timestamp": "is not a timestamp (ISO 8601, e.g. 2025-09-01T09:30:00Z)",
+    "date": "is not a date (YYYY-MM-DD)",
+    "double": "is not a number",
+    "integer": "is not a whole number",
+    "boolean": "is not true or false (accepted: true/false, yes/no, y/n, 1/0)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row number; None for a problem with the whole file
+    column: str | None
+    value: str | None
+    reason: str
+
+    def describe(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"row {self.row}" if self.row is not None else "",
+                f"column {self.column}" if self.column else "",
+            )
+            if part
+        )
+        what = f"{self.value!r} {self.reason}" if self.value is not None else self.reason
+        return f"{where}: {what}" if where else what
+
+
+def error_message(file_name: str, problems: tuple[Problem, ...] | list[Problem], count: int) -> str:
+    """`work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp (and 3 more problems)`."""
+    if not problems:
+        return f"{file_name}: rejected"
+    more = count - 1
+    tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+    return f"{file_name}: {problems[0].describe()}{tail}"
+
+
+class ValidationError(ValueError):
+    def __init__(self, file_name: str, problems: tuple[Problem, ...], count: int):
+        super().__init__(error_message(file_name, problems, count))
+        self.file_name = file_name
+        self.problems = problems
+        self.count = count
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A staged relation cast to its table: `name` is the temp table (`_row` + every column)."""
+
+    table: Table
+    name: str
+    rows: int
+    problems: tuple[Problem, ...]
+    problem_count: int
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _bounds(column: Column) -> tuple[float, float] | None:
+    if column.type != "integer":
+        return column.bounds
+    low, high = column.bounds or INT32
+    return max(low, INT32[0]), min(high, INT32[1])
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+class _Sql:
+    """Collects bound parameters while the typed-table SQL is written."""
+
+    def __init__(self, salt: str | None) -> None:
+        self.params: dict[str, object] = {}
+        self.salt = salt
+
+    def bind(self, value: object) -> str:
+        key = f"p{len(self.params)}"
+        self.params[key] = value
+        return f"${key}"
+
+
+def _typed(sql: _Sql, table: Table, column: Column, raw: str, pseudonymise: bool) -> str:
+    if column.type == "timestamp":
+        return f"try_cast({raw} as timestamptz) at time zone 'UTC'"
+    if column.type == "date":
+        return f"try_cast({raw} as date)"
+    if column.type == "double":
+        number = f"try_cast({raw} as double)"
+        return f"case when isfinite({number}) then {number} end"
+    if column.type == "integer":
+        number = f"try_cast({raw} as double)"
+        return f"case when isfinite({number}) and {number} = trunc({number}) then try_cast({number} as bigint) end"
+    if column.type == "boolean":
+        return (
+            f"case when list_contains({sql.bind(list(TRUE_WORDS))}, lower({raw})) then true "
+            f"when list_contains({sql.bind(list(FALSE_WORDS))}, lower({raw})) then false end"
+        )
+    if column.choices:
+        aliases = ALIASES.get((table.name, column.name))
+        if aliases:
+            key = f"regexp_replace(lower({raw}), '[ -]+', '_', 'g')"
+            mapped = f"map_extract_value(map({sql.bind(list(aliases))}, {sql.bind(list(aliases.values()))}), {key})"
+            return f"coalesce({mapped}, lower({raw}))"
+        return f"lower({raw})"
+    if column.person and pseudonymise:
+        sql.params["salt"] = sql.salt
+        return pseudonym_sql(raw, "$salt")
+    return raw
+
+
+def _needs_raw(column: Column) -> bool:
+    return column.type != "varchar" or bool(column.choices)
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    options: ImportOptions,
+    salt: str | None = None,
+) -> Checked:
+    """Cast `staged` into a temp table and collect its problems (the first MAX_PROBLEMS).
+
+    With `salt`, person columns are pseudonymised in the typed table; without, they are
+    kept as given (only for previews that never reach the database).
+    """
+    table = TABLES[staged.table]
+    present = set(staged.relation.columns)
+    view, typed = stage_name("staged"), stage_name("typed")
+    con.register(view, staged.relation)
+
+    sql = _Sql(salt)
+    given = [c for c in table.columns if c.name in present]
+    raw_cols = ", ".join(f"nullif(trim(cast(s.{_q(c.name)} as varchar)), '') as {_q(c.name)}" for c in given)
+    row = "s._row" if "_row" in present else "row_number() over () + 1"
+    nonempty = f"coalesce({', '.join(_q(c.name) for c in given)}) is not null" if given else "false"
+    selects = ["_row"]
+    for column in table.columns:
+        if column.name in present:
+            selects.append(
+                f"{_typed(sql, table, column, _q(column.name), salt is not None)} as {_q(column.name)}"
+            )
+            if _needs_raw(column):
+                selects.append(f"{_q(column.name)} as {_q(column.name + '__raw')}")
+        else:
+            selects.append(f"cast(null as {column.type}) as {_q(column.name)}")
+            if _needs_raw(column):
+                selects.append(f"cast(null as varchar) as {_q(column.name + '__raw')}")
+
+    previous_tz = con.execute("select current_setting('TimeZone')").fetchone()[0]
+    con.execute("set TimeZone = ?", [options.default_tz])
+    try:
+        con.execute(
+            f"create temp table {_q(typed)} as "
+            f"with raw as (select {row} as _row{', ' if given else ''}{raw_cols} from {_q(view)} s) "
+            f"select {', '.join(selects)} from raw where {nonempty}",
+            sql.params or None,
+        )
+    finally:
+        con.execute("set TimeZone = ?", [previous_tz])
+
+    missing = [c for c in table.columns if c.required and c.name not in present]
+    file_problems = [
+        Problem(None, c.name, None, "is missing from the file (required column)") for c in missing
+    ]
+
+    checks: list[tuple[str, str, str, str]] = []  # (column, condition, value expression, reason)
+    for column in table.columns:
+        name, raw = _q(column.name), _q(column.name + "__raw")
+        if column.name not in present:
+            continue
+        if column.type != "varchar":
+            checks.append(
+                (column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS[column.type])
+            )
+        if column.choices:
+            reason = f"is not one of {', '.join(column.choices)}"
+            condition = f"{raw} is not null and not list_contains(${column.name}__choices, {name})"
+            checks.append((column.name, condition, raw, reason))
+        bounds = _bounds(column)
+        if bounds and column.type in ("double", "integer"):
+            reason = f"is out of range ({_number(bounds[0])} to {_number(bounds[1])})"
+            condition = f"{name} is not null and not ({name} between {bounds[0]} and {bounds[1]})"
+            checks.append((column.name, condition, raw, reason))
+        if column.required:
+            null_raw = f"{raw} is null" if _needs_raw(column) else "true"
+            checks.append(
+                (column.name, f"{name} is null and {null_raw}", "null", "is empty (the column is required)")
+            )
+
+    rows = con.execute(f"select count(*) from {_q(typed)}").fetchone()[0]
+    problems: list[Problem] = list(file_problems)
+    count = len(file_problems)
+    if checks:
+        params = {
+            f"{c.name}__choices": list(c.choices) for c in table.columns if c.choices and c.name in present
+        }
+        union = " union all ".join(
+            f"select _row, {i} as code, cast({value} as varchar) as value from {_q(typed)} where {condition}"
+            for i, (_, condition, value, _) in enumerate(checks)
+        )
+        found = con.execute(
+            f"select _row, code, value, count(*) over () as n from ({union}) "
+            f"order by _row, code limit {MAX_PROBLEMS}",
+            params or None,
+        ).fetchall()
+        if found:
+            count += found[0][3]
+            for row_number, code, value, _ in found[: MAX_PROBLEMS - len(problems)]:
+                column_name, _, _, reason = checks[code]
+                problems.append(Problem(int(row_number), column_name, value, reason))
+    return Checked(table, typed, rows, tuple(problems), count)
