@@ -84,6 +84,12 @@ def header_score(source: SourceFile, must: Iterable[str], telling: Iterable[str]
     return 0.6 + 0.4 * found / max(len(telling), 1)
 
 
+def missing_headers(source: SourceFile, must: Iterable[str]) -> tuple[str, ...]:
+    """The `must` headers the file lacks, for the detector's "closest format" message."""
+    have = set(source.normalized_headers)
+    return tuple(m for m in must if normalize_header(m) not in have)
+
+
 # ---------------------------------------------------------------------------- time
 
 _MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -29,7 +29,15 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
-from lib.ingest.formats._tool_exports import _key, header_score, read_records, stage, to_utc, zone
+from lib.ingest.formats._tool_exports import (
+    _key,
+    header_score,
+    missing_headers,
+    read_records,
+    stage,
+    to_utc,
+    zone,
+)
 
 AI_LABELS = frozenset(
     _key(k)
@@ -87,6 +95,9 @@ def _text(value: object) -> str:
 @dataclass(frozen=True)
 class GitHubPullRequests:
     name: str = "github_prs"
+
+    def missing(self, source: SourceFile) -> tuple[str, ...]:
+        return missing_headers(source, ("number", "createdAt", "mergedAt", "author"))
 
     def score(self, source: SourceFile) -> float:
         return header_score(

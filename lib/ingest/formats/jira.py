@@ -31,6 +31,7 @@ from lib.ingest.formats._tool_exports import (
     _key,
     flow_type,
     header_score,
+    missing_headers,
     read_records,
     split_labels,
     stage,
@@ -85,16 +86,22 @@ CANCELED_RESOLUTIONS = frozenset(
 )
 
 
+MUST = ("Issue key", "Summary", "Issue Type", "Created")
+
+
 @dataclass(frozen=True)
 class JiraCsv:
     name: str = "jira"
+
+    def missing(self, source: SourceFile) -> tuple[str, ...]:
+        return missing_headers(source, MUST)
 
     def score(self, source: SourceFile) -> float:
         if source.kind != "csv":
             return 0.0
         return header_score(
             source,
-            must=("Issue key", "Summary", "Issue Type", "Created"),
+            must=MUST,
             telling=("Issue id", "Status", "Resolution", "Resolved", "Project key", "Project name"),
         )
 

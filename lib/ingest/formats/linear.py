@@ -40,6 +40,7 @@ from lib.ingest.formats._tool_exports import (
     Columns,
     flow_type,
     header_score,
+    missing_headers,
     parse_instant,
     read_records,
     split_labels,
@@ -118,16 +119,22 @@ def transitions(
     return out
 
 
+MUST = ("ID", "Team", "Title", "Status", "Created")
+
+
 @dataclass(frozen=True)
 class LinearCsv:
     name: str = "linear"
+
+    def missing(self, source: SourceFile) -> tuple[str, ...]:
+        return missing_headers(source, MUST)
 
     def score(self, source: SourceFile) -> float:
         if source.kind != "csv":
             return 0.0
         return header_score(
             source,
-            must=("ID", "Team", "Title", "Status", "Created"),
+            must=MUST,
             telling=("Started", "Completed", "Canceled", "Estimate", "Cycle Number", "Triaged", "Project"),
         )
 

@@ -27,6 +27,7 @@ from lib.ingest.formats import ImportOptions, SourceFile, Staged
 from lib.ingest.formats._tool_exports import (
     Columns,
     header_score,
+    missing_headers,
     parse_instant,
     read_records,
     service_teams,
@@ -53,6 +54,9 @@ def _names(cell: str) -> list[str]:
 @dataclass(frozen=True)
 class OpsgenieAlerts:
     name: str = "opsgenie"
+
+    def missing(self, source: SourceFile) -> tuple[str, ...]:
+        return missing_headers(source, ("TinyId", "Message", "CreatedAt", "Priority"))
 
     def score(self, source: SourceFile) -> float:
         if source.kind != "csv":

@@ -32,6 +32,7 @@ from lib.ingest.formats import ImportOptions, SourceFile, Staged
 from lib.ingest.formats._tool_exports import (
     Columns,
     header_score,
+    missing_headers,
     parse_instant,
     read_records,
     service_teams,
@@ -59,6 +60,9 @@ def team_from_policy(policy: str) -> str:
 @dataclass(frozen=True)
 class PagerDutyIncidents:
     name: str = "pagerduty"
+
+    def missing(self, source: SourceFile) -> tuple[str, ...]:
+        return missing_headers(source, ("service_name", "urgency", "created_on"))
 
     def score(self, source: SourceFile) -> float:
         if source.kind != "csv":

@@ -1,0 +1,381 @@
+"""The delivery tool exports: Jira, Linear, GitHub PRs, PagerDuty, Opsgenie.
+
+Fixtures are in `tests/fixtures/exports/`, each in its tool's real header layout; the
+README there says where each layout comes from. Expected values are computed by hand
+from the fixture rows (the comments show the arithmetic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from lib.ingest.detect import detect
+from lib.ingest.formats import ImportOptions, all_formats
+from lib.ingest.formats._tool_exports import (
+    flow_type,
+    parse_instant,
+    severity,
+    type_rules,
+    user_rule_keys,
+    zone,
+)
+from lib.ingest.formats.github_prs import GitHubPullRequests
+from lib.ingest.formats.jira import JiraCsv
+from lib.ingest.formats.linear import LinearCsv, parse_durations
+from lib.ingest.formats.opsgenie import OpsgenieAlerts
+from lib.ingest.formats.pagerduty import PagerDutyIncidents, team_from_policy
+from lib.ingest.read import read_source
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+TOOL_FORMATS = ("jira", "linear", "github_prs", "pagerduty", "opsgenie")
+EXPECTED_FORMAT = {
+    "jira_cloud.csv": "jira",
+    "jira_server.csv": "jira",
+    "linear.csv": "linear",
+    "linear_time_in_status.csv": "linear",
+    "github_prs.json": "github_prs",
+    "github_prs.csv": "github_prs",
+    "pagerduty_incidents.csv": "pagerduty",
+    "pagerduty_analytics.csv": "pagerduty",
+    "opsgenie_alerts.csv": "opsgenie",
+    "deployments.csv": "canonical:deployments",
+}
+
+
+def staged(fmt, name: str, tz: str = "UTC", rules: dict | None = None, con=None) -> dict[str, pd.DataFrame]:
+    """What a format hands the loader for a fixture: table → DataFrame of its staged rows."""
+    con = con or duckdb.connect()
+    source = read_source(EXPORTS / name)
+    options = ImportOptions(default_tz=tz, type_rules=rules or {})
+    return {s.table: s.relation.df() for s in fmt.read(con, source, options)}
+
+
+def by_id(frame: pd.DataFrame, key: str) -> dict[str, dict]:
+    return {row[key]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
+
+
+# ---------------------------------------------------------------------------- detection
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_FORMAT))
+def test_detection_picks_the_tool_format(name):
+    source = read_source(EXPORTS / name)
+    assert detect(source, ImportOptions()).name == EXPECTED_FORMAT[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_FORMAT))
+def test_other_tool_formats_do_not_claim_the_file(name):
+    source = read_source(EXPORTS / name)
+    others = {f.name: f.score(source) for f in all_formats() if f.name in TOOL_FORMATS}
+    others.pop(EXPECTED_FORMAT[name], None)
+    assert others and all(score == 0 for score in others.values()), others
+
+
+def test_missing_columns_are_named_for_the_detector():
+    source = read_source(EXPORTS / "linear.csv")
+    assert JiraCsv().missing(source) == ("Issue key", "Summary", "Issue Type")
+
+
+# ---------------------------------------------------------------------------- time
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "utc"),
+    [
+        ("14/Jul/25 3:42 PM", "UTC", "2025-07-14 15:42"),
+        ("14/Jul/25 3:42 PM", "Europe/Berlin", "2025-07-14 13:42"),  # CEST, +2
+        ("21/Nov/25 11:31 AM", "Europe/Berlin", "2025-11-21 10:31"),  # CET, +1
+        ("21/Nov/25 12:05 AM", "UTC", "2025-11-21 00:05"),  # 12 AM is midnight
+        ("21/Nov/25 12:05 PM", "UTC", "2025-11-21 12:05"),
+        ("03/Jul/25", "America/New_York", "2025-07-03 04:00"),  # a date: local midnight
+        ("14/Jul/2025 15:42", "UTC", "2025-07-14 15:42"),
+        ("2025-08-01T03:15:00-07:00", "Europe/Berlin", "2025-08-01 10:15"),  # offset wins
+        ("2025-07-21 14:00:00", "America/New_York", "2025-07-21 18:00"),  # no offset: site zone
+        ("2025-07-02T08:00:00.000Z", "Asia/Tokyo", "2025-07-02 08:00"),
+        ("Tue Jul 08 2025 12:00:00 GMT+0200 (Central European Summer Time)", "UTC", "2025-07-08 10:00"),
+        ("1754784000000", "UTC", "2025-08-10 00:00"),  # epoch milliseconds
+    ],
+)
+def test_timestamps_become_utc(text, tz, utc):
+    stamp = parse_instant(text, zone(tz), epoch=True)
+    assert stamp.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") == utc
+
+
+def test_unreadable_dates_reach_the_loader_unchanged():
+    frame = staged(JiraCsv(), "jira_cloud.csv")["work_items"]
+    assert parse_instant("31/Foo/25 9:00 AM", zone("UTC")) is None
+    assert frame["created_at"].str.endswith("Z").all()
+
+
+# ---------------------------------------------------------------------------- Jira
+
+
+def test_jira_cloud_mapping():
+    items = by_id(staged(JiraCsv(), "jira_cloud.csv")["work_items"], "item_id")
+    assert len(items) == 11  # multi-line descriptions stay inside their row
+    chk1 = items["CHK-1"]
+    assert chk1 == {
+        "item_id": "CHK-1",
+        "team": "Payments",  # Custom field (Team)
+        "type": "feature",  # Story
+        "title": "Card vaulting",
+        "initiative": "Checkout v2",  # Parent summary
+        "created_at": "2025-07-01T09:00:00Z",
+        "started_at": "2025-07-03T00:00:00Z",  # Custom field (Start date), a date
+        "completed_at": "2025-07-08T12:00:00Z",
+        "canceled_at": None,
+        "effort": "3",  # Custom field (Story Points)
+        "_row": 2,
+    }
+    assert items["CHK-2"]["team"] == "Checkout"  # no Team field: Project name
+    assert items["CHK-2"]["type"] == "defect"
+    assert items["CHK-3"]["created_at"] == "2025-07-14T15:42:00Z"  # 14/Jul/25 3:42 PM
+    assert items["CHK-9"]["completed_at"] == "2025-11-21T11:31:00Z"  # 21/Nov/25 11:31 AM
+    # A quoted multi-line description pushes no row numbers: CHK-3 is the 4th spreadsheet row.
+    assert items["CHK-3"]["_row"] == 4
+
+
+def test_jira_labels_from_repeated_columns_decide_the_flow_type():
+    items = by_id(staged(JiraCsv(), "jira_cloud.csv")["work_items"], "item_id")
+    assert items["CHK-3"]["type"] == "debt"  # Task with labels tech-debt, backend (two Labels columns)
+    assert items["CHK-4"]["type"] == "risk"  # Story labelled security: the label wins
+    assert items["CHK-8"]["type"] == "feature"  # Epic
+    server = by_id(staged(JiraCsv(), "jira_server.csv", tz="America/New_York")["work_items"], "item_id")
+    assert server["PLAT-2"]["type"] == "debt"  # Issue Type "Technical Debt"
+    assert server["PLAT-3"]["type"] == "risk"  # Vulnerability
+    assert server["PLAT-4"]["type"] == "debt"  # Task labelled chore, in the first of three Labels columns
+
+
+def test_jira_canceled_resolutions_are_never_completed_work():
+    items = by_id(staged(JiraCsv(), "jira_cloud.csv")["work_items"], "item_id")
+    assert items["CHK-5"]["completed_at"] is None  # Won't Do
+    assert items["CHK-5"]["canceled_at"] == "2025-08-06T11:31:00Z"
+    assert items["CHK-6"]["completed_at"] is None  # Duplicate
+    assert items["CHK-6"]["canceled_at"] == "2025-08-04T09:00:00Z"
+    # Done without a resolution: the Done status category's change date completes it.
+    assert items["CHK-11"]["completed_at"] == "2025-09-15T14:00:00Z"
+    assert items["CHK-7"]["completed_at"] is None and items["CHK-7"]["canceled_at"] is None
+
+
+def test_jira_server_in_the_site_time_zone():
+    items = by_id(staged(JiraCsv(), "jira_server.csv", tz="America/New_York")["work_items"], "item_id")
+    assert items["PLAT-1"]["created_at"] == "2025-07-01T13:00:00Z"  # 9:00 AM EDT
+    assert items["PLAT-1"]["completed_at"] == "2025-07-04T01:00:00Z"  # 03/Jul/25 9:00 PM EDT
+    assert items["PLAT-2"]["canceled_at"] == "2025-07-05T14:00:00Z"  # resolution Cancelled
+    assert items["PLAT-1"]["team"] == "Platform"  # Project name
+    utc = by_id(staged(JiraCsv(), "jira_server.csv")["work_items"], "item_id")
+    assert utc["PLAT-1"]["created_at"] == "2025-07-01T09:00:00Z"  # default zone: UTC
+
+
+def test_type_rules_extend_and_override_the_defaults():
+    rules = {"Task": "debt", "frontend": "risk", "Epic": "ignore"}
+    items = by_id(staged(JiraCsv(), "jira_cloud.csv", rules=rules)["work_items"], "item_id")
+    assert "CHK-8" not in items  # Epics left out
+    assert items["CHK-1"]["type"] == "risk"  # user rule on a label beats the Story default
+    assert len(items) == 10
+    with pytest.raises(ValueError, match="feature, defect, risk, debt"):
+        type_rules({"Spike": "research"})
+
+
+@pytest.mark.parametrize(
+    ("issue_type", "labels", "expected"),
+    [
+        ("Story", [], "feature"),
+        ("New Feature", [], "feature"),
+        ("Improvement", [], "feature"),
+        ("Bug", [], "defect"),
+        ("Defect", [], "defect"),
+        ("Incident", [], "defect"),
+        ("Security", [], "risk"),
+        ("Compliance", [], "risk"),
+        ("Tech debt", [], "debt"),
+        ("Refactor", [], "debt"),
+        ("Chore", [], "debt"),
+        ("Maintenance", [], "debt"),
+        ("Task", [], "feature"),  # the rest: feature unless a rule says otherwise
+        ("Bug", ["security"], "risk"),  # a security bug is a risk
+        ("Story", ["TECH_DEBT"], "debt"),  # spellings agree
+        ("", ["Type/Bug"], "defect"),  # Linear label groups
+    ],
+)
+def test_default_flow_type_rules(issue_type, labels, expected):
+    assert flow_type(issue_type, labels, type_rules(None), user_rule_keys(None)) == expected
+
+
+# ---------------------------------------------------------------------------- Linear
+
+
+def test_linear_mapping_and_canceled_items():
+    out = staged(LinearCsv(), "linear.csv")
+    items = by_id(out["work_items"], "item_id")
+    assert set(items) == {"ENG-1", "ENG-2", "ENG-3", "ENG-4", "ENG-5", "ENG-6"}
+    assert items["ENG-1"]["type"] == "defect" and items["ENG-1"]["team"] == "Search"
+    assert items["ENG-1"]["initiative"] == "Search quality"  # Project
+    assert items["ENG-1"]["effort"] == "2"  # Estimate
+    assert items["ENG-2"]["created_at"] == "2025-07-07T10:00:00Z"  # JavaScript date string
+    assert items["ENG-2"]["started_at"] == "2025-07-08T10:00:00Z"  # GMT+0200
+    assert items["ENG-3"]["completed_at"] is None and items["ENG-3"]["canceled_at"] == "2025-07-20T09:00:00Z"
+    assert items["ENG-4"]["canceled_at"] == "2025-07-12T09:00:00Z"  # Duplicate
+    assert items["ENG-6"]["type"] == "debt"  # label Type/Tech debt
+    # `Time in status (minutes)` holding one number is the current status only: no history.
+    assert "work_item_transitions" not in out
+
+
+def test_linear_time_in_status_becomes_transitions():
+    out = staged(LinearCsv(), "linear_time_in_status.csv")
+    moves = out["work_item_transitions"]
+    gro1 = moves[moves["item_id"] == "GRO-1"][["changed_at", "to_status", "active"]].values.tolist()
+    # Started 07-01 00:00, completed 07-03 00:00: In Progress 1440 + In Review 720 min of work,
+    # then Ready for Deploy 720 min waiting; Backlog and Todo are before Started.
+    assert gro1 == [
+        ["2025-07-01T00:00:00Z", "In Progress", "true"],
+        ["2025-07-02T00:00:00Z", "In Review", "true"],
+        ["2025-07-02T12:00:00Z", "Ready for Deploy", "false"],
+        ["2025-07-03T00:00:00Z", "Done", "false"],
+    ]
+    gro2 = moves[moves["item_id"] == "GRO-2"]
+    assert gro2["to_status"].tolist() == ["In Progress", "In Review", "Blocked", "Done"]
+    assert "GRO-3" not in set(moves["item_id"])  # no durations: no history
+
+
+def test_linear_per_status_columns(tmp_path):
+    path = tmp_path / "linear_status_columns.csv"
+    path.write_text(
+        "ID,Team,Title,Status,Created,Started,Completed,Canceled,Labels,"
+        "Time in In Progress (minutes),Time in Blocked (minutes),Time in Todo (minutes)\n"
+        "ABC-1,Core,Cache,Done,2025-07-01T00:00:00Z,2025-07-01T00:00:00Z,2025-07-02T00:00:00Z,,,"
+        "360,1080,30\n"
+    )
+    source = read_source(path)
+    assert detect(source, ImportOptions()).name == "linear"
+    out = {s.table: s.relation.df() for s in LinearCsv().read(duckdb.connect(), source, ImportOptions())}
+    assert out["work_item_transitions"][["changed_at", "to_status"]].values.tolist() == [
+        ["2025-07-01T00:00:00Z", "In Progress"],
+        ["2025-07-01T06:00:00Z", "Blocked"],
+        ["2025-07-02T00:00:00Z", "Done"],
+    ]
+
+
+def test_status_durations_cell_formats():
+    assert parse_durations('{"In Progress": 120, "Done": 5}') == {"In Progress": 120.0, "Done": 5.0}
+    assert parse_durations("In Progress: 120; In Review: 45") == {"In Progress": 120.0, "In Review": 45.0}
+    assert parse_durations("4120") == {}
+
+
+# ---------------------------------------------------------------------------- GitHub
+
+
+def test_github_prs_from_gh_json():
+    prs = by_id(staged(GitHubPullRequests(), "github_prs.json")["pull_requests"], "pr_id")
+    assert set(prs) == {"acme/checkout-api#412", "acme/checkout-api#415", "acme/ledger#77", "acme/ledger#80"}
+    pr = prs["acme/checkout-api#412"]
+    assert pr["repo"] == "acme/checkout-api"
+    assert pr["author_id"] == "ada-example"  # a login: the loader pseudonymises it
+    assert pr["opened_at"] == "2025-07-01T09:00:00Z" and pr["merged_at"] == "2025-07-02T09:00:00Z"
+    # The author's own comment at 09:30 is not a review; Grace's at 13:00 is the first.
+    assert pr["first_review_at"] == "2025-07-01T13:00:00Z"
+    assert (pr["additions"], pr["deletions"]) == ("120", "30")
+    assert pr["ai_assisted"] == "true"  # label ai-assisted
+    assert prs["acme/checkout-api#415"]["ai_assisted"] == "false"  # the file labels AI work
+    # A fork's head repository is not the repository: the URL's base repository is.
+    assert prs["acme/ledger#80"]["repo"] == "acme/ledger"
+    assert prs["acme/ledger#77"]["merged_at"] is None and prs["acme/ledger#77"]["first_review_at"] is None
+
+
+def test_github_prs_csv_gives_the_same_rows():
+    from_json = staged(GitHubPullRequests(), "github_prs.json")["pull_requests"].drop(columns="_row")
+    from_csv = staged(GitHubPullRequests(), "github_prs.csv")["pull_requests"].drop(columns="_row")
+    assert by_id(from_csv, "pr_id") == {k: v for k, v in by_id(from_json, "pr_id").items() if "checkout" in k}
+
+
+def test_github_ai_assisted_is_null_when_the_file_never_labels_ai(tmp_path):
+    path = tmp_path / "prs.json"
+    path.write_text(
+        '[{"number": 1, "url": "https://github.com/a/b/pull/1", "author": {"login": "x"},'
+        ' "createdAt": "2025-07-01T00:00:00Z", "mergedAt": null, "labels": [{"name": "bug"}]}]'
+    )
+    out = GitHubPullRequests().read(duckdb.connect(), read_source(path), ImportOptions())
+    assert "ai_assisted" not in out[0].relation.columns
+
+
+# ---------------------------------------------------------------------------- incidents
+
+
+def test_pagerduty_incident_list():
+    rows = by_id(staged(PagerDutyIncidents(), "pagerduty_incidents.csv")["incidents"], "incident_id")
+    assert set(rows) == {"PD-101", "PD-102", "PD-103", "PD-104"}
+    assert rows["PD-101"]["severity"] == "SEV1"  # priority P1
+    assert rows["PD-102"]["severity"] == "low"  # no priority: urgency
+    assert rows["PD-102"]["started_at"] == "2025-08-01T10:15:00Z"  # 03:15 -07:00
+    assert rows["PD-102"]["resolved_at"] == "2025-08-01T11:15:00Z"
+    assert rows["PD-103"]["resolved_at"] is None  # acknowledged, not resolved
+    assert rows["PD-101"]["service"] == "checkout-api"
+    assert rows["PD-101"]["team"] == "Payments"  # escalation policy "Payments on-call"
+
+
+def test_pagerduty_team_from_deployments_of_the_service():
+    con = duckdb.connect()
+    con.execute("create table deployments as select 'ledger' as service, 'Ledger Core' as team")
+    rows = by_id(staged(PagerDutyIncidents(), "pagerduty_incidents.csv", con=con)["incidents"], "incident_id")
+    assert rows["PD-102"]["team"] == "Ledger Core"
+    assert team_from_policy("Payments - Primary") == "Payments"
+
+
+def test_pagerduty_analytics_export():
+    rows = by_id(
+        staged(PagerDutyIncidents(), "pagerduty_analytics.csv", tz="America/New_York")["incidents"],
+        "incident_id",
+    )
+    assert rows["PD-201"]["started_at"] == "2025-07-21T18:00:00Z"  # no offset: the site zone
+    assert rows["PD-201"]["team"] == "Search" and rows["PD-201"]["severity"] == "SEV2"
+    # No resolved_at: created + seconds_to_resolve (1800 s).
+    assert rows["PD-202"]["resolved_at"] == "2025-07-22T13:30:00Z"
+
+
+def test_opsgenie_alerts():
+    rows = by_id(staged(OpsgenieAlerts(), "opsgenie_alerts.csv")["incidents"], "incident_id")
+    assert rows["OG-7"] == {
+        "incident_id": "OG-7",
+        "service": "ledger",  # tag service:ledger
+        "team": "Platform",
+        "severity": "SEV1",
+        "started_at": "2025-08-10T00:00:00Z",  # epoch ms
+        "resolved_at": "2025-08-10T04:00:00Z",
+        "_row": 2,
+    }
+    assert rows["OG-8"]["resolved_at"] == "2025-09-01T20:00:00Z"  # ISO
+    assert rows["OG-9"]["resolved_at"] is None and rows["OG-9"]["severity"] == "SEV5"  # still open
+
+
+@pytest.mark.parametrize(
+    ("priority", "urgency", "expected"),
+    [
+        ("P1", "", "SEV1"),
+        ("SEV-2", "", "SEV2"),
+        ("Sev 3", "", "SEV3"),
+        ("critical", "", "SEV1"),
+        ("", "High", "high"),
+    ],
+)
+def test_severity_spellings(priority, urgency, expected):
+    assert severity(priority, urgency) == expected
+
+
+def test_no_personal_names_are_staged():
+    names = ("Ada Example", "Grace Sample", "Linus Sample", "ada@example.com", "grace@example.com")
+    for fmt, fixture in (
+        (JiraCsv(), "jira_cloud.csv"),
+        (JiraCsv(), "jira_server.csv"),
+        (LinearCsv(), "linear.csv"),
+        (PagerDutyIncidents(), "pagerduty_incidents.csv"),
+        (OpsgenieAlerts(), "opsgenie_alerts.csv"),
+        (GitHubPullRequests(), "github_prs.json"),
+    ):
+        for frame in staged(fmt, fixture).values():
+            text = frame.astype(str).to_csv()
+            assert not any(n in text for n in names), fixture
