@@ -379,3 +379,147 @@ def test_no_personal_names_are_staged():
         for frame in staged(fmt, fixture).values():
             text = frame.astype(str).to_csv()
             assert not any(n in text for n in names), fixture
+
+
+# ---------------------------------------------------------------------------- end to end
+# Period [2025-07-01, 2025-09-30): 91 days, 13 weeks.
+
+START, END = "2025-07-01", "2025-09-30"
+
+
+def imported(tmp_path, *names: str, tz: str | None = None):
+    from lib import db
+    from lib.ingest.load import import_file, options_for
+
+    con = db.connect(tmp_path / "imports.duckdb")
+    for name in names:
+        result = import_file(con, EXPORTS / name, options_for(con, tz=tz))
+        assert result.ok, result.summary()
+    return con
+
+
+def metrics(con, start=START, end=END, teams=None) -> dict:
+    from lib.metrics import catalog
+    from tests.unit.fixtures import scope
+
+    return catalog(con, scope(start, end, teams=teams))
+
+
+def test_jira_cloud_flow_metrics(tmp_path):
+    flow = metrics(imported(tmp_path, "jira_cloud.csv"))["flow"]
+    # Completed in period: CHK-1 5.5 d (03 Jul 00:00 → 08 Jul 12:00), CHK-2 2.0, CHK-3 6.5
+    # (15 Jul → 21 Jul 12:00), CHK-4 4.0, CHK-10 12.0 (created 20 Jun, no start), CHK-11 5.0
+    # (Status Category Changed). CHK-5 Won't Do and CHK-6 Duplicate are canceled; CHK-9
+    # resolves in November.
+    assert flow["velocity"] == 6
+    assert flow["velocity_per_week"] == pytest.approx(6 / 13)
+    assert flow["time_days_p50"] == pytest.approx((5.0 + 5.5) / 2)
+    assert flow["load"] == 3  # CHK-7 in progress, CHK-8 to do, CHK-9 open until November
+    assert flow["distribution"] == pytest.approx(
+        {"feature": 3 / 6, "defect": 1 / 6, "risk": 1 / 6, "debt": 1 / 6}
+    )
+    assert flow["efficiency"] is None  # Jira exports carry no status history
+
+
+def test_jira_server_metrics_in_the_site_zone(tmp_path):
+    flow = metrics(imported(tmp_path, "jira_server.csv", tz="America/New_York"))["flow"]
+    # PLAT-1: 01 Jul 13:00Z → 04 Jul 01:00Z = 2.5 d; PLAT-4: 01 Aug 13:00Z → 04 Aug 21:30Z = 3.354 d.
+    assert flow["velocity"] == 2
+    assert flow["time_days_p50"] == pytest.approx((2.5 + 3 + 8.5 / 24) / 2)
+    assert flow["load"] == 1  # PLAT-3 open; PLAT-2 canceled
+    assert flow["distribution"] == pytest.approx({"feature": 0, "defect": 0.5, "risk": 0, "debt": 0.5})
+
+
+def test_linear_flow_metrics_and_efficiency(tmp_path):
+    con = imported(tmp_path, "linear.csv")
+    flow = metrics(con)["flow"]
+    # ENG-1 2 d, ENG-2 4 d (08 Jul 10:00Z → 12 Jul 10:00Z), ENG-6 6 d; ENG-3, ENG-4 canceled.
+    assert (flow["velocity"], flow["time_days_p50"], flow["load"]) == (3, pytest.approx(4.0), 1)
+    assert flow["efficiency"] is None
+    con = imported(tmp_path / "with_history", "linear_time_in_status.csv")
+    flow = metrics(con, "2025-07-01", "2025-08-01")["flow"]
+    # GRO-1: 2160 of 2880 working minutes, GRO-2: 1440 of 2880; GRO-3 has no history.
+    assert flow["efficiency"] == pytest.approx((2160 + 1440) / (2880 + 2880))
+    assert flow["velocity"] == 3 and flow["time_days_p50"] == pytest.approx(2.0)
+
+
+DELIVERY_FILES = ("deployments.csv", "pagerduty_incidents.csv", "opsgenie_alerts.csv")
+
+
+def test_delivery_metrics_from_ci_pagerduty_and_opsgenie(tmp_path):
+    delivery = metrics(imported(tmp_path, *DELIVERY_FILES))["delivery"]
+    # Production deployments in period: d-1…d-6, d-8, d-9 (d-7 is staging, d-10 is June).
+    assert delivery["deployments"] == 8
+    assert delivery["deployment_frequency_per_week"] == pytest.approx(5 / 13)  # d-1, d-2, d-4, d-6, d-8
+    assert delivery["lead_time_hours_p50"] == pytest.approx(12.0)  # of 24, 4, 2, 12, 48 h
+    assert delivery["change_failure_rate"] == pytest.approx(3 / 8)  # FAILURE, Rolled back, failed
+    # Resolved incidents started in period: PD-101 2 h, PD-102 1 h, OG-7 4 h, OG-8 8 h.
+    assert delivery["recovery_time_hours_p50"] == pytest.approx((2 + 4) / 2)
+    assert delivery["rework_rate"] == pytest.approx(1 / 8)  # d-4
+    # Frequency medium, lead time elite, failure rate low, recovery high: all but the worst → medium.
+    assert delivery["dora_tier"] == "medium"
+
+
+def test_delivery_metrics_for_one_team(tmp_path):
+    delivery = metrics(imported(tmp_path, *DELIVERY_FILES), teams=("Payments",))["delivery"]
+    assert delivery["deployments"] == 6  # d-1, d-2, d-3, d-4, d-8, d-9
+    assert delivery["deployment_frequency_per_week"] == pytest.approx(4 / 13)
+    assert delivery["lead_time_hours_p50"] == pytest.approx((4 + 24) / 2)  # of 24, 4, 2, 48 h
+    assert delivery["change_failure_rate"] == pytest.approx(2 / 6)
+    assert delivery["recovery_time_hours_p50"] == pytest.approx(2.0)  # PD-101 (team from its policy)
+
+
+def test_reimport_does_not_duplicate_and_pull_request_authors_are_pseudonymised(tmp_path):
+    con = imported(tmp_path, "jira_cloud.csv", "jira_cloud.csv", "github_prs.json", "github_prs.csv")
+    assert con.execute("select count(*) from work_items").fetchone()[0] == 11
+    assert con.execute("select count(*) from pull_requests").fetchone()[0] == 4
+    authors = {r[0] for r in con.execute("select author_id from pull_requests").fetchall()}
+    assert len(authors) == 4 and not authors & {
+        "ada-example",
+        "grace-sample",
+        "linus-sample",
+        "app/dependabot",
+    }
+
+
+def test_saved_type_rules_apply_on_import(tmp_path):
+    from lib import db
+    from lib.ingest.load import import_file, options_for
+
+    con = db.connect(tmp_path / "rules.duckdb")
+    db.set_setting(con, "type_rules", '{"Task": "debt", "Epic": "ignore"}')
+    assert import_file(con, EXPORTS / "jira_cloud.csv", options_for(con)).ok
+    types = dict(con.execute("select item_id, type from work_items").fetchall())
+    assert "CHK-8" not in types and types["CHK-3"] == "debt"
+
+
+def test_cli_imports_the_exports_and_prints_the_metrics(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    database = tmp_path / "cli.duckdb"
+    files = [str(EXPORTS / n) for n in (*DELIVERY_FILES, "jira_cloud.csv", "linear.csv", "github_prs.json")]
+    done = subprocess.run(
+        [sys.executable, "-m", "lib", "import", "--db", str(database), *files],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == len(files) and all(line.startswith("loaded") for line in lines)
+    out = subprocess.run(
+        [sys.executable, "-m", "lib", "metrics", "--db", str(database), "--start", START, "--end", END],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    catalog = json.loads(out.stdout)
+    assert catalog["delivery"]["deployments"] == 8
+    assert catalog["delivery"]["change_failure_rate"] == pytest.approx(3 / 8)
+    # Jira's six and Linear's three completed items.
+    assert catalog["flow"]["velocity"] == 9
