@@ -1,0 +1,233 @@
+"""Chart builders of the People engagement page, on the shared "pillars" template.
+
+They receive the aggregates of `lib.views.engagement_detail`, where a suppressed figure
+is NaN with its reason in `suppressed_reason`; a suppressed figure is drawn as a hatched
+grey cell or an empty bar labelled with the reason, never as a zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts import BAD, GOOD, MUTED, PALETTE, finish
+
+NEUTRAL = "#C9CED6"
+HIDDEN = "#EEF0F3"
+
+
+def favorability_bars(dims: pd.DataFrame, title: str, caption: str) -> go.Figure:
+    """Stacked favourable / neutral / unfavourable shares per Likert dimension."""
+    likert = dims[~dims["is_enps"].astype(bool)].sort_values("favorable", na_position="first")
+    fig = go.Figure()
+    for column, name, color in (
+        ("favorable", "Favourable (4–5)", GOOD),
+        ("neutral", "Neutral (3)", NEUTRAL),
+        ("unfavorable", "Unfavourable (1–2)", BAD),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=likert["label"],
+                x=likert[column],
+                name=name,
+                orientation="h",
+                marker_color=color,
+                customdata=likert[["respondents"]].fillna(0).to_numpy(),
+                hovertemplate="%{y}: %{x:.0%} " + name.lower() + " · n=%{customdata[0]:.0f}<extra></extra>",
+                text=[f"{v:.0%}" if column == "favorable" and pd.notna(v) else "" for v in likert[column]],
+                textposition="inside",
+            )
+        )
+    hidden = likert[likert["favorable"].isna()]
+    for label, reason in zip(hidden["label"], hidden["suppressed_reason"], strict=True):
+        fig.add_annotation(
+            y=label, x=0.01, xref="x", text=f"Not shown: {reason}", showarrow=False, xanchor="left"
+        )
+    fig.update_layout(barmode="stack", hovermode="closest", bargap=0.3)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    return finish(fig, title, caption, "Share of answers (%)", None, height=max(300, 60 + 46 * len(likert)))
+
+
+def enps_split(dims: pd.DataFrame, title: str, caption: str) -> go.Figure:
+    """One stacked bar: detractors (0–6), passives (7–8), promoters (9–10)."""
+    row = dims[dims["is_enps"].astype(bool)].iloc[0]
+    fig = go.Figure()
+    for column, name, color in (
+        ("detractors", "Detractors (0–6)", BAD),
+        ("passives", "Passives (7–8)", NEUTRAL),
+        ("promoters", "Promoters (9–10)", GOOD),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=["eNPS"],
+                x=[row[column]],
+                name=name,
+                orientation="h",
+                marker_color=color,
+                text=[f"{name.split(' ')[0]} {row[column]:.0%}"],
+                textposition="inside",
+                hovertemplate=name + ": %{x:.0%}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", hovermode="closest", showlegend=False)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(showticklabels=False)
+    return finish(fig, title, caption, "Share of respondents (%)", None, height=230)
+
+
+def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> go.Figure:
+    """Team × dimension: favourable share per cell (eNPS in its own column, −100..100 scaled);
+    hidden cells are grey with the reason in the cell's text and tooltip."""
+    teams = sorted(cells["team"].unique(), reverse=True)
+    dims = [d for d in order if d in set(cells["dimension"])]
+    labels = [cells.loc[cells["dimension"] == d, "label"].iloc[0] for d in dims]
+    z = np.full((len(teams), len(dims)), np.nan)
+    hidden = np.full((len(teams), len(dims)), np.nan)
+    text = [["" for _ in dims] for _ in teams]
+    hover = [["" for _ in dims] for _ in teams]
+    for _, c in cells.iterrows():
+        i, j = teams.index(c["team"]), dims.index(c["dimension"])
+        if pd.isna(c["value"]):
+            hidden[i, j] = 0
+            text[i][j] = "hidden"
+            hover[i][j] = f"{c['team']} · {c['label']}: not shown, {c['suppressed_reason']}"
+            continue
+        is_enps = bool(c["is_enps"])
+        z[i, j] = (c["value"] + 100) / 200 if is_enps else c["value"]
+        text[i][j] = f"{c['value']:+.0f}" if is_enps else f"{c['value']:.0%}"
+        figure = f"eNPS {c['value']:+.0f}" if is_enps else f"{c['value']:.0%} favourable"
+        hover[i][j] = f"{c['team']} · {c['label']}: {figure} · n={c['respondents']:.0f}"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Heatmap(
+            z=hidden,
+            x=labels,
+            y=teams,
+            colorscale=[[0, HIDDEN], [1, HIDDEN]],
+            showscale=False,
+            hoverinfo="skip",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=teams,
+            zmin=0.3,
+            zmax=0.9,
+            colorscale=[[0, BAD], [0.5, "#F4F1DE"], [1, GOOD]],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorbar={"title": {"text": "Favourable"}, "tickformat": ".0%", "len": 0.8},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    # the hidden cells' words, drawn over the grey layer
+    for i, team in enumerate(teams):
+        for j, label in enumerate(labels):
+            if text[i][j] == "hidden":
+                fig.add_annotation(
+                    x=label, y=team, text="hidden", showarrow=False, font={"size": 10, "color": MUTED}
+                )
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(side="top", showline=False, ticks="")
+    fig.update_yaxes(showgrid=False)
+    return finish(fig, title, caption, None, None, height=max(360, 140 + 34 * len(teams)))
+
+
+def wave_changes(frame: pd.DataFrame, waves: list[str], title: str, caption: str) -> go.Figure:
+    """Grouped bars per dimension, one bar per wave, with n under each figure."""
+    likert = frame[~frame["dimension"].isin(["enps"])]
+    order = list(dict.fromkeys(likert["label"]))
+    fig = go.Figure()
+    for i, wave in enumerate(waves):
+        w = likert[likert["survey_id"] == wave].set_index("label").reindex(order)
+        fig.add_trace(
+            go.Bar(
+                x=order,
+                y=w["value"],
+                name=wave,
+                marker_color=PALETTE[(i + 6) % len(PALETTE)] if i < len(waves) - 1 else PALETTE[0],
+                text=[
+                    f"{v:.0%}<br>n={n:.0f}" if pd.notna(v) else "hidden"
+                    for v, n in zip(w["value"], w["respondents"], strict=True)
+                ],
+                textposition="outside",
+                hovertemplate="%{x} · " + wave + ": %{y:.0%}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.08])
+    fig.update_layout(barmode="group", hovermode="closest", bargap=0.25)
+    return finish(fig, title, caption, None, "Favourable answers (%)", height=420)
+
+
+def drivers(frame: pd.DataFrame, title: str, caption: str, outcome: str) -> go.Figure:
+    """Horizontal bars: correlation r of each dimension with the outcome."""
+    shown = frame.dropna(subset=["r"]).sort_values("r")
+    fig = go.Figure(
+        go.Bar(
+            y=shown["label"],
+            x=shown["r"],
+            orientation="h",
+            marker_color=[GOOD if r >= 0.3 else NEUTRAL for r in shown["r"]],
+            text=[f"r = {r:.2f}" for r in shown["r"]],
+            textposition="outside",
+            customdata=shown[["respondents"]].to_numpy(),
+            hovertemplate="%{y}: r = %{x:.2f} with " + outcome + " · n=%{customdata[0]}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[min(-0.1, float(shown["r"].min() or 0) - 0.1), 1])
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return finish(
+        fig,
+        title,
+        caption,
+        f"Correlation with {outcome} (Pearson r, respondent level)",
+        None,
+        height=max(300, 80 + 44 * len(shown)),
+    )
+
+
+def safety_scatter(
+    frame: pd.DataFrame, y: str, y_title: str, y_format: str, title: str, caption: str
+) -> go.Figure:
+    """One dot per team: psychological-safety favourability against a delivery or people figure."""
+    data = frame.dropna(subset=["psychological_safety", y])
+    fig = go.Figure(
+        go.Scatter(
+            x=data["psychological_safety"],
+            y=data[y],
+            mode="markers+text",
+            text=data["team"],
+            textposition="top center",
+            textfont={"size": 10, "color": MUTED},
+            marker={"size": 11, "color": PALETTE[0], "line": {"width": 1, "color": "white"}},
+            customdata=data[["respondents"]].to_numpy(),
+            hovertemplate="%{text}: safety %{x:.0%}, %{y:"
+            + y_format
+            + "} · n=%{customdata[0]}<extra></extra>",
+        )
+    )
+    if len(data) >= 3 and data["psychological_safety"].std() > 0:
+        slope, intercept = np.polyfit(data["psychological_safety"].astype(float), data[y].astype(float), 1)
+        xs = np.array([data["psychological_safety"].min(), data["psychological_safety"].max()], dtype=float)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=slope * xs + intercept,
+                mode="lines",
+                line={"dash": "dot", "color": MUTED, "width": 1.5},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=y_format)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return finish(fig, title, caption, "Psychological safety: favourable answers (%)", y_title, height=380)

@@ -1,0 +1,279 @@
+"""The People engagement page's sections: each reads cached views and lays them out.
+
+Every number comes from `lib.views.engagement_detail` / `lib.views.engagement`, already
+suppressed by the anonymity plan; these functions only choose words and places.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.charts import caption_text
+from lib.charts import engagement as charts
+from lib.formatting import NO_DATA, is_missing
+from lib.question_bank import DIMENSIONS
+from lib.scope import Scope
+from lib.ui import data, filters, layout
+from lib.views import engagement_story as story
+
+DETAIL = "lib.views.engagement_detail"
+SOURCE = "survey_responses"
+
+
+def _caption(scope: Scope, survey_id: str, extra: str = "") -> str:
+    text = caption_text(f"{SOURCE}, survey {survey_id}", filters.period_text(scope), filters.filter_text())
+    return f"{text} · {extra}" if extra else text
+
+
+def _threshold() -> int:
+    return data.view("lib.anonymity.threshold")
+
+
+def wave(scope: Scope) -> dict | None:
+    return data.view(f"{DETAIL}.current_wave", scope)
+
+
+def no_survey(scope: Scope) -> None:
+    layout.missing(
+        f"No survey in {filters.period_text(scope)} for {filters.filter_text().lower()}. "
+        "Widen the period, or import a survey export (Google Forms, Microsoft Forms, Culture Amp, "
+        "Lattice, or the survey_responses template) on the Data page."
+    )
+
+
+def tiles(scope: Scope, current: dict) -> None:
+    summary = data.view("lib.views.engagement.engagement_summary", scope)
+    k = _threshold()
+    hidden = f"Hidden: fewer than {k} respondents"
+    changes = data.frame(f"{DETAIL}.wave_changes", scope, _pair(current))
+    prev = current["previous_id"]
+
+    def change(dimension: str, scale: float, unit: str) -> str | None:
+        rows = changes[changes["dimension"] == dimension].set_index("survey_id")["value"]
+        if prev is None or prev not in rows or current["survey_id"] not in rows:
+            return None
+        before, now = rows[prev], rows[current["survey_id"]]
+        if is_missing(before) or is_missing(now):
+            return None
+        return f"{(now - before) * scale:+.0f} {unit}"
+
+    def shown(value, fmt: str) -> str:
+        return NO_DATA if is_missing(value) else fmt.format(value)
+
+    vs = f"vs {prev}" if prev else None
+    dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
+    enps_row = dims[dims["is_enps"].astype(bool)]
+    split = (
+        f"{enps_row['promoters'].iloc[0]:.0%} promoters · {enps_row['passives'].iloc[0]:.0%} passives · "
+        f"{enps_row['detractors'].iloc[0]:.0%} detractors"
+        if not enps_row.empty and not is_missing(enps_row["promoters"].iloc[0])
+        else hidden
+    )
+    respondents = summary.get("respondents")
+    participation = summary.get("participation_rate")
+    layout.tiles(
+        [
+            layout.Tile(
+                "Engagement index",
+                shown(summary.get("index"), "{:.0%}"),
+                delta=change("index", 100, "pts"),
+                delta_description=vs,
+                band=hidden
+                if is_missing(summary.get("index"))
+                else "Favourable answers (4–5) over all questions",
+                help="Share of Likert answers of 4 or 5 over every non-eNPS question of the survey.",
+            ),
+            layout.Tile(
+                "eNPS",
+                shown(summary.get("enps"), "{:+.0f}"),
+                delta=change("enps", 1, "pts"),
+                delta_description=vs,
+                band=split,
+                help="100 × (share of 9–10 − share of 0–6) on 'How likely are you to recommend … as a place to work'.",
+            ),
+            layout.Tile(
+                "Participation",
+                shown(participation, "{:.0%}"),
+                band=(
+                    hidden
+                    if is_missing(respondents)
+                    else f"{respondents:,} respondents"
+                    + ("" if is_missing(participation) else " of the headcount on the survey date")
+                ),
+                help="Respondents ÷ employees active on the survey date (needs the employees table).",
+            ),
+            layout.Tile(
+                "Survey",
+                str(current["survey_id"]),
+                band=f"Closed {current['survey_date']:%d %b %Y}",
+                help="The latest survey dated in the chosen period.",
+            ),
+        ]
+    )
+    hidden_teams = data.view(f"{DETAIL}.hidden_teams", scope, current["survey_id"])
+    if hidden_teams and scope.teams is not None:
+        st.caption(
+            f"Figures for this selection leave out {hidden_teams} team(s) hidden by the anonymity rule "
+            f"(fewer than {k} respondents, or hidden so a smaller team can't be worked out)."
+        )
+
+
+def _pair(current: dict) -> tuple[str, ...]:
+    return tuple(s for s in (current["previous_id"], current["survey_id"]) if s)
+
+
+def favorability(scope: Scope, current: dict) -> None:
+    dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
+    caption = _caption(scope, current["survey_id"])
+    left, right = st.columns([3, 2])
+    with left:
+        layout.chart(
+            charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability"
+        )
+    with right:
+        if dims["is_enps"].astype(bool).any():
+            enps = dims[dims["is_enps"].astype(bool)].iloc[0]
+            if is_missing(enps["promoters"]):
+                layout.missing(f"eNPS not shown: {enps['suppressed_reason']}.")
+            else:
+                layout.chart(
+                    charts.enps_split(dims, story.enps_title(dims), caption),
+                    "eng-enps",
+                    note=f"n = {enps['respondents']:.0f} respondents answered the eNPS question.",
+                )
+        else:
+            layout.missing(
+                "This survey has no eNPS question ('How likely are you to recommend … as a place to work')."
+            )
+
+
+def heatmap(scope: Scope, current: dict) -> None:
+    cells = data.frame(f"{DETAIL}.heatmap", scope, current["survey_id"])
+    if cells.empty:
+        layout.missing("No team answered this survey: answers need a team column to draw the heatmap.")
+        return
+    k = _threshold()
+    hidden = int(cells.groupby("team")["value"].apply(lambda v: v.isna().all()).sum())
+    note = (
+        f"Grey cells are hidden: fewer than {k} respondents, or hidden so that a smaller group can't be "
+        "worked out by subtracting shown teams from the total. Hover a cell for n and the reason."
+    )
+    fig = charts.heatmap(
+        cells, story.heatmap_title(cells), _caption(scope, current["survey_id"]), list(DIMENSIONS)
+    )
+    layout.chart(fig, "eng-heatmap", note=note if hidden or cells["value"].isna().any() else None)
+    table = cells.pivot(index="team", columns="label", values="value")
+    st.download_button(
+        "Download the heatmap (CSV, hidden cells blank)",
+        _safe_csv(table),
+        file_name=f"engagement-heatmap-{current['survey_id']}.csv",
+        mime="text/csv",
+        key="eng-heatmap-csv",
+    )
+
+
+def _safe_csv(table: pd.DataFrame) -> str:
+    """Aggregates only; cells that begin with = + - @ are neutralised (SPEC §6)."""
+    out = table.round(3).reset_index().astype(object).fillna("hidden")
+    for column in out.columns:
+        out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v)
+    return out.to_csv(index=False)
+
+
+def changes(scope: Scope, current: dict) -> None:
+    if not current["previous_id"]:
+        st.caption("Only one survey so far: the change between waves appears with the next one.")
+        return
+    pair = _pair(current)
+    frame = data.frame(f"{DETAIL}.wave_changes", scope, pair)
+    fig = charts.wave_changes(
+        frame,
+        list(pair),
+        story.wave_title(frame, current["previous_id"], current["survey_id"]),
+        _caption(scope, current["survey_id"], f"compared with {current['previous_id']}"),
+    )
+    layout.chart(fig, "eng-waves", note="n under each bar: respondents behind that figure in that wave.")
+
+
+def drivers(scope: Scope, current: dict) -> None:
+    frame = data.frame(f"{DETAIL}.drivers", scope, current["survey_id"], "enps")
+    outcome = "eNPS"
+    if frame.dropna(subset=["r"]).empty:
+        frame = data.frame(f"{DETAIL}.drivers", scope, current["survey_id"], "index")
+        outcome = "the rest of the engagement index"
+    if frame.dropna(subset=["r"]).empty:
+        layout.missing(
+            "Driver analysis needs at least 25 respondents in the selection; widen the filters to see it."
+        )
+        return
+    n = int(frame["respondents"].max())
+    layout.chart(
+        charts.drivers(
+            frame, story.drivers_title(frame, outcome), _caption(scope, current["survey_id"]), outcome
+        ),
+        "eng-drivers",
+        note=(
+            f"Pearson correlation between each person's mean score on a dimension and their {outcome}, "
+            f"over {n} respondents. It shows which dimensions move together with {outcome}, not what causes it."
+        ),
+    )
+
+
+LINKS = (
+    (
+        "deploys_per_week",
+        "deployment frequency",
+        "Deployments per week",
+        ".1f",
+        "deploy more often",
+        "deploy less often",
+        True,
+    ),
+    (
+        "change_failure_rate",
+        "change failure rate",
+        "Change failure rate (%)",
+        ".0%",
+        "have fewer failed changes",
+        "have more failed changes",
+        False,
+    ),
+    (
+        "attrition_rate",
+        "attrition",
+        "Annualised attrition (%)",
+        ".0%",
+        "lose fewer people",
+        "lose more people",
+        False,
+    ),
+)
+
+
+def delivery_link(scope: Scope, current: dict) -> None:
+    frame = data.frame(f"{DETAIL}.delivery_link", scope, current["survey_id"])
+    if len(frame) < 3:
+        layout.missing(
+            "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
+        )
+        return
+    columns = st.columns(len(LINKS))
+    for column, (y, label, y_title, y_format, good, bad, higher_good) in zip(columns, LINKS, strict=True):
+        r, n = _corr(frame, y)
+        title = story.link_title(r, label, good, bad, higher_good)
+        caption = _caption(
+            scope, current["survey_id"], "delivery and attrition over the 12 months to period end"
+        )
+        with column:
+            layout.chart(
+                charts.safety_scatter(frame, y, y_title, y_format, title, caption),
+                f"eng-link-{y}",
+                note=story.link_caption(r, n, label),
+            )
+
+
+def _corr(frame: pd.DataFrame, y: str) -> tuple[float | None, int]:
+    from lib.views.engagement_detail import correlation
+
+    return correlation(frame, "psychological_safety", y)

@@ -1,0 +1,98 @@
+"""Takeaway titles and honest captions for the People engagement page, from its aggregates.
+
+Plain functions of the frames `lib.views.engagement_detail` returns, so the page, the
+board pack and the tests phrase a chart the same way. Correlations are called
+correlations: "teams that feel safer deploy more often" and never "safety causes".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.formatting import is_missing
+
+
+def strength(r: float | None) -> str:
+    if r is None:
+        return "no measurable"
+    size = abs(r)
+    word = "strong" if size >= 0.6 else "moderate" if size >= 0.3 else "weak"
+    return f"{word} {'positive' if r >= 0 else 'negative'}"
+
+
+def favorability_title(dims: pd.DataFrame) -> str:
+    likert = dims[~dims["is_enps"].astype(bool)].dropna(subset=["favorable"])
+    if likert.empty:
+        return "Favourability per dimension: not enough respondents to show"
+    top = likert.loc[likert["favorable"].idxmax()]
+    low = likert.loc[likert["favorable"].idxmin()]
+    if top["dimension"] == low["dimension"]:
+        return f"{top['label']} is {top['favorable']:.0%} favourable"
+    return f"{top['label']} leads at {top['favorable']:.0%} favourable; {low['label']} trails at {low['favorable']:.0%}"
+
+
+def enps_title(dims: pd.DataFrame) -> str:
+    row = dims[dims["is_enps"].astype(bool)]
+    if row.empty or is_missing(row["enps"].iloc[0]):
+        return "eNPS: not enough respondents to show"
+    r = row.iloc[0]
+    return f"eNPS {r['enps']:+.0f}: {r['promoters']:.0%} promoters against {r['detractors']:.0%} detractors"
+
+
+def heatmap_title(cells: pd.DataFrame) -> str:
+    likert = cells[~cells["is_enps"].astype(bool)].dropna(subset=["value"])
+    if likert.empty:
+        return "Team by dimension: no team has enough respondents to show"
+    low = likert.loc[likert["value"].idxmin()]
+    return f"Lowest spot: {low['team']} on {low['label'].lower()} ({low['value']:.0%} favourable)"
+
+
+def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
+    index = frame[frame["dimension"] == "index"].set_index("survey_id")["value"]
+    if (
+        previous not in index
+        or current not in index
+        or is_missing(index[previous])
+        or is_missing(index[current])
+    ):
+        return f"Change since {previous}: not enough respondents to compare"
+    delta = (index[current] - index[previous]) * 100
+    likert = frame[~frame["dimension"].isin(["index", "enps"])].pivot(
+        index="label", columns="survey_id", values="value"
+    )
+    moves = (
+        (likert[current] - likert[previous]).dropna() if {previous, current} <= set(likert.columns) else None
+    )
+    direction = "up" if delta > 0.5 else "down" if delta < -0.5 else "flat"
+    head = f"Engagement index {direction} {abs(delta):.0f} pts since {previous}"
+    if direction == "flat":
+        head = f"Engagement index flat since {previous} ({delta:+.1f} pts)"
+    if moves is not None and not moves.empty:
+        biggest = moves.abs().idxmax()
+        head += f"; biggest move: {biggest.lower()} {moves[biggest] * 100:+.0f} pts"
+    return head
+
+
+def drivers_title(frame: pd.DataFrame, outcome: str) -> str:
+    shown = frame.dropna(subset=["r"])
+    if shown.empty:
+        return f"Drivers of {outcome}: fewer than 25 respondents, no correlations shown"
+    top = shown.iloc[0]
+    return f"{top['label']} moves most with {outcome} (r = {top['r']:.2f}): a correlation, not proof of cause"
+
+
+def link_caption(r: float | None, n: int, y_label: str) -> str:
+    if r is None:
+        return f"Too few teams ({n}) to state a correlation with {y_label}."
+    return (
+        f"Across {n} teams, psychological safety and {y_label} show a {strength(r)} correlation "
+        f"(Pearson r = {r:.2f}). Teams differ in more than safety; this shows association, not cause."
+    )
+
+
+def link_title(r: float | None, y_label: str, safer_good: str, safer_bad: str, higher_is_good: bool) -> str:
+    """'Teams that feel safer deploy more often (r = 0.57)', or 'No clear link …' under |r| 0.3."""
+    if r is None or abs(r) < 0.3:
+        return f"No clear link between psychological<br>safety and {y_label}"
+    phrase = safer_good if (r > 0) == higher_is_good else safer_bad
+    return f"Teams that feel safer {phrase}<br>(r = {r:.2f})"
