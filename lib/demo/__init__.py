@@ -1,0 +1,125 @@
+"""The seeded demo organisation (SPEC.md §8): build it, clear it, tell whether it is loaded.
+
+`build_demo` replaces every canonical table with a generated organisation in one
+transaction; the same seed and end date always give the same rows. Every row carries
+import_id 'demo', so `clear_demo` removes exactly the demo and nothing a user imported.
+The generators live beside this module, one per area: `world` (teams, calendar),
+`people`, `flow`, `delivery`, `culture`, `capabilities`, `business`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+
+from lib.db import set_setting
+from lib.demo import business, capabilities, culture, delivery, flow, people
+from lib.demo.world import SMALL_TEAMS, World, large_teams
+from lib.tables import TABLES
+
+DEMO_IMPORT_ID = "demo"
+SCALES = ("small", "large")
+
+# Statements over the fixed table list; values are always bound parameters.
+_DELETE_ALL = {t: f"delete from {t}" for t in TABLES}
+_DELETE_DEMO = {t: f"delete from {t} where import_id = ?" for t in TABLES}
+_INSERT = {t: f"insert into {t} by name select *, ? as import_id from demo_rows" for t in TABLES}
+_ANY_DEMO = " or ".join(f"exists (select 1 from {t} where import_id = $id)" for t in TABLES)
+
+
+def make_world(scale: str = "small", seed: int = 7, end: dt.date | None = None) -> World:
+    end = end or dt.date.today()
+    if scale == "small":
+        return World(seed=seed, end=end, teams=SMALL_TEAMS, years=2)
+    if scale == "large":
+        return World(seed=seed, end=end, teams=large_teams(seed), years=5)
+    raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+
+
+def generate(world: World) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each canonical table's rows, one table at a time so large builds stay lean."""
+    staff = people.simulate_staff(world)
+    yield "teams", people.teams_frame(world, staff)
+    yield "employees", people.employees_frame(world, staff)
+    yield "promotions", people.promotions_frame(world, staff)
+    yield "one_on_ones", people.one_on_ones_frame(world, staff)
+    items, transitions = flow.work_items(world, staff)
+    yield "work_items", items
+    del items
+    yield "work_item_transitions", transitions
+    del transitions
+    deployments, incidents = delivery.deployments_and_incidents(world, staff)
+    yield "deployments", deployments
+    yield "incidents", incidents
+    del deployments, incidents
+    yield "pull_requests", delivery.pull_requests(world, staff)
+    yield "survey_responses", culture.survey_responses(world, staff)
+    yield "skills", capabilities.skills(world, staff)
+    yield "learning", capabilities.learning(world, staff)
+    yield "ai_usage", capabilities.ai_usage(world, staff)
+    yield "business_metrics", business.business_metrics(world, staff)
+
+
+def build_demo(
+    con: duckdb.DuckDBPyConnection,
+    scale: str = "small",
+    seed: int = 7,
+    end: dt.date | None = None,
+) -> dict[str, int]:
+    """Replace all data with the demo organisation; returns rows written per table."""
+    world = make_world(scale, seed, end)
+    counts: dict[str, int] = {}
+    con.execute("begin transaction")
+    try:
+        for table in TABLES:
+            con.execute(_DELETE_ALL[table])
+        con.execute("delete from imports")
+        for table, frame in generate(world):
+            con.register("demo_rows", frame)
+            con.execute(_INSERT[table], [DEMO_IMPORT_ID])
+            con.unregister("demo_rows")
+            counts[table] = len(frame)
+            del frame
+        log = pd.DataFrame(
+            {
+                "import_id": DEMO_IMPORT_ID,
+                "table": list(counts),
+                "source_format": "demo",
+                "file_name": f"demo organisation ({scale}, seed {seed}, ending {world.end})",
+                "sha256": None,
+                "rows": list(counts.values()),
+                "imported_at": dt.datetime.combine(world.end, dt.time()),
+                "status": "loaded",
+            }
+        )
+        con.register("demo_log", log)
+        con.execute("insert into imports by name select * from demo_log")
+        con.unregister("demo_log")
+        set_setting(con, "demo", "true")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return {table: counts[table] for table in TABLES}
+
+
+def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete every demo row and its import log, leaving users' own imports alone."""
+    con.execute("begin transaction")
+    try:
+        for table in TABLES:
+            con.execute(_DELETE_DEMO[table], [DEMO_IMPORT_ID])
+        con.execute("delete from imports where import_id = ?", [DEMO_IMPORT_ID])
+        set_setting(con, "demo", "false")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while any demo row remains in a canonical table."""
+    return bool(con.execute("select " + _ANY_DEMO, {"id": DEMO_IMPORT_ID}).fetchone()[0])
