@@ -51,7 +51,7 @@ def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format]
         headers = ", ".join(h for h in source.headers[:12] if h) + (", …" if len(source.headers) > 12 else "")
         closest = "; ".join(_describe(n, m) for n, _, m in candidates) or "none"
         raise UnrecognisedFile(
-            f"{source.name}: not a file Pillars recognises (headers: {headers}). "
+            f"{source.name}: not recognised: no known format matches its headers ({headers}). "
             f"Closest: {closest}. Rename its columns, choose the table, or map its columns.",
             candidates,
         )
@@ -63,7 +63,8 @@ def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format]
             return saved[0]
         names = ", ".join(f.name for f in tied)
         raise UnrecognisedFile(
-            f"{source.name}: matches {names} equally well; choose the table for this file.",
+            f"{source.name}: not recognised with certainty: it matches {names} equally well; "
+            "choose the table for this file or map its columns.",
             candidates,
         )
     return best

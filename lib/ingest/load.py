@@ -54,6 +54,7 @@ class ImportResult:
     problems: tuple[Problem, ...] = ()  # the first MAX_PROBLEMS, for the validation report
     problem_count: int = 0
     seconds: float = 0.0
+    unrecognised: bool = False  # no format matched: offer the column-mapping step
 
     @property
     def table(self) -> str | None:
@@ -85,9 +86,10 @@ def options_for(
 
 def home_dir(con: duckdb.DuckDBPyConnection) -> Path:
     """The folder beside the database file (an in-memory database uses the default one)."""
-    row = con.execute(
+    rows = con.execute(
         "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
+    ).fetchall()
+    row = rows[0] if rows else None
     return Path(row[0]).resolve().parent if row and row[0] else db.data_dir()
 
 
@@ -114,14 +116,14 @@ def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256:
 
 
 def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
-    return con.execute("select count(*) from pg_timezone_names() where name = ?", [tz]).fetchone()[0] > 0
+    return con.execute("select count(*) from pg_timezone_names() where name = ?", [tz]).fetchall()[0][0] > 0
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) -> int:
     table = checked.table
     target, source = f'"{table.name}"', f'temp."{checked.name}"'
     keys = ", ".join(f'"{k}"' for k in table.key)
-    (distinct,) = con.execute(f"select count(*) from (select distinct {keys} from {source})").fetchone()
+    (distinct,) = con.execute(f"select count(*) from (select distinct {keys} from {source})").fetchall()[0]
     if distinct < checked.rows:  # duplicates within the file: the last row wins
         deduped = stage_name("dedup")
         con.execute(
@@ -196,7 +198,9 @@ def import_file(
     source: SourceFile | None = None
     fmt: Format | None = None
 
-    def rejected(message: str, problems: tuple[Problem, ...] = (), count: int = 0) -> ImportResult:
+    def rejected(
+        message: str, problems: tuple[Problem, ...] = (), count: int = 0, unrecognised: bool = False
+    ) -> ImportResult:
         if source is not None:
             with contextlib.suppress(duckdb.Error):  # the log is a courtesy; the rejection stands
                 _log(con, import_id, [], fmt.name if fmt else None, name, source.sha256, 0, "rejected")
@@ -210,6 +214,7 @@ def import_file(
             problems=problems,
             problem_count=count,
             seconds=time.perf_counter() - began,
+            unrecognised=unrecognised,
         )
 
     if not _valid_tz(con, options.default_tz):
@@ -247,7 +252,7 @@ def import_file(
             seconds=time.perf_counter() - began,
         )
     except UnrecognisedFile as exc:
-        return rejected(str(exc))
+        return rejected(str(exc), unrecognised=True)
     except ValidationError as exc:
         return rejected(str(exc), exc.problems, exc.count)
     except duckdb.Error as exc:
@@ -354,13 +359,13 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     Rows the import had replaced (same key, earlier import) are not restored: replay that
     earlier import to bring them back.
     """
-    if not con.execute("select count(*) from imports where import_id = ?", [import_id]).fetchone()[0]:
+    if not con.execute("select count(*) from imports where import_id = ?", [import_id]).fetchall()[0][0]:
         raise KeyError(f"no import {import_id}")
     con.execute("begin transaction")
     try:
         deleted = 0
         for table in TABLES:
-            deleted += con.execute(f'delete from "{table}" where import_id = ?', [import_id]).fetchone()[0]
+            deleted += con.execute(f'delete from "{table}" where import_id = ?', [import_id]).fetchall()[0][0]
         con.execute(
             "update imports set status = 'undone' where import_id = ? and status = 'loaded'", [import_id]
         )
@@ -375,10 +380,10 @@ def replay_import(
     con: duckdb.DuckDBPyConnection, import_id: str, options: ImportOptions | None = None
 ) -> ImportResult:
     """Import a kept upload again (after a fix to a mapping, the time zone, or an undo)."""
-    row = con.execute("select sha256, file_name from imports where import_id = ?", [import_id]).fetchone()
-    if not row:
+    rows = con.execute("select sha256, file_name from imports where import_id = ?", [import_id]).fetchall()
+    if not rows:
         raise KeyError(f"no import {import_id}")
-    sha256, file_name = row
+    sha256, file_name = rows[0]
     kept = _upload_path(con, sha256, file_name or "")
     if not kept.exists():
         kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)
@@ -401,11 +406,11 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     for table in TABLES.values():
         times = [f'max("{c.name}")::timestamp' for c in table.columns if c.type in ("timestamp", "date")]
         latest = f"greatest({', '.join(times)})" if times else "null::timestamp"
-        rows, newest = con.execute(f'select count(*), {latest} from "{table.name}"').fetchone()
+        rows, newest = con.execute(f'select count(*), {latest} from "{table.name}"').fetchall()[0]
         (last_import,) = con.execute(
             "select max(imported_at) from imports where status = 'loaded' "
             "and list_contains(string_split(\"table\", ','), ?)",
             [table.name],
-        ).fetchone()
+        ).fetchall()[0]
         out.append({"table": table.name, "rows": rows, "latest": newest, "last_import": last_import})
     return pd.DataFrame(out, columns=["table", "rows", "latest", "last_import"])

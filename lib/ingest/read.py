@@ -66,7 +66,7 @@ def _hash_and_check(path: Path) -> tuple[str, str]:
             if first:
                 encoding = _bom_encoding(chunk)
                 first = False
-            if encoding is None and valid:
+            if encoding is None and valid and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -211,7 +211,14 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         "select view_name from duckdb_views() where temporary and starts_with(view_name, ?)",
         [STAGE_PREFIX],
     ).fetchall():
+        con.complete()
         con.unregister(name)
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, obj: object) -> None:
+    """`con.register`, after finishing any result a caller left unread (DuckDB 2 insists)."""
+    con.complete()
+    con.register(name, obj)
 
 
 def _has_blank_line(path: Path) -> bool:
@@ -251,10 +258,10 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
     stage = f'select rowid + 2 as _row, * from "{table}"'
     if _has_blank_line(source.path):
         rows = _spreadsheet_rows(source)
-        (count,) = con.execute(f'select count(*) from "{table}"').fetchone()
+        (count,) = con.execute(f'select count(*) from "{table}"').fetchall()[0]
         if len(rows) == count:
             numbers = stage_name("rows")
-            con.register(numbers, pd.DataFrame({"_row": pd.Series(rows, dtype="int64")}))
+            register(con, numbers, pd.DataFrame({"_row": pd.Series(rows, dtype="int64")}))
             stage = f'select n._row, s.* from "{table}" s positional join "{numbers}" n'
     return stage
 
@@ -286,7 +293,7 @@ def _stage_json(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Seque
     frame = pd.DataFrame(data, index=range(len(objects)))
     frame["_row"] = range(1, len(objects) + 1)
     view, table = stage_name("json"), stage_name()
-    con.register(view, frame)
+    register(con, view, frame)
     con.execute(f'create temp table "{table}" as select * from "{view}"')
     return f'select * from "{table}"'
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest.formats import ImportOptions, Staged
-from lib.ingest.read import stage_name
+from lib.ingest.read import register, stage_name
 from lib.privacy import pseudonym_sql
 from lib.tables import TABLES, Column, Table
 
@@ -166,6 +166,16 @@ def _typed(sql: _Sql, table: Table, column: Column, raw: str, pseudonymise: bool
     return raw
 
 
+def _casts(column: Column) -> bool:
+    return column.type in ("timestamp", "date", "double", "integer")
+
+
+def _raw(column: Column, expression: str) -> str:
+    """The cell as text: `try_cast` ignores surrounding blanks, so only text is trimmed."""
+    text = f"cast({expression} as varchar)"
+    return text if _casts(column) else f"nullif(trim({text}), '')"
+
+
 def _needs_raw(column: Column) -> bool:
     return column.type != "varchar" or bool(column.choices)
 
@@ -184,11 +194,11 @@ def check(
     table = TABLES[staged.table]
     present = set(staged.relation.columns)
     view, typed = stage_name("staged"), stage_name("typed")
-    con.register(view, staged.relation)
+    register(con, view, staged.relation)
 
     sql = _Sql(salt)
     given = [c for c in table.columns if c.name in present]
-    raw_cols = ", ".join(f"nullif(trim(cast(s.{_q(c.name)} as varchar)), '') as {_q(c.name)}" for c in given)
+    raw_cols = ", ".join(f"{_raw(c, f's.{_q(c.name)}')} as {_q(c.name)}" for c in given)
     row = "s._row" if "_row" in present else "row_number() over () + 1"
     nonempty = f"coalesce({', '.join(_q(c.name) for c in given)}) is not null" if given else "false"
     selects = ["_row"]
@@ -204,7 +214,7 @@ def check(
             if _needs_raw(column):
                 selects.append(f"cast(null as varchar) as {_q(column.name + '__raw')}")
 
-    previous_tz = con.execute("select current_setting('TimeZone')").fetchone()[0]
+    previous_tz = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
     con.execute("set TimeZone = ?", [options.default_tz])
     try:
         con.execute(
@@ -226,10 +236,11 @@ def check(
         name, raw = _q(column.name), _q(column.name + "__raw")
         if column.name not in present:
             continue
-        if column.type != "varchar":
-            checks.append(
-                (column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS[column.type])
-            )
+        if _casts(column):
+            condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
+            checks.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
+        elif column.type == "boolean":
+            checks.append((column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS["boolean"]))
         if column.choices:
             reason = f"is not one of {', '.join(column.choices)}"
             condition = f"{raw} is not null and not list_contains(${column.name}__choices, {name})"
@@ -240,12 +251,15 @@ def check(
             condition = f"{name} is not null and not ({name} between {bounds[0]} and {bounds[1]})"
             checks.append((column.name, condition, raw, reason))
         if column.required:
-            null_raw = f"{raw} is null" if _needs_raw(column) else "true"
+            if _casts(column):
+                null_raw = f"({raw} is null or trim({raw}) = '')"
+            else:
+                null_raw = f"{raw} is null" if _needs_raw(column) else "true"
             checks.append(
                 (column.name, f"{name} is null and {null_raw}", "null", "is empty (the column is required)")
             )
 
-    rows = con.execute(f"select count(*) from {_q(typed)}").fetchone()[0]
+    rows = con.execute(f"select count(*) from {_q(typed)}").fetchall()[0][0]
     problems: list[Problem] = list(file_problems)
     count = len(file_problems)
     if checks:
