@@ -11,9 +11,11 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+import duckdb
 import pandas as pd
 
 from lib.scope import Scope
+from lib.sql import query_one
 
 
 def plain(value):
@@ -33,6 +35,20 @@ def plain(value):
 
 def plain_dict(row: dict) -> dict:
     return {k: plain(v) for k, v in row.items()}
+
+
+def one_row(con: duckdb.DuckDBPyConnection, name: str, bound: dict) -> dict:
+    """`query_one` with plain values, on its own cursor.
+
+    DuckDB 2 keeps a partly fetched result open on its connection and then refuses some
+    work (register, …) until it is drained; a throwaway cursor leaves the caller's
+    connection clean.
+    """
+    cur = con.cursor()
+    try:
+        return plain_dict(query_one(cur, name, bound))
+    finally:
+        cur.close()
 
 
 def params(scope: Scope, **extra) -> dict:

@@ -12,15 +12,15 @@ import duckdb
 import pandas as pd
 
 from lib.scope import Scope
-from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.sql import query_df
+from lib.views import one_row, params
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
 
 def business_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `business.*` catalog key, `investment_mix` nested by work type."""
-    row = plain_dict(query_one(con, "business/business", params(scope)))
+    row = one_row(con, "business/business", params(scope))
     return {
         "revenue": row["revenue"],
         "rnd_spend": row["rnd_spend"],

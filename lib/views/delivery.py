@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 
 from lib.scope import Scope
-from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.sql import query_df
+from lib.views import one_row, params
 
 TIERS = ("elite", "high", "medium", "low")  # best first
 DORA_SOURCE = (
@@ -96,7 +96,7 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
 
 def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers."""
-    row = plain_dict(query_one(con, "delivery/dora", params(scope)))
+    row = one_row(con, "delivery/dora", params(scope))
     tiers = {key: tier_for(key, row[key]) for key in DORA_KEYS}
     return {**row, "dora_tier": overall_tier(tiers), "tiers": tiers}
 

@@ -10,15 +10,15 @@ import duckdb
 import pandas as pd
 
 from lib.scope import Scope
-from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.sql import query_df
+from lib.views import one_row, params
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
 
 def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `flow.*` catalog key over the scope, `distribution` nested by work type."""
-    row = plain_dict(query_one(con, "flow/flow", params(scope)))
+    row = one_row(con, "flow/flow", params(scope))
     return {
         "velocity": row["velocity"],
         "velocity_per_week": row["velocity_per_week"],

@@ -11,13 +11,13 @@ import duckdb
 import pandas as pd
 
 from lib.scope import Scope
-from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.sql import query_df
+from lib.views import one_row, params
 
 
 def retention_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `retention.*` catalog key plus the counts behind the rates."""
-    return plain_dict(query_one(con, "retention/retention", params(scope)))
+    return one_row(con, "retention/retention", params(scope))
 
 
 def headcount_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

@@ -11,13 +11,13 @@ import duckdb
 import pandas as pd
 
 from lib.scope import Scope
-from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.sql import query_df
+from lib.views import one_row, params
 
 
 def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `skills.*` catalog key plus the counts behind them."""
-    return plain_dict(query_one(con, "skills/skills", params(scope)))
+    return one_row(con, "skills/skills", params(scope))
 
 
 def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
