@@ -48,12 +48,12 @@ ALIASES: dict[tuple[str, str], dict[str, str]] = {
     },
 }
 
-_TYPE_WORDS = {
-    "timestamp": "is not a timestamp (ISO 8601, e.g. 2025-09-01T09:30:00Z)",
-    "date": "is not a date (YYYY-MM-DD)",
+_TYPE_WORDS = {  # accepted spellings are listed in docs/IMPORT.md
+    "timestamp": "is not a timestamp",
+    "date": "is not a date",
     "double": "is not a number",
     "integer": "is not a whole number",
-    "boolean": "is not true or false (accepted: true/false, yes/no, y/n, 1/0)",
+    "boolean": "is not true or false",
 }
 
 

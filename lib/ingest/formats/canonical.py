@@ -1,11 +1,14 @@
 """The canonical templates (SPEC.md §3): one format per table, `canonical:<table>`.
 
-A file is a table's template when its headers, normalised (`normalize_header`), include
-every required column of the table. Among the tables that qualify, the one whose columns
-the header covers best wins: recall (share of the table's columns present) weighs more
-than precision (share of the file's columns used), and a file named after the table
+A file qualifies as a table's template when its headers, normalised (`normalize_header`),
+include every required column of the table and cover at least half of the table's
+columns or use at least half of the file's (so a lone `team` column in some other export
+is not a teams file). Among qualifying tables the header that covers a table best wins:
+recall (share of the table's columns present) weighs more than precision (share of the
+file's columns used); each required column of another table that this table lacks
+(`item_id` in a would-be teams file) costs FOREIGN_PENALTY; a file named after the table
 (`deployments.csv`, `work_items_2025.csv`) breaks what is left of a tie. Extra columns
-are ignored; a canonical score never reaches 1.0, which only a saved mapping gives.
+are ignored. A canonical score never reaches 1.0, which only a saved mapping gives.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from lib.tables import TABLES, Table
 
 MAX_SCORE = 0.95
 NAME_BONUS = 0.04
+FOREIGN_PENALTY = 0.15
+MIN_COVER = 0.5
 
 
 class CanonicalFormat:
@@ -47,13 +52,18 @@ class CanonicalFormat:
         headers = {h for h in source.normalized_headers if h}
         if not headers:
             return 0.0
-        matched = headers & set(self.table.column_names)
-        recall = len(matched) / len(self.table.columns)
-        if self.missing(source):
-            return 0.4 * recall
+        own = set(self.table.column_names)
+        matched = headers & own
+        recall = len(matched) / len(own)
         precision = len(matched) / len(headers)
+        if self.missing(source) or max(recall, precision) < MIN_COVER:
+            return 0.4 * recall
+        foreign = {
+            c.name for t in TABLES.values() if t is not self.table for c in t.columns if c.required
+        } - own
         bonus = NAME_BONUS if self.named_after(source) else 0.0
-        return 0.5 + 0.25 * recall + (MAX_SCORE - 0.5 - 0.25 - NAME_BONUS) * precision + bonus
+        score = 0.5 + 0.25 * recall + (MAX_SCORE - 0.5 - 0.25 - NAME_BONUS) * precision + bonus
+        return max(0.0, score - FOREIGN_PENALTY * len(headers & foreign))
 
     def read(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions

@@ -1,0 +1,78 @@
+"""Recognising canonical templates among every format (lib/ingest/detect.py, formats/canonical.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.ingest.detect import UnrecognisedFile, detect
+from lib.ingest.formats import ImportOptions, SourceFile
+from lib.ingest.formats.canonical import CanonicalFormat
+from lib.ingest.read import read_source
+from lib.tables import TABLES
+from lib.templates import template_csv
+
+
+def source(headers: tuple[str, ...], name: str = "upload.csv") -> SourceFile:
+    return SourceFile(path=None, name=name, kind="csv", delimiter=",", headers=headers)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_template_is_detected_as_its_table_whatever_its_file_name(tmp_path, table):
+    path = tmp_path / "export.csv"
+    path.write_bytes(template_csv(table))
+    assert detect(read_source(path), ImportOptions()).name == f"canonical:{table}"
+
+
+def test_header_case_spacing_and_extra_columns_do_not_matter():
+    headers = (" Deploy ID", "SERVICE", "Deployed At ", "Status", "Pipeline URL", "")
+    assert detect(source(headers), ImportOptions()).name == "canonical:deployments"
+
+
+def test_the_table_the_header_covers_best_wins_when_several_qualify():
+    teams = TABLES["teams"].column_names
+    assert detect(source(teams), ImportOptions()).name == "canonical:teams"
+    # Only employees' required columns plus columns teams also has: still employees.
+    minimal = ("employee_id", "hire_date", "team", "location", "sourcing", "manager_id")
+    assert detect(source(minimal), ImportOptions()).name == "canonical:employees"
+
+
+def test_the_file_name_breaks_a_tie():
+    # The same headers fit skills and promotions equally well.
+    both = ("employee_id", "promoted_at", "skill")
+    by_name = {
+        name: detect(source(both, name), ImportOptions()).name
+        for name in ("skills.csv", "promotions_2025.csv")
+    }
+    assert by_name == {"skills.csv": "canonical:skills", "promotions_2025.csv": "canonical:promotions"}
+    with pytest.raises(UnrecognisedFile, match="equally well"):
+        detect(source(both, "export.csv"), ImportOptions())
+
+
+def test_a_column_every_table_shares_is_not_enough():
+    with pytest.raises(UnrecognisedFile):
+        detect(source(("Office", "Team", "Budget", "Region", "Notes")), ImportOptions())
+
+
+def test_unrecognised_file_names_the_file_the_closest_tables_and_their_missing_columns():
+    with pytest.raises(UnrecognisedFile) as caught:
+        detect(source(("item_id", "team", "title"), "tickets.csv"), ImportOptions())
+    message = str(caught.value)
+    assert message.startswith("tickets.csv: not recognised")
+    assert "canonical:work_items (missing created_at)" in message
+    assert caught.value.candidates[0][0] == "canonical:work_items"
+
+
+def test_table_hint_forces_a_canonical_table():
+    headers = ("team", "org")
+    fmt = detect(source(headers), ImportOptions(table_hint="employees"))
+    assert fmt.name == "canonical:employees"
+    with pytest.raises(UnrecognisedFile, match="unknown table 'staff'"):
+        detect(source(headers), ImportOptions(table_hint="staff"))
+
+
+def test_scores_stay_below_one_and_duplicate_headers_use_the_first():
+    fmt = CanonicalFormat(TABLES["work_items"])
+    perfect = source(TABLES["work_items"].column_names, "work_items.csv")
+    assert 0.9 < fmt.score(perfect) < 1.0
+    assert fmt.picks(source(("item_id", "Item ID", "created_at"))) == [(0, "item_id"), (2, "created_at")]
+    assert fmt.missing(source(("item_id",))) == ("created_at",)
