@@ -55,6 +55,8 @@ def survey_responses(world: World, staff: Staff) -> pd.DataFrame:
         likert = 1 + (per_question[:, :, None] > LIKERT_CUTS).sum(axis=2)
         advocacy = opinion @ ENPS_WEIGHTS / ENPS_WEIGHTS.sum()
         enps = np.clip(np.round(7.0 + 2.2 * advocacy + rng.normal(0, 1.3, len(who))), 0, 10)
+        disgruntled = rng.random(len(who)) < 0.03 + 0.04 * np.maximum(-world.safety[team], 0)
+        enps = np.where(disgruntled, rng.integers(0, 5, len(who)), enps)
         scores = np.column_stack([likert, enps])
         parts.append((np.full(len(who), day), who, scores))
 
