@@ -45,16 +45,50 @@ completed_by_period as (
     group by period
 ),
 
+load_events as (
+    -- an item is in progress from its flow start until it is completed or canceled:
+    -- +1 when it starts, -1 when it closes (items closed before they start never count)
+    select
+        coalesce(started_at, created_at) as event_at,
+        1 as delta
+    from items
+    where least(completed_at, canceled_at) is null
+       or least(completed_at, canceled_at) > coalesce(started_at, created_at)
+    union all
+    select
+        least(completed_at, canceled_at) as event_at,
+        -1 as delta
+    from items
+    where least(completed_at, canceled_at) > coalesce(started_at, created_at)
+),
+
+load_before_period as (
+    select coalesce(sum(delta), 0) as load
+    from load_events
+    where event_at < $start
+),
+
+load_change_by_period as (
+    select
+        date_trunc($grain, event_at)::date as period,
+        sum(delta) as delta
+    from load_events
+    where event_at >= $start
+      and event_at < $end
+    group by period
+),
+
 load_at_bucket_end as (
+    -- events strictly before the bucket's end: the start of the period plus every bucket so far
     select
         buckets.period,
-        count(items.item_id) as load
+        (
+            load_before_period.load
+            + sum(coalesce(load_change_by_period.delta, 0)) over (order by buckets.period)
+        )::bigint as load
     from buckets
-    left join items
-        on coalesce(items.started_at, items.created_at) < buckets.bucket_end
-        and not coalesce(items.completed_at < buckets.bucket_end, false)
-        and not coalesce(items.canceled_at < buckets.bucket_end, false)
-    group by buckets.period
+    cross join load_before_period
+    left join load_change_by_period using (period)
 ),
 
 transitions as (
