@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from lib.formatting import format_value, relative_change
+from lib.formatting import relative_change
 from lib.question_bank import dimension_label
 from lib.scope import Scope
 from lib.views import business, delivery, engagement, flow, plain, retention, skills
@@ -435,39 +435,3 @@ def _headline(key: str, value, previous) -> Headline:
         tier=tier,
         band=band,
     )
-
-
-def _steady(item: Headline) -> bool:
-    """A move too small to be news: under half a point of a fraction or score, or under 0.5%."""
-    if item.unit == "%":
-        return abs(item.delta) < 0.005
-    if item.unit == "score":
-        return abs(item.delta) < 0.5
-    return item.change is None and item.delta == 0 or item.change is not None and abs(item.change) < 0.005
-
-
-def takeaway(item: Headline, period_days: int | None = None) -> str:
-    """A plain-language sentence for a headline, e.g. "Deployment frequency up 38% versus
-    the previous 90 days, now in the DORA high tier"."""
-    if item.value is None:
-        return f"{item.label}: no data for this period"
-    now = format_value(item.value, item.unit)
-    versus = f"the previous {period_days} days" if period_days else "the previous period"
-    if item.previous is None or item.delta is None:
-        text = f"{item.label} is {now}"
-    elif _steady(item):
-        text = f"{item.label} steady at {now} versus {versus}"
-    else:
-        direction = "up" if item.delta > 0 else "down"
-        if item.unit == "%":
-            amount = f"{abs(item.delta) * 100:.1f} points"
-        elif item.unit == "score":
-            amount = f"{abs(item.delta):.0f} points"
-        elif item.change is not None:
-            amount = f"{abs(item.change):.0%}"
-        else:
-            amount = format_value(abs(item.delta), item.unit)
-        text = f"{item.label} {direction} {amount} versus {versus}, now {now}"
-    if item.tier:
-        text += f", in the DORA {item.tier} tier"
-    return text
