@@ -63,8 +63,8 @@ def deployments_and_incidents(world: World, staff: Staff) -> tuple[pd.DataFrame,
         * rng.lognormal(0, 0.85, n)
     )
     commit = deployed - np.maximum(lead_h * HOUR_S, 600)
-    p_fail = 0.11 * np.exp(-1.1 * cap[team]) * debt_relief(world, day) * (1.15 - 0.3 * progress[day])
-    failed = rng.random(n) < p_fail
+    p_fail = 0.18 * np.exp(-1.1 * cap[team]) * debt_relief(world, day) * (1.15 - 0.3 * progress[day])
+    failed = rng.random(n) < np.minimum(p_fail, 0.45)
     status = np.where(failed, np.where(rng.random(n) < 0.4, 2, 1), 0)
     service = _pick_service(rng, team, first_service, n_services)
     rework = ~failed & (rng.random(n) < 0.025)

@@ -30,7 +30,7 @@ ENGINEER_ROLES = (
 )
 ROLES = (*ENGINEER_ROLES, "Engineering Manager", "Director of Engineering")
 HIRE_LEVEL_P = (0.25, 0.35, 0.25, 0.11, 0.04, 0.0)
-YEARS_TO_PROMOTION = np.array([1.3, 2.0, 3.0, 4.5, 7.0, np.inf])  # from L1, L2, …
+YEARS_TO_PROMOTION = np.array([1.6, 2.5, 3.5, 5.0, 7.5, np.inf])  # from L1, L2, …
 
 
 @dataclass
