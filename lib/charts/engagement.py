@@ -17,6 +17,10 @@ NEUTRAL = "#C9CED6"
 HIDDEN = "#EEF0F3"
 
 
+def _wrap(label: str) -> str:
+    return label.replace(" ", "<br>", 1) if len(label) > 10 else label
+
+
 def favorability_bars(dims: pd.DataFrame, title: str, caption: str) -> go.Figure:
     """Stacked favourable / neutral / unfavourable shares per Likert dimension."""
     likert = dims[~dims["is_enps"].astype(bool)].sort_values("favorable", na_position="first")
@@ -81,7 +85,7 @@ def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> 
     hidden cells are grey with the reason in the cell's text and tooltip."""
     teams = sorted(cells["team"].unique(), reverse=True)
     dims = [d for d in order if d in set(cells["dimension"])]
-    labels = [cells.loc[cells["dimension"] == d, "label"].iloc[0] for d in dims]
+    labels = [_wrap(cells.loc[cells["dimension"] == d, "label"].iloc[0]) for d in dims]
     z = np.full((len(teams), len(dims)), np.nan)
     hidden = np.full((len(teams), len(dims)), np.nan)
     text = [["" for _ in dims] for _ in teams]
@@ -128,15 +132,9 @@ def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> 
             ygap=2,
         )
     )
-    # the hidden cells' words, drawn over the grey layer
-    for i, team in enumerate(teams):
-        for j, label in enumerate(labels):
-            if text[i][j] == "hidden":
-                fig.add_annotation(
-                    x=label, y=team, text="hidden", showarrow=False, font={"size": 10, "color": MUTED}
-                )
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(side="top", showline=False, ticks="")
+    fig.update_xaxes(side="top", showline=False, ticks="", tickangle=0)
+    fig.update_layout(margin={"t": 110})
     fig.update_yaxes(showgrid=False)
     return finish(fig, title, caption, None, None, height=max(360, 140 + 34 * len(teams)))
 
@@ -150,7 +148,7 @@ def wave_changes(frame: pd.DataFrame, waves: list[str], title: str, caption: str
         w = likert[likert["survey_id"] == wave].set_index("label").reindex(order)
         fig.add_trace(
             go.Bar(
-                x=order,
+                x=[_wrap(label) for label in order],
                 y=w["value"],
                 name=wave,
                 marker_color=PALETTE[(i + 6) % len(PALETTE)] if i < len(waves) - 1 else PALETTE[0],
@@ -164,6 +162,7 @@ def wave_changes(frame: pd.DataFrame, waves: list[str], title: str, caption: str
         )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.08])
     fig.update_layout(barmode="group", hovermode="closest", bargap=0.25)
+    fig.update_xaxes(tickangle=0)
     return finish(fig, title, caption, None, "Favourable answers (%)", height=420)
 
 
@@ -194,40 +193,55 @@ def drivers(frame: pd.DataFrame, title: str, caption: str, outcome: str) -> go.F
     )
 
 
-def safety_scatter(
-    frame: pd.DataFrame, y: str, y_title: str, y_format: str, title: str, caption: str
-) -> go.Figure:
-    """One dot per team: psychological-safety favourability against a delivery or people figure."""
-    data = frame.dropna(subset=["psychological_safety", y])
-    fig = go.Figure(
-        go.Scatter(
-            x=data["psychological_safety"],
-            y=data[y],
-            mode="markers+text",
-            text=data["team"],
-            textposition="top center",
-            textfont={"size": 10, "color": MUTED},
-            marker={"size": 11, "color": PALETTE[0], "line": {"width": 1, "color": "white"}},
-            customdata=data[["respondents"]].to_numpy(),
-            hovertemplate="%{text}: safety %{x:.0%}, %{y:"
-            + y_format
-            + "} · n=%{customdata[0]}<extra></extra>",
-        )
+def safety_panels(frame: pd.DataFrame, panels: list[dict], title: str, caption: str) -> go.Figure:
+    """One dot per team in each panel: psychological-safety favourability (x) against a
+    delivery or people figure (y); a dotted least-squares line where there are 3+ teams.
+
+    `panels`: dicts with column, title (the panel's own takeaway with r), y_title, y_format.
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1, cols=len(panels), subplot_titles=[p["title"] for p in panels], horizontal_spacing=0.09
     )
-    if len(data) >= 3 and data["psychological_safety"].std() > 0:
-        slope, intercept = np.polyfit(data["psychological_safety"].astype(float), data[y].astype(float), 1)
-        xs = np.array([data["psychological_safety"].min(), data["psychological_safety"].max()], dtype=float)
+    for j, panel in enumerate(panels, start=1):
+        y, y_format = panel["column"], panel["y_format"]
+        data = frame.dropna(subset=["psychological_safety", y])
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=slope * xs + intercept,
-                mode="lines",
-                line={"dash": "dot", "color": MUTED, "width": 1.5},
-                hoverinfo="skip",
+                x=data["psychological_safety"],
+                y=data[y],
+                mode="markers",
+                marker={"size": 10, "color": PALETTE[0], "line": {"width": 1, "color": "white"}},
+                text=data["team"],
+                customdata=data[["respondents"]].to_numpy(),
+                hovertemplate="%{text}: safety %{x:.0%}, %{y:"
+                + y_format
+                + "} · n=%{customdata[0]}<extra></extra>",
                 showlegend=False,
-            )
+            ),
+            row=1,
+            col=j,
         )
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(tickformat=y_format)
-    fig.update_layout(hovermode="closest", showlegend=False)
-    return finish(fig, title, caption, "Psychological safety: favourable answers (%)", y_title, height=380)
+        if len(data) >= 3 and data["psychological_safety"].std() > 0:
+            xs = data["psychological_safety"].astype(float)
+            slope, intercept = np.polyfit(xs, data[y].astype(float), 1)
+            ends = np.array([xs.min(), xs.max()])
+            fig.add_trace(
+                go.Scatter(
+                    x=ends,
+                    y=slope * ends + intercept,
+                    mode="lines",
+                    line={"dash": "dot", "color": MUTED, "width": 1.5},
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=1,
+                col=j,
+            )
+        fig.update_xaxes(tickformat=".0%", title_text="Safety: favourable (%)", row=1, col=j)
+        fig.update_yaxes(tickformat=y_format, title_text=panel["y_title"], rangemode="tozero", row=1, col=j)
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": 12.5, "color": MUTED}
+    fig.update_layout(hovermode="closest", margin={"t": 100})
+    return finish(fig, title, caption, None, None, height=420)

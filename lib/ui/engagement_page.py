@@ -61,7 +61,7 @@ def tiles(scope: Scope, current: dict) -> None:
     def shown(value, fmt: str) -> str:
         return NO_DATA if is_missing(value) else fmt.format(value)
 
-    vs = f"vs {prev}" if prev else None
+    vs = "vs previous wave" if prev else None
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
     enps_row = dims[dims["is_enps"].astype(bool)]
     split = (
@@ -104,10 +104,10 @@ def tiles(scope: Scope, current: dict) -> None:
                 help="Respondents ÷ employees active on the survey date (needs the employees table).",
             ),
             layout.Tile(
-                "Survey",
-                str(current["survey_id"]),
-                band=f"Closed {current['survey_date']:%d %b %Y}",
-                help="The latest survey dated in the chosen period.",
+                "Survey closed",
+                f"{current['survey_date']:%d %b %Y}",
+                band=str(current["survey_id"]),
+                help="The latest survey dated in the chosen period; its previous wave is the survey before it.",
             ),
         ]
     )
@@ -126,26 +126,21 @@ def _pair(current: dict) -> tuple[str, ...]:
 def favorability(scope: Scope, current: dict) -> None:
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
     caption = _caption(scope, current["survey_id"])
-    left, right = st.columns([3, 2])
-    with left:
-        layout.chart(
-            charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability"
+    layout.chart(charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability")
+    if not dims["is_enps"].astype(bool).any():
+        layout.missing(
+            "This survey has no eNPS question ('How likely are you to recommend … as a place to work')."
         )
-    with right:
-        if dims["is_enps"].astype(bool).any():
-            enps = dims[dims["is_enps"].astype(bool)].iloc[0]
-            if is_missing(enps["promoters"]):
-                layout.missing(f"eNPS not shown: {enps['suppressed_reason']}.")
-            else:
-                layout.chart(
-                    charts.enps_split(dims, story.enps_title(dims), caption),
-                    "eng-enps",
-                    note=f"n = {enps['respondents']:.0f} respondents answered the eNPS question.",
-                )
-        else:
-            layout.missing(
-                "This survey has no eNPS question ('How likely are you to recommend … as a place to work')."
-            )
+        return
+    enps = dims[dims["is_enps"].astype(bool)].iloc[0]
+    if is_missing(enps["promoters"]):
+        layout.missing(f"eNPS not shown: {enps['suppressed_reason']}.")
+        return
+    layout.chart(
+        charts.enps_split(dims, story.enps_title(dims), caption),
+        "eng-enps",
+        note=f"n = {enps['respondents']:.0f} respondents answered the eNPS question.",
+    )
 
 
 def heatmap(scope: Scope, current: dict) -> None:
@@ -258,19 +253,27 @@ def delivery_link(scope: Scope, current: dict) -> None:
             "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
         )
         return
-    columns = st.columns(len(LINKS))
-    for column, (y, label, y_title, y_format, good, bad, higher_good) in zip(columns, LINKS, strict=True):
+    panels, notes, good = [], [], []
+    for y, label, y_title, y_format, better, _worse, higher_good in LINKS:
         r, n = _corr(frame, y)
-        title = story.link_title(r, label, good, bad, higher_good)
-        caption = _caption(
-            scope, current["survey_id"], "delivery and attrition over the 12 months to period end"
+        panels.append(
+            {
+                "column": y,
+                "title": f"{label.capitalize()}: r = {r:.2f}" if r is not None else f"{label}: too few teams",
+                "y_title": y_title,
+                "y_format": y_format,
+            }
         )
-        with column:
-            layout.chart(
-                charts.safety_scatter(frame, y, y_title, y_format, title, caption),
-                f"eng-link-{y}",
-                note=story.link_caption(r, n, label),
-            )
+        notes.append(story.link_caption(r, n, label))
+        if r is not None and abs(r) >= 0.3 and (r > 0) == higher_good:
+            good.append(better)
+    title = (
+        "Teams that feel safer " + ", ".join(good[:-1]) + (" and " if len(good) > 1 else "") + good[-1]
+        if good
+        else "Psychological safety shows no clear link to delivery in this selection"
+    )
+    caption = _caption(scope, current["survey_id"], "delivery and attrition over the 12 months to period end")
+    layout.chart(charts.safety_panels(frame, panels, title, caption), "eng-link", note=" ".join(notes))
 
 
 def _corr(frame: pd.DataFrame, y: str) -> tuple[float | None, int]:

@@ -93,6 +93,6 @@ def link_caption(r: float | None, n: int, y_label: str) -> str:
 def link_title(r: float | None, y_label: str, safer_good: str, safer_bad: str, higher_is_good: bool) -> str:
     """'Teams that feel safer deploy more often (r = 0.57)', or 'No clear link …' under |r| 0.3."""
     if r is None or abs(r) < 0.3:
-        return f"No clear link between psychological<br>safety and {y_label}"
+        return f"No clear link with {y_label} (r = {r:.2f})" if r is not None else f"{y_label}: too few teams"
     phrase = safer_good if (r > 0) == higher_is_good else safer_bad
-    return f"Teams that feel safer {phrase}<br>(r = {r:.2f})"
+    return f"Safer teams {phrase} (r = {r:.2f})"
