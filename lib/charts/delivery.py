@@ -1,0 +1,446 @@
+"""Chart builders for the Delivery & quality page: DORA trends on their tier bands, flow,
+incidents, PR cycle time and each team's own trend. Aggregates in, figures out.
+
+Every builder writes its own title from the data (the takeaway), using the house
+template, unit-bearing axis titles and the caption it is given. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.charts import MUTED, PALETTE, TIER_COLORS, bar_chart, empty_figure, finish, line_chart
+from lib.formatting import format_value, is_missing
+from lib.overview import TrendSpec, trend_takeaway
+from lib.views.delivery import bands as dora_bands
+from lib.views.delivery import tier_for
+
+WORK_TYPES = ("feature", "defect", "risk", "debt")
+TYPE_COLORS = {"feature": PALETTE[0], "defect": PALETTE[3], "risk": PALETTE[2], "debt": PALETTE[4]}
+TYPE_LABELS = {"feature": "Features", "defect": "Defects", "risk": "Risks", "debt": "Debts"}
+SEVERITY_COLORS = {
+    "SEV0": "#6B0F1E",
+    "SEV1": "#8E1B2C",
+    "SEV2": "#D1495B",
+    "SEV3": "#E9A23B",
+    "SEV4": "#8D99AE",
+    "SEV5": "#C9CED6",
+    "high": "#D1495B",
+    "low": "#8D99AE",
+}
+STAGE_COLORS = {"Pickup": PALETTE[2], "Review": PALETTE[1], "Deploy": PALETTE[0]}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How one trend reads: label, formatting unit, axis title, direction, scale."""
+
+    column: str
+    label: str
+    unit: str  # as lib.formatting.format_value understands: "per week", "hours", "%", "days", "items"
+    y_title: str
+    higher_is_better: bool | None
+    log: bool = False
+    y_format: str | None = None
+    source: str = "deployments"
+
+    def spec(self) -> TrendSpec:
+        return TrendSpec("", "", "period", self.column, self.label, self.y_title, self.unit, self.higher_is_better,
+                         self.source, self.y_format)  # fmt: skip
+
+
+DORA_METRICS = {
+    m.column: m
+    for m in (
+        Metric("deployment_frequency_per_week", "Deployment frequency", "per week",
+               "Successful production deployments per week", True),
+        Metric("lead_time_hours_p50", "Change lead time", "hours",
+               "Median commit → production (hours, log scale)", False, log=True),
+        Metric("change_failure_rate", "Change failure rate", "%",
+               "Failed deployments (% of production deployments)", False, y_format=".0%"),
+        Metric("recovery_time_hours_p50", "Recovery time", "hours",
+               "Median incident start → resolved (hours, log scale)", False, log=True, source="incidents"),
+        Metric("rework_rate", "Rework rate", "%",
+               "Rework deployments (% of production deployments)", False, y_format=".0%"),
+    )
+}  # fmt: skip
+TEAM_METRICS = {
+    **DORA_METRICS,
+    "velocity_per_week": Metric(
+        "velocity_per_week",
+        "Flow velocity",
+        "per week",
+        "Work items completed per week",
+        True,
+        source="work_items",
+    ),
+    "time_days_p50": Metric(
+        "time_days_p50", "Flow time", "days", "Median flow time (days)", False, source="work_items"
+    ),
+}
+
+
+def _points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return frame[["period", column]].dropna() if column in frame else frame.iloc[0:0]
+
+
+def trend_title(frame: pd.DataFrame, metric: Metric) -> str:
+    """'Change lead time down 42% since Dec 2025 (20 hours → 12 hours), now elite'."""
+    title = trend_takeaway(list(frame[metric.column]), list(frame["period"]), metric.spec())
+    points = _points(frame, metric.column)
+    if metric.column in DORA_METRICS and metric.column != "rework_rate" and len(points) >= 2:
+        tier = tier_for(metric.column, float(points[metric.column].iloc[-1]))
+        if tier:
+            title += f", now {tier}"
+    return title
+
+
+def _y_range(values: pd.Series, metric: Metric) -> tuple[float, float]:
+    low, high = float(values.min()), float(values.max())
+    if metric.log:
+        low = max(min(low, high) / 2.5, 0.05)
+        return low, max(high * 2.5, low * 10)
+    floor = {"change_failure_rate": 0.2, "rework_rate": 0.2, "deployment_frequency_per_week": 1.2}
+    return 0.0, max(high * 1.25, floor.get(metric.column, 0.0), 1e-9)
+
+
+def dora_trend(frame: pd.DataFrame, column: str, caption: str, x_title: str) -> go.Figure:
+    """One DORA key by period on the DORA tier bands of the report the project cites."""
+    metric = DORA_METRICS[column]
+    values = _points(frame, column)[column]
+    if values.empty:
+        return empty_figure(metric.label, f"No {metric.label.lower()} for this period and filter.")
+    low, high = _y_range(values, metric)
+    bands = []
+    if column != "rework_rate":
+        for band in dora_bands(column):
+            top = band.high if band.high is not None else math.inf
+            lo, hi = max(band.low, low), min(top, high)
+            if hi > lo:
+                bands.append((lo, hi, band.tier.capitalize(), TIER_COLORS[band.tier]))
+    fig = line_chart(
+        frame,
+        "period",
+        {column: metric.label},
+        title=trend_title(frame, metric),
+        caption=caption,
+        x_title=x_title,
+        y_title=metric.y_title,
+        y_format=metric.y_format,
+        bands=bands,
+    )
+    if metric.log:
+        fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)])
+    else:
+        fig.update_yaxes(range=[low, high])
+    return fig
+
+
+def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+    """Production deployments per period: successful against failed (failure, rollback or
+    named by an incident), the counts behind the change failure rate."""
+    if frame.empty or not frame["deployments"].sum():
+        return empty_figure("Deployments by outcome", "No production deployments for this period and filter.")
+    data = frame.assign(
+        other=frame["deployments"] - frame["successful_deployments"] - frame["failed_deployments"]
+    )
+    data["other"] = data["other"].clip(lower=0)
+    total, failed = int(frame["deployments"].sum()), int(frame["failed_deployments"].sum())
+    title = f"{failed:,} of {total:,} production deployments failed ({failed / total:.0%})"
+    series = {"successful_deployments": "Successful", "failed_deployments": "Failed or rolled back"}
+    if data["other"].sum():
+        series["other"] = "Other status"
+    fig = bar_chart(data, "period", series, title, caption, x_title, "Production deployments", stacked=True)
+    for trace, color in zip(fig.data, ("#2A9D8F", "#D1495B", "#8D99AE"), strict=False):
+        trace.marker.color = color
+    return fig
+
+
+# ---------------------------------------------------------------------------- flow
+
+
+def _types_present(frame: pd.DataFrame) -> list[str]:
+    return [t for t in WORK_TYPES if t in set(frame["type"])]
+
+
+def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+    """Items completed per week in each period, stacked by flow type."""
+    if frame.empty or not frame["items"].sum():
+        return empty_figure("Flow velocity", "No completed work items for this period and filter.")
+    wide = frame.pivot_table(
+        index="period", columns="type", values="items_per_week", aggfunc="sum"
+    ).reset_index()
+    wide["total"] = wide[[t for t in WORK_TYPES if t in wide]].sum(axis=1)
+    metric = TEAM_METRICS["velocity_per_week"]
+    title = trend_takeaway(list(wide["total"]), list(wide["period"]), metric.spec())
+    series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
+    fig = bar_chart(wide, "period", series, title, caption, x_title, "Items completed per week", stacked=True)
+    for trace, t in zip(fig.data, series, strict=True):
+        trace.marker.color = TYPE_COLORS[t]
+    return fig
+
+
+def distribution_shares(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+    """Share of completed items by flow type in each period (100% stacked)."""
+    if frame.empty or not frame["items"].sum():
+        return empty_figure("Flow distribution", "No completed work items for this period and filter.")
+    wide = frame.pivot_table(index="period", columns="type", values="share", aggfunc="sum").reset_index()
+    full = frame.groupby("period")["items"].sum()
+    totals = frame.groupby("type")["items"].sum()
+    overall = totals / totals.sum()
+    periods = [p for p in wide["period"] if full.get(p, 0) > 0]
+    title = "Mix steady: " + ", ".join(
+        f"{TYPE_LABELS[t].lower()} {overall.get(t, 0):.0%}" for t in WORK_TYPES
+    )
+    if len(periods) >= 2:
+        first = wide.set_index("period").loc[periods[0]]
+        last = wide.set_index("period").loc[periods[-1]]
+        moves = {t: float(last.get(t, 0) or 0) - float(first.get(t, 0) or 0) for t in WORK_TYPES}
+        biggest = max(moves, key=lambda t: abs(moves[t]))
+        if abs(moves[biggest]) >= 0.05:
+            direction = "up" if moves[biggest] > 0 else "down"
+            since = pd.Timestamp(periods[0]).strftime("%b %Y")
+            title = (
+                f"{TYPE_LABELS[biggest]} {direction} from {float(first.get(biggest, 0) or 0):.0%} to "
+                f"{float(last.get(biggest, 0) or 0):.0%} of completed work since {since}"
+            )
+    series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
+    fig = bar_chart(
+        wide, "period", series, title, caption, x_title, "Share of items completed", ".0%", stacked=True
+    )
+    for trace, t in zip(fig.data, series, strict=True):
+        trace.marker.color = TYPE_COLORS[t]
+    fig.update_yaxes(range=[0, 1])
+    return fig
+
+
+def flow_time_box(frame: pd.DataFrame, spread: dict, caption: str, x_title: str) -> go.Figure:
+    """Flow time per period as boxes: median, quartiles, whiskers at the 10th and 90th percentile."""
+    data = frame[frame["items"] > 0]
+    if data.empty or is_missing(spread.get("p50")):
+        return empty_figure("Flow time", "No completed work items for this period and filter.")
+    title = (
+        f"Half of items finish within {format_value(spread['p50'], 'days')}; "
+        f"1 in 10 takes over {format_value(spread['p90'], 'days')}"
+    )
+    fig = go.Figure(
+        go.Box(
+            x=data["period"],
+            q1=data["p25"],
+            median=data["p50"],
+            q3=data["p75"],
+            lowerfence=data["p10"],
+            upperfence=data["p90"],
+            mean=data["mean"],
+            name="Flow time",
+            marker_color=PALETTE[0],
+            fillcolor="rgba(31, 78, 121, 0.25)",
+            line={"width": 1.6},
+            boxmean=True,
+            hoverinfo="x+y",
+        )
+    )
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return finish(fig, title, caption + " · Box: quartiles, line: median, dashes: mean, whiskers: "
+                  "10th–90th percentile", x_title, "Flow time (days)")  # fmt: skip
+
+
+def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
+    """How many completed items took each band of flow time, stacked by type."""
+    if frame.empty or not frame["items"].sum():
+        return empty_figure("Flow time distribution", "No completed work items for this period and filter.")
+    wide = frame.pivot_table(index=["band_order", "band"], columns="type", values="items", aggfunc="sum")
+    wide = wide.reset_index().sort_values("band_order")
+    present = _types_present(frame)
+    wide["total"] = wide[present].sum(axis=1)
+    top = wide.loc[wide["total"].idxmax()]
+    share = top["total"] / wide["total"].sum()
+    title = f"The most common flow time is {top['band']}: {share:.0%} of completed items"
+    series = {t: TYPE_LABELS[t] for t in present}
+    fig = bar_chart(wide, "band", series, title, caption, "Flow time (created or started → completed)",
+                    "Items completed", stacked=True)  # fmt: skip
+    for trace, t in zip(fig.data, series, strict=True):
+        trace.marker.color = TYPE_COLORS[t]
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def simple_trend(
+    frame: pd.DataFrame, metric: Metric, caption: str, x_title: str, empty_message: str
+) -> go.Figure:
+    """A single trend line titled with its takeaway (flow load, flow efficiency, …)."""
+    if _points(frame, metric.column).empty:
+        return empty_figure(metric.label, empty_message)
+    fig = line_chart(
+        frame,
+        "period",
+        {metric.column: metric.label},
+        title=trend_title(frame, metric),
+        caption=caption,
+        x_title=x_title,
+        y_title=metric.y_title,
+        y_format=metric.y_format,
+    )
+    if metric.unit == "%":
+        fig.update_yaxes(range=[0, 1])
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+# ---------------------------------------------------------------------------- incidents
+
+
+def _severity_order(severities) -> list[str]:
+    return sorted(set(severities), key=lambda s: (s not in SEVERITY_COLORS, list(SEVERITY_COLORS).index(s)
+                                                 if s in SEVERITY_COLORS else 0, s))  # fmt: skip
+
+
+def incidents_by_service(frame: pd.DataFrame, caption: str, top: int = 12) -> go.Figure:
+    """Incidents per service (most first), stacked by severity."""
+    if frame.empty or not frame["incidents"].sum():
+        return empty_figure("Incidents by service", "No incidents started in this period for this filter.")
+    wide = frame.pivot_table(
+        index="service", columns="severity", values="incidents", aggfunc="sum", fill_value=0
+    )
+    wide["total"] = wide.sum(axis=1)
+    wide = wide.sort_values("total", ascending=False)
+    total = int(wide["total"].sum())
+    lead = wide.index[0]
+    lead_n = int(wide["total"].iloc[0])
+    worst = _severity_order(frame["severity"])[0]
+    worst_n = int(wide.loc[lead].get(worst, 0))
+    title = f"{lead} had the most incidents: {lead_n} of {total} ({lead_n / total:.0%})"
+    if worst_n:
+        title += f", {worst_n} of them {worst}"
+    shown = wide.head(top).iloc[::-1].reset_index()
+    severities = _severity_order(frame["severity"])
+    series = {s: s for s in severities}
+    note = f" · Top {top} of {len(wide)} services" if len(wide) > top else ""
+    fig = bar_chart(shown, "service", series, title, caption + note, "Service", "Incidents", stacked=True,
+                    horizontal=True)  # fmt: skip
+    for trace, s in zip(fig.data, severities, strict=True):
+        trace.marker.color = SEVERITY_COLORS.get(s, MUTED)
+    fig.update_layout(height=max(380, 120 + 26 * len(shown)))
+    return fig
+
+
+def incidents_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+    """Incidents started per period, stacked by severity."""
+    if frame.empty or not frame["incidents"].sum():
+        return empty_figure("Incidents over time", "No incidents started in this period for this filter.")
+    wide = frame.pivot_table(
+        index="period", columns="severity", values="incidents", aggfunc="sum"
+    ).reset_index()
+    severities = _severity_order(frame["severity"])
+    total = int(frame["incidents"].sum())
+    top_two = [s for s in severities if s in SEVERITY_COLORS][:2]
+    serious = int(frame[frame["severity"].isin(top_two)]["incidents"].sum())
+    title = f"{total:,} incidents"
+    if top_two and serious:
+        title += f"; {serious / total:.0%} were {' or '.join(top_two)}"
+    fig = bar_chart(wide, "period", {s: s for s in severities}, title, caption, x_title, "Incidents started",
+                    stacked=True)  # fmt: skip
+    for trace, s in zip(fig.data, severities, strict=True):
+        trace.marker.color = SEVERITY_COLORS.get(s, MUTED)
+    return fig
+
+
+# ---------------------------------------------------------------------------- pull requests
+
+
+STAGES = {"pickup_hours_p50": "Pickup", "review_hours_p50": "Review", "deploy_hours_p50": "Deploy"}
+
+
+def pr_stages_title(summary: dict) -> str:
+    """'Deploy is the longest stage: median 58 hours from merge to production'."""
+    medians = {label: summary.get(col) for col, label in STAGES.items() if not is_missing(summary.get(col))}
+    if not medians:
+        return "PR cycle time: no stage can be measured"
+    longest = max(medians, key=medians.get)
+    what = {"Pickup": "waiting for a first review", "Review": "from first review to merge",
+            "Deploy": "from merge to production"}[longest]  # fmt: skip
+    return f"{longest} is the longest stage: median {format_value(medians[longest], 'hours')} {what}"
+
+
+def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str) -> go.Figure:
+    """Median hours in each PR stage per period (by merge date), stacked."""
+    present = {c: label for c, label in STAGES.items() if c in frame and frame[c].notna().any()}
+    if frame.empty or not present:
+        return empty_figure("PR cycle time", "No merged pull requests for this period and filter.")
+    fig = bar_chart(frame, "period", present, pr_stages_title(summary),
+                    caption + " · Medians per stage; they do not add up to the median of the whole",
+                    x_title, "Median hours per stage", stacked=True)  # fmt: skip
+    for trace, label in zip(fig.data, present.values(), strict=True):
+        trace.marker.color = STAGE_COLORS[label]
+    return fig
+
+
+# ---------------------------------------------------------------------------- teams
+
+
+def team_trends_title(frame: pd.DataFrame, metric: Metric) -> str:
+    """'7 of 12 teams improved their change lead time since Dec 2025 (by 5% or more)'."""
+    improved = moved = 0
+    since = None
+    for _, rows in frame.groupby("team"):
+        points = rows[["period", metric.column]].dropna()
+        if len(points) < 2:
+            continue
+        first, last = float(points[metric.column].iloc[0]), float(points[metric.column].iloc[-1])
+        since = since or pd.Timestamp(points["period"].iloc[0]).strftime("%b %Y")
+        moved += 1
+        if first and metric.higher_is_better is not None and abs(last - first) / abs(first) >= 0.05:
+            improved += (last > first) == metric.higher_is_better
+    if not moved:
+        return f"{metric.label} by team: not enough data for a trend"
+    return f"{improved} of {moved} teams improved their {metric.label.lower()} since {since} (by 5% or more)"
+
+
+def team_small_multiples(
+    frame: pd.DataFrame, column: str, caption: str, x_title: str, columns: int = 4
+) -> go.Figure:
+    """One small chart per team (alphabetical, never ranked), each on its own scale, so every
+    team is read against its own history rather than against the others."""
+    metric = TEAM_METRICS[column]
+    teams = sorted(t for t, rows in frame.groupby("team") if rows[column].notna().any())
+    if not teams:
+        return empty_figure(f"{metric.label} by team", "No team has data for this metric in this period.")
+    rows = math.ceil(len(teams) / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=teams, shared_xaxes=True,
+                        vertical_spacing=0.12 / max(rows - 1, 1) + 0.06, horizontal_spacing=0.05)  # fmt: skip
+    for i, team in enumerate(teams):
+        data = frame[frame["team"] == team]
+        fig.add_trace(
+            go.Scatter(
+                x=data["period"],
+                y=data[column],
+                mode="lines+markers",
+                name=team,
+                line={"width": 2, "color": PALETTE[0]},
+                marker={"size": 4},
+                showlegend=False,
+                hovertemplate=f"{team}<br>%{{x|%b %Y}}: %{{y:.3~s}}<extra></extra>",
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    if metric.y_format:
+        fig.update_yaxes(tickformat=metric.y_format)
+    if metric.log:
+        fig.update_yaxes(type="log")
+    fig.update_yaxes(rangemode="tozero" if not metric.log else "normal", nticks=4)
+    fig.update_xaxes(nticks=4, tickformat="%b %y")
+    fig.update_annotations(font={"size": 12, "color": MUTED})
+    height = 150 + 190 * rows
+    finish(fig, team_trends_title(frame, metric), caption + f" · y: {metric.y_title}, each team on its own scale",
+           None, None, height=height)  # fmt: skip
+    fig.update_layout(hovermode="closest", margin={"b": 70})
+    caption_note = fig.layout.annotations[-1]
+    caption_note.y = -50 / (height - 64 - 70)
+    return fig

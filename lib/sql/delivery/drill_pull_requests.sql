@@ -1,0 +1,28 @@
+-- one row per pull request merged in [start, end) for the teams in scope, newest first, at most $row_limit (no author)
+with chosen as (
+    select
+        pr_id,
+        repo,
+        team,
+        opened_at,
+        first_review_at,
+        merged_at,
+        epoch(first_review_at - opened_at) / 3600.0 as pickup_hours,
+        epoch(merged_at - first_review_at) / 3600.0 as review_hours,
+        additions,
+        deletions,
+        ai_assisted
+    from pull_requests
+    where merged_at >= $start
+      and merged_at < $end
+      and ($all_teams or list_contains($teams, team))
+),
+
+final as (
+    select *, count(*) over () as total_rows
+    from chosen
+    order by merged_at desc, pr_id
+    limit $row_limit
+)
+
+select * from final

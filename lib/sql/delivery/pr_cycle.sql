@@ -1,0 +1,60 @@
+-- one row: median PR pickup, review and deploy time over PRs merged in [start, end) for the teams in scope
+with merged as (
+    select
+        pr_id,
+        lower(regexp_extract(repo, '[^/]+$')) as repo_name,
+        opened_at,
+        first_review_at,
+        merged_at,
+        ai_assisted
+    from pull_requests
+    where merged_at >= $start
+      and merged_at < $end
+      and ($all_teams or list_contains($teams, team))
+),
+
+production as (
+    select lower(regexp_extract(trim(service), '[^/]+$')) as service, deployed_at
+    from deployments
+    where lower(trim(status)) = 'success'
+      and (environment is null or trim(environment) = '' or lower(trim(environment)) in ('production', 'prod'))
+),
+
+first_deploy as (
+    -- the first successful production deployment, at or after the merge, of the service named
+    -- like the PR's repository (acme/ledger → ledger)
+    select merged.pr_id, production.deployed_at
+    from merged
+    asof inner join production
+        on production.service = merged.repo_name
+        and production.deployed_at >= merged.merged_at
+),
+
+stages as (
+    select
+        epoch(merged.first_review_at - merged.opened_at) / 3600.0 as pickup_hours,
+        epoch(merged.merged_at - merged.first_review_at) / 3600.0 as review_hours,
+        epoch(first_deploy.deployed_at - merged.merged_at) / 3600.0 as deploy_hours,
+        epoch(merged.merged_at - merged.opened_at) / 3600.0 as open_to_merge_hours,
+        merged.first_review_at is not null as reviewed,
+        first_deploy.deployed_at is not null as deployed,
+        merged.ai_assisted
+    from merged
+    left join first_deploy using (pr_id)
+),
+
+final as (
+    select
+        count(*) as merged_prs,
+        count(*) filter (where reviewed) as reviewed_prs,
+        count(*) filter (where deployed) as deployed_prs,
+        count(ai_assisted) as ai_known_prs,
+        count(*) filter (where ai_assisted) as ai_assisted_prs,
+        median(pickup_hours) filter (where reviewed and pickup_hours >= 0) as pickup_hours_p50,
+        median(review_hours) filter (where reviewed and review_hours >= 0) as review_hours_p50,
+        median(deploy_hours) filter (where deployed) as deploy_hours_p50,
+        median(open_to_merge_hours) as open_to_merge_hours_p50
+    from stages
+)
+
+select * from final

@@ -1,0 +1,81 @@
+-- one row per period bucket ($grain) of [start, end): median PR pickup, review and deploy time of PRs merged in the bucket
+with days as (
+    select d::date as day
+    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
+),
+
+buckets as (
+    select distinct date_trunc($grain, day)::date as period
+    from days
+),
+
+merged as (
+    select
+        pr_id,
+        lower(regexp_extract(repo, '[^/]+$')) as repo_name,
+        opened_at,
+        first_review_at,
+        merged_at
+    from pull_requests
+    where merged_at >= $start
+      and merged_at < $end
+      and ($all_teams or list_contains($teams, team))
+),
+
+production as (
+    select lower(regexp_extract(trim(service), '[^/]+$')) as service, deployed_at
+    from deployments
+    where lower(trim(status)) = 'success'
+      and (environment is null or trim(environment) = '' or lower(trim(environment)) in ('production', 'prod'))
+),
+
+first_deploy as (
+    -- the first successful production deployment, at or after the merge, of the service named
+    -- like the PR's repository (acme/ledger → ledger)
+    select merged.pr_id, production.deployed_at
+    from merged
+    asof inner join production
+        on production.service = merged.repo_name
+        and production.deployed_at >= merged.merged_at
+),
+
+stages as (
+    select
+        date_trunc($grain, merged.merged_at)::date as period,
+        epoch(merged.first_review_at - merged.opened_at) / 3600.0 as pickup_hours,
+        epoch(merged.merged_at - merged.first_review_at) / 3600.0 as review_hours,
+        epoch(first_deploy.deployed_at - merged.merged_at) / 3600.0 as deploy_hours,
+        merged.first_review_at is not null as reviewed,
+        first_deploy.deployed_at is not null as deployed
+    from merged
+    left join first_deploy using (pr_id)
+),
+
+by_period as (
+    select
+        period,
+        count(*) as merged_prs,
+        count(*) filter (where reviewed) as reviewed_prs,
+        count(*) filter (where deployed) as deployed_prs,
+        median(pickup_hours) filter (where reviewed and pickup_hours >= 0) as pickup_hours_p50,
+        median(review_hours) filter (where reviewed and review_hours >= 0) as review_hours_p50,
+        median(deploy_hours) filter (where deployed) as deploy_hours_p50
+    from stages
+    group by period
+),
+
+final as (
+    select
+        buckets.period,
+        coalesce(p.merged_prs, 0) as merged_prs,
+        coalesce(p.reviewed_prs, 0) as reviewed_prs,
+        coalesce(p.deployed_prs, 0) as deployed_prs,
+        p.pickup_hours_p50,
+        p.review_hours_p50,
+        p.deploy_hours_p50
+    from buckets
+    left join by_period as p using (period)
+    order by buckets.period
+)
+
+select * from final

@@ -1,0 +1,46 @@
+-- one row per flow-time band per work type: items completed in [start, end) for the teams in scope
+with bands (band, low_days, high_days, band_order) as (
+    values
+        ('< 1 day', 0.0, 1.0, 1),
+        ('1–2 days', 1.0, 2.0, 2),
+        ('2–5 days', 2.0, 5.0, 3),
+        ('5–10 days', 5.0, 10.0, 4),
+        ('10–20 days', 10.0, 20.0, 5),
+        ('20–40 days', 20.0, 40.0, 6),
+        ('40+ days', 40.0, 1e9, 7)
+),
+
+completed as (
+    select
+        coalesce(nullif(lower(trim(type)), ''), 'unknown') as type,
+        greatest(epoch(completed_at - coalesce(started_at, created_at)) / 86400.0, 0) as flow_days
+    from work_items
+    where completed_at >= $start
+      and completed_at < $end
+      and ($all_teams or list_contains($teams, team))
+),
+
+types as (
+    select distinct type from completed
+),
+
+counted as (
+    select bands.band, completed.type, count(*) as items
+    from completed
+    inner join bands on completed.flow_days >= bands.low_days and completed.flow_days < bands.high_days
+    group by bands.band, completed.type
+),
+
+final as (
+    select
+        bands.band,
+        bands.band_order,
+        types.type,
+        coalesce(counted.items, 0) as items
+    from bands
+    cross join types
+    left join counted on counted.band = bands.band and counted.type = types.type
+    order by bands.band_order, types.type
+)
+
+select * from final

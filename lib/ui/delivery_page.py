@@ -1,0 +1,337 @@
+"""The Delivery & quality page's sections: DORA, flow, incidents, PR cycle time, teams, drill-down.
+
+Numbers come from `lib.views` through the cache, figures from `lib.charts.delivery`;
+this module only lays them out. Tiles cover the chosen period; trends cover at least
+the twelve months ending with it, at the chosen grain. Data the page lacks is named
+where it would have been shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib.charts import caption_text
+from lib.charts import delivery as charts
+from lib.formatting import format_value
+from lib.metrics import definition_for
+from lib.overview import band_text, change_text, period_phrase
+from lib.scope import Scope
+from lib.ui import data, filters, layout
+from lib.views.delivery_detail import missing_data, trend_window
+from lib.views.drilldown import DEFAULT_LIMIT, DRILLS
+
+DORA_KEYS = (
+    "delivery.deployment_frequency_per_week",
+    "delivery.lead_time_hours_p50",
+    "delivery.change_failure_rate",
+    "delivery.recovery_time_hours_p50",
+    "delivery.rework_rate",
+)
+FLOW_KEYS = ("flow.velocity_per_week", "flow.time_days_p50", "flow.load", "flow.efficiency")
+ALL_TEAMS = "All teams in the filter"
+WHOLE_PERIOD = "The chosen period"
+
+
+class Context:
+    """What every section needs: the period, the trend window and the data gaps."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.window = trend_window(scope)
+        self.filters = filters.filter_text()
+        self.x_title = f"{scope.grain.capitalize()} (UTC)"
+        coverage = data.view("lib.views.delivery_detail.coverage", scope)
+        self.coverage = coverage
+        self.gaps = missing_data(coverage)
+
+    def caption(self, source: str, trend: bool = True) -> str:
+        return caption_text(source, filters.period_text(self.window if trend else self.scope), self.filters)
+
+    def gap_messages(self, section: str) -> list[str]:
+        return [g.message for g in self.gaps if g.section == section]
+
+    def name_gaps(self, section: str) -> None:
+        for message in self.gap_messages(section):
+            layout.missing(message)
+
+
+def header(scope: Scope) -> Context:
+    layout.page_header(
+        "Delivery & quality",
+        f"{filters.period_text(scope)} · {filters.filter_text()} · tiles compare with the previous period "
+        "of equal length; trends cover the twelve months ending with the period",
+    )
+    return Context(scope)
+
+
+def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
+    items = data.view("lib.metrics.headline", ctx.scope, keys)
+    phrase = period_phrase(ctx.scope.days)
+    tiles = []
+    for item in items:
+        better = definition_for(item.key).higher_is_better
+        band = band_text(item)
+        if item.key == "delivery.rework_rate":
+            band = "DORA publishes no tier bands for rework rate"
+        tiles.append(
+            layout.Tile(
+                label=item.label,
+                value=format_value(item.value, item.unit),
+                delta=change_text(item),
+                delta_color="off" if better is None else "normal" if better else "inverse",
+                delta_description=phrase,
+                band=band,
+                help=definition_for(item.key).definition,
+            )
+        )
+    layout.tiles(tiles, per_row=per_row)
+
+
+# ---------------------------------------------------------------------------- DORA
+
+
+def dora_section(ctx: Context) -> None:
+    st.subheader("DORA: how fast and how safely we ship")
+    summary = data.view("lib.views.delivery.dora_summary", ctx.scope)
+    tier = summary.get("dora_tier")
+    if tier:
+        st.markdown(
+            f"Overall delivery performance: **{tier} tier** (the best tier reached by all but one of the "
+            "four keys; bands from the 2023 Accelerate State of DevOps Report)."
+        )
+    _tiles(ctx, DORA_KEYS, per_row=5)
+    ctx.name_gaps("dora")
+    ctx.name_gaps("incidents")
+    trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
+    source = {"recovery_time_hours_p50": "incidents"}
+    pairs = (
+        ("deployment_frequency_per_week", "lead_time_hours_p50"),
+        ("change_failure_rate", "recovery_time_hours_p50"),
+    )
+    for i, pair in enumerate(pairs):
+        for column, key in zip(st.columns(2), pair, strict=True):
+            with column:
+                fig = charts.dora_trend(trend, key, ctx.caption(source.get(key, "deployments")), ctx.x_title)
+                layout.chart(fig, key=f"dora-{i}-{key}")
+    left, right = st.columns(2)
+    with left:
+        fig = charts.dora_trend(trend, "rework_rate", ctx.caption("deployments"), ctx.x_title)
+        layout.chart(fig, key="dora-rework", note="No DORA tier bands are published for rework rate.")
+    with right:
+        fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
+        layout.chart(fig, key="dora-outcomes")
+
+
+# ---------------------------------------------------------------------------- flow
+
+
+def flow_section(ctx: Context) -> None:
+    st.subheader("Flow: how much work finishes, how long it takes, where it waits")
+    _tiles(ctx, FLOW_KEYS, per_row=4)
+    ctx.name_gaps("flow")
+    if not ctx.coverage["work_items_total"]:
+        return
+    ctx.name_gaps("efficiency")
+    by_type = data.frame("lib.views.flow_detail.completed_by_type_period", ctx.window)
+    caption = ctx.caption("work_items")
+    left, right = st.columns(2)
+    with left:
+        layout.chart(charts.velocity_by_type(by_type, caption, ctx.x_title), key="flow-velocity")
+    with right:
+        layout.chart(charts.distribution_shares(by_type, caption, ctx.x_title), key="flow-distribution")
+    spread = data.view("lib.views.flow_detail.flow_time_spread", ctx.scope)
+    boxes = data.frame("lib.views.flow_detail.flow_time_by_period", ctx.window)
+    histogram = data.frame("lib.views.flow_detail.flow_time_histogram", ctx.scope)
+    left, right = st.columns(2)
+    with left:
+        layout.chart(charts.flow_time_box(boxes, spread, caption, ctx.x_title), key="flow-time-box")
+    with right:
+        fig = charts.flow_time_histogram(histogram, ctx.caption("work_items", trend=False))
+        layout.chart(fig, key="flow-time-histogram")
+    flow = data.frame("lib.views.flow.flow_by_period", ctx.window)
+    left, right = st.columns(2)
+    with left:
+        metric = charts.Metric("load", "Work in progress", "items", "Items in progress at the period end",
+                               False, source="work_items")  # fmt: skip
+        fig = charts.simple_trend(flow, metric, caption, ctx.x_title, "No work in progress in this period.")
+        layout.chart(fig, key="flow-load")
+    with right:
+        metric = charts.Metric("efficiency", "Flow efficiency", "%", "Active time (% of flow time)", True,
+                               y_format=".0%", source="work_items, work_item_transitions")  # fmt: skip
+        fig = charts.simple_trend(
+            flow,
+            metric,
+            ctx.caption("work_items, work_item_transitions"),
+            ctx.x_title,
+            "No status history: flow efficiency cannot be computed.",
+        )
+        layout.chart(fig, key="flow-efficiency")
+
+
+# ---------------------------------------------------------------------------- incidents
+
+
+def incidents_section(ctx: Context) -> None:
+    st.subheader("Incidents by severity and service")
+    if not ctx.coverage["incidents_total"]:
+        layout.missing(ctx.gap_messages("incidents")[0])
+        return
+    by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
+    by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
+    left, right = st.columns(2)
+    with left:
+        fig = charts.incidents_by_service(by_service, ctx.caption("incidents", trend=False))
+        layout.chart(fig, key="incidents-service")
+    with right:
+        fig = charts.incidents_by_period(by_period, ctx.caption("incidents"), ctx.x_title)
+        layout.chart(fig, key="incidents-period")
+
+
+# ---------------------------------------------------------------------------- pull requests
+
+
+def pull_request_section(ctx: Context) -> None:
+    st.subheader("Pull request cycle time: where a change waits")
+    if not ctx.coverage["pull_requests_total"]:
+        layout.missing(ctx.gap_messages("pull_requests")[0])
+        return
+    summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
+    by_period = data.frame("lib.views.pull_requests.pr_cycle_by_period", ctx.window)
+    layout.missing(
+        "Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."
+    )
+    if summary["merged_prs"] and not summary["deployed_prs"] and ctx.coverage["deployments_total"]:
+        layout.missing(
+            "No production deployment matches these PRs' repositories (service named like the repository): "
+            "deploy time cannot be computed."
+        )
+    cells = st.columns(4)
+    stats = (
+        ("PRs merged", format_value(summary["merged_prs"]), "Pull requests merged in the period."),
+        ("Pickup (median)", format_value(summary["pickup_hours_p50"], "hours"),
+         "PR opened → first review by someone other than the author."),
+        ("Review (median)", format_value(summary["review_hours_p50"], "hours"), "First review → merge."),
+        ("Deploy (median)", format_value(summary["deploy_hours_p50"], "hours"),
+         "Merge → first successful production deployment of the service named like the repository."),
+    )  # fmt: skip
+    for cell, (label, value, help_text) in zip(cells, stats, strict=True):
+        with cell, st.container(border=True):
+            st.metric(label, value, help=help_text)
+    fig = charts.pr_breakdown(by_period, summary, ctx.caption("pull_requests, deployments"), ctx.x_title)
+    layout.chart(fig, key="pr-breakdown")
+
+
+# ---------------------------------------------------------------------------- teams
+
+
+TEAM_CHOICES = {
+    "deployment_frequency_per_week": "Deployment frequency",
+    "lead_time_hours_p50": "Change lead time",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time_hours_p50": "Recovery time",
+    "velocity_per_week": "Flow velocity",
+    "time_days_p50": "Flow time",
+}
+
+
+def teams_section(ctx: Context) -> None:
+    st.subheader("Teams, each against its own trend")
+    st.caption(
+        "DORA advises against ranking teams: their contexts differ. Each small chart shows one team "
+        "on its own scale, alphabetically, so the question is whether a team is improving, not who is first."
+    )
+    column = st.selectbox(
+        "Metric", list(TEAM_CHOICES), format_func=TEAM_CHOICES.get, key="delivery-team-metric"
+    )
+    flow_metric = column in ("velocity_per_week", "time_days_p50")
+    view = (
+        "lib.views.flow_detail.flow_by_team_period"
+        if flow_metric
+        else "lib.views.delivery_detail.dora_by_team_period"
+    )
+    frame = data.frame(view, ctx.window)
+    source = (
+        "work_items" if flow_metric else "incidents" if column == "recovery_time_hours_p50" else "deployments"
+    )
+    layout.chart(charts.team_small_multiples(frame, column, ctx.caption(source), ctx.x_title), key="teams")
+
+
+# ---------------------------------------------------------------------------- drill-down
+
+
+def _buckets(ctx: Context) -> list[tuple[str, dt.date, dt.date]]:
+    trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
+    found = [(WHOLE_PERIOD, ctx.scope.start, ctx.scope.end)]
+    for row in trend.sort_values("period", ascending=False).itertuples():
+        start, end = pd.Timestamp(row.bucket_start).date(), pd.Timestamp(row.bucket_end).date()
+        label = _bucket_label(ctx.scope.grain, start, end)
+        found.append((label, start, end))
+    return found
+
+
+def _bucket_label(grain: str, start: dt.date, end: dt.date) -> str:
+    if grain == "month":
+        return f"{start:%B %Y}"
+    if grain == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start:%Y}"
+    return f"Week of {start:%d %b %Y}"
+
+
+def _teams(ctx: Context) -> list[str]:
+    dora = data.frame("lib.views.delivery_detail.dora_by_team_period", ctx.window)
+    flow = data.frame("lib.views.flow_detail.flow_by_team_period", ctx.window)
+    return sorted(set(dora["team"]) | set(flow["team"]))
+
+
+DRILL_COLUMNS = {
+    "deployed_at": st.column_config.DatetimeColumn("Deployed (UTC)", format="YYYY-MM-DD HH:mm"),
+    "commit_at": st.column_config.DatetimeColumn("First commit (UTC)", format="YYYY-MM-DD HH:mm"),
+    "started_at": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),
+    "resolved_at": st.column_config.DatetimeColumn("Resolved (UTC)", format="YYYY-MM-DD HH:mm"),
+    "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm"),
+    "completed_at": st.column_config.DatetimeColumn("Completed (UTC)", format="YYYY-MM-DD HH:mm"),
+    "canceled_at": st.column_config.DatetimeColumn("Canceled (UTC)", format="YYYY-MM-DD HH:mm"),
+    "opened_at": st.column_config.DatetimeColumn("Opened (UTC)", format="YYYY-MM-DD HH:mm"),
+    "first_review_at": st.column_config.DatetimeColumn("First review (UTC)", format="YYYY-MM-DD HH:mm"),
+    "merged_at": st.column_config.DatetimeColumn("Merged (UTC)", format="YYYY-MM-DD HH:mm"),
+    "lead_time_hours": st.column_config.NumberColumn("Lead time (h)", format="%.1f"),
+    "recovery_hours": st.column_config.NumberColumn("Recovery (h)", format="%.1f"),
+    "flow_time_days": st.column_config.NumberColumn("Flow time (days)", format="%.1f"),
+    "pickup_hours": st.column_config.NumberColumn("Pickup (h)", format="%.1f"),
+    "review_hours": st.column_config.NumberColumn("Review (h)", format="%.1f"),
+}
+
+
+def drilldown_section(ctx: Context) -> None:
+    st.subheader("Drill down: the rows behind a number")
+    st.caption(
+        "Pick a metric, a period (any point of the trends above) and a team to see the records it is "
+        f"computed from, newest first (at most {DEFAULT_LIMIT}). Ids only: no personal names."
+    )
+    buckets = _buckets(ctx)
+    left, middle, right = st.columns(3)
+    metric = left.selectbox("Metric", list(DRILLS), key="drill-metric")
+    labels = [b[0] for b in buckets]
+    chosen = middle.selectbox("Period", labels, key="drill-period")
+    team = right.selectbox("Team", [ALL_TEAMS, *_teams(ctx)], key="drill-team")
+    _, start, end = buckets[labels.index(chosen)] if chosen in labels else buckets[0]
+    teams = ctx.scope.teams if team == ALL_TEAMS else (team,)
+    drill_scope = Scope(start=start, end=end, grain=ctx.scope.grain, teams=teams)
+    rows, total = data.view("lib.views.drilldown.rows_behind", drill_scope, metric)
+    drill = DRILLS[metric]
+    st.markdown(f"**{drill.explains}**")
+    if not total:
+        st.info(
+            f"No rows in `{drill.source}` for {chosen.lower()} and this team.", icon=":material/search_off:"
+        )
+        return
+    shown = len(rows)
+    st.caption(
+        f"{total:,} row{'s' if total != 1 else ''} in `{drill.source}` · "
+        + (f"showing the newest {shown:,}" if shown < total else "showing all")
+        + f" · {start:%d %b %Y} – {end - dt.timedelta(days=1):%d %b %Y}"
+    )
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key="drill-table")
