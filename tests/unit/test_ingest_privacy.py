@@ -1,0 +1,53 @@
+"""Pseudonyms and safe CSV exports (lib/privacy.py)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from lib.privacy import neutralise_csv_cell, pseudonym, pseudonym_sql, salt, to_safe_csv
+
+
+def test_python_and_sql_pseudonyms_agree():
+    con = duckdb.connect()
+    values = ["Ada@Example.com", "  bob ", "p_0123456789abcdef"]
+    sql = pseudonym_sql("v", "$salt")
+    got = [
+        con.execute(
+            f"select {sql} from (select trim($value) as v)", {"salt": "s3cret", "value": v}
+        ).fetchall()
+        for v in values
+    ]
+    assert [g[0][0] for g in got] == [pseudonym(v, "s3cret") for v in values]
+    assert pseudonym("ADA@example.com ", "s3cret") == pseudonym("ada@example.com", "s3cret")
+    assert pseudonym("ada@example.com", "s3cret") != pseudonym("ada@example.com", "other")
+    assert pseudonym("p_0123456789abcdef", "s3cret") == "p_0123456789abcdef"
+    assert pseudonym("  ", "s") is None
+
+
+def test_salt_file_is_created_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("PILLARS_SALT", raising=False)
+    first = salt(tmp_path)
+    assert len(first) == 64 and salt(tmp_path) == first
+    monkeypatch.setenv("PILLARS_SALT", "from env")
+    assert salt(tmp_path) == "from env"
+
+
+def test_formula_cells_are_neutralised():
+    assert neutralise_csv_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert neutralise_csv_cell("+1") == "'+1"
+    assert neutralise_csv_cell("-2") == "'-2"
+    assert neutralise_csv_cell("@cmd") == "'@cmd"
+    assert neutralise_csv_cell("plain") == "plain"
+    assert neutralise_csv_cell(-2) == -2
+
+
+def test_safe_csv_neutralises_text_cells_and_headers_only():
+    df = pd.DataFrame({"team": ['=HYPERLINK("x")', "ok", None], "delta": [-1.5, 2.0, 3.0], "@h": [1, 2, 3]})
+    text = to_safe_csv(df).decode()
+    assert text.splitlines() == [
+        "team,delta,'@h",
+        '"\'=HYPERLINK(""x"")",-1.5,1',
+        "ok,2.0,2",
+        ",3.0,3",
+    ]
