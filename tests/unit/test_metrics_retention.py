@@ -111,3 +111,9 @@ def test_headcount_by_quarter(con):
     assert list(frame["separations"]) == [2, 1]  # Q1: e6 e2; Q2: e3
     assert frame["attrition_rate_annualized"].iloc[0] == pytest.approx(2 / 5.5 * 365 / 90)
     assert frame["attrition_rate_annualized"].iloc[1] == pytest.approx(1 / 4.5 * 365 / 91)
+
+
+def test_a_team_without_promotions_has_rate_zero_once_the_table_has_rows(con):
+    got = retention.retention_summary(con, scope("2025-03-01", "2025-07-01", teams=("b",)))
+    # b at 03-01: e4 e7; at 07-01: e4 e5 → average 2; no promotion of b's people then → 0
+    assert got["promotion_rate_annualized"] == 0.0

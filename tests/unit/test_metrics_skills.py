@@ -91,3 +91,15 @@ def test_ai_adoption_by_month(con):
     assert frame["active_users_daily_mean"].iloc[2] == pytest.approx(107 / 3)
     assert frame["ai_adoption_rate"].iloc[2] == pytest.approx(107 / 3 / 4)
     assert frame["ai_adoption_rate"].isna().iloc[0]
+
+
+def test_a_team_without_learning_rows_has_zero_hours_once_the_table_has_rows(tmp_path):
+    con = make_db(
+        tmp_path,
+        employees=[*EMPLOYEES, dict(employee_id="c1", team="c", hire_date="2020-01-01")],
+        learning=LEARNING,
+    )
+    got = skills.skills_summary(con, scope(*PERIOD, teams=("c",)))
+    assert got["learning_hours_per_engineer_annualized"] == 0.0
+    assert got["bus_factor_risks"] is None  # c1 has no skills row: unknown, not 0
+    assert got["ai_adoption_rate"] is None

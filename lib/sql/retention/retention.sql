@@ -31,8 +31,9 @@ scoped_promotions as (
 ),
 
 promoted as (
+    -- without any promotion row at all the source is missing: null, not a rate of 0
     select
-        count(*) > 0 as has_promotion_data,
+        (select count(*) > 0 from promotions) as has_promotion_data,
         count(*) filter (where promoted_at >= $start and promoted_at < $end) as promotions
     from scoped_promotions
 ),

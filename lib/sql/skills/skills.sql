@@ -41,8 +41,9 @@ scoped_learning as (
 ),
 
 learned as (
+    -- without any learning row at all the source is missing: null, not 0 hours
     select
-        count(*) > 0 as has_learning_data,
+        (select count(*) > 0 from learning) as has_learning_data,
         coalesce(sum(hours) filter (where date >= $start and date < $end), 0) as learning_hours
     from scoped_learning
 ),
