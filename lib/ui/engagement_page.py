@@ -126,6 +126,12 @@ def _pair(current: dict) -> tuple[str, ...]:
 def favorability(scope: Scope, current: dict) -> None:
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
     caption = _caption(scope, current["survey_id"])
+    if dims.empty or dims["respondents"].isna().all():
+        layout.missing(
+            f"No figures for this selection: fewer than {_threshold()} respondents, or only teams hidden so "
+            "that a smaller team can't be worked out. Widen the filters."
+        )
+        return
     layout.chart(charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability")
     if not dims["is_enps"].astype(bool).any():
         layout.missing(
