@@ -169,3 +169,16 @@ def test_no_survey_in_period(con):
     assert got["survey_id"] is None
     assert got["respondents"] is None
     assert got["favorability"] == {}
+
+
+def test_a_hidden_team_still_names_its_survey(tmp_path):
+    rows = wave("s", "2025-02-01", "a", 0, [5] * 5, [4] * 5, [9] * 5)
+    rows += wave("s", "2025-02-01", "c", 5, [5] * 3, [4] * 3, [9] * 3)
+    con = make_db(tmp_path, survey_responses=rows)
+    # c (3 respondents) is hidden; a is hidden with it so that org − a cannot reveal c
+    for team in ("c", "a"):
+        got = engagement.engagement_summary(con, scope(*PERIOD, teams=(team,)))
+        assert got["survey_id"] == "s"
+        assert (got["respondents"], got["enps"], got["index"]) == (None, None, None)
+    whole = engagement.engagement_summary(con, scope(*PERIOD))
+    assert whole["respondents"] == 8
