@@ -236,8 +236,8 @@ LINKS = (
         "change failure rate",
         "Change failure rate (%)",
         ".0%",
-        "have fewer failed changes",
-        "have more failed changes",
+        "fail less often",
+        "fail more often",
         False,
     ),
     (
@@ -274,7 +274,7 @@ def delivery_link(scope: Scope, current: dict) -> None:
         if r is not None and abs(r) >= 0.3 and (r > 0) == higher_good:
             good.append(better)
     title = (
-        "Teams that feel safer " + ", ".join(good[:-1]) + (" and " if len(good) > 1 else "") + good[-1]
+        "Safer teams " + ", ".join(good[:-1]) + (" and " if len(good) > 1 else "") + good[-1]
         if good
         else "Psychological safety shows no clear link to delivery in this selection"
     )
