@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,9 +103,7 @@ def _upload_path(con: duckdb.DuckDBPyConnection, sha256: str, name: str) -> Path
     return uploads_dir(con) / f"{sha256}{ext if _EXTENSION.match(ext) else '.csv'}"
 
 
-def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256: str, name: str) -> Path:
-    """Copy the original bytes to `uploads/<sha256>.<ext>` (once; content-addressed)."""
-    target = _upload_path(con, sha256, name)
+def _copy_into(path: str | os.PathLike, target: Path) -> Path:
     if target.exists() or Path(path).resolve() == target.resolve():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +112,11 @@ def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256:
     shutil.copyfile(path, tmp)
     os.replace(tmp, target)
     return target
+
+
+def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256: str, name: str) -> Path:
+    """Copy the original bytes to `uploads/<sha256>.<ext>` (once; content-addressed)."""
+    return _copy_into(path, _upload_path(con, sha256, name))
 
 
 def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
@@ -223,13 +227,16 @@ def import_file(
         source = read_source(path, name)
     except (UnreadableFile, OSError) as exc:
         return rejected(f"{name}: {exc}")
+    # The upload is copied on a thread while DuckDB works; it must be kept before commit.
+    copier = ThreadPoolExecutor(max_workers=1)
     try:
-        keep_upload(con, path, source.sha256, name)
+        kept = copier.submit(_copy_into, path, _upload_path(con, source.sha256, name))
         fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
         if count:
             return rejected(error_message(name, problems, count), problems, count)
+        kept.result()
         con.execute("begin transaction")
         try:
             loaded: dict[str, int] = {}
@@ -257,7 +264,10 @@ def import_file(
         return rejected(str(exc), exc.problems, exc.count)
     except duckdb.Error as exc:
         return rejected(f"{name}: not loaded: {str(exc).strip().splitlines()[0]}")
+    except OSError as exc:
+        return rejected(f"{name}: not loaded: the upload could not be kept ({exc})")
     finally:
+        copier.shutdown(wait=True)
         drop_staging(con)
         if source is not None:
             discard_copy(source, path)
