@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterable
@@ -39,6 +40,10 @@ from lib.privacy import salt
 from lib.tables import TABLES
 
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+# Keys are enforced by delete-then-insert, which two concurrent transactions could both
+# pass (DuckDB sees no conflict between two inserts), so writes take turns in a process;
+# DuckDB itself lets only one process write a database file.
+_WRITE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -237,16 +242,17 @@ def import_file(
         if count:
             return rejected(error_message(name, problems, count), problems, count)
         kept.result()
-        con.execute("begin transaction")
-        try:
-            loaded: dict[str, int] = {}
-            for c in checked:
-                loaded[c.table.name] = loaded.get(c.table.name, 0) + _upsert(con, c, import_id)
-            _log(con, import_id, loaded, fmt.name, name, source.sha256, sum(loaded.values()), "loaded")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        with _WRITE_LOCK:
+            con.execute("begin transaction")
+            try:
+                loaded: dict[str, int] = {}
+                for c in checked:
+                    loaded[c.table.name] = loaded.get(c.table.name, 0) + _upsert(con, c, import_id)
+                _log(con, import_id, loaded, fmt.name, name, source.sha256, sum(loaded.values()), "loaded")
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
         return ImportResult(
             True,
             name,
@@ -371,6 +377,11 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     """
     if not con.execute("select count(*) from imports where import_id = ?", [import_id]).fetchall()[0][0]:
         raise KeyError(f"no import {import_id}")
+    with _WRITE_LOCK:
+        return _undo(con, import_id)
+
+
+def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     con.execute("begin transaction")
     try:
         deleted = 0

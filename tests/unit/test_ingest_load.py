@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -186,6 +187,15 @@ def test_a_failure_while_writing_leaves_nothing_behind(con, tmp_path, monkeypatc
         import_file(con, path)
     assert counts(con)["work_items"] == 0
     assert con.execute("select count(*) from imports").fetchall() == [(0,)]
+
+
+def test_concurrent_sessions_importing_the_same_rows_do_not_duplicate_them(con, tmp_path):
+    rows = "".join(f"I-{i},t,feature,x,2025-09-01,1\n" for i in range(2000))
+    paths = [write(tmp_path, f"w{n}.csv", WORK_ITEMS + rows) for n in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: import_file(con.cursor(), p), paths))
+    assert all(r.ok for r in results), [r.summary() for r in results]
+    assert counts(con)["work_items"] == 2000
 
 
 def test_person_identifiers_are_never_stored_in_clear(con, tmp_path):
