@@ -1,8 +1,9 @@
-"""Business metrics, one value per complete month: a SaaS growing about 30% a year.
+"""Business metrics, one value per complete month: a SaaS company growing faster than its costs.
 
 R&D spend is the engineering payroll actually employed that month (by location cost) plus
 overhead, so it moves with headcount; revenue starts near three times R&D and grows faster,
-with a December peak and a step when the acquired company's customers join.
+so R&D falls from about 31% to 24% of revenue, with a December peak and a step when the
+acquired company's customers join.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ def business_metrics(world: World, staff: Staff) -> pd.DataFrame:
     m = np.arange(n)
     trend = m / max(n - 1, 1)
     joined = 1 + 0.05 * (begin >= world.acquisition_day)
-    base = rnd_spend[0] / 0.31
+    base = rnd_spend[:3].mean() / 0.31
+    growth = np.log(rnd_spend[-3:].mean() / rnd_spend[:3].mean() * 0.31 / 0.24) / max(n - 1, 1)
     month_of_year = months.astype(int) % 12
     season = 1 + 0.04 * np.cos(2 * np.pi * (month_of_year - 11) / 12)
-    revenue = base * np.exp(0.022 * m) * season * joined * (1 + rng.normal(0, 0.015, n))
-    arr = 12 * 0.86 * base * np.exp(0.022 * (m + 1)) * joined * (1 + rng.normal(0, 0.004, n))
+    revenue = base * np.exp(growth * m) * season * joined * (1 + rng.normal(0, 0.015, n))
+    arr = 12 * 0.86 * base * np.exp(growth * (m + 1)) * joined * (1 + rng.normal(0, 0.004, n))
     customers = np.round(
-        base / 2600 * np.exp(0.018 * m) * (1 + 0.04 * (joined > 1)) * (1 + rng.normal(0, 0.008, n))
+        base / 2600 * np.exp(0.8 * growth * m) * (1 + 0.04 * (joined > 1)) * (1 + rng.normal(0, 0.008, n))
     )
     nps = np.round(31 + 10 * trend + rng.normal(0, 2.5, n))
     churn_rate = np.round(0.019 - 0.007 * trend + rng.normal(0, 0.0012, n), 4)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lib.demo.people import Staff
-from lib.demo.world import DAY_S, World, labels
+from lib.demo.world import DAY_S, World, labels, poisson_events
 
 TYPES = ("feature", "defect", "risk", "debt")
 FEATURE, DEFECT, RISK, DEBT = range(4)
@@ -102,7 +102,7 @@ def work_items(world: World, staff: Staff) -> tuple[pd.DataFrame, pd.DataFrame]:
     cap = world.capability
     weekday = np.where(world.weekday < 5, 1.36, 0.1)
     rate = staff.headcount(world) * (0.9 * np.exp(0.25 * cap) / 7)[:, None] * weekday
-    team, day = poisson_events_sorted(rng, rate)
+    team, day = poisson_events(rng, rate)  # grouped by team, days in order
     n = len(team)
     created = world.working_seconds(day, team, rng)
     kind = _types(rng, world, team, day)
@@ -161,14 +161,6 @@ def work_items(world: World, staff: Staff) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     transitions.insert(0, "item_id", item_id.to_numpy()[transitions.pop("item")])
     return items, transitions
-
-
-def poisson_events_sorted(rng, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Poisson counts per team and day, as (team, day) per event sorted by team then day."""
-    counts = rng.poisson(np.maximum(rate, 0))
-    team, day = np.nonzero(counts)
-    reps = counts[team, day]
-    return np.repeat(team, reps), np.repeat(day, reps)
 
 
 def _transitions(rng, world, team, created, started, flow_s, canceled, tracked) -> pd.DataFrame:
