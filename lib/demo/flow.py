@@ -27,7 +27,20 @@ INITIATIVES = (
     "Marketplace launch",
     "Enterprise SSO",
 )
-HOME_INITIATIVE = {"Commerce": 0, "Mobile": 1, "Platform": 2, "Analytics": 4, "Marketplace": 5, "Identity": 6}
+HOME_INITIATIVE = {  # org: index into INITIATIVES of the initiative most of its features serve
+    "Commerce": 0,
+    "Payments": 0,
+    "Mobile": 1,
+    "Growth": 1,
+    "Platform": 2,
+    "Infrastructure": 2,
+    "Developer Experience": 2,
+    "Analytics": 4,
+    "Data": 4,
+    "Marketplace": 5,
+    "Identity": 6,
+    "Enterprise": 6,
+}
 EFFORT_POINTS = np.array([1, 2, 3, 5, 8, 13])
 EFFORT_P = np.array(
     [
@@ -50,22 +63,22 @@ _THINGS = (
     "account settings",
 )
 TITLES = (
-    [f"{verb} {thing}" for verb in ("Add", "Build", "Launch", "Improve") for thing in _THINGS],
-    [
+    tuple(f"{verb} {thing}" for verb in ("Add", "Build", "Launch", "Improve") for thing in _THINGS),
+    tuple(
         f"Fix {bug} in {thing}"
         for bug in ("crash", "timeout", "wrong totals", "duplicate sends")
         for thing in _THINGS
-    ],
-    [
+    ),
+    tuple(
         f"{act} {thing}"
         for act in ("Patch CVE in", "Audit access to", "Add retention rules to")
         for thing in _THINGS
-    ],
-    [
+    ),
+    tuple(
         f"{act} {thing}"
         for act in ("Refactor", "Upgrade dependencies of", "Remove dead code in", "Add tests for")
         for thing in _THINGS
-    ],
+    ),
 )
 
 
@@ -73,7 +86,7 @@ def _types(rng, world: World, team: np.ndarray, day: np.ndarray) -> np.ndarray:
     in_push = (day >= world.debt_push[0]) & (day < world.debt_push[1])
     p = np.empty((len(team), 4))
     p[:, DEFECT] = np.clip(0.2 - 0.1 * world.capability[team], 0.08, 0.35)
-    p[:, RISK] = np.where(world.progress[day] > 0.4, 0.11, 0.06)
+    p[:, RISK] = np.where(day >= world.compliance_day, 0.11, 0.06)
     p[:, DEBT] = 0.10 + 0.30 * in_push
     p[:, FEATURE] = 1 - p[:, 1:].sum(axis=1)
     return (rng.random(len(team))[:, None] > np.cumsum(p, axis=1)[:, :3]).sum(axis=1)
@@ -81,7 +94,7 @@ def _types(rng, world: World, team: np.ndarray, day: np.ndarray) -> np.ndarray:
 
 def _initiatives(rng, world: World, team: np.ndarray, day: np.ndarray, kind: np.ndarray) -> np.ndarray:
     orgs = list(dict.fromkeys(t.org for t in world.teams))
-    home = np.array([HOME_INITIATIVE.get(org, i % len(INITIATIVES)) for i, org in enumerate(orgs)])
+    home = np.array([HOME_INITIATIVE.get(org, -1) for org in orgs])
     org_of_team = np.array([orgs.index(t.org) for t in world.teams])
     u = rng.random(len(team))
     mine = home[org_of_team[team]]
@@ -90,7 +103,7 @@ def _initiatives(rng, world: World, team: np.ndarray, day: np.ndarray, kind: np.
             (kind == FEATURE) & (u < 0.7),
             (kind == DEFECT) & (u < 0.15),
             (kind == DEBT) & (u < 0.6),
-            (kind == RISK) & (world.progress[day] > 0.4) & (u < 0.75),
+            (kind == RISK) & (day >= world.compliance_day) & (u < 0.75),
         ],
         [mine, mine, INITIATIVES.index("Platform reliability"), INITIATIVES.index("Compliance 2026")],
         -1,

@@ -177,6 +177,11 @@ class World:
     def debt_push(self) -> tuple[int, int]:
         return self.n_days - 365, self.n_days - 275
 
+    @property
+    def compliance_day(self) -> int:
+        """Risk work (the compliance initiative) picks up 14 months before the end."""
+        return self.n_days - 420
+
     @cached_property
     def wave_days(self) -> np.ndarray:
         """Quarterly survey waves, the last one 25 days before the end."""
