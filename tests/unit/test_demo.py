@@ -36,7 +36,7 @@ def con(built):
 
 
 def one(con, sql: str, params: dict | None = None):
-    return con.execute(sql, params or {}).fetchone()[0]
+    return con.execute(sql, params or {}).fetchall()[0][0]
 
 
 def table_rows(con, table: str) -> list[tuple]:
