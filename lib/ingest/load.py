@@ -34,7 +34,7 @@ from lib import db
 from lib.ingest.detect import UnrecognisedFile, detect
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
 from lib.ingest.formats.mapped import saved_formats
-from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, read_source, stage_name
+from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_source, stage_name
 from lib.ingest.validate import Checked, Problem, ValidationError, check, error_message
 from lib.privacy import salt
 from lib.tables import TABLES
@@ -130,23 +130,24 @@ def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
 
 def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) -> int:
     table = checked.table
-    target, source = f'"{table.name}"', f'temp."{checked.name}"'
-    keys = ", ".join(f'"{k}"' for k in table.key)
-    (distinct,) = con.execute(f"select count(*) from (select distinct {keys} from {source})").fetchall()[0]
+    target, source = ident(table.name), "temp." + ident(checked.name)
+    keys = ", ".join(ident(k) for k in table.key)
+    query = f"select count(*) from (select distinct {keys} from {source})"
+    (distinct,) = con.execute(query).fetchall()[0]
     if distinct < checked.rows:  # duplicates within the file: the last row wins
         deduped = stage_name("dedup")
-        con.execute(
-            f'create temp table "{deduped}" as select * from {source} '
+        query = (
+            f"create temp table {ident(deduped)} as select * from {source} "
             f"qualify row_number() over (partition by {keys} order by _row desc) = 1"
         )
-        source = f'temp."{deduped}"'
-    match = " and ".join(f't."{k}" = s."{k}"' for k in table.key)
-    con.execute(f"delete from {target} t using {source} s where {match}")
-    columns = ", ".join(f'"{c}"' for c in table.column_names)
-    con.execute(
-        f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}",
-        {"import_id": import_id},
-    )
+        con.execute(query)
+        source = "temp." + ident(deduped)
+    match = " and ".join(f"t.{ident(k)} = s.{ident(k)}" for k in table.key)
+    query = f"delete from {target} t using {source} s where {match}"
+    con.execute(query)
+    columns = ", ".join(ident(c) for c in table.column_names)
+    query = f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}"
+    con.execute(query, {"import_id": import_id})
     return distinct
 
 
@@ -339,15 +340,11 @@ def preview_file(
         fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
-        columns = {
-            c.table.name: ", ".join(["_row", *(f'"{n}"' for n in c.table.column_names)]) for c in checked
-        }
-        samples = {
-            c.table.name: con.execute(
-                f'select {columns[c.table.name]} from temp."{c.name}" order by _row limit ?', [limit]
-            ).df()
-            for c in checked
-        }
+        samples = {}
+        for c in checked:
+            columns = ", ".join(["_row", *(ident(n) for n in c.table.column_names)])
+            query = f"select {columns} from temp.{ident(c.name)} order by _row limit ?"
+            samples[c.table.name] = con.execute(query, [limit]).df()
         return Preview(
             name,
             source.headers,
@@ -386,7 +383,8 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     try:
         deleted = 0
         for table in TABLES:
-            deleted += con.execute(f'delete from "{table}" where import_id = ?', [import_id]).fetchall()[0][0]
+            query = f"delete from {ident(table)} where import_id = ?"
+            deleted += con.execute(query, [import_id]).fetchall()[0][0]
         con.execute(
             "update imports set status = 'undone' where import_id = ? and status = 'loaded'", [import_id]
         )
@@ -425,9 +423,10 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per canonical table: rows, the latest date or time in it, and its last import."""
     out = []
     for table in TABLES.values():
-        times = [f'max("{c.name}")::timestamp' for c in table.columns if c.type in ("timestamp", "date")]
+        times = [f"max({ident(c.name)})::timestamp" for c in table.columns if c.type in ("timestamp", "date")]
         latest = f"greatest({', '.join(times)})" if times else "null::timestamp"
-        rows, newest = con.execute(f'select count(*), {latest} from "{table.name}"').fetchall()[0]
+        query = f"select count(*), {latest} from {ident(table.name)}"
+        rows, newest = con.execute(query).fetchall()[0]
         (last_import,) = con.execute(
             "select max(imported_at) from imports where status = 'loaded' "
             "and list_contains(string_split(\"table\", ','), ?)",

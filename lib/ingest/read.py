@@ -5,6 +5,10 @@ BOM, UTF-16 as Excel writes "Unicode text", else cp1252 / latin-1), writes a cle
 copy when the original is not already clean UTF-8, sniffs the delimiter and parses the
 header row. `stage_columns` then loads chosen columns of the file into a temporary
 table with DuckDB's own CSV reader, numbering each record as a spreadsheet shows it.
+
+SQL in the importer binds every value as a parameter. Identifiers cannot be bound, so
+they go through `ident`, which quotes only canonical table and column names from
+`lib/tables.py` and the importer's own temporary names, never text from a file.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from lib.ingest.formats import SourceFile
+from lib.tables import TABLES
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_CHARS = 64 * 1024
@@ -33,7 +38,10 @@ CHUNK = 1 << 20
 COPY_PREFIX = "pillars-src-"
 STAGE_PREFIX = "_pillars_"
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n")
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TEMP_NAME = re.compile(r"^_pillars_[a-z]+_[0-9a-f]{32}$")
+_IDENTIFIERS = (
+    frozenset(TABLES) | {c.name for t in TABLES.values() for c in t.columns} | {"_row", "import_id"}
+)
 _JSON_HEADER_OBJECTS = 200
 
 
@@ -195,6 +203,14 @@ def discard_copy(source: SourceFile, original: str | os.PathLike) -> None:
         source.path.unlink(missing_ok=True)
 
 
+def ident(name: str) -> str:
+    """`name` quoted for SQL when it is a canonical table or column (optionally with the
+    importer's `__raw` suffix), `_row`, `import_id`, or a `stage_name`; else ValueError."""
+    if name.removesuffix("__raw") in _IDENTIFIERS or _TEMP_NAME.match(name):
+        return '"' + name + '"'
+    raise ValueError(f"not an identifier the importer may use: {name!r}")
+
+
 def stage_name(kind: str = "stage") -> str:
     """A fresh name for a temporary table or view; `drop_staging` removes them all."""
     return f"{STAGE_PREFIX}{kind}_{uuid.uuid4().hex}"
@@ -206,7 +222,8 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         "select table_name from duckdb_tables() where temporary and starts_with(table_name, ?)",
         [STAGE_PREFIX],
     ).fetchall():
-        con.execute(f'drop table if exists temp."{name}"')
+        query = "drop table if exists temp." + ident(name)
+        con.execute(query)
     for (name,) in con.execute(
         "select view_name from duckdb_views() where temporary and starts_with(view_name, ?)",
         [STAGE_PREFIX],
@@ -240,29 +257,30 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
     table = stage_name()
     width = len(source.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    select = ", ".join(f'c{i} as "{column}"' for i, column in picks) or "null as _empty"
+    select = ", ".join(f"c{i} as {ident(column)}" for i, column in picks) or "null as _empty"
     for parallel in (True, False):
-        sql = (
-            f'create temp table "{table}" as select {select} from read_csv($path, header = true, '
+        query = (
+            f"create temp table {ident(table)} as select {select} from read_csv($path, header = true, "
             f"auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
             f"strict_mode = false, null_padding = true, parallel = {str(parallel).lower()}, "
             f"columns = {columns})"
         )
         try:
-            con.execute(sql, {"path": str(source.path), "delim": source.delimiter})
+            con.execute(query, {"path": str(source.path), "delim": source.delimiter})
             break
         except duckdb.Error as exc:
             # DuckDB's parallel reader cannot pad short rows when fields hold line breaks.
             if not parallel or "parallel" not in str(exc):
                 raise
-    stage = f'select rowid + 2 as _row, * from "{table}"'
+    stage = f"select rowid + 2 as _row, * from {ident(table)}"
     if _has_blank_line(source.path):
         rows = _spreadsheet_rows(source)
-        (count,) = con.execute(f'select count(*) from "{table}"').fetchall()[0]
+        query = f"select count(*) from {ident(table)}"
+        (count,) = con.execute(query).fetchall()[0]
         if len(rows) == count:
             numbers = stage_name("rows")
             register(con, numbers, pd.DataFrame({"_row": pd.Series(rows, dtype="int64")}))
-            stage = f'select n._row, s.* from "{table}" s positional join "{numbers}" n'
+            stage = f"select n._row, s.* from {ident(table)} s positional join {ident(numbers)} n"
     return stage
 
 
@@ -294,8 +312,9 @@ def _stage_json(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Seque
     frame["_row"] = range(1, len(objects) + 1)
     view, table = stage_name("json"), stage_name()
     register(con, view, frame)
-    con.execute(f'create temp table "{table}" as select * from "{view}"')
-    return f'select * from "{table}"'
+    query = f"create temp table {ident(table)} as select * from {ident(view)}"
+    con.execute(query)
+    return f"select * from {ident(table)}"
 
 
 def stage_columns(
@@ -308,8 +327,7 @@ def stage_columns(
     it is the object's position, from 1. Canonical names must be plain identifiers.
     """
     for _, column in picks:
-        if not _IDENTIFIER.match(column):
-            raise ValueError(f"not a canonical column name: {column!r}")
+        ident(column)  # canonical names only
     if source.kind == "json":
         return con.sql(_stage_json(con, source, picks))
     return con.sql(_stage_csv(con, source, picks))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest.formats import ImportOptions, Staged
-from lib.ingest.read import register, stage_name
+from lib.ingest.read import ident, register, stage_name
 from lib.privacy import pseudonym_sql
 from lib.tables import TABLES, Column, Table
 
@@ -26,6 +26,7 @@ MAX_PROBLEMS = 100
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
 FALSE_WORDS = ("false", "no", "n", "0", "f")
 INT32 = (-(2**31), 2**31 - 1)
+_SQL_TYPES = {t: t for t in ("varchar", "timestamp", "date", "double", "integer", "boolean")}
 
 # Spellings tools use for an enumerated value, keyed by lower-case text with spaces
 # and hyphens as underscores.
@@ -107,10 +108,6 @@ class Checked:
     @property
     def ok(self) -> bool:
         return self.problem_count == 0
-
-
-def _q(name: str) -> str:
-    return f'"{name}"'
 
 
 def _bounds(column: Column) -> tuple[float, float] | None:
@@ -198,86 +195,93 @@ def check(
 
     sql = _Sql(salt)
     given = [c for c in table.columns if c.name in present]
-    raw_cols = ", ".join(f"{_raw(c, f's.{_q(c.name)}')} as {_q(c.name)}" for c in given)
+    raw_cols = "".join(f", {_raw(c, 's.' + ident(c.name))} as {ident(c.name)}" for c in given)
     row = "s._row" if "_row" in present else "row_number() over () + 1"
-    nonempty = f"coalesce({', '.join(_q(c.name) for c in given)}) is not null" if given else "false"
+    nonempty = f"coalesce({', '.join(ident(c.name) for c in given)}) is not null" if given else "false"
     selects = ["_row"]
     for column in table.columns:
+        name, raw = ident(column.name), ident(column.name + "__raw")
         if column.name in present:
-            selects.append(
-                f"{_typed(sql, table, column, _q(column.name), salt is not None)} as {_q(column.name)}"
-            )
+            selects.append(f"{_typed(sql, table, column, name, salt is not None)} as {name}")
             if _needs_raw(column):
-                selects.append(f"{_q(column.name)} as {_q(column.name + '__raw')}")
+                selects.append(f"{name} as {raw}")
         else:
-            selects.append(f"cast(null as {column.type}) as {_q(column.name)}")
+            selects.append(f"cast(null as {_SQL_TYPES[column.type]}) as {name}")
             if _needs_raw(column):
-                selects.append(f"cast(null as varchar) as {_q(column.name + '__raw')}")
-
+                selects.append(f"cast(null as varchar) as {raw}")
+    query = (
+        f"create temp table {ident(typed)} as "
+        f"with raw as (select {row} as _row{raw_cols} from {ident(view)} s) "
+        f"select {', '.join(selects)} from raw where {nonempty}"
+    )
     previous_tz = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
     con.execute("set TimeZone = ?", [options.default_tz])
     try:
-        con.execute(
-            f"create temp table {_q(typed)} as "
-            f"with raw as (select {row} as _row{', ' if given else ''}{raw_cols} from {_q(view)} s) "
-            f"select {', '.join(selects)} from raw where {nonempty}",
-            sql.params or None,
-        )
+        con.execute(query, sql.params or None)
     finally:
         con.execute("set TimeZone = ?", [previous_tz])
 
-    missing = [c for c in table.columns if c.required and c.name not in present]
-    file_problems = [
-        Problem(None, c.name, None, "is missing from the file (required column)") for c in missing
+    problems = [
+        Problem(None, c.name, None, "is missing from the file (required column)")
+        for c in table.columns
+        if c.required and c.name not in present
     ]
-
-    checks: list[tuple[str, str, str, str]] = []  # (column, condition, value expression, reason)
-    for column in table.columns:
-        name, raw = _q(column.name), _q(column.name + "__raw")
-        if column.name not in present:
-            continue
-        if _casts(column):
-            condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
-            checks.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
-        elif column.type == "boolean":
-            checks.append((column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS["boolean"]))
-        if column.choices:
-            reason = f"is not one of {', '.join(column.choices)}"
-            condition = f"{raw} is not null and not list_contains(${column.name}__choices, {name})"
-            checks.append((column.name, condition, raw, reason))
-        bounds = _bounds(column)
-        if bounds and column.type in ("double", "integer"):
-            reason = f"is out of range ({_number(bounds[0])} to {_number(bounds[1])})"
-            condition = f"{name} is not null and not ({name} between {bounds[0]} and {bounds[1]})"
-            checks.append((column.name, condition, raw, reason))
-        if column.required:
-            if _casts(column):
-                null_raw = f"({raw} is null or trim({raw}) = '')"
-            else:
-                null_raw = f"{raw} is null" if _needs_raw(column) else "true"
-            checks.append(
-                (column.name, f"{name} is null and {null_raw}", "null", "is empty (the column is required)")
-            )
-
-    rows = con.execute(f"select count(*) from {_q(typed)}").fetchall()[0][0]
-    problems: list[Problem] = list(file_problems)
-    count = len(file_problems)
-    if checks:
-        params = {
-            f"{c.name}__choices": list(c.choices) for c in table.columns if c.choices and c.name in present
-        }
+    count = len(problems)
+    query = f"select count(*) from {ident(typed)}"
+    rows = con.execute(query).fetchall()[0][0]
+    checks = _checks(_Sql(None), table, present)
+    if checks.rules:
         union = " union all ".join(
-            f"select _row, {i} as code, cast({value} as varchar) as value from {_q(typed)} where {condition}"
-            for i, (_, condition, value, _) in enumerate(checks)
+            f"select _row, {code} as code, cast({value} as varchar) as value from {ident(typed)} where {condition}"
+            for code, (_, condition, value, _) in enumerate(checks.rules)
         )
-        found = con.execute(
+        query = (
             f"select _row, code, value, count(*) over () as n from ({union}) "
-            f"order by _row, code limit {MAX_PROBLEMS}",
-            params or None,
-        ).fetchall()
+            f"order by _row, code limit {MAX_PROBLEMS}"
+        )
+        found = con.execute(query, checks.sql.params or None).fetchall()
         if found:
             count += found[0][3]
             for row_number, code, value, _ in found[: MAX_PROBLEMS - len(problems)]:
-                column_name, _, _, reason = checks[code]
+                column_name, _, _, reason = checks.rules[code]
                 problems.append(Problem(int(row_number), column_name, value, reason))
     return Checked(table, typed, rows, tuple(problems), count)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    sql: _Sql
+    rules: list[tuple[str, str, str, str]]  # (column, condition, value expression, reason)
+
+
+def _checks(sql: _Sql, table: Table, present: set[str]) -> _Rules:
+    """One rule per way a typed column can be wrong, as SQL over the typed table."""
+    rules: list[tuple[str, str, str, str]] = []
+    for column in table.columns:
+        if column.name not in present:
+            continue
+        name, raw = ident(column.name), ident(column.name + "__raw")
+        if _casts(column):
+            condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
+            rules.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
+        elif column.type == "boolean":
+            rules.append((column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS["boolean"]))
+        if column.choices:
+            reason = f"is not one of {', '.join(column.choices)}"
+            condition = f"{raw} is not null and not list_contains({sql.bind(list(column.choices))}, {name})"
+            rules.append((column.name, condition, raw, reason))
+        bounds = _bounds(column)
+        if bounds and column.type in ("double", "integer"):
+            reason = f"is out of range ({_number(bounds[0])} to {_number(bounds[1])})"
+            low, high = sql.bind(float(bounds[0])), sql.bind(float(bounds[1]))
+            condition = f"{name} is not null and not ({name} between {low} and {high})"
+            rules.append((column.name, condition, raw, reason))
+        if column.required:
+            if _casts(column):
+                empty = f"({raw} is null or trim({raw}) = '')"
+            else:
+                empty = f"{raw} is null" if _needs_raw(column) else "true"
+            rules.append(
+                (column.name, f"{name} is null and {empty}", "null", "is empty (the column is required)")
+            )
+    return _Rules(sql, rules)

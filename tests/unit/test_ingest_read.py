@@ -8,7 +8,7 @@ import hashlib
 import duckdb
 import pytest
 
-from lib.ingest.read import UnreadableFile, discard_copy, read_source, sniff_delimiter, stage_columns
+from lib.ingest.read import UnreadableFile, discard_copy, ident, read_source, sniff_delimiter, stage_columns
 
 TEXT = 'item_id,title,created_at\nA-1,"Café, crème",2025-09-01\nA-2,"two\nlines",2025-09-02\n'
 
@@ -131,3 +131,14 @@ def test_empty_files_are_refused(tmp_path, data, message):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(UnreadableFile, match="not found"):
         read_source(tmp_path / "nope.csv")
+
+
+def test_only_canonical_names_and_importer_temp_names_become_identifiers(tmp_path):
+    assert ident("work_items") == '"work_items"'
+    assert ident("created_at__raw") == '"created_at__raw"'
+    for bad in ('x" ; drop table teams; --', "Item ID", "_pillars_stage_nothex"):
+        with pytest.raises(ValueError):
+            ident(bad)
+    source = read_source(write(tmp_path, "a.csv", TEXT.encode()))
+    with pytest.raises(ValueError):
+        stage_columns(duckdb.connect(), source, [(0, 'item_id"; drop table teams; --')])
