@@ -238,6 +238,15 @@ def register(con: duckdb.DuckDBPyConnection, name: str, obj: object) -> None:
     con.register(name, obj)
 
 
+def _line_count(path: Path) -> int:
+    lines, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK * 4):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
 def _has_blank_line(path: Path) -> bool:
     with open(path, "rb") as f:
         if os.fstat(f.fileno()).st_size == 0:
@@ -273,10 +282,12 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
             if not parallel or "parallel" not in str(exc):
                 raise
     stage = f"select rowid + 2 as _row, * from {ident(table)}"
-    if _has_blank_line(source.path):
+    query = f"select count(*) from {ident(table)}"
+    (count,) = con.execute(query).fetchall()[0]
+    # One line per record (the usual case) means row = rowid + 2. Otherwise a field holds
+    # a line break (still one row) or a blank line was skipped (a row in a spreadsheet).
+    if _line_count(source.path) - 1 != count and _has_blank_line(source.path):
         rows = _spreadsheet_rows(source)
-        query = f"select count(*) from {ident(table)}"
-        (count,) = con.execute(query).fetchall()[0]
         if len(rows) == count:
             numbers = stage_name("rows")
             register(con, numbers, pd.DataFrame({"_row": pd.Series(rows, dtype="int64")}))
