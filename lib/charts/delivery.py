@@ -8,6 +8,7 @@ template, unit-bearing axis titles and the caption it is given. No streamlit her
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -85,19 +86,81 @@ TEAM_METRICS = {
 }
 
 
+TITLE_CHARS = 46  # a half-width chart's title line at the template's 17 px
+
+
+_DATE = re.compile(r"\b(?:\d{1,2} )?[A-Z][a-z]{2} \d{4}\b")
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """Split a title into as few lines of at most `width` characters as it needs, of even
+    length, never leaving one word alone on a line or splitting 'Dec 2025'."""
+    lines_needed = math.ceil(len(text) / width)
+    target = math.ceil(len(text) / lines_needed) if lines_needed else width
+    lines, line = [], ""
+    for word in _DATE.sub(lambda m: m.group().replace(" ", "\u00a0"), text).split(" "):
+        if line and len(line) + 1 + len(word) > min(width, target + 6):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+CAPTION_CHARS = 66  # a half-width chart's caption line at 10.5 px
+
+
+def headline(fig: go.Figure, title: str, detail: str | None = None, width: int = TITLE_CHARS) -> go.Figure:
+    """Set a takeaway title that wraps instead of being cut, the numbers behind it below it,
+    room for the legend under them, and a caption that wraps instead of running off."""
+    lines = wrap(title, width)
+    legend = any(t.showlegend is not False for t in fig.data) and fig.layout.showlegend is not False
+    top = 52 + 22 * len(lines) + (22 if detail else 0) + (28 if legend else 0)
+    text = {"text": "<br>".join(lines)}
+    if detail:
+        text["subtitle"] = {"text": detail, "font": {"size": 12.5, "color": MUTED}}
+    fig.update_layout(
+        title=text,
+        margin={"t": top},
+        height=(fig.layout.height or 380) + top - 64,
+        legend={"x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+    )
+    caption = fig.layout.annotations[-1] if fig.layout.annotations else None
+    if caption is not None and caption.yref == "paper" and caption.y is not None and caption.y < 0:
+        caption.text = "<br>".join(wrap(caption.text, CAPTION_CHARS * width // TITLE_CHARS))
+    return fig
+
+
+def split_detail(title: str) -> tuple[str, str | None]:
+    """'Lead time down 31% since Dec 2025 (8.1 hours → 5.56 hours)' → the claim and its numbers."""
+    if title.endswith(")") and " (" in title:
+        claim, _, detail = title[:-1].rpartition(" (")
+        return claim, detail
+    return title, None
+
+
 def _points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame[["period", column]].dropna() if column in frame else frame.iloc[0:0]
 
 
-def trend_title(frame: pd.DataFrame, metric: Metric) -> str:
-    """'Change lead time down 42% since Dec 2025 (20 hours → 12 hours), now elite'."""
-    title = trend_takeaway(list(frame[metric.column]), list(frame["period"]), metric.spec())
+def trend_title(frame: pd.DataFrame, metric: Metric) -> tuple[str, str | None]:
+    """('Change lead time down 42% since Dec 2025, now elite', '20 hours → 12 hours')."""
+    claim, detail = split_detail(
+        trend_takeaway(list(frame[metric.column]), list(frame["period"]), metric.spec())
+    )
     points = _points(frame, metric.column)
     if metric.column in DORA_METRICS and metric.column != "rework_rate" and len(points) >= 2:
         tier = tier_for(metric.column, float(points[metric.column].iloc[-1]))
         if tier:
-            title += f", now {tier}"
-    return title
+            claim += f", now {tier}"
+    return claim, detail
+
+
+LOG_TICKS = (
+    (0.25, "15 min"), (0.5, "30 min"), (1, "1 h"), (2, "2 h"), (4, "4 h"), (8, "8 h"), (12, "12 h"),
+    (24, "1 day"), (48, "2 days"), (72, "3 days"), (168, "1 wk"), (336, "2 wk"), (720, "1 mo"),
+    (2160, "3 mo"), (4320, "6 mo"),
+)  # fmt: skip
 
 
 def _y_range(values: pd.Series, metric: Metric) -> tuple[float, float]:
@@ -109,6 +172,21 @@ def _y_range(values: pd.Series, metric: Metric) -> tuple[float, float]:
     return 0.0, max(high * 1.25, floor.get(metric.column, 0.0), 1e-9)
 
 
+def _bands(column: str, low: float, high: float, log: bool) -> list[tuple[float, float, str, str]]:
+    """The DORA bands clipped to the visible range, in data units; a band too thin to read
+    keeps its colour but not its label, so labels never pile up."""
+    scale = math.log10 if log else float
+    span = scale(high) - scale(low)
+    out = []
+    for band in dora_bands(column):
+        top = band.high if band.high is not None else math.inf
+        lo, hi = max(band.low, low), min(top, high)
+        if hi > lo:
+            label = band.tier.capitalize() if (scale(hi) - scale(lo)) / span >= 0.09 else ""
+            out.append((lo, hi, label, TIER_COLORS[band.tier]))
+    return out
+
+
 def dora_trend(frame: pd.DataFrame, column: str, caption: str, x_title: str) -> go.Figure:
     """One DORA key by period on the DORA tier bands of the report the project cites."""
     metric = DORA_METRICS[column]
@@ -116,29 +194,21 @@ def dora_trend(frame: pd.DataFrame, column: str, caption: str, x_title: str) -> 
     if values.empty:
         return empty_figure(metric.label, f"No {metric.label.lower()} for this period and filter.")
     low, high = _y_range(values, metric)
-    bands = []
-    if column != "rework_rate":
-        for band in dora_bands(column):
-            top = band.high if band.high is not None else math.inf
-            lo, hi = max(band.low, low), min(top, high)
-            if hi > lo:
-                bands.append((lo, hi, band.tier.capitalize(), TIER_COLORS[band.tier]))
-    fig = line_chart(
-        frame,
-        "period",
-        {column: metric.label},
-        title=trend_title(frame, metric),
-        caption=caption,
-        x_title=x_title,
-        y_title=metric.y_title,
-        y_format=metric.y_format,
-        bands=bands,
-    )
+    bands = _bands(column, low, high, metric.log) if column != "rework_rate" else []
+    claim, detail = trend_title(frame, metric)
+    fig = line_chart(frame, "period", {column: metric.label}, title=claim, caption=caption, x_title=x_title,
+                     y_title=metric.y_title, y_format=metric.y_format, bands=bands)  # fmt: skip
     if metric.log:
-        fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)])
+        ticks = [(v, t) for v, t in LOG_TICKS if low <= v <= high]
+        fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)],
+                         tickvals=[v for v, _ in ticks], ticktext=[t for _, t in ticks])  # fmt: skip
+        # Plotly reads shapes on a log axis in data units but annotations in log10 units.
+        for note in fig.layout.annotations:
+            if note.yref == "y" and note.y:
+                note.y = math.log10(note.y)
     else:
         fig.update_yaxes(range=[low, high])
-    return fig
+    return headline(fig, claim, detail)
 
 
 def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -151,14 +221,15 @@ def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Fi
     )
     data["other"] = data["other"].clip(lower=0)
     total, failed = int(frame["deployments"].sum()), int(frame["failed_deployments"].sum())
-    title = f"{failed:,} of {total:,} production deployments failed ({failed / total:.0%})"
+    claim = f"{failed / total:.0%} of production deployments failed"
+    detail = f"{failed:,} of {total:,}: failed, rolled back or named by an incident"
     series = {"successful_deployments": "Successful", "failed_deployments": "Failed or rolled back"}
     if data["other"].sum():
         series["other"] = "Other status"
-    fig = bar_chart(data, "period", series, title, caption, x_title, "Production deployments", stacked=True)
+    fig = bar_chart(data, "period", series, claim, caption, x_title, "Production deployments", stacked=True)
     for trace, color in zip(fig.data, ("#2A9D8F", "#D1495B", "#8D99AE"), strict=False):
         trace.marker.color = color
-    return fig
+    return headline(fig, claim, detail)
 
 
 # ---------------------------------------------------------------------------- flow
@@ -166,6 +237,11 @@ def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Fi
 
 def _types_present(frame: pd.DataFrame) -> list[str]:
     return [t for t in WORK_TYPES if t in set(frame["type"])]
+
+
+def _color_by(fig: go.Figure, keys, colors: dict) -> None:
+    for trace, key in zip(fig.data, keys, strict=True):
+        trace.marker.color = colors.get(key, MUTED)
 
 
 def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -177,12 +253,33 @@ def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figu
     ).reset_index()
     wide["total"] = wide[[t for t in WORK_TYPES if t in wide]].sum(axis=1)
     metric = TEAM_METRICS["velocity_per_week"]
-    title = trend_takeaway(list(wide["total"]), list(wide["period"]), metric.spec())
+    claim, detail = split_detail(trend_takeaway(list(wide["total"]), list(wide["period"]), metric.spec()))
     series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
-    fig = bar_chart(wide, "period", series, title, caption, x_title, "Items completed per week", stacked=True)
-    for trace, t in zip(fig.data, series, strict=True):
-        trace.marker.color = TYPE_COLORS[t]
-    return fig
+    fig = bar_chart(wide, "period", series, claim, caption, x_title, "Items completed per week", stacked=True)
+    _color_by(fig, series, TYPE_COLORS)
+    return headline(fig, claim, detail)
+
+
+def distribution_title(frame: pd.DataFrame) -> tuple[str, str]:
+    """The biggest move in the share of a work type between the first and last period."""
+    totals = frame.groupby("type")["items"].sum()
+    overall = totals / totals.sum()
+    mix = " · ".join(f"{TYPE_LABELS[t]} {overall.get(t, 0):.0%}" for t in WORK_TYPES)
+    shares = frame.pivot_table(index="period", columns="type", values="share", aggfunc="sum")
+    shares = shares[frame.groupby("period")["items"].sum().reindex(shares.index).fillna(0) > 0]
+    if len(shares) >= 2:
+        first, last = shares.iloc[0], shares.iloc[-1]
+        moves = {t: float(last.get(t, 0) or 0) - float(first.get(t, 0) or 0) for t in WORK_TYPES}
+        biggest = max(moves, key=lambda t: abs(moves[t]))
+        if abs(moves[biggest]) >= 0.05:
+            since = pd.Timestamp(shares.index[0]).strftime("%b %Y")
+            direction = "rose" if moves[biggest] > 0 else "fell"
+            return (
+                f"{TYPE_LABELS[biggest]} {direction} from {float(first.get(biggest, 0) or 0):.0%} to "
+                f"{float(last.get(biggest, 0) or 0):.0%} of completed work since {since}",
+                f"Whole window: {mix}",
+            )
+    return "The work mix held steady", f"Whole window: {mix}"
 
 
 def distribution_shares(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -190,33 +287,14 @@ def distribution_shares(frame: pd.DataFrame, caption: str, x_title: str) -> go.F
     if frame.empty or not frame["items"].sum():
         return empty_figure("Flow distribution", "No completed work items for this period and filter.")
     wide = frame.pivot_table(index="period", columns="type", values="share", aggfunc="sum").reset_index()
-    full = frame.groupby("period")["items"].sum()
-    totals = frame.groupby("type")["items"].sum()
-    overall = totals / totals.sum()
-    periods = [p for p in wide["period"] if full.get(p, 0) > 0]
-    title = "Mix steady: " + ", ".join(
-        f"{TYPE_LABELS[t].lower()} {overall.get(t, 0):.0%}" for t in WORK_TYPES
-    )
-    if len(periods) >= 2:
-        first = wide.set_index("period").loc[periods[0]]
-        last = wide.set_index("period").loc[periods[-1]]
-        moves = {t: float(last.get(t, 0) or 0) - float(first.get(t, 0) or 0) for t in WORK_TYPES}
-        biggest = max(moves, key=lambda t: abs(moves[t]))
-        if abs(moves[biggest]) >= 0.05:
-            direction = "up" if moves[biggest] > 0 else "down"
-            since = pd.Timestamp(periods[0]).strftime("%b %Y")
-            title = (
-                f"{TYPE_LABELS[biggest]} {direction} from {float(first.get(biggest, 0) or 0):.0%} to "
-                f"{float(last.get(biggest, 0) or 0):.0%} of completed work since {since}"
-            )
+    claim, detail = distribution_title(frame)
     series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
     fig = bar_chart(
-        wide, "period", series, title, caption, x_title, "Share of items completed", ".0%", stacked=True
+        wide, "period", series, claim, caption, x_title, "Share of items completed", ".0%", stacked=True
     )
-    for trace, t in zip(fig.data, series, strict=True):
-        trace.marker.color = TYPE_COLORS[t]
+    _color_by(fig, series, TYPE_COLORS)
     fig.update_yaxes(range=[0, 1])
-    return fig
+    return headline(fig, claim, detail)
 
 
 def flow_time_box(frame: pd.DataFrame, spread: dict, caption: str, x_title: str) -> go.Figure:
@@ -224,9 +302,10 @@ def flow_time_box(frame: pd.DataFrame, spread: dict, caption: str, x_title: str)
     data = frame[frame["items"] > 0]
     if data.empty or is_missing(spread.get("p50")):
         return empty_figure("Flow time", "No completed work items for this period and filter.")
-    title = (
-        f"Half of items finish within {format_value(spread['p50'], 'days')}; "
-        f"1 in 10 takes over {format_value(spread['p90'], 'days')}"
+    claim = f"Half of items finish within {format_value(spread['p50'], 'days')}"
+    detail = (
+        f"1 in 4 takes over {format_value(spread['p75'], 'days')}, 1 in 10 over "
+        f"{format_value(spread['p90'], 'days')} · whiskers: 10th–90th percentile, dashes: mean"
     )
     fig = go.Figure(
         go.Box(
@@ -242,12 +321,12 @@ def flow_time_box(frame: pd.DataFrame, spread: dict, caption: str, x_title: str)
             fillcolor="rgba(31, 78, 121, 0.25)",
             line={"width": 1.6},
             boxmean=True,
-            hoverinfo="x+y",
         )
     )
     fig.update_layout(showlegend=False, hovermode="closest")
-    return finish(fig, title, caption + " · Box: quartiles, line: median, dashes: mean, whiskers: "
-                  "10th–90th percentile", x_title, "Flow time (days)")  # fmt: skip
+    finish(fig, claim, caption, x_title, "Flow time (days)")
+    fig.update_yaxes(rangemode="tozero")
+    return headline(fig, claim, detail)
 
 
 def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
@@ -259,15 +338,16 @@ def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
     present = _types_present(frame)
     wide["total"] = wide[present].sum(axis=1)
     top = wide.loc[wide["total"].idxmax()]
-    share = top["total"] / wide["total"].sum()
-    title = f"The most common flow time is {top['band']}: {share:.0%} of completed items"
+    total = int(wide["total"].sum())
+    in_words = str(top["band"]).replace("< 1 d", "under a day").replace(" d", " days")
+    claim = f"Most items take {in_words} from start to done"
+    detail = f"{top['total'] / total:.0%} of the {total:,} items completed in the chosen period"
     series = {t: TYPE_LABELS[t] for t in present}
-    fig = bar_chart(wide, "band", series, title, caption, "Flow time (created or started → completed)",
-                    "Items completed", stacked=True)  # fmt: skip
-    for trace, t in zip(fig.data, series, strict=True):
-        trace.marker.color = TYPE_COLORS[t]
+    x_title = "Flow time, started (else created) → completed"
+    fig = bar_chart(wide, "band", series, claim, caption, x_title, "Items completed", stacked=True)
+    _color_by(fig, series, TYPE_COLORS)
     fig.update_xaxes(type="category")
-    return fig
+    return headline(fig, claim, detail)
 
 
 def simple_trend(
@@ -276,29 +356,22 @@ def simple_trend(
     """A single trend line titled with its takeaway (flow load, flow efficiency, …)."""
     if _points(frame, metric.column).empty:
         return empty_figure(metric.label, empty_message)
-    fig = line_chart(
-        frame,
-        "period",
-        {metric.column: metric.label},
-        title=trend_title(frame, metric),
-        caption=caption,
-        x_title=x_title,
-        y_title=metric.y_title,
-        y_format=metric.y_format,
-    )
+    claim, detail = trend_title(frame, metric)
+    fig = line_chart(frame, "period", {metric.column: metric.label}, title=claim, caption=caption,
+                     x_title=x_title, y_title=metric.y_title, y_format=metric.y_format)  # fmt: skip
     if metric.unit == "%":
         fig.update_yaxes(range=[0, 1])
     else:
         fig.update_yaxes(rangemode="tozero")
-    return fig
+    return headline(fig, claim, detail)
 
 
 # ---------------------------------------------------------------------------- incidents
 
 
 def _severity_order(severities) -> list[str]:
-    return sorted(set(severities), key=lambda s: (s not in SEVERITY_COLORS, list(SEVERITY_COLORS).index(s)
-                                                 if s in SEVERITY_COLORS else 0, s))  # fmt: skip
+    known = list(SEVERITY_COLORS)
+    return sorted(set(severities), key=lambda s: (s not in known, known.index(s) if s in known else 0, s))
 
 
 def incidents_by_service(frame: pd.DataFrame, caption: str, top: int = 12) -> go.Figure:
@@ -311,23 +384,20 @@ def incidents_by_service(frame: pd.DataFrame, caption: str, top: int = 12) -> go
     wide["total"] = wide.sum(axis=1)
     wide = wide.sort_values("total", ascending=False)
     total = int(wide["total"].sum())
-    lead = wide.index[0]
-    lead_n = int(wide["total"].iloc[0])
-    worst = _severity_order(frame["severity"])[0]
-    worst_n = int(wide.loc[lead].get(worst, 0))
-    title = f"{lead} had the most incidents: {lead_n} of {total} ({lead_n / total:.0%})"
-    if worst_n:
-        title += f", {worst_n} of them {worst}"
-    shown = wide.head(top).iloc[::-1].reset_index()
+    lead, lead_n = wide.index[0], int(wide["total"].iloc[0])
     severities = _severity_order(frame["severity"])
-    series = {s: s for s in severities}
+    worst_n = int(wide.loc[lead].get(severities[0], 0))
+    claim = f"{lead} had the most incidents"
+    detail = f"{lead_n} of {total} in the chosen period ({lead_n / total:.0%})"
+    if worst_n:
+        detail += f", {worst_n} of them {severities[0]}"
+    shown = wide.head(top).iloc[::-1].reset_index()
     note = f" · Top {top} of {len(wide)} services" if len(wide) > top else ""
-    fig = bar_chart(shown, "service", series, title, caption + note, "Service", "Incidents", stacked=True,
-                    horizontal=True)  # fmt: skip
-    for trace, s in zip(fig.data, severities, strict=True):
-        trace.marker.color = SEVERITY_COLORS.get(s, MUTED)
+    fig = bar_chart(shown, "service", {s: s for s in severities}, claim, caption + note, "Service", "Incidents",
+                    stacked=True, horizontal=True)  # fmt: skip
+    _color_by(fig, severities, SEVERITY_COLORS)
     fig.update_layout(height=max(380, 120 + 26 * len(shown)))
-    return fig
+    return headline(fig, claim, detail)
 
 
 def incidents_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -341,31 +411,37 @@ def incidents_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.F
     total = int(frame["incidents"].sum())
     top_two = [s for s in severities if s in SEVERITY_COLORS][:2]
     serious = int(frame[frame["severity"].isin(top_two)]["incidents"].sum())
-    title = f"{total:,} incidents"
-    if top_two and serious:
-        title += f"; {serious / total:.0%} were {' or '.join(top_two)}"
-    fig = bar_chart(wide, "period", {s: s for s in severities}, title, caption, x_title, "Incidents started",
+    if top_two:
+        claim = f"{serious / total:.0%} of incidents were {' or '.join(top_two)}"
+        detail = f"{serious:,} of {total:,} incidents started in the window"
+    else:
+        claim, detail = f"{total:,} incidents in the window", None
+    fig = bar_chart(wide, "period", {s: s for s in severities}, claim, caption, x_title, "Incidents started",
                     stacked=True)  # fmt: skip
-    for trace, s in zip(fig.data, severities, strict=True):
-        trace.marker.color = SEVERITY_COLORS.get(s, MUTED)
-    return fig
+    _color_by(fig, severities, SEVERITY_COLORS)
+    return headline(fig, claim, detail)
 
 
 # ---------------------------------------------------------------------------- pull requests
 
 
 STAGES = {"pickup_hours_p50": "Pickup", "review_hours_p50": "Review", "deploy_hours_p50": "Deploy"}
+_STAGE_WHAT = {
+    "Pickup": "waiting for a first review",
+    "Review": "from first review to merge",
+    "Deploy": "from merge to production",
+}
 
 
-def pr_stages_title(summary: dict) -> str:
-    """'Deploy is the longest stage: median 58 hours from merge to production'."""
+def pr_stages_title(summary: dict) -> tuple[str, str | None]:
+    """('Deploy is the longest wait', 'Median 58 hours from merge to production')."""
     medians = {label: summary.get(col) for col, label in STAGES.items() if not is_missing(summary.get(col))}
     if not medians:
-        return "PR cycle time: no stage can be measured"
+        return "PR cycle time: no stage can be measured", None
     longest = max(medians, key=medians.get)
-    what = {"Pickup": "waiting for a first review", "Review": "from first review to merge",
-            "Deploy": "from merge to production"}[longest]  # fmt: skip
-    return f"{longest} is the longest stage: median {format_value(medians[longest], 'hours')} {what}"
+    return f"{longest} is the longest wait", (
+        f"Median {format_value(medians[longest], 'hours')} {_STAGE_WHAT[longest]} (chosen period)"
+    )
 
 
 def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str) -> go.Figure:
@@ -373,19 +449,19 @@ def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str)
     present = {c: label for c, label in STAGES.items() if c in frame and frame[c].notna().any()}
     if frame.empty or not present:
         return empty_figure("PR cycle time", "No merged pull requests for this period and filter.")
-    fig = bar_chart(frame, "period", present, pr_stages_title(summary),
-                    caption + " · Medians per stage; they do not add up to the median of the whole",
-                    x_title, "Median hours per stage", stacked=True)  # fmt: skip
-    for trace, label in zip(fig.data, present.values(), strict=True):
-        trace.marker.color = STAGE_COLORS[label]
-    return fig
+    claim, detail = pr_stages_title(summary)
+    note = " · Medians per stage; they do not add up to the median of the whole"
+    fig = bar_chart(frame, "period", present, claim, caption + note, x_title, "Median hours per stage",
+                    stacked=True)  # fmt: skip
+    _color_by(fig, present.values(), STAGE_COLORS)
+    return headline(fig, claim, detail, width=100)
 
 
 # ---------------------------------------------------------------------------- teams
 
 
-def team_trends_title(frame: pd.DataFrame, metric: Metric) -> str:
-    """'7 of 12 teams improved their change lead time since Dec 2025 (by 5% or more)'."""
+def team_trends_title(frame: pd.DataFrame, metric: Metric) -> tuple[str, str]:
+    """('7 of 12 teams improved their change lead time', 'since Dec 2025, by 5% or more')."""
     improved = moved = 0
     since = None
     for _, rows in frame.groupby("team"):
@@ -398,8 +474,11 @@ def team_trends_title(frame: pd.DataFrame, metric: Metric) -> str:
         if first and metric.higher_is_better is not None and abs(last - first) / abs(first) >= 0.05:
             improved += (last > first) == metric.higher_is_better
     if not moved:
-        return f"{metric.label} by team: not enough data for a trend"
-    return f"{improved} of {moved} teams improved their {metric.label.lower()} since {since} (by 5% or more)"
+        return f"{metric.label} by team: not enough data for a trend", "Each team on its own scale"
+    return (
+        f"{improved} of {moved} teams improved their {metric.label.lower()}",
+        f"First to last period since {since}, by 5% or more · each team on its own scale",
+    )
 
 
 def team_small_multiples(
@@ -413,7 +492,7 @@ def team_small_multiples(
         return empty_figure(f"{metric.label} by team", "No team has data for this metric in this period.")
     rows = math.ceil(len(teams) / columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=teams, shared_xaxes=True,
-                        vertical_spacing=0.12 / max(rows - 1, 1) + 0.06, horizontal_spacing=0.05)  # fmt: skip
+                        vertical_spacing=min(0.3 / rows, 0.12), horizontal_spacing=0.06)  # fmt: skip
     for i, team in enumerate(teams):
         data = frame[frame["team"] == team]
         fig.add_trace(
@@ -432,15 +511,14 @@ def team_small_multiples(
         )
     if metric.y_format:
         fig.update_yaxes(tickformat=metric.y_format)
-    if metric.log:
-        fig.update_yaxes(type="log")
-    fig.update_yaxes(rangemode="tozero" if not metric.log else "normal", nticks=4)
+    fig.update_yaxes(type="log" if metric.log else "linear", rangemode="normal" if metric.log else "tozero",
+                     nticks=4)  # fmt: skip
     fig.update_xaxes(nticks=4, tickformat="%b %y")
-    fig.update_annotations(font={"size": 12, "color": MUTED})
-    height = 150 + 190 * rows
-    finish(fig, team_trends_title(frame, metric), caption + f" · y: {metric.y_title}, each team on its own scale",
-           None, None, height=height)  # fmt: skip
+    fig.update_annotations(font={"size": 12.5, "color": MUTED})
+    claim, detail = team_trends_title(frame, metric)
+    finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows)
     fig.update_layout(hovermode="closest", margin={"b": 70})
-    caption_note = fig.layout.annotations[-1]
-    caption_note.y = -50 / (height - 64 - 70)
+    headline(fig, claim, detail, width=100)
+    plot_height = fig.layout.height - fig.layout.margin.t - 70
+    fig.layout.annotations[-1].y = -40 / plot_height
     return fig

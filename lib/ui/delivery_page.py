@@ -15,7 +15,7 @@ import streamlit as st
 
 from lib.charts import caption_text
 from lib.charts import delivery as charts
-from lib.formatting import format_value
+from lib.formatting import format_value, is_missing
 from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
@@ -67,9 +67,30 @@ def header(scope: Scope) -> Context:
     return Context(scope)
 
 
+TILE_LABELS = {
+    "delivery.deployment_frequency_per_week": "Deploy frequency",
+    "delivery.lead_time_hours_p50": "Lead time (median)",
+    "delivery.change_failure_rate": "Change failure rate",
+    "delivery.recovery_time_hours_p50": "Recovery time (median)",
+    "delivery.rework_rate": "Rework rate",
+    "flow.velocity_per_week": "Flow velocity",
+    "flow.time_days_p50": "Flow time (median)",
+    "flow.load": "Work in progress",
+    "flow.efficiency": "Flow efficiency",
+}
+SHORT_UNITS = {"per week": "/wk", "items per week": "/wk", "hours": " h", "days": " d", "items": ""}
+
+
+def tile_value(value, unit: str) -> str:
+    """'99.2/wk', '5.34 h', '3.0%': values that fit a fifth of the page."""
+    if unit in SHORT_UNITS and not is_missing(value):
+        return format_value(value) + SHORT_UNITS[unit]
+    return format_value(value, unit)
+
+
 def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
     items = data.view("lib.metrics.headline", ctx.scope, keys)
-    phrase = period_phrase(ctx.scope.days)
+    st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {period_phrase(ctx.scope.days)}")
     tiles = []
     for item in items:
         better = definition_for(item.key).higher_is_better
@@ -78,13 +99,12 @@ def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
             band = "DORA publishes no tier bands for rework rate"
         tiles.append(
             layout.Tile(
-                label=item.label,
-                value=format_value(item.value, item.unit),
+                label=TILE_LABELS.get(item.key, item.label),
+                value=tile_value(item.value, item.unit),
                 delta=change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
-                delta_description=phrase,
-                band=band,
-                help=definition_for(item.key).definition,
+                band=band or "No benchmark",
+                help=f"{item.label}: {definition_for(item.key).definition}",
             )
         )
     layout.tiles(tiles, per_row=per_row)
@@ -211,10 +231,10 @@ def pull_request_section(ctx: Context) -> None:
     cells = st.columns(4)
     stats = (
         ("PRs merged", format_value(summary["merged_prs"]), "Pull requests merged in the period."),
-        ("Pickup (median)", format_value(summary["pickup_hours_p50"], "hours"),
+        ("Pickup (median)", tile_value(summary["pickup_hours_p50"], "hours"),
          "PR opened → first review by someone other than the author."),
-        ("Review (median)", format_value(summary["review_hours_p50"], "hours"), "First review → merge."),
-        ("Deploy (median)", format_value(summary["deploy_hours_p50"], "hours"),
+        ("Review (median)", tile_value(summary["review_hours_p50"], "hours"), "First review → merge."),
+        ("Deploy (median)", tile_value(summary["deploy_hours_p50"], "hours"),
          "Merge → first successful production deployment of the service named like the repository."),
     )  # fmt: skip
     for cell, (label, value, help_text) in zip(cells, stats, strict=True):
@@ -287,6 +307,26 @@ def _teams(ctx: Context) -> list[str]:
 
 
 DRILL_COLUMNS = {
+    "deploy_id": "Deployment",
+    "incident_id": "Incident",
+    "item_id": "Item",
+    "pr_id": "Pull request",
+    "service": "Service",
+    "team": "Team",
+    "environment": "Environment",
+    "status": "Status",
+    "counts_as_failure": st.column_config.CheckboxColumn("Counts as failure"),
+    "caused_incidents": "Incidents naming it",
+    "is_rework": st.column_config.CheckboxColumn("Rework"),
+    "severity": "Severity",
+    "caused_by_deploy_id": "Caused by deployment",
+    "type": "Type",
+    "title": "Title",
+    "status_changes": st.column_config.NumberColumn("Status changes", format="%d"),
+    "repo": "Repository",
+    "additions": st.column_config.NumberColumn("Lines added", format="%d"),
+    "deletions": st.column_config.NumberColumn("Lines deleted", format="%d"),
+    "ai_assisted": st.column_config.CheckboxColumn("AI-assisted"),
     "deployed_at": st.column_config.DatetimeColumn("Deployed (UTC)", format="YYYY-MM-DD HH:mm"),
     "commit_at": st.column_config.DatetimeColumn("First commit (UTC)", format="YYYY-MM-DD HH:mm"),
     "started_at": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),

@@ -1,0 +1,134 @@
+"""Delivery & quality page in AppTest: demo organisation, imported tool exports, missing
+data named on the page, and the drill-down's rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lib import db
+from tests.app.conftest import assert_no_exception
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+PAGE = "pages/delivery.py"
+# [2025-07-01, 2025-09-30): the sidebar's "to" date is inclusive.
+PERIOD = {"from": "2025-07-01", "to": "2025-09-29"}
+DELIVERY_EXPORTS = (
+    "deployments.csv",
+    "pagerduty_incidents.csv",
+    "opsgenie_alerts.csv",
+    "jira_cloud.csv",
+    "linear_time_in_status.csv",
+    "github_prs.json",
+)
+
+
+def imported_db(tmp_path: Path, *names: str) -> Path:
+    """A database holding only the given fixture exports, imported as the Data page does."""
+    from lib.ingest.load import import_file, options_for
+
+    path = tmp_path / "imported.duckdb"
+    con = db.connect(path)
+    db.set_setting(con, "demo", "false")
+    for name in names:
+        result = import_file(con, EXPORTS / name, options_for(con))
+        assert result.ok, result.summary()
+    con.close()
+    return path
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def titles(at) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_delivery_page_on_the_demo_organisation(demo_db, run_page):
+    at = run_page(demo_db, PAGE)
+    assert_no_exception(at)
+    labels = [m.label for m in at.metric]
+    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Recovery time (median)",
+                  "Rework rate", "Flow velocity", "Flow time (median)", "Work in progress", "Flow efficiency"):  # fmt: skip
+        assert label in labels
+        assert metric(at, label) != "—", label
+    assert len(at.get("plotly_chart")) == 16
+    # The demo has every input, so the only thing named missing is what no PR export has.
+    assert warnings(at) == [
+        "Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."
+    ]
+    # Titles state a takeaway computed from the data, not the metric's name.
+    assert any(t.startswith("Deployment frequency up") or t.startswith("Deployment frequency down")
+               or "steady" in t for t in titles(at))  # fmt: skip
+    assert any("of incidents were" in t for t in titles(at))
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 200  # newest 200 of more
+
+
+def test_delivery_page_on_imported_exports_only(tmp_path, run_page):
+    at = run_page(imported_db(tmp_path, *DELIVERY_EXPORTS), PAGE, query=PERIOD)
+    assert_no_exception(at)
+    assert not any("Demo data" in i.value for i in at.info)
+    # Hand-computed in tests/unit/test_formats_delivery.py: 5 successful in 13 weeks, p50 12 h, 3 of 8.
+    assert metric(at, "Deploy frequency") == "0.38/wk"
+    assert metric(at, "Lead time (median)") == "12 h"
+    assert metric(at, "Change failure rate") == "38%"
+    assert metric(at, "Recovery time (median)") == "3 h"
+    assert metric(at, "Rework rate") == "12%"
+    assert metric(at, "Flow efficiency") == "62%"  # Linear's per-status minutes
+    assert metric(at, "PRs merged") == "3"
+    assert len(at.get("plotly_chart")) == 16
+    # Incidents name no deployment: the page says what the failure rate does count.
+    assert any("No incident names the deployment" in w for w in warnings(at))
+
+
+def test_missing_data_is_named_never_shown_as_zero(tmp_path, run_page):
+    at = run_page(imported_db(tmp_path, "deployments.csv"), PAGE, query=PERIOD)
+    assert_no_exception(at)
+    named = warnings(at)
+    assert any(
+        w.startswith("No incident data: change failure rate counts failed deployments only") for w in named
+    )
+    assert any(w.startswith("No work item data") for w in named)
+    assert any(w.startswith("No pull request data") for w in named)
+    assert metric(at, "Recovery time (median)") == "—"
+    assert metric(at, "Flow velocity") == "—" or metric(at, "Flow velocity") == "0/wk"
+    assert metric(at, "Change failure rate") == "38%"
+
+
+def test_no_deployments_named(empty_db, run_page):
+    at = run_page(empty_db, PAGE)
+    assert_no_exception(at)
+    assert any(w.startswith("No deployment data") for w in warnings(at))
+    assert metric(at, "Deploy frequency") == "—" or metric(at, "Deploy frequency") == "0/wk"
+
+
+@pytest.mark.parametrize(
+    ("drill", "team", "rows"),
+    [
+        ("Deployments", None, 8),  # production deployments in the period (d-7 staging, d-10 June)
+        ("Change failure rate", None, 3),  # FAILURE, Rolled back, failed
+        ("Change lead time", None, 5),
+        ("Deployments", "Payments", 6),
+        ("Recovery time and incidents", None, 6),  # PD-101…103, OG-7…9
+        ("Completed work items", None, 9),  # Jira's six and Linear's three
+        ("Work in progress (flow load)", None, 3),
+        ("Pull requests", None, 3),
+    ],
+)
+def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill, team, rows):
+    at = run_page(imported_db(tmp_path, *DELIVERY_EXPORTS), PAGE, query=PERIOD)
+    at.selectbox(key="drill-metric").select(drill).run()
+    if team:
+        at.selectbox(key="drill-team").select(team).run()
+    assert_no_exception(at)
+    table = at.dataframe[0].value
+    assert len(table) == rows
+    assert any(f"{rows} row" in c.value for c in at.caption)
+    assert "author_id" not in table.columns
