@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.ui import filters, layout
+from lib.ui import filters, layout, use_navigation
 
 st.set_page_config(
     page_title="Pillars · Engineering leadership",
@@ -12,6 +12,7 @@ st.set_page_config(
     layout="wide",
 )
 
+use_navigation()
 HERE = Path(__file__).parent
 # (file, title, icon, url). A pillar's page appears once its file exists: no placeholders.
 PAGES = [

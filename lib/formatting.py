@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 NO_DATA = "—"
+# Tile-sized units: "97.8/wk" fits where "97.8 items per week" is cut off.
+SHORT_UNITS = {"per week": "/wk", "items per week": "/wk", "hours per year": "h/yr"}
 
 
 def is_missing(value) -> bool:
@@ -24,7 +26,10 @@ def format_value(value, unit: str = "") -> str:
     if unit == "score":
         return f"{value:+.0f}"
     number = _number(value)
-    return f"{number} {unit}".strip() if unit else number
+    short = SHORT_UNITS.get(unit, unit)
+    if short.startswith("/"):
+        return f"{number}{short}"
+    return f"{number} {short}".strip() if short else number
 
 
 def _number(value: float) -> str:

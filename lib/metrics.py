@@ -341,7 +341,28 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             )
         },
     }
-    return _plain_tree(result)
+    return _plain_tree(_null_where_never_loaded(con, result))
+
+
+# Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.
+_COUNTS_BY_SOURCE = {
+    "deployments": ("delivery", ("deployments", "deployment_frequency_per_week")),
+    "work_items": ("flow", ("velocity", "velocity_per_week", "load")),
+    "employees": ("retention", ("headcount_start", "headcount_end", "hires", "separations")),
+}
+
+
+def _null_where_never_loaded(con: duckdb.DuckDBPyConnection, result: dict) -> dict:
+    """A table with no rows at all means the data is missing, so its counts are null.
+
+    A table that has rows, just none in the period or team, keeps its honest zero.
+    """
+    for table, (pillar, keys) in _COUNTS_BY_SOURCE.items():
+        # Table names come from the fixed mapping above, never from input.
+        if con.execute("select not exists (select 1 from " + table + ")").fetchone()[0]:
+            for key in keys:
+                result[pillar][key] = None
+    return result
 
 
 def _plain_tree(value):

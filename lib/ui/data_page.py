@@ -51,7 +51,7 @@ def demo_controls() -> None:
             "**The demo organisation is loaded.** Its numbers are generated. Clear it before "
             "loading your own exports, so the two never mix."
         )
-        if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:"):
+        if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:", key="clear_demo"):
             from lib.demo import clear_demo
 
             clear_demo(data.cursor())

@@ -13,7 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.scope import GRAINS, Scope
-from lib.ui import data
+from lib.ui import data, use_navigation
 
 _SCOPE = "pillars_scope"
 _FILTER_TEXT = "pillars_filter_text"
@@ -88,6 +88,7 @@ def describe(orgs, teams, locations, sourcing, cohorts) -> str:
 
 def current_scope() -> Scope:
     """The Scope chosen in the sidebar (the default period when run without it)."""
+    use_navigation()
     scope = st.session_state.get(_SCOPE)
     if scope is None:
         scope = data.view("lib.scope.default_scope")

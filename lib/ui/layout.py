@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib.charts import CHART_CONFIG
-from lib.ui import data
+from lib.ui import data, use_navigation
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ def demo_notice() -> None:
 
 
 def page_header(title: str, question: str) -> None:
+    use_navigation()
     st.title(title)
     st.caption(question)
 

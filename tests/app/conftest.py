@@ -10,6 +10,25 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Behave as a running server does after its first page view.
+
+    A server switches Streamlit's process-wide "pages/ folder" flag off once
+    (`lib.ui.use_navigation`); AppTest resets it before every run, which would make each
+    run rerun once and drop one-shot widget events such as a button click.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def run_page(monkeypatch):
     """run_page(db_path, "pages/delivery.py", query={"team": "payments"}) -> AppTest after running."""

@@ -51,7 +51,7 @@ def test_page_opens_without_error_and_draws(server, page, name):
         charts = page.get_by_test_id("stPlotlyChart")
         expect(charts.first).to_be_visible(timeout=30_000)
         # Plotly drew into the chart: its SVG holds at least one trace.
-        expect(page.locator(".js-plotly-plot .plot .trace").first).to_be_attached(timeout=30_000)
+        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=30_000)
     screenshot(page, name)
 
 

@@ -117,13 +117,14 @@ def test_catalog_nests_every_spec_key_with_a_value(con):
     assert all(isinstance(v, int | float | str) and not isinstance(v, bool) for v in flat.values())
 
 
-def test_empty_database_gives_counts_and_nulls_never_nan(tmp_path):
+def test_empty_database_gives_nulls_never_zeros_or_nan(tmp_path):
     tree = metrics.catalog(make_db(tmp_path), scope(*PERIOD))
     text = json.dumps(tree, allow_nan=False)
     flat = metrics.flatten(json.loads(text))
-    assert flat["delivery.deployments"] == 0
-    assert flat["flow.velocity"] == 0
-    assert flat["retention.headcount_end"] == 0
+    # Never-loaded tables are missing data, not zero activity.
+    assert flat["delivery.deployments"] is None
+    assert flat["flow.velocity"] is None
+    assert flat["retention.headcount_end"] is None
     assert flat["delivery.change_failure_rate"] is None
     assert flat["engagement.survey_id"] is None
     assert not any(isinstance(v, float) and math.isnan(v) for v in flat.values())

@@ -11,12 +11,14 @@ from lib.formatting import format_value, relative_change
 from lib.metrics import Headline
 from lib.overview import (
     PILLAR_TRENDS,
-    band_text as tile_band,
     change_text,
     period_phrase,
     takeaways,
     trend_scope,
     trend_takeaway,
+)
+from lib.overview import (
+    band_text as tile_band,
 )
 from lib.scope import Scope
 
@@ -57,7 +59,7 @@ def test_takeaways_lead_with_the_largest_move_and_name_the_dora_tier():
     ]
     lines = takeaways(items, Q)
     assert lines[0] == (
-        "Deployment frequency up 38% quarter over quarter (now 5.5 per week), in the DORA high tier: an improvement."
+        "Deployment frequency up 38% quarter over quarter (now 5.5/wk), in the DORA high tier: an improvement."
     )
     # 0.06 share = 6 points, an increase in something where lower is better.
     assert lines[1] == "Attrition up 6.0 pts quarter over quarter (now 18%): worth a look."
@@ -74,7 +76,7 @@ def test_trend_takeaway_states_direction_size_and_endpoints():
     spec = PILLAR_TRENDS[0]
     periods = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
     title = trend_takeaway([2.0, None, 3.0], periods, spec)
-    assert title == "Deployment frequency up 50% since Jan 2025 (2 per week → 3 per week)"
+    assert title == "Deployment frequency up 50% since Jan 2025 (2/wk → 3/wk)"
 
 
 def test_trend_takeaway_for_shares_speaks_in_points():
@@ -131,7 +133,7 @@ def test_benchmark_band_places_the_value():
         (0.054, "share", "5.4%"),
         (1_250_000, "USD", "$1.2M"),
         (18.26, "hours", "18.3 hours"),
-        (3.0, "per week", "3 per week"),
+        (3.0, "per week", "3/wk"),
         (-12.4, "score", "-12"),
         ("high", "", "High"),
     ],
@@ -144,3 +146,21 @@ def test_relative_change_is_none_without_a_base():
     assert relative_change(5, 0) is None
     assert relative_change(None, 3) is None
     assert relative_change(6, 4) == pytest.approx(0.5)
+
+
+def test_counts_are_null_when_their_table_was_never_loaded(tmp_path):
+    """No deployments table at all is missing data, not zero deployments."""
+    from lib import db
+    from lib.metrics import catalog, flatten
+
+    con = db.connect(tmp_path / "x.duckdb")
+    scope = Scope(start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 1))
+    assert flatten(catalog(con, scope))["delivery.deployments"] is None
+    con.execute(
+        "insert into deployments (deploy_id, deployed_at, status) values ('d1', '2025-06-01 10:00', 'success')"
+    )
+    values = flatten(catalog(con, scope))
+    # Loaded, but nothing in the period: an honest zero.
+    assert values["delivery.deployments"] == 0
+    assert values["delivery.deployment_frequency_per_week"] == 0
+    assert values["flow.velocity"] is None
