@@ -24,6 +24,7 @@ import re
 import tempfile
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -61,16 +62,26 @@ def _bom_encoding(head: bytes) -> str | None:
     return None
 
 
-def _hash_and_check(path: Path) -> tuple[str, str]:
-    """sha256 of the bytes, and the encoding: 'utf-8' only when it is clean UTF-8."""
+@dataclass(frozen=True)
+class CountedSource(SourceFile):
+    """A SourceFile read in place whose lines were counted while it was hashed."""
+
+    lines: int = 0  # line breaks, plus one for a last line without one
+
+
+def _hash_and_check(path: Path) -> tuple[str, str, int]:
+    """sha256 of the bytes, the encoding ('utf-8' only when clean UTF-8) and the line count."""
     hasher = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding: str | None = None
     valid = True
+    lines, last = 0, b"\n"
     with open(path, "rb") as f:
         first = True
         while chunk := f.read(CHUNK):
             hasher.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
             if first:
                 encoding = _bom_encoding(chunk)
                 first = False
@@ -86,7 +97,7 @@ def _hash_and_check(path: Path) -> tuple[str, str]:
             valid = False
     if encoding is None:
         encoding = "utf-8" if valid else "cp1252"
-    return hasher.hexdigest(), encoding
+    return hasher.hexdigest(), encoding, lines + (last != b"\n")
 
 
 def _write_copy(path: Path, encoding: str, suffix: str, skip_first_line: bool) -> Path:
@@ -166,7 +177,7 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
     name = name or original.name
     if original.stat().st_size == 0:
         raise UnreadableFile("the file is empty")
-    digest, encoding = _hash_and_check(original)
+    digest, encoding, lines = _hash_and_check(original)
     clean = original
     if encoding != "utf-8":
         clean = _write_copy(original, encoding, original.suffix or ".csv", skip_first_line=False)
@@ -194,6 +205,8 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
         header = []
     if not any(h.strip() for h in header):
         raise UnreadableFile("the file has no header row")
+    if clean == original:
+        return CountedSource(clean, name, "csv", delimiter, tuple(header), digest, lines)
     return SourceFile(clean, name, "csv", delimiter, tuple(header), digest)
 
 
@@ -286,7 +299,8 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
     (count,) = con.execute(query).fetchall()[0]
     # One line per record (the usual case) means row = rowid + 2. Otherwise a field holds
     # a line break (still one row) or a blank line was skipped (a row in a spreadsheet).
-    if _line_count(source.path) - 1 != count and _has_blank_line(source.path):
+    lines = source.lines if isinstance(source, CountedSource) else _line_count(source.path)
+    if lines - 1 != count and _has_blank_line(source.path):
         rows = _spreadsheet_rows(source)
         if len(rows) == count:
             numbers = stage_name("rows")
