@@ -343,7 +343,7 @@ def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
     claim = f"Most items take {in_words} from start to done"
     detail = f"{top['total'] / total:.0%} of the {total:,} items completed in the chosen period"
     series = {t: TYPE_LABELS[t] for t in present}
-    x_title = "Flow time, started (else created) → completed"
+    x_title = "Flow time in days, started (else created) → completed"
     fig = bar_chart(wide, "band", series, claim, caption, x_title, "Items completed", stacked=True)
     _color_by(fig, series, TYPE_COLORS)
     fig.update_xaxes(type="category")

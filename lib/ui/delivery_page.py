@@ -20,6 +20,7 @@ from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
+from lib.views.delivery import DORA_SOURCE
 from lib.views.delivery_detail import missing_data, trend_window
 from lib.views.drilldown import DEFAULT_LIMIT, DRILLS
 
@@ -89,7 +90,8 @@ def tile_value(value, unit: str) -> str:
 
 
 def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
-    items = data.view("lib.metrics.headline", ctx.scope, keys)
+    # One cached call for both rows of tiles: each call computes the catalog twice.
+    items = [i for i in data.view("lib.metrics.headline", ctx.scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
     st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {period_phrase(ctx.scope.days)}")
     tiles = []
     for item in items:
@@ -123,6 +125,7 @@ def dora_section(ctx: Context) -> None:
             "four keys; bands from the 2023 Accelerate State of DevOps Report)."
         )
     _tiles(ctx, DORA_KEYS, per_row=5)
+    st.caption(f"Tier bands: {DORA_SOURCE}.")
     ctx.name_gaps("dora")
     ctx.name_gaps("incidents")
     trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
@@ -134,7 +137,10 @@ def dora_section(ctx: Context) -> None:
     for i, pair in enumerate(pairs):
         for column, key in zip(st.columns(2), pair, strict=True):
             with column:
-                fig = charts.dora_trend(trend, key, ctx.caption(source.get(key, "deployments")), ctx.x_title)
+                caption = (
+                    ctx.caption(source.get(key, "deployments")) + " · Bands: DORA 2023 State of DevOps Report"
+                )
+                fig = charts.dora_trend(trend, key, caption, ctx.x_title)
                 layout.chart(fig, key=f"dora-{i}-{key}")
     left, right = st.columns(2)
     with left:

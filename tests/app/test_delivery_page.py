@@ -132,3 +132,19 @@ def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill, 
     assert len(table) == rows
     assert any(f"{rows} row" in c.value for c in at.caption)
     assert "author_id" not in table.columns
+
+
+@pytest.mark.parametrize("grain", ["week", "quarter"])
+def test_every_grain_draws(demo_db, run_page, grain):
+    at = run_page(demo_db, PAGE, query={"grain": grain})
+    assert_no_exception(at)
+    assert len(at.get("plotly_chart")) == 16
+
+
+def test_one_team_from_the_url(demo_db, run_page):
+    everyone = run_page(demo_db, PAGE)
+    team = everyone.sidebar.multiselect(key="team").options[0]
+    at = run_page(demo_db, PAGE, query={"team": team})
+    assert_no_exception(at)
+    assert metric(at, "Deploy frequency") != metric(everyone, "Deploy frequency")
+    assert at.selectbox(key="drill-team").options == ["All teams in the filter", team]
