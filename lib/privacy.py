@@ -10,11 +10,13 @@ hashing a list of known addresses.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -34,13 +36,16 @@ def salt(data_dir: str | os.PathLike) -> str:
     file = Path(data_dir) / SALT_FILE
     if not file.exists():
         file.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside then linked into place, so no reader ever sees a half-written salt
+        # and two first imports cannot create two different salts.
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".salt-")
         try:
-            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it first; use theirs
-        else:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, file)
+        finally:
+            os.unlink(tmp)
     value = file.read_text().strip()
     if not value:
         raise ValueError(f"{file} is empty; delete it to create a new salt")

@@ -181,6 +181,15 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
     clean = original
     if encoding != "utf-8":
         clean = _write_copy(original, encoding, original.suffix or ".csv", skip_first_line=False)
+    try:
+        return _sniff(original, clean, name, digest, lines)
+    except BaseException:
+        if clean != original:
+            clean.unlink(missing_ok=True)
+        raise
+
+
+def _sniff(original: Path, clean: Path, name: str, digest: str, lines: int) -> SourceFile:
     with open(clean, encoding="utf-8", newline="", errors="replace") as f:
         sample = f.read(SAMPLE_CHARS)
         complete = f.read(1) == ""
@@ -196,7 +205,7 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
         copy = _write_copy(clean, "utf-8", original.suffix or ".csv", skip_first_line=True)
         if clean != original:
             clean.unlink(missing_ok=True)
-        clean = copy
+        clean = copy  # read_source removes it if sniffing fails from here on
         sample = sample[sep.end() :]
     delimiter = delimiter or sniff_delimiter(sample, complete)
     try:
