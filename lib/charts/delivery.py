@@ -107,24 +107,37 @@ def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
     return [*lines, line] if line else lines
 
 
-CAPTION_CHARS = 66  # a half-width chart's caption line at 10.5 px
+CAPTION_CHARS = 62  # a half-width chart's caption line at 10.5 px
 
 
-def headline(fig: go.Figure, title: str, detail: str | None = None, width: int = TITLE_CHARS) -> go.Figure:
+def headline(
+    fig: go.Figure,
+    title: str,
+    detail: str | None = None,
+    width: int = TITLE_CHARS,
+    extra_top: int = 0,
+    legend_px: int = 360,
+) -> go.Figure:
     """Set a takeaway title that wraps instead of being cut, the numbers behind it below it,
     room for the legend under them, and a caption that wraps instead of running off."""
     lines = wrap(title, width)
-    legend = any(t.showlegend is not False for t in fig.data) and fig.layout.showlegend is not False
-    top = 52 + 22 * len(lines) + (22 if detail else 0) + (28 if legend else 0)
+    details = wrap(detail, round(width * 1.3)) if detail else []
+    names = [t.name or "" for t in fig.data if t.showlegend is not False]
+    legend_rows = 0
+    if names and fig.layout.showlegend is not False:
+        # Plotly wraps a horizontal legend to the plot's width: `legend_px` for a half-width chart.
+        legend_rows = math.ceil(sum(38 + 7 * len(n) for n in names) / (legend_px * width / TITLE_CHARS))
+    top = 52 + 22 * len(lines) + 17 * len(details) + (6 if details else 0) + 26 * legend_rows + extra_top
     text = {"text": "<br>".join(lines)}
-    if detail:
-        text["subtitle"] = {"text": detail, "font": {"size": 12.5, "color": MUTED}}
+    if details:
+        text["subtitle"] = {"text": "<br>".join(details), "font": {"size": 12.5, "color": MUTED}}
     fig.update_layout(
         title=text,
         margin={"t": top},
         height=(fig.layout.height or 380) + top - 64,
-        legend={"x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
-    )
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                "traceorder": "normal"},
+    )  # fmt: skip
     caption = fig.layout.annotations[-1] if fig.layout.annotations else None
     if caption is not None and caption.yref == "paper" and caption.y is not None and caption.y < 0:
         caption.text = "<br>".join(wrap(caption.text, CAPTION_CHARS * width // TITLE_CHARS))
@@ -339,14 +352,14 @@ def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
     wide["total"] = wide[present].sum(axis=1)
     top = wide.loc[wide["total"].idxmax()]
     total = int(wide["total"].sum())
-    in_words = str(top["band"]).replace("< 1 d", "under a day").replace(" d", " days")
+    in_words = "under a day" if top["band"] == "< 1" else f"{top['band']} days"
     claim = f"Most items take {in_words} from start to done"
     detail = f"{top['total'] / total:.0%} of the {total:,} items completed in the chosen period"
     series = {t: TYPE_LABELS[t] for t in present}
-    x_title = "Flow time in days, started (else created) → completed"
+    x_title = "Flow time (days), started (else created) → completed"
     fig = bar_chart(wide, "band", series, claim, caption, x_title, "Items completed", stacked=True)
     _color_by(fig, series, TYPE_COLORS)
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", tickangle=0)
     return headline(fig, claim, detail)
 
 
@@ -397,7 +410,7 @@ def incidents_by_service(frame: pd.DataFrame, caption: str, top: int = 12) -> go
                     stacked=True, horizontal=True)  # fmt: skip
     _color_by(fig, severities, SEVERITY_COLORS)
     fig.update_layout(height=max(380, 120 + 26 * len(shown)))
-    return headline(fig, claim, detail)
+    return headline(fig, claim, detail, legend_px=230)
 
 
 def incidents_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -518,7 +531,7 @@ def team_small_multiples(
     claim, detail = team_trends_title(frame, metric)
     finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows)
     fig.update_layout(hovermode="closest", margin={"b": 70})
-    headline(fig, claim, detail, width=100)
+    headline(fig, claim, detail, width=100, extra_top=24)
     plot_height = fig.layout.height - fig.layout.margin.t - 70
     fig.layout.annotations[-1].y = -40 / plot_height
     return fig

@@ -42,7 +42,9 @@ production as (
 ),
 
 chosen as (
-    select *
+    select
+        deploy_id, deployed_at, service, team, environment, status, lead_time_hours,
+        counts_as_failure, caused_incidents, is_rework, commit_at
     from production
     where $subset = 'all'
        or ($subset = 'failed' and counts_as_failure)

@@ -1,13 +1,13 @@
 -- one row per flow-time band per work type: items completed in [start, end) for the teams in scope
 with bands (band, low_days, high_days, band_order) as (
     values
-        ('< 1 d', 0.0, 1.0, 1),
-        ('1–2 d', 1.0, 2.0, 2),
-        ('2–5 d', 2.0, 5.0, 3),
-        ('5–10 d', 5.0, 10.0, 4),
-        ('10–20 d', 10.0, 20.0, 5),
-        ('20–40 d', 20.0, 40.0, 6),
-        ('40+ d', 40.0, 1e9, 7)
+        ('< 1', 0.0, 1.0, 1),
+        ('1–2', 1.0, 2.0, 2),
+        ('2–5', 2.0, 5.0, 3),
+        ('5–10', 5.0, 10.0, 4),
+        ('10–20', 10.0, 20.0, 5),
+        ('20–40', 20.0, 40.0, 6),
+        ('40+', 40.0, 1e9, 7)
 ),
 
 completed as (
