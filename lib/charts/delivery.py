@@ -152,6 +152,19 @@ def split_detail(title: str) -> tuple[str, str | None]:
     return title, None
 
 
+def since_first_data(frame: pd.DataFrame, count: str, by: str | None = None) -> pd.DataFrame:
+    """The rows from the first period with data on: buckets before a source's first record
+    are not zeros, they are before its history began (per `by` group when given)."""
+    if frame.empty or count not in frame:
+        return frame
+    if by:
+        parts = [since_first_data(rows, count) for _, rows in frame.groupby(by, sort=False)]
+        return pd.concat(parts) if parts else frame
+    totals = frame.groupby("period")[count].sum()
+    started = totals[totals.fillna(0) > 0]
+    return frame[frame["period"] >= started.index.min()] if len(started) else frame.iloc[0:0]
+
+
 def _points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame[["period", column]].dropna() if column in frame else frame.iloc[0:0]
 
@@ -203,6 +216,7 @@ def _bands(column: str, low: float, high: float, log: bool) -> list[tuple[float,
 def dora_trend(frame: pd.DataFrame, column: str, caption: str, x_title: str) -> go.Figure:
     """One DORA key by period on the DORA tier bands of the report the project cites."""
     metric = DORA_METRICS[column]
+    frame = since_first_data(frame, "incidents" if column == "recovery_time_hours_p50" else "deployments")
     values = _points(frame, column)[column]
     if values.empty:
         return empty_figure(metric.label, f"No {metric.label.lower()} for this period and filter.")
@@ -227,6 +241,7 @@ def dora_trend(frame: pd.DataFrame, column: str, caption: str, x_title: str) -> 
 def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """Production deployments per period: successful against failed (failure, rollback or
     named by an incident), the counts behind the change failure rate."""
+    frame = since_first_data(frame, "deployments")
     if frame.empty or not frame["deployments"].sum():
         return empty_figure("Deployments by outcome", "No production deployments for this period and filter.")
     data = frame.assign(
@@ -259,6 +274,7 @@ def _color_by(fig: go.Figure, keys, colors: dict) -> None:
 
 def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """Items completed per week in each period, stacked by flow type."""
+    frame = since_first_data(frame, "items")
     if frame.empty or not frame["items"].sum():
         return empty_figure("Flow velocity", "No completed work items for this period and filter.")
     wide = frame.pivot_table(
@@ -297,6 +313,7 @@ def distribution_title(frame: pd.DataFrame) -> tuple[str, str]:
 
 def distribution_shares(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """Share of completed items by flow type in each period (100% stacked)."""
+    frame = since_first_data(frame, "items")
     if frame.empty or not frame["items"].sum():
         return empty_figure("Flow distribution", "No completed work items for this period and filter.")
     wide = frame.pivot_table(index="period", columns="type", values="share", aggfunc="sum").reset_index()
@@ -415,6 +432,7 @@ def incidents_by_service(frame: pd.DataFrame, caption: str, top: int = 12) -> go
 
 def incidents_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """Incidents started per period, stacked by severity."""
+    frame = since_first_data(frame, "incidents")
     if frame.empty or not frame["incidents"].sum():
         return empty_figure("Incidents over time", "No incidents started in this period for this filter.")
     wide = frame.pivot_table(
@@ -459,6 +477,7 @@ def pr_stages_title(summary: dict) -> tuple[str, str | None]:
 
 def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str) -> go.Figure:
     """Median hours in each PR stage per period (by merge date), stacked."""
+    frame = since_first_data(frame, "merged_prs")
     present = {c: label for c, label in STAGES.items() if c in frame and frame[c].notna().any()}
     if frame.empty or not present:
         return empty_figure("PR cycle time", "No merged pull requests for this period and filter.")
@@ -500,6 +519,8 @@ def team_small_multiples(
     """One small chart per team (alphabetical, never ranked), each on its own scale, so every
     team is read against its own history rather than against the others."""
     metric = TEAM_METRICS[column]
+    frame = since_first_data(frame, "velocity" if column in ("velocity_per_week", "time_days_p50") else "deployments",
+                             by="team")  # fmt: skip
     teams = sorted(t for t, rows in frame.groupby("team") if rows[column].notna().any())
     if not teams:
         return empty_figure(f"{metric.label} by team", "No team has data for this metric in this period.")
