@@ -17,6 +17,7 @@ from lib import db
 from lib.tables import TABLES
 from lib.ui import data
 
+SURVEY_SIZE_LIMIT = 20 * 2**20
 _RESULTS = "pillars_import_results"
 _UNRECOGNISED = "pillars_unrecognised"
 
@@ -78,6 +79,9 @@ def upload_section() -> None:
         index=(TIME_ZONES.index(saved_tz) if saved_tz in TIME_ZONES else 0),
         help="ISO timestamps with an offset or Z keep their own zone; everything is stored in UTC.",
     )
+    waiting = _survey_questions_to_map(files or [])
+    if waiting:
+        st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
         if tz != saved_tz:
             db.set_setting(con, "default_tz", tz)
@@ -99,6 +103,22 @@ def upload_section() -> None:
         ]
         _after_change()
     _show_results()
+
+
+def _survey_questions_to_map(files) -> int:
+    """Show the question-to-dimension step for survey exports with unknown questions."""
+    from lib.ui.survey_mapping import mapping_step
+
+    waiting = 0
+    with tempfile.TemporaryDirectory(prefix="pillars-survey-") as folder:
+        for upload in files:
+            if upload.size > SURVEY_SIZE_LIMIT:
+                continue  # survey exports are small; don't re-read big files on every rerun
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            if not mapping_step(path, upload.name, key=f"survey-map-{upload.name}"):
+                waiting += 1
+    return waiting
 
 
 def _unrecognised(result) -> bool:

@@ -43,7 +43,6 @@ def sidebar() -> Scope:
             required=True,
             key="grain",
             bind="query-params",
-            format_func=str.capitalize,
         )
         orgs = st.multiselect("Organisation", options["orgs"], key="org", bind="query-params")
         team_choices = (

@@ -17,7 +17,8 @@ from tests.browser.conftest import ROOT, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-# url path → does the page draw charts?
+# page → does it draw charts? The Overview is the default page, served at "/".
+URLS = {"overview": ""}
 PAGES = {
     "overview": True,
     "delivery": True,
@@ -43,9 +44,10 @@ def _tile_value(tab, label: str) -> str:
 
 @pytest.mark.parametrize("name", list(BUILT))
 def test_page_opens_without_error_and_draws(server, page, name):
-    page.goto(f"{server}/{name}")
+    page.goto(f"{server}/{URLS.get(name, name)}")
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
     if BUILT[name]:
         charts = page.get_by_test_id("stPlotlyChart")
@@ -56,7 +58,7 @@ def test_page_opens_without_error_and_draws(server, page, name):
 
 
 def test_filters_live_in_the_url(server, page):
-    page.goto(f"{server}/overview?grain=quarter")
+    page.goto(f"{server}/?grain=quarter")
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(
@@ -92,7 +94,7 @@ def test_malformed_csv_is_refused_with_row_and_column(server, page, tmp_path):
 
 
 def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
-    page.goto(f"{server}/overview")
+    page.goto(server)
     wait_for_app(page)
     before = _tile_value(page, "Deployment frequency")
 
@@ -108,7 +110,22 @@ def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
     expect(page.get_by_text("1 file(s) loaded, 300 rows.")).to_be_visible(timeout=30_000)
     screenshot(page, "data-loaded")
 
-    page.goto(f"{server}/overview")
+    page.goto(server)
     wait_for_app(page)
     after = _tile_value(page, "Deployment frequency")
     assert after != before, (before, after)
+
+
+def test_tool_exports_import_together_through_the_data_page(server, page):
+    """Several real-layout exports in one upload: each is recognised and loaded."""
+    exports = ROOT / "tests" / "fixtures" / "exports"
+    files = [exports / "jira_cloud.csv", exports / "pagerduty_incidents.csv", exports / "github_prs.json"]
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
+    expect(page.get_by_text("github_prs.json").first).to_be_visible()
+    page.get_by_role("button", name=re.compile("^.*Import$")).click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^3 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, "data-tool-exports")
