@@ -198,29 +198,33 @@ PILLAR_TRENDS = (
 
 
 def trend_takeaway(values: list, periods: list, spec: TrendSpec) -> str:
-    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025'."""
+    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025'.
+
+    It compares the average of the first few periods with the average of the last few
+    (a quarter of the points, one to three), so one noisy month doesn't make the headline.
+    """
     points = [(p, v) for p, v in zip(periods, values, strict=True) if not is_missing(v)]
     if len(points) < 2:
         return f"{spec.label}: not enough data for a trend"
-    (first_period, first), (_, last) = points[0], points[-1]
+    k = max(1, min(3, len(points) // 4))
+    first = sum(v for _, v in points[:k]) / k
+    last = sum(v for _, v in points[-k:]) / k
+    first_period = points[0][0]
     since = f"{first_period:%b %Y}" if hasattr(first_period, "strftime") else str(first_period)
+    span = f"{format_value(first, spec.unit)} → {format_value(last, spec.unit)}"
+    if k > 1:
+        span = f"{k}-period averages {span}"
     if spec.unit in _POINT_UNITS:
-        change = (last - first) * (100 if spec.unit != "score" else 1)
+        change = (last - first) * (100 if spec.unit == "%" else 1)
         if abs(change) < 1:
             return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
         direction = "up" if change > 0 else "down"
-        return (
-            f"{spec.label} {direction} {abs(change):.0f} pts since {since} "
-            f"({format_value(first, spec.unit)} → {format_value(last, spec.unit)})"
-        )
+        return f"{spec.label} {direction} {abs(change):.0f} pts since {since} ({span})"
     change = relative_change(last, first)
     if change is None or abs(change) < 0.05:
         return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
     direction = "up" if change > 0 else "down"
-    return (
-        f"{spec.label} {direction} {abs(change) * 100:.0f}% since {since} "
-        f"({format_value(first, spec.unit)} → {format_value(last, spec.unit)})"
-    )
+    return f"{spec.label} {direction} {abs(change) * 100:.0f}% since {since} ({span})"
 
 
 def trend_scope(scope: Scope, min_days: int = 365) -> Scope:

@@ -8,6 +8,7 @@ Builders receive aggregates, never raw rows. No streamlit here.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -46,6 +47,7 @@ CHART_CONFIG = {
 }
 
 CAPTION_Y = -0.22
+TITLE_WIDTH = 52  # characters per title line at 17 px in a half-width card
 
 pio.templates["pillars"] = go.layout.Template(
     layout=go.Layout(
@@ -86,10 +88,12 @@ def finish(
     height: int = 380,
 ) -> go.Figure:
     """Apply the house layout: takeaway title, unit-bearing axis titles, in-figure caption."""
+    lines = wrap_title(title)
     fig.update_layout(
         template="pillars",
-        title={"text": title},
-        height=height,
+        title={"text": "<br>".join(lines)},
+        height=height + 20 * (len(lines) - 1),
+        margin={"t": 64 + 22 * (len(lines) - 1)},
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
@@ -108,6 +112,11 @@ def finish(
         align="left",
     )
     return fig
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> list[str]:
+    """Break a takeaway title into lines that fit a half-width card (plotly doesn't wrap)."""
+    return textwrap.wrap(title, width=width, break_long_words=False) or [title]
 
 
 def caption_text(source: str, period: str, filters: str = "") -> str:

@@ -164,3 +164,20 @@ def test_counts_are_null_when_their_table_was_never_loaded(tmp_path):
     assert values["delivery.deployments"] == 0
     assert values["delivery.deployment_frequency_per_week"] == 0
     assert values["flow.velocity"] is None
+
+
+def test_trend_takeaway_averages_the_ends_so_one_noisy_month_is_not_the_headline():
+    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_annualized")
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    # A 48% spike in the first month alone; the first three average 20%, the last three 10%.
+    values = [0.48, 0.06, 0.06, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
+    title = trend_takeaway(values, months, spec)
+    assert title == "Attrition down 10 pts since Jan 2025 (3-period averages 20% → 10%)"
+
+
+def test_long_titles_wrap_to_fit_a_half_width_card():
+    from lib.charts import wrap_title
+
+    lines = wrap_title("Deployment frequency up 49% since Nov 2025 (3-period averages 70.5/wk → 105/wk)")
+    assert len(lines) == 2 and all(len(line) <= 52 for line in lines)
+    assert wrap_title("Short") == ["Short"]
