@@ -90,8 +90,12 @@ def tile_value(value, unit: str) -> str:
 
 
 def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
-    # One cached call for both rows of tiles: each call computes the catalog twice.
-    items = [i for i in data.view("lib.metrics.headline", ctx.scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
+    # One cached call for both rows of tiles.
+    items = [
+        i
+        for i in data.view("lib.views.delivery_detail.headlines", ctx.scope, DORA_KEYS + FLOW_KEYS)
+        if i.key in keys
+    ]
     st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {period_phrase(ctx.scope.days)}")
     tiles = []
     for item in items:

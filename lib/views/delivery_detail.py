@@ -113,3 +113,20 @@ def dora_by_team_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     """One row per team per bucket: the team's deployment frequency, lead time, change
     failure rate and recovery time, for small multiples of each team's own trend."""
     return query_df(con, "delivery/dora_by_team_period", params(scope))
+
+
+def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> list:
+    """`lib.metrics.headline` for `delivery.*` and `flow.*` keys only: the same values, change
+    and DORA tier, without computing the other pillars' catalog (twice) for the page's tiles."""
+    from lib import metrics
+    from lib.views import delivery, flow
+
+    def values(s: Scope) -> dict:
+        return metrics.flatten(
+            metrics._plain_tree(
+                {"delivery": delivery.dora_summary(con, s), "flow": flow.flow_summary(con, s)}
+            )
+        )
+
+    now, before = values(scope), values(scope.previous())
+    return [metrics._headline(key, now.get(key), before.get(key)) for key in keys]

@@ -1,0 +1,129 @@
+"""Views behind the Delivery page, on the tool-export fixtures (hand-computed) and the demo
+organisation (consistency with the metric catalog)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from lib import db, metrics
+from lib.scope import Scope
+from lib.views import delivery_detail, drilldown, flow_detail, incidents, pull_requests
+from tests.unit.fixtures import scope
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+FILES = (
+    "deployments.csv",
+    "pagerduty_incidents.csv",
+    "opsgenie_alerts.csv",
+    "jira_cloud.csv",
+    "linear_time_in_status.csv",
+    "github_prs.json",
+)
+PERIOD = scope("2025-07-01", "2025-09-30")
+
+
+@pytest.fixture(scope="module")
+def exports_con(tmp_path_factory):
+    from lib.ingest.load import import_file, options_for
+
+    con = db.connect(tmp_path_factory.mktemp("exports") / "exports.duckdb")
+    for name in FILES:
+        assert import_file(con, EXPORTS / name, options_for(con)).ok
+    return con
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db):
+    import duckdb
+
+    return duckdb.connect(str(demo_db), read_only=True)
+
+
+def test_pull_request_stages(exports_con):
+    summary = pull_requests.pr_cycle(exports_con, PERIOD)
+    # Merged in period: checkout-api#412, #415, ledger#80 (ledger#77 never merged).
+    assert summary["merged_prs"] == 3
+    # Pickup 4 h, 2 h, 24 h; review 20 h, 4 h, 24 h.
+    assert summary["pickup_hours_p50"] == pytest.approx(4.0)
+    assert summary["review_hours_p50"] == pytest.approx(20.0)
+    # First successful production deployment of the repo's service after the merge:
+    # #412 → d-1 (1 h), #415 → d-4 (d-3 failed; 142 h), #80 → d-6 (1 h).
+    assert summary["deploy_hours_p50"] == pytest.approx(1.0)
+    assert summary["deployed_prs"] == 3
+    assert summary["ai_assisted_prs"] == 1  # #412 labelled ai-assisted
+    by_month = pull_requests.pr_cycle_by_period(exports_con, PERIOD).set_index("period")
+    july = by_month.loc["2025-07-01"]
+    assert july["merged_prs"] == 2
+    assert july["deploy_hours_p50"] == pytest.approx((1 + 142) / 2)
+
+
+def test_incidents_by_service_and_severity(exports_con):
+    rows = incidents.incidents_by_service(exports_con, PERIOD)
+    counts = {(r.service, r.severity): r.incidents for r in rows.itertuples()}
+    assert counts == {
+        ("checkout-api", "SEV1"): 1,  # PD-101
+        ("checkout-api", "SEV2"): 1,  # PD-103, unresolved
+        ("ledger", "low"): 1,  # PD-102, urgency only
+        ("ledger", "SEV1"): 1,  # OG-7
+        ("search-api", "SEV3"): 1,  # OG-8
+        ("edge", "SEV5"): 1,  # OG-9, open
+    }
+    by_month = incidents.incidents_by_period(exports_con, PERIOD)
+    assert by_month["incidents"].sum() == 6
+
+
+def test_flow_time_spread_and_histogram(exports_con):
+    spread = flow_detail.flow_time_spread(exports_con, PERIOD)
+    # Jira: 2, 4, 5, 5.5, 6.5, 12 days; Linear: 2, 2, 1 days.
+    assert spread["items"] == 9
+    assert spread["p50"] == pytest.approx(4.0)
+    bands = flow_detail.flow_time_histogram(exports_con, PERIOD).groupby("band")["items"].sum()
+    assert bands["< 1"] == 0 and bands["1–2"] == 1 and bands["2–5"] == 4 and bands["5–10"] == 3
+    assert bands["10–20"] == 1
+
+
+def test_coverage_names_what_is_missing(exports_con, tmp_path):
+    gaps = delivery_detail.missing_data(delivery_detail.coverage(exports_con, PERIOD))
+    assert [g.section for g in gaps] == ["incidents"]  # no incident names a deployment
+    empty = db.connect(tmp_path / "empty.duckdb")
+    sections = {g.section for g in delivery_detail.missing_data(delivery_detail.coverage(empty, PERIOD))}
+    assert sections == {"dora", "incidents", "flow", "pull_requests"}
+
+
+def test_headlines_match_the_catalog(exports_con):
+    keys = ("delivery.deployment_frequency_per_week", "delivery.change_failure_rate", "flow.efficiency")
+    assert delivery_detail.headlines(exports_con, PERIOD, keys) == metrics.headline(exports_con, PERIOD, keys)
+
+
+@pytest.mark.parametrize(
+    ("grain", "end", "start"),
+    [
+        ("month", "2026-11-22", "2025-12-01"),
+        ("quarter", "2026-11-22", "2026-01-01"),
+        ("week", "2026-11-22", "2025-11-24"),  # a Monday
+        ("month", "2026-01-01", "2025-01-01"),
+    ],
+)
+def test_trend_window_starts_on_a_whole_bucket(grain, end, start):
+    chosen = Scope(dt.date.fromisoformat(end) - dt.timedelta(days=90), dt.date.fromisoformat(end), grain)
+    assert delivery_detail.trend_window(chosen).start == dt.date.fromisoformat(start)
+
+
+def test_drill_down_rows_add_up_to_the_catalog(demo_con):
+    from lib.scope import default_scope
+
+    chosen = default_scope(demo_con)
+    catalog = metrics.catalog(demo_con, chosen)
+    _, deployments = drilldown.rows_behind(demo_con, chosen, "Deployments", limit=5)
+    _, failed = drilldown.rows_behind(demo_con, chosen, "Change failure rate", limit=5)
+    _, completed = drilldown.rows_behind(demo_con, chosen, "Completed work items", limit=5)
+    _, wip = drilldown.rows_behind(demo_con, chosen, "Work in progress (flow load)", limit=5)
+    rows, _ = drilldown.rows_behind(demo_con, chosen, "Pull requests", limit=5)
+    assert deployments == catalog["delivery"]["deployments"]
+    assert failed / deployments == pytest.approx(catalog["delivery"]["change_failure_rate"])
+    assert completed == catalog["flow"]["velocity"]
+    assert wip == catalog["flow"]["load"]
+    assert len(rows) == 5 and "author_id" not in rows.columns
