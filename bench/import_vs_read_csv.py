@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -73,9 +74,11 @@ def main() -> None:
         assert result.ok, result.summary()
         con.close()
         shutil.rmtree(folder)
+    ratios = sorted(round(o / n, 2) for o, n in zip(ours, native, strict=True))
     print(f"{args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB, best of {args.runs}:")
     print(f"  duckdb read_csv into a table  {min(native):6.2f} s")
     print(f"  pillars import_file           {min(ours):6.2f} s  ({min(ours) / min(native):.2f}×)")
+    print(f"  ratio per run (back to back)  median {statistics.median(ratios):.2f}×, all {ratios}")
 
 
 if __name__ == "__main__":
