@@ -69,18 +69,20 @@ class CountedSource(SourceFile):
     lines: int = 0  # line breaks, plus one for a last line without one
 
 
-def _hash_and_check(path: Path) -> tuple[str, str, int]:
-    """sha256 of the bytes, the encoding ('utf-8' only when clean UTF-8) and the line count."""
+def _hash_and_check(path: Path) -> tuple[str, str, int, bool]:
+    """sha256 of the bytes, the encoding ('utf-8' only when clean UTF-8), the line count,
+    and whether lines end with a lone CR (old Mac Excel's "CSV (Macintosh)")."""
     hasher = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding: str | None = None
     valid = True
-    lines, last = 0, b"\n"
+    lines, last, cr = 0, b"\n", False
     with open(path, "rb") as f:
         first = True
         while chunk := f.read(CHUNK):
             hasher.update(chunk)
             lines += chunk.count(b"\n")
+            cr = cr or (not lines and b"\r" in chunk)
             last = chunk[-1:]
             if first:
                 encoding = _bom_encoding(chunk)
@@ -97,17 +99,20 @@ def _hash_and_check(path: Path) -> tuple[str, str, int]:
             valid = False
     if encoding is None:
         encoding = "utf-8" if valid else "cp1252"
-    return hasher.hexdigest(), encoding, lines + (last != b"\n")
+    return hasher.hexdigest(), encoding, lines + (last != b"\n"), cr and not lines
 
 
-def _write_copy(path: Path, encoding: str, suffix: str, skip_first_line: bool) -> Path:
-    """A UTF-8 (no BOM) copy of the file; cp1252 falls back to latin-1 for its 5 holes."""
+def _write_copy(
+    path: Path, encoding: str, suffix: str, skip_first_line: bool, cr_lines: bool = False
+) -> Path:
+    """A UTF-8 (no BOM) copy of the file; cp1252 falls back to latin-1 for its 5 holes;
+    lone-CR line ends become LF."""
     fd, tmp = tempfile.mkstemp(prefix=COPY_PREFIX, suffix=suffix)
     os.close(fd)
     for enc in (encoding, "latin-1") if encoding == "cp1252" else (encoding,):
         try:
             with (
-                open(path, encoding=enc, newline="") as src,
+                open(path, encoding=enc, newline=None if cr_lines else "") as src,
                 open(tmp, "w", encoding="utf-8", newline="") as dst,
             ):
                 if skip_first_line:
@@ -177,10 +182,10 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
     name = name or original.name
     if original.stat().st_size == 0:
         raise UnreadableFile("the file is empty")
-    digest, encoding, lines = _hash_and_check(original)
+    digest, encoding, lines, cr_lines = _hash_and_check(original)
     clean = original
-    if encoding != "utf-8":
-        clean = _write_copy(original, encoding, original.suffix or ".csv", skip_first_line=False)
+    if encoding != "utf-8" or cr_lines:
+        clean = _write_copy(original, encoding, original.suffix or ".csv", False, cr_lines)
     try:
         return _sniff(original, clean, name, digest, lines)
     except BaseException:

@@ -40,6 +40,7 @@ EXPECTED = [(2, "A-1", "Café, crème", "2025-09-01"), (3, "A-2", "two\nlines", 
         ("utf-16-be with BOM", codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be")),
         ("cp1252", TEXT.encode("cp1252")),
         ("CRLF", TEXT.replace("\n", "\r\n").encode("utf-8")),
+        ("CR (CSV Macintosh)", TEXT.replace("\n", "\r").encode("cp1252")),
     ],
 )
 def test_encodings_and_line_ends_read_the_same(tmp_path, label, data):
