@@ -122,7 +122,7 @@ def _survey_questions_to_map(files) -> int:
 
 
 def _unrecognised(result) -> bool:
-    return not result.ok and "not recognised" in (result.summary() or "").lower()
+    return not result.ok and result.unrecognised
 
 
 def _result_row(result) -> dict:
@@ -184,7 +184,11 @@ def mapping_section() -> None:
                     mapping[picked] = column.name
             if st.button("Save mapping and import", key=f"map-go-{name}"):
                 con = data.cursor()
-                save_mapping(con, source, table, mapping)
+                try:
+                    save_mapping(con, source, table, mapping)
+                except ValueError as problem:
+                    st.error(str(problem))
+                    continue
                 result = import_file(con, path, options_for(con), name=name)
                 st.session_state[_RESULTS] = [_result_row(result)]
                 st.session_state[_UNRECOGNISED] = [p for p in pending if p[0] != name]
