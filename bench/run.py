@@ -160,11 +160,9 @@ def bench_pages(large: Path, repeat: int) -> dict:
                     tab = browser.new_page(viewport={"width": 1440, "height": 1000})
                     began = time.perf_counter()
                     tab.goto(f"{url}/{name}")
-                    tab.wait_for_selector('[data-testid="stApp"]')
-                    tab.wait_for_function(
-                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 20",
-                        timeout=120_000,
+                    # The script has finished its run (Streamlit marks stApp), then every chart drew.
+                    tab.wait_for_selector(
+                        '[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000
                     )
                     charts = tab.locator('[data-testid="stPlotlyChart"]').count()
                     if charts:

@@ -46,7 +46,9 @@ CHART_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "pillars-chart"},
 }
 
-CAPTION_Y = -0.22
+# The caption sits this many pixels below the plot area: under tick labels and axis
+# title, inside the 96 px bottom margin, whatever the chart's height.
+CAPTION_SHIFT_PX = -62
 TITLE_WIDTH = 52  # characters per title line at 17 px in a half-width card
 
 pio.templates["pillars"] = go.layout.Template(
@@ -89,11 +91,12 @@ def finish(
 ) -> go.Figure:
     """Apply the house layout: takeaway title, unit-bearing axis titles, in-figure caption."""
     lines = wrap_title(title)
+    top = max(fig.layout.margin.t or 0, 64)  # a builder may need more room (e.g. top-side labels)
     fig.update_layout(
         template="pillars",
         title={"text": "<br>".join(lines)},
-        height=height + 20 * (len(lines) - 1),
-        margin={"t": 64 + 22 * (len(lines) - 1)},
+        height=height + 22 * (len(lines) - 1),
+        margin={"t": top + 22 * (len(lines) - 1)},
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
@@ -104,12 +107,14 @@ def finish(
         xref="paper",
         yref="paper",
         x=0,
-        y=CAPTION_Y,
+        y=0,
+        yshift=CAPTION_SHIFT_PX,
         xanchor="left",
         yanchor="top",
         showarrow=False,
         font={"size": 10.5, "color": MUTED},
         align="left",
+        name="caption",
     )
     return fig
 

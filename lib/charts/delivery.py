@@ -138,8 +138,8 @@ def headline(
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                 "traceorder": "normal"},
     )  # fmt: skip
-    caption = fig.layout.annotations[-1] if fig.layout.annotations else None
-    if caption is not None and caption.yref == "paper" and caption.y is not None and caption.y < 0:
+    caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
+    if caption is not None:
         caption.text = "<br>".join(wrap(caption.text, CAPTION_CHARS * width // TITLE_CHARS))
     return fig
 

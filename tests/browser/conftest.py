@@ -135,4 +135,7 @@ def wait_for_app(tab) -> None:
     from playwright.sync_api import expect
 
     expect(tab.get_by_test_id("stApp")).to_be_visible(timeout=30_000)
+    expect(tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
+        1, timeout=60_000
+    )
     expect(tab.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
