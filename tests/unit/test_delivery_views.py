@@ -37,9 +37,9 @@ def exports_con(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo_con(demo_db):
-    import duckdb
-
-    return duckdb.connect(str(demo_db), read_only=True)
+    # Same configuration as the app's connection: AppTest may already hold this file open
+    # in the same process, and DuckDB refuses a second connection configured differently.
+    return db.connect(demo_db)
 
 
 def test_pull_request_stages(exports_con):
