@@ -82,34 +82,14 @@ def write_csv(large: Path) -> Path:
 
 
 def bench_import(csv: Path, repeat: int) -> dict:
-    import duckdb
+    from bench.import_vs_read_csv import measure
 
-    from lib.ingest.load import import_file, options_for
-
-    def ours():
-        path = WORK / "import.duckdb"
-        for leftover in WORK.glob("import.duckdb*"):
-            leftover.unlink()
-        con = db.connect(path)
-        result = import_file(con, csv, options_for(con))
-        assert result.ok, result.summary()
-        con.close()
-
-    def duck():
-        path = WORK / "plain.duckdb"
-        for leftover in WORK.glob("plain.duckdb*"):
-            leftover.unlink()
-        con = duckdb.connect(str(path))
-        con.execute("create table t as select * from read_csv(?)", [str(csv)])
-        con.close()
-
-    ours_median, ours_runs = timed(ours, repeat)
-    duck_median, duck_runs = timed(duck, repeat)
+    native, ours = measure(csv, repeat)
     return {
-        "import_file_s": ours_median,
-        "read_csv_s": duck_median,
-        "ratio": ours_median / duck_median,
-        "runs": {"import_file": ours_runs, "read_csv": duck_runs},
+        "import_file_s": statistics.median(ours),
+        "read_csv_s": statistics.median(native),
+        "ratio": statistics.median(ours) / statistics.median(native),
+        "runs": {"import_file": ours, "read_csv": native},
     }
 
 

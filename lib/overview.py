@@ -55,12 +55,17 @@ def headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
     return headline(con, scope, HEADLINE_KEYS)
 
 
+def _in_points(change: float, unit: str) -> float:
+    """A change in a fraction (unit "%") as percentage points; scores already are points."""
+    return change * (100 if unit == "%" else 1)
+
+
 def change_text(item: Headline) -> str | None:
     """'+38%' for counts and durations, '+2.5 pts' for fractions and scores."""
     if item.unit in _POINT_UNITS:
         if item.delta is None:
             return None
-        return f"{item.delta * (100 if item.unit == '%' else 1):+.1f} pts"
+        return f"{_in_points(item.delta, item.unit):+.1f} pts"
     return None if item.change is None else f"{item.change * 100:+.0f}%"
 
 
@@ -76,7 +81,7 @@ def _move_size(item: Headline) -> float | None:
     if item.unit in _POINT_UNITS:
         if item.delta is None:
             return None
-        size = abs(item.delta) * (100 if item.unit == "%" else 1)
+        size = abs(_in_points(item.delta, item.unit))
         return size if size >= 1 else None
     if item.change is None or abs(item.change) < 0.05:
         return None
@@ -215,7 +220,7 @@ def trend_takeaway(values: list, periods: list, spec: TrendSpec) -> str:
     if k > 1:
         span = f"{k}-period averages {span}"
     if spec.unit in _POINT_UNITS:
-        change = (last - first) * (100 if spec.unit == "%" else 1)
+        change = _in_points(last - first, spec.unit)
         if abs(change) < 1:
             return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
         direction = "up" if change > 0 else "down"
