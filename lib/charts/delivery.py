@@ -492,11 +492,11 @@ def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str)
 # ---------------------------------------------------------------------------- teams
 
 
-def team_trends_title(frame: pd.DataFrame, metric: Metric) -> tuple[str, str]:
+def team_trends_title(frame: pd.DataFrame, metric: Metric, noun: str = "team") -> tuple[str, str]:
     """('7 of 12 teams improved their change lead time', 'since Dec 2025, by 5% or more')."""
     improved = moved = 0
     since = None
-    for _, rows in frame.groupby("team"):
+    for _, rows in frame.groupby("unit"):
         points = rows[["period", metric.column]].dropna()
         if len(points) < 2:
             continue
@@ -506,39 +506,49 @@ def team_trends_title(frame: pd.DataFrame, metric: Metric) -> tuple[str, str]:
         if first and metric.higher_is_better is not None and abs(last - first) / abs(first) >= 0.05:
             improved += (last > first) == metric.higher_is_better
     if not moved:
-        return f"{metric.label} by team: not enough data for a trend", "Each team on its own scale"
+        return f"{metric.label} by {noun}: not enough data for a trend", f"Each {noun} on its own scale"
     return (
-        f"{improved} of {moved} teams improved their {metric.label.lower()}",
-        f"First to last period since {since}, by 5% or more · each team on its own scale",
+        f"{improved} of {moved} {noun}s improved their {metric.label.lower()}",
+        f"First to last period since {since}, by 5% or more · each {noun} on its own scale",
     )
 
 
 def team_small_multiples(
-    frame: pd.DataFrame, column: str, caption: str, x_title: str, columns: int = 4
+    frame: pd.DataFrame,
+    column: str,
+    caption: str,
+    x_title: str,
+    noun: str = "team",
+    columns: int = 4,
+    max_panels: int = 24,
 ) -> go.Figure:
-    """One small chart per team (alphabetical, never ranked), each on its own scale, so every
-    team is read against its own history rather than against the others."""
+    """One small chart per team or org (the frame's `unit`; alphabetical, never ranked), each on
+    its own scale, so each is read against its own history rather than against the others.
+    At most `max_panels`: more would be unreadable, and the title then says how many are shown."""
     metric = TEAM_METRICS[column]
     frame = since_first_data(frame, "velocity" if column in ("velocity_per_week", "time_days_p50") else "deployments",
-                             by="team")  # fmt: skip
-    teams = sorted(t for t, rows in frame.groupby("team") if rows[column].notna().any())
-    if not teams:
-        return empty_figure(f"{metric.label} by team", "No team has data for this metric in this period.")
-    rows = math.ceil(len(teams) / columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=teams, shared_xaxes=True,
+                             by="unit")  # fmt: skip
+    units = sorted(u for u, rows in frame.groupby("unit") if rows[column].notna().any())
+    if not units:
+        return empty_figure(
+            f"{metric.label} by {noun}", f"No {noun} has data for this metric in this period."
+        )
+    shown = units[:max_panels]
+    rows = math.ceil(len(shown) / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=shown, shared_xaxes=True,
                         vertical_spacing=min(0.3 / rows, 0.12), horizontal_spacing=0.06)  # fmt: skip
-    for i, team in enumerate(teams):
-        data = frame[frame["team"] == team]
+    for i, unit in enumerate(shown):
+        data = frame[frame["unit"] == unit]
         fig.add_trace(
             go.Scatter(
                 x=data["period"],
                 y=data[column],
                 mode="lines+markers",
-                name=team,
+                name=unit,
                 line={"width": 2, "color": PALETTE[0]},
                 marker={"size": 4},
                 showlegend=False,
-                hovertemplate=f"{team}<br>%{{x|%b %Y}}: %{{y:.3~s}}<extra></extra>",
+                hovertemplate=f"{unit}<br>%{{x|%b %Y}}: %{{y:.3~s}}<extra></extra>",
             ),
             row=i // columns + 1,
             col=i % columns + 1,
@@ -549,10 +559,12 @@ def team_small_multiples(
                      nticks=4)  # fmt: skip
     fig.update_xaxes(nticks=4, tickformat="%b %y")
     fig.update_annotations(font={"size": 12.5, "color": MUTED})
-    claim, detail = team_trends_title(frame, metric)
+    claim, detail = team_trends_title(frame, metric, noun)
+    if len(shown) < len(units):
+        detail += f" · showing the first {len(shown)} of {len(units)} {noun}s alphabetically"
     finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows)
     fig.update_layout(hovermode="closest", margin={"b": 70})
     headline(fig, claim, detail, width=100, extra_top=24)
-    plot_height = fig.layout.height - fig.layout.margin.t - 70
-    fig.layout.annotations[-1].y = -40 / plot_height
+    # No x-axis title here, so the caption sits closer under the last row's tick labels.
+    fig.update_annotations(selector={"name": "caption"}, y=0, yshift=-34)
     return fig

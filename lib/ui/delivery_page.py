@@ -21,7 +21,7 @@ from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 from lib.views.delivery import DORA_SOURCE
-from lib.views.delivery_detail import missing_data, trend_window
+from lib.views.delivery_detail import MAX_PANELS, missing_data, trend_window
 from lib.views.drilldown import DEFAULT_LIMIT, DRILLS
 
 DORA_KEYS = (
@@ -268,25 +268,42 @@ TEAM_CHOICES = {
 
 
 def teams_section(ctx: Context) -> None:
-    st.subheader("Teams, each against its own trend")
-    st.caption(
-        "DORA advises against ranking teams: their contexts differ. Each small chart shows one team "
-        "on its own scale, alphabetically, so the question is whether a team is improving, not who is first."
-    )
+    in_scope = data.view("lib.views.delivery_detail.teams_in_scope", ctx.window)
+    by_org = in_scope.unit == "org"
+    if by_org:
+        st.subheader("Orgs, each against its own trend")
+        st.caption(
+            f"{len(in_scope.teams)} teams in the filter are too many for one small chart each, so each chart "
+            f"here is one of {len(in_scope.orgs)} orgs, all its teams together. Choose an organisation in "
+            "the sidebar to see its teams one by one. DORA advises against ranking: each chart is on its "
+            "own scale, alphabetically, so the question is whether an org is improving, not who is first."
+        )
+    else:
+        st.subheader("Teams, each against its own trend")
+        st.caption(
+            "DORA advises against ranking teams: their contexts differ. Each small chart shows one team "
+            "on its own scale, alphabetically, so the question is whether a team is improving, not who is "
+            "first."
+        )
     column = st.selectbox(
         "Metric", list(TEAM_CHOICES), format_func=TEAM_CHOICES.get, key="delivery-team-metric"
     )
     flow_metric = column in ("velocity_per_week", "time_days_p50")
     view = (
-        "lib.views.flow_detail.flow_by_team_period"
+        "lib.views.flow_detail.flow_by_unit_period"
         if flow_metric
-        else "lib.views.delivery_detail.dora_by_team_period"
+        else "lib.views.delivery_detail.dora_by_unit_period"
     )
-    frame = data.frame(view, ctx.window)
+    frame = data.frame(view, ctx.window, in_scope.unit)
     source = (
         "work_items" if flow_metric else "incidents" if column == "recovery_time_hours_p50" else "deployments"
     )
-    layout.chart(charts.team_small_multiples(frame, column, ctx.caption(source), ctx.x_title), key="teams")
+    if by_org:
+        source += ", teams"
+    fig = charts.team_small_multiples(
+        frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit, max_panels=MAX_PANELS
+    )
+    layout.chart(fig, key="teams")
 
 
 # ---------------------------------------------------------------------------- drill-down
@@ -311,9 +328,7 @@ def _bucket_label(grain: str, start: dt.date, end: dt.date) -> str:
 
 
 def _teams(ctx: Context) -> list[str]:
-    dora = data.frame("lib.views.delivery_detail.dora_by_team_period", ctx.window)
-    flow = data.frame("lib.views.flow_detail.flow_by_team_period", ctx.window)
-    return sorted(set(dora["team"]) | set(flow["team"]))
+    return list(data.view("lib.views.delivery_detail.teams_in_scope", ctx.window).teams)
 
 
 DRILL_COLUMNS = {

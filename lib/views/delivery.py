@@ -108,7 +108,8 @@ def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     Edge buckets are clipped to the period; `days` is the clipped length, so per-week
     rates stay comparable across a partial first or last bucket.
     """
-    return query_df(con, "delivery/dora_by_period", params(scope))
+    frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit="all"))
+    return frame.drop(columns="unit")
 
 
 def bands(key: str) -> tuple[Band, ...]:

@@ -109,10 +109,35 @@ def missing_data(c: dict) -> list[Gap]:
     return gaps
 
 
-def dora_by_team_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """One row per team per bucket: the team's deployment frequency, lead time, change
-    failure rate and recovery time, for small multiples of each team's own trend."""
-    return query_df(con, "delivery/dora_by_team_period", params(scope))
+MAX_PANELS = 24  # small multiples beyond this many are unreadable, and slow to draw
+
+
+@dataclass(frozen=True)
+class TeamsInScope:
+    """The teams with delivery data in a scope, and the unit their small multiples use."""
+
+    teams: tuple[str, ...]
+    orgs: tuple[str, ...]
+
+    @property
+    def unit(self) -> str:
+        """'team' while one chart per team stays readable, else 'org' (when orgs divide them)."""
+        return "org" if len(self.teams) > MAX_PANELS and len(self.orgs) > 1 else "team"
+
+
+def teams_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> TeamsInScope:
+    """Teams with deployments, incidents or completed items in the scope, with their orgs."""
+    frame = query_df(con, "delivery/teams_in_scope", params(scope))
+    return TeamsInScope(tuple(frame["team"]), tuple(sorted(set(frame["org"]))))
+
+
+def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> pd.DataFrame:
+    """One row per team or org (`unit`) per bucket: its deployment frequency, lead time, change
+    failure rate and recovery time, for small multiples of each one's own trend. An org's
+    medians are over all its teams' deployments, not a median of team medians."""
+    if unit not in ("team", "org"):
+        raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
+    return query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
 
 
 def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> list:

@@ -186,40 +186,31 @@ def delivery_link(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) 
     team's deployments per week, change failure rate and annualised attrition over the 12
     months to the period's end. Columns: team, respondents, psychological_safety,
     deploys_per_week, change_failure_rate, attrition_rate."""
-    from lib.views.delivery import dora_summary
-    from lib.views.retention import retention_summary
-
     plan, bound = _plan_params(con, scope, survey_id)
     teams = query_df(con, "engagement/team_survey_teams", bound)
-    columns = [
-        "team",
-        "respondents",
-        "psychological_safety",
-        "deploys_per_week",
-        "change_failure_rate",
-        "attrition_rate",
+    shown = [
+        t
+        for t in teams.itertuples()
+        if not plan.cell_kind(survey_id, t.team, "psychological_safety")
+        and not anonymity.too_few(t.safety_respondents, plan.threshold)
     ]
-    rows = []
     window = replace(scope, start=scope.end - dt.timedelta(days=LINK_WINDOW_DAYS))
-    for _, t in teams.iterrows():
-        team = t["team"]
-        if plan.cell_kind(survey_id, team, "psychological_safety") or anonymity.too_few(
-            t["safety_respondents"], plan.threshold
-        ):
-            continue
-        team_scope = replace(window, teams=(team,))
-        dora = dora_summary(con, team_scope)
-        retention = retention_summary(con, team_scope)
-        rows.append(
-            {
-                "team": team,
-                "respondents": int(t["safety_respondents"]),
-                "psychological_safety": plain(t["psychological_safety"]),
-                "deploys_per_week": dora.get("deployment_frequency_per_week"),
-                "change_failure_rate": dora.get("change_failure_rate"),
-                "attrition_rate": retention.get("attrition_rate_annualized"),
-            }
-        )
+    outcomes = query_df(
+        con, "engagement/team_delivery_link", params(window, link_teams=[t.team for t in shown])
+    ).set_index("team")
+    rows = [
+        {
+            "team": t.team,
+            "respondents": int(t.safety_respondents),
+            "psychological_safety": plain(t.psychological_safety),
+            "deploys_per_week": plain(outcomes.at[t.team, "deploys_per_week"]),
+            "change_failure_rate": plain(outcomes.at[t.team, "change_failure_rate"]),
+            "attrition_rate": plain(outcomes.at[t.team, "attrition_rate"]),
+        }
+        for t in shown
+    ]
+    columns = ["team", "respondents", "psychological_safety", "deploys_per_week", "change_failure_rate",
+               "attrition_rate"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

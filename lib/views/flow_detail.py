@@ -1,5 +1,5 @@
 """Flow detail for the Delivery page: the spread of flow time, work by type over time,
-and each team's own flow trend. Aggregates only: quantiles and counts, never item rows."""
+and each team's or org's own flow trend. Aggregates only: quantiles and counts, never item rows."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def completed_by_type_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd
     return query_df(con, "flow/completed_by_type_period", params(scope))
 
 
-def flow_by_team_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """One row per team per bucket: the team's flow velocity per week and median flow time."""
-    return query_df(con, "flow/flow_by_team_period", params(scope))
+def flow_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> pd.DataFrame:
+    """One row per team or org (`unit`) per bucket: flow velocity per week and median flow time."""
+    if unit not in ("team", "org"):
+        raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
+    return query_df(con, "flow/flow_by_unit_period", params(scope, unit=unit))

@@ -148,3 +148,77 @@ def test_one_team_from_the_url(demo_db, run_page):
     assert_no_exception(at)
     assert metric(at, "Deploy frequency") != metric(everyone, "Deploy frequency")
     assert at.selectbox(key="drill-team").options == ["All teams in the filter", team]
+
+
+def many_teams_db(tmp_path: Path) -> Path:
+    """26 teams in two orgs, each with a production deployment a week over the period."""
+    import datetime as dt
+
+    from tests.unit.fixtures import make_db
+
+    teams = [{"team": f"team-{i:02d}", "org": "North" if i < 13 else "South"} for i in range(26)]
+    deployments = [
+        {
+            "deploy_id": f"{t['team']}-{week}",
+            "service": t["team"],
+            "team": t["team"],
+            "environment": "production",
+            "commit_at": dt.datetime(2025, 7, 1) + dt.timedelta(weeks=week),
+            "deployed_at": dt.datetime(2025, 7, 1, 6) + dt.timedelta(weeks=week),
+            "status": "success",
+        }
+        for t in teams
+        for week in range(13)
+    ]
+    con = make_db(tmp_path, teams=teams, deployments=deployments)
+    db.set_setting(con, "demo", "false")
+    path = Path(
+        con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchone()[0]
+    )
+    con.close()
+    return path
+
+
+def small_multiples(at) -> tuple[str, list[str]]:
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    panels = [
+        a["text"]
+        for a in spec["layout"]["annotations"]
+        if a.get("xref") == "paper" and a.get("yanchor") == "bottom"
+    ]
+    return spec["layout"]["title"]["text"], panels
+
+
+def test_small_multiples_per_org_when_teams_are_too_many(tmp_path, run_page):
+    path = many_teams_db(tmp_path)
+    at = run_page(path, PAGE, query=PERIOD)
+    assert_no_exception(at)
+    assert any(s.value == "Orgs, each against its own trend" for s in at.subheader)
+    title, panels = small_multiples(at)
+    assert panels == ["North", "South"]
+    assert "of 2 orgs improved" in title
+    # One org in the filter: its 13 teams, one chart each.
+    at = run_page(path, PAGE, query={**PERIOD, "org": "North"})
+    assert any(s.value == "Teams, each against its own trend" for s in at.subheader)
+    title, panels = small_multiples(at)
+    assert panels == [f"team-{i:02d}" for i in range(13)]
+    assert "of 13 teams improved" in title
+
+
+def test_every_caption_is_inside_its_figure(demo_db, run_page):
+    """The source and period caption is what makes a screenshot quotable: never clipped."""
+    import plotly.io as pio
+
+    import lib.charts  # noqa: F401  (registers the template)
+
+    at = run_page(demo_db, PAGE)
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        caption = next(a for a in layout["annotations"] if a.get("name") == "caption")
+        margin = {**pio.templates["pillars"].layout.margin.to_plotly_json(), **layout.get("margin", {})}
+        plot_height = layout["height"] - margin["t"] - margin["b"]
+        lines = caption["text"].count("<br>") + 1
+        bottom = caption["y"] * plot_height + caption.get("yshift", 0) - 14 * lines  # px from the plot's foot
+        assert bottom >= -margin["b"], (layout["title"]["text"], bottom, margin["b"])

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lib import db, metrics
 from lib.scope import Scope
-from lib.views import delivery_detail, drilldown, flow_detail, incidents, pull_requests
+from lib.views import delivery, delivery_detail, drilldown, flow_detail, incidents, pull_requests
 from tests.unit.fixtures import scope
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
@@ -127,3 +128,79 @@ def test_drill_down_rows_add_up_to_the_catalog(demo_con):
     assert completed == catalog["flow"]["velocity"]
     assert wip == catalog["flow"]["load"]
     assert len(rows) == 5 and "author_id" not in rows.columns
+
+
+def _deploy(n: int, team: str | None, day: str, lead_hours: int, status: str = "success") -> dict:
+    deployed = dt.datetime.fromisoformat(f"{day} 12:00")
+    return {
+        "deploy_id": f"d{n}",
+        "service": "svc",
+        "team": team,
+        "environment": "production",
+        "commit_at": deployed - dt.timedelta(hours=lead_hours),
+        "deployed_at": deployed,
+        "status": status,
+    }
+
+
+@pytest.fixture
+def units_con(tmp_path):
+    from tests.unit.fixtures import make_db
+
+    deployments = [
+        _deploy(1, "a", "2025-07-03", 1),
+        _deploy(2, "a", "2025-07-10", 2),
+        _deploy(3, "a", "2025-07-17", 3),
+        _deploy(4, "b", "2025-07-04", 10),
+        _deploy(5, "b", "2025-07-11", 20, status="failure"),
+        _deploy(6, "c", "2025-08-05", 5),
+        _deploy(7, None, "2025-07-05", 7),  # no team: in the whole scope only
+    ]
+    items = [{"item_id": "i1", "team": "d", "created_at": "2025-07-01", "completed_at": "2025-07-09"}]
+    teams = [{"team": "a", "org": "X"}, {"team": "b", "org": "X"}, {"team": "c", "org": "Y"}]
+    con = make_db(tmp_path, deployments=deployments, work_items=items, teams=teams)
+    yield con
+    con.close()
+
+
+def test_dora_by_unit_period_for_teams_orgs_and_the_whole_scope(units_con):
+    july, august = pd.Timestamp("2025-07-01"), pd.Timestamp("2025-08-01")
+    by_team = delivery_detail.dora_by_unit_period(units_con, PERIOD, "team").set_index(["unit", "period"])
+    assert sorted(set(by_team.index.get_level_values("unit"))) == ["a", "b", "c"]
+    assert by_team.loc[("a", july), "lead_time_hours_p50"] == pytest.approx(2)
+    assert by_team.loc[("b", july), "change_failure_rate"] == pytest.approx(1 / 2)
+    by_org = delivery_detail.dora_by_unit_period(units_con, PERIOD, "org").set_index(["unit", "period"])
+    assert sorted(set(by_org.index.get_level_values("unit"))) == ["X", "Y"]
+    # X's median is over its five deployments' successful lead times (1, 2, 3, 10 h): 2.5 h,
+    # not the median of its teams' medians (2 h and 10 h → 6 h).
+    assert by_org.loc[("X", july), "lead_time_hours_p50"] == pytest.approx(2.5)
+    assert by_org.loc[("X", july), "change_failure_rate"] == pytest.approx(1 / 5)
+    assert by_org.loc[("X", july), "deployment_frequency_per_week"] == pytest.approx(4 / (31 / 7))
+    assert by_org.loc[("Y", august), "deployments"] == 1
+    whole = delivery.dora_by_period(units_con, PERIOD).set_index("period")
+    assert "unit" not in whole
+    assert whole.loc[july, "deployments"] == 6  # the team-less deployment counts for the organisation
+    assert list(whole.index) == [july, august, pd.Timestamp("2025-09-01")]
+    with pytest.raises(ValueError):
+        delivery_detail.dora_by_unit_period(units_con, PERIOD, "person")
+
+
+def test_teams_in_scope_choose_orgs_when_teams_are_too_many(units_con):
+    found = delivery_detail.teams_in_scope(units_con, PERIOD)
+    assert found.teams == ("a", "b", "c", "d")  # d has completed items only
+    assert found.orgs == ("(no org)", "X", "Y")
+    assert found.unit == "team"
+    many = delivery_detail.TeamsInScope(tuple(f"t{i}" for i in range(25)), ("X", "Y"))
+    assert many.unit == "org"
+    one_org = delivery_detail.TeamsInScope(many.teams, ("X",))
+    assert one_org.unit == "team"  # nothing to group by: the chart shows the first teams and says so
+    assert delivery_detail.teams_in_scope(
+        units_con, scope("2025-07-01", "2025-09-30", teams=("c",))
+    ).teams == ("c",)
+
+
+def test_flow_by_unit_period_groups_items_by_org(units_con):
+    by_org = flow_detail.flow_by_unit_period(units_con, PERIOD, "org")
+    assert set(by_org["unit"]) == {"(no org)"}  # team d is not in the teams table
+    assert by_org["velocity"].sum() == 1
+    assert by_org.set_index("period").loc[pd.Timestamp("2025-07-01"), "time_days_p50"] == pytest.approx(8)

@@ -1,4 +1,5 @@
--- one row per period bucket ($grain) of [start, end): DORA keys per bucket
+-- one row per unit per period bucket ($grain) of [start, end): DORA keys per bucket, where a unit is
+-- the whole scope ($unit = 'all'), each team ('team') or each org of the teams table ('org')
 with days as (
     select d::date as day
     from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
@@ -14,12 +15,27 @@ buckets as (
     group by all
 ),
 
+team_units as (
+    select
+        team,
+        case $unit when 'org' then coalesce(org, '(no org)') else team end as unit
+    from teams
+),
+
 scoped as (
-    select *
+    select
+        deployments.*,
+        case $unit
+            when 'all' then 'All teams'
+            when 'team' then deployments.team
+            else coalesce(team_units.unit, '(no org)')
+        end as unit
     from deployments
-    where deployed_at >= $start
-      and deployed_at < $end
-      and ($all_teams or list_contains($teams, team))
+    left join team_units using (team)
+    where deployments.deployed_at >= $start
+      and deployments.deployed_at < $end
+      and ($all_teams or list_contains($teams, deployments.team))
+      and ($unit = 'all' or deployments.team is not null)
 ),
 
 environment_given as (
@@ -35,6 +51,7 @@ named_by_incident as (
 
 production as (
     select
+        scoped.unit,
         date_trunc($grain, scoped.deployed_at)::date as period,
         scoped.deployed_at,
         scoped.commit_at,
@@ -49,8 +66,16 @@ production as (
        or lower(trim(scoped.environment)) in ('production', 'prod')
 ),
 
-deploys_by_period as (
+-- the whole scope is always one unit, so a trend has its buckets even with no deployments
+units as (
+    select distinct unit from production
+    union
+    select 'All teams' as unit where $unit = 'all'
+),
+
+deploys as (
     select
+        unit,
         period,
         count(*) as deployments,
         count(*) filter (where is_success) as successful_deployments,
@@ -60,24 +85,31 @@ deploys_by_period as (
         median(epoch(deployed_at - commit_at) / 3600.0)
             filter (where is_success and commit_at is not null) as lead_time_hours_p50
     from production
-    group by period
+    group by unit, period
 ),
 
-incidents_by_period as (
+recovery as (
     select
-        date_trunc($grain, started_at)::date as period,
+        case $unit
+            when 'all' then 'All teams'
+            when 'team' then incidents.team
+            else coalesce(team_units.unit, '(no org)')
+        end as unit,
+        date_trunc($grain, incidents.started_at)::date as period,
         count(*) as incidents,
-        median(epoch(resolved_at - started_at) / 3600.0)
-            filter (where resolved_at is not null) as recovery_time_hours_p50
+        median(epoch(incidents.resolved_at - incidents.started_at) / 3600.0)
+            filter (where incidents.resolved_at is not null) as recovery_time_hours_p50
     from incidents
-    where started_at >= $start
-      and started_at < $end
-      and ($all_teams or list_contains($teams, team))
-    group by period
+    left join team_units using (team)
+    where incidents.started_at >= $start
+      and incidents.started_at < $end
+      and ($all_teams or list_contains($teams, incidents.team))
+    group by all
 ),
 
 final as (
     select
+        units.unit,
         buckets.period,
         buckets.bucket_start,
         buckets.bucket_end,
@@ -88,13 +120,14 @@ final as (
         d.lead_time_hours_p50,
         coalesce(d.failed_deployments, 0) as failed_deployments,
         d.failed_deployments / nullif(d.deployments, 0) as change_failure_rate,
-        coalesce(i.incidents, 0) as incidents,
-        i.recovery_time_hours_p50,
+        coalesce(r.incidents, 0) as incidents,
+        r.recovery_time_hours_p50,
         case when d.rework_known > 0 then d.rework_deployments / nullif(d.deployments, 0) end as rework_rate
-    from buckets
-    left join deploys_by_period as d using (period)
-    left join incidents_by_period as i using (period)
-    order by buckets.period
+    from units
+    cross join buckets
+    left join deploys as d on d.unit = units.unit and d.period = buckets.period
+    left join recovery as r on r.unit = units.unit and r.period = buckets.period
+    order by units.unit, buckets.period
 )
 
 select * from final
