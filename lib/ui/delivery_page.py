@@ -1,9 +1,13 @@
-"""The Delivery & quality page's sections: DORA, flow, incidents, PR cycle time, teams, drill-down.
+"""The Delivery & quality page: headline tiles, then one tab per section (DORA, flow,
+incidents, PR cycle time, teams, drill-down).
 
 Numbers come from `lib.views` through the cache, figures from `lib.charts.delivery`;
 this module only lays them out. Tiles cover the chosen period; trends cover at least
 the twelve months ending with it, at the chosen grain. Data the page lacks is named
-where it would have been shown.
+under the tiles, and again where a section would have drawn it.
+
+Only the open tab is computed and drawn (the tab is bound to `?section=`): sixteen
+charts on one page took a browser over 3 s to draw on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -51,13 +55,6 @@ class Context:
     def caption(self, source: str, trend: bool = True) -> str:
         return caption_text(source, filters.period_text(self.window if trend else self.scope), self.filters)
 
-    def gap_messages(self, section: str) -> list[str]:
-        return [g.message for g in self.gaps if g.section == section]
-
-    def name_gaps(self, section: str) -> None:
-        for message in self.gap_messages(section):
-            layout.missing(message)
-
 
 def header(scope: Scope) -> Context:
     layout.page_header(
@@ -72,7 +69,7 @@ TILE_LABELS = {
     "delivery.deployment_frequency_per_week": "Deploy frequency",
     "delivery.lead_time_hours_p50": "Lead time (median)",
     "delivery.change_failure_rate": "Change failure rate",
-    "delivery.recovery_time_hours_p50": "Recovery time (median)",
+    "delivery.recovery_time_hours_p50": "Recovery (median)",
     "delivery.rework_rate": "Rework rate",
     "flow.velocity_per_week": "Flow velocity",
     "flow.time_days_p50": "Flow time (median)",
@@ -89,14 +86,15 @@ def tile_value(value, unit: str) -> str:
     return format_value(value, unit)
 
 
-def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
+def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int, caption: bool = True) -> None:
     # One cached call for both rows of tiles.
     items = [
         i
         for i in data.view("lib.views.delivery_detail.headlines", ctx.scope, DORA_KEYS + FLOW_KEYS)
         if i.key in keys
     ]
-    st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {period_phrase(ctx.scope.days)}")
+    if caption:
+        st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {period_phrase(ctx.scope.days)}")
     tiles = []
     for item in items:
         better = definition_for(item.key).higher_is_better
@@ -119,8 +117,8 @@ def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int) -> None:
 # ---------------------------------------------------------------------------- DORA
 
 
-def dora_section(ctx: Context) -> None:
-    st.subheader("DORA: how fast and how safely we ship")
+def summary(ctx: Context) -> None:
+    """The overall DORA tier, the nine headline tiles and every data gap, above the tabs."""
     summary = data.view("lib.views.delivery.dora_summary", ctx.scope)
     tier = summary.get("dora_tier")
     if tier:
@@ -129,9 +127,17 @@ def dora_section(ctx: Context) -> None:
             "four keys; bands from the 2023 Accelerate State of DevOps Report)."
         )
     _tiles(ctx, DORA_KEYS, per_row=5)
+    _tiles(ctx, FLOW_KEYS, per_row=4, caption=False)
     st.caption(f"Tier bands: {DORA_SOURCE}.")
-    ctx.name_gaps("dora")
-    ctx.name_gaps("incidents")
+    for gap in ctx.gaps:
+        layout.missing(gap.message)
+
+
+def dora_section(ctx: Context) -> None:
+    st.subheader("DORA: how fast and how safely we ship")
+    if not ctx.coverage["deployments_total"] and not ctx.coverage["incidents_total"]:
+        layout.nothing_to_draw("No deployment or incident data: see the note above the tabs.")
+        return
     trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
     source = {"recovery_time_hours_p50": "incidents"}
     pairs = (
@@ -160,11 +166,9 @@ def dora_section(ctx: Context) -> None:
 
 def flow_section(ctx: Context) -> None:
     st.subheader("Flow: how much work finishes, how long it takes, where it waits")
-    _tiles(ctx, FLOW_KEYS, per_row=4)
-    ctx.name_gaps("flow")
     if not ctx.coverage["work_items_total"]:
+        layout.nothing_to_draw("No work item data: see the note above the tabs.")
         return
-    ctx.name_gaps("efficiency")
     by_type = data.frame("lib.views.flow_detail.completed_by_type_period", ctx.window)
     caption = ctx.caption("work_items")
     left, right = st.columns(2)
@@ -207,7 +211,7 @@ def flow_section(ctx: Context) -> None:
 def incidents_section(ctx: Context) -> None:
     st.subheader("Incidents by severity and service")
     if not ctx.coverage["incidents_total"]:
-        layout.missing(ctx.gap_messages("incidents")[0])
+        layout.nothing_to_draw("No incident data: see the note above the tabs.")
         return
     by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
     by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
@@ -226,7 +230,7 @@ def incidents_section(ctx: Context) -> None:
 def pull_request_section(ctx: Context) -> None:
     st.subheader("Pull request cycle time: where a change waits")
     if not ctx.coverage["pull_requests_total"]:
-        layout.missing(ctx.gap_messages("pull_requests")[0])
+        layout.nothing_to_draw("No pull request data: see the note above the tabs.")
         return
     summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
     by_period = data.frame("lib.views.pull_requests.pr_cycle_by_period", ctx.window)
@@ -400,3 +404,25 @@ def drilldown_section(ctx: Context) -> None:
         + f" · {start:%d %b %Y} – {end - dt.timedelta(days=1):%d %b %Y}"
     )
     st.dataframe(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key="drill-table")
+
+
+# ---------------------------------------------------------------------------- tabs
+
+
+SECTIONS = {
+    "DORA": dora_section,
+    "Flow": flow_section,
+    "Incidents": incidents_section,
+    "Pull requests": pull_request_section,
+    "Teams": teams_section,
+    "Drill down": drilldown_section,
+}
+
+
+def sections(ctx: Context) -> None:
+    """One tab per section, bound to `?section=` so a view can be shared; only the open one runs."""
+    tabs = st.tabs(list(SECTIONS), key="section", on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, SECTIONS.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw(ctx)

@@ -62,6 +62,11 @@ def chart(fig: go.Figure, key: str, note: str | None = None) -> None:
             st.caption(note)
 
 
+def nothing_to_draw(message: str) -> None:
+    """A section with no data at all: a quiet pointer to the note that says what is missing."""
+    st.info(message, icon=":material/database_off:")
+
+
 def missing(message: str) -> None:
     """Name data the page needs but does not have, instead of drawing zeros."""
     st.warning(message, icon=":material/database_off:")

@@ -1,5 +1,5 @@
 """Delivery & quality page in AppTest: demo organisation, imported tool exports, missing
-data named on the page, and the drill-down's rows."""
+data named on the page, the section tabs, and the drill-down's rows."""
 
 from __future__ import annotations
 
@@ -39,6 +39,19 @@ def imported_db(tmp_path: Path, *names: str) -> Path:
     return path
 
 
+SECTIONS = ("DORA", "Flow", "Incidents", "Pull requests", "Teams", "Drill down")
+CHARTS = {"DORA": 6, "Flow": 6, "Incidents": 2, "Pull requests": 1, "Teams": 1, "Drill down": 0}
+
+
+def sections(run_page, path: Path, query: dict | None = None) -> dict:
+    """The page run once per section tab (`?section=`), as a shared link opens it."""
+    return {name: run_page(path, PAGE, query={**(query or {}), "section": name}) for name in SECTIONS}
+
+
+def drill(run_page, path: Path, query: dict | None = None):
+    return run_page(path, PAGE, query={**(query or {}), "section": "Drill down"})
+
+
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -55,37 +68,56 @@ def test_delivery_page_on_the_demo_organisation(demo_db, run_page):
     at = run_page(demo_db, PAGE)
     assert_no_exception(at)
     labels = [m.label for m in at.metric]
-    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Recovery time (median)",
+    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Recovery (median)",
                   "Rework rate", "Flow velocity", "Flow time (median)", "Work in progress", "Flow efficiency"):  # fmt: skip
         assert label in labels
         assert metric(at, label) != "—", label
-    assert len(at.get("plotly_chart")) == 16
-    # The demo has every input, so the only thing named missing is what no PR export has.
-    assert warnings(at) == [
-        "Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."
-    ]
+    # The DORA tab opens first; the other sections are neither computed nor drawn until chosen.
+    assert [t.label for t in at.tabs] == list(SECTIONS)
+    assert len(at.get("plotly_chart")) == 6
     # Titles state a takeaway computed from the data, not the metric's name.
     assert any(t.startswith("Deployment frequency up") or t.startswith("Deployment frequency down")
                or "steady" in t for t in titles(at))  # fmt: skip
-    assert any("of incidents were" in t for t in titles(at))
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 200  # newest 200 of more
+    every = sections(run_page, demo_db)
+    for name, page in every.items():
+        assert_no_exception(page)
+        assert len(page.get("plotly_chart")) == CHARTS[name], name
+        # The demo has every input, so the only thing named missing is what no PR export has.
+        assert warnings(page) == (
+            ["Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."]
+            if name == "Pull requests"
+            else []
+        )
+    assert any("of incidents were" in t for t in titles(every["Incidents"]))
+    table = every["Drill down"].dataframe
+    assert len(table) == 1 and len(table[0].value) == 200  # newest 200 of more
+
+
+def test_a_section_is_a_link(demo_db, run_page):
+    at = run_page(demo_db, PAGE, query={"section": "Flow"})
+    assert any(s.value.startswith("Flow: how much work finishes") for s in at.subheader)
+    assert not any(s.value.startswith("DORA:") for s in at.subheader)
 
 
 def test_delivery_page_on_imported_exports_only(tmp_path, run_page):
-    at = run_page(imported_db(tmp_path, *DELIVERY_EXPORTS), PAGE, query=PERIOD)
+    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+    at = run_page(path, PAGE, query=PERIOD)
     assert_no_exception(at)
     assert not any("Demo data" in i.value for i in at.info)
     # Hand-computed in tests/unit/test_formats_delivery.py: 5 successful in 13 weeks, p50 12 h, 3 of 8.
     assert metric(at, "Deploy frequency") == "0.38/wk"
     assert metric(at, "Lead time (median)") == "12 h"
     assert metric(at, "Change failure rate") == "38%"
-    assert metric(at, "Recovery time (median)") == "3 h"
+    assert metric(at, "Recovery (median)") == "3 h"
     assert metric(at, "Rework rate") == "12%"
     assert metric(at, "Flow efficiency") == "62%"  # Linear's per-status minutes
-    assert metric(at, "PRs merged") == "3"
-    assert len(at.get("plotly_chart")) == 16
     # Incidents name no deployment: the page says what the failure rate does count.
     assert any("No incident names the deployment" in w for w in warnings(at))
+    every = sections(run_page, path, PERIOD)
+    assert metric(every["Pull requests"], "PRs merged") == "3"
+    for name, page in every.items():
+        assert_no_exception(page)
+        assert len(page.get("plotly_chart")) == CHARTS[name], name
 
 
 def test_missing_data_is_named_never_shown_as_zero(tmp_path, run_page):
@@ -97,7 +129,7 @@ def test_missing_data_is_named_never_shown_as_zero(tmp_path, run_page):
     )
     assert any(w.startswith("No work item data") for w in named)
     assert any(w.startswith("No pull request data") for w in named)
-    assert metric(at, "Recovery time (median)") == "—"
+    assert metric(at, "Recovery (median)") == "—"
     assert metric(at, "Flow velocity") == "—" or metric(at, "Flow velocity") == "0/wk"
     assert metric(at, "Change failure rate") == "38%"
 
@@ -110,7 +142,7 @@ def test_no_deployments_named(empty_db, run_page):
 
 
 @pytest.mark.parametrize(
-    ("drill", "team", "rows"),
+    ("drill_metric", "team", "rows"),
     [
         ("Deployments", None, 8),  # production deployments in the period (d-7 staging, d-10 June)
         ("Change failure rate", None, 3),  # FAILURE, Rolled back, failed
@@ -122,9 +154,9 @@ def test_no_deployments_named(empty_db, run_page):
         ("Pull requests", None, 3),
     ],
 )
-def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill, team, rows):
-    at = run_page(imported_db(tmp_path, *DELIVERY_EXPORTS), PAGE, query=PERIOD)
-    at.selectbox(key="drill-metric").select(drill).run()
+def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill_metric, team, rows):
+    at = drill(run_page, imported_db(tmp_path, *DELIVERY_EXPORTS), PERIOD)
+    at.selectbox(key="drill-metric").select(drill_metric).run()
     if team:
         at.selectbox(key="drill-team").select(team).run()
     assert_no_exception(at)
@@ -136,9 +168,9 @@ def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill, 
 
 @pytest.mark.parametrize("grain", ["week", "quarter"])
 def test_every_grain_draws(demo_db, run_page, grain):
-    at = run_page(demo_db, PAGE, query={"grain": grain})
-    assert_no_exception(at)
-    assert len(at.get("plotly_chart")) == 16
+    for name, page in sections(run_page, demo_db, {"grain": grain}).items():
+        assert_no_exception(page)
+        assert len(page.get("plotly_chart")) == CHARTS[name], name
 
 
 def test_one_team_from_the_url(demo_db, run_page):
@@ -147,6 +179,7 @@ def test_one_team_from_the_url(demo_db, run_page):
     at = run_page(demo_db, PAGE, query={"team": team})
     assert_no_exception(at)
     assert metric(at, "Deploy frequency") != metric(everyone, "Deploy frequency")
+    at = drill(run_page, demo_db, {"team": team})
     assert at.selectbox(key="drill-team").options == ["All teams in the filter", team]
 
 
@@ -193,14 +226,15 @@ def small_multiples(at) -> tuple[str, list[str]]:
 
 def test_small_multiples_per_org_when_teams_are_too_many(tmp_path, run_page):
     path = many_teams_db(tmp_path)
-    at = run_page(path, PAGE, query=PERIOD)
+    teams = {**PERIOD, "section": "Teams"}
+    at = run_page(path, PAGE, query=teams)
     assert_no_exception(at)
     assert any(s.value == "Orgs, each against its own trend" for s in at.subheader)
     title, panels = small_multiples(at)
     assert panels == ["North", "South"]
     assert "of 2 orgs improved" in title
     # One org in the filter: its 13 teams, one chart each.
-    at = run_page(path, PAGE, query={**PERIOD, "org": "North"})
+    at = run_page(path, PAGE, query={**teams, "org": "North"})
     assert any(s.value == "Teams, each against its own trend" for s in at.subheader)
     title, panels = small_multiples(at)
     assert panels == [f"team-{i:02d}" for i in range(13)]
@@ -213,8 +247,9 @@ def test_every_caption_is_inside_its_figure(demo_db, run_page):
 
     import lib.charts  # noqa: F401  (registers the template)
 
-    at = run_page(demo_db, PAGE)
-    for chart in at.get("plotly_chart"):
+    charts = [c for page in sections(run_page, demo_db).values() for c in page.get("plotly_chart")]
+    assert len(charts) == sum(CHARTS.values())
+    for chart in charts:
         layout = json.loads(chart.proto.spec)["layout"]
         caption = next(a for a in layout["annotations"] if a.get("name") == "caption")
         margin = {**pio.templates["pillars"].layout.margin.to_plotly_json(), **layout.get("margin", {})}

@@ -69,6 +69,24 @@ def test_filters_live_in_the_url(server, page):
     assert "grain=quarter" in page.url
 
 
+def test_delivery_sections_open_from_their_tab_and_their_link(server, page):
+    page.goto(f"{server}/delivery")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(6, timeout=30_000)
+    page.get_by_role("tab", name="Teams").click()
+    expect(page.get_by_text("each against its own trend").first).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert "section=Teams" in page.url
+    # The link opens on the same section.
+    page.goto(page.url)
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="Teams", selected=True)).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(1, timeout=30_000)
+    screenshot(page, "delivery-teams")
+
+
 def _upload(tab, server: str, file: Path) -> None:
     tab.goto(f"{server}/data")
     wait_for_app(tab)
