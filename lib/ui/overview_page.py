@@ -44,8 +44,9 @@ def _delta_color(key: str) -> str:
 
 
 def takeaway_list(items, scope) -> None:
-    summary = data.view("lib.metrics.catalog", scope)
-    lines = takeaways(items, scope, dora_tier=summary["delivery"].get("dora_tier"))
+    # The tier alone: the headlines already ran the catalog, twice.
+    tier = data.view("lib.views.delivery.dora_summary", scope)["dora_tier"]
+    lines = takeaways(items, scope, dora_tier=tier)
     with st.container(border=True):
         st.markdown("**Takeaways**")
         if not lines:

@@ -61,6 +61,18 @@ def test_pull_request_stages(exports_con):
     assert july["deploy_hours_p50"] == pytest.approx((1 + 142) / 2)
 
 
+def test_pull_requests_take_the_team_that_deploys_their_repository(exports_con):
+    # gh exports carry no team: checkout-api#412 and #415 go to Payments (it deploys
+    # checkout-api), ledger#80 to Platform.
+    payments = pull_requests.pr_cycle(exports_con, scope("2025-07-01", "2025-09-30", teams=("Payments",)))
+    assert payments["merged_prs"] == 2
+    assert payments["pickup_hours_p50"] == pytest.approx(3.0)  # 4 h and 2 h
+    platform = pull_requests.pr_cycle(exports_con, scope("2025-07-01", "2025-09-30", teams=("Platform",)))
+    assert platform["merged_prs"] == 1
+    stored = exports_con.execute("select count(*) from pull_requests where team is not null").fetchone()[0]
+    assert stored == 0  # the file's own (absent) team is kept as given; the view supplies it
+
+
 def test_incidents_by_service_and_severity(exports_con):
     rows = incidents.incidents_by_service(exports_con, PERIOD)
     counts = {(r.service, r.severity): r.incidents for r in rows.itertuples()}

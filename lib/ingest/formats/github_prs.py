@@ -14,7 +14,8 @@ Mapping (defaults documented in docs/FORMATS_DELIVERY.md):
 - pr_id ← repo#number; author_id ← author login (pseudonymised by the loader);
 - opened_at ← createdAt; merged_at ← mergedAt; additions, deletions;
 - first_review_at ← the earliest submittedAt of a review by someone other than the author;
-- team ← a `team` column when the file has one (gh has none);
+- team ← a `team` column when the file has one (gh has none; queries then use the
+  deploying team of the repository's service, view `pull_requests_with_team`);
 - ai_assisted ← true for a PR carrying an AI label (ai-assisted, copilot, ai-generated,
   …); when any PR in the file carries one, the unlabelled ones are false; when none
   does, the file says nothing about AI and the column stays null.

@@ -38,7 +38,7 @@ prs as (
         count(*) as pull_requests_total,
         count(*) filter (where merged_at >= $start and merged_at < $end
             and ($all_teams or list_contains($teams, team))) as pull_requests_merged_in_period
-    from pull_requests
+    from pull_requests_with_team
 ),
 
 final as (

@@ -7,7 +7,7 @@ with merged as (
         first_review_at,
         merged_at,
         ai_assisted
-    from pull_requests
+    from pull_requests_with_team
     where merged_at >= $start
       and merged_at < $end
       and ($all_teams or list_contains($teams, team))

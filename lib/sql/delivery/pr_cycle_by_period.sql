@@ -16,7 +16,7 @@ merged as (
         opened_at,
         first_review_at,
         merged_at
-    from pull_requests
+    from pull_requests_with_team
     where merged_at >= $start
       and merged_at < $end
       and ($all_teams or list_contains($teams, team))
