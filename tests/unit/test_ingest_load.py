@@ -135,6 +135,20 @@ def test_within_a_file_the_last_row_for_a_key_wins(con, tmp_path):
     assert sorted(r[0] for r in con.execute("select proficiency from skills").fetchall()) == [2, 3]
 
 
+def test_team_names_take_the_teams_table_spelling(con, tmp_path):
+    teams = "team,org\nPayments,Commerce\nplatform,Core\nPlatform,Core\n"
+    assert import_file(con, write(tmp_path, "teams.csv", teams)).ok
+    items = WORK_ITEMS + (
+        "A-1,payments,feature,One,2025-01-01,1\n"
+        "A-2,PAYMENTS ,feature,Two,2025-01-01,1\n"
+        "A-3,PLATFORM,feature,Three,2025-01-01,1\n"  # two spellings in the teams table: left alone
+        "A-4,Search,feature,Four,2025-01-01,1\n"  # not in the teams table: left alone
+    )
+    assert import_file(con, write(tmp_path, "items.csv", items)).ok
+    rows = dict(con.execute("select item_id, team from work_items").fetchall())
+    assert rows == {"A-1": "Payments", "A-2": "Payments", "A-3": "PLATFORM", "A-4": "Search"}
+
+
 def test_a_malformed_file_is_rejected_whole_with_row_column_and_value(con, tmp_path):
     import_file(con, write(tmp_path, "good.csv", WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n"))
     before = counts(con)
