@@ -545,6 +545,7 @@ def team_small_multiples(
                 y=data[column],
                 mode="lines+markers",
                 name=unit,
+                legendgroup=unit,  # a clicked point names its team
                 line={"width": 2, "color": PALETTE[0]},
                 marker={"size": 4},
                 showlegend=False,

@@ -13,6 +13,7 @@ charts on one page took a browser over 3 s to draw on a 2-core machine.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -37,7 +38,34 @@ DORA_KEYS = (
 )
 FLOW_KEYS = ("flow.velocity_per_week", "flow.time_days_p50", "flow.load", "flow.efficiency")
 ALL_TEAMS = "All teams in the filter"
+COMPLETED = "Completed work items"
+# The drill-down (lib.views.drilldown.DRILLS) behind each trend's points.
+DORA_DRILLS = {
+    "deployment_frequency_per_week": "Deployments",
+    "lead_time_hours_p50": "Change lead time",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time_hours_p50": "Recovery time and incidents",
+}
+TEAM_DRILLS = {**DORA_DRILLS, "velocity_per_week": COMPLETED, "time_days_p50": COMPLETED}
+CLICK_HINT = "Click a point on a trend to see the rows behind it."
 WHOLE_PERIOD = "The chosen period"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A point clicked on a chart: which chart, which drill-down, which period and team."""
+
+    key: str
+    drill: str
+    x: str
+    team: str | None = None
+
+
+def _day(x: str) -> dt.date | None:
+    try:
+        return pd.Timestamp(x).date()
+    except (ValueError, TypeError):
+        return None
 
 
 class Context:
@@ -51,6 +79,29 @@ class Context:
         coverage = data.view("lib.views.delivery_detail.coverage", scope)
         self.coverage = coverage
         self.gaps = missing_data(coverage)
+
+        self.picks: list[Pick] = []
+
+    def chart(self, fig, key: str, drill: str, note: str | None = None, team: bool = False) -> None:
+        """A chart whose points open the rows behind them (the `drill` of lib.views.drilldown)."""
+        for point in layout.chart(fig, key=key, note=note, clickable=True)[:1]:
+            picked_team = point.get("legendgroup") if team else None
+            self.picks.append(Pick(key, drill, str(point.get("x", "")), picked_team))
+
+    def show_picks(self) -> None:
+        """Under a row of charts: the rows behind each point clicked in it."""
+        for pick in self.picks:
+            bucket = next((b for b in _buckets(self)[1:] if b[1] == _day(pick.x)), None)
+            if bucket is None:
+                continue
+            label, start, end = bucket
+            teams = (pick.team,) if pick.team else self.scope.teams
+            where = f"{label}, {pick.team}" if pick.team else label
+            st.markdown(f"**Rows behind the point clicked: {pick.drill}, {where}**")
+            scope = Scope(start, end, self.scope.grain, teams)
+            _rows_table(pick.drill, scope, where, key=f"pick-{pick.key}")
+            st.caption("Double-click the chart to clear the selection.")
+        self.picks = []
 
     def caption(self, source: str, trend: bool = True) -> str:
         return caption_text(source, filters.period_text(self.window if trend else self.scope), self.filters)
@@ -138,6 +189,7 @@ def dora_section(ctx: Context) -> None:
     if not ctx.coverage["deployments_total"] and not ctx.coverage["incidents_total"]:
         layout.nothing_to_draw("No deployment or incident data: see the note above the tabs.")
         return
+    st.caption(CLICK_HINT)
     trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
     source = {"recovery_time_hours_p50": "incidents"}
     pairs = (
@@ -151,14 +203,16 @@ def dora_section(ctx: Context) -> None:
                     ctx.caption(source.get(key, "deployments")) + " · Bands: DORA 2023 State of DevOps Report"
                 )
                 fig = charts.dora_trend(trend, key, caption, ctx.x_title)
-                layout.chart(fig, key=f"dora-{i}-{key}")
+                ctx.chart(fig, key=f"dora-{i}-{key}", drill=DORA_DRILLS[key])
+        ctx.show_picks()
     left, right = st.columns(2)
     with left:
         fig = charts.dora_trend(trend, "rework_rate", ctx.caption("deployments"), ctx.x_title)
-        layout.chart(fig, key="dora-rework", note="No DORA tier bands are published for rework rate.")
+        ctx.chart(fig, "dora-rework", "Rework rate", note="No DORA tier bands are published for rework rate.")
     with right:
         fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
-        layout.chart(fig, key="dora-outcomes")
+        ctx.chart(fig, "dora-outcomes", "Deployments")
+    ctx.show_picks()
 
 
 # ---------------------------------------------------------------------------- flow
@@ -169,29 +223,32 @@ def flow_section(ctx: Context) -> None:
     if not ctx.coverage["work_items_total"]:
         layout.nothing_to_draw("No work item data: see the note above the tabs.")
         return
+    st.caption(CLICK_HINT)
     by_type = data.frame("lib.views.flow_detail.completed_by_type_period", ctx.window)
     caption = ctx.caption("work_items")
     left, right = st.columns(2)
     with left:
-        layout.chart(charts.velocity_by_type(by_type, caption, ctx.x_title), key="flow-velocity")
+        ctx.chart(charts.velocity_by_type(by_type, caption, ctx.x_title), "flow-velocity", COMPLETED)
     with right:
-        layout.chart(charts.distribution_shares(by_type, caption, ctx.x_title), key="flow-distribution")
+        ctx.chart(charts.distribution_shares(by_type, caption, ctx.x_title), "flow-distribution", COMPLETED)
+    ctx.show_picks()
     spread = data.view("lib.views.flow_detail.flow_time_spread", ctx.scope)
     boxes = data.frame("lib.views.flow_detail.flow_time_by_period", ctx.window)
     histogram = data.frame("lib.views.flow_detail.flow_time_histogram", ctx.scope)
     left, right = st.columns(2)
     with left:
-        layout.chart(charts.flow_time_box(boxes, spread, caption, ctx.x_title), key="flow-time-box")
+        ctx.chart(charts.flow_time_box(boxes, spread, caption, ctx.x_title), "flow-time-box", COMPLETED)
     with right:
         fig = charts.flow_time_histogram(histogram, ctx.caption("work_items", trend=False))
         layout.chart(fig, key="flow-time-histogram")
+    ctx.show_picks()
     flow = data.frame("lib.views.flow.flow_by_period", ctx.window)
     left, right = st.columns(2)
     with left:
         metric = charts.Metric("load", "Work in progress", "items", "Items in progress at the period end",
                                False, source="work_items")  # fmt: skip
         fig = charts.simple_trend(flow, metric, caption, ctx.x_title, "No work in progress in this period.")
-        layout.chart(fig, key="flow-load")
+        ctx.chart(fig, "flow-load", "Work in progress (flow load)")
     with right:
         metric = charts.Metric("efficiency", "Flow efficiency", "%", "Active time (% of flow time)", True,
                                y_format=".0%", source="work_items, work_item_transitions")  # fmt: skip
@@ -202,7 +259,8 @@ def flow_section(ctx: Context) -> None:
             ctx.x_title,
             "No status history: flow efficiency cannot be computed.",
         )
-        layout.chart(fig, key="flow-efficiency")
+        ctx.chart(fig, "flow-efficiency", COMPLETED)
+    ctx.show_picks()
 
 
 # ---------------------------------------------------------------------------- incidents
@@ -213,6 +271,7 @@ def incidents_section(ctx: Context) -> None:
     if not ctx.coverage["incidents_total"]:
         layout.nothing_to_draw("No incident data: see the note above the tabs.")
         return
+    st.caption(CLICK_HINT)
     by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
     by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
     left, right = st.columns(2)
@@ -221,7 +280,8 @@ def incidents_section(ctx: Context) -> None:
         layout.chart(fig, key="incidents-service")
     with right:
         fig = charts.incidents_by_period(by_period, ctx.caption("incidents"), ctx.x_title)
-        layout.chart(fig, key="incidents-period")
+        ctx.chart(fig, "incidents-period", "Recovery time and incidents")
+    ctx.show_picks()
 
 
 # ---------------------------------------------------------------------------- pull requests
@@ -232,6 +292,7 @@ def pull_request_section(ctx: Context) -> None:
     if not ctx.coverage["pull_requests_total"]:
         layout.nothing_to_draw("No pull request data: see the note above the tabs.")
         return
+    st.caption(CLICK_HINT)
     summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
     by_period = data.frame("lib.views.pull_requests.pr_cycle_by_period", ctx.window)
     layout.missing(
@@ -255,7 +316,8 @@ def pull_request_section(ctx: Context) -> None:
         with cell, st.container(border=True):
             st.metric(label, value, help=help_text)
     fig = charts.pr_breakdown(by_period, summary, ctx.caption("pull_requests, deployments"), ctx.x_title)
-    layout.chart(fig, key="pr-breakdown")
+    ctx.chart(fig, "pr-breakdown", "Pull requests")
+    ctx.show_picks()
 
 
 # ---------------------------------------------------------------------------- teams
@@ -307,7 +369,11 @@ def teams_section(ctx: Context) -> None:
     fig = charts.team_small_multiples(
         frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit, max_panels=MAX_PANELS
     )
-    layout.chart(fig, key="teams")
+    if by_org:
+        layout.chart(fig, key="teams")
+    else:
+        ctx.chart(fig, "teams", TEAM_DRILLS[column], team=True)
+        ctx.show_picks()
 
 
 # ---------------------------------------------------------------------------- drill-down
@@ -377,8 +443,9 @@ DRILL_COLUMNS = {
 def drilldown_section(ctx: Context) -> None:
     st.subheader("Drill down: the rows behind a number")
     st.caption(
-        "Pick a metric, a period (any point of the trends above) and a team to see the records it is "
-        f"computed from, newest first (at most {DEFAULT_LIMIT}). Ids only: no personal names."
+        "Pick a metric, a period (any bucket of the trends) and a team to see the records it is computed "
+        f"from, newest first (at most {DEFAULT_LIMIT}). Ids only: no personal names. Clicking a point on "
+        "a trend in the other tabs shows its rows under the chart."
     )
     buckets = _buckets(ctx)
     left, middle, right = st.columns(3)
@@ -389,21 +456,24 @@ def drilldown_section(ctx: Context) -> None:
     _, start, end = buckets[labels.index(chosen)] if chosen in labels else buckets[0]
     teams = ctx.scope.teams if team == ALL_TEAMS else (team,)
     drill_scope = Scope(start=start, end=end, grain=ctx.scope.grain, teams=teams)
-    rows, total = data.view("lib.views.drilldown.rows_behind", drill_scope, metric)
+    st.markdown(f"**{DRILLS[metric].explains}**")
+    _rows_table(metric, drill_scope, f"{chosen.lower()} and this team", key="drill-table")
+
+
+def _rows_table(metric: str, scope: Scope, where: str, key: str) -> None:
+    """The newest rows (at most DEFAULT_LIMIT) behind `metric` in `scope`, with their count."""
+    rows, total = data.view("lib.views.drilldown.rows_behind", scope, metric)
     drill = DRILLS[metric]
-    st.markdown(f"**{drill.explains}**")
     if not total:
-        st.info(
-            f"No rows in `{drill.source}` for {chosen.lower()} and this team.", icon=":material/search_off:"
-        )
+        st.info(f"No rows in `{drill.source}` for {where}.", icon=":material/search_off:")
         return
     shown = len(rows)
     st.caption(
         f"{total:,} row{'s' if total != 1 else ''} in `{drill.source}` · "
         + (f"showing the newest {shown:,}" if shown < total else "showing all")
-        + f" · {start:%d %b %Y} – {end - dt.timedelta(days=1):%d %b %Y}"
+        + f" · {scope.start:%d %b %Y} – {scope.end - dt.timedelta(days=1):%d %b %Y}"
     )
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key="drill-table")
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key=key)
 
 
 # ---------------------------------------------------------------------------- tabs

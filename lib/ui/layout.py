@@ -54,12 +54,27 @@ def tiles(items: list[Tile], per_row: int = 4) -> None:
                 st.caption(tile.band or "No benchmark")
 
 
-def chart(fig: go.Figure, key: str, note: str | None = None) -> None:
-    """A bordered card holding one chart; the camera button downloads a 3× PNG."""
+def chart(fig: go.Figure, key: str, note: str | None = None, clickable: bool = False) -> list[dict]:
+    """A bordered card holding one chart; the camera button downloads a 3× PNG.
+
+    A `clickable` chart reruns the page when a point is clicked and returns the clicked
+    points (Plotly's `x`, `y`, `curve_number`, `legendgroup`, …); otherwise nothing.
+    """
     with st.container(border=True):
-        st.plotly_chart(fig, theme=None, config=CHART_CONFIG, key=key, width="stretch")
+        event = st.plotly_chart(
+            fig,
+            theme=None,
+            config=CHART_CONFIG,
+            key=key,
+            width="stretch",
+            on_select="rerun" if clickable else "ignore",
+            selection_mode="points",
+        )
         if note:
             st.caption(note)
+    if not clickable or not event:
+        return []
+    return list(event.get("selection", {}).get("points", []))
 
 
 def nothing_to_draw(message: str) -> None:

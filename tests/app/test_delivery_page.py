@@ -257,3 +257,38 @@ def test_every_caption_is_inside_its_figure(demo_db, run_page):
         lines = caption["text"].count("<br>") + 1
         bottom = caption["y"] * plot_height + caption.get("yshift", 0) - 14 * lines  # px from the plot's foot
         assert bottom >= -margin["b"], (layout["title"]["text"], bottom, margin["b"])
+
+
+def clicked(x: str, team: str | None = None) -> dict:
+    """The selection Streamlit keeps for a chart after a click on one point."""
+    point = {"x": x, "y": 1.0, "curve_number": 0, "point_number": 0, "point_index": 0}
+    if team:
+        point["legendgroup"] = team
+    return {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+
+
+def rows_shown(at) -> tuple[list[str], list[int]]:
+    headings = [m.value for m in at.markdown if m.value.startswith("**Rows behind the point clicked")]
+    return headings, [len(d.value) for d in at.dataframe]
+
+
+def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
+    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+    at = run_page(path, PAGE, query=PERIOD)
+    assert rows_shown(at) == ([], [])
+    at.session_state["dora-0-deployment_frequency_per_week"] = clicked("2025-07-01")
+    at.run()
+    assert_no_exception(at)
+    # July 2025: d-1…d-4, production deployments of checkout-api.
+    assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, July 2025**"], [4])
+    assert any(c.value.startswith("4 rows in `deployments`") for c in at.caption)
+
+
+def test_clicking_a_team_panel_shows_that_teams_rows(tmp_path, run_page):
+    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+    at = run_page(path, PAGE, query={**PERIOD, "section": "Teams"})
+    at.session_state["teams"] = clicked("2025-08-01", team="Platform")
+    at.run()
+    assert_no_exception(at)
+    # August 2025, Platform: d-5 and d-6 (d-7 went to staging).
+    assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, August 2025, Platform**"], [2])

@@ -87,6 +87,20 @@ def test_delivery_sections_open_from_their_tab_and_their_link(server, page):
     screenshot(page, "delivery-teams")
 
 
+def test_clicking_a_trend_point_lists_the_rows_behind_it(server, page):
+    page.goto(f"{server}/delivery")
+    wait_for_app(page)
+    chart = page.locator(".st-key-dora-0-deployment_frequency_per_week")
+    points = chart.locator(".scatterlayer .points path")
+    expect(points.first).to_be_attached(timeout=30_000)
+    points.nth(points.count() - 2).click(force=True)
+    expect(page.get_by_text("Rows behind the point clicked: Deployments").first).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, "delivery-clicked-point")
+
+
 def _upload(tab, server: str, file: Path) -> None:
     tab.goto(f"{server}/data")
     wait_for_app(tab)
