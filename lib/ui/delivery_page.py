@@ -168,6 +168,17 @@ def _tiles(ctx: Context, keys: tuple[str, ...], per_row: int, caption: bool = Tr
 # ---------------------------------------------------------------------------- DORA
 
 
+def _opens(title: str, rows: int, absent: str) -> bool:
+    """A section's heading, then the click hint; or, when its tables hold no `rows` at all, a
+    pointer to the note above the tabs (`absent`: "No incident data")."""
+    st.subheader(title)
+    if not rows:
+        layout.nothing_to_draw(f"{absent}: see the note above the tabs.")
+        return False
+    st.caption(CLICK_HINT)
+    return True
+
+
 def summary(ctx: Context) -> None:
     """The overall DORA tier, the nine headline tiles and every data gap, above the tabs."""
     summary = data.view("lib.views.delivery.dora_summary", ctx.scope)
@@ -185,11 +196,12 @@ def summary(ctx: Context) -> None:
 
 
 def dora_section(ctx: Context) -> None:
-    st.subheader("DORA: how fast and how safely we ship")
-    if not ctx.coverage["deployments_total"] and not ctx.coverage["incidents_total"]:
-        layout.nothing_to_draw("No deployment or incident data: see the note above the tabs.")
+    if not _opens(
+        "DORA: how fast and how safely we ship",
+        ctx.coverage["deployments_total"] or ctx.coverage["incidents_total"],
+        "No deployment or incident data",
+    ):
         return
-    st.caption(CLICK_HINT)
     trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
     source = {"recovery_time_hours_p50": "incidents"}
     pairs = (
@@ -219,11 +231,12 @@ def dora_section(ctx: Context) -> None:
 
 
 def flow_section(ctx: Context) -> None:
-    st.subheader("Flow: how much work finishes, how long it takes, where it waits")
-    if not ctx.coverage["work_items_total"]:
-        layout.nothing_to_draw("No work item data: see the note above the tabs.")
+    if not _opens(
+        "Flow: how much work finishes, how long it takes, where it waits",
+        ctx.coverage["work_items_total"],
+        "No work item data",
+    ):
         return
-    st.caption(CLICK_HINT)
     by_type = data.frame("lib.views.flow_detail.completed_by_type_period", ctx.window)
     caption = ctx.caption("work_items")
     left, right = st.columns(2)
@@ -267,11 +280,12 @@ def flow_section(ctx: Context) -> None:
 
 
 def incidents_section(ctx: Context) -> None:
-    st.subheader("Incidents by severity and service")
-    if not ctx.coverage["incidents_total"]:
-        layout.nothing_to_draw("No incident data: see the note above the tabs.")
+    if not _opens(
+        "Incidents by severity and service",
+        ctx.coverage["incidents_total"],
+        "No incident data",
+    ):
         return
-    st.caption(CLICK_HINT)
     by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
     by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
     left, right = st.columns(2)
@@ -288,11 +302,12 @@ def incidents_section(ctx: Context) -> None:
 
 
 def pull_request_section(ctx: Context) -> None:
-    st.subheader("Pull request cycle time: where a change waits")
-    if not ctx.coverage["pull_requests_total"]:
-        layout.nothing_to_draw("No pull request data: see the note above the tabs.")
+    if not _opens(
+        "Pull request cycle time: where a change waits",
+        ctx.coverage["pull_requests_total"],
+        "No pull request data",
+    ):
         return
-    st.caption(CLICK_HINT)
     summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
     by_period = data.frame("lib.views.pull_requests.pr_cycle_by_period", ctx.window)
     layout.missing(

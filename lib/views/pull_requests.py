@@ -29,9 +29,11 @@ STAGES = (
 
 def pr_cycle(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Medians of each stage over PRs merged in scope, with the counts behind them."""
-    return plain_dict(query_one(con, "delivery/pr_cycle", params(scope)))
+    row = plain_dict(query_one(con, "delivery/pr_cycle", params(scope, by_period=False)))
+    row.pop("period")
+    return row
 
 
 def pr_cycle_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Per bucket (by merge date): PRs merged, reviewed, deployed, and each stage's median hours."""
-    return query_df(con, "delivery/pr_cycle_by_period", params(scope))
+    return query_df(con, "delivery/pr_cycle", params(scope, by_period=True))

@@ -59,6 +59,9 @@ def test_pull_request_stages(exports_con):
     july = by_month.loc["2025-07-01"]
     assert july["merged_prs"] == 2
     assert july["deploy_hours_p50"] == pytest.approx((1 + 142) / 2)
+    # A period without merges is one row of zeros, not no row.
+    empty = pull_requests.pr_cycle(exports_con, scope("2020-01-01", "2020-02-01"))
+    assert empty["merged_prs"] == 0 and empty["pickup_hours_p50"] is None
 
 
 def test_pull_requests_take_the_team_that_deploys_their_repository(exports_con):

@@ -1,5 +1,20 @@
--- one row: median PR pickup, review and deploy time over PRs merged in [start, end) for the teams in scope
-with merged as (
+-- median PR pickup, review and deploy time over PRs merged in [start, end) for the teams in scope:
+-- one row for the whole period, or with $by_period one row per period bucket ($grain, by merge date)
+with days as (
+    select d::date as day
+    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
+),
+
+buckets as (
+    select distinct date_trunc($grain, day)::date as period
+    from days
+    where $by_period
+    union all
+    select null::date as period
+    where not $by_period
+),
+
+merged as (
     select
         pr_id,
         lower(regexp_extract(repo, '[^/]+$')) as repo_name,
@@ -32,6 +47,7 @@ first_deploy as (
 
 stages as (
     select
+        case when $by_period then date_trunc($grain, merged.merged_at)::date end as period,
         epoch(merged.first_review_at - merged.opened_at) / 3600.0 as pickup_hours,
         epoch(merged.merged_at - merged.first_review_at) / 3600.0 as review_hours,
         epoch(first_deploy.deployed_at - merged.merged_at) / 3600.0 as deploy_hours,
@@ -43,8 +59,9 @@ stages as (
     left join first_deploy using (pr_id)
 ),
 
-final as (
+by_bucket as (
     select
+        period,
         count(*) as merged_prs,
         count(*) filter (where reviewed) as reviewed_prs,
         count(*) filter (where deployed) as deployed_prs,
@@ -55,6 +72,24 @@ final as (
         median(deploy_hours) filter (where deployed) as deploy_hours_p50,
         median(open_to_merge_hours) as open_to_merge_hours_p50
     from stages
+    group by period
+),
+
+final as (
+    select
+        buckets.period,
+        coalesce(b.merged_prs, 0) as merged_prs,
+        coalesce(b.reviewed_prs, 0) as reviewed_prs,
+        coalesce(b.deployed_prs, 0) as deployed_prs,
+        coalesce(b.ai_known_prs, 0) as ai_known_prs,
+        coalesce(b.ai_assisted_prs, 0) as ai_assisted_prs,
+        b.pickup_hours_p50,
+        b.review_hours_p50,
+        b.deploy_hours_p50,
+        b.open_to_merge_hours_p50
+    from buckets
+    left join by_bucket as b on b.period is not distinct from buckets.period
+    order by buckets.period
 )
 
 select * from final
