@@ -1,18 +1,8 @@
 -- one row per unit per period bucket ($grain) of [start, end): DORA keys per bucket, where a unit is
 -- the whole scope ($unit = 'all'), each team ('team') or each org of the teams table ('org')
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select
-        date_trunc($grain, day)::date as period,
-        min(day) as bucket_start,
-        max(day) + 1 as bucket_end,
-        count(*) as days
-    from days
-    group by all
+with buckets as (
+    select period, bucket_start, bucket_end, days
+    from period_buckets($start, $end, $grain)
 ),
 
 team_units as (

@@ -1,13 +1,7 @@
 -- median PR pickup, review and deploy time over PRs merged in [start, end) for the teams in scope:
 -- one row for the whole period, or with $by_period one row per period bucket ($grain, by merge date)
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select distinct date_trunc($grain, day)::date as period
-    from days
+with buckets as (
+    select period from period_buckets($start, $end, $grain)
     where $by_period
     union all
     select null::date as period

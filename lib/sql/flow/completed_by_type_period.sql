@@ -1,15 +1,7 @@
 -- one row per period bucket ($grain) per work type: items completed in the bucket, per week, and their share
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select
-        date_trunc($grain, day)::date as period,
-        count(*) as days
-    from days
-    group by all
+with buckets as (
+    select period, days
+    from period_buckets($start, $end, $grain)
 ),
 
 types (type, type_order) as (

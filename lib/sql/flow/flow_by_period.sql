@@ -1,17 +1,7 @@
 -- one row per period bucket ($grain) of [start, end): flow velocity, time, load, distribution, efficiency
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select
-        date_trunc($grain, day)::date as period,
-        min(day) as bucket_start,
-        max(day) + 1 as bucket_end,
-        count(*) as days
-    from days
-    group by all
+with buckets as (
+    select period, bucket_start, bucket_end, days
+    from period_buckets($start, $end, $grain)
 ),
 
 items as (

@@ -1,16 +1,8 @@
 -- one row per unit per period bucket ($grain) of [start, end): flow velocity and flow time, where a
 -- unit is each team ($unit = 'team') or each org of the teams table ('org')
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select
-        date_trunc($grain, day)::date as period,
-        count(*) as days
-    from days
-    group by all
+with buckets as (
+    select period, days
+    from period_buckets($start, $end, $grain)
 ),
 
 completed as (

@@ -1,12 +1,7 @@
 -- one row per period bucket ($grain) of [start, end): the spread of flow time (days) of items completed in the bucket
-with days as (
-    select d::date as day
-    from range($start::timestamp, $end::timestamp, interval 1 day) as t (d)
-),
-
-buckets as (
-    select distinct date_trunc($grain, day)::date as period
-    from days
+with buckets as (
+    select period
+    from period_buckets($start, $end, $grain)
 ),
 
 completed as (
