@@ -69,29 +69,30 @@ def _day(x: str) -> dt.date | None:
 
 
 class Context:
-    """What every section needs: the period, the trend window and the data gaps."""
+    """What every section needs: the period, the trend window, the data gaps, and the points
+    clicked on the row of charts being drawn."""
 
     def __init__(self, scope: Scope):
         self.scope = scope
         self.window = trend_window(scope)
         self.filters = filters.filter_text()
         self.x_title = f"{scope.grain.capitalize()} (UTC)"
-        coverage = data.view("lib.views.delivery_detail.coverage", scope)
-        self.coverage = coverage
-        self.gaps = missing_data(coverage)
-
+        self.coverage = data.view("lib.views.delivery_detail.coverage", scope)
+        self.gaps = missing_data(self.coverage)
         self.picks: list[Pick] = []
 
     def chart(self, fig, key: str, drill: str, note: str | None = None, team: bool = False) -> None:
         """A chart whose points open the rows behind them (the `drill` of lib.views.drilldown)."""
-        for point in layout.chart(fig, key=key, note=note, clickable=True)[:1]:
-            picked_team = point.get("legendgroup") if team else None
-            self.picks.append(Pick(key, drill, str(point.get("x", "")), picked_team))
+        points = layout.chart(fig, key=key, note=note, clickable=True)
+        if points:
+            picked_team = points[0].get("legendgroup") if team else None
+            self.picks.append(Pick(key, drill, str(points[0].get("x", "")), picked_team))
 
     def show_picks(self) -> None:
         """Under a row of charts: the rows behind each point clicked in it."""
+        buckets = _buckets(self)[1:] if self.picks else []
         for pick in self.picks:
-            bucket = next((b for b in _buckets(self)[1:] if b[1] == _day(pick.x)), None)
+            bucket = next((b for b in buckets if b[1] == _day(pick.x)), None)
             if bucket is None:
                 continue
             label, start, end = bucket
