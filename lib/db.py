@@ -48,11 +48,22 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return row[0] or 0
 
 
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    schema_version(con)
+    return {v for (v,) in con.execute("select version from schema_version").fetchall()}
+
+
 def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
-    """Apply the migrations the database lacks, each in its own transaction."""
-    current = schema_version(con)
+    """Apply the migrations the database lacks, each in its own transaction.
+
+    A migration is applied when its number is missing from `schema_version`, not only
+    when it is above the highest one: migrations written on parallel branches land in
+    any order, and each must still run exactly once.
+    """
+    done = applied_versions(con)
+    current = max(done, default=0)
     for version, file in migrations():
-        if version <= current or (up_to is not None and version > up_to):
+        if version in done or (up_to is not None and version > up_to):
             continue
         con.execute("begin transaction")
         try:
@@ -65,7 +76,7 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> int:
         except Exception:
             con.execute("rollback")
             raise
-        current = version
+        current = max(current, version)
     return current
 
 
