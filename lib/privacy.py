@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -95,3 +96,10 @@ def to_safe_csv(df: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     safe.to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8")
+
+
+def printable(text: object, limit: int = 120) -> str:
+    """`text` safe to print on a terminal or a page: control and format characters (escape
+    sequences, bidi overrides, NUL) become `?`, and it is cut to `limit` characters with `…`."""
+    clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in str(text))
+    return clean if len(clean) <= limit else clean[: max(0, limit - 1)] + "…"

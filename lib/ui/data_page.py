@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import db
+from lib import db, store
 from lib.tables import TABLES
 from lib.ui import data
 
@@ -55,8 +55,12 @@ def demo_controls() -> None:
         if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:", key="clear_demo"):
             from lib.demo import clear_demo
 
-            clear_demo(data.cursor())
-            _after_change()
+            try:
+                with data.writing("clearing the demo data") as con:
+                    clear_demo(con)
+            except store.Busy as busy:
+                st.error(str(busy), icon=":material/lock_clock:")
+                return
             st.toast("Demo data cleared.")
             st.rerun()
 
@@ -83,19 +87,27 @@ def upload_section() -> None:
     if waiting:
         st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
-        if tz != saved_tz:
-            db.set_setting(con, "default_tz", tz)
-        options = options_for(con, tz=tz)
         results = []
         progress = st.progress(0.0, text="Importing…")
-        with tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder:
-            for done, upload in enumerate(files, start=1):
-                progress.progress(
-                    (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
-                )
-                path = Path(folder) / Path(upload.name).name
-                path.write_bytes(upload.getvalue())
-                results.append(import_file(con, path, options, name=upload.name))
+        try:
+            with (
+                tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder,
+                data.writing(f"importing {len(files)} uploaded file(s)") as con,
+            ):
+                if tz != saved_tz:
+                    db.set_setting(con, "default_tz", tz)
+                options = options_for(con, tz=tz)
+                for done, upload in enumerate(files, start=1):
+                    progress.progress(
+                        (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
+                    )
+                    path = Path(folder) / Path(upload.name).name
+                    path.write_bytes(upload.getvalue())
+                    results.append(import_file(con, path, options, name=upload.name))
+        except store.Busy as busy:
+            progress.empty()
+            st.error(f"Nothing was imported: {busy}", icon=":material/lock_clock:")
+            return
         progress.progress(1.0, text="Done")
         st.session_state[_RESULTS] = [_result_row(r) for r in results]
         st.session_state[_UNRECOGNISED] = [
@@ -183,13 +195,16 @@ def mapping_section() -> None:
                 if picked != "(not in file)":
                     mapping[picked] = column.name
             if st.button("Save mapping and import", key=f"map-go-{name}"):
-                con = data.cursor()
                 try:
-                    save_mapping(con, source, table, mapping)
+                    with data.writing(f"saving a column mapping and importing {name}") as con:
+                        save_mapping(con, source, table, mapping)
+                        result = import_file(con, path, options_for(con), name=name)
                 except ValueError as problem:
                     st.error(str(problem))
                     continue
-                result = import_file(con, path, options_for(con), name=name)
+                except store.Busy as busy:
+                    st.error(str(busy), icon=":material/lock_clock:")
+                    continue
                 st.session_state[_RESULTS] = [_result_row(result)]
                 st.session_state[_UNRECOGNISED] = [p for p in pending if p[0] != name]
                 _after_change()
@@ -214,8 +229,15 @@ def history_section() -> None:
     }
     chosen = st.selectbox("Undo an import", list(labels), format_func=labels.get, index=None)
     if chosen and st.button("Undo this import", icon=":material/undo:"):
-        undo_import(data.cursor(), chosen)
-        _after_change()
+        try:
+            with data.writing("undoing an import") as con:
+                undo_import(con, chosen)
+        except store.Busy as busy:
+            st.error(str(busy), icon=":material/lock_clock:")
+            return
+        except KeyError:
+            st.warning("That import is no longer in the log (undone elsewhere?).")
+            return
         st.toast("Import undone.")
         st.rerun()
 
