@@ -15,7 +15,7 @@ import streamlit as st
 
 from lib import db, store
 from lib.tables import TABLES
-from lib.ui import data
+from lib.ui import data, layout
 
 SURVEY_SIZE_LIMIT = 20 * 2**20
 _RESULTS = "pillars_import_results"
@@ -163,7 +163,7 @@ def _show_results() -> None:
             st.error(row["Message"], icon=":material/error:")
     if rejected:
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    layout.table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def mapping_section() -> None:
@@ -219,7 +219,7 @@ def history_section() -> None:
     if history.empty:
         st.caption("No imports yet.")
         return
-    st.dataframe(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
+    layout.table(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:
         return
@@ -245,11 +245,11 @@ def history_section() -> None:
 def freshness_section() -> None:
     st.subheader("Data freshness")
     fresh = data.frame("lib.ingest.load.freshness")
-    st.dataframe(fresh, hide_index=True, width="stretch")
+    layout.table(fresh, hide_index=True, width="stretch")
 
 
 def templates_section() -> None:
-    from lib.templates import template_csv
+    from lib.templates import template_frame
 
     st.subheader("Templates")
     st.caption(
@@ -257,12 +257,12 @@ def templates_section() -> None:
     )
     columns = st.columns(4)
     for i, name in enumerate(TABLES):
-        columns[i % 4].download_button(
-            name,
-            template_csv(name),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key=f"template-{name}",
-            width="stretch",
-        )
+        with columns[i % 4]:
+            layout.csv_download(
+                name,
+                template_frame(name),
+                file_name=f"{name}.csv",
+                icon=":material/download:",
+                key=f"template-{name}",
+                width="stretch",
+            )
