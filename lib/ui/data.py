@@ -7,10 +7,14 @@ the database file itself: `python -m lib import` runs while the app is open, a p
 opened during it shows the data from before it, and the first run after it commits
 shows the new data. Changes made from a page (`writing`) take their turn with the CLI's.
 
+Every cursor shows only what the signed-in person may see (`lib.access.open_restricted`
+with the session's grant from lib/ui/access.py), so every view, filter and download of
+every page, present or future, computes over the granted org units only.
+
 View results are cached by plain values only: the database path, the snapshot version
-(new after every import, undo, demo build or clear, from the app or the CLI), the
-view's dotted name and its arguments, so a cached result never serves another
-database's or an older import's numbers.
+(new after every import, undo, demo build or clear, from the app or the CLI), the grant,
+the view's dotted name and its arguments, so a cached result never serves another
+database's, an older import's or another person's numbers.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import db, store
+from lib import access, db, store
+from lib.ui.access import current_grant
 
 
 def db_path() -> str:
@@ -58,10 +63,11 @@ def _needs_demo(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 # Not closed on eviction: a session may still be reading through a cursor of it, and
-# DuckDB frees the snapshot's database once its last cursor is gone.
-@st.cache_resource(max_entries=3, show_spinner=False)
-def _reader(snapshot_file: str, version: int) -> duckdb.DuckDBPyConnection:
-    return store.open_snapshot(store.Snapshot(snapshot_file, version))
+# DuckDB frees the snapshot's database once its last cursor is gone. One per snapshot and
+# grant: a restricted person's connection holds only their org units' rows (lib/access.py).
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _reader(snapshot_file: str, version: int, as_granted: access.Grant) -> duckdb.DuckDBPyConnection:
+    return access.open_restricted(snapshot_file, as_granted)
 
 
 def snapshot() -> store.Snapshot:
@@ -79,10 +85,16 @@ def snapshot() -> store.Snapshot:
     return store.current(path)
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A read-only cursor on the newest snapshot, for this call only."""
+def grant() -> access.Grant:
+    """What this session may see (lib/ui/access.py)."""
+    return current_grant()
+
+
+def cursor(as_granted: access.Grant | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only cursor on the newest snapshot showing only what this session (or
+    `as_granted`) may see, for this call only."""
     snap = snapshot()
-    return _reader(str(snap.file), snap.version).cursor()
+    return _reader(str(snap.file), snap.version, as_granted or grant()).cursor()
 
 
 def data_version() -> str:
@@ -91,10 +103,10 @@ def data_version() -> str:
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _run(path: str, version: str, name: str, args: tuple, kwargs: tuple):
+def _run(path: str, version: str, as_granted: access.Grant, name: str, args: tuple, kwargs: tuple):
     module_name, func_name = name.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    con = cursor()
+    con = cursor(as_granted)
     try:
         return func(con, *args, **dict(kwargs))
     finally:
@@ -107,7 +119,7 @@ def view(name: str, *args, **kwargs):
     `name` is the dotted path, e.g. "lib.views.delivery.dora_by_period". Arguments must
     be plain hashable values (Scope, str, int, date, tuples). `con` is read-only.
     """
-    return _run(db_path(), data_version(), name, args, tuple(sorted(kwargs.items())))
+    return _run(db_path(), data_version(), grant(), name, args, tuple(sorted(kwargs.items())))
 
 
 def clear_caches() -> None:
@@ -131,7 +143,14 @@ def writing(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
     waits at most $PILLARS_LOCK_WAIT seconds (default 60), then raises `store.Busy`,
     whose message names that process; show it with `st.error(str(busy))`. The caches are
     cleared afterwards, so the next run reads the snapshot the change published.
+    Raises PermissionError for a person who may not see every org unit: changing the data
+    is for those who see all of it.
     """
+    if not grant().everything:
+        raise PermissionError(
+            f"{grant().who} sees {grant().describe()}: uploading, undoing and clearing data is for people "
+            "who may see every org unit."
+        )
     notice = st.empty()
 
     def tell(holder: store.Holder | None) -> None:

@@ -44,8 +44,13 @@ def _after_change() -> None:
     data.clear_caches()
 
 
+def may_change() -> bool:
+    """Uploads, undo, mappings and clearing the demo are for people who see every org unit."""
+    return data.grant().everything
+
+
 def demo_controls() -> None:
-    if not data.is_demo():
+    if not data.is_demo() or not may_change():
         return
     with st.container(border=True):
         st.markdown(
@@ -69,6 +74,13 @@ def upload_section() -> None:
     from lib.ingest.load import import_file, options_for
 
     st.subheader("Upload")
+    if not may_change():
+        st.info(
+            f"You see {data.grant().describe()}. Uploading and undoing imports is for people who may see "
+            "every org unit: ask whoever runs Pillars.",
+            icon=":material/lock:",
+        )
+        return
     con = data.cursor()
     saved_tz = db.get_setting(con, "default_tz") or "UTC"
     files = st.file_uploader(
@@ -169,7 +181,7 @@ def _show_results() -> None:
 def mapping_section() -> None:
     """The column-mapping step for files whose headers no known format recognises."""
     pending = st.session_state.get(_UNRECOGNISED) or []
-    if not pending:
+    if not pending or not may_change():
         return
     from lib.ingest.formats.mapped import save_mapping
     from lib.ingest.load import import_file, options_for
@@ -215,6 +227,11 @@ def history_section() -> None:
     from lib.ingest.load import undo_import
 
     st.subheader("Import history")
+    if not may_change():
+        st.caption(
+            "The import log names every file loaded, for every org unit: it is shown to people who see all."
+        )
+        return
     history = data.frame("lib.ingest.load.import_history")
     if history.empty:
         st.caption("No imports yet.")

@@ -64,10 +64,19 @@ def chromium_path() -> str:
 
 
 @contextlib.contextmanager
-def serve(db_file: Path, workdir: Path, env: dict | None = None, args: tuple[str, ...] = ()):
-    """`streamlit run dashboard.py` on `db_file` at a free loopback port; yields (url, process)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+def serve(
+    db_file: Path,
+    workdir: Path,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+    address: str | None = "127.0.0.1",
+    host: str = "127.0.0.1",
+):
+    """`streamlit run dashboard.py` on `db_file` (at `port`, else a free one, bound to
+    `address`, or Streamlit's choice when None); yields (url as `http://host:port`, process)."""
+    port = port or _free_port()
+    url = f"http://{host}:{port}"
     full_env = {**os.environ, "PILLARS_DB": str(db_file), **(env or {})}
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -79,8 +88,7 @@ def serve(db_file: Path, workdir: Path, env: dict | None = None, args: tuple[str
             str(ROOT / "dashboard.py"),
             "--server.port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
+            *(("--server.address", address) if address is not None else ()),
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",
