@@ -70,7 +70,9 @@ def test_an_ambiguous_template_is_refused_until_the_order_is_set(con, tmp_path):
     path = write(tmp_path, "one_on_ones.csv", AMBIGUOUS)
     refused = import_file(con, path)
     assert not refused.ok
-    assert refused.error.startswith("one_on_ones.csv: row 2, column held_at: '05/11/2025' could be 5 November 2025")
+    assert refused.error.startswith(
+        "one_on_ones.csv: row 2, column held_at: '05/11/2025' could be 5 November 2025"
+    )
     assert "--date-order dmy|mdy|ymd" in refused.error and refused.problem_count == 1
     assert con.execute("select count(*) from one_on_ones").fetchone()[0] == 0
     loaded = import_file(con, path, options_for(con, date_order="dmy"))
@@ -85,7 +87,10 @@ def test_the_order_is_remembered_for_the_layout_but_never_applied_unseen(con, tm
     assert layout_choice(con, read_source(path)).date_order == "dmy"
     nxt = write(tmp_path, "next.csv", AMBIGUOUS.replace("/11/", "/12/"))
     refused = import_file(con, nxt, options_for(con))  # no order given: still refused
-    assert not refused.ok and "Last time, files with these headers were imported with --date-order dmy" in refused.error
+    assert (
+        not refused.ok
+        and "Last time, files with these headers were imported with --date-order dmy" in refused.error
+    )
 
 
 def test_values_that_decide_the_order_are_read_with_a_warning(con, tmp_path):
@@ -115,7 +120,10 @@ def test_an_implausible_date_refuses_the_file_naming_the_row(con, tmp_path, valu
     )
     result = import_file(con, write(tmp_path, "deployments.csv", text))
     assert not result.ok
-    assert f"row {row}, column deployed_at: '{value}' is outside the plausible dates (1990-01-01 to" in result.error
+    assert (
+        f"row {row}, column deployed_at: '{value}' is outside the plausible dates (1990-01-01 to"
+        in result.error
+    )
     assert con.execute("select count(*) from deployments").fetchone()[0] == 0
 
 
@@ -125,7 +133,10 @@ def test_a_date_a_year_ahead_is_plausible_and_a_day_more_is_not(con, tmp_path):
     ok = write(tmp_path, "a.csv", f"employee_id,hire_date\ne-1,{ahead}\n")
     assert import_file(con, ok, options_for(con, table_hint="employees")).ok
     late = write(tmp_path, "b.csv", f"employee_id,hire_date\ne-2,{ahead + dt.timedelta(days=1)}\n")
-    assert "outside the plausible dates" in import_file(con, late, options_for(con, table_hint="employees")).error
+    assert (
+        "outside the plausible dates"
+        in import_file(con, late, options_for(con, table_hint="employees")).error
+    )
 
 
 def test_bamboohr_zero_dates_are_no_date(con, tmp_path):
@@ -155,7 +166,10 @@ def test_the_cli_prints_warnings_and_takes_the_date_order(tmp_path):
     assert deployments.returncode == 0, deployments.stderr
     first, warning = deployments.stdout.strip().splitlines()
     assert first.startswith("loaded ci_deployments_git.csv → deployments: 4 rows")
-    assert warning.startswith("  warning: Deployments deployed before their earliest commit") and "(1 row: 5)" in warning
+    assert (
+        warning.startswith("  warning: Deployments deployed before their earliest commit")
+        and "(1 row: 5)" in warning
+    )
     refused = run(str(ambiguous))
     assert refused.returncode == 1 and "--date-order" in refused.stderr
     loaded = run("--date-order", "dmy", str(ambiguous))

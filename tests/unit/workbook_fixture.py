@@ -24,8 +24,12 @@ def hris_workbook(path: Path, bad_sourcing: bool = False) -> Path:
     people.append(["Run on", dt.datetime(2025, 10, 1, 8, 0)])  # row 2: two cells, not all text
     people.append(["employee_id", "team", "level", "sourcing", "hire_date", "termination_date"])  # row 3
     people.append(["E-1001", "Payments", "L3", "onshore", dt.datetime(2021, 3, 4), "0000-00-00"])  # row 4
-    people.append(["E-1002", "Payments", "L4", "Remote" if bad_sourcing else "nearshore", 45870, None])  # row 5
-    people.append(["E-1003", "Search", "L2", "offshore", dt.date(2022, 5, 6), dt.datetime(2024, 1, 2)])  # row 6
+    people.append(
+        ["E-1002", "Payments", "L4", "Remote" if bad_sourcing else "nearshore", 45870, None]
+    )  # row 5
+    people.append(
+        ["E-1003", "Search", "L2", "offshore", dt.date(2022, 5, 6), dt.datetime(2024, 1, 2)]
+    )  # row 6
     teams = book.create_sheet("teams")
     teams.append(["team", "org", "location", "sourcing"])
     teams.append(["Payments", "Commerce", "Berlin", "onshore"])
