@@ -12,6 +12,9 @@ database (issue 16), each measured on the demo and the large organisation:
    write, that pages read (writers never wait for readers, readers never wait);
 4. the file lock alone (flock on a side file), the price every writer pays in 2 and 3.
 
+It also measures what sign-in costs (lib/access.py): opening a reader restricted to one
+org, and the metric catalog on it against the full reader.
+
 The page-side cost is the metric catalog (the heaviest read a page makes, SPEC §9's
 0.5 s bar) on a warm long-lived connection against a connection opened for it; the
 write-side cost is what a write adds on top of its own work. Prints a Markdown table;
@@ -34,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from lib import db, store  # noqa: E402
+from lib import access, db, store  # noqa: E402
 from lib.metrics import catalog  # noqa: E402
 from lib.scope import default_scope  # noqa: E402
 
@@ -132,6 +135,29 @@ def measure(source: Path, repeat: int) -> dict[str, float]:
         )
         out.update(small)
 
+        # Sign-in: a restricted person's reader (one org) against the full one.
+        snap = store.current(path)
+        full = store.open_snapshot(snap)
+        first_org = full.execute("select min(org) from teams").fetchone()[0]
+        grant = access.Grant("bench@example.com", orgs=(first_org,))
+        out["open_restricted_ms"] = median_ms(
+            lambda: access.open_restricted(snap.file, grant).close(), repeat
+        )
+        restricted = access.open_restricted(snap.file, grant)
+        restricted_scope = default_scope(restricted)
+        catalog(restricted, restricted_scope)
+        catalog(full, scope)
+        reads = interleaved_ms(
+            {
+                "full": lambda: catalog(full, scope),
+                "restricted": lambda: catalog(restricted, restricted_scope),
+            },
+            repeat,
+        )
+        out["catalog_full_reader_ms"], out["catalog_restricted_ms"] = reads["full"], reads["restricted"]
+        restricted.close()
+        full.close()
+
         csv = _work_items_csv(source, Path(folder) / "items.csv", IMPORT_ROWS)
         runs = []
         for _ in range(3):
@@ -162,6 +188,13 @@ ROWS = [
         "{:.0f}",
     ),
     ("snapshot_current_ms", "3. find the current snapshot (a page's per-run check), ms", "{:.2f}"),
+    (
+        "open_restricted_ms",
+        "sign-in: open a reader restricted to one org (once per snapshot and person), ms",
+        "{:.0f}",
+    ),
+    ("catalog_full_reader_ms", "sign-in: metric catalog on the full reader, ms", "{:.0f}"),
+    ("catalog_restricted_ms", "sign-in: metric catalog on a reader restricted to one org, ms", "{:.0f}"),
     (
         "import_hold_ms",
         f"2. a page opened during a {IMPORT_ROWS:,}-row import waits for it (the import's duration), ms "

@@ -77,7 +77,7 @@ def _cli(*args: str, stderr: Path, stdout: Path) -> subprocess.Popen:
     )
 
 
-def _until(condition, what: str, limit_s: float = 60.0) -> None:
+def _until(condition, what: str, limit_s: float = 180.0) -> None:
     """Wait for a condition another process brings about (bounded; not a timing check)."""
     deadline = time.monotonic() + limit_s
     while not condition():
