@@ -44,6 +44,14 @@ EXPECTED_FORMAT = {
     "pagerduty_analytics.csv": "pagerduty",
     "opsgenie_alerts.csv": "opsgenie",
     "deployments.csv": "canonical:deployments",
+    "jira_server_current_fields.csv": "jira",
+    "jira_cloud_out_of_date.csv": "jira",
+    "pagerduty_api_incidents.json": "pagerduty",
+    "pagerduty_api_incidents_flat.csv": "pagerduty",
+    "pagerduty_cli_incidents.csv": "pagerduty",
+    "opsgenie_api_alerts.json": "opsgenie",
+    "opsgenie_api_alerts_flat.csv": "opsgenie",
+    "ci_deployments_git.csv": "canonical:deployments",
 }
 
 

@@ -214,6 +214,12 @@ def utc_columns(
     return [decision.warning] if decision.warning else []
 
 
+def whole_number(text: str) -> int | None:
+    """`1800`, `1800.0` (pandas writes a column with a gap as floats) → 1800; else None."""
+    text = (text or "").strip()
+    return int(float(text)) if re.fullmatch(r"\d+(\.0*)?", text) else None
+
+
 def instant(utc: str) -> dt.datetime | None:
     """The aware datetime of text `utc_columns` wrote (`…Z`), else None."""
     return dates.parse_instant(utc) if utc and utc.endswith("Z") else None

@@ -53,6 +53,7 @@ from lib.ingest.formats._tool_exports import (
     structure,
     utc_columns,
     utc_text,
+    whole_number,
 )
 from lib.ingest.report import ImportWarning, warn
 
@@ -149,8 +150,9 @@ class PagerDutyIncidents:
             resolved = cols.first(rec, *RESOLVED)
             if not resolved and status == "resolved":
                 resolved = cols.first(rec, "last_status_change_at", "last_status_change_on")
-            if not resolved and cols.first(rec, "seconds_to_resolve").isdigit():
-                seconds[n] = int(cols.first(rec, "seconds_to_resolve"))
+            to_resolve = whole_number(cols.first(rec, "seconds_to_resolve"))
+            if not resolved and to_resolve is not None:
+                seconds[n] = to_resolve
             if cli and status == "resolved":
                 unresolvable.append(n)
             teams = _names(cols.first(rec, "teams")) if cols.has("teams") else []
