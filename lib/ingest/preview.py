@@ -120,6 +120,22 @@ class Inspection:
     error: str | None = None
     jira: tuple[tuple[str, str, int, str], ...] = ()
 
+    @property
+    def prefill_order(self) -> str | None:
+        """The order to show pre-filled: the one remembered for this layout, else the detected one."""
+        if self.remembered and self.remembered.date_order:
+            return self.remembered.date_order
+        return self.date_order if self.date_order_status in ("tool", "values", "chosen") else None
+
+    def prefill_time_zone(self, default: str) -> str:
+        """The time zone to show pre-filled: the one remembered for this layout, else `default`."""
+        return (self.remembered.time_zone if self.remembered else None) or default
+
+    @property
+    def needs_order(self) -> bool:
+        """The file cannot be imported until a date order is chosen."""
+        return self.date_order_status == "ambiguous"
+
 
 def inspect_file(
     con: duckdb.DuckDBPyConnection,
@@ -138,7 +154,7 @@ def inspect_file(
     remembered = layout_choice(con, first)
     base = {"signature": header_signature(first), "remembered": remembered}
     try:
-        plan = plan_sources(con, sources, options, None)
+        plan = plan_sources(con, sources, options, None, strict=False)
         jira = ()
         if "jira" in plan.formats:
             from lib.ingest.formats.jira import vocabulary_in_file
@@ -147,15 +163,6 @@ def inspect_file(
     except UnrecognisedFile as exc:
         return Inspection(name, error=str(exc), **base)
     except ValidationError as exc:
-        refusal = next((p for p in exc.problems if "--date-order" in p.reason), None)
-        if refusal:
-            return Inspection(
-                name,
-                date_order_status="ambiguous",
-                date_order_note=f"row {refusal.row}, column {refusal.column}: {refusal.value!r} {refusal.reason}",
-                error=None,
-                **base,
-            )
         return Inspection(name, error=str(exc), **base)
     except duckdb.Error as exc:
         return Inspection(name, error=f"{name}: {str(exc).strip().splitlines()[0]}", **base)
@@ -165,8 +172,15 @@ def inspect_file(
             discard_copy(source, path)
     warnings = merge(plan.warnings)
     order_warning = next((w for w in warnings if w.code == "date_order"), None)
+    refusal = next((p for p in plan.problems if "--date-order" in p.reason), None)
+    error = None
+    if plan.problem_count and not refusal:
+        error = "Will be refused as it is: " + error_message(plan.label, plan.problems, plan.problem_count)
     if options.date_order:
         status, order, note = "chosen", options.date_order, ""
+    elif refusal:
+        status, order = "ambiguous", None
+        note = f"row {refusal.row}, column {refusal.column}: {refusal.value!r} {refusal.reason}"
     elif order_warning:
         status = "values" if "no date order was set" in order_warning.message else "tool"
         order, note = order_warning.detail or None, order_warning.message
@@ -174,5 +188,5 @@ def inspect_file(
         status, order, note = "none", None, ""
     return Inspection(
         name, ",".join(dict.fromkeys(plan.formats)), base["signature"], status, order, note, remembered, warnings,
-        None, jira,
+        error, jira,
     )  # fmt: skip
