@@ -189,20 +189,24 @@ def instant_sql(expr: str, order: str | None = None, *, epoch: bool = False, ser
     """
     if order is not None and order not in ORDERS:
         raise ValueError(f"date order {order!r}: use one of {', '.join(ORDERS)}")
-    x = f"trim(cast({expr} as varchar))"
-    # DuckDB's ISO cast first (the fast path of a clean file); it also takes `5-11-25` as
-    # the year 5, so a result before the year 1000 goes through the full grammar instead.
-    fast = f"try_cast({x} as timestamptz)"
-    tries = [f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' then {fast} end"]
+    raw = f"cast({expr} as varchar)"
+    x = f"trim({raw})"
+    # DuckDB's ISO cast first, on the text as it is: the fast path of a clean file (a CASE,
+    # not COALESCE: DuckDB then evaluates the grammar only for the rows the cast missed). The
+    # cast also takes `5-11-25` as the year 5, so a result before the year 1000 goes through
+    # the full grammar instead.
+    fast = f"try_cast({raw} as timestamptz)"
+    slow = []
     if epoch:
-        tries.append(
+        slow.append(
             f"case when regexp_full_match({x}, {_lit(_EPOCH_SECONDS)}) then to_timestamp(cast({x} as double)) "
             f"when regexp_full_match({x}, {_lit(_EPOCH_MILLIS)}) then to_timestamp(cast({x} as double) / 1000) end"
         )
     if serial:
-        tries.append(_serial(x))
-    tries.append(_general(x, order))
-    return f"coalesce({', '.join(tries)})"
+        slow.append(_serial(x))
+    slow.append(_general(x, order))
+    rest = slow[0] if len(slow) == 1 else f"coalesce({', '.join(slow)})"
+    return f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' then {fast} else {rest} end"
 
 
 def _serial(x: str) -> str:
@@ -219,20 +223,21 @@ def date_sql(expr: str, order: str | None = None, *, serial: bool = False) -> st
     A value with a time is converted to UTC before its date is taken; a plain date (or a
     whole Excel serial) is the date written.
     """
-    x = f"trim(cast({expr} as varchar))"
+    raw = f"cast({expr} as varchar)"
+    x = f"trim({raw})"
     instant = instant_sql(x, order, serial=serial)
     has_clock = f"(regexp_matches({x}, {_lit(_CLOCK)}) or regexp_full_match({x}, '\\d+\\.\\d*[1-9]\\d*'))"
+    plain = f"try_cast({raw} as date)"
     return (
-        f"coalesce(case when length({x}) <= 10 and try_cast({x} as date) >= date '1000-01-01' "
-        f"then try_cast({x} as date) end, "
-        f"case when {has_clock} then cast(timezone('UTC', {instant}) as date) "
-        f"else cast(timezone(current_setting('TimeZone'), {instant}) as date) end)"
+        f"case when length({raw}) <= 10 and {plain} >= date '1000-01-01' then {plain} "
+        f"when {has_clock} then cast(timezone('UTC', {instant}) as date) "
+        f"else cast(timezone(current_setting('TimeZone'), {instant}) as date) end"
     )
 
 
 def blank_sql(expr: str) -> str:
     """`expr` (text) with BambooHR's `0000-00-00` (and `0000-00-00 00:00:00`) made null."""
-    return f"case when regexp_matches({expr}, {_lit(_ZERO_DATE)}) then null else {expr} end"
+    return f"case when contains({expr}, '0000-00-00') and regexp_matches({expr}, {_lit(_ZERO_DATE)}) then null else {expr} end"
 
 
 def numeric_sql(expr: str) -> str:
