@@ -75,6 +75,8 @@ def test_jira_current_fields_export_completes_closed_fixed_issues_at_their_updat
     warning = codes(result.warnings)["jira_completed_without_date"]
     assert warning.count == 6 and warning.rows == (2, 3, 4, 5, 6)
     assert "Closed / Fixed ×6" in warning.message and "Updated" in warning.message
+    zone = codes(result.warnings)["time_zone_assumed"]  # Jira writes the site's local time
+    assert zone.count == 9 and "read in UTC" in zone.message
 
 
 def test_a_done_status_without_resolution_completes_with_a_warning_and_rules_can_mark_statuses(tmp_path, con):

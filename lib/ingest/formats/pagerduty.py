@@ -174,7 +174,8 @@ class PagerDutyIncidents:
                     "caused_by_deploy_id": cols.first(rec, "caused_by_deploy_id", "deploy_id"),
                 }
             )
-        warnings = utc_columns(rows, ("started_at", "resolved_at"), options, _hints(cli, rows), source)
+        note = "PagerDuty's CLI writes the local time of the machine that ran it" if cli else ""
+        warnings = utc_columns(rows, ("started_at", "resolved_at"), options, _hints(cli, rows), source, note)
         for row in rows:
             start = instant(row["started_at"])
             if not row["resolved_at"] and row["_row"] in seconds and start:
@@ -192,24 +193,13 @@ def _hints(cli: bool, rows: list[dict]) -> DateHints:
 
 
 def _cli_warnings(rows: list[dict], unresolvable: list[int], options: ImportOptions) -> list[ImportWarning]:
-    out = [
-        warn(
-            "time_zone_assumed",
-            f"PagerDuty's CLI writes times without a time zone (the clock of the machine that ran it): "
-            f"read in {options.default_tz}, the time zone set for this file",
-            [r["_row"] for r in rows if r["started_at"]],
-        )
-    ]
-    if unresolvable:
-        out.append(
-            warn(
-                "no_resolution_time",
-                "`pd incident list --csv` has no resolution time: these resolved incidents have no recovery "
-                "time. Export `pd incident list --json` or the web UI's CSV to measure recovery",
-                unresolvable,
-            )
-        )
-    return out
+    if not unresolvable:
+        return []
+    message = (
+        "`pd incident list --csv` has no resolution time: these resolved incidents have no recovery time. "
+        "Export `pd incident list --json` or the web UI's CSV to measure recovery"
+    )
+    return [warn("no_resolution_time", message, unresolvable)]
 
 
 FORMATS = [PagerDutyIncidents()]
