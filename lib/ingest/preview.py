@@ -101,7 +101,8 @@ class Inspection:
 
     date_order_status: "none" (no numeric day/month dates), "tool" (the tool writes one
       order), "values" (only one order reads every value), "ambiguous" (the user must
-      choose), or "chosen" (the options carried one);
+      choose), "chosen" (the options carried one), or "unchecked" (a large file the Data
+      page does not read twice: only its remembered choice is known);
     date_order: the order detected or chosen (None when ambiguous or not needed);
     date_order_note: why, in words (the warning or the refusal);
     remembered: the choice saved for this layout (shown pre-filled, never applied unseen);

@@ -44,10 +44,15 @@ class FileChoice:
     jira_marks: dict[str, dict[str, str]] = field(default_factory=dict)  # only the rows changed
 
 
+INSPECT_LIMIT = 50 * 2**20  # a bigger file is read once, by its import, not twice
+
+
 def _inspect(con, upload):
     """The file's inspection, once per uploaded file (and per saved Jira marks)."""
     from lib import db
-    from lib.ingest.load import inspect_file, options_for
+    from lib.ingest.load import inspect_file, layout_choice, options_for
+    from lib.ingest.preview import Inspection
+    from lib.ingest.read import discard_copy, read_source
 
     cache = st.session_state.setdefault(_INSPECTIONS, {})
     key = (upload.file_id, upload.name, db.get_setting(con, "jira_rules") or "")
@@ -55,7 +60,17 @@ def _inspect(con, upload):
         with tempfile.TemporaryDirectory(prefix="pillars-inspect-") as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            cache[key] = inspect_file(con, path, options_for(con), name=upload.name)
+            if upload.size <= INSPECT_LIMIT:
+                cache[key] = inspect_file(con, path, options_for(con), name=upload.name)
+            else:
+                try:
+                    source = read_source(path, upload.name)
+                except (ValueError, OSError) as exc:
+                    cache[key] = Inspection(upload.name, error=f"{upload.name}: {exc}")
+                else:
+                    remembered = layout_choice(con, source)
+                    discard_copy(source, path)
+                    cache[key] = Inspection(upload.name, date_order_status="unchecked", remembered=remembered)
     return cache[key]
 
 
@@ -69,6 +84,10 @@ def _order_note(info) -> str:
         return f"Detected from the values. {info.date_order_note}."
     if info.date_order_status == "ambiguous":
         return ""
+    if info.date_order_status == "unchecked":
+        return (
+            "A large file is read once, by its import: set an order only if its dates look like 05/11/2025."
+        )
     return "No numeric day/month dates were found: no order is needed."
 
 
@@ -111,7 +130,8 @@ def file_box(con, upload, index: int, default_tz: str, time_zones: tuple[str, ..
     """One file's box of choices; returns what is chosen in it."""
     info = _inspect(con, upload)
     with st.container(border=True, key=f"import-options-{index}"):
-        st.markdown(f"**{upload.name}** · {format_words(info.source_format)}")
+        what = "recognised during the import" if info.date_order_status == "unchecked" else None
+        st.markdown(f"**{upload.name}** · {what or format_words(info.source_format)}")
         if info.error:
             st.caption(info.error)
         left, right = st.columns(2)
