@@ -55,27 +55,76 @@ def period_text(scope: Scope) -> str:
     return f"{scope.start:%d %b %Y} – {last:%d %b %Y}"
 
 
-def latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The last day with any activity: the default period ends the day after it."""
-    row = con.execute(
-        """
-        select max(d) from (
-            select max(deployed_at)::date as d from deployments
-            union all select max(greatest(created_at, completed_at))::date from work_items
-            union all select max(started_at)::date from incidents
-            union all select max(opened_at)::date from pull_requests
-            union all select max(survey_date) from survey_responses
-            union all select max(date) from ai_usage
-            union all select max(date) from learning
-            union all select max(greatest(hire_date, termination_date)) from employees
-        )
-        """
-    ).fetchone()
+# The columns whose latest value says when the data ends (the default period's end).
+ACTIVITY: tuple[tuple[str, str], ...] = (
+    ("deployments", "deployed_at"),
+    ("work_items", "created_at"),
+    ("work_items", "completed_at"),
+    ("incidents", "started_at"),
+    ("pull_requests", "opened_at"),
+    ("survey_responses", "survey_date"),
+    ("ai_usage", "date"),
+    ("learning", "date"),
+    ("employees", "hire_date"),
+    ("employees", "termination_date"),
+)
+
+
+def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The dates a stored value may hold to count (SPEC §4, the importer's own range):
+    1990-01-01 to a year after `today` (default: today, UTC), both inclusive."""
+    from lib.ingest.dates import plausible_range
+
+    return plausible_range(today)
+
+
+def latest_data_date(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dt.date | None:
+    """The last day with any activity: the default period ends the day after it.
+
+    Only plausible dates count (`plausible_dates`): a value written before the importer
+    refused them (a deployment dated 9999-12-31) never moves the default period;
+    `implausible_dates` lists such values so the pages can say so.
+    """
+    low, high = plausible_dates(today)
+    union = " union all ".join(
+        f"select max({column}::date) filter (where {column}::date between $low and $high) as d from {table}"
+        for table, column in ACTIVITY
+    )
+    row = con.execute(f"select max(d) from ({union})", {"low": low, "high": high}).fetchone()
     return row[0]
 
 
+def implausible_dates(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> list[dict]:
+    """Stored dates outside the plausible range, per table and column, most rows first.
+
+    Each item: `table`, `column`, `rows` (count), `earliest` and `latest` (the extreme
+    values, as dates), `imports` (up to 5 import ids that wrote them). The importer refuses
+    such dates (SPEC §4); they reach a database only through an older version or a direct
+    write, and must not move any period or take down a page.
+    """
+    from lib.tables import TABLES
+
+    low, high = plausible_dates(today)
+    parts = [
+        f"select '{table.name}' as tbl, '{column.name}' as col, count(*) as n, "
+        f"min({column.name}::date) as earliest, max({column.name}::date) as latest, "
+        f"list(distinct import_id)[1:5] as imports from {table.name} "
+        f"where {column.name}::date < $low or {column.name}::date > $high"
+        for table in TABLES.values()
+        for column in table.columns
+        if column.type in ("date", "timestamp")
+    ]
+    query = f"select * from ({' union all '.join(parts)}) where n > 0 order by n desc, tbl, col"
+    rows = con.execute(query, {"low": low, "high": high}).fetchall()
+    return [
+        {"table": t, "column": c, "rows": n, "earliest": e, "latest": last, "imports": list(i or [])}
+        for t, c, n, e, last, i in rows
+    ]
+
+
 def default_scope(con: duckdb.DuckDBPyConnection, days: int = 90, **kwargs) -> Scope:
-    """The last `days` days of data, ending the day after the latest activity."""
+    """The last `days` days of data, ending the day after the latest plausible activity
+    (today when there is none)."""
     last = latest_data_date(con) or dt.date.today()
     end = last + dt.timedelta(days=1)
     return Scope(start=end - dt.timedelta(days=days), end=end, **kwargs)

@@ -2,7 +2,8 @@
 
 Nothing at or above MIN_SCORE, or two formats tied at the top, is an error that names the
 file and the closest candidates, so the user can fix the file, pick the table, or map its
-columns. A candidate is only suggested when the file has every column it requires: a
+columns. The headers a message quotes are shown as printable text only, each shortened
+(`shown_headers`): a binary file or a crafted header never reaches a terminal raw. A candidate is only suggested when the file has every column it requires: a
 table whose required columns the file lacks is never offered. `options.table_hint` forces a canonical table (a
 saved mapping for that table and these headers still applies).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
+from lib.ingest.report import shown
 from lib.tables import TABLES
 
 MIN_SCORE = 0.5
@@ -24,6 +26,13 @@ class UnrecognisedFile(ValueError):
     def __init__(self, message: str, candidates: Sequence[tuple[str, float, tuple[str, ...]]] = ()):
         super().__init__(message)
         self.candidates = tuple(candidates)  # (format name, score, missing columns), best first
+
+
+def shown_headers(headers: Sequence[str], count: int = 12, each: int = 40) -> str:
+    """The first `count` non-empty headers as messages print them: printable text only
+    (no escape sequences, no control characters), each cut to `each` characters."""
+    named = [shown(h.strip(), each) for h in headers if h.strip()]
+    return ", ".join(named[:count]) + (", …" if len(named) > count else "")
 
 
 def _missing(fmt: Format, source: SourceFile) -> tuple[str, ...]:
@@ -48,7 +57,7 @@ def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format]
         (f.name, s, missing) for s, _, f in scored if s >= SUGGEST and not (missing := _missing(f, source))
     ][:CANDIDATES]
     if not scored or scored[0][0] < MIN_SCORE:
-        headers = ", ".join(h for h in source.headers[:12] if h) + (", …" if len(source.headers) > 12 else "")
+        headers = shown_headers(source.headers)
         closest = (
             f" It has the required columns of {', '.join(n for n, _, _ in candidates)}, but too few of the others."
             if candidates

@@ -6,7 +6,12 @@ deduplicated on the table key (the last row of the file wins) and upserted (exis
 rows with the same key are deleted, then the new ones inserted), each carrying the
 import's id. The original upload is kept as `uploads/<sha256>.<ext>` beside the database
 so any import can be replayed. A rejected file is logged in `imports` with status
-'rejected' after the rollback, so the Data page can list it; no canonical table changes.
+'rejected' after the rollback, so the Data page can list it; no canonical table changes,
+and no copy of it is kept. Undoing an import deletes its kept copy unless another
+import that stands (status 'loaded') came from the same bytes (`forget_upload`).
+
+Messages are printable text only (lib.privacy.printable): a file name or a header from
+a file never sends control characters or escape sequences to a terminal or a page.
 """
 
 from __future__ import annotations
@@ -41,13 +46,22 @@ from lib.ingest.detect import UnrecognisedFile
 from lib.ingest.formats import ImportOptions, SourceFile
 from lib.ingest.plan import date_order_hint, home_dir, plan_sources
 from lib.ingest.preview import Inspection, Preview, inspect_file, preview_file  # noqa: F401 (re-exported)
-from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_sources, stage_name
+from lib.ingest.read import (
+    MalformedFile,
+    UnreadableFile,
+    discard_copy,
+    drop_staging,
+    ident,
+    read_sources,
+    stage_name,
+)
 from lib.ingest.report import ImportWarning, merge
 from lib.ingest.validate import Checked, Problem, ValidationError
-from lib.privacy import salt
+from lib.privacy import printable, salt
 from lib.tables import TABLES
 
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+MESSAGE_CHARS = 1000  # a refusal is cut to this many characters (its problems are listed in full)
 # Keys are enforced by delete-then-insert, which two concurrent transactions could both
 # pass (DuckDB sees no conflict between two inserts), so writes take turns in a process;
 # DuckDB itself lets only one process write a database file.
@@ -125,8 +139,10 @@ def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) ->
     table = checked.table
     target, source = ident(table.name), "temp." + ident(checked.name)
     keys = ", ".join(ident(k) for k in table.key)
-    query = f"select count(*) from (select distinct {keys} from {source})"
-    (distinct,) = con.execute(query).fetchall()[0]
+    distinct = checked.distinct
+    if distinct is None:
+        query = f"select count(*) from (select distinct {keys} from {source})"
+        (distinct,) = con.execute(query).fetchall()[0]
     if distinct < checked.rows:  # duplicates within the file: the last row wins
         deduped = stage_name("dedup")
         query = (
@@ -216,7 +232,7 @@ def import_file(
             import_id=import_id if sources else None,
             source_format=source_format,
             sha256=sources[0].sha256 if sources else "",
-            errors=(date_order_hint(con, sources, message),),
+            errors=(printable(date_order_hint(con, sources, message), MESSAGE_CHARS),),
             problems=problems,
             problem_count=count,
             seconds=time.perf_counter() - began,
@@ -229,10 +245,13 @@ def import_file(
         return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
     try:
         sources = read_sources(path, name)
+    except MalformedFile as exc:
+        return rejected(f"{name}: {exc}", exc.problems, exc.count)
     except (UnreadableFile, OSError) as exc:
         return rejected(f"{name}: {exc}")
     # The upload is copied on a thread while DuckDB works; it must be kept before commit.
     copier = ThreadPoolExecutor(max_workers=1)
+    loaded_ok = False
     try:
         kept = copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name))
         plan = plan_sources(con, sources, options, salt(home_dir(con)))
@@ -261,6 +280,7 @@ def import_file(
             except Exception:
                 con.execute("rollback")
                 raise
+        loaded_ok = True
         return ImportResult(
             True,
             name,
@@ -286,6 +306,9 @@ def import_file(
         drop_staging(con)
         for source in sources:
             discard_copy(source, path)
+        if not loaded_ok:  # nothing written from a rejected file, no copy of it kept either
+            with contextlib.suppress(OSError, duckdb.Error):
+                forget_upload(con, sources[0].sha256)
 
 
 def import_files(
@@ -302,26 +325,51 @@ def import_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, options: ImportOptions | None = None
 ) -> ImportResult:
     """Import an upload held in memory (the Data page's file_uploader)."""
-    target = _upload_path(con, hashlib.sha256(data).hexdigest(), name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    target = _upload_path(con, sha256, name)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, target)
-    return import_file(con, target, options, name=name)
+    result = import_file(con, target, options, name=name)
+    if not result.ok:
+        forget_upload(con, sha256)
+    return result
+
+
+def forget_upload(con: duckdb.DuckDBPyConnection, sha256: str) -> list[Path]:
+    """Delete what is kept of an upload (`uploads/<sha256>.*`: the original, or its
+    minimised copies) unless an import that stands (status 'loaded') came from it;
+    returns the files deleted. Called on every rejection and undo."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+        return []
+    query = "select count(*) from imports where sha256 = ? and status = 'loaded'"
+    if con.execute(query, [sha256]).fetchall()[0][0]:
+        return []
+    removed = []
+    for kept in sorted(uploads_dir(con).glob(f"{sha256}.*")):
+        kept.unlink(missing_ok=True)
+        removed.append(kept)
+    return removed
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     """Delete every row the import wrote, in one transaction; returns the rows deleted.
 
     Rows the import had replaced (same key, earlier import) are not restored: replay that
-    earlier import to bring them back.
+    earlier import to bring them back. The kept copy of the upload is deleted once the
+    undo commits, unless another import that stands came from the same bytes
+    (`forget_upload`): an undone import cannot be replayed.
     """
-    if not con.execute("select count(*) from imports where import_id = ?", [import_id]).fetchall()[0][0]:
+    found = con.execute("select sha256 from imports where import_id = ?", [import_id]).fetchall()
+    if not found:
         raise KeyError(f"no import {import_id}")
     with _WRITE_LOCK:
-        return _undo(con, import_id)
+        deleted = _undo(con, import_id)
+    forget_upload(con, found[0][0] or "")
+    return deleted
 
 
 def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
@@ -344,7 +392,8 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
 def replay_import(
     con: duckdb.DuckDBPyConnection, import_id: str, options: ImportOptions | None = None
 ) -> ImportResult:
-    """Import a kept upload again (after a fix to a mapping, the time zone, or an undo)."""
+    """Import a kept upload again (after a fix to a mapping or the time zone); an undone or
+    rejected import's upload is no longer kept (FileNotFoundError)."""
     rows = con.execute("select sha256, file_name from imports where import_id = ?", [import_id]).fetchall()
     if not rows:
         raise KeyError(f"no import {import_id}")

@@ -13,12 +13,17 @@ from pathlib import Path
 import duckdb
 
 from lib import db
+from lib.ingest import records
 from lib.ingest.choices import layout_choice
 from lib.ingest.detect import UnrecognisedFile, detect
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
 from lib.ingest.formats.mapped import saved_formats
-from lib.ingest.report import ImportWarning
+from lib.ingest.records import MalformedFile
+from lib.ingest.report import ImportWarning, shown
 from lib.ingest.validate import Checked, Problem, ValidationError, check
+
+# Formats that read a file through `lib.ingest.read.stage_columns`, DuckDB's strict reader.
+STRICT_READERS = ("canonical:", "mapped:")
 
 
 def home_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -34,12 +39,40 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Format]:
     return [*saved_formats(con), *all_formats()]
 
 
+def _refuse_repeated_columns(fmt: Format, source: SourceFile) -> None:
+    """A canonical column given by two columns of the file (`team` twice, or `Team` and
+    `team`): which one holds the data cannot be told, so the file is refused."""
+    picks = getattr(fmt, "picks", None)
+    if not callable(picks):
+        return  # tool exports repeat columns on purpose (Jira's Labels, Sprint)
+    headers = source.normalized_headers
+    for index, column in picks(source):
+        same = [i for i, h in enumerate(headers) if h == headers[index]]
+        if len(same) > 1:
+            named = " and ".join(f"{i + 1} ({shown(source.headers[i], 30)!r})" for i in same)
+            problem = Problem(
+                None,
+                column,
+                None,
+                f"is given by {len(same)} columns of the file, columns {named}: which one holds the data cannot "
+                "be told. Delete or rename the others",
+            )
+            raise ValidationError(source.label, (problem,), 1)
+
+
 def _stage_and_check(
     con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
 ) -> tuple[Format, list[Checked], list[ImportWarning]]:
     fmt = detect(source, options, _candidates(con))
     try:
+        _refuse_repeated_columns(fmt, source)
+        if not fmt.name.startswith(STRICT_READERS):
+            records.check(con, source)  # the others read the file in Python, leniently
         staged = fmt.read(con, source, options)
+    except MalformedFile as exc:
+        raise ValidationError(source.label, exc.problems, exc.count) from exc
+    except ValidationError:
+        raise
     except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError(

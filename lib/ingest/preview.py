@@ -20,10 +20,17 @@ from lib.ingest.detect import UnrecognisedFile
 from lib.ingest.formats import ImportOptions
 from lib.ingest.formats.mapped import header_signature
 from lib.ingest.plan import date_order_hint, home_dir, plan_sources
-from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_sources
+from lib.ingest.read import MalformedFile, UnreadableFile, discard_copy, drop_staging, ident, read_sources
 from lib.ingest.report import ImportWarning, merge
 from lib.ingest.validate import MAX_PROBLEMS, Problem, ValidationError, error_message
-from lib.privacy import salt
+from lib.privacy import printable, salt
+
+MESSAGE_CHARS = 1000
+
+
+def _text(message: str) -> str:
+    """A message as the Data page shows it: printable text only, at most MESSAGE_CHARS."""
+    return printable(message, MESSAGE_CHARS)
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,10 @@ def preview_file(
     name = name or Path(path).name
     try:
         sources = read_sources(path, name)
+    except MalformedFile as exc:
+        return Preview(name, problems=exc.problems, problem_count=exc.count, error=_text(f"{name}: {exc}"))
     except (UnreadableFile, OSError) as exc:
-        return Preview(name, error=f"{name}: {exc}")
+        return Preview(name, error=_text(f"{name}: {exc}"))
     headers = sources[0].headers
     try:
         plan = plan_sources(con, sources, options, salt(home_dir(con)), strict=False)
@@ -70,7 +79,7 @@ def preview_file(
         error = None
         if plan.problem_count:
             message = error_message(plan.label, plan.problems, plan.problem_count)
-            error = date_order_hint(con, sources, message)
+            error = _text(date_order_hint(con, sources, message))
         return Preview(
             name,
             headers,
@@ -83,12 +92,12 @@ def preview_file(
             warnings=merge(plan.warnings),
         )
     except UnrecognisedFile as exc:
-        return Preview(name, headers, error=str(exc), candidates=exc.candidates)
+        return Preview(name, headers, error=_text(str(exc)), candidates=exc.candidates)
     except ValidationError as exc:
-        message = date_order_hint(con, sources, str(exc))
+        message = _text(date_order_hint(con, sources, str(exc)))
         return Preview(name, headers, problems=exc.problems, problem_count=exc.count, error=message)
     except duckdb.Error as exc:
-        return Preview(name, headers, error=f"{name}: {str(exc).strip().splitlines()[0]}")
+        return Preview(name, headers, error=_text(f"{name}: {str(exc).strip().splitlines()[0]}"))
     finally:
         drop_staging(con)
         for source in sources:
@@ -150,7 +159,7 @@ def inspect_file(
     try:
         sources = read_sources(path, name)
     except (UnreadableFile, OSError) as exc:
-        return Inspection(name, error=f"{name}: {exc}")
+        return Inspection(name, error=_text(f"{name}: {exc}"))
     first = sources[0]
     remembered = layout_choice(con, first)
     base = {"signature": header_signature(first), "remembered": remembered}
@@ -161,12 +170,10 @@ def inspect_file(
             from lib.ingest.formats.jira import vocabulary_in_file
 
             jira = tuple(vocabulary_in_file(first, options))
-    except UnrecognisedFile as exc:
-        return Inspection(name, error=str(exc), **base)
-    except ValidationError as exc:
-        return Inspection(name, error=str(exc), **base)
+    except (UnrecognisedFile, ValidationError) as exc:
+        return Inspection(name, error=_text(str(exc)), **base)
     except duckdb.Error as exc:
-        return Inspection(name, error=f"{name}: {str(exc).strip().splitlines()[0]}", **base)
+        return Inspection(name, error=_text(f"{name}: {str(exc).strip().splitlines()[0]}"), **base)
     finally:
         drop_staging(con)
         for source in sources:
@@ -176,7 +183,9 @@ def inspect_file(
     refusal = next((p for p in plan.problems if "--date-order" in p.reason), None)
     error = None
     if plan.problem_count and not refusal:
-        error = "Will be refused as it is: " + error_message(plan.label, plan.problems, plan.problem_count)
+        error = _text(
+            "Will be refused as it is: " + error_message(plan.label, plan.problems, plan.problem_count)
+        )
     if options.date_order:
         status, order, note = "chosen", options.date_order, ""
     elif refusal:

@@ -4,7 +4,14 @@
 BOM, UTF-16 as Excel writes "Unicode text", else cp1252 / latin-1), writes a clean UTF-8
 copy when the original is not already clean UTF-8, sniffs the delimiter and parses the
 header row. `stage_columns` then loads chosen columns of the file into a temporary
-table with DuckDB's own CSV reader, numbering each record as a spreadsheet shows it.
+table with DuckDB's own CSV reader in strict mode, numbering each record as a
+spreadsheet shows it.
+
+What is refused before any format sees the file (lib/ingest/records.py has the rules
+and the messages): an empty file, a file that is not text (a known binary format, NUL
+bytes in its first line), NUL characters or a byte-order mark inside the text, UTF-8
+mixed with another encoding, a header with no rows under it, JSON that is not records;
+and, when read, any record not of the header's shape.
 
 SQL in the importer binds every value as a parameter. Identifiers cannot be bound, so
 they go through `ident`, which quotes only canonical table and column names from
@@ -23,6 +30,7 @@ import os
 import re
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +38,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lib.ingest import records
 from lib.ingest.formats import SourceFile
+from lib.ingest.records import MalformedFile, UnreadableFile  # noqa: F401 (the reader's errors)
+from lib.ingest.report import Problem
 from lib.tables import TABLES
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -44,10 +55,6 @@ _IDENTIFIERS = (
     frozenset(TABLES) | {c.name for t in TABLES.values() for c in t.columns} | {"_row", "import_id"}
 )
 _JSON_HEADER_OBJECTS = 200
-
-
-class UnreadableFile(ValueError):
-    """The file cannot be opened as text (empty, or not a file at all)."""
 
 
 def _bom_encoding(head: bytes) -> str | None:
@@ -69,14 +76,27 @@ class CountedSource(SourceFile):
     lines: int = 0  # line breaks, plus one for a last line without one
 
 
-def _hash_and_check(path: Path) -> tuple[str, str, int, bool]:
-    """sha256 of the bytes, the encoding ('utf-8' only when clean UTF-8), the line count,
-    and whether lines end with a lone CR (old Mac Excel's "CSV (Macintosh)")."""
+@dataclass(frozen=True)
+class _Bytes:
+    """What one pass over a file's bytes found."""
+
+    sha256: str
+    encoding: str  # 'utf-8' only when clean UTF-8 without a BOM
+    lines: int
+    cr_lines: bool  # lines end with a lone CR (old Mac Excel's "CSV (Macintosh)")
+    head: bytes  # the first bytes, for what the file is
+    nul: bool  # a NUL byte (outside UTF-16, where every other byte is one)
+    bom_inside: bool  # a UTF-8 byte-order mark after the start
+
+
+def _hash_and_check(path: Path) -> _Bytes:
+    """sha256 of the bytes, the encoding, the line count and the marks of a damaged text."""
     hasher = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     encoding: str | None = None
     valid = True
     lines, last, cr = 0, b"\n", False
+    head, nul, bom_inside = b"", False, False
     with open(path, "rb") as f:
         first = True
         while chunk := f.read(CHUNK):
@@ -84,8 +104,11 @@ def _hash_and_check(path: Path) -> tuple[str, str, int, bool]:
             lines += chunk.count(b"\n")
             cr = cr or (not lines and b"\r" in chunk)
             last = chunk[-1:]
+            nul = nul or b"\x00" in chunk
+            bom_inside = bom_inside or chunk.find(codecs.BOM_UTF8, 1 if first else 0) >= 0
             if first:
                 encoding = _bom_encoding(chunk)
+                head = chunk[:8192]
                 first = False
             if encoding is None and valid and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
@@ -99,7 +122,16 @@ def _hash_and_check(path: Path) -> tuple[str, str, int, bool]:
             valid = False
     if encoding is None:
         encoding = "utf-8" if valid else "cp1252"
-    return hasher.hexdigest(), encoding, lines + (last != b"\n"), cr and not lines
+    utf16 = encoding.startswith("utf-16")
+    return _Bytes(
+        hasher.hexdigest(),
+        encoding,
+        lines + (last != b"\n"),
+        cr and not lines,
+        head,
+        nul and not utf16,
+        bom_inside and not utf16,
+    )
 
 
 def _write_copy(
@@ -154,28 +186,61 @@ def sniff_delimiter(sample: str, complete: bool = True) -> str:
     return best
 
 
-def json_objects(path: Path) -> list:
+def json_objects(path: Path) -> list[dict]:
     """The records of a JSON file: an array, one object per line, or one object.
 
     An API response that wraps its records with paging fields (PagerDuty's
     `{"incidents": [...], "limit": 25, "more": false}`, Opsgenie's `{"data": [...]}`) is
     unwrapped: an object with exactly one value that is a list of objects gives that list.
+    Every record must be an object: a document that is a number, text or an empty list,
+    or a list with anything but objects in it, is refused (UnreadableFile, MalformedFile
+    naming the record).
     """
     text = path.read_text(encoding="utf-8-sig")
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError:
         try:
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise UnreadableFile(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    if isinstance(doc, list):
-        return doc
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            try:
+                doc = [json.loads(line) for line in text.splitlines() if line.strip()]
+            except json.JSONDecodeError as exc:
+                raise UnreadableFile(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise UnreadableFile("is JSON nested deeper than any export (a crafted or damaged file?)") from exc
     if isinstance(doc, dict):
         lists = [v for v in doc.values() if isinstance(v, list) and v and all(isinstance(o, dict) for o in v)]
-        if len(lists) == 1:
-            return lists[0]
-    return [doc]
+        doc = lists[0] if len(lists) == 1 else [doc]
+    if not isinstance(doc, list):
+        raise UnreadableFile(
+            f"is JSON holding {_json_kind(doc)}, not records: a JSON export is a list of objects, "
+            "or an object holding one"
+        )
+    if not doc:
+        raise UnreadableFile("is an empty JSON list: it holds no records")
+    for number, item in enumerate(doc, start=1):
+        if not isinstance(item, dict):
+            raise MalformedFile(
+                Problem(
+                    number,
+                    None,
+                    json.dumps(item)[:200],
+                    f"is {_json_kind(item)}, not an object: every record of a JSON export is an object "
+                    "of named fields (record numbers count from 1)",
+                )
+            )
+    return doc
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return f"the value {json.dumps(value)}"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
 
 
 def _json_headers(path: Path) -> tuple[str, ...]:
@@ -205,16 +270,66 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
         for other in rest:
             other.path.unlink(missing_ok=True)
         return first
-    digest, encoding, lines, cr_lines = _hash_and_check(original)
+    found = _hash_and_check(original)
+    kind = None if found.encoding.startswith("utf-16") else records.binary_kind(found.head)
+    if kind:
+        raise UnreadableFile(f"is not a text file: it is {kind}")
+    if found.encoding == "cp1252":
+        _refuse_mixed_encoding(original, name)
     clean = original
-    if encoding != "utf-8" or cr_lines:
-        clean = _write_copy(original, encoding, original.suffix or ".csv", False, cr_lines)
+    if found.encoding != "utf-8" or found.cr_lines:
+        clean = _write_copy(original, found.encoding, original.suffix or ".csv", False, found.cr_lines)
     try:
-        return _sniff(original, clean, name, digest, lines)
+        source = _sniff(original, clean, name, found.sha256, found.lines)
     except BaseException:
         if clean != original:
             clean.unlink(missing_ok=True)
         raise
+    try:
+        _refuse_damaged_text(source, found)
+    except BaseException:
+        discard_copy(source, original)
+        raise
+    return source
+
+
+def _refuse_mixed_encoding(original: Path, name: str) -> None:
+    """A file that is not UTF-8 is read as cp1252 / latin-1, unless its other non-ASCII
+    text is UTF-8: then it mixes two encodings, and either reading garbles some of it."""
+    at = records.mixed_encoding(original)
+    if at is None:
+        return
+    with open(original, encoding="utf-8", errors="surrogateescape", newline="") as f:
+        sample = f.read(SAMPLE_CHARS)
+        complete = f.read(1) == ""
+    stripped = sample.lstrip("\ufeff \t\r\n")
+    if not (name.lower().endswith((".json", ".ndjson", ".jsonl")) or stripped[:1] in ("[", "{")):
+        delimiter = sniff_delimiter(sample, complete)
+        header = next(csv.reader(io.StringIO(_complete_records(sample, complete)), delimiter=delimiter), [])
+        problem = records.scan(SourceFile(original, name, "csv", delimiter, tuple(header)))
+        if problem:
+            raise MalformedFile(problem)
+    line, byte = at
+    raise UnreadableFile(
+        f"mixes two encodings: line {line} holds byte 0x{byte:02X}, which is not UTF-8, while the rest of "
+        "the file is UTF-8. Save it again as UTF-8"
+    )
+
+
+def _refuse_damaged_text(source: SourceFile, found: _Bytes) -> None:
+    """NUL characters or a byte-order mark inside the text: refused naming the first cell."""
+    nul, bom = found.nul, found.bom_inside
+    if found.encoding.startswith("utf-16"):  # seen only once decoded
+        data = source.path.read_bytes()
+        nul, bom = b"\x00" in data, codecs.BOM_UTF8 in data
+    if not (nul or bom):
+        return
+    if source.kind == "csv":
+        problem = records.scan(source)
+        if problem:
+            raise MalformedFile(problem)
+    if nul:
+        raise UnreadableFile("holds NUL bytes, which no export writes: the file is damaged or not text")
 
 
 def read_sources(path: str | os.PathLike, name: str | None = None) -> list[SourceFile]:
@@ -230,14 +345,51 @@ def read_sources(path: str | os.PathLike, name: str | None = None) -> list[Sourc
         raise UnreadableFile("file not found")
     if original.stat().st_size == 0:
         raise UnreadableFile("the file is empty")
-    digest, _, _, _ = _hash_and_check(original)
+    checked = _hash_and_check(original)
+    not_a_workbook = _not_a_workbook(original, Path(name).suffix.lower(), checked.head)
+    if not_a_workbook:
+        raise UnreadableFile(f"cannot open the workbook: it is {not_a_workbook}")
     try:
-        found = workbook.sheets(original, name, digest)
+        found = workbook.sheets(original, name, checked.sha256)
     except workbook.UnreadableWorkbook as exc:
-        raise UnreadableFile(str(exc)) from exc
+        raise UnreadableFile(records.shown(str(exc), 200)) from exc
     if not found:
         raise UnreadableFile("no sheet of the workbook has a header row with data under it")
     return found
+
+
+_WORKBOOK_PARTS = {
+    ".xlsx": ("xl/workbook.xml",),
+    ".xlsm": ("xl/workbook.xml",),
+    ".xlsb": ("xl/workbook.bin",),
+    ".ods": ("content.xml",),
+}
+
+
+def _not_a_workbook(path: Path, suffix: str, head: bytes) -> str | None:
+    """What a file named as a workbook is instead, when it plainly is not one."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) and suffix == ".xls":
+        return (
+            "an HTML or XML page, not a workbook (some tools save a web table as .xls): open it in Excel "
+            "and save it as .xlsx, or export CSV"
+        )
+    if suffix == ".xls":
+        return None  # an Excel 97-2003 file, or whatever calamine says it is not
+    if not head.startswith(b"PK\x03\x04"):
+        kind = records.binary_kind(head)
+        if kind:
+            return kind
+        return "a text file, not a workbook (a CSV export? Give it its .csv name)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "a damaged ZIP archive (a workbook is a ZIP archive; this one cannot be opened)"
+    if not any(part in names for part in _WORKBOOK_PARTS.get(suffix, ())):
+        inside = ", ".join(records.shown(n, 40) for n in names[:3]) + (", …" if len(names) > 3 else "")
+        return f"a ZIP archive with no workbook inside (it holds {inside or 'nothing'})"
+    return None
 
 
 def _sniff(original: Path, clean: Path, name: str, digest: str, lines: int) -> SourceFile:
@@ -256,18 +408,32 @@ def _sniff(original: Path, clean: Path, name: str, digest: str, lines: int) -> S
         copy = _write_copy(clean, "utf-8", original.suffix or ".csv", skip_first_line=True)
         if clean != original:
             clean.unlink(missing_ok=True)
-        clean = copy  # read_source removes it if sniffing fails from here on
+        clean = copy
         sample = sample[sep.end() :]
-    delimiter = delimiter or sniff_delimiter(sample, complete)
     try:
-        header = next(csv.reader(io.StringIO(_complete_records(sample, complete)), delimiter=delimiter))
-    except (StopIteration, csv.Error):
-        header = []
-    if not any(h.strip() for h in header):
-        raise UnreadableFile("the file has no header row")
+        delimiter = delimiter or sniff_delimiter(sample, complete)
+        rows = _sample_records(sample, complete, delimiter)
+        header = rows[0] if rows else []
+        if not any(h.strip() for h in header):
+            raise UnreadableFile("the file has no header row")
+        if complete and not any(any(c.strip() for c in row) for row in rows[1:]):
+            raise UnreadableFile("has a header row but no rows under it: nothing to import")
+    except BaseException:
+        if sep:  # read_source removes a copy made before this one
+            clean.unlink(missing_ok=True)
+        raise
     if clean == original:
         return CountedSource(clean, name, "csv", delimiter, tuple(header), digest, lines=lines)
     return SourceFile(clean, name, "csv", delimiter, tuple(header), digest)
+
+
+def _sample_records(sample: str, complete: bool, delimiter: str) -> list[list[str]]:
+    """The records of the sample (its first only, when a quote in it never closes)."""
+    text = _complete_records(sample, complete)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])]
 
 
 def discard_copy(source: SourceFile, original: str | os.PathLike) -> None:
@@ -336,22 +502,41 @@ def _spreadsheet_rows(source: SourceFile) -> list[int]:
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequence[tuple[int, str]]) -> str:
+    """Stage strictly (lib/ingest/records.py); when DuckDB refuses a record, the cause is
+    found and raised, or (a mix of CRLF and LF line ends) the file is read from a uniform copy."""
+    try:
+        return _stage_csv_strictly(con, source, picks)
+    except duckdb.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    copy = records.uniform_copy(source)  # MalformedFile names the row at fault
+    try:
+        uniform = SourceFile(
+            copy, source.name, source.kind, source.delimiter, source.headers, source.sha256, source.sheet,
+            source.row_offset,
+        )  # fmt: skip
+        return _stage_csv_strictly(con, uniform, picks)
+    except duckdb.Error:
+        raise records.unreadable(reason) from None
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _stage_csv_strictly(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequence[tuple[int, str]]
+) -> str:
     table = stage_name()
     width = len(source.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     select = ", ".join(f"c{i} as {ident(column)}" for i, column in picks) or "null as _empty"
     for parallel in (True, False):
         query = (
-            f"create temp table {ident(table)} as select {select} from read_csv($path, header = true, "
-            f"auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
-            f"strict_mode = false, null_padding = true, parallel = {str(parallel).lower()}, "
-            f"columns = {columns})"
+            f"create temp table {ident(table)} as select {select} from read_csv($path, delim = $delim, "
+            f"{records.READ_OPTIONS}, parallel = {str(parallel).lower()}, columns = {columns})"
         )
         try:
             con.execute(query, {"path": str(source.path), "delim": source.delimiter})
             break
         except duckdb.Error as exc:
-            # DuckDB's parallel reader cannot pad short rows when fields hold line breaks.
             if not parallel or "parallel" not in str(exc):
                 raise
     offset = int(source.row_offset)

@@ -7,7 +7,9 @@ printed by the CLI. A warning never stops an import; a problem (lib.ingest.valid
 does.
 
 Every format module, the date parser and the validator return `ImportWarning`s; the
-loader merges them (`merge`) onto `ImportResult.warnings`.
+loader merges them (`merge`) onto `ImportResult.warnings`. A `Problem` is what refuses a
+file: the reader (a record of the wrong shape, lib/ingest/records.py) and the validator
+(a value that does not read) both describe one the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +17,53 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lib.privacy import printable
+
 EXAMPLE_ROWS = 5
+VALUE_CHARS = 80  # a value quoted in a message is cut to this many characters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is refused: where (row, column) and what (value, reason).
+
+    row: the spreadsheet row number (header = row 1), None for the whole file;
+    column: the canonical column, or the file's header when the problem is the record
+      itself (lib/ingest/records.py); value: the cell as written, None when there is none;
+    reason: the cause, in words, after the value.
+    """
+
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def describe(self) -> str:
+        """`row 7, column created_at: 'yesterday' is not a timestamp`; a long value is cut and
+        every value is shown as a Python literal, so control characters stay visible text."""
+        where = ", ".join(
+            part
+            for part in (
+                f"row {self.row}" if self.row is not None else "",
+                f"column {shown(self.column, 40)}" if self.column else "",
+            )
+            if part
+        )
+        what = f"{shown_value(self.value)} {self.reason}" if self.value is not None else self.reason
+        return f"{where}: {what}" if where else what
+
+
+def shown(text: str, limit: int = VALUE_CHARS) -> str:
+    """Text from a file made safe to print (lib.privacy.printable) and cut to `limit`."""
+    return printable(text, limit)
+
+
+def shown_value(value: str) -> str:
+    """A cell as a message quotes it: its Python literal, cut to VALUE_CHARS characters."""
+    text = str(value)
+    if len(text) > VALUE_CHARS:
+        return repr(text[: VALUE_CHARS - 1]) + "…"
+    return repr(text)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import duckdb
 from lib.ingest import dates
 from lib.ingest.formats import ImportOptions, Staged
 from lib.ingest.read import ident, register, stage_name
-from lib.ingest.report import ImportWarning, warn
+from lib.ingest.report import ImportWarning, Problem, warn
 from lib.privacy import pseudonym_sql
 from lib.tables import TABLES, Column, Table
 
@@ -83,26 +83,6 @@ _TYPE_WORDS = {  # accepted spellings are listed in docs/IMPORT.md
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int | None  # spreadsheet row number; None for a problem with the whole file
-    column: str | None
-    value: str | None
-    reason: str
-
-    def describe(self) -> str:
-        where = ", ".join(
-            part
-            for part in (
-                f"row {self.row}" if self.row is not None else "",
-                f"column {self.column}" if self.column else "",
-            )
-            if part
-        )
-        what = f"{self.value!r} {self.reason}" if self.value is not None else self.reason
-        return f"{where}: {what}" if where else what
-
-
 def error_message(file_name: str, problems: tuple[Problem, ...] | list[Problem], count: int) -> str:
     """`work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp (and 3 more problems)`."""
     if not problems:
@@ -131,6 +111,7 @@ class Checked:
     problem_count: int
     warnings: tuple[ImportWarning, ...] = ()
     date_order: str | None = None  # the order numeric dates were read in, if any
+    distinct: int | None = None  # rows with distinct keys (the rows an upsert writes)
 
     @property
     def ok(self) -> bool:
@@ -259,9 +240,33 @@ def check(
             problems, count = _problems(con, table, present, typed, order, today)
     if not count:
         warnings += backward_spans(con, table, present, typed)
+    keys = ", ".join(ident(k) for k in table.key)
     query = f"select count(*) from {ident(typed)}"
     rows = con.execute(query).fetchall()[0][0]
-    return Checked(table, typed, rows, tuple(problems), count, tuple(warnings), order)
+    query = f"select count(*) from (select distinct {keys} from {ident(typed)})"
+    distinct = con.execute(query).fetchall()[0][0]
+    if distinct < rows and not count:
+        warnings.append(repeated_keys(con, table, typed, rows - distinct))
+    return Checked(table, typed, rows, tuple(problems), count, tuple(warnings), order, distinct)
+
+
+def repeated_keys(con: duckdb.DuckDBPyConnection, table: Table, typed: str, count: int) -> ImportWarning:
+    """Rows of a file whose key a later row of the same file repeats: the later one is kept
+    (the file's last word), and the earlier ones are listed."""
+    keys = ", ".join(ident(k) for k in table.key)
+    query = (
+        f"select _row from {ident(typed)} qualify row_number() over (partition by {keys} order by _row desc) > 1 "
+        "order by _row limit 5"
+    )
+    rows = [r for (r,) in con.execute(query).fetchall()]
+    words = " and ".join(table.key)
+    return warn(
+        "repeated_key",
+        f"{table.name.replace('_', ' ').capitalize()} with the same {words} as a later row of this file: "
+        "the later row is kept, these are not imported",
+        rows,
+        count,
+    )
 
 
 def _build(

@@ -274,16 +274,42 @@ def test_undo_removes_exactly_one_imports_rows(con, tmp_path):
 
 
 def test_uploads_are_kept_by_sha256_and_can_be_replayed(con, tmp_path):
-    data = (WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n").encode("utf-8-sig")
+    data = (WORK_ITEMS + "A,t,feature,x,2025-09-01 09:00,3\n").encode("utf-8-sig")
     path = write(tmp_path, "items.csv", data)
     first = import_file(con, path)
     kept = load.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
     assert kept.read_bytes() == data
     path.unlink()
-    undo_import(con, first.import_id)
-    again = replay_import(con, first.import_id)
+    # Replayed in another time zone, from the kept copy alone: 09:00 in Paris is 07:00 UTC.
+    again = replay_import(con, first.import_id, ImportOptions(default_tz="Europe/Paris"))
     assert again.ok and again.file_name == "items.csv" and again.import_id != first.import_id
+    assert con.execute("select created_at from work_items").fetchall() == [(dt.datetime(2025, 9, 1, 7, 0),)]
     assert counts(con)["work_items"] == 1
+
+
+def test_undo_deletes_the_kept_copy_once_no_import_uses_it(con, tmp_path):
+    data = (WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n").encode()
+    kept = load.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
+    first = import_file(con, write(tmp_path, "items.csv", data))
+    second = import_file(con, write(tmp_path, "same_bytes.csv", data))
+    assert first.ok and second.ok and kept.exists()
+    undo_import(con, first.import_id)
+    assert kept.read_bytes() == data  # the second import came from the same bytes
+    undo_import(con, second.import_id)
+    assert not kept.exists() and list(load.uploads_dir(con).iterdir()) == []
+    with pytest.raises(FileNotFoundError, match="no longer kept"):
+        replay_import(con, second.import_id)
+
+
+def test_a_rejected_file_leaves_no_copy(con, tmp_path):
+    good = (WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n").encode()
+    bad = (WORK_ITEMS + "B,t,feature,x,never,3\n").encode()
+    assert import_file(con, write(tmp_path, "good.csv", good)).ok
+    assert not import_file(con, write(tmp_path, "bad.csv", bad)).ok
+    assert not import_bytes(con, bad, "bad_upload.csv").ok
+    assert not import_bytes(con, b"\x89PNG\r\n\x1a\n\x00\x00", "image.csv").ok
+    kept = sorted(p.name for p in load.uploads_dir(con).iterdir())
+    assert kept == [f"{hashlib.sha256(good).hexdigest()}.csv"]
 
 
 def test_history_and_freshness(con, tmp_path):

@@ -8,7 +8,15 @@ import hashlib
 import duckdb
 import pytest
 
-from lib.ingest.read import UnreadableFile, discard_copy, ident, read_source, sniff_delimiter, stage_columns
+from lib.ingest.read import (
+    MalformedFile,
+    UnreadableFile,
+    discard_copy,
+    ident,
+    read_source,
+    sniff_delimiter,
+    stage_columns,
+)
 
 TEXT = 'item_id,title,created_at\nA-1,"Café, crème",2025-09-01\nA-2,"two\nlines",2025-09-02\n'
 
@@ -101,10 +109,21 @@ def test_duplicate_headers_are_kept(tmp_path):
 
 def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
     # A blank line is a row in a spreadsheet; a quoted line break is not.
-    text = 'item_id,title,created_at\nA-1,"x\ny",d1\n\nA-2,t,d2\nA-3\n'
+    text = 'item_id,title,created_at\nA-1,"x\ny",d1\n\nA-2,t,d2\nA-3,,\n'
     path = write(tmp_path, "items.csv", text.encode())
     _, rows = staged_rows(path)
     assert rows == [(2, "A-1", "x\ny", "d1"), (4, "A-2", "t", "d2"), (5, "A-3", None, None)]
+
+
+def test_a_short_row_is_refused_not_padded(tmp_path):
+    # It used to be padded with nulls: row 5 would have loaded with no title and no date.
+    text = 'item_id,title,created_at\nA-1,"x\ny",d1\n\nA-2,t,d2\nA-3\n'
+    source = read_source(write(tmp_path, "items.csv", text.encode()))
+    with pytest.raises(MalformedFile) as refused:
+        stage_columns(duckdb.connect(), source, [(0, "item_id")])
+    assert str(refused.value) == (
+        "row 5: 'A-3' has 1 value where the header has 3 columns: title, created_at are missing (a row cut short?)"
+    )
 
 
 def test_json_headers_are_the_union_of_keys(tmp_path):
