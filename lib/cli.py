@@ -18,6 +18,7 @@ import time
 import duckdb
 
 from lib import db, store
+from lib.privacy import printable
 
 
 def _date(text: str) -> dt.date:
@@ -199,8 +200,10 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from lib.ingest.load import import_history
-    from lib.privacy import printable, to_safe_csv
+    from lib.privacy import to_safe_csv
 
     with store.reading(args.db, on_wait=_waiting(args.db)) as con:
         history = import_history(con)
@@ -216,17 +219,17 @@ def cmd_imports(args: argparse.Namespace) -> int:
         print("no imports yet")
         return 0
     for row in history.itertuples():
-        when = f"{row.imported_at:%Y-%m-%d %H:%M:%S}" if row.imported_at is not None else "?"
+        when = f"{row.imported_at:%Y-%m-%d %H:%M:%S}" if not pd.isna(row.imported_at) else "?" * 19
         tables = printable(row.table or "-", 40)
+        name = printable(row.file_name or "", 80)
         print(
-            f"{row.import_id}  {when}  {row.status:<8} {row.rows:>10,}  {tables:<24} {printable(row.file_name or '', 80)}"
+            f"{printable(row.import_id, 40)}  {when}  {printable(row.status, 10):<8} {row.rows:>10,}  {tables:<24} {name}"
         )
     return 0
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     from lib.ingest.load import undo_import
-    from lib.privacy import printable
 
     wanted = args.import_id.strip().lower()
     purpose = f"python -m lib undo {printable(wanted, 40)}"
@@ -248,7 +251,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
         import_id, file_name, status = rows[0]
         if status != "loaded":
             print(
-                f"import {import_id} ({printable(file_name or '', 80)}) is {status}: nothing to undo",
+                f"import {import_id} ({printable(file_name or '', 80)}) is {printable(status or 'without a status', 20)}: "
+                "nothing to undo",
                 file=sys.stderr,
             )
             return 1
@@ -284,5 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         return EX_TEMPFAIL
     except (duckdb.Error, OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {args.command} failed: {reason}", file=sys.stderr)
+        print(f"error: {args.command} failed: {printable(reason, 300)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # no traceback, ever: say what failed, and that it is a fault
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"error: {args.command} failed ({type(exc).__name__}: {printable(reason, 300)}); this is a fault in "
+            "Pillars, please report it with the command you ran",
+            file=sys.stderr,
+        )
         return 1

@@ -130,3 +130,13 @@ def printable(text: object, limit: int = 120) -> str:
     sequences, bidi overrides, NUL) become `?`, and it is cut to `limit` characters with `…`."""
     clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in str(text))
     return clean if len(clean) <= limit else clean[: max(0, limit - 1)] + "…"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def markdown_text(text: object, limit: int = 1000) -> str:
+    """`printable(text)` with every Markdown character escaped, so text from a file (a
+    header, a file name, a value in a message) shows as written on a page: never a link, an
+    image, a heading or LaTeX."""
+    return _MARKDOWN.sub(r"\\\1", printable(text, limit))

@@ -94,25 +94,34 @@ def latest_data_date(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     return row[0]
 
 
-def implausible_dates(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> list[dict]:
+def implausible_dates(
+    con: duckdb.DuckDBPyConnection, today: dt.date | None = None, activity_only: bool = False
+) -> list[dict]:
     """Stored dates outside the plausible range, per table and column, most rows first.
 
     Each item: `table`, `column`, `rows` (count), `earliest` and `latest` (the extreme
-    values, as dates), `imports` (up to 5 import ids that wrote them). The importer refuses
-    such dates (SPEC §4); they reach a database only through an older version or a direct
-    write, and must not move any period or take down a page.
+    values, as text: `9999-12-31`, `infinity`), `imports` (up to 5 import ids that wrote
+    them). Every date and timestamp column of every canonical table, or only the ACTIVITY
+    columns that set the default period. The importer refuses such dates (SPEC §4); they
+    reach a database only through an older version or a direct write, and must not move
+    any period or take down a page.
     """
     from lib.tables import TABLES
 
     low, high = plausible_dates(today)
-    parts = [
-        f"select '{table.name}' as tbl, '{column.name}' as col, count(*) as n, "
-        f"min({column.name}::date) as earliest, max({column.name}::date) as latest, "
-        f"list(distinct import_id)[1:5] as imports from {table.name} "
-        f"where {column.name}::date < $low or {column.name}::date > $high"
+    columns = [
+        (table.name, column.name)
         for table in TABLES.values()
         for column in table.columns
         if column.type in ("date", "timestamp")
+        and (not activity_only or (table.name, column.name) in ACTIVITY)
+    ]
+    parts = [
+        f"select '{table}' as tbl, '{column}' as col, count(*) as n, "
+        f"min({column}::date)::varchar as earliest, max({column}::date)::varchar as latest, "
+        f"list(distinct import_id order by import_id)[1:5] as imports from {table} "
+        f"where {column}::date < $low or {column}::date > $high"
+        for table, column in columns
     ]
     query = f"select * from ({' union all '.join(parts)}) where n > 0 order by n desc, tbl, col"
     rows = con.execute(query, {"low": low, "high": high}).fetchall()

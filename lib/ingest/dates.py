@@ -194,8 +194,10 @@ def instant_sql(expr: str, order: str | None = None, *, epoch: bool = False, ser
     # DuckDB's ISO cast first, on the text as it is: the fast path of a clean file (a CASE,
     # not COALESCE: DuckDB then evaluates the grammar only for the rows the cast missed). The
     # cast also takes `5-11-25` as the year 5, so a result before the year 1000 goes through
-    # the full grammar instead.
+    # the full grammar instead, unless the year was written with four digits (.NET's
+    # `0001-01-01T00:00:00Z`: read, so that it is refused as implausible, not as unreadable).
     fast = f"try_cast({raw} as timestamptz)"
+    early = f"({fast} is not null and regexp_matches({x}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}'))"
     slow = []
     if epoch:
         slow.append(
@@ -206,7 +208,7 @@ def instant_sql(expr: str, order: str | None = None, *, epoch: bool = False, ser
         slow.append(_serial(x))
     slow.append(_general(x, order))
     rest = slow[0] if len(slow) == 1 else f"coalesce({', '.join(slow)})"
-    return f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' then {fast} else {rest} end"
+    return f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' or {early} then {fast} else {rest} end"
 
 
 def _serial(x: str) -> str:

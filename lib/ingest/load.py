@@ -407,10 +407,18 @@ def replay_import(
 
 
 def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every import, newest first."""
+    """Every import, newest first: import_id, imported_at (naive UTC), file_name, table,
+    source_format, rows, status, sha256.
+
+    A log row written by hand or by an older version never breaks a listing: an
+    `imported_at` outside 1970–2200 (or infinite) is shown as no time (NaT, listed last),
+    a missing row count as 0 and a missing status as 'unknown'.
+    """
     return con.execute(
-        'select import_id, imported_at, file_name, "table", source_format, rows, status, sha256 '
-        "from imports order by imported_at desc"
+        "select import_id, "
+        "case when imported_at between timestamp '1970-01-01' and timestamp '2200-01-01' then imported_at "
+        'end as imported_at, file_name, "table", source_format, coalesce(rows, 0) as rows, '
+        "coalesce(status, 'unknown') as status, sha256 from imports order by 2 desc nulls last, import_id"
     ).df()
 
 

@@ -271,7 +271,7 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
             other.path.unlink(missing_ok=True)
         return first
     found = _hash_and_check(original)
-    kind = None if found.encoding.startswith("utf-16") else records.binary_kind(found.head)
+    kind = records.binary_kind(found.head, utf16=found.encoding.startswith("utf-16"))
     if kind:
         raise UnreadableFile(f"is not a text file: it is {kind}")
     if found.encoding == "cp1252":

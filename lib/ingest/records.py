@@ -90,14 +90,17 @@ class MalformedFile(UnreadableFile):
         self.count = 1
 
 
-def binary_kind(head: bytes) -> str | None:
+def binary_kind(head: bytes, utf16: bool = False) -> str | None:
     """What a file starting with `head` is, when it is plainly not text: a known binary
-    format, or NUL bytes in its first line (UTF-16 text is decoded before this is asked)."""
+    format, or (unless the text is UTF-16, where every other byte is NUL) NUL bytes in
+    its first line."""
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             return kind
     if head[8:12] == b"DUCK":
         return "a DuckDB database"
+    if utf16:
+        return None
     first_line = head.split(b"\n", 1)[0]
     if b"\x00" in first_line:
         return "binary data: its first line holds NUL bytes, which no CSV or JSON export has"

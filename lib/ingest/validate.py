@@ -179,6 +179,12 @@ def _typed(
     return raw
 
 
+def _whole(raw: str) -> str:
+    """SQL: the text is a finite whole number (of any size)."""
+    number = f"try_cast({raw} as double)"
+    return f"(isfinite({number}) and {number} = trunc({number}))"
+
+
 def _casts(column: Column) -> bool:
     return column.type in ("timestamp", "date", "double", "integer")
 
@@ -407,6 +413,8 @@ def _checks(
         name, raw = ident(column.name), ident(column.name + "__raw")
         if _casts(column) and (unread_dates or column.type not in ("timestamp", "date")):
             condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
+            if column.type == "integer":  # a whole number too large for 64 bits is out of range
+                condition = f"{condition} and not coalesce({_whole(raw)}, false)"
             if column.type in ("timestamp", "date") and order:
                 numeric = dates.numeric_sql(raw)
                 reason = f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file"
@@ -440,6 +448,8 @@ def _checks(
             reason = f"is out of range ({_number(bounds[0])} to {_number(bounds[1])})"
             low, high = sql.bind(float(bounds[0])), sql.bind(float(bounds[1]))
             condition = f"{name} is not null and not ({name} between {low} and {high})"
+            if column.type == "integer":
+                condition = f"({condition}) or ({name} is null and coalesce({_whole(raw)}, false))"
             rules.append((column.name, condition, raw, reason))
         if column.required:
             if _casts(column):

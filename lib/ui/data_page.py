@@ -14,6 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import db, store
+from lib.ingest.detect import shown_headers
+from lib.privacy import markdown_text, printable
 from lib.tables import TABLES
 from lib.ui import data, layout
 
@@ -180,11 +182,13 @@ def _show_results() -> None:
         )
     for row in rows:
         if row["Status"] == "rejected":
-            st.error(row["Message"], icon=":material/error:")
+            st.error(markdown_text(row["Message"]), icon=":material/error:")
         elif row.get("_warnings"):
             # What the importer interpreted in this file (SPEC §4), beside its result.
-            listed = "\n".join(f"- {text}" for text in row["_warnings"])
-            st.warning(f"**{row['File']}** loaded with {len(row['_warnings'])} warning(s):\n\n{listed}")
+            listed = "\n".join(f"- {markdown_text(text)}" for text in row["_warnings"])
+            st.warning(
+                f"**{markdown_text(row['File'], 120)}** loaded with {len(row['_warnings'])} warning(s):\n\n{listed}"
+            )
     if rejected:
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
     table = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
@@ -209,7 +213,9 @@ def mapping_section() -> None:
             path = Path(folder) / name
             path.write_bytes(content)
             source = read_source(path, name=name)
-            st.markdown(f"**{name}** · headers: {', '.join(source.headers[:12])}")
+            st.markdown(
+                f"**{markdown_text(name, 120)}** · headers: {markdown_text(shown_headers(source.headers))}"
+            )
             table = st.selectbox("Canonical table", list(TABLES), key=f"map-table-{name}")
             choices = ["(not in file)", *source.headers]
             mapping = {}
@@ -225,7 +231,7 @@ def mapping_section() -> None:
                         save_mapping(con, source, table, mapping)
                         result = import_file(con, path, options_for(con), name=name)
                 except ValueError as problem:
-                    st.error(str(problem))
+                    st.error(markdown_text(problem))
                     continue
                 except store.Busy as busy:
                     st.error(str(busy), icon=":material/lock_clock:")
@@ -253,10 +259,7 @@ def history_section() -> None:
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:
         return
-    labels = {
-        row.import_id: f"{row.file_name} → {row.table} ({row.rows:,} rows, {row.imported_at:%Y-%m-%d %H:%M})"
-        for row in undoable.itertuples()
-    }
+    labels = {row.import_id: _import_label(row) for row in undoable.itertuples()}
     chosen = st.selectbox("Undo an import", list(labels), format_func=labels.get, index=None)
     if chosen and st.button("Undo this import", icon=":material/undo:"):
         try:
@@ -272,10 +275,52 @@ def history_section() -> None:
         st.rerun()
 
 
+def _import_label(row) -> str:
+    """`teams.csv → teams (12 rows, 2026-10-31 09:00)`, whatever the log row holds."""
+    when = "time unknown" if pd.isna(row.imported_at) else f"{row.imported_at:%Y-%m-%d %H:%M}"
+    return (
+        f"{printable(row.file_name or '(no name)', 80)} → {printable(row.table or '-', 40)} "
+        f"({int(row.rows or 0):,} rows, {when})"
+    )
+
+
 def freshness_section() -> None:
     st.subheader("Data freshness")
     fresh = data.frame("lib.ingest.load.freshness")
     layout.table(fresh, hide_index=True, width="stretch")
+    implausible_section()
+
+
+def implausible_section() -> None:
+    """Stored dates outside the plausible range: kept out of every default period, listed
+    here with the imports that wrote them, so they can be undone."""
+    from lib.scope import plausible_dates
+
+    found = data.view("lib.scope.implausible_dates")
+    if not found:
+        return
+    rows = sum(item["rows"] for item in found)
+    low, high = plausible_dates()
+    st.warning(
+        f"{rows:,} stored date{'s' * (rows != 1)} lie outside {low:%d %b %Y} – {high:%d %b %Y}, written before "
+        "imports refused such dates (a typo, or a placeholder such as 9999-12-31). The default period leaves "
+        "them out; undo the import that wrote them, then import the corrected file.",
+        icon=":material/event_busy:",
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "Table": item["table"],
+                "Column": item["column"],
+                "Rows": item["rows"],
+                "Earliest": item["earliest"],
+                "Latest": item["latest"],
+                "Imports": ", ".join(i[:8] for i in item["imports"] if i),
+            }
+            for item in found
+        ]
+    )
+    layout.table(table, hide_index=True, width="stretch")
 
 
 def templates_section() -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.scope import GRAINS, Scope
+from lib.scope import GRAINS, Scope, plausible_dates
 from lib.scope import period_text as scope_period_text
 from lib.ui import data, use_navigation
 
@@ -58,6 +58,8 @@ def sidebar() -> Scope:
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
         st.sidebar.warning("The period's end is before its start: showing the default period.")
         start, end = first, last
+    end = min(end, dt.date.max - dt.timedelta(days=1))
+    _say_what_the_default_period_leaves_out()
     chosen = data.view(
         "lib.scope.resolve_teams",
         tuple(orgs),
@@ -73,6 +75,21 @@ def sidebar() -> Scope:
         text = f"All teams you may see ({data.grant().describe()})"
     st.session_state[_FILTER_TEXT] = text
     return scope
+
+
+def _say_what_the_default_period_leaves_out() -> None:
+    """Stored dates outside the plausible range (written before the importer refused them)
+    never move the default period (lib.scope.latest_data_date); the sidebar says so."""
+    left_out = data.view("lib.scope.implausible_dates", activity_only=True)
+    if not left_out:
+        return
+    rows = sum(item["rows"] for item in left_out)
+    low, high = plausible_dates()
+    st.sidebar.caption(
+        f"The default period leaves out {rows:,} stored date{'s' * (rows != 1)} outside "
+        f"{low:%d %b %Y} – {high:%d %b %Y} (a typo, or a placeholder such as 9999-12-31); "
+        "the Data page lists them."
+    )
 
 
 def describe(orgs, teams, locations, sourcing, cohorts) -> str:

@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib.privacy import markdown_text
+
 _INSPECTIONS = "pillars_inspections"
 ORDER_LABELS = {
     None: "Not set",
@@ -131,9 +133,9 @@ def file_box(con, upload, index: int, default_tz: str, time_zones: tuple[str, ..
     info = _inspect(con, upload)
     with st.container(border=True, key=f"import-options-{index}"):
         what = "recognised during the import" if info.date_order_status == "unchecked" else None
-        st.markdown(f"**{upload.name}** · {what or format_words(info.source_format)}")
+        st.markdown(f"**{markdown_text(upload.name, 120)}** · {what or format_words(info.source_format)}")
         if info.error:
-            st.caption(info.error)
+            st.caption(markdown_text(info.error))
         left, right = st.columns(2)
         orders = list(ORDER_LABELS)
         unneeded = info.date_order_status == "none" and info.prefill_order is None
