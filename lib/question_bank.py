@@ -183,15 +183,29 @@ def candidates(text: str) -> list[str]:
     return out
 
 
-def match(text: str) -> Item | None:
-    """The bank item a question header asks, or None when the bank does not know it."""
+def _matching(text: str) -> tuple[Item, str] | None:
     for candidate in candidates(text):
         if is_enps_question(candidate):
-            return BY_ID[ENPS]
+            return BY_ID[ENPS], candidate
         item = _BY_TEXT.get(normalize_question(candidate))
         if item is not None:
-            return item
+            return item, candidate
     return None
+
+
+def match(text: str) -> Item | None:
+    """The bank item a question header asks, or None when the bank does not know it."""
+    found = _matching(text)
+    return found[0] if found else None
+
+
+def statement(text: str) -> str:
+    """The words of a header that ask the question: a grid's [Item], a matrix's statement
+    after " - " when that is what the bank matched, else the header itself."""
+    found = _matching(text)
+    shown = found[1] if found else str(text)
+    grid = _GRID_ITEM.search(shown)
+    return grid.group(1).strip() if grid else shown.strip()
 
 
 def dimension_label(dimension: str) -> str:

@@ -25,12 +25,13 @@ SURVEY_FORMATS = ("survey_wide", "qualtrics", "surveymonkey")
 
 @dataclass(frozen=True)
 class QuestionPlan:
-    """One imported question: its text, id, dimension (display name), scale and how it was decided."""
+    """One imported question: the words that ask it (a grid's item, a matrix's statement), its id,
+    dimension (display name), scale and how it was decided."""
 
     text: str
     question_id: str
     dimension: str
-    scale: str  # "5-point agreement (Strongly disagree … Strongly agree)", "" when no one answered
+    scale: str  # "5-point agreement scale", "" when no one answered
     how: str
     reverse: bool = False
 
@@ -66,9 +67,9 @@ def survey_format(source: SourceFile, options: ImportOptions | None = None):
     return found if found.name in SURVEY_FORMATS else None
 
 
-def _scale_words(decision: survey_scale.Decision) -> str:
-    scale = decision.scale
-    return f"{scale.name} ({scale.words()})" if scale else ""
+def scale_words(scale: survey_scale.Scale | None) -> str:
+    """`5-point agreement scale`, `7-point scale, 1–7`; "" for None."""
+    return scale.name if scale else ""
 
 
 def fitting_scales(answers: list[str]) -> tuple[str, ...]:
@@ -78,7 +79,7 @@ def fitting_scales(answers: list[str]) -> tuple[str, ...]:
 
 def _how(q) -> str:
     if q.enps:
-        return "your saved mapping" if q.source == "mapping" else "its wording and its 0–10 answers"
+        return "your saved mapping" if q.source == "mapping" else "its wording and 0–10 answers"
     return q.decision.how or "no one answered it"
 
 
@@ -93,10 +94,10 @@ def preview(con: duckdb.DuckDBPyConnection, source: SourceFile) -> SurveyPreview
     cells = table.cells()
     questions = tuple(
         QuestionPlan(
-            text[i],
+            question_bank.statement(text[i]),
             q.question_id,
             question_bank.dimension_label(q.dimension),
-            survey_scale.ENPS_SCALE.name if q.enps else _scale_words(q.decision),
+            scale_words(survey_scale.ENPS_SCALE if q.enps else q.decision.scale),
             _how(q),
             q.reverse,
         )

@@ -96,12 +96,6 @@ class Scale:
     def points(self) -> int:
         return len(self.stored)
 
-    def words(self) -> str:
-        """`Strongly disagree … Strongly agree`, or `1–5`."""
-        if self.numeric:
-            return f"1–{self.points}"
-        return f"{self.labels[0][0].capitalize()} … {self.labels[-1][0].capitalize()}"
-
     def score_of(self, label: str) -> float | None:
         for position, spellings in enumerate(self.labels):
             if label in spellings:
@@ -113,14 +107,16 @@ class Scale:
 
 
 SCALES: tuple[Scale, ...] = (
-    Scale("agree5", "5-point agreement", (_SD, _D, _N, _A, _SA), _line(5)),
-    Scale("agree5_somewhat", "5-point agreement (Somewhat …)", (_SD, _SWD, _N, _SWA, _SA), _line(5)),
-    Scale("agree7", "7-point agreement", (_SD, _D, _SWD, _N, _SWA, _A, _SA), _line(7)),
-    Scale("agree6", "6-point agreement", (_SD, _D, _SWD, _SWA, _A, _SA), _line(6)),
-    Scale("agree4", "4-point agreement", (_SD, _D, _A, _SA), (1.0, 2.0, 4.0, 5.0)),
+    Scale("agree5", "5-point agreement scale", (_SD, _D, _N, _A, _SA), _line(5)),
+    Scale(
+        "agree5_somewhat", "5-point agreement scale, Somewhat wording", (_SD, _SWD, _N, _SWA, _SA), _line(5)
+    ),
+    Scale("agree7", "7-point agreement scale", (_SD, _D, _SWD, _N, _SWA, _A, _SA), _line(7)),
+    Scale("agree6", "6-point agreement scale", (_SD, _D, _SWD, _SWA, _A, _SA), _line(6)),
+    Scale("agree4", "4-point agreement scale", (_SD, _D, _A, _SA), (1.0, 2.0, 4.0, 5.0)),
     Scale(
         "satisfied5",
-        "5-point satisfaction",
+        "5-point satisfaction scale",
         (
             ("very dissatisfied",),
             ("dissatisfied",),
@@ -132,11 +128,11 @@ SCALES: tuple[Scale, ...] = (
     ),
 )
 NUMERIC: dict[int, Scale] = {
-    n: Scale(f"numeric{n}", f"{n}-point scale, answered 1–{n}", tuple((str(p),) for p in range(1, n + 1)),
+    n: Scale(f"numeric{n}", f"{n}-point scale, 1–{n}", tuple((str(p),) for p in range(1, n + 1)),
              (1.0, 2.0, 4.0, 5.0) if n == 4 else _line(n), numeric=True)
     for n in (4, 5, 6, 7)
 }  # fmt: skip
-ENPS_SCALE = Scale("enps", "0–10 likelihood to recommend (eNPS)", tuple((str(p),) for p in range(11)),
+ENPS_SCALE = Scale("enps", "0–10 likelihood to recommend", tuple((str(p),) for p in range(11)),
                    tuple(float(p) for p in range(11)), numeric=True)  # fmt: skip
 BY_KEY: dict[str, Scale] = {s.key: s for s in (*SCALES, *NUMERIC.values(), ENPS_SCALE)}
 _KNOWN_LABELS = frozenset(label for s in SCALES for label in s.label_set())
@@ -239,7 +235,7 @@ def decide(answers: Iterable[str], header: str = "", context: FileContext = File
     if unknown:
         return Decision(unknown=unknown, answers=tuple(distinct))
     if saved and saved in BY_KEY and _fits(BY_KEY[saved], labels, numbers):
-        return Decision(BY_KEY[saved], "the scale you chose for this question", assumed=True,
+        return Decision(BY_KEY[saved], "your saved choice", assumed=True,
                         answers=tuple(distinct))  # fmt: skip
     if labels:
         return _by_labels(labels, numbers, distinct, context)
@@ -275,27 +271,27 @@ def _by_labels(
                         "labels of different scales", answers=shown)  # fmt: skip
     exact = exact_scale(labels)
     if exact in candidates:
-        return Decision(exact, "its answers are exactly this scale's labels", answers=shown)
+        return Decision(exact, "all of its labels", answers=shown)
     cleaned = [clean(a) for a in labels]
     if len(candidates) == 1:
-        return Decision(candidates[0], "its answers fit this scale only", answers=shown)
+        return Decision(candidates[0], "its labels (one scale fits)", answers=shown)
     if len({tuple(s.score_of(a) for a in cleaned) for s in candidates}) == 1:
         best = candidates[0]
-        return Decision(best, "its answers score the same on every scale that holds them", answers=shown)
+        return Decision(best, "its labels (every fitting scale scores them alike)", answers=shown)
     keys = {s.key for s in candidates}
     siblings = set(context.label_scales)
     if len(siblings) == 1 and siblings <= keys:
-        return Decision(BY_KEY[siblings.pop()], "the scale of the file's other questions", assumed=True,
+        return Decision(BY_KEY[siblings.pop()], "the file's other questions", assumed=True,
                         answers=shown)  # fmt: skip
     if not siblings and context.union_scale in keys:
-        return Decision(BY_KEY[context.union_scale], "the labels of the file's questions together",
+        return Decision(BY_KEY[context.union_scale], "the file's labels together",
                         assumed=True, answers=shown)  # fmt: skip
     if context.setting in ("5", "7"):
         by_points = [s for s in candidates if s.points == int(context.setting)]
         if len({tuple(s.score_of(a) for a in cleaned) for s in by_points}) == 1:
             return Decision(by_points[0], f"the survey_scale_points setting ({context.setting})", assumed=True,
                             answers=shown)  # fmt: skip
-    names = " or ".join(f"a {s.name} scale ({s.words()})" for s in candidates)
+    names = " or ".join(f"a {s.name}" for s in candidates)
     return Decision(problem=f"its answers {_shown(distinct)} fit {names}, which score them differently; "
                     "choose the scale of this question", answers=shown)  # fmt: skip
 
@@ -308,9 +304,7 @@ def _by_numbers(numbers: list[float], distinct: list[str], header: str, context:
     low, high = min(numbers), max(numbers)
     stated = stated_range(header)
     if stated and stated[0] == 1 and stated[1] in NUMERIC and high <= stated[1] and low >= 1:
-        return Decision(
-            NUMERIC[stated[1]], f"the question states its range, {stated[0]}–{stated[1]}", answers=shown
-        )
+        return Decision(NUMERIC[stated[1]], f"the range it states, {stated[0]}–{stated[1]}", answers=shown)
     if low < 1 or high > 7 or (stated and stated[1] == 10):
         return Decision(problem=f"its answers run {int(low)}–{int(high)}: not an agreement scale. If it is the "
                         "0–10 likelihood-to-recommend question, map it to eNPS; otherwise skip it",
@@ -319,11 +313,11 @@ def _by_numbers(numbers: list[float], distinct: list[str], header: str, context:
         n = int(context.setting)
         return Decision(NUMERIC[n], f"the survey_scale_points setting ({n})", assumed=True, answers=shown)
     if high > 5:
-        return Decision(NUMERIC[7], f"its answers reach {int(high)}: a 1–7 scale", answers=shown)
+        return Decision(NUMERIC[7], f"its answers, up to {int(high)}", answers=shown)
     if context.numeric_max is not None and 5 < context.numeric_max <= 7:
-        return Decision(NUMERIC[7], "the file's other rating questions are answered 1–7", assumed=True,
+        return Decision(NUMERIC[7], "the file's other questions, answered 1–7", assumed=True,
                         answers=shown)  # fmt: skip
-    return Decision(NUMERIC[5], "its answers run 1–5", answers=shown)
+    return Decision(NUMERIC[5], "its answers, 1–5", answers=shown)
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -336,12 +330,12 @@ def score(answer: str | None, scale: Scale, reverse: bool = False) -> float | No
     value = number(answer)
     if value is not None:
         if value != int(value) or not 1 <= value <= scale.points:
-            raise ValueError(f"not an answer on the {scale.name} scale ({scale.words()})")
+            raise ValueError(f"not an answer on the {scale.name}")
         stored = scale.stored[int(value) - 1]
     else:
         stored = scale.score_of(clean(answer))
         if stored is None:
-            raise ValueError(f"not an answer on the {scale.name} scale ({scale.words()})")
+            raise ValueError(f"not an answer on the {scale.name}")
     return round(6 - stored if reverse else stored, 6)
 
 

@@ -23,7 +23,7 @@ import streamlit as st
 from lib import store, survey_mappings, survey_scale
 from lib.ingest.read import discard_copy, read_source
 from lib.question_bank import dimension_label
-from lib.survey_preview import SurveyPreview, preview
+from lib.survey_preview import SurveyPreview, preview, scale_words
 from lib.ui import data, layout
 
 NEW = "New dimension…"
@@ -48,7 +48,7 @@ def unmapped_questions(path: str | Path, name: str | None = None) -> list[str]:
 
 def _summary(plan: SurveyPreview) -> None:
     excluded = f", {plan.excluded} preview or test response(s) left out" if plan.excluded else ""
-    st.markdown(f"**{plan.file_name}** · {plan.tool} survey · {plan.responses} response(s){excluded}")
+    st.markdown(f"**{plan.file_name}** · {plan.tool} export · {plan.responses} response(s){excluded}")
     if plan.questions:
         rows = [
             {
@@ -59,9 +59,18 @@ def _summary(plan: SurveyPreview) -> None:
             }
             for q in plan.questions
         ]
-        layout.table(pd.DataFrame(rows), hide_index=True, width="stretch")
-    for warning in plan.warnings:
-        st.warning(warning.describe(), icon=":material/info:")
+        layout.table(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Question": st.column_config.TextColumn(width="large"),
+                "Decided from": st.column_config.TextColumn(width="medium"),
+            },
+        )
+    if plan.warnings:
+        listed = "\n".join(f"- {w.describe()}" for w in plan.warnings)
+        st.warning(f"The import will note:\n\n{listed}", icon=":material/info:")
 
 
 def _dimension_choices(key: str, plan: SurveyPreview, choices: list[str]) -> dict[str, str | None]:
@@ -90,7 +99,7 @@ def _scale_choices(key: str, plan: SurveyPreview) -> dict[str, str | None]:
             list(keys),
             index=None,
             key=f"{key}-s{i}",
-            format_func=lambda k: f"{survey_scale.BY_KEY[k].name} ({survey_scale.BY_KEY[k].words()})",
+            format_func=lambda k: scale_words(survey_scale.BY_KEY[k]),
             placeholder="Choose the scale",
         )
         st.caption(f"Why it waits: {why}.")
@@ -110,23 +119,22 @@ def mapping_step(path: str | Path, name: str | None = None, key: str = "survey-m
             "imported. The choice is saved and reused for the next wave.",
             icon=":material/rule:",
         )
-        with st.form(key):
-            dimensions = _dimension_choices(key, plan, survey_mappings.dimension_choices(data.cursor()))
-            scales = _scale_choices(key, plan)
-            if not st.form_submit_button("Save choices"):
-                return False
-            missing = [q for q, d in {**dimensions, **scales}.items() if not d]
-            if missing:
-                st.warning(f"Make a choice for {len(missing)} more question(s).")
-                return False
-            try:
-                with data.writing("saving survey question choices") as w:
-                    for question, dimension in dimensions.items():
-                        survey_mappings.save(w, question, dimension)
-                    for question, scale in scales.items():
-                        survey_mappings.save_scale(w, question, scale)
-            except store.Busy as busy:
-                st.error(str(busy), icon=":material/lock_clock:")
-                return False
+        dimensions = _dimension_choices(key, plan, survey_mappings.dimension_choices(data.cursor()))
+        scales = _scale_choices(key, plan)
+        if not st.button("Save choices", key=f"{key}-save", icon=":material/save:"):
+            return False
+        missing = [q for q, d in {**dimensions, **scales}.items() if not d]
+        if missing:
+            st.warning(f"Make a choice for {len(missing)} more question(s).")
+            return False
+        try:
+            with data.writing("saving survey question choices") as w:
+                for question, dimension in dimensions.items():
+                    survey_mappings.save(w, question, dimension)
+                for question, scale in scales.items():
+                    survey_mappings.save_scale(w, question, scale)
+        except store.Busy as busy:
+            st.error(str(busy), icon=":material/lock_clock:")
+            return False
         st.rerun()
     return False

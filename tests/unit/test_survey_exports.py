@@ -70,7 +70,10 @@ def test_google_forms_somewhat_scale_is_five_points(con):
     ]
     # workload's answers lack Strongly disagree: its scale comes from autonomy's, and the import says so
     (assumed,) = warnings_of(result, "survey_scale_assumed")
-    assert "My workload is manageable" in assumed.message and "5-point agreement (Somewhat" in assumed.message
+    assert (
+        "My workload is manageable" in assumed.message
+        and "5-point agreement scale, Somewhat wording" in assumed.message
+    )
     (dropped,) = warnings_of(result, "survey_columns_not_imported")
     assert "'What could we do better?'" in dropped.message and "free-text" in dropped.message
     assert_suppressed(engagement(con, dt.date(2025, 10, 1), dt.date(2026, 1, 1), "Data"))  # 3 respondents
@@ -257,17 +260,17 @@ def test_surveymonkey_two_header_rows(con):
     assert result.source_format == "surveymonkey"
     ids = {q for (q,) in con.execute("select distinct question_id from survey_responses").fetchall()}
     assert ids == {"au1", "au2", "tr1", "tr2", "enps"}  # the matrix rows of row 2
-    figures = engagement(con, dt.date(2025, 7, 1), dt.date(2025, 10, 1))
+    figures = engagement(con, dt.date(2026, 1, 1), dt.date(2026, 4, 1))
     assert figures["respondents"] == 7
     assert figures["favorability"] == {"autonomy": pytest.approx(11 / 14), "trust": pytest.approx(8 / 14)}
     assert figures["index"] == pytest.approx(19 / 28)
     assert figures["enps"] == pytest.approx(100 * (3 - 2) / 7)
     assert con.execute("select distinct survey_date from survey_responses").fetchall() == [
-        (dt.date(2025, 9, 16),)
+        (dt.date(2026, 1, 16),)
     ]
     (order,) = warnings_of(result, "date_order")
     assert "SurveyMonkey writes dates month first" in order.message
-    assert_suppressed(engagement(con, dt.date(2025, 7, 1), dt.date(2025, 10, 1), "Web"))
+    assert_suppressed(engagement(con, dt.date(2026, 1, 1), dt.date(2026, 4, 1), "Web"))
 
 
 # ---------------------------------------------------------------- 4. dates through the one parser
@@ -289,8 +292,11 @@ def test_a_uk_microsoft_forms_export_is_refused_until_its_date_order_is_set(con)
 
 def test_the_user_s_date_order_overrides_the_tool_s(con):
     result = import_file(con, EXPORTS / "surveymonkey_engagement.csv", options_for(con, date_order="dmy"))
-    # 09/15/2025 is no date day first: the user's order is applied as given, never second-guessed
-    assert not result.ok and "row 8, column End Date: '09/15/2025 11:24:06 AM' is not a date" in result.error
+    # 01/13/2026 is no date day first: the user's order is applied as given, never second-guessed
+    assert not result.ok
+    assert (
+        "row 5, column End Date: '01/13/2026 08:09:02 AM' is not a date (and 4 more problems)" in result.error
+    )
 
 
 def test_a_date_in_the_file_name_when_there_is_no_date_column(con, tmp_path):

@@ -276,17 +276,14 @@ def _decide_scales(out: Layout, columns, cells, likert, saved_scales, setting) -
         if decision.problem:
             out.undecided[i] = decision.problem
         elif decision.assumed:
-            assumed[(decision.scale.key, decision.how)].append(text[i])
+            assumed[(decision.scale.key, decision.how)].append(question_bank.statement(text[i]))
         out.questions[i] = Question(qid, dim, reverse, decision, source)
     for (key, how), questions in assumed.items():
         scale = survey_scale.BY_KEY[key]
         shown = ", ".join(repr(q) for q in questions[:5]) + (
             f" and {len(questions) - 5} more" if len(questions) > 5 else ""
         )
-        message = (
-            f"Answers that do not show their scale on their own, read on the {scale.name} scale "
-            f"({scale.words()}) from {how}: {shown}"
-        )
+        message = f"Read on the {scale.name}, from {how}, as their own answers do not show it: {shown}"
         out.warnings.append(warn("survey_scale_assumed", message, count=len(questions), detail=key))
 
 

@@ -37,7 +37,7 @@ def tool(source: SourceFile) -> str:
         return "Google Forms"
     if all(h in norm for h in _MS_FORMS):
         return "Microsoft Forms"
-    return "a survey export"
+    return "Wide survey"
 
 
 class SurveyWide:
@@ -53,7 +53,7 @@ class SurveyWide:
         if bank:
             return min(0.6 + 0.05 * bank, 0.9)
         questions = [h for h in source.headers if h.strip().endswith("?") or len(h) >= 30]
-        if tool(source) != "a survey export" and len(norm) > 1:
+        if tool(source) != "Wide survey" and len(norm) > 1:
             return 0.45
         if questions and norm & set(TEAM_HEADERS):
             return 0.3
