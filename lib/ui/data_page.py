@@ -71,7 +71,8 @@ def demo_controls() -> None:
 
 
 def upload_section() -> None:
-    from lib.ingest.load import import_file, options_for
+    from lib.ingest.load import import_file, options_for, save_jira_rules
+    from lib.ui import import_options
 
     st.subheader("Upload")
     if not may_change():
@@ -82,7 +83,7 @@ def upload_section() -> None:
         )
         return
     con = data.cursor()
-    saved_tz = db.get_setting(con, "default_tz") or "UTC"
+    default_tz = db.get_setting(con, "default_tz") or "UTC"
     files = st.file_uploader(
         "CSV, JSON or Excel exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, "
         "HRIS…)",
@@ -90,16 +91,18 @@ def upload_section() -> None:
         accept_multiple_files=True,
         key="uploads",
     )
-    tz = st.selectbox(
-        "Time zone of timestamps written without one",
-        TIME_ZONES if saved_tz in TIME_ZONES else (saved_tz, *TIME_ZONES),
-        index=(TIME_ZONES.index(saved_tz) if saved_tz in TIME_ZONES else 0),
-        help="ISO timestamps with an offset or Z keep their own zone; everything is stored in UTC.",
-    )
     waiting = _survey_questions_to_map(files or [])
     if waiting:
         st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
+    choices = []
+    if files:
+        st.caption(
+            "Before the import: what was detected in each file. Change anything; a choice applies to "
+            "that file only."
+        )
+        choices = [import_options.file_box(con, f, i, default_tz, TIME_ZONES) for i, f in enumerate(files)]
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
+        marks = import_options.merged_marks(choices)
         results = []
         progress = st.progress(0.0, text="Importing…")
         try:
@@ -107,15 +110,16 @@ def upload_section() -> None:
                 tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder,
                 data.writing(f"importing {len(files)} uploaded file(s)") as con,
             ):
-                if tz != saved_tz:
-                    db.set_setting(con, "default_tz", tz)
-                options = options_for(con, tz=tz)
-                for done, upload in enumerate(files, start=1):
+                if marks:
+                    save_jira_rules(con, marks)
+                    import_options.forget_inspections()
+                for done, (upload, choice) in enumerate(zip(files, choices, strict=True), start=1):
                     progress.progress(
                         (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
                     )
                     path = Path(folder) / Path(upload.name).name
                     path.write_bytes(upload.getvalue())
+                    options = options_for(con, tz=choice.time_zone, date_order=choice.date_order)
                     results.append(import_file(con, path, options, name=upload.name))
         except store.Busy as busy:
             progress.empty()
@@ -126,6 +130,7 @@ def upload_section() -> None:
         st.session_state[_UNRECOGNISED] = [
             (r.file_name, f.getvalue()) for r, f in zip(results, files, strict=True) if _unrecognised(r)
         ]
+        import_options.forget_inspections()
         _after_change()
     _show_results()
 
