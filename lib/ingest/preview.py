@@ -164,7 +164,13 @@ def inspect_file(
     except UnrecognisedFile as exc:
         return Inspection(name, error=str(exc), **base)
     except ValidationError as exc:
-        return Inspection(name, error=str(exc), **base)
+        found = getattr(exc, "source_format", None)  # raised while a format read the file
+        refusal = next((p for p in exc.problems if "--date-order" in p.reason), None)
+        if refusal:
+            return Inspection(
+                name, found, date_order_status="ambiguous", date_order_note=refusal.describe(), **base
+            )
+        return Inspection(name, found, error=str(exc), **base)
     except duckdb.Error as exc:
         return Inspection(name, error=f"{name}: {str(exc).strip().splitlines()[0]}", **base)
     finally:

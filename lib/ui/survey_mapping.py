@@ -24,7 +24,7 @@ from lib import store, survey_mappings, survey_scale
 from lib.ingest.read import discard_copy, read_source
 from lib.question_bank import dimension_label
 from lib.survey_preview import SurveyPreview, preview, scale_words
-from lib.ui import data, layout
+from lib.ui import data, import_options, layout
 
 NEW = "New dimension…"
 
@@ -136,5 +136,6 @@ def mapping_step(path: str | Path, name: str | None = None, key: str = "survey-m
         except store.Busy as busy:
             st.error(str(busy), icon=":material/lock_clock:")
             return False
+        import_options.forget_inspections()  # the files' boxes read them again with the choices saved
         st.rerun()
     return False

@@ -55,8 +55,8 @@ def test_google_forms_somewhat_scale_is_five_points(con):
     assert result.source_format == "survey_wide"
     # autonomy: 6 Strongly agree + 6 Somewhat agree of 15 answers; workload: 3 + 9 of 15
     # eNPS: 6 promoters (9–10), 3 detractors (0–6) of 15 → 100 × (6 − 3) ÷ 15
-    figures = engagement(con, dt.date(2025, 10, 1), dt.date(2026, 1, 1))
-    assert figures["survey_id"] == "2025-Q4" and figures["respondents"] == 15
+    figures = engagement(con, dt.date(2025, 4, 1), dt.date(2025, 7, 1))
+    assert figures["survey_id"] == "2025-Q2" and figures["respondents"] == 15
     assert figures["favorability"] == {"autonomy": pytest.approx(12 / 15), "workload": pytest.approx(12 / 15)}
     assert figures["index"] == pytest.approx(24 / 30)
     assert figures["enps"] == pytest.approx(20.0)
@@ -64,9 +64,9 @@ def test_google_forms_somewhat_scale_is_five_points(con):
         con.execute("select distinct score, 1 from survey_responses where question_id = 'au1'").fetchall()
     )
     assert sorted(stored) == [1, 2, 3, 4, 5]  # Somewhat disagree 2, Somewhat agree 4
-    # The last response, 10 October 1:30 AM GMT+2, was 9 October 23:30 UTC: the survey date.
+    # The last response, 10 May 1:30 AM GMT+2, was 9 May 23:30 UTC: the survey date.
     assert con.execute("select distinct survey_date from survey_responses").fetchall() == [
-        (dt.date(2025, 10, 9),)
+        (dt.date(2025, 5, 9),)
     ]
     # workload's answers lack Strongly disagree: its scale comes from autonomy's, and the import says so
     (assumed,) = warnings_of(result, "survey_scale_assumed")
@@ -76,7 +76,7 @@ def test_google_forms_somewhat_scale_is_five_points(con):
     )
     (dropped,) = warnings_of(result, "survey_columns_not_imported")
     assert "'What could we do better?'" in dropped.message and "free-text" in dropped.message
-    assert_suppressed(engagement(con, dt.date(2025, 10, 1), dt.date(2026, 1, 1), "Data"))  # 3 respondents
+    assert_suppressed(engagement(con, dt.date(2025, 4, 1), dt.date(2025, 7, 1), "Data"))  # 3 respondents
 
 
 def test_a_column_whose_scale_cannot_be_decided_is_refused_naming_its_labels(con, tmp_path):
@@ -311,3 +311,27 @@ def test_a_date_in_the_file_name_when_there_is_no_date_column(con, tmp_path):
         ("2025-Q2", dt.date(2025, 6, 30))
     ]
     assert warnings_of(result, "survey_date_from_file_name")
+
+
+def test_the_data_page_is_told_before_the_import_that_the_order_is_needed(con):
+    from lib.ingest.preview import inspect_file
+
+    found = inspect_file(con, EXPORTS / "ms_forms_pulse_uk.csv")
+    assert found.needs_order and found.error is None and found.source_format == "survey_wide"
+    assert found.date_order_note.startswith("row 2, column Completion time: '05/11/2025 09:12:44' could be")
+    assert (
+        inspect_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy")).prefill_order
+        == "dmy"
+    )
+    monkey = inspect_file(con, EXPORTS / "surveymonkey_engagement.csv")
+    assert monkey.source_format == "surveymonkey" and monkey.date_order_status == "tool"
+    assert monkey.prefill_order == "mdy"
+
+
+def test_a_second_file_in_the_same_quarter_says_it_joins_that_survey(con):
+    assert import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy")).ok
+    again = import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy"))
+    assert not warnings_of(again, "survey_joins_existing")  # the same survey imported again
+    lattice = import_file(con, EXPORTS / "lattice_survey_responses.csv")  # 5 December: 2025-Q4 too
+    (joins,) = warnings_of(lattice, "survey_joins_existing")
+    assert "Survey 2025-Q4 already holds answers dated 07 November 2025" in joins.message

@@ -157,7 +157,8 @@ def read(
     ]
     days, warnings = survey_dates(source, table, plan, options, records, surveys)
     frame, more = long_rows(con, table, plan, records, surveys, days)
-    warnings = [*plan.warnings, *warnings, *more, *_excluded_warnings(table)]
+    joins = [] if plan.survey is not None else _joining(con, days)
+    warnings = [*plan.warnings, *warnings, *more, *_excluded_warnings(table), *joins]
     return [Staged("survey_responses", con.from_df(frame), warnings=tuple(warnings))]
 
 
@@ -169,6 +170,25 @@ def _excluded_warnings(table: SurveyTable) -> list[ImportWarning]:
         warn("survey_rows_not_imported", f"Responses not imported: {why}", rows)
         for why, rows in by_why.items()
     ]
+
+
+def _joining(con: duckdb.DuckDBPyConnection, days: dict[str | None, dt.date]) -> list[ImportWarning]:
+    """A quarter's survey id that already holds answers of another date: the two files become one survey."""
+    out = []
+    for day in days.values():
+        sid = _quarter(day)
+        (other,) = con.execute(
+            "select max(survey_date) from survey_responses where survey_id = ? and survey_date <> ?",
+            [sid, day],
+        ).fetchall()[0]
+        if other is not None:
+            message = (
+                f"Survey {sid} already holds answers dated {other:%d %B %Y} from another import: this file's "
+                f"answers, dated {day:%d %B %Y}, join that survey. If they are two surveys, add a 'Survey' "
+                "column naming each"
+            )
+            out.append(warn("survey_joins_existing", message))
+    return out
 
 
 def _quarter(day: dt.date) -> str:
