@@ -9,11 +9,16 @@ The autonomy, trust, growth, workload and recognition items are this project's o
 wording, free to use. Gallup's Q12 items are copyrighted and deliberately absent.
 
 The eNPS question (0–10) is recognised by its wording, "How likely are you to recommend
-<company> as a place to work", whatever the company name, rather than by exact text.
+<company> as a place to work", whatever the company name, rather than by exact text: a
+likelihood ("how likely", or a stated 0–10) to recommend a place to work. A statement such
+as "I would recommend Acme as a great place to work" is not the eNPS question: it is an
+agreement item. Wording is half the test; the importer also checks the answers run on
+0–10 (`lib.survey_scale.enps_range`).
 
 Question text is matched after `normalize_question`: case, punctuation, quotes, dashes and
-spacing do not matter, and a Google Forms grid header "Intro text [Item]" is matched on
-its bracketed item. Matching is exact after that: no fuzzy matching, because "It is safe
+spacing do not matter, a Google Forms grid header "Intro text [Item]" is matched on its
+bracketed item, and a Qualtrics matrix header "Intro text - Item" (and its " - Selected
+Choice" suffix) on the text after the dash. Matching is exact after that: no fuzzy matching, because "It is safe
 to take a risk" and "It is not safe to take a risk" differ by one word.
 """
 
@@ -125,6 +130,8 @@ _ENPS_WORDING = re.compile(
     r"\b(recommend\w*)\b.*\b(place to work|employer|place of work|work(ing)? (here|at))\b"
 )
 _ENPS_HEADER = re.compile(r"^(e ?nps|employee net promoter( score)?)( score)?$")
+_LIKELIHOOD = re.compile(r"\b(how likely|likelihood|likely (is it|are you|would you)|0 (to )?10)\b")
+_SELECTED_CHOICE = re.compile(r"\s+-\s+Selected Choice\s*$", re.IGNORECASE)
 _CONTRACTIONS = {
     "it's": "it is",
     "isn't": "is not",
@@ -155,18 +162,50 @@ _BY_TEXT: dict[str, Item] = {normalize_question(item.text): item for item in ITE
 
 
 def is_enps_question(text: str) -> bool:
-    """True for "How likely are you to recommend X as a place to work" and "eNPS" headers."""
+    """True for "How likely are you to recommend X as a place to work" and "eNPS" headers.
+
+    The likelihood matters: "I would recommend X as a great place to work" is an agreement
+    statement, not the 0–10 question.
+    """
     norm = normalize_question(text)
     if _ENPS_HEADER.match(norm):
         return True
-    return "recommend" in norm and bool(_ENPS_WORDING.search(norm))
+    return bool(_ENPS_WORDING.search(norm)) and bool(_LIKELIHOOD.search(norm))
+
+
+def candidates(text: str) -> list[str]:
+    """The texts a header may ask, most specific last: itself, and a matrix item after " - "."""
+    text = _SELECTED_CHOICE.sub("", str(text)).strip()
+    out = [text]
+    if " - " in text:
+        first, last = text.split(" - ", 1)[1], text.rsplit(" - ", 1)[1]
+        out += [first, last] if first != last else [first]
+    return out
+
+
+def _matching(text: str) -> tuple[Item, str] | None:
+    for candidate in candidates(text):
+        if is_enps_question(candidate):
+            return BY_ID[ENPS], candidate
+        item = _BY_TEXT.get(normalize_question(candidate))
+        if item is not None:
+            return item, candidate
+    return None
 
 
 def match(text: str) -> Item | None:
     """The bank item a question header asks, or None when the bank does not know it."""
-    if is_enps_question(text):
-        return BY_ID[ENPS]
-    return _BY_TEXT.get(normalize_question(text))
+    found = _matching(text)
+    return found[0] if found else None
+
+
+def statement(text: str) -> str:
+    """The words of a header that ask the question: a grid's [Item], a matrix's statement
+    after " - " when that is what the bank matched, else the header itself."""
+    found = _matching(text)
+    shown = found[1] if found else str(text)
+    grid = _GRID_ITEM.search(shown)
+    return grid.group(1).strip() if grid else shown.strip()
 
 
 def dimension_label(dimension: str) -> str:

@@ -74,10 +74,14 @@ def _stage_and_check(
     except ValidationError:
         raise
     except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValidationError(
-            source.label, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
-        ) from exc
+        if getattr(exc, "problems", None):  # a format's own row problems (FormatProblems: a survey's dates)
+            refused = ValidationError(source.label, tuple(exc.problems), exc.count)
+        else:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            problem = Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}")
+            refused = ValidationError(source.label, (problem,), 1)
+        refused.source_format = fmt.name  # the Data page still names what the file was recognised as
+        raise refused from exc
     checked = [check(con, s, options, salt_value) for s in staged]
     warnings = [w for s in staged for w in s.warnings] + [w for c in checked for w in c.warnings]
     if source.workbook:

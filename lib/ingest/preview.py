@@ -170,8 +170,16 @@ def inspect_file(
             from lib.ingest.formats.jira import vocabulary_in_file
 
             jira = tuple(vocabulary_in_file(first, options))
-    except (UnrecognisedFile, ValidationError) as exc:
+    except UnrecognisedFile as exc:
         return Inspection(name, error=_text(str(exc)), **base)
+    except ValidationError as exc:
+        found = getattr(exc, "source_format", None)  # raised while a format read the file
+        refusal = next((p for p in exc.problems if "--date-order" in p.reason), None)
+        if refusal:
+            return Inspection(
+                name, found, date_order_status="ambiguous", date_order_note=_text(refusal.describe()), **base
+            )
+        return Inspection(name, found, error=_text(str(exc)), **base)
     except duckdb.Error as exc:
         return Inspection(name, error=_text(f"{name}: {str(exc).strip().splitlines()[0]}"), **base)
     finally:

@@ -100,6 +100,16 @@ class ValidationError(ValueError):
         self.count = count
 
 
+class FormatProblems(ValueError):
+    """Row problems a format finds while reading its file (a survey's date order, an answer off
+    its scale): the import refuses the file naming row, column and value, as validation does."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], count: int | None = None):
+        self.problems = tuple(problems[:MAX_PROBLEMS])
+        self.count = count if count is not None else len(problems)
+        super().__init__(error_message("", self.problems, self.count).removeprefix(": "))
+
+
 @dataclass(frozen=True)
 class Checked:
     """A staged relation cast to its table: `name` is the temp table (`_row` + every column)."""

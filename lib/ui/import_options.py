@@ -118,6 +118,8 @@ _TOOLS = {
     "pagerduty": "PagerDuty incidents",
     "opsgenie": "Opsgenie alerts",
     "survey_wide": "survey export",
+    "qualtrics": "Qualtrics survey export",
+    "surveymonkey": "SurveyMonkey survey export",
 }
 
 

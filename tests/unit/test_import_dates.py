@@ -176,7 +176,6 @@ def test_the_cli_prints_warnings_and_takes_the_date_order(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: survey_wide.py reads survey dates through lib.ingest.dates")
 def test_a_uk_microsoft_forms_export_needs_its_date_order(con):
     # Completion times 05/11/2025 … 07/11/2025: every day is 12 or less, so no order can be
     # read from the values. Day first, the survey closed on 7 November: 2025-Q4.

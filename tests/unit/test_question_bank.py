@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from lib import question_bank as bank
-from lib import survey_scale as scale
 
 
 def test_edmondson_items_with_the_negatively_worded_ones_reversed():
@@ -47,15 +46,14 @@ def test_no_gallup_q12_wording_is_shipped():
         assert phrase not in texts
 
 
-def test_scales():
-    assert scale.likert_score("Strongly agree", 5) == 5
-    assert scale.likert_score("Agree", 5, reverse=True) == 2
-    assert scale.likert_score("6", 7) == pytest.approx(1 + 5 * 4 / 6)  # top two of 7 are favourable (>= 4)
-    assert scale.likert_score("5", 7) < 4 <= scale.likert_score("6", 7)
-    assert scale.likert_score("Somewhat agree", 7) == pytest.approx(1 + 4 * 4 / 6)
-    assert scale.likert_score("N/A", 5) is None
-    assert scale.likert_points(["Agree", "Somewhat agree"]) == 7
-    assert scale.likert_points(["4", "6"]) == 7 and scale.likert_points(["4", "5"]) == 5
-    assert scale.enps_score("10 - Extremely likely") == 10
-    with pytest.raises(ValueError):
-        scale.likert_score("Maybe", 5)
+def test_recommend_statements_are_agreement_items_not_the_enps_question():
+    assert not bank.is_enps_question("I would recommend Acme as a great place to work")
+    assert bank.match("I would recommend Acme as a great place to work") is None
+    assert bank.is_enps_question("How likely is it you would recommend Acme to a friend as a place to work?")
+    assert bank.is_enps_question("Would you recommend Acme as a place to work? (0-10)")
+
+
+def test_qualtrics_matrix_items_match_on_their_statement():
+    header = "How much do you agree with the following statements? - It is safe to take a risk on this team."
+    assert bank.match(header).question_id == "ps4"
+    assert bank.match("I can decide how to approach my work. - Selected Choice").question_id == "au1"
