@@ -113,5 +113,11 @@ COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lib.anonymity import ThresholdError
+
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except ThresholdError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

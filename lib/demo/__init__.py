@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import duckdb
 import pandas as pd
 
+from lib import anonymity
 from lib.db import set_setting
 from lib.demo import business, capabilities, culture, delivery, flow, people
 from lib.demo.world import SMALL_TEAMS, World, large_teams
@@ -77,6 +78,7 @@ def build_demo(
         for table in TABLES:
             con.execute(_DELETE_ALL[table])
         con.execute("delete from imports")
+        anonymity.forget(con)  # a new organisation: its surveys start a new history
         for table, frame in generate(world):
             con.register("demo_rows", frame)
             con.execute(_INSERT[table], [DEMO_IMPORT_ID])
@@ -110,6 +112,13 @@ def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every demo row and its import log, leaving users' own imports alone."""
     con.execute("begin transaction")
     try:
+        demo_surveys = [
+            r[0]
+            for r in con.execute(
+                "select distinct survey_id from survey_responses where import_id = ?", [DEMO_IMPORT_ID]
+            ).fetchall()
+        ]
+        anonymity.forget(con, demo_surveys)  # generated people: nothing to protect across the clear
         for table in TABLES:
             con.execute(_DELETE_DEMO[table], [DEMO_IMPORT_ID])
         con.execute("delete from imports where import_id = ?", [DEMO_IMPORT_ID])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts import caption_text, empty_figure, line_chart
-from lib.formatting import format_value
+from lib.formatting import is_missing
 from lib.metrics import definition_for
 from lib.overview import (
     PILLAR_TRENDS,
@@ -13,6 +13,7 @@ from lib.overview import (
     change_text,
     period_phrase,
     takeaways,
+    tile_value,
     trend_scope,
     trend_takeaway,
 )
@@ -22,14 +23,17 @@ from lib.ui import data, filters, layout
 def headline_tiles(scope) -> list:
     items = data.view("lib.overview.headlines", scope)
     phrase = period_phrase(scope.days)
+    reasons = data.view("lib.overview.engagement_reasons", scope)
     tiles = [
         layout.Tile(
             label=item.label,
-            value=format_value(item.value, item.unit),
+            value=tile_value(item.key, item.value),
             delta=change_text(item),
             delta_color=_delta_color(item.key),
             delta_description=phrase,
-            band=band_text(item),
+            band=f"No data: {reasons[item.key]}"
+            if is_missing(item.value) and item.key in reasons
+            else band_text(item),
             help=definition_for(item.key).definition,
         )
         for item in items
