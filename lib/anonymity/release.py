@@ -24,16 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import duckdb
 import pandas as pd
 
 from lib.anonymity.atoms import VALUE_COLUMNS, keyed, new_small_atoms
-from lib.anonymity.core import NO_TEAM, threshold, threshold_from
+from lib.anonymity.core import NO_TEAM, threshold_from
 from lib.anonymity.plan import INDEX, RESPONDENTS, Decisions, plan_release, team_keys
-from lib.sql import query_df, query_rows, sql_text
+from lib.sql import query_df, sql_text
 
 KEY = ["respondent_id", "dimension"]
 COLUMNS = ["respondent_id", "dimension", "team", "first_date", "last_date", *VALUE_COLUMNS]
@@ -60,6 +60,7 @@ class Wave:
     held_back: bool
     answers: pd.DataFrame
     decisions: Decisions
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # figures per slice
 
     @cached_property
     def cells(self) -> dict[tuple[str, str], tuple[int, int, int, int, int]]:
@@ -107,30 +108,21 @@ def waves(con: duckdb.DuckDBPyConnection) -> dict[str, Wave]:
 
     Raises ThresholdError when the threshold setting is malformed.
     """
-    try:
-        check = _check(con)
-    except duckdb.CatalogException:  # a database without the release tables (not migrated)
-        return _transient(con, threshold(con), False)
-    first = check[0]
-    k = threshold_from(first["threshold_setting"] if first["threshold_set"] else None)
-    if not first["writable"]:
-        return _transient(con, k, True)
-    surveys = [row for row in check if row["survey_id"] is not None]
-    stale = [
-        row
-        for row in surveys
-        if (row["synced_fingerprint"], row["synced_threshold"]) != (row["live_fingerprint"], k)
-    ]
-    for row in stale:
-        _sync_survey(con, row["survey_id"], k, row["live_fingerprint"])
-    if stale:
-        surveys = [row for row in _check(con) if row["survey_id"] is not None]
-    key = (first["path"] or id(con), k, tuple(tuple(row.values()) for row in surveys))
+    version = _rows(con, "engagement/data_version")[0]
+    k = threshold_from(version["threshold_setting"] if version["threshold_set"] else None)
+    # The live answers decide everything published, so one fingerprint of them (and the
+    # threshold) identifies the result: only this process writes the database meanwhile.
+    key = (version["path"] or id(con), k, version["fingerprint"], version["writable"])
     with _lock:
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    result = _load(con, {row["survey_id"]: bool(row["held_back"]) for row in surveys})
+    try:
+        check = _rows(con, "engagement/sync_check")
+    except duckdb.CatalogException:  # a database without the release tables (not migrated)
+        result = _transient(con, k, False)
+    else:
+        result = _transient(con, k, True) if not version["writable"] else _synced(con, k, check)
     with _lock:
         _memo[key] = result
         while len(_memo) > 8:
@@ -138,10 +130,23 @@ def waves(con: duckdb.DuckDBPyConnection) -> dict[str, Wave]:
     return result
 
 
-def _check(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def _synced(con: duckdb.DuckDBPyConnection, k: int, check: list[dict]) -> dict[str, Wave]:
+    stale = [
+        row
+        for row in check
+        if (row["synced_fingerprint"], row["synced_threshold"]) != (row["live_fingerprint"], k)
+    ]
+    for row in stale:
+        _sync_survey(con, row["survey_id"], k, row["live_fingerprint"])
+    if stale:
+        check = _rows(con, "engagement/sync_check")
+    return _load(con, {row["survey_id"]: bool(row["held_back"]) for row in check})
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
     cur = con.cursor()
     try:
-        result = cur.execute(sql_text("engagement/sync_check"))
+        result = cur.execute(sql_text(name))
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     finally:
@@ -152,11 +157,14 @@ def forget(con: duckdb.DuckDBPyConnection, surveys: list[str] | None = None) -> 
     """Drop what the given waves (all when None) have published, so their next figures
     start a new history. Only for data that is not people's (the demo organisation):
     forgetting a real wave lets its old and new figures be compared unprotected."""
+    if not _rows(con, "engagement/data_version")[0]["writable"]:
+        return
     try:
-        if not _check(con)[0]["writable"]:
-            return
+        _rows(con, "engagement/sync_check")
     except duckdb.CatalogException:
         return
+    with _lock:
+        _memo.clear()
     for table in TABLES:
         statement = _FORGET[table]
         if surveys is None:
@@ -210,17 +218,11 @@ def _wave(survey, rows, release, released_at, k, held_back, decisions) -> Wave:
 
 def _transient(con: duckdb.DuckDBPyConnection, k: int, has_tables: bool) -> dict[str, Wave]:
     """Read-only: the stored releases when there are any, else a first release in memory."""
-    live = query_rows(con, "engagement/live_fingerprint")
-    path = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
-    key = (path[0] or id(con), k, "transient", tuple(live))
-    with _lock:
-        if key in _memo:
-            return _memo[key]
     stored = {}
     if has_tables:
-        stored = _load(con, {r["survey_id"]: bool(r["held_back"]) for r in _check(con) if r["survey_id"]})
+        stored = _load(
+            con, {r["survey_id"]: bool(r["held_back"]) for r in _rows(con, "engagement/sync_check")}
+        )
     rows = query_df(con, "engagement/live_answers", {"surveys": []})
     result = dict(stored)
     for survey, live_rows in rows.groupby("survey_id", sort=True):
@@ -228,8 +230,6 @@ def _transient(con: duckdb.DuckDBPyConnection, k: int, has_tables: bool) -> dict
             continue
         decisions = _first_plan(live_rows, k)
         result[str(survey)] = _wave(str(survey), live_rows, 1, None, k, False, decisions)
-    with _lock:
-        _memo[key] = result
     return result
 
 

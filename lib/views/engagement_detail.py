@@ -70,7 +70,7 @@ def dimensions(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> 
     wave = _wave(con, survey_id)
     if wave is None:
         return pd.DataFrame(columns=figures_module.DIMENSION_COLUMNS)
-    return figures_module.figures(wave, scope.teams).dimensions
+    return figures_module.figures(wave, scope.teams).dimensions.copy()
 
 
 def heatmap(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:

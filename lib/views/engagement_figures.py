@@ -97,7 +97,17 @@ def ordered(waves: dict[str, Wave]) -> list[Wave]:
 
 
 def figures(wave: Wave, teams: tuple[str, ...] | None) -> Figures:
-    """The wave's figures over the organisation (`teams` None) or a set of teams."""
+    """The wave's figures over the organisation (`teams` None) or a set of teams.
+
+    Kept on the wave per slice (a published wave never changes); treat it as read-only.
+    """
+    key = None if teams is None else tuple(sorted(set(teams)))
+    if key not in wave.memo:
+        wave.memo[key] = _figures(wave, key)
+    return wave.memo[key]
+
+
+def _figures(wave: Wave, teams: tuple[str, ...] | None) -> Figures:
     k, plan = wave.threshold, wave.decisions
     chosen = None if teams is None else set(teams)
     in_scope = {key: v for key, v in wave.cells.items() if chosen is None or key[0] in chosen}
@@ -242,4 +252,4 @@ def respondent_means(wave: Wave, teams: tuple[str, ...] | None) -> pd.DataFrame:
         ]
         answers = answers[shown]
     means = answers.assign(mean=answers["score_sum"] / answers["answers"])
-    return means.pivot_table(index="respondent_id", columns="dimension", values="mean", aggfunc="first")
+    return means.pivot(index="respondent_id", columns="dimension", values="mean")

@@ -1,13 +1,5 @@
--- one row per survey that has scored answers or was ever compared (at least one row, survey_id null when there is none), each with the connection's facts: whether it can write, its file, the anonymity threshold setting; and the survey's live fingerprint (empty when no scored answer is left) beside the fingerprint, threshold, hold-back flag and time of its last comparison
-with connection as (
-    select
-        current_setting('access_mode') <> 'read_only' as writable,
-        (select path from duckdb_databases() where database_name = current_database()) as path,
-        (select max(value) from settings where key = 'anonymity_threshold') as threshold_setting,
-        (select count(*) from settings where key = 'anonymity_threshold') > 0 as threshold_set
-),
-
-scored as (
+-- one row per survey that has scored answers or was ever compared: its live fingerprint (empty when no scored answer is left) beside the fingerprint, threshold, hold-back flag and time of its last comparison
+with scored as (
     select
         survey_id,
         hash(respondent_id, team, question_id, dimension, survey_date, score) as row_hash
@@ -24,7 +16,7 @@ live as (
     group by survey_id
 ),
 
-surveys as (
+final as (
     select
         coalesce(live.survey_id, survey_sync.survey_id) as survey_id,
         coalesce(live.fingerprint, '') as live_fingerprint,
@@ -34,17 +26,6 @@ surveys as (
         survey_sync.checked_at
     from live
     full outer join survey_sync using (survey_id)
-),
-
-final as (
-    select
-        connection.writable,
-        connection.path,
-        connection.threshold_setting,
-        connection.threshold_set,
-        surveys.*
-    from connection
-    left join surveys on true
 )
 
 select * from final
