@@ -146,6 +146,7 @@ class TrendSpec:
     higher_is_better: bool | None
     source: str
     y_format: str | None = None
+    count: str | None = None  # the view's count column: periods before its first non-zero are before the data
 
 
 PILLAR_TRENDS = (
@@ -159,6 +160,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "deployments",
+        count="deployments",
     ),
     TrendSpec(
         "Flow",
@@ -170,6 +172,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "work_items",
+        count="velocity",
     ),
     TrendSpec(
         "People engagement",
@@ -182,6 +185,7 @@ PILLAR_TRENDS = (
         True,
         "survey_responses",
         ".0%",
+        count="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -194,6 +198,7 @@ PILLAR_TRENDS = (
         False,
         "employees",
         ".0%",
+        count="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -206,6 +211,7 @@ PILLAR_TRENDS = (
         True,
         "ai_usage, employees",
         ".0%",
+        count="days_with_data",
     ),
     TrendSpec(
         "Business alignment",
@@ -218,6 +224,7 @@ PILLAR_TRENDS = (
         True,
         "business_metrics, employees",
         "$,.3s",
+        count="revenue",
     ),
 )
 
