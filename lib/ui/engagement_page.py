@@ -265,10 +265,9 @@ LINKS = (
 
 def delivery_link(scope: Scope, current: dict) -> None:
     frame = data.frame(f"{DETAIL}.delivery_link", scope, current["survey_id"])
-    if len(frame) < 3:
-        layout.missing(
-            "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
-        )
+    why = story.link_missing(frame)
+    if why:
+        layout.missing(why)
         return
     panels, notes, good = [], [], []
     for y, label, y_title, y_format, better, _worse, higher_good in LINKS:

@@ -182,10 +182,9 @@ LINKS = (
 def safety_and_delivery(con, scope, filters):
     current = _wave(con, scope, filters)
     frame = detail.delivery_link(con, scope, current["survey_id"])
-    if len(frame) < 3:
-        raise NoData(
-            "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
-        )
+    why = story.link_missing(frame)
+    if why:
+        raise NoData(why)
     panels, good = [], []
     for y, label, y_title, y_format, better, higher_good in LINKS:
         r, _n = detail.correlation(frame, "psychological_safety", y)
