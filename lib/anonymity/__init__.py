@@ -110,7 +110,7 @@ from lib.anonymity.core import (
     too_few,
 )
 from lib.anonymity.plan import INDEX, RESPONDENTS, Decisions, plan_release
-from lib.anonymity.release import Wave, forget, waves
+from lib.anonymity.release import Wave, answers, forget, waves
 
 mask = suppress  # the name the first pages used
 
@@ -128,6 +128,7 @@ __all__ = [
     "Decisions",
     "ThresholdError",
     "Wave",
+    "answers",
     "complete",
     "forget",
     "mask",

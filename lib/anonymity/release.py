@@ -25,7 +25,6 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import duckdb
 import pandas as pd
@@ -42,13 +41,15 @@ TABLES = ("survey_published", "survey_releases", "survey_hidden", "survey_sync")
 
 @dataclass(frozen=True)
 class Wave:
-    """One survey wave as currently published.
+    """One survey wave as currently published, as aggregates.
 
-    `answers`: one row per respondent × dimension published now (respondent_id,
-    dimension, team with NO_TEAM for none, first_date, last_date, answers, score_sum,
-    favorable, neutral, unfavorable: counts of answers, favourable meaning 4–5 on Likert
-    and 9–10 on eNPS, unfavourable 1–2 and 0–6). `decisions`: what this release hides.
-    `held_back`: some live answers are not shown yet (see `lib.anonymity`).
+    `cells`: (team, dimension) → (people, answers, favorable, neutral, unfavorable), team
+    NO_TEAM for respondents without one; favourable means 4–5 on Likert and 9–10 on eNPS,
+    unfavourable 1–2 and 0–6, neutral the rest; a person is in one team, so people add up
+    across the cells of a dimension. `team_people`: team → respondents (any score).
+    `likert_people`: respondents with a Likert score, organisation-wide. `decisions`: what
+    this release hides. `held_back`: some live answers are not shown yet (`lib.anonymity`).
+    The respondent-level answers behind it: `answers(con, wave)`.
     """
 
     survey_id: str
@@ -58,35 +59,11 @@ class Wave:
     released_at: dt.datetime | None
     threshold: int
     held_back: bool
-    answers: pd.DataFrame
+    cells: dict
+    team_people: dict
+    likert_people: int
     decisions: Decisions
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # figures per slice
-
-    @cached_property
-    def cells(self) -> dict[tuple[str, str], tuple[int, int, int, int, int]]:
-        """(team, dimension) → (people, answers, favorable, neutral, unfavorable). A person
-        is in one team, so people add up across cells of a dimension."""
-        grouped = self.answers.groupby(["team", "dimension"], sort=True).agg(
-            people=("respondent_id", "nunique"),
-            answers=("answers", "sum"),
-            favorable=("favorable", "sum"),
-            neutral=("neutral", "sum"),
-            unfavorable=("unfavorable", "sum"),
-        )
-        return {
-            key: tuple(int(v) for v in row)
-            for key, row in zip(grouped.index, grouped.to_numpy(), strict=True)
-        }
-
-    @cached_property
-    def team_people(self) -> dict[str, int]:
-        """team → respondents (people with any score)."""
-        return {str(t): int(n) for t, n in self.answers.groupby("team")["respondent_id"].nunique().items()}
-
-    @cached_property
-    def likert_people(self) -> int:
-        """People with a score on any Likert (non-eNPS) dimension, organisation-wide."""
-        return int(self.answers.loc[self.answers["dimension"] != "enps", "respondent_id"].nunique())
 
 
 @dataclass
@@ -178,12 +155,13 @@ _FORGET = {t: "delete from " + t + " where ? or list_contains(?, survey_id)" for
 
 
 def _load(con: duckdb.DuckDBPyConnection, held: dict[str, bool]) -> dict[str, Wave]:
-    current = query_df(con, "engagement/published_answers", {"surveys": [], "current_only": True})
+    cells = query_df(con, "engagement/published_cells")
+    likert = dict(query_df(con, "engagement/published_likert_people").itertuples(index=False, name=None))
     releases = query_df(con, "engagement/releases")
     hidden = query_df(con, "engagement/hidden", {"surveys": []})
     latest = releases.sort_values("release").groupby("survey_id").tail(1).set_index("survey_id")
     out = {}
-    for survey, rows in current.groupby("survey_id", sort=True):
+    for survey, rows in cells.groupby("survey_id", sort=True):
         if survey not in latest.index:
             continue
         release = latest.loc[survey]
@@ -191,6 +169,7 @@ def _load(con: duckdb.DuckDBPyConnection, held: dict[str, bool]) -> dict[str, Wa
         out[str(survey)] = _wave(
             str(survey),
             rows,
+            int(likert.get(survey, 0)),
             int(release["release"]),
             release["released_at"],
             int(release["threshold"]),
@@ -200,37 +179,84 @@ def _load(con: duckdb.DuckDBPyConnection, held: dict[str, bool]) -> dict[str, Wa
     return out
 
 
-def _wave(survey, rows, release, released_at, k, held_back, decisions) -> Wave:
-    answers = rows[COLUMNS].reset_index(drop=True)
-    answers["team"] = team_keys(answers["team"])
+def _wave(survey, cells, likert_people, release, released_at, k, held_back, decisions) -> Wave:
+    """A Wave from its cell aggregates (rows of `published_cells`, dimension null: per team)."""
+    per_team = cells[cells["dimension"].isna()]
+    per_cell = cells[cells["dimension"].notna()]
+    values = ["people", "answers", "favorable", "neutral", "unfavorable"]
     return Wave(
         survey_id=survey,
-        first_date=pd.Timestamp(answers["first_date"].min()).date(),
-        last_date=pd.Timestamp(answers["last_date"].max()).date(),
+        first_date=pd.Timestamp(cells["first_date"].min()).date(),
+        last_date=pd.Timestamp(cells["last_date"].max()).date(),
         release=release,
         released_at=None if pd.isna(released_at) else pd.Timestamp(released_at).to_pydatetime(),
         threshold=k,
         held_back=held_back,
-        answers=answers,
+        cells={
+            (str(t), str(d)): tuple(int(v) for v in row)
+            for t, d, row in zip(
+                per_cell["team"], per_cell["dimension"], per_cell[values].to_numpy(), strict=True
+            )
+        },
+        team_people={str(t): int(n) for t, n in zip(per_team["team"], per_team["people"], strict=True)},
+        likert_people=likert_people,
         decisions=decisions,
     )
 
 
+def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
+    """`published_cells` computed in memory from respondent × dimension rows."""
+    rows = rows.assign(team=team_keys(rows["team"]))
+    agg = {
+        "people": ("respondent_id", "nunique"),
+        "answers": ("answers", "sum"),
+        "favorable": ("favorable", "sum"),
+        "neutral": ("neutral", "sum"),
+        "unfavorable": ("unfavorable", "sum"),
+        "first_date": ("first_date", "min"),
+        "last_date": ("last_date", "max"),
+    }
+    per_cell = rows.groupby(["team", "dimension"]).agg(**agg).reset_index()
+    per_team = rows.groupby("team").agg(**agg).reset_index().assign(dimension=None)
+    return pd.concat([per_cell, per_team], ignore_index=True)
+
+
+def answers(con: duckdb.DuckDBPyConnection, wave: Wave) -> pd.DataFrame:
+    """The respondent × dimension answers `wave` publishes (respondent_id, dimension, team
+    with NO_TEAM for none, first_date, last_date, answers, score_sum, favorable, neutral,
+    unfavorable). Only for statistics that are no sums (the drivers' correlations)."""
+    if "answers" not in wave.memo:
+        rows = query_df(
+            con, "engagement/published_answers", {"surveys": [wave.survey_id], "current_only": True}
+        )
+        if rows.empty and wave.release == 1 and wave.released_at is None:  # computed in memory (read-only)
+            rows = query_df(con, "engagement/live_answers", {"surveys": [wave.survey_id]})
+        rows = rows[COLUMNS].reset_index(drop=True)
+        wave.memo["answers"] = rows.assign(team=team_keys(rows["team"]))
+    return wave.memo["answers"]
+
+
 def _transient(con: duckdb.DuckDBPyConnection, k: int, has_tables: bool) -> dict[str, Wave]:
-    """Read-only: the stored releases when there are any, else a first release in memory."""
+    """Read-only: the stored releases when there are any; a first release computed in memory
+    for a wave never released (not kept, so the next writable connection decides again)."""
     stored = {}
     if has_tables:
         stored = _load(
             con, {r["survey_id"]: bool(r["held_back"]) for r in _rows(con, "engagement/sync_check")}
         )
-    rows = query_df(con, "engagement/live_answers", {"surveys": []})
+    surveys = [s for (s,) in con.execute(_SURVEYS).fetchall() if s not in stored]
     result = dict(stored)
+    if not surveys:
+        return result
+    rows = query_df(con, "engagement/live_answers", {"surveys": surveys})
     for survey, live_rows in rows.groupby("survey_id", sort=True):
-        if survey in stored:
-            continue
         decisions = _first_plan(live_rows, k)
-        result[str(survey)] = _wave(str(survey), live_rows, 1, None, k, False, decisions)
+        likert = int(live_rows.loc[live_rows["dimension"] != "enps", "respondent_id"].nunique())
+        result[str(survey)] = _wave(str(survey), _aggregate(live_rows), likert, 1, None, k, False, decisions)
     return result
+
+
+_SURVEYS = "select distinct survey_id from survey_responses where score is not null"
 
 
 def _first_plan(live: pd.DataFrame, k: int) -> Decisions:

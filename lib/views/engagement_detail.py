@@ -161,7 +161,7 @@ def drivers(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str, target
     wave = _wave(con, survey_id)
     if wave is None:
         return pd.DataFrame(columns=columns)
-    wide = figures_module.respondent_means(wave, scope.teams)
+    wide = figures_module.respondent_means(wave, anonymity.answers(con, wave), scope.teams)
     likert = [d for d in wide.columns if d != ENPS]
     rows = []
     for dim in likert:

@@ -88,7 +88,7 @@ def in_period(wave: Wave, scope: Scope) -> bool:
 
 def answered_by(wave: Wave, scope: Scope) -> bool:
     """The slice's teams have published answers in the wave (the organisation always)."""
-    return scope.teams is None or bool(wave.answers["team"].isin(scope.teams).any())
+    return scope.teams is None or any(t in wave.team_people for t in scope.teams)
 
 
 def ordered(waves: dict[str, Wave]) -> list[Wave]:
@@ -240,10 +240,10 @@ def cells_frame(rows: list | None = None) -> pd.DataFrame:
     )
 
 
-def respondent_means(wave: Wave, teams: tuple[str, ...] | None) -> pd.DataFrame:
+def respondent_means(wave: Wave, answers: pd.DataFrame, teams: tuple[str, ...] | None) -> pd.DataFrame:
     """Respondent × dimension mean scores over the slice's shown cells (the input of the
-    driver correlations, never shown itself): rows respondent_id, columns dimensions."""
-    answers = wave.answers
+    driver correlations, never shown itself): rows respondent_id, columns dimensions.
+    `answers`: the wave's published answers (`lib.anonymity.answers`)."""
     if teams is not None:
         answers = answers[answers["team"].isin(teams)]
         shown = [
