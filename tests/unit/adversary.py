@@ -228,6 +228,7 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                           tuple(_nan(v) for v in values)))  # fmt: skip
 
     for teams in _scopes(world):
+        frames = []  # what the pages' tables publish for this team set, to explain the deck's charts
         for start, end in periods:
             scope = Scope(start=start, end=end, teams=teams)
             summary = engagement.engagement_summary(con, scope)
@@ -239,7 +240,9 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                 for d, v in summary["favorability"].items():
                     add("summary", wave, "dim", d, teams, None, v)
                 _check_reasons(summary["reasons"].values(), checks)
-            for r in engagement.engagement_by_wave(con, scope).itertuples():
+            by_wave = engagement.engagement_by_wave(con, scope)
+            frames.append(by_wave)
+            for r in by_wave.itertuples():
                 add("by_wave", r.survey_id, "respondents", None, teams, r.respondents)
                 add("by_wave", r.survey_id, "index", None, teams, None, r.engagement_index)
                 add("by_wave", r.survey_id, "dim", "enps", teams, None, r.enps)
@@ -262,12 +265,14 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
         )
         ids = tuple(w for w, _ in engagement_detail.waves(con, scope))
         changes = engagement_detail.wave_changes(con, scope, ids)
+        frames.append(changes)
         for r in changes.itertuples():
             family = "index" if r.dimension == "index" else "dim"
             add("wave_changes", r.survey_id, family, None if family == "index" else r.dimension, teams,
                 None if family == "index" else r.respondents, r.value)  # fmt: skip
         for wave in ids:
             dims = engagement_detail.dimensions(con, scope, wave)
+            frames.append(dims)
             for r in dims.itertuples():
                 shares = (
                     (r.promoters, r.passives, r.detractors, r.enps)
@@ -283,21 +288,27 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                 # Correlations are no sums (left out of the linear attack); a single team's
                 # never reaches 25 respondents here, and a shown r must be a finite number.
                 drivers = engagement_detail.drivers(con, scope, wave)
+                frames.append(drivers)
                 shown = drivers["r"].dropna()
                 if (teams is not None and len(shown)) or not shown.between(-1, 1).all():
                     checks.append(f"drivers {list(shown)} for {teams}")
             if teams is None:
                 cells = engagement_detail.heatmap(con, scope, wave)
+                frames.append(cells)
                 for r in cells.itertuples():
                     add("heatmap", wave, "dim", r.dimension, (r.team,), r.respondents, r.value)
                 if not cells.empty:
                     _charted(charts.heatmap(cells, "t", "c", [*LIKERT, "enps"]), cells, checks, "heatmap")
                 _check_table(engagement_detail.heatmap_table(con, scope, wave), cells, checks)
-                for r in engagement_detail.delivery_link(con, scope, wave).itertuples():
+                link = engagement_detail.delivery_link(con, scope, wave)
+                frames.append(link)
+                for r in link.itertuples():
                     add("delivery_link", wave, "dim", "psychological_safety", (r.team,), r.respondents,
                         r.psychological_safety)  # fmt: skip
         if len(ids) > 1 and (teams is None or (state == 0 and len(teams) == 1)):
             _charted(charts.wave_changes(changes, list(ids), "t", "c"), changes, checks, "wave_changes")
+        if teams is None or (state == 0 and len(teams) == 1):
+            _deck(con, Scope(start=periods[0][0], end=periods[0][1], teams=teams), frames, checks)
     if state in (0, len(world.states) - 1):
         out += _catalog_and_cli(con, world, state, periods[:1] + periods[-1:])
     return out
@@ -340,6 +351,19 @@ def _catalog_and_cli(con, world: World, state: int, periods) -> list[Figure]:
             for key in ("engagement.index", "engagement.enps"):
                 assert tiles[key] == tree[key.split(".")[1]], (key, tiles[key])
     return out
+
+
+def _deck(con, scope: Scope, frames: list[pd.DataFrame], checks: list[str]) -> None:
+    """The board pack's survey charts (the chart registry) draw nothing the pages' data
+    functions did not publish for the same team set."""
+    from lib.charts import registry
+
+    ids = [c.id for c in registry.charts("engagement")] + ["overview.engagement_trend"]
+    known = pd.concat([f.select_dtypes("number") for f in frames if not f.empty], ignore_index=True)
+    for chart_id in ids:
+        fig = registry.figure(con, chart_id, scope)
+        if registry.missing(fig) is None:
+            _charted(fig, known, checks, chart_id)
 
 
 def _check_reasons(reasons, checks: list[str]) -> None:
