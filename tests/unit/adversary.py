@@ -217,8 +217,10 @@ def _nan(v) -> float:
     return float("nan") if v is None else float(v)
 
 
-def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
-    """Every survey number that leaves lib/ in this state (see the module doc)."""
+def published(con, world: World, state: int, checks: list[str], light: bool = False) -> list[Figure]:
+    """Every survey number that leaves lib/ in this state (see the module doc). `light`
+    leaves out the charts, the deck, the catalog and the CLI, which only ever repeat numbers
+    collected here (checked when not light): for the tests that switch a protection off."""
     out: list[Figure] = []
     periods = _periods(con)
 
@@ -227,6 +229,8 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
         out.append(Figure(state, source, wave, family, dimension, scope, None if n is None else _nan(n),
                           tuple(_nan(v) for v in values)))  # fmt: skip
 
+    sizes = world.truth[state].groupby("team")["respondent_id"].nunique()
+    smallest = (str(sizes.idxmin()),)
     for teams in _scopes(world):
         frames = []  # what the pages' tables publish for this team set, to explain the deck's charts
         for start, end in periods:
@@ -280,11 +284,11 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                     else (r.favorable, r.neutral, r.unfavorable)
                 )
                 add("dimensions", wave, "dim", r.dimension, teams, r.respondents, *shares)
-            if teams is None or (state == 0 and len(teams) == 1):  # charts draw any slice alike
+            if not light and (teams is None or (state == 0 and len(teams) == 1)):  # any slice alike
                 _charted(charts.favorability_bars(dims, "t", "c"), dims, checks, "favorability_bars")
                 if dims["is_enps"].any() and not dims.loc[dims["is_enps"], "promoters"].isna().all():
                     _charted(charts.enps_split(dims, "t", "c"), dims, checks, "enps_split")
-            if teams is None or len(teams) == 1:
+            if not light and (teams is None or len(teams) == 1):
                 # Correlations are no sums (left out of the linear attack); a single team's
                 # never reaches 25 respondents here, and a shown r must be a finite number.
                 drivers = engagement_detail.drivers(con, scope, wave)
@@ -297,7 +301,7 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                 frames.append(cells)
                 for r in cells.itertuples():
                     add("heatmap", wave, "dim", r.dimension, (r.team,), r.respondents, r.value)
-                if not cells.empty:
+                if not cells.empty and not light:
                     _charted(charts.heatmap(cells, "t", "c", [*LIKERT, "enps"]), cells, checks, "heatmap")
                 _check_table(engagement_detail.heatmap_table(con, scope, wave), cells, checks)
                 link = engagement_detail.delivery_link(con, scope, wave)
@@ -305,11 +309,12 @@ def published(con, world: World, state: int, checks: list[str]) -> list[Figure]:
                 for r in link.itertuples():
                     add("delivery_link", wave, "dim", "psychological_safety", (r.team,), r.respondents,
                         r.psychological_safety)  # fmt: skip
-        if len(ids) > 1 and (teams is None or (state == 0 and len(teams) == 1)):
+        if not light and len(ids) > 1 and (teams is None or (state == 0 and len(teams) == 1)):
             _charted(charts.wave_changes(changes, list(ids), "t", "c"), changes, checks, "wave_changes")
-        if teams is None or (state == 0 and len(teams) == 1):
+        first_or_last = state in (0, len(world.states) - 1)
+        if not light and ((teams is None and first_or_last) or (state == 0 and teams == smallest)):
             _deck(con, Scope(start=periods[0][0], end=periods[0][1], teams=teams), frames, checks)
-    if state in (0, len(world.states) - 1):
+    if not light and state in (0, len(world.states) - 1):
         out += _catalog_and_cli(con, world, state, periods[:1] + periods[-1:])
     return out
 
