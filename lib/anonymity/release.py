@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -49,6 +49,8 @@ class Wave:
     across the cells of a dimension. `team_people`: team → respondents (any score).
     `likert_people`: respondents with a Likert score, organisation-wide. `decisions`: what
     this release hides. `held_back`: some live answers are not shown yet (`lib.anonymity`).
+    `restricted`: read by someone who may see some org units only; its cells are theirs,
+    and a figure over all of them is over their shown cells (never their hidden ones).
     The respondent-level answers behind it: `answers(con, wave)`.
     """
 
@@ -63,6 +65,7 @@ class Wave:
     team_people: dict
     likert_people: int
     decisions: Decisions
+    restricted: bool = False  # read through a connection that sees some org units only
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # figures per slice
 
 
@@ -85,26 +88,55 @@ def waves(con: duckdb.DuckDBPyConnection) -> dict[str, Wave]:
 
     Raises ThresholdError when the threshold setting is malformed.
     """
-    version = _rows(con, "engagement/data_version")[0]
+    version = _version(con)
     k = threshold_from(version["threshold_setting"] if version["threshold_set"] else None)
     # The live answers decide everything published, so one fingerprint of them (and the
-    # threshold) identifies the result: only this process writes the database meanwhile.
-    key = (version["path"] or id(con), k, version["fingerprint"], version["writable"])
+    # threshold, and what the connection may see) identifies the result: a process only
+    # meets a release it did not cut through another snapshot file, another path.
+    key = (
+        version["path"] or id(con),
+        k,
+        version["fingerprint"],
+        version["writable"],
+        version["visible_teams"],
+    )
     with _lock:
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    try:
-        check = _rows(con, "engagement/sync_check")
-    except duckdb.CatalogException:  # a database without the release tables (not migrated)
-        result = _transient(con, k, False)
+    if version["restricted"]:
+        # Sees some org units only (lib/access.py): the waves as the full database released
+        # them, never a plan of its own over part of the teams.
+        result = _restricted(con, k)
     else:
-        result = _transient(con, k, True) if not version["writable"] else _synced(con, k, check)
+        try:
+            check = _rows(con, "engagement/sync_check")
+        except duckdb.CatalogException:  # a database without the release tables (not migrated)
+            result = _transient(con, k, False)
+        else:
+            result = _transient(con, k, True) if not version["writable"] else _synced(con, k, check)
     with _lock:
         _memo[key] = result
         while len(_memo) > 8:
             _memo.popitem(last=False)
     return result
+
+
+def _version(con: duckdb.DuckDBPyConnection) -> dict:
+    from lib.access import GRANTED_SOURCE
+
+    return _rows(con, "engagement/data_version", {"granted_source": GRANTED_SOURCE})[0]
+
+
+def _restricted(con: duckdb.DuckDBPyConnection, k: int) -> dict[str, Wave]:
+    """The released waves as a restricted connection sees them: its teams' cells, with the
+    decisions of the release (figures over "all teams" are then over its shown cells)."""
+    try:
+        check = _rows(con, "engagement/sync_check")
+    except duckdb.CatalogException:
+        return {}
+    waves = _load(con, {r["survey_id"]: bool(r["held_back"]) for r in check if r["survey_id"]})
+    return {s: replace(w, restricted=True) for s, w in waves.items()}
 
 
 def _synced(con: duckdb.DuckDBPyConnection, k: int, check: list[dict]) -> dict[str, Wave]:
@@ -120,10 +152,10 @@ def _synced(con: duckdb.DuckDBPyConnection, k: int, check: list[dict]) -> dict[s
     return _load(con, {row["survey_id"]: bool(row["held_back"]) for row in check})
 
 
-def _rows(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
     cur = con.cursor()
     try:
-        result = cur.execute(sql_text(name))
+        result = cur.execute(sql_text(name), params or {})
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     finally:
@@ -134,7 +166,8 @@ def forget(con: duckdb.DuckDBPyConnection, surveys: list[str] | None = None) -> 
     """Drop what the given waves (all when None) have published, so their next figures
     start a new history. Only for data that is not people's (the demo organisation):
     forgetting a real wave lets its old and new figures be compared unprotected."""
-    if not _rows(con, "engagement/data_version")[0]["writable"]:
+    version = _version(con)
+    if not version["writable"] or version["restricted"]:
         return
     try:
         _rows(con, "engagement/sync_check")

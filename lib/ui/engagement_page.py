@@ -13,7 +13,6 @@ from lib.charts import caption_text
 from lib.charts import engagement as charts
 from lib.formatting import is_missing
 from lib.overview import tile_value
-from lib.privacy import to_safe_csv
 from lib.question_bank import DIMENSIONS
 from lib.scope import Scope
 from lib.ui import data, filters, layout
@@ -180,11 +179,10 @@ def heatmap(scope: Scope, current: dict) -> None:
     )
     layout.chart(fig, "eng-heatmap", note=note if hidden or cells["value"].isna().any() else None)
     table = data.frame(f"{DETAIL}.heatmap_table", scope, current["survey_id"])
-    st.download_button(
+    layout.csv_download(
         "Download the heatmap (CSV, hidden cells marked)",
-        to_safe_csv(table),
+        table,
         file_name=f"engagement-heatmap-{current['survey_id']}.csv",
-        mime="text/csv",
         key="eng-heatmap-csv",
     )
 

@@ -101,10 +101,19 @@ def figures(wave: Wave, teams: tuple[str, ...] | None) -> Figures:
 
     Kept on the wave per slice (a published wave never changes); treat it as read-only.
     """
+    teams = slice_teams(wave, teams)
     key = None if teams is None else tuple(sorted(set(teams)))
     if key not in wave.memo:
         wave.memo[key] = _figures(wave, key)
     return wave.memo[key]
+
+
+def slice_teams(wave: Wave, teams: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The teams a slice covers: `teams`; for "all teams" read by someone who may see some
+    org units only, their teams, as a filter (shown cells only), never the whole."""
+    if teams is None and wave.restricted:
+        return tuple(t for t in wave.team_people if t != NO_TEAM)
+    return teams
 
 
 def _figures(wave: Wave, teams: tuple[str, ...] | None) -> Figures:
@@ -244,6 +253,7 @@ def respondent_means(wave: Wave, answers: pd.DataFrame, teams: tuple[str, ...] |
     """Respondent × dimension mean scores over the slice's shown cells (the input of the
     driver correlations, never shown itself): rows respondent_id, columns dimensions.
     `answers`: the wave's published answers (`lib.anonymity.answers`)."""
+    teams = slice_teams(wave, teams)
     if teams is not None:
         answers = answers[answers["team"].isin(teams)]
         shown = [
