@@ -337,3 +337,55 @@ def test_a_read_only_connection_serves_the_stored_release(tmp_path):
     con.close()
     reader = duckdb.connect(path, read_only=True)
     assert engagement.engagement_summary(reader, scope(*PERIOD)) == shown
+
+
+# ------------------------------------------------------------------ snapshots and sign-in
+
+
+def _database_file(con) -> str:
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    return path
+
+
+def test_the_writer_releases_before_the_snapshot_and_readers_serve_that_release(tmp_path):
+    """Pages read published snapshots read-only (lib/store.py): the release is cut by the writer."""
+    from lib import store
+
+    path = _database_file(make_db(tmp_path, teams=TEAMS[:3]))
+    with store.writing(path) as con:
+        insert(con, "survey_responses", team_of("a", 9) + team_of("b", 7) + team_of("c", 3))
+    with store.reading(path) as reader:
+        assert reader.execute("select count(*) from survey_releases").fetchone()[0] == 1
+        before = published_view(reader, [("a",), ("b",), ("c",)])
+    with store.writing(path) as con:  # a late batch of two into b
+        insert(con, "survey_responses", team_of("b", 2, first=7, enps=0))
+    with store.reading(path) as reader:
+        assert published_view(reader, [("a",), ("b",), ("c",)]) == before
+        assert anonymity.waves(reader)["s1"].held_back
+
+
+def test_someone_who_may_see_some_teams_gets_their_shown_cells_only(tmp_path):
+    """Signed in with a grant of a and c (c is too small): "all teams" is a's figures, and
+    never a + c, which minus a would give c."""
+    from lib import access, store
+
+    path = _database_file(make_db(tmp_path, teams=TEAMS[:3]))
+    with store.writing(path) as con:
+        rows = team_of("a", 9) + team_of("b", 7) + team_of("c", 3, likert=(1, 1, 1), enps=0)
+        insert(con, "survey_responses", rows)
+    snap = store.current(path)
+    full = store.open_snapshot(snap)
+    only_a = engagement.engagement_summary(full, scope(*PERIOD, teams=("a",)))
+    granted = access.open_restricted(snap.file, access.Grant("kim@x.io", teams=("a", "c")))
+    mine = engagement.engagement_summary(granted, scope(*PERIOD))
+    assert (mine["respondents"], mine["enps"], mine["index"]) == (
+        only_a["respondents"],
+        only_a["enps"],
+        only_a["index"],
+    )
+    cells = engagement_detail.heatmap(granted, scope(*PERIOD), "s1")
+    assert set(cells["team"]) == {"a", "c"} and cells.loc[cells["team"] == "c", "value"].isna().all()
+    assert engagement.engagement_summary(granted, scope(*PERIOD, teams=("c",)))["respondents"] is None
