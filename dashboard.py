@@ -4,7 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.ui import access, filters, layout, use_navigation
+from lib import anonymity
+from lib.ui import access, data, filters, layout, use_navigation
 
 st.set_page_config(
     page_title="Pillars · Engineering leadership",
@@ -36,4 +37,10 @@ current = st.navigation(pages)
 
 filters.sidebar()
 layout.demo_notice()
+if current.url_path != "data":  # the Data page still imports while the setting is fixed
+    try:
+        anonymity.threshold(data.cursor())
+    except anonymity.ThresholdError as error:
+        st.error(f"**The anonymity threshold is misconfigured.** {error}", icon=":material/error:")
+        st.stop()
 current.run()

@@ -54,7 +54,9 @@ import duckdb
 
 ALL = "*"
 TEAM_PREFIX = "team:"
-KEPT = frozenset({"settings", "schema_version", "column_mappings"})
+# survey_releases / survey_sync: which release of a survey wave is published and when
+# (lib/anonymity); numbers about no one, and a restricted reader needs them to read any wave.
+KEPT = frozenset({"settings", "schema_version", "column_mappings", "survey_releases", "survey_sync"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DOMAIN = re.compile(r"^@[^@\s]+\.[^@\s]+$")
 _UNITS = "pillars_granted_units"
@@ -192,7 +194,8 @@ _BY_ITEM = "select * from {source} where item_id in (select item_id from work_it
 _BY_ORG = "select * from {source} where org in (select org from teams)"
 _NOTHING = "select * from {source} where false"
 _ALL_ROWS = "select * from {source}"
-_SOURCE = "granted_source"
+GRANTED_SOURCE = "granted_source"  # the attached file of a restricted connection
+_SOURCE = GRANTED_SOURCE
 _CREATE_UNITS = "create table " + _UNITS + " (kind varchar, unit varchar)"
 _INSERT_UNIT = "insert into " + _UNITS + " values (?, ?)"
 _SOURCE_TABLES = """

@@ -280,9 +280,14 @@ EX_TEMPFAIL = 75
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lib.anonymity import ThresholdError
+
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ThresholdError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except store.Busy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return EX_TEMPFAIL

@@ -134,35 +134,36 @@ DEFINITIONS: dict[str, Definition] = {
     "engagement.respondents": _D(
         "Survey respondents",
         "people",
-        "Distinct respondents of the latest survey; null below the anonymity threshold.",
+        "People with at least one score in the latest survey (a respondent who left every question "
+        "blank counts for nothing); null below the anonymity threshold.",
         True,
     ),
     "engagement.participation_rate": _D(
         "Survey participation",
         "%",
-        "Respondents ÷ employees active on the survey date; null without employees or below "
-        "the anonymity threshold.",
+        "Respondents ÷ employees active on the survey date; null without employees or when the "
+        "respondents are hidden.",
         True,
     ),
     "engagement.enps": _D(
         "eNPS",
         "score",
-        "100 × (share of eNPS scores 9–10 − share 0–6) in the latest survey; null below the "
-        "anonymity threshold.",
+        "100 × (share of eNPS scores 9–10 − share 0–6) in the latest survey; null when fewer people "
+        "than the anonymity threshold answered the eNPS question.",
         True,
     ),
     "engagement.favorability.DIMENSION": _D(
         "Favourability",
         "%",
         "Share (0–1) of Likert scores 4 or 5 for the dimension in the latest survey; null when "
-        "the slice or the dimension has fewer respondents than the anonymity threshold.",
+        "fewer people than the anonymity threshold gave a score on it, or the anonymity plan hides it.",
         True,
     ),
     "engagement.index": _D(
         "Engagement index",
         "%",
         "Share (0–1) of Likert scores 4 or 5 over all non-eNPS questions of the latest survey; "
-        "null below the anonymity threshold.",
+        "null when fewer people than the anonymity threshold gave a Likert score.",
         True,
     ),
     "retention.headcount_start": _D(

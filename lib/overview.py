@@ -12,7 +12,7 @@ import duckdb
 
 from lib import benchmarks
 from lib.formatting import format_value, is_missing, relative_change
-from lib.metrics import Headline, headline
+from lib.metrics import Headline, definition_for, headline
 from lib.scope import Scope
 
 # Headline metrics, in the order tiles are laid out (four per row).
@@ -53,6 +53,26 @@ def period_phrase(days: int) -> str:
 def headlines(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Headline]:
     """The Overview's tiles: each headline metric now and in the previous period."""
     return headline(con, scope, HEADLINE_KEYS)
+
+
+def tile_value(key: str, value) -> str:
+    """How a tile shows a catalog value: the Overview and the pillar pages use this one
+    function, so a tile never shows anything but the catalog's value ("—" for null)."""
+    return format_value(value, definition_for(key).unit)
+
+
+def engagement_reasons(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str]:
+    """Why each null `engagement.*` key of the catalog over `scope` is null, by dotted key
+    ("engagement.enps": "fewer than 5 people answered the eNPS question")."""
+    from lib.views.engagement import engagement_summary
+
+    summary = engagement_summary(con, scope)
+    if summary["survey_id"] is None:
+        return {
+            f"engagement.{key}": "no survey in this period for this selection"
+            for key in ("respondents", "participation_rate", "enps", "index")
+        }
+    return {f"engagement.{key}": text for key, text in summary["reasons"].items()}
 
 
 def _in_points(change: float, unit: str) -> float:

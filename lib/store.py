@@ -289,7 +289,9 @@ def _fresh(file: Path, pointer: dict | None) -> Snapshot | None:
 
 
 def _publish(con: duckdb.DuckDBPyConnection, file: Path) -> Snapshot:
-    """Checkpoint, copy the file beside it under the next number, point `current.json` at it."""
+    """Release the survey waves, checkpoint, copy the file beside it under the next number,
+    point `current.json` at it."""
+    _release_surveys(con)
     con.execute("checkpoint")
     folder = snapshot_dir(file)
     folder.mkdir(exist_ok=True)
@@ -318,6 +320,15 @@ def _publish(con: duckdb.DuckDBPyConnection, file: Path) -> Snapshot:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     return Snapshot(folder / name, version)
+
+
+def _release_surveys(con: duckdb.DuckDBPyConnection) -> None:
+    """Cut the survey waves' releases (lib/anonymity) here, in the writer: readers open the
+    snapshot read-only, so what a wave publishes must be decided before it is copied."""
+    from lib import anonymity
+
+    with contextlib.suppress(anonymity.ThresholdError):  # the pages say what is wrong with it
+        anonymity.waves(con)
 
 
 @contextlib.contextmanager

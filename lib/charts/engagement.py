@@ -37,8 +37,11 @@ def favorability_bars(dims: pd.DataFrame, title: str, caption: str) -> go.Figure
                 name=name,
                 orientation="h",
                 marker_color=color,
-                customdata=likert[["respondents"]].fillna(0).to_numpy(),
-                hovertemplate="%{y}: %{x:.0%} " + name.lower() + " · n=%{customdata[0]:.0f}<extra></extra>",
+                customdata=[
+                    [f"n={n:.0f} people with a score" if pd.notna(n) else f"not shown: {why}"]
+                    for n, why in zip(likert["respondents"], likert["suppressed_reason"], strict=True)
+                ],
+                hovertemplate="%{y}: %{x:.0%} " + name.lower() + " · %{customdata[0]}<extra></extra>",
                 text=[f"{v:.0%}" if column == "favorable" and pd.notna(v) else "" for v in likert[column]],
                 textposition="inside",
             )
@@ -153,7 +156,7 @@ def wave_changes(frame: pd.DataFrame, waves: list[str], title: str, caption: str
                 name=wave,
                 marker_color=PALETTE[(i + 6) % len(PALETTE)] if i < len(waves) - 1 else PALETTE[0],
                 text=[
-                    f"{v:.0%}<br>n={n:.0f}" if pd.notna(v) else "hidden"
+                    ("hidden" if pd.isna(v) else f"{v:.0%}<br>n={n:.0f}" if pd.notna(n) else f"{v:.0%}")
                     for v, n in zip(w["value"], w["respondents"], strict=True)
                 ],
                 textposition="outside",
@@ -177,8 +180,7 @@ def drivers(frame: pd.DataFrame, title: str, caption: str, outcome: str) -> go.F
             marker_color=[GOOD if r >= 0.3 else NEUTRAL for r in shown["r"]],
             text=[f"r = {r:.2f}" for r in shown["r"]],
             textposition="outside",
-            customdata=shown[["respondents"]].to_numpy(),
-            hovertemplate="%{y}: r = %{x:.2f} with " + outcome + " · n=%{customdata[0]}<extra></extra>",
+            hovertemplate="%{y}: r = %{x:.2f} with " + outcome + "<extra></extra>",
         )
     )
     fig.update_xaxes(range=[min(-0.1, float(shown["r"].min() or 0) - 0.1), 1])

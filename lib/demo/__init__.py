@@ -9,12 +9,14 @@ The generators live beside this module, one per area: `world` (teams, calendar),
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
 import duckdb
 import pandas as pd
 
+from lib import anonymity
 from lib.db import set_setting
 from lib.demo import business, capabilities, culture, delivery, flow, people
 from lib.demo.world import SMALL_TEAMS, World, large_teams
@@ -77,6 +79,7 @@ def build_demo(
         for table in TABLES:
             con.execute(_DELETE_ALL[table])
         con.execute("delete from imports")
+        anonymity.forget(con)  # a new organisation: its surveys start a new history
         for table, frame in generate(world):
             con.register("demo_rows", frame)
             con.execute(_INSERT[table], [DEMO_IMPORT_ID])
@@ -103,6 +106,8 @@ def build_demo(
     except BaseException:
         con.execute("rollback")
         raise
+    with contextlib.suppress(anonymity.ThresholdError):  # the pages say what is wrong with it
+        anonymity.waves(con)  # publish the surveys now, not on the first page view
     return {table: counts[table] for table in TABLES}
 
 
@@ -110,6 +115,13 @@ def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every demo row and its import log, leaving users' own imports alone."""
     con.execute("begin transaction")
     try:
+        demo_surveys = [
+            r[0]
+            for r in con.execute(
+                "select distinct survey_id from survey_responses where import_id = ?", [DEMO_IMPORT_ID]
+            ).fetchall()
+        ]
+        anonymity.forget(con, demo_surveys)  # generated people: nothing to protect across the clear
         for table in TABLES:
             con.execute(_DELETE_DEMO[table], [DEMO_IMPORT_ID])
         con.execute("delete from imports where import_id = ?", [DEMO_IMPORT_ID])

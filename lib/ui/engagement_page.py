@@ -11,7 +11,8 @@ import streamlit as st
 
 from lib.charts import caption_text
 from lib.charts import engagement as charts
-from lib.formatting import NO_DATA, is_missing
+from lib.formatting import is_missing
+from lib.overview import tile_value
 from lib.question_bank import DIMENSIONS
 from lib.scope import Scope
 from lib.ui import data, filters, layout
@@ -43,9 +44,9 @@ def no_survey(scope: Scope) -> None:
 
 
 def tiles(scope: Scope, current: dict) -> None:
+    """The catalog's engagement keys, shown through the Overview's own `tile_value`."""
     summary = data.view("lib.views.engagement.engagement_summary", scope)
-    k = _threshold()
-    hidden = f"Hidden: fewer than {k} respondents"
+    reasons = summary["reasons"]
     changes = data.frame(f"{DETAIL}.wave_changes", scope, _pair(current))
     prev = current["previous_id"]
 
@@ -58,8 +59,8 @@ def tiles(scope: Scope, current: dict) -> None:
             return None
         return f"{(now - before) * scale:+.0f} {unit}"
 
-    def shown(value, fmt: str) -> str:
-        return NO_DATA if is_missing(value) else fmt.format(value)
+    def no_data(key: str) -> str:
+        return f"No data: {reasons[key]}" if key in reasons else "No data"
 
     vs = "vs previous wave" if prev else None
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
@@ -68,7 +69,7 @@ def tiles(scope: Scope, current: dict) -> None:
         f"{enps_row['promoters'].iloc[0]:.0%} promoters · {enps_row['passives'].iloc[0]:.0%} passives · "
         f"{enps_row['detractors'].iloc[0]:.0%} detractors"
         if not enps_row.empty and not is_missing(enps_row["promoters"].iloc[0])
-        else hidden
+        else no_data("enps")
     )
     respondents = summary.get("respondents")
     participation = summary.get("participation_rate")
@@ -76,17 +77,17 @@ def tiles(scope: Scope, current: dict) -> None:
         [
             layout.Tile(
                 "Engagement index",
-                shown(summary.get("index"), "{:.0%}"),
+                tile_value("engagement.index", summary.get("index")),
                 delta=change("index", 100, "pts"),
                 delta_description=vs,
-                band=hidden
+                band=no_data("index")
                 if is_missing(summary.get("index"))
                 else "Favourable answers (4–5) over all questions",
                 help="Share of Likert answers of 4 or 5 over every non-eNPS question of the survey.",
             ),
             layout.Tile(
                 "eNPS",
-                shown(summary.get("enps"), "{:+.0f}"),
+                tile_value("engagement.enps", summary.get("enps")),
                 delta=change("enps", 1, "pts"),
                 delta_description=vs,
                 band=split,
@@ -94,20 +95,26 @@ def tiles(scope: Scope, current: dict) -> None:
             ),
             layout.Tile(
                 "Participation",
-                shown(participation, "{:.0%}"),
+                tile_value("engagement.participation_rate", participation),
                 band=(
-                    hidden
+                    no_data("respondents")
                     if is_missing(respondents)
                     else f"{respondents:,} respondents"
-                    + ("" if is_missing(participation) else " of the headcount on the survey date")
+                    + (
+                        " of the headcount on the survey date"
+                        if not is_missing(participation)
+                        else f" · {reasons.get('participation_rate', 'no headcount')}"
+                    )
                 ),
-                help="Respondents ÷ employees active on the survey date (needs the employees table).",
+                help="Respondents (people with at least one score) ÷ employees active on the survey date "
+                "(needs the employees table).",
             ),
             layout.Tile(
                 "Survey closed",
                 f"{current['survey_date']:%d %b %Y}",
                 band=str(current["survey_id"]),
-                help="The latest survey dated in the chosen period; its previous wave is the survey before it.",
+                help="The latest survey with an answer dated in the chosen period (its date is its last "
+                "answer's); its previous wave is the survey before it.",
             ),
         ]
     )
@@ -115,7 +122,15 @@ def tiles(scope: Scope, current: dict) -> None:
     if hidden_teams and scope.teams is not None:
         st.caption(
             f"Figures for this selection leave out {hidden_teams} team(s) hidden by the anonymity rule "
-            f"(fewer than {k} respondents, or hidden so a smaller team can't be worked out)."
+            f"(fewer than {_threshold()} respondents, or hidden so a smaller team can't be worked out)."
+        )
+    if current.get("held_back"):
+        released = current.get("released_at")
+        when = f" on {released:%d %b %Y}" if released else ""
+        st.caption(
+            f"Figures of {current['survey_id']} are as published{when}. Answers received since are held back "
+            f"until, with others, they change at least {_threshold()} people's answers in each team they touch: "
+            "shown alone, the change would let a small group's answers be worked out by comparing before and after."
         )
 
 
@@ -127,10 +142,9 @@ def favorability(scope: Scope, current: dict) -> None:
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
     caption = _caption(scope, current["survey_id"])
     if dims.empty or dims["respondents"].isna().all():
-        layout.missing(
-            f"No figures for this selection: fewer than {_threshold()} respondents, or only teams hidden so "
-            "that a smaller team can't be worked out. Widen the filters."
-        )
+        reasons = data.view("lib.views.engagement.engagement_summary", scope)["reasons"]
+        why = reasons.get("respondents") or reasons.get("index") or "every figure is hidden"
+        layout.missing(f"No figures for this selection: {why}. Widen the filters.")
         return
     layout.chart(charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability")
     if not dims["is_enps"].astype(bool).any():
@@ -164,10 +178,10 @@ def heatmap(scope: Scope, current: dict) -> None:
         cells, story.heatmap_title(cells), _caption(scope, current["survey_id"]), list(DIMENSIONS)
     )
     layout.chart(fig, "eng-heatmap", note=note if hidden or cells["value"].isna().any() else None)
-    table = cells.pivot(index="team", columns="label", values="value")
+    table = data.frame(f"{DETAIL}.heatmap_table", scope, current["survey_id"])
     layout.csv_download(
-        "Download the heatmap (CSV, hidden cells blank)",
-        table.round(3).reset_index().astype(object).fillna("hidden"),
+        "Download the heatmap (CSV, hidden cells marked)",
+        table,
         file_name=f"engagement-heatmap-{current['survey_id']}.csv",
         key="eng-heatmap-csv",
     )
@@ -185,7 +199,11 @@ def changes(scope: Scope, current: dict) -> None:
         story.wave_title(frame, current["previous_id"], current["survey_id"]),
         _caption(scope, current["survey_id"], f"compared with {current['previous_id']}"),
     )
-    layout.chart(fig, "eng-waves", note="n under each bar: respondents behind that figure in that wave.")
+    layout.chart(
+        fig,
+        "eng-waves",
+        note="n under each bar: the people with a score on that dimension in that wave (the index pools them).",
+    )
 
 
 def drivers(scope: Scope, current: dict) -> None:
@@ -199,7 +217,6 @@ def drivers(scope: Scope, current: dict) -> None:
             "Driver analysis needs at least 25 respondents in the selection; widen the filters to see it."
         )
         return
-    n = int(frame["respondents"].max())
     layout.chart(
         charts.drivers(
             frame, story.drivers_title(frame, outcome), _caption(scope, current["survey_id"]), outcome
@@ -207,7 +224,8 @@ def drivers(scope: Scope, current: dict) -> None:
         "eng-drivers",
         note=(
             f"Pearson correlation between each person's mean score on a dimension and their {outcome}, "
-            f"over {n} respondents. It shows which dimensions move together with {outcome}, not what causes it."
+            f"over at least 25 respondents who answered both. It shows which dimensions move together with "
+            f"{outcome}, not what causes it."
         ),
     )
 
@@ -245,10 +263,9 @@ LINKS = (
 
 def delivery_link(scope: Scope, current: dict) -> None:
     frame = data.frame(f"{DETAIL}.delivery_link", scope, current["survey_id"])
-    if len(frame) < 3:
-        layout.missing(
-            "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
-        )
+    why = story.link_missing(frame)
+    if why:
+        layout.missing(why)
         return
     panels, notes, good = [], [], []
     for y, label, y_title, y_format, better, _worse, higher_good in LINKS:

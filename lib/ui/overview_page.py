@@ -5,23 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts.registry.overview import TRENDS
-from lib.formatting import format_value
+from lib.formatting import is_missing
 from lib.metrics import definition_for
-from lib.overview import band_text, change_text, period_phrase, takeaways
+from lib.overview import band_text, change_text, period_phrase, takeaways, tile_value
 from lib.ui import data, layout, registered
 
 
 def headline_tiles(scope) -> list:
     items = data.view("lib.overview.headlines", scope)
     phrase = period_phrase(scope.days)
+    reasons = data.view("lib.overview.engagement_reasons", scope)
     tiles = [
         layout.Tile(
             label=item.label,
-            value=format_value(item.value, item.unit),
+            value=tile_value(item.key, item.value),
             delta=change_text(item),
             delta_color=_delta_color(item.key),
             delta_description=phrase,
-            band=band_text(item),
+            band=f"No data: {reasons[item.key]}"
+            if is_missing(item.value) and item.key in reasons
+            else band_text(item),
             help=definition_for(item.key).definition,
         )
         for item in items

@@ -2,9 +2,9 @@
 dimension, the team × dimension heatmap, change between waves, drivers, and the link
 between psychological safety and delivery.
 
-Every function returns aggregates that already honour the anonymity plan
-(`lib.anonymity`): a figure over fewer respondents than the threshold is NaN with its
-reason in `suppressed_reason`, and filtered figures leave out the cells the plan hides.
+Every function reads the waves as published (`lib.anonymity.waves`) through
+`lib.views.engagement_figures`: a hidden figure is NaN with its reason in
+`suppressed_reason`, and filtered figures leave out the cells the plan hides.
 """
 
 from __future__ import annotations
@@ -17,142 +17,151 @@ import numpy as np
 import pandas as pd
 
 from lib import anonymity
-from lib.question_bank import ENPS, dimension_label
+from lib.question_bank import DIMENSIONS, ENPS, dimension_label
 from lib.scope import Scope
-from lib.sql import query_df, query_rows
+from lib.sql import query_df
+from lib.views import engagement_figures as figures_module
 from lib.views import params, plain
+from lib.views.engagement_figures import answered_by, ordered
 
 DRIVER_MIN_RESPONDENTS = 25
 LINK_WINDOW_DAYS = 365
 
 
 def waves(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, dt.date]]:
-    """Every survey the scope's teams answered, oldest first: (survey_id, survey_date)."""
-    return [(str(r[0]), r[1]) for r in query_rows(con, "engagement/survey_waves", params(scope))]
+    """Every published wave the scope's teams answered, any date, oldest first:
+    (survey_id, survey_date = its last answer date)."""
+    return [(w.survey_id, w.last_date) for w in ordered(anonymity.waves(con)) if answered_by(w, scope)]
 
 
 def current_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict | None:
-    """The latest survey dated in the period and the one before it (any date), or None."""
-    all_waves = waves(con, scope)
-    in_period = [w for w in all_waves if scope.start <= w[1] < scope.end]
+    """The latest wave in the period and the one before it (any date), or None.
+
+    Keys: survey_id, survey_date, previous_id, previous_date, waves (ids up to it),
+    held_back (later answers not shown yet), released_at (when its figures were cut).
+    """
+    published = anonymity.waves(con)
+    mine = [w for w in ordered(published) if answered_by(w, scope)]
+    in_period = [w for w in mine if figures_module.in_period(w, scope)]
     if not in_period:
         return None
-    survey_id, survey_date = in_period[-1]
-    earlier = [w for w in all_waves if w[1] < survey_date]
+    wave = in_period[-1]
+    earlier = [w for w in mine if w.last_date < wave.last_date]
     return {
-        "survey_id": survey_id,
-        "survey_date": survey_date,
-        "previous_id": earlier[-1][0] if earlier else None,
-        "previous_date": earlier[-1][1] if earlier else None,
-        "waves": tuple(w[0] for w in all_waves if w[1] <= survey_date),
+        "survey_id": wave.survey_id,
+        "survey_date": wave.last_date,
+        "previous_id": earlier[-1].survey_id if earlier else None,
+        "previous_date": earlier[-1].last_date if earlier else None,
+        "waves": tuple(w.survey_id for w in mine if w.last_date <= wave.last_date),
+        "held_back": wave.held_back,
+        "released_at": wave.released_at,
     }
 
 
-def _plan_params(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> tuple[anonymity.Plan, dict]:
-    plan = anonymity.plan(con, (survey_id,))
-    return plan, params(scope, survey=survey_id, **plan.params())
+def _wave(con: duckdb.DuckDBPyConnection, survey_id: str) -> anonymity.Wave | None:
+    return anonymity.waves(con).get(survey_id)
 
 
 def dimensions(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
-    """One row per dimension: label, respondents, favorable / neutral / unfavorable shares
-    (eNPS: promoters / passives / detractors and `enps`), NaN with a reason when suppressed."""
-    plan, bound = _plan_params(con, scope, survey_id)
-    k = plan.threshold
-    frame = query_df(con, "engagement/dimension_split", bound)
-    frame["label"] = frame["dimension"].map(dimension_label)
-    frame["enps"] = 100 * (frame["promoters"] - frame["detractors"])
-    values = ["answers", "favorable", "neutral", "unfavorable", "promoters", "passives", "detractors", "enps"]
-    out = anonymity.mask(frame, "respondents", values, k)
-    hidden = out["hidden_org"].fillna(False).astype(bool)
-    out.loc[hidden & out["suppressed_reason"].isna(), "suppressed_reason"] = anonymity.reason_text(
-        anonymity.COMPLEMENTARY, k
-    )
-    for column in [*values, "respondents"]:
-        out.loc[hidden, column] = np.nan
-    return out.drop(columns=["hidden_org"]).reset_index(drop=True)
+    """One row per dimension of the wave over the scope: dimension, label, is_enps,
+    respondents (people with a score on it), answers, favorable / neutral / unfavorable
+    shares (Likert), promoters / passives / detractors shares and `enps` (eNPS), and
+    `suppressed_reason` where a figure is hidden (its numbers NaN)."""
+    wave = _wave(con, survey_id)
+    if wave is None:
+        return pd.DataFrame(columns=figures_module.DIMENSION_COLUMNS)
+    return figures_module.figures(wave, scope.teams).dimensions.copy()
 
 
 def heatmap(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
-    """One row per team × dimension in scope: value (favourable share; eNPS −100..100),
-    respondents, and `suppressed_reason` where the plan hides the cell (value NaN)."""
-    plan, bound = _plan_params(con, scope, survey_id)
-    k = plan.threshold
-    cells = query_df(con, "engagement/team_dimension", bound)
-    reasons = []
-    for team, dim in zip(cells["team"], cells["dimension"], strict=True):
-        kind = plan.cell_kind(survey_id, team, dim)
-        reasons.append(None if kind is None else anonymity.reason_text(kind, k))
-    cells["suppressed_reason"] = pd.Series(reasons, dtype=object)
-    hidden = cells["suppressed_reason"].notna()
-    cells["value"] = cells["value"].astype("float64").where(~hidden)
-    cells["respondents"] = cells["respondents"].astype("float64").where(~hidden)
-    cells["label"] = cells["dimension"].map(dimension_label)
-    return cells
+    """One row per team × dimension in scope: team, dimension, label, is_enps,
+    respondents, value (favourable share 0–1; eNPS −100..100) and `suppressed_reason`
+    where the plan hides the cell (value and respondents NaN)."""
+    wave = _wave(con, survey_id)
+    if wave is None:
+        return figures_module.cells_frame()
+    return figures_module.cells(wave, scope.teams)
+
+
+def heatmap_table(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
+    """The heatmap as the CSV download gives it: one row per team, one column per
+    dimension label (favourable share 0–1 rounded to 3 places, eNPS rounded to 1), "hidden"
+    where the plan hides a cell. Aggregates only, never a person."""
+    cells = heatmap(con, scope, survey_id)
+    if cells.empty:
+        return pd.DataFrame(columns=["team"])
+    cells = cells.assign(
+        shown=[round(v, 1 if e else 3) for v, e in zip(cells["value"], cells["is_enps"], strict=True)]
+    )
+    table = cells.pivot(index="team", columns="label", values="shown")
+    order = [dimension_label(d) for d in DIMENSIONS if dimension_label(d) in table.columns]
+    table = table[order + [c for c in table.columns if c not in order]].reset_index()
+    table.columns.name = None
+    return table.astype(object).where(table.notna(), "hidden")
 
 
 def hidden_teams(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> int:
     """How many teams in scope the plan hides as a whole (for "excludes N teams" notes)."""
-    plan = anonymity.plan(con, (survey_id,))
-    teams = [t for t in plan.hidden_teams(survey_id) if t != anonymity.NO_TEAM]
-    return len(teams) if scope.teams is None else len(set(teams) & set(scope.teams))
+    wave = _wave(con, survey_id)
+    if wave is None:
+        return 0
+    return (
+        figures_module.figures(wave, scope.teams).excluded_teams
+        if scope.teams is not None
+        else sum(1 for t in wave.decisions.teams if t != anonymity.NO_TEAM)
+    )
 
 
 def wave_changes(con: duckdb.DuckDBPyConnection, scope: Scope, survey_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Per survey and dimension (plus `index` and `enps`): value and respondents, for the
-    change between waves. Each wave is suppressed on its own plan."""
-    from lib.views.engagement import engagement_by_wave
-
+    """Per wave and dimension (plus `index`): survey_id, dimension, label, value
+    (favourable share; eNPS −100..100; index share), respondents (people behind the figure;
+    NaN for the index, whose count is not published) and suppressed_reason."""
     rows = []
+    published = anonymity.waves(con)
     for survey_id in survey_ids:
-        dims = dimensions(con, scope, survey_id)
-        for _, d in dims.iterrows():
-            is_enps = d["dimension"] == ENPS
+        wave = published.get(survey_id)
+        if wave is None:
+            continue
+        fig = figures_module.figures(wave, scope.teams)
+        rows.append(
+            {
+                "survey_id": survey_id,
+                "dimension": "index",
+                "label": "Engagement index",
+                "value": fig.index,
+                "respondents": float("nan"),
+                "suppressed_reason": fig.index_reason,
+            }
+        )
+        for d in fig.dimensions.itertuples():
             rows.append(
                 {
                     "survey_id": survey_id,
-                    "dimension": d["dimension"],
-                    "label": d["label"],
-                    "value": d["enps"] if is_enps else d["favorable"],
-                    "respondents": d["respondents"],
-                    "suppressed_reason": d["suppressed_reason"],
+                    "dimension": d.dimension,
+                    "label": d.label,
+                    "value": d.enps if d.is_enps else d.favorable,
+                    "respondents": d.respondents,
+                    "suppressed_reason": d.suppressed_reason,
                 }
             )
-    frame = pd.DataFrame(
-        rows, columns=["survey_id", "dimension", "label", "value", "respondents", "suppressed_reason"]
-    )
-    if survey_ids:
-        wide = replace(scope, start=dt.date(1900, 1, 1), end=dt.date(2999, 1, 1))
-        summary = engagement_by_wave(con, wide)
-        summary = summary[summary["survey_id"].isin(survey_ids)]
-        k = anonymity.threshold(con)
-        extra = [
-            {
-                "survey_id": s["survey_id"],
-                "dimension": "index",
-                "label": "Engagement index",
-                "value": s["engagement_index"],
-                "respondents": s["respondents"],
-                "suppressed_reason": anonymity.reason_text(anonymity.PRIMARY, k) if s["suppressed"] else None,
-            }
-            for _, s in summary.iterrows()
-        ]
-        frame = pd.concat([pd.DataFrame(extra), frame], ignore_index=True) if extra else frame
-    return frame
+    columns = ["survey_id", "dimension", "label", "value", "respondents", "suppressed_reason"]
+    return pd.DataFrame(rows, columns=columns).astype({"value": "float64", "respondents": "float64"})
 
 
 def drivers(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str, target: str = ENPS) -> pd.DataFrame:
     """Respondent-level Pearson correlation of each dimension's mean score with eNPS (or, for
     target "index", with the mean of the respondent's *other* Likert dimensions), over at
-    least 25 respondents. A correlation, not a cause.
+    least 25 respondents who have both, in the scope's shown cells. A correlation, not a
+    cause. The number of respondents behind each r is not published (it is no sum the
+    anonymity check covers); the threshold of 25 is.
 
-    Columns: dimension, label, r, respondents, suppressed_reason.
+    Columns: dimension, label, r, suppressed_reason.
     """
-    _, bound = _plan_params(con, scope, survey_id)
-    scores = query_df(con, "engagement/respondent_scores", bound)
-    columns = ["dimension", "label", "r", "respondents", "suppressed_reason"]
-    if scores.empty:
+    columns = ["dimension", "label", "r", "suppressed_reason"]
+    wave = _wave(con, survey_id)
+    if wave is None:
         return pd.DataFrame(columns=columns)
-    wide = scores.pivot(index="respondent_id", columns="dimension", values="mean_score")
+    wide = figures_module.respondent_means(wave, anonymity.answers(con, wave), scope.teams)
     likert = [d for d in wide.columns if d != ENPS]
     rows = []
     for dim in likert:
@@ -166,14 +175,12 @@ def drivers(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str, target
                 continue
             outcome = wide[others].mean(axis=1)
         pair = pd.DataFrame({"x": wide[dim], "y": outcome}).dropna()
-        n = len(pair)
-        enough = n >= DRIVER_MIN_RESPONDENTS and pair["x"].std() > 0 and pair["y"].std() > 0
+        enough = len(pair) >= DRIVER_MIN_RESPONDENTS and pair["x"].std() > 0 and pair["y"].std() > 0
         rows.append(
             {
                 "dimension": dim,
                 "label": dimension_label(dim),
                 "r": float(pair["x"].corr(pair["y"])) if enough else np.nan,
-                "respondents": n,
                 "suppressed_reason": None if enough else f"fewer than {DRIVER_MIN_RESPONDENTS} respondents",
             }
         )
@@ -182,35 +189,32 @@ def drivers(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str, target
 
 
 def delivery_link(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
-    """Per team the plan shows: psychological-safety favourability in the survey next to the
-    team's deployments per week, change failure rate and annualised attrition over the 12
-    months to the period's end. Columns: team, respondents, psychological_safety,
-    deploys_per_week, change_failure_rate, attrition_rate."""
-    plan, bound = _plan_params(con, scope, survey_id)
-    teams = query_df(con, "engagement/team_survey_teams", bound)
-    shown = [
-        t
-        for t in teams.itertuples()
-        if not plan.cell_kind(survey_id, t.team, "psychological_safety")
-        and not anonymity.too_few(t.safety_respondents, plan.threshold)
-    ]
+    """Per team in scope whose psychological-safety cell the plan shows: its favourability
+    in the wave next to the team's deployments per week, change failure rate and annualised
+    attrition over the 12 months to the period's end. Columns: team, respondents (people
+    with a psychological-safety score), psychological_safety, deploys_per_week,
+    change_failure_rate, attrition_rate."""
+    columns = ["team", "respondents", "psychological_safety", "deploys_per_week", "change_failure_rate",
+               "attrition_rate"]  # fmt: skip
+    cells = heatmap(con, scope, survey_id)
+    safety = cells[(cells["dimension"] == "psychological_safety") & cells["suppressed_reason"].isna()]
+    if safety.empty:
+        return pd.DataFrame(columns=columns)
     window = replace(scope, start=scope.end - dt.timedelta(days=LINK_WINDOW_DAYS))
     outcomes = query_df(
-        con, "engagement/team_delivery_link", params(window, link_teams=[t.team for t in shown])
+        con, "engagement/team_delivery_link", params(window, link_teams=list(safety["team"]))
     ).set_index("team")
     rows = [
         {
             "team": t.team,
-            "respondents": int(t.safety_respondents),
-            "psychological_safety": plain(t.psychological_safety),
+            "respondents": int(t.respondents),
+            "psychological_safety": plain(t.value),
             "deploys_per_week": plain(outcomes.at[t.team, "deploys_per_week"]),
             "change_failure_rate": plain(outcomes.at[t.team, "change_failure_rate"]),
             "attrition_rate": plain(outcomes.at[t.team, "attrition_rate"]),
         }
-        for t in shown
+        for t in safety.itertuples()
     ]
-    columns = ["team", "respondents", "psychological_safety", "deploys_per_week", "change_failure_rate",
-               "attrition_rate"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

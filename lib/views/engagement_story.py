@@ -96,3 +96,19 @@ def link_title(r: float | None, y_label: str, safer_good: str, safer_bad: str, h
         return f"No clear link with {y_label} (r = {r:.2f})" if r is not None else f"{y_label}: too few teams"
     phrase = safer_good if (r > 0) == higher_is_good else safer_bad
     return f"Safer teams {phrase} (r = {r:.2f})"
+
+
+LINK_COLUMNS = ("deploys_per_week", "change_failure_rate", "attrition_rate")
+
+
+def link_missing(frame: pd.DataFrame) -> str | None:
+    """Why the safety-against-delivery chart can't be drawn, or None when it can: it needs 3
+    teams with a shown safety figure, and at least one outcome known for 3 of them."""
+    if len(frame) < 3:
+        return "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
+    if all(frame[c].notna().sum() < 3 for c in LINK_COLUMNS):
+        return (
+            "The link to delivery needs deployments or employees for at least 3 of the teams with survey "
+            "results; import them on the Data page."
+        )
+    return None

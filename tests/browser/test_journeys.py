@@ -13,26 +13,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import navigation
 from tests.browser.conftest import ROOT, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-# page → does it draw charts? The Overview is the default page, served at "/".
-URLS = {"overview": ""}
-PAGES = {
-    "overview": True,
-    "delivery": True,
-    "engagement": True,
-    "retention": True,
-    "skills": True,
-    "business": True,
-    "data": False,
-}
-BUILT = {
-    name: charts
-    for name, charts in PAGES.items()
-    if name == "overview" or (ROOT / "pages" / f"{name}.py").exists()
-}
+# Every page the navigation lists (tests/browser/navigation.py reads dashboard.PAGES), so a
+# new page is covered the day its file exists. Pages that draw no chart say so here.
+PAGES = navigation.pages()
+NO_CHARTS = {"data", "board-pack"}
 
 
 def _tile_value(tab, label: str) -> str:
@@ -42,19 +31,33 @@ def _tile_value(tab, label: str) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text()
 
 
-@pytest.mark.parametrize("name", list(BUILT))
-def test_page_opens_without_error_and_draws(server, page, name):
-    page.goto(f"{server}/{URLS.get(name, name)}")
+@pytest.mark.parametrize("page_info", PAGES, ids=[p["url"] for p in PAGES])
+def test_page_opens_without_error_and_draws(server, page, page_info):
+    page.goto(f"{server}/{page_info['path']}")
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
-    if BUILT[name]:
+    if page_info["url"] not in NO_CHARTS:
         charts = page.get_by_test_id("stPlotlyChart")
         expect(charts.first).to_be_visible(timeout=30_000)
         # Plotly drew into the chart: its SVG holds at least one trace.
         expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=30_000)
-    screenshot(page, name)
+    screenshot(page, page_info["url"])
+
+
+def test_the_navigation_lists_exactly_the_pages_the_journeys_open(server, page):
+    """The sidebar's links are the pages above: none missing from the journeys."""
+    page.goto(server)
+    wait_for_app(page)
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    expect(links.first).to_be_visible(timeout=30_000)
+    # a link's text is its icon's ligature name, then its title
+    shown = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]
+    assert shown == [p["title"] for p in PAGES]
+    for i, info in enumerate(PAGES):
+        href = links.nth(i).get_attribute("href") or ""
+        assert href.rstrip("/").endswith(info["path"]) or info["path"] == "", (href, info)
 
 
 def test_filters_live_in_the_url(server, page):

@@ -182,3 +182,78 @@ def test_a_hidden_team_still_names_its_survey(tmp_path):
         assert (got["respondents"], got["enps"], got["index"]) == (None, None, None)
     whole = engagement.engagement_summary(con, scope(*PERIOD))
     assert whole["respondents"] == 8
+
+
+# ---------------------------------------------------------------- every key by value, awkward survey
+# One survey answered on two days: a (6 people, 1 March), b (5) and c (2) on 3 March, and
+# a respondent of a whose scores are all empty. Two dimensions and eNPS; a4 and a5 skip
+# autonomy, a2 and a3 skip eNPS. c (2) is hidden, and b with it (c alone would otherwise
+# be the organisation minus a minus b).
+AWKWARD = {
+    # person: (team, date, psychological_safety, autonomy, eNPS)
+    "a0": ("a", "2025-03-01", 5, 4, 10), "a1": ("a", "2025-03-01", 4, 4, 9),
+    "a2": ("a", "2025-03-01", 4, 4, None), "a3": ("a", "2025-03-01", 3, 4, None),
+    "a4": ("a", "2025-03-01", 2, None, 6), "a5": ("a", "2025-03-01", 1, None, 0),
+    "a6": ("a", "2025-03-01", None, None, None),
+    "b0": ("b", "2025-03-03", 5, 2, 9), "b1": ("b", "2025-03-03", 5, 2, 9), "b2": ("b", "2025-03-03", 5, 2, 8),
+    "b3": ("b", "2025-03-03", 5, 2, 7), "b4": ("b", "2025-03-03", 1, 2, 3),
+    "c0": ("c", "2025-03-03", 5, 5, 10), "c1": ("c", "2025-03-03", 5, 5, 10),
+}  # fmt: skip
+
+
+@pytest.fixture
+def awkward(tmp_path):
+    rows = []
+    for pid, (team, date, ps, au, enps) in AWKWARD.items():
+        for question, dimension, score in (("ps1", "psychological_safety", ps), ("au1", "autonomy", au),
+                                           ("e1", "eNPS", enps)):  # fmt: skip
+            rows.append(dict(survey_id="s", survey_date=date, respondent_id=pid, team=team,
+                             question_id=question, dimension=dimension, score=score))  # fmt: skip
+    staff = [dict(employee_id=f"{t}{i}", team=t, hire_date="2020-01-01") for t, n in (("a", 10), ("b", 6), ("c", 4))
+             for i in range(n)]  # fmt: skip
+    return make_db(tmp_path, survey_responses=rows, employees=staff, teams=[{"team": t} for t in "abc"])
+
+
+def test_every_engagement_key_by_value_for_the_whole_organisation(awkward):
+    from lib import metrics
+
+    # The period starts on 2 March: a's answers of 1 March still count (the whole survey).
+    got = metrics.catalog(awkward, scope("2025-03-02", "2025-04-01"))["engagement"]
+    assert got["survey_id"] == "s"
+    assert got["respondents"] == 13  # a6 left every score blank: counts for nothing
+    assert got["participation_rate"] == pytest.approx(13 / 20)
+    # psychological safety: 13 answers, favourable a 5 4 4, b 5 5 5 5, c 5 5 → 9
+    # autonomy: 11 answers, favourable a 4 4 4 4, c 5 5 → 6
+    assert got["favorability"] == pytest.approx({"psychological_safety": 9 / 13, "autonomy": 6 / 11})
+    # eNPS: 11 answers; promoters a 10 9, b 9 9, c 10 10 → 6; detractors a 6 0, b 3 → 3
+    assert got["enps"] == pytest.approx(100 * (6 - 3) / 11)
+    assert got["index"] == pytest.approx((9 + 6) / (13 + 11))
+
+
+def test_every_engagement_key_by_value_for_one_team(awkward):
+    from lib import metrics
+
+    got = metrics.catalog(awkward, scope("2025-03-02", "2025-04-01", teams=("a",)))["engagement"]
+    assert got["respondents"] == 6
+    assert got["participation_rate"] == pytest.approx(6 / 10)
+    # a's autonomy (4 people) and eNPS (4 people) are under the threshold
+    assert got["favorability"] == {"psychological_safety": pytest.approx(3 / 6), "autonomy": None}
+    assert got["enps"] is None
+    assert got["index"] == pytest.approx(3 / 6)  # over a's shown cells: psychological safety only
+    for team in ("b", "c"):  # c is small, b is hidden with it
+        hidden = metrics.catalog(awkward, scope("2025-03-02", "2025-04-01", teams=(team,)))["engagement"]
+        assert hidden["survey_id"] == "s"
+        assert [hidden[k] for k in ("respondents", "participation_rate", "enps", "index")] == [None] * 4
+
+
+def test_reasons_name_who_counts(awkward):
+    got = engagement.engagement_summary(awkward, scope("2025-03-02", "2025-04-01", teams=("a",)))
+    assert got["reasons"] == {
+        "enps": "fewer than 5 people answered the eNPS question",
+        "favorability.autonomy": "fewer than 5 people gave a score on autonomy",
+    }
+    both = engagement.engagement_summary(awkward, scope("2025-03-02", "2025-04-01", teams=("b", "c")))
+    assert both["reasons"]["respondents"] == (
+        "fewer than 5 respondents in some teams of this selection, and the others hidden so that a group "
+        "of fewer than 5 people can't be worked out by subtraction"
+    )

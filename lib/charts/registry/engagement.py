@@ -8,7 +8,6 @@ page is hidden in the deck: the slide says why instead.
 
 from __future__ import annotations
 
-from lib.anonymity import threshold
 from lib.charts import caption_text
 from lib.charts import engagement as charts
 from lib.charts.registry import NoData, register
@@ -17,6 +16,7 @@ from lib.question_bank import DIMENSIONS
 from lib.scope import period_text
 from lib.views import engagement_detail as detail
 from lib.views import engagement_story as story
+from lib.views.engagement import engagement_summary
 
 SOURCE = "survey_responses"
 SOURCES = ("survey_responses",)
@@ -45,10 +45,9 @@ def _dimensions(con, scope, filters):
     current = _wave(con, scope, filters)
     dims = detail.dimensions(con, scope, current["survey_id"])
     if dims.empty or dims["respondents"].isna().all():
-        raise NoData(
-            f"No figures for this selection: fewer than {threshold(con)} respondents, or only teams hidden so "
-            "that a smaller team can't be worked out. Widen the filters."
-        )
+        reasons = engagement_summary(con, scope)["reasons"]
+        why = reasons.get("respondents") or reasons.get("index") or "every figure is hidden"
+        raise NoData(f"No figures for this selection: {why}. Widen the filters.")
     return current, dims
 
 
@@ -183,10 +182,9 @@ LINKS = (
 def safety_and_delivery(con, scope, filters):
     current = _wave(con, scope, filters)
     frame = detail.delivery_link(con, scope, current["survey_id"])
-    if len(frame) < 3:
-        raise NoData(
-            "The link to delivery needs at least 3 teams with enough survey respondents in the selection."
-        )
+    why = story.link_missing(frame)
+    if why:
+        raise NoData(why)
     panels, good = [], []
     for y, label, y_title, y_format, better, higher_good in LINKS:
         r, _n = detail.correlation(frame, "psychological_safety", y)
