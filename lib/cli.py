@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     met.add_argument("--start", type=_date, help="period start (inclusive)")
     met.add_argument("--end", type=_date, help="period end (exclusive)")
     met.add_argument("--team", help="compute over this team's rows only")
+
+    settings = sub.add_parser("settings", help="show or change the metric rules' settings")
+    _add_db(settings)
+    settings.add_argument("key", nargs="?", help="setting to change (omit to list them all)")
+    settings.add_argument("value", nargs="?", help="comma-separated words; empty restores the default")
     return parser
 
 
@@ -109,7 +114,33 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics}
+def cmd_settings(args: argparse.Namespace) -> int:
+    from lib.ingest import reviews
+    from lib.views import delivery_rules
+
+    con = db.connect(args.db)
+    try:
+        if args.key == reviews.REVIEW_BOTS_SETTING:
+            reviews.set_review_bots(con, args.value)
+        elif args.key is not None:
+            try:
+                delivery_rules.set_rule_list(con, args.key, args.value)
+            except ValueError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+        shown = {
+            delivery_rules.PRODUCTION_NAMES_SETTING: delivery_rules.production_environment_names(con),
+            delivery_rules.NONPRODUCTION_WORDS_SETTING: delivery_rules.nonproduction_environment_words(con),
+            reviews.REVIEW_BOTS_SETTING: sorted(reviews.review_bots(con)),
+        }
+        for key, words in shown.items():
+            print(f"{key} = {', '.join(words)}")
+    finally:
+        con.close()
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics, "settings": cmd_settings}
 
 
 def main(argv: list[str] | None = None) -> int:

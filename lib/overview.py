@@ -108,7 +108,10 @@ def takeaways(items: list[Headline], scope: Scope, dora_tier: str | None = None,
             sentence += ": an improvement." if item.improved else ": worth a look."
         lines.append(sentence)
     if dora_tier:
-        lines.append(f"Overall delivery performance sits in the DORA {dora_tier} tier for this period.")
+        lines.append(
+            f"Overall delivery performance sits in the DORA {dora_tier} tier for this period "
+            "(2023 State of DevOps bands; Pillars' rule combines the four keys)."
+        )
     return lines
 
 

@@ -49,14 +49,17 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def data_version() -> str:
-    """Changes whenever data changes: imports, undo, demo build or clear."""
+    """Changes whenever data or a setting changes: imports, undo, demo build or clear, settings."""
     row = (
         cursor()
         .execute("select count(*), max(imported_at), string_agg(status, '' order by import_id) from imports")
         .fetchone()
     )
-    demo = db.get_setting(cursor(), "demo") or ""
-    return f"{row[0]}|{row[1]}|{hash(row[2])}|{demo}"
+    # Settings change numbers too (the demo flag, production environments, the anonymity threshold).
+    settings = cursor().execute(
+        "select string_agg(key || '=' || coalesce(value, ''), '|' order by key) from settings"
+    )
+    return f"{row[0]}|{row[1]}|{hash(row[2])}|{hash(settings.fetchone()[0])}"
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

@@ -17,11 +17,15 @@ from lib.overview import (
     trend_takeaway,
 )
 from lib.ui import data, filters, layout
+from lib.ui.delivery_tiles import tile_band
 
 
 def headline_tiles(scope) -> list:
     items = data.view("lib.overview.headlines", scope)
     phrase = period_phrase(scope.days)
+    # Delivery tiles read as on the Delivery page: the tier, or why there is no value, and the
+    # incidents the change failure rate cannot count.
+    coverage = data.view("lib.views.delivery_detail.coverage", scope)
     tiles = [
         layout.Tile(
             label=item.label,
@@ -29,7 +33,7 @@ def headline_tiles(scope) -> list:
             delta=change_text(item),
             delta_color=_delta_color(item.key),
             delta_description=phrase,
-            band=band_text(item),
+            band=tile_band(item, coverage) if item.pillar in ("delivery", "flow") else band_text(item),
             help=definition_for(item.key).definition,
         )
         for item in items

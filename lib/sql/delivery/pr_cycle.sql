@@ -23,10 +23,16 @@ merged as (
 ),
 
 production as (
-    select lower(regexp_extract(trim(service), '[^/]+$')) as service, deployed_at
-    from deployments
-    where lower(trim(status)) = 'success'
-      and (environment is null or trim(environment) = '' or lower(trim(environment)) in ('production', 'prod'))
+    -- successful production deployments; the production rule decides per service (the scope a
+    -- PR's deploy stage looks in): a service whose deployments never name an environment counts all
+    select service, deployed_at
+    from (
+        select lower(regexp_extract(trim(service), '[^/]+$')) as service, environment, status, deployed_at
+        from deployments
+        where service is not null
+    )
+    qualify counts_as_production(environment, bool_or(names_environment(environment)) over (partition by service))
+        and lower(trim(status)) = 'success'
 ),
 
 first_deploy as (
@@ -40,12 +46,16 @@ first_deploy as (
 ),
 
 stages as (
+    -- a span that runs backwards has no duration (span_hours is null): left out of every median
     select
         case when $by_period then date_trunc($grain, merged.merged_at)::date end as period,
-        epoch(merged.first_review_at - merged.opened_at) / 3600.0 as pickup_hours,
-        epoch(merged.merged_at - merged.first_review_at) / 3600.0 as review_hours,
-        epoch(first_deploy.deployed_at - merged.merged_at) / 3600.0 as deploy_hours,
-        epoch(merged.merged_at - merged.opened_at) / 3600.0 as open_to_merge_hours,
+        span_hours(merged.opened_at, merged.first_review_at) as pickup_hours,
+        span_hours(merged.first_review_at, merged.merged_at) as review_hours,
+        span_hours(merged.merged_at, first_deploy.deployed_at) as deploy_hours,
+        span_hours(merged.opened_at, merged.merged_at) as open_to_merge_hours,
+        runs_backwards(merged.opened_at, merged.first_review_at)
+            or runs_backwards(merged.first_review_at, merged.merged_at)
+            or runs_backwards(merged.opened_at, merged.merged_at) as runs_backwards,
         merged.first_review_at is not null as reviewed,
         first_deploy.deployed_at is not null as deployed,
         merged.ai_assisted
@@ -61,9 +71,10 @@ by_bucket as (
         count(*) filter (where deployed) as deployed_prs,
         count(ai_assisted) as ai_known_prs,
         count(*) filter (where ai_assisted) as ai_assisted_prs,
-        median(pickup_hours) filter (where reviewed and pickup_hours >= 0) as pickup_hours_p50,
-        median(review_hours) filter (where reviewed and review_hours >= 0) as review_hours_p50,
-        median(deploy_hours) filter (where deployed) as deploy_hours_p50,
+        count(*) filter (where runs_backwards) as backwards_prs,
+        median(pickup_hours) as pickup_hours_p50,
+        median(review_hours) as review_hours_p50,
+        median(deploy_hours) as deploy_hours_p50,
         median(open_to_merge_hours) as open_to_merge_hours_p50
     from stages
     group by period
@@ -77,6 +88,7 @@ final as (
         coalesce(b.deployed_prs, 0) as deployed_prs,
         coalesce(b.ai_known_prs, 0) as ai_known_prs,
         coalesce(b.ai_assisted_prs, 0) as ai_assisted_prs,
+        coalesce(b.backwards_prs, 0) as backwards_prs,
         b.pickup_hours_p50,
         b.review_hours_p50,
         b.deploy_hours_p50,

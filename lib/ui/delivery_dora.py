@@ -1,0 +1,100 @@
+"""The DORA and Incidents tabs of the Delivery page: each key's trend on its tier bands, the
+outcomes behind the change failure rate, the report's table the tiers come from, and
+incidents by severity and service."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.charts import delivery as charts
+from lib.ui import data, layout
+from lib.ui.delivery_context import Context, opens
+from lib.views.delivery import DORA_SOURCE, REPORT_TABLE, bands_table
+from lib.views.delivery_detail import incidents_note, no_production
+
+# The drill-down (lib.views.drilldown.DRILLS) behind each trend's points.
+DORA_DRILLS = {
+    "deployment_frequency_per_week": "Deployments",
+    "lead_time_hours_p50": "Change lead time",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time_hours_p50": "Time to restore and incidents",
+}
+RECOVERY_NOTE = (
+    "Time to restore service: every incident, from start to resolution (DORA's measure until its "
+    "2022 report). Its bands are the 2023 report's failed deployment recovery time, the measure that "
+    "replaced it."
+)
+BANDS = "Bands: DORA 2023 State of DevOps Report"
+
+
+def dora_section(ctx: Context) -> None:
+    if not opens(
+        "DORA: how fast and how safely we ship",
+        ctx.coverage["deployments_total"] or ctx.coverage["incidents_total"],
+        "No deployment or incident data",
+    ):
+        return
+    trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
+    source = {"recovery_time_hours_p50": "incidents"}
+    empty = (
+        "No production deployments: none is to a production environment (see the note above the tabs)."
+        if no_production(ctx.coverage)
+        else None
+    )
+    notes = {"change_failure_rate": incidents_note(ctx.coverage), "recovery_time_hours_p50": RECOVERY_NOTE}
+    pairs = (
+        ("deployment_frequency_per_week", "lead_time_hours_p50"),
+        ("change_failure_rate", "recovery_time_hours_p50"),
+    )
+    for i, pair in enumerate(pairs):
+        for column, key in zip(st.columns(2), pair, strict=True):
+            with column:
+                caption = ctx.caption(source.get(key, "deployments")) + f" · {BANDS}"
+                message = empty if key != "recovery_time_hours_p50" else None
+                fig = charts.dora_trend(trend, key, caption, ctx.x_title, empty_message=message)
+                ctx.chart(fig, key=f"dora-{i}-{key}", drill=DORA_DRILLS[key], note=notes.get(key))
+        ctx.show_picks()
+    left, right = st.columns(2)
+    with left:
+        fig = charts.dora_trend(
+            trend, "rework_rate", ctx.caption("deployments"), ctx.x_title, empty_message=empty
+        )
+        ctx.chart(fig, "dora-rework", "Rework rate", note="No DORA tier bands are published for rework rate.")
+    with right:
+        fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
+        ctx.chart(fig, "dora-outcomes", "Deployments")
+    ctx.show_picks()
+    tier_source()
+
+
+def tier_source() -> None:
+    """The report's table, cited, and the bands Pillars reads from it."""
+    st.markdown("**Where the tiers come from**")
+    st.caption(
+        "DORA, *Accelerate State of DevOps Report 2023* (Google Cloud), table of software delivery "
+        "performance levels, as printed:"
+    )
+    st.dataframe(REPORT_TABLE, hide_index=True, width="stretch")
+    st.caption(
+        "Pillars' bands, read literally: elite frequency is more than one successful deployment a day on "
+        "average; 'less than one day' excludes exactly 24 h and 'less than one hour' exactly 1 h. The report "
+        "gives one change failure rate per level, so a rate up to a level's value earns that level. A "
+        "month is 365.25 ÷ 12 days. The overall tier is Pillars' own rule: the best tier reached by all but "
+        f"one of the four keys (at least three needed). Source line on charts: {DORA_SOURCE}."
+    )
+    st.dataframe(bands_table(), hide_index=True, width="stretch")
+
+
+def incidents_section(ctx: Context) -> None:
+    if not opens("Incidents by severity and service", ctx.coverage["incidents_total"], "No incident data"):
+        return
+    by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
+    by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
+    left, right = st.columns(2)
+    with left:
+        fig = charts.incidents_by_service(by_service, ctx.caption("incidents", trend=False))
+        layout.chart(fig, key="incidents-service")
+    with right:
+        fig = charts.incidents_by_period(by_period, ctx.caption("incidents"), ctx.x_title)
+        ctx.chart(fig, "incidents-period", "Time to restore and incidents")
+    ctx.show_picks()
