@@ -146,6 +146,12 @@ def data_notes(c: dict) -> list[str]:
             "reached production, so it is neither a deployment nor a change failure (as DORA's Four Keys, "
             "Apache DevLake and Middleware count)."
         )
+    if c["unnamed_left_out_in_period"]:
+        notes.append(
+            f"Not counted as production: {_plural(c['unnamed_left_out_in_period'], 'deployment')} without an "
+            "environment, because other deployments of these teams in this period name one (all deployments "
+            "count only when none names an environment). Filter to a team that never names one to see its own."
+        )
     spans = []
     if c["lead_time_backwards"]:
         spans.append(

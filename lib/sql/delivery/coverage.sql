@@ -26,7 +26,11 @@ deploy_scope as (
     select
         count(*) as deployments_in_period,
         string_agg(distinct trim(environment), ', ' order by trim(environment))
-            filter (where names_environment(environment)) as environments_in_period
+            filter (where names_environment(environment)) as environments_in_period,
+        -- runs without an environment in a scope where others name one: not production here
+        case when bool_or(names_environment(environment))
+            then count(*) filter (where not names_environment(environment)) else 0 end
+            as unnamed_left_out_in_period
     from scoped
 ),
 
