@@ -15,11 +15,12 @@ production as (
 ),
 
 deploy_table as (
+    -- the rule is checked once per distinct environment, not once per row
     select
-        count(*) as deployments_total,
-        count(*) filter (where is_production_environment(environment) or not names_environment(environment))
+        coalesce(sum(runs), 0) as deployments_total,
+        coalesce(sum(runs) filter (where is_production_environment(environment) or not names_environment(environment)), 0)
             as deployments_production_candidates
-    from deployments
+    from (select environment, count(*) as runs from deployments group by environment)
 ),
 
 deploy_scope as (

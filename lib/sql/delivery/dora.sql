@@ -51,11 +51,12 @@ scope_runs as (
 
 table_runs as (
     -- a table whose every deployment names a non-production environment has no production data
+    -- (the rule is checked once per distinct environment, not once per row)
     select
-        count(*) as table_runs,
-        count(*) filter (where is_production_environment(environment) or not names_environment(environment))
+        coalesce(sum(runs), 0) as table_runs,
+        coalesce(sum(runs) filter (where is_production_environment(environment) or not names_environment(environment)), 0)
             as table_production_candidates
-    from deployments
+    from (select environment, count(*) as runs from deployments group by environment)
 ),
 
 incident_summary as (

@@ -65,7 +65,7 @@ tables as (
     -- a table whose every deployment names a non-production environment has no production data
     select coalesce(bool_or(is_production_environment(environment) or not names_environment(environment)), false)
         as may_have_production
-    from deployments
+    from (select distinct environment from deployments)
 ),
 
 -- the whole scope is always one unit, so a trend has its buckets even with no deployments

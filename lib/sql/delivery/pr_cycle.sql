@@ -22,17 +22,34 @@ merged as (
       and ($all_teams or list_contains($teams, team))
 ),
 
+service_deploys as (
+    -- a PR merged in the period deploys at or after the period start
+    select lower(regexp_extract(trim(service), '[^/]+$')) as service, environment, status, deployed_at
+    from deployments
+    where service is not null
+      and deployed_at >= $start
+),
+
+service_rule as (
+    -- the production rule decides per service (the scope a PR's deploy stage looks in), over its
+    -- deployments from the period start on; evaluated once per distinct environment
+    select
+        service,
+        environment,
+        counts_as_production(environment, bool_or(names_environment(environment)) over (partition by service))
+            as is_production
+    from (select distinct service, environment from service_deploys)
+),
+
 production as (
-    -- successful production deployments; the production rule decides per service (the scope a
-    -- PR's deploy stage looks in): a service whose deployments never name an environment counts all
-    select service, deployed_at
-    from (
-        select lower(regexp_extract(trim(service), '[^/]+$')) as service, environment, status, deployed_at
-        from deployments
-        where service is not null
-    )
-    qualify counts_as_production(environment, bool_or(names_environment(environment)) over (partition by service))
-        and lower(trim(status)) = 'success'
+    -- successful production deployments
+    select service_deploys.service, service_deploys.deployed_at
+    from service_deploys
+    inner join service_rule
+        on service_rule.service = service_deploys.service
+        and service_rule.environment is not distinct from service_deploys.environment
+    where service_rule.is_production
+      and lower(trim(service_deploys.status)) = 'success'
 ),
 
 first_deploy as (

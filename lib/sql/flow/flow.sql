@@ -48,7 +48,6 @@ transitions as (
         lead(t.changed_at) over (partition by t.item_id order by t.changed_at) as next_changed_at
     from work_item_transitions as t
     inner join completed as c using (item_id)
-    where not c.runs_backwards  -- its flow time is unknown, so its share of active time is too
 ),
 
 segments as (
@@ -77,6 +76,7 @@ with_history as (
         from segments
         group by item_id
     ) as s using (item_id)
+    where not c.runs_backwards  -- its flow time is unknown, so its share of active time is too
 ),
 
 efficiency as (
