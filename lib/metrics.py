@@ -91,7 +91,7 @@ DEFINITIONS: dict[str, Definition] = {
         False,
     ),
     "delivery.recovery_time_hours_p50": _D(
-        "Time to restore service (median)",
+        "Time to restore service",
         "hours",
         "Median of resolved_at − started_at in hours over incidents started in period and resolved: "
         "DORA's time to restore service, over every incident. Tiered on the 2023 report's failed "

@@ -129,6 +129,9 @@ class TrendSpec:
     higher_is_better: bool | None
     source: str
     y_format: str | None = None
+    # A count column: buckets before its first non-zero one are before the source's history
+    # began, not zeros, and are not drawn (nor averaged into the title).
+    history: str | None = None
 
 
 PILLAR_TRENDS = (
@@ -142,6 +145,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "deployments",
+        history="deployments",
     ),
     TrendSpec(
         "Flow",
@@ -153,6 +157,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "work_items",
+        history="velocity",
     ),
     TrendSpec(
         "People engagement",

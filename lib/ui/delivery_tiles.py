@@ -25,7 +25,7 @@ TILE_LABELS = {
     "delivery.deployment_frequency_per_week": "Deploy frequency",
     "delivery.lead_time_hours_p50": "Lead time (median)",
     "delivery.change_failure_rate": "Change failure rate",
-    "delivery.recovery_time_hours_p50": "Time to restore (median)",
+    "delivery.recovery_time_hours_p50": "Time to restore",
     "delivery.rework_rate": "Rework rate",
     "flow.velocity_per_week": "Flow velocity",
     "flow.time_days_p50": "Flow time (median)",

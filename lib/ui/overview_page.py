@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts import caption_text, empty_figure, line_chart
+from lib.charts.delivery.common import since_first_data
 from lib.formatting import format_value
 from lib.metrics import definition_for
 from lib.overview import (
@@ -65,6 +66,8 @@ def pillar_trends(scope) -> None:
     columns = st.columns(2)
     for i, spec in enumerate(PILLAR_TRENDS):
         frame = data.frame(spec.view, window)
+        if spec.history:
+            frame = since_first_data(frame, spec.history)
         with columns[i % 2]:
             if frame.empty or spec.column not in frame or frame[spec.column].isna().all():
                 fig = empty_figure(spec.pillar, f"No {spec.source} data for this period and filter.")

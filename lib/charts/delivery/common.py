@@ -43,11 +43,11 @@ DORA_METRICS = {
         Metric("lead_time_hours_p50", "Change lead time", "hours",
                "Median commit → production (hours, log scale)", False, log=True),
         Metric("change_failure_rate", "Change failure rate", "%",
-               "Change failures (% of production deployments)", False, y_format=".0%"),
+               "Change failures (% of deployments)", False, y_format=".0%"),
         Metric("recovery_time_hours_p50", "Time to restore service", "hours",
                "Median incident start → resolved (hours, log scale)", False, log=True, source="incidents"),
         Metric("rework_rate", "Rework rate", "%",
-               "Rework deployments (% of production deployments)", False, y_format=".0%"),
+               "Rework (% of deployments)", False, y_format=".0%"),
     )
 }  # fmt: skip
 TEAM_METRICS = {

@@ -89,9 +89,7 @@ def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Fi
     if runs:
         series["failed_deployment_runs"] = "Failed run (never reached production)"
         detail += f"; {runs:,} failed runs are not deployments"
-    fig = bar_chart(
-        data, "period", series, claim, caption, x_title, "Production deployment runs", stacked=True
-    )
+    fig = bar_chart(data, "period", series, claim, caption, x_title, "Deployment runs", stacked=True)
     for trace, color in zip(fig.data, ("#2A9D8F", "#D1495B", "#C9CED6"), strict=False):
         trace.marker.color = color
     return headline(fig, claim, detail)
