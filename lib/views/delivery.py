@@ -163,7 +163,7 @@ def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: deployments, frequency per week, lead time,
-    change failure rate, recovery time and rework rate, for trend charts.
+    change failure rate, time to restore service and rework rate, for trend charts.
 
     Edge buckets are clipped to the period; `days` is the clipped length, so per-week
     rates stay comparable across a partial first or last bucket.

@@ -204,7 +204,7 @@ def teams_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> TeamsInScope
 
 def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> pd.DataFrame:
     """One row per team or org (`unit`) per bucket: its deployment frequency, lead time, change
-    failure rate and recovery time, for small multiples of each one's own trend. An org's
+    failure rate and time to restore service, for small multiples of each one's own trend. An org's
     medians are over all its teams' deployments, not a median of team medians."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")

@@ -13,8 +13,8 @@ from lib.formatting import format_value, is_missing
 STAGE_COLORS = {"Pickup": PALETTE[2], "Review": PALETTE[1], "Deploy": PALETTE[0]}
 STAGES = {"pickup_hours_p50": "Pickup", "review_hours_p50": "Review", "deploy_hours_p50": "Deploy"}
 _STAGE_WHAT = {
-    "Pickup": "waiting for a first review",
-    "Review": "from first review to merge",
+    "Pickup": "waiting for a first human review",
+    "Review": "from first human review to merge",
     "Deploy": "from merge to production",
 }
 
