@@ -108,10 +108,7 @@ def takeaways(items: list[Headline], scope: Scope, dora_tier: str | None = None,
             sentence += ": an improvement." if item.improved else ": worth a look."
         lines.append(sentence)
     if dora_tier:
-        lines.append(
-            f"Overall delivery performance sits in the DORA {dora_tier} tier for this period "
-            "(2023 State of DevOps bands; Pillars' rule combines the four keys)."
-        )
+        lines.append(f"Overall delivery performance sits in the DORA {dora_tier} tier for this period.")
     return lines
 
 
@@ -129,9 +126,7 @@ class TrendSpec:
     higher_is_better: bool | None
     source: str
     y_format: str | None = None
-    # A count column: buckets before its first non-zero one are before the source's history
-    # began, not zeros, and are not drawn (nor averaged into the title).
-    history: str | None = None
+    count: str | None = None  # the view's count column: periods before its first non-zero are before the data
 
 
 PILLAR_TRENDS = (
@@ -145,7 +140,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "deployments",
-        history="deployments",
+        count="deployments",
     ),
     TrendSpec(
         "Flow",
@@ -157,7 +152,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "work_items",
-        history="velocity",
+        count="velocity",
     ),
     TrendSpec(
         "People engagement",
@@ -170,6 +165,7 @@ PILLAR_TRENDS = (
         True,
         "survey_responses",
         ".0%",
+        count="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -182,6 +178,7 @@ PILLAR_TRENDS = (
         False,
         "employees",
         ".0%",
+        count="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -194,6 +191,7 @@ PILLAR_TRENDS = (
         True,
         "ai_usage, employees",
         ".0%",
+        count="days_with_data",
     ),
     TrendSpec(
         "Business alignment",
@@ -206,6 +204,7 @@ PILLAR_TRENDS = (
         True,
         "business_metrics, employees",
         "$,.3s",
+        count="revenue",
     ),
 )
 

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib.charts import caption_text
 from lib.scope import Scope
-from lib.ui import data, filters, layout
+from lib.ui import data, layout, registered
 from lib.ui.delivery_drill import buckets, rows_table
 from lib.views.delivery_detail import data_notes, missing_data, trend_window
 
@@ -42,8 +41,6 @@ class Context:
     def __init__(self, scope: Scope):
         self.scope = scope
         self.window = trend_window(scope)
-        self.filters = filters.filter_text()
-        self.x_title = f"{scope.grain.capitalize()} (UTC)"
         self.coverage = data.view("lib.views.delivery_detail.coverage", scope)
         self.gaps = missing_data(self.coverage)
         self.notes = data_notes(self.coverage)
@@ -53,10 +50,14 @@ class Context:
         """The first missing-data sentence of a section ("dora", "incidents", …), if any."""
         return next((g.message for g in self.gaps if g.section == section), None)
 
-    def chart(self, fig, key: str, drill: str, note: str | None = None, team: bool = False) -> None:
-        """A chart whose points open the rows behind them (the `drill` of lib.views.drilldown)."""
-        points = layout.chart(fig, key=key, note=note, clickable=True)
-        if points:
+    def chart(
+        self, chart_id: str, key: str, drill: str | None = None, note: str | None = None, team: bool = False
+    ) -> None:
+        """The registered chart `chart_id` (the board pack's figure), in a card. With a `drill` (of
+        lib.views.drilldown) its points open the rows behind them; `team` reads the team of a
+        clicked small multiple."""
+        points = registered.chart(chart_id, self.scope, key=key, note=note, clickable=drill is not None)
+        if points and drill:
             picked_team = points[0].get("legendgroup") if team else None
             self.picks.append(Pick(key, drill, str(points[0].get("x", "")), picked_team))
 
@@ -75,9 +76,6 @@ class Context:
             rows_table(pick.drill, scope, where, key=f"pick-{pick.key}")
             st.caption("Double-click the chart to clear the selection.")
         self.picks = []
-
-    def caption(self, source: str, trend: bool = True) -> str:
-        return caption_text(source, filters.period_text(self.window if trend else self.scope), self.filters)
 
 
 def opens(title: str, rows: int, absent: str) -> bool:

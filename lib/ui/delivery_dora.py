@@ -1,18 +1,23 @@
 """The DORA and Incidents tabs of the Delivery page: each key's trend on its tier bands, the
 outcomes behind the change failure rate, the report's table the tiers come from, and
-incidents by severity and service."""
+incidents by severity and service. Figures are the registered charts
+(`lib/charts/registry/delivery.py`), the board pack's own."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import delivery as charts
-from lib.ui import data, layout
 from lib.ui.delivery_context import Context, opens
 from lib.views.delivery import REPORT_TABLE, bands_table
-from lib.views.delivery_detail import incidents_note, no_production
+from lib.views.delivery_detail import incidents_note
 
-# The drill-down (lib.views.drilldown.DRILLS) behind each trend's points.
+# Each trend's registered chart and the drill-down (lib.views.drilldown.DRILLS) behind its points.
+DORA_CHARTS = {
+    "deployment_frequency_per_week": "delivery.deployment_frequency_trend",
+    "lead_time_hours_p50": "delivery.lead_time_trend",
+    "change_failure_rate": "delivery.change_failure_rate_trend",
+    "recovery_time_hours_p50": "delivery.recovery_time_trend",
+}
 DORA_DRILLS = {
     "deployment_frequency_per_week": "Deployments",
     "lead_time_hours_p50": "Change lead time",
@@ -24,7 +29,6 @@ RECOVERY_NOTE = (
     "2022 report). Its bands are the 2023 report's failed deployment recovery time, the measure that "
     "replaced it."
 )
-BANDS = "Bands: DORA 2023 State of DevOps Report"
 
 
 def dora_section(ctx: Context) -> None:
@@ -34,13 +38,6 @@ def dora_section(ctx: Context) -> None:
         "No deployment or incident data",
     ):
         return
-    trend = data.frame("lib.views.delivery.dora_by_period", ctx.window)
-    source = {"recovery_time_hours_p50": "incidents"}
-    empty = (
-        "No production deployments: none is to a production environment (see the note above the tabs)."
-        if no_production(ctx.coverage)
-        else None
-    )
     notes = {"change_failure_rate": incidents_note(ctx.coverage), "recovery_time_hours_p50": RECOVERY_NOTE}
     pairs = (
         ("deployment_frequency_per_week", "lead_time_hours_p50"),
@@ -49,20 +46,14 @@ def dora_section(ctx: Context) -> None:
     for i, pair in enumerate(pairs):
         for column, key in zip(st.columns(2), pair, strict=True):
             with column:
-                caption = ctx.caption(source.get(key, "deployments")) + f" · {BANDS}"
-                message = empty if key != "recovery_time_hours_p50" else None
-                fig = charts.dora_trend(trend, key, caption, ctx.x_title, empty_message=message)
-                ctx.chart(fig, key=f"dora-{i}-{key}", drill=DORA_DRILLS[key], note=notes.get(key))
+                ctx.chart(DORA_CHARTS[key], f"dora-{i}-{key}", DORA_DRILLS[key], note=notes.get(key))
         ctx.show_picks()
     left, right = st.columns(2)
     with left:
-        fig = charts.dora_trend(
-            trend, "rework_rate", ctx.caption("deployments"), ctx.x_title, empty_message=empty
-        )
-        ctx.chart(fig, "dora-rework", "Rework rate", note="No DORA tier bands are published for rework rate.")
+        ctx.chart("delivery.rework_rate_trend", "dora-rework", "Rework rate",
+                  note="No DORA tier bands are published for rework rate.")  # fmt: skip
     with right:
-        fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
-        ctx.chart(fig, "dora-outcomes", "Deployments")
+        ctx.chart("delivery.deployment_outcomes", "dora-outcomes", "Deployments")
     ctx.show_picks()
     tier_source()
 
@@ -89,13 +80,9 @@ def tier_source() -> None:
 def incidents_section(ctx: Context) -> None:
     if not opens("Incidents by severity and service", ctx.coverage["incidents_total"], "No incident data"):
         return
-    by_service = data.frame("lib.views.incidents.incidents_by_service", ctx.scope)
-    by_period = data.frame("lib.views.incidents.incidents_by_period", ctx.window)
     left, right = st.columns(2)
     with left:
-        fig = charts.incidents_by_service(by_service, ctx.caption("incidents", trend=False))
-        layout.chart(fig, key="incidents-service")
+        ctx.chart("delivery.incidents_by_service", "incidents-service")
     with right:
-        fig = charts.incidents_by_period(by_period, ctx.caption("incidents"), ctx.x_title)
-        ctx.chart(fig, "incidents-period", "Time to restore and incidents")
+        ctx.chart("delivery.incidents_by_period", "incidents-period", "Time to restore and incidents")
     ctx.show_picks()

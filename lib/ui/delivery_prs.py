@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import delivery as charts
 from lib.formatting import format_value
 from lib.ui import data, layout
 from lib.ui.delivery_context import Context, opens
@@ -19,7 +18,6 @@ def pull_request_section(ctx: Context) -> None:
     ):
         return
     summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
-    by_period = data.frame("lib.views.pull_requests.pr_cycle_by_period", ctx.window)
     layout.missing(
         "Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."
     )
@@ -43,6 +41,5 @@ def pull_request_section(ctx: Context) -> None:
     for cell, (label, value, help_text) in zip(cells, stats, strict=True):
         with cell, st.container(border=True):
             st.metric(label, value, help=help_text)
-    fig = charts.pr_breakdown(by_period, summary, ctx.caption("pull_requests, deployments"), ctx.x_title)
-    ctx.chart(fig, "pr-breakdown", "Pull requests")
+    ctx.chart("delivery.pr_cycle_breakdown", "pr-breakdown", "Pull requests")
     ctx.show_picks()

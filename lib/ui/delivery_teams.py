@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import delivery as charts
-from lib.ui import data, layout
+from lib.ui import data
 from lib.ui.delivery_context import Context
 from lib.ui.delivery_dora import DORA_DRILLS
 from lib.ui.delivery_flow import COMPLETED
-from lib.views.delivery_detail import MAX_PANELS
 
 TEAM_DRILLS = {**DORA_DRILLS, "velocity_per_week": COMPLETED, "time_days_p50": COMPLETED}
+TEAM_CHARTS = {
+    "deployment_frequency_per_week": "delivery.team_deployment_frequency",
+    "lead_time_hours_p50": "delivery.team_lead_time",
+    "change_failure_rate": "delivery.team_change_failure_rate",
+    "recovery_time_hours_p50": "delivery.team_recovery_time",
+    "velocity_per_week": "delivery.team_flow_velocity",
+    "time_days_p50": "delivery.team_flow_time",
+}
 TEAM_CHOICES = {
     "deployment_frequency_per_week": "Deployment frequency",
     "lead_time_hours_p50": "Change lead time",
@@ -43,23 +49,9 @@ def teams_section(ctx: Context) -> None:
     column = st.selectbox(
         "Metric", list(TEAM_CHOICES), format_func=TEAM_CHOICES.get, key="delivery-team-metric"
     )
-    flow_metric = column in ("velocity_per_week", "time_days_p50")
-    view = (
-        "lib.views.flow_detail.flow_by_unit_period"
-        if flow_metric
-        else "lib.views.delivery_detail.dora_by_unit_period"
-    )
-    frame = data.frame(view, ctx.window, in_scope.unit)
-    source = (
-        "work_items" if flow_metric else "incidents" if column == "recovery_time_hours_p50" else "deployments"
-    )
+    # the Teams tab draws the registered small multiples of the chosen metric (by org past MAX_PANELS)
     if by_org:
-        source += ", teams"
-    fig = charts.team_small_multiples(
-        frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit, max_panels=MAX_PANELS
-    )
-    if by_org:
-        layout.chart(fig, key="teams")
+        ctx.chart(TEAM_CHARTS[column], "teams")
     else:
-        ctx.chart(fig, "teams", TEAM_DRILLS[column], team=True)
+        ctx.chart(TEAM_CHARTS[column], "teams", TEAM_DRILLS[column], team=True)
         ctx.show_picks()

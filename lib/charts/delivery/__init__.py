@@ -6,7 +6,14 @@ Every builder writes its own title from the data (the takeaway, `lib.charts.titl
 the house template, unit-bearing axis titles and the caption it is given. No streamlit here.
 """
 
-from lib.charts.delivery.common import DORA_METRICS, TEAM_METRICS, Metric, since_first_data, trend_title
+from lib.charts.delivery.common import (
+    DORA_METRICS,
+    TEAM_METRICS,
+    WORK_TYPES,
+    Metric,
+    since_first_data,
+    trend_title,
+)
 from lib.charts.delivery.dora import dora_trend, outcomes_by_period
 from lib.charts.delivery.flow import (
     distribution_shares,
@@ -23,6 +30,7 @@ from lib.charts.delivery.teams import team_small_multiples, team_trends_title
 __all__ = [
     "DORA_METRICS",
     "TEAM_METRICS",
+    "WORK_TYPES",
     "Metric",
     "distribution_shares",
     "distribution_title",
