@@ -1,11 +1,10 @@
-"""The Delivery & quality page's charts, built exactly as `lib/ui/delivery_page.py` builds them:
-the same views over the same trend window, the same `lib.charts.delivery` builders, the same
-captions. `tests/app/test_chart_registry.py` draws the page and checks each of its figures
-against these, trace by trace, so the two cannot drift apart.
+"""The Delivery & quality page's charts: the page draws these (`lib.ui.registered.chart`), and the
+board pack puts the same figures on its slides. Each composes the delivery views over the trend
+window with a `lib.charts.delivery` builder and its caption.
 
 When a chart has nothing to draw, the slide says why with the page's own data-gap sentence
 (`lib.views.delivery_detail.missing_data`), e.g. "No incident data: … Import a PagerDuty or
-Opsgenie export."
+Opsgenie export.", or, when deployments exist but none is to production, that none is.
 """
 
 from __future__ import annotations
