@@ -345,3 +345,17 @@ def test_no_view_behind_a_chart_counts_a_backwards_span(con):
     assert runs == 1
     _, unnamed = drilldown.rows_behind(con, month, "Incidents naming no deployment")
     assert unnamed == 3
+
+
+def test_the_pr_deploy_stage_applies_the_production_rule_per_service(con):
+    """Every deployment here is of service `svc`, whose deployments name environments: a7 (none) is
+    not production for the PRs' deploy stage either."""
+    from lib.views import pull_requests
+
+    prs = pull_requests.pr_cycle(con, scope(*PERIOD))
+    # first successful production deployment at or after each merge:
+    # svc#1 22:30 on 03-02 → a1 03-03 12:00 = 13.5 h; svc#2 03-06 10:00 → a8 03-12 12:00 = 146 h
+    # (a3 rolled back, a4 preprod, a5 staging, a6 failed, a7 no environment); svc#3 03-10 12:00 → a8 = 48 h
+    # (a7 at the same minute would give 0 h); svc#4 03-12 15:00 → b1 03-15 12:00 = 69 h → median 58.5 h
+    assert prs["deployed_prs"] == 4
+    assert prs["deploy_hours_p50"] == pytest.approx((48 + 69) / 2)
