@@ -57,12 +57,10 @@ import re
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
-
-from lib.ingest.report import ImportWarning, warn
 
 ORDERS = ("dmy", "mdy", "ymd")
 ORDER_WORDS = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}
@@ -191,20 +189,24 @@ def instant_sql(expr: str, order: str | None = None, *, epoch: bool = False, ser
     """
     if order is not None and order not in ORDERS:
         raise ValueError(f"date order {order!r}: use one of {', '.join(ORDERS)}")
-    x = f"trim(cast({expr} as varchar))"
-    # DuckDB's ISO cast first (the fast path of a clean file); it also takes `5-11-25` as
-    # the year 5, so a result before the year 1000 goes through the full grammar instead.
-    fast = f"try_cast({x} as timestamptz)"
-    tries = [f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' then {fast} end"]
+    raw = f"cast({expr} as varchar)"
+    x = f"trim({raw})"
+    # DuckDB's ISO cast first, on the text as it is: the fast path of a clean file (a CASE,
+    # not COALESCE: DuckDB then evaluates the grammar only for the rows the cast missed). The
+    # cast also takes `5-11-25` as the year 5, so a result before the year 1000 goes through
+    # the full grammar instead.
+    fast = f"try_cast({raw} as timestamptz)"
+    slow = []
     if epoch:
-        tries.append(
+        slow.append(
             f"case when regexp_full_match({x}, {_lit(_EPOCH_SECONDS)}) then to_timestamp(cast({x} as double)) "
             f"when regexp_full_match({x}, {_lit(_EPOCH_MILLIS)}) then to_timestamp(cast({x} as double) / 1000) end"
         )
     if serial:
-        tries.append(_serial(x))
-    tries.append(_general(x, order))
-    return f"coalesce({', '.join(tries)})"
+        slow.append(_serial(x))
+    slow.append(_general(x, order))
+    rest = slow[0] if len(slow) == 1 else f"coalesce({', '.join(slow)})"
+    return f"case when {fast} >= timestamptz '1000-01-01 00:00:00+00' then {fast} else {rest} end"
 
 
 def _serial(x: str) -> str:
@@ -221,20 +223,21 @@ def date_sql(expr: str, order: str | None = None, *, serial: bool = False) -> st
     A value with a time is converted to UTC before its date is taken; a plain date (or a
     whole Excel serial) is the date written.
     """
-    x = f"trim(cast({expr} as varchar))"
+    raw = f"cast({expr} as varchar)"
+    x = f"trim({raw})"
     instant = instant_sql(x, order, serial=serial)
     has_clock = f"(regexp_matches({x}, {_lit(_CLOCK)}) or regexp_full_match({x}, '\\d+\\.\\d*[1-9]\\d*'))"
+    plain = f"try_cast({raw} as date)"
     return (
-        f"coalesce(case when length({x}) <= 10 and try_cast({x} as date) >= date '1000-01-01' "
-        f"then try_cast({x} as date) end, "
-        f"case when {has_clock} then cast(timezone('UTC', {instant}) as date) "
-        f"else cast(timezone(current_setting('TimeZone'), {instant}) as date) end)"
+        f"case when length({raw}) <= 10 and {plain} >= date '1000-01-01' then {plain} "
+        f"when {has_clock} then cast(timezone('UTC', {instant}) as date) "
+        f"else cast(timezone(current_setting('TimeZone'), {instant}) as date) end"
     )
 
 
 def blank_sql(expr: str) -> str:
     """`expr` (text) with BambooHR's `0000-00-00` (and `0000-00-00 00:00:00`) made null."""
-    return f"case when regexp_matches({expr}, {_lit(_ZERO_DATE)}) then null else {expr} end"
+    return f"case when contains({expr}, '0000-00-00') and regexp_matches({expr}, {_lit(_ZERO_DATE)}) then null else {expr} end"
 
 
 def numeric_sql(expr: str) -> str:
@@ -247,7 +250,8 @@ def numeric_sql(expr: str) -> str:
 _ENGINE = threading.local()  # one in-memory DuckDB per thread, holding no data between calls
 
 
-def _engine() -> duckdb.DuckDBPyConnection:
+def engine() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB for parsing values given from Python (no data kept)."""
     con = getattr(_ENGINE, "con", None)
     if con is None:
         con = _ENGINE.con = duckdb.connect()
@@ -255,7 +259,7 @@ def _engine() -> duckdb.DuckDBPyConnection:
 
 
 def _run(values: Sequence[object], expression: str, tz: str) -> list:
-    con = _engine()
+    con = engine()
     name = f"_pillars_dates_{uuid.uuid4().hex}"
     frame = pd.DataFrame({"v": pd.Series([None if v is None else str(v) for v in values], dtype="object")})
     con.register(name, frame)
@@ -336,167 +340,20 @@ def plausible_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return PLAUSIBLE_FROM, today + dt.timedelta(days=PLAUSIBLE_AHEAD_DAYS)
 
 
-# ---------------------------------------------------------------------------- date order
-
-
-@dataclass(frozen=True)
-class Cell:
-    row: int
-    column: str
-    value: str
-
-
-@dataclass(frozen=True)
-class OrderEvidence:
-    """What a file's numeric day/month dates say about their order.
-
-    cells: numeric values at least one order reads; rows: their first rows (examples);
-    fails: per order, how many of them it cannot read; first: the first of them;
-    only: per order, a value only that order reads; differ: per pair of orders, the
-    first value the two read as different dates (01/01/2025 reads the same either way).
-    """
-
-    cells: int = 0
-    rows: tuple[int, ...] = ()
-    fails: dict[str, int] = field(default_factory=dict)
-    first: Cell | None = None
-    only: dict[str, Cell] = field(default_factory=dict)
-    differ: dict[tuple[str, str], Cell] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class OrderDecision:
-    """The order to read a file's numeric dates in, and what to tell the user.
-
-    order: `dmy` / `mdy` / `ymd`, or None (no numeric dates, or refused);
-    warning: set when the order came from the tool or from the values;
-    refusal: (cell, reason) when the file cannot be read without an order.
-    """
-
-    order: str | None = None
-    warning: ImportWarning | None = None
-    refusal: tuple[Cell, str] | None = None
-
-
-_PAIRS = (("dmy", "mdy"), ("dmy", "ymd"), ("mdy", "ymd"))
-
-
-def evidence_sql(long_sql: str) -> str:
-    """One row of evidence over a relation `(_row, "column", value)` of date cells."""
-    parsed = ", ".join(f"{instant_sql('value', o)} as t_{o}" for o in ORDERS)
-    cell = '[cast(_row as varchar), "column", value]'
-    reads = {o: f"t_{o} is not null" for o in ORDERS}
-    only = ", ".join(
-        f"arg_min({cell}, _row) filter (where {reads[o]} and "
-        + " and ".join(f"t_{p} is null" for p in ORDERS if p != o)
-        + ")"
-        for o in ORDERS
-    )
-    differ = ", ".join(f"arg_min({cell}, _row) filter (where t_{a} <> t_{b})" for a, b in _PAIRS)
-    fails = ", ".join(f"count(*) filter (where t_{o} is null)" for o in ORDERS)
-    return (
-        f'with n as (select _row, "column", value, {parsed} from ({long_sql}) '
-        f"where value is not null and {numeric_sql('value')}), "
-        "r as (select * from n where " + " or ".join(reads.values()) + ") "
-        f"select count(*), list(distinct _row order by _row)[1:5], {fails}, arg_min({cell}, _row), "
-        f"{only}, {differ} from r"
-    )
-
-
-def _cell(values: list | None) -> Cell | None:
-    return Cell(int(values[0]), values[1], values[2]) if values else None
-
-
-def evidence(con: duckdb.DuckDBPyConnection, long_sql: str, params: object = None) -> OrderEvidence:
-    """Evidence over the cells `long_sql` selects as `(_row, "column", value)` text."""
-    row = con.execute(evidence_sql(long_sql), params).fetchall()[0]
-    cells, rows, *rest = row
-    fails, first, only, differ = rest[:3], rest[3], rest[4:7], rest[7:10]
-    return OrderEvidence(
-        cells,
-        tuple(rows or ()),
-        dict(zip(ORDERS, fails, strict=True)),
-        _cell(first),
-        {o: _cell(c) for o, c in zip(ORDERS, only, strict=True) if c},
-        {p: _cell(c) for p, c in zip(_PAIRS, differ, strict=True) if c},
-    )
-
-
-def values_evidence(cells: Iterable[tuple[int, str, str]]) -> OrderEvidence:
-    """`evidence` over Python cells (row, column, text), e.g. a tool export's date columns."""
-    frame = pd.DataFrame([c for c in cells if c[2]], columns=["_row", "column", "value"])
-    if frame.empty:
-        return OrderEvidence()
-    con = _engine()
-    name = f"_pillars_dates_{uuid.uuid4().hex}"
-    con.register(name, frame.astype({"_row": "int64", "column": "object", "value": "object"}))
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        return evidence(con, f'select _row, "column", trim(value) as value from {name}')  # noqa: S608
-    finally:
-        con.unregister(name)
-
-
-_HOW_TO_SET = (
-    "Set the order with --date-order dmy|mdy|ymd (python -m lib import) or the date order "
-    "on the Data page, then import again."
+# The date-order decision lives in lib/ingest/date_order.py; its names are also dates'.
+from lib.ingest.date_order import (  # noqa: E402
+    Cell,
+    OrderDecision,
+    OrderEvidence,
+    decide_order,
+    evidence,
+    evidence_sql,
+    order_words,
+    values_evidence,
 )
 
-
-def _readings(value: str) -> str:
-    """`5 November 2025 (day first) or May 11, 2025 (month first)` for an ambiguous value."""
-    out = []
-    for order in ORDERS:
-        stamp = parse_instant(value, "UTC", order)
-        if stamp is not None:
-            out.append(f"{stamp.day} {stamp:%B %Y} ({ORDER_SHORT[order]})")
-    return " or ".join(out)
-
-
-def decide_order(
-    evidence: OrderEvidence, user: str | None = None, hints: DateHints = DateHints()
-) -> OrderDecision:
-    """The file's date order: the user's, else the tool's, else the only one that reads the
-    values (with a warning); otherwise a refusal naming the row. SPEC §4: never guessed."""
-    for given in (user, hints.order):
-        if given is not None and given not in ORDERS:
-            raise ValueError(f"date order {given!r}: use one of {', '.join(ORDERS)}")
-    if evidence.cells == 0 or user:
-        return OrderDecision(user or hints.order)
-    example = evidence.first
-    if hints.order:
-        source = f": {hints.order_source}" if hints.order_source else ""
-        message = f"Dates such as {example.value!r} read {order_words(hints.order)}{source}"
-        return OrderDecision(
-            hints.order, warn("date_order", message, evidence.rows, evidence.cells, hints.order)
-        )
-    valid = [o for o in ORDERS if evidence.fails.get(o, 0) == 0]
-    if not valid:
-        mixed = [o for o in ORDERS if o in evidence.only]
-        if len(mixed) >= 2:
-            a, b = evidence.only[mixed[0]], evidence.only[mixed[1]]
-            reason = (
-                f"can only be read {ORDER_SHORT[mixed[0]]}, but {b.value!r} (row {b.row}, column {b.column}) "
-                f"only {ORDER_SHORT[mixed[1]]}: the file mixes date orders. Fix the dates that are wrong"
-            )
-            return OrderDecision(None, refusal=(a, reason))
-        reason = f"cannot be read in one date order with the file's other dates. {_HOW_TO_SET}"
-        return OrderDecision(None, refusal=(example, reason))
-    clashes = [evidence.differ[p] for p in _PAIRS if p in evidence.differ and set(p) <= set(valid)]
-    if len(valid) == 1:
-        order = valid[0]
-        telling = evidence.only.get(order) or example
-        message = (
-            f"Dates read {order_words(order)}: no date order was set, and {telling.value!r} "
-            f"(row {telling.row}) can only be read that way"
-        )
-        return OrderDecision(order, warn("date_order", message, evidence.rows, evidence.cells, order))
-    if not clashes:  # every value reads the same in every order that reads them all
-        return OrderDecision(valid[0])
-    cell = min(clashes, key=lambda c: c.row)
-    reason = f"could be {_readings(cell.value)}: the file does not say which order its dates are written in. {_HOW_TO_SET}"
-    return OrderDecision(None, refusal=(cell, reason))
-
-
-def order_words(order: str | None) -> str:
-    return f"{ORDER_WORDS[order]} ({ORDER_SHORT[order]})" if order else "not set"
+__all__ = [
+    "ORDERS", "ORDER_SHORT", "ORDER_WORDS", "Cell", "DateHints", "OrderDecision", "OrderEvidence", "blank_sql",
+    "date_sql", "decide_order", "evidence", "evidence_sql", "instant_sql", "numeric_sql", "order_words",
+    "parse_dates", "parse_instant", "parse_instants", "plausible_range", "utc_text", "values_evidence",
+]  # fmt: skip

@@ -44,6 +44,14 @@ EXPECTED_FORMAT = {
     "pagerduty_analytics.csv": "pagerduty",
     "opsgenie_alerts.csv": "opsgenie",
     "deployments.csv": "canonical:deployments",
+    "jira_server_current_fields.csv": "jira",
+    "jira_cloud_out_of_date.csv": "jira",
+    "pagerduty_api_incidents.json": "pagerduty",
+    "pagerduty_api_incidents_flat.csv": "pagerduty",
+    "pagerduty_cli_incidents.csv": "pagerduty",
+    "opsgenie_api_alerts.json": "opsgenie",
+    "opsgenie_api_alerts_flat.csv": "opsgenie",
+    "ci_deployments_git.csv": "canonical:deployments",
 }
 
 
@@ -516,7 +524,12 @@ def test_cli_imports_the_exports_and_prints_the_metrics(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert len(lines) == len(files) and all(line.startswith("loaded") for line in lines)
+    # One line per file, each followed by its warnings (SPEC §7), e.g. Jira's zone-less times.
+    assert [line for line in lines if not line.startswith("  warning: ")] == [
+        line for line in lines if line.startswith("loaded")
+    ]
+    assert sum(line.startswith("loaded") for line in lines) == len(files)
+    assert any("Jira writes the site's local time" in line for line in lines)
     out = subprocess.run(
         [sys.executable, "-m", "lib", "metrics", "--db", str(database), "--start", START, "--end", END],
         cwd=root,

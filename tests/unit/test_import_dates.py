@@ -174,3 +174,15 @@ def test_the_cli_prints_warnings_and_takes_the_date_order(tmp_path):
     assert refused.returncode == 1 and "--date-order" in refused.stderr
     loaded = run("--date-order", "dmy", str(ambiguous))
     assert loaded.returncode == 0, loaded.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11: survey_wide.py reads survey dates through lib.ingest.dates")
+def test_a_uk_microsoft_forms_export_needs_its_date_order(con):
+    # Completion times 05/11/2025 … 07/11/2025: every day is 12 or less, so no order can be
+    # read from the values. Day first, the survey closed on 7 November: 2025-Q4.
+    refused = import_file(con, EXPORTS / "ms_forms_pulse_uk.csv")
+    assert not refused.ok and "--date-order" in refused.error
+    assert import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy")).ok
+    assert con.execute("select distinct survey_id, survey_date from survey_responses").fetchall() == [
+        ("2025-Q4", dt.date(2025, 11, 7))
+    ]

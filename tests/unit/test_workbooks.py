@@ -10,7 +10,7 @@ from lib import db
 from lib.ingest.load import import_file
 from lib.ingest.read import discard_copy, read_sources
 from lib.ingest.workbook import cell_text
-from tests.unit.workbook_fixture import hris_workbook
+from tests.unit.workbook_fixture import hris_workbook, ods_workbook
 
 
 @pytest.fixture
@@ -82,3 +82,18 @@ def test_a_file_that_is_not_a_workbook_is_refused_by_name(con, tmp_path):
 )
 def test_cells_become_the_text_a_csv_export_holds(value, text):
     assert cell_text(value) == text
+
+
+def test_an_opendocument_spreadsheet_imports_like_an_excel_workbook(con, tmp_path):
+    path = ods_workbook(
+        tmp_path / "people.ods",
+        {
+            "teams": [["team", "org"], ["Payments", "Commerce"]],
+            "employees": [["employee_id", "hire_date"], ["E-1", dt.date(2021, 3, 4)], ["E-2", 45870]],
+        },
+    )
+    result = import_file(con, path)
+    assert result.ok, result.summary()
+    assert result.rows_by_table == {"teams": 1, "employees": 2}
+    hires = sorted(d for (d,) in con.execute("select hire_date from employees").fetchall())
+    assert hires == [dt.date(2021, 3, 4), dt.date(2025, 8, 1)]  # a date cell, and serial day 45870

@@ -26,7 +26,7 @@ import pandas as pd
 from lib.ingest import dates
 from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
-from lib.ingest.report import ImportWarning
+from lib.ingest.report import ImportWarning, warn
 from lib.tables import TABLES, WORK_TYPES
 
 FORMATS: list = []
@@ -188,6 +188,7 @@ def utc_columns(
     options: ImportOptions,
     hints: DateHints | None = None,
     source: SourceFile | None = None,
+    zone_note: str = "",
 ) -> list[ImportWarning]:
     """Rewrite the date `columns` of `rows` (text as the file writes it) as UTC ISO text, in place.
 
@@ -208,10 +209,30 @@ def utc_columns(
     stamps = dates.parse_instants(
         (r[c] for r, c in cells), options.default_tz, decision.order, epoch=hints.epoch, serial=hints.serial
     )
+    # A time read the same in the farthest zone has a zone of its own; the others were read
+    # in the file's time zone, which the import says.
+    elsewhere = dates.parse_instants(
+        (r[c] for r, c in cells), _FAR_ZONE, decision.order, epoch=hints.epoch, serial=hints.serial
+    )
+    naive = [int(r["_row"]) for (r, _), a, b in zip(cells, stamps, elsewhere, strict=True) if a and a != b]
     for (row, column), stamp in zip(cells, stamps, strict=True):
         if stamp is not None:
             row[column] = utc_text(stamp)
-    return [decision.warning] if decision.warning else []
+    warnings = [decision.warning] if decision.warning else []
+    if naive:
+        why = f" ({zone_note})" if zone_note else ""
+        message = f"Times without a time zone{why} were read in {options.default_tz}, the time zone set for this file"
+        warnings.append(warn("time_zone_assumed", message, naive))
+    return warnings
+
+
+_FAR_ZONE = "Pacific/Kiritimati"  # UTC+14: no file's zone reads a local time the same
+
+
+def whole_number(text: str) -> int | None:
+    """`1800`, `1800.0` (pandas writes a column with a gap as floats) → 1800; else None."""
+    text = (text or "").strip()
+    return int(float(text)) if re.fullmatch(r"\d+(\.0*)?", text) else None
 
 
 def instant(utc: str) -> dt.datetime | None:

@@ -243,7 +243,8 @@ class JiraCsv:
                     "effort": cols.first(rec, *POINTS_FIELDS),
                 }
             )
-        warnings = utc_columns(rows, DATE_COLUMNS, options, source=source)
+        note = "Jira writes the site's local time without saying which"
+        warnings = utc_columns(rows, DATE_COLUMNS, options, source=source, zone_note=note)
         warnings += _warnings(unknown, by_updated, undated, from_status, status_rows, closed_as)
         return [stage(con, "work_items", rows, warnings)]
 

@@ -43,6 +43,7 @@ from lib.ingest.formats._tool_exports import (
     structure,
     utc_columns,
     utc_text,
+    whole_number,
 )
 from lib.ingest.report import warn
 
@@ -108,9 +109,9 @@ class OpsgenieAlerts:
             )
             status = cols.first(rec, "Status").lower()
             closed = cols.first(rec, "ClosedAt", "Closed At", "Closed", "ResolvedAt")
-            millis = cols.first(rec, *CLOSE_TIME)
-            if not closed and millis.isdigit() and status in ("closed", "resolved", ""):
-                close_ms[n] = int(millis)
+            millis = whole_number(cols.first(rec, *CLOSE_TIME))
+            if not closed and millis is not None and status in ("closed", "resolved", ""):
+                close_ms[n] = millis
             names, references = team_names(cols.first(rec, *TEAMS))
             team = names[0] if names else by_service.get(service.lower(), "")
             if not names and references:

@@ -53,6 +53,7 @@ from lib.ingest.formats._tool_exports import (
     structure,
     utc_columns,
     utc_text,
+    whole_number,
 )
 from lib.ingest.report import ImportWarning, warn
 
@@ -149,8 +150,9 @@ class PagerDutyIncidents:
             resolved = cols.first(rec, *RESOLVED)
             if not resolved and status == "resolved":
                 resolved = cols.first(rec, "last_status_change_at", "last_status_change_on")
-            if not resolved and cols.first(rec, "seconds_to_resolve").isdigit():
-                seconds[n] = int(cols.first(rec, "seconds_to_resolve"))
+            to_resolve = whole_number(cols.first(rec, "seconds_to_resolve"))
+            if not resolved and to_resolve is not None:
+                seconds[n] = to_resolve
             if cli and status == "resolved":
                 unresolvable.append(n)
             teams = _names(cols.first(rec, "teams")) if cols.has("teams") else []
@@ -172,7 +174,8 @@ class PagerDutyIncidents:
                     "caused_by_deploy_id": cols.first(rec, "caused_by_deploy_id", "deploy_id"),
                 }
             )
-        warnings = utc_columns(rows, ("started_at", "resolved_at"), options, _hints(cli, rows), source)
+        note = "PagerDuty's CLI writes the local time of the machine that ran it" if cli else ""
+        warnings = utc_columns(rows, ("started_at", "resolved_at"), options, _hints(cli, rows), source, note)
         for row in rows:
             start = instant(row["started_at"])
             if not row["resolved_at"] and row["_row"] in seconds and start:
@@ -190,24 +193,13 @@ def _hints(cli: bool, rows: list[dict]) -> DateHints:
 
 
 def _cli_warnings(rows: list[dict], unresolvable: list[int], options: ImportOptions) -> list[ImportWarning]:
-    out = [
-        warn(
-            "time_zone_assumed",
-            f"PagerDuty's CLI writes times without a time zone (the clock of the machine that ran it): "
-            f"read in {options.default_tz}, the time zone set for this file",
-            [r["_row"] for r in rows if r["started_at"]],
-        )
-    ]
-    if unresolvable:
-        out.append(
-            warn(
-                "no_resolution_time",
-                "`pd incident list --csv` has no resolution time: these resolved incidents have no recovery "
-                "time. Export `pd incident list --json` or the web UI's CSV to measure recovery",
-                unresolvable,
-            )
-        )
-    return out
+    if not unresolvable:
+        return []
+    message = (
+        "`pd incident list --csv` has no resolution time: these resolved incidents have no recovery time. "
+        "Export `pd incident list --json` or the web UI's CSV to measure recovery"
+    )
+    return [warn("no_resolution_time", message, unresolvable)]
 
 
 FORMATS = [PagerDutyIncidents()]
