@@ -1,4 +1,4 @@
-"""The command line (SPEC.md §7): demo, import, metrics, imports, undo, on the app's database.
+"""The command line (SPEC.md §7): demo, import, metrics, imports, undo, settings, on the app's database.
 
 Every command works while the app serves the same file (lib/store.py): writers (demo,
 import, undo) take turns with the app's own writes, waiting at most `--wait` seconds,
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument(
         "import_id", metavar="IMPORT_ID", help="the id from `imports` (or its first 8+ characters)"
     )
+    settings = sub.add_parser("settings", help="show or change the metric rules' settings")
+    _add_db(settings)
+    _add_wait(settings)
+    settings.add_argument("key", nargs="?", help="setting to change (omit to list them all)")
+    settings.add_argument("value", nargs="?", help="comma-separated words; empty restores the default")
     return parser
 
 
@@ -261,6 +266,30 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from lib.ingest import reviews
+    from lib.views import delivery_rules
+
+    purpose = "python -m lib settings"
+    with store.writing(args.db, purpose=purpose, wait=args.wait, on_wait=_waiting(args.db)) as con:
+        if args.key == reviews.REVIEW_BOTS_SETTING:
+            reviews.set_review_bots(con, args.value)
+        elif args.key is not None:
+            try:
+                delivery_rules.set_rule_list(con, args.key, args.value)
+            except ValueError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+        shown = {
+            delivery_rules.PRODUCTION_NAMES_SETTING: delivery_rules.production_environment_names(con),
+            delivery_rules.NONPRODUCTION_WORDS_SETTING: delivery_rules.nonproduction_environment_words(con),
+            reviews.REVIEW_BOTS_SETTING: sorted(reviews.review_bots(con)),
+        }
+    for key, words in shown.items():
+        print(f"{key} = {', '.join(words)}")
+    return 0
+
+
 def _waiting(path):
     def tell(holder: store.Holder | None) -> None:
         who = holder.describe() if holder else "another Pillars process"
@@ -275,6 +304,7 @@ COMMANDS = {
     "metrics": cmd_metrics,
     "imports": cmd_imports,
     "undo": cmd_undo,
+    "settings": cmd_settings,
 }
 EX_TEMPFAIL = 75
 

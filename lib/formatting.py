@@ -27,6 +27,8 @@ def format_value(value, unit: str = "") -> str:
         return f"{value:+.0f}"
     number = _number(value)
     short = SHORT_UNITS.get(unit, unit)
+    if number == "1" and short in ("hours", "days", "years", "items", "deployments", "incidents", "runs"):
+        short = short[:-1]  # "1 hour", not "1 hours"
     if short.startswith("/"):
         return f"{number}{short}"
     return f"{number} {short}".strip() if short else number

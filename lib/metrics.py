@@ -57,49 +57,80 @@ DEFINITIONS: dict[str, Definition] = {
     "delivery.deployments": _D(
         "Production deployments",
         "deployments",
-        "Production deployments (environment 'production' or 'prod', any case; every deployment "
-        "when none in scope names an environment) with deployed_at in the period.",
+        "Production deployments with deployed_at in period that reached production: status success or "
+        "rollback. A run with status failure did not change production (DORA's own Four Keys, DevLake "
+        "and Middleware agree): it is no deployment and no change failure.",
         True,
+    ),
+    "delivery.failed_deployment_runs": _D(
+        "Failed deployment runs",
+        "runs",
+        "Production deployment runs with deployed_at in period and status failure, shown for context.",
+        False,
     ),
     "delivery.deployment_frequency_per_week": _D(
         "Deployment frequency",
         "per week",
-        "Successful production deployments in the period ÷ (days ÷ 7).",
+        "Production deployments with status success in the period ÷ (days ÷ 7); null when the "
+        "data holds deployments but none is production.",
         True,
     ),
     "delivery.lead_time_hours_p50": _D(
         "Change lead time (median)",
         "hours",
-        "Median of deployed_at − commit_at in hours over successful production deployments "
-        "in the period that have commit_at.",
+        "Median of deployed_at − commit_at in hours over successful production deployments in period "
+        "that have commit_at (a commit after its deployment runs backwards and is left out).",
         False,
     ),
     "delivery.change_failure_rate": _D(
         "Change failure rate",
         "%",
-        "Production deployments in the period with status failure or rollback, or named by any "
-        "incident's caused_by_deploy_id, ÷ production deployments in the period.",
+        "Production deployments whose status is rollback or that an incident names in "
+        "caused_by_deploy_id, ÷ production deployments. Incidents that name no deployment are not "
+        "counted (their number is shown beside the rate).",
         False,
     ),
     "delivery.recovery_time_hours_p50": _D(
-        "Failed deployment recovery time (median)",
+        "Time to restore service",
         "hours",
-        "Median of resolved_at − started_at in hours over incidents started in the period and resolved.",
+        "Median of resolved_at − started_at in hours over incidents started in period and resolved: "
+        "DORA's time to restore service, over every incident. Tiered on the 2023 report's failed "
+        "deployment recovery time bands.",
         False,
     ),
     "delivery.rework_rate": _D(
         "Rework rate",
         "%",
-        "Production deployments in the period with is_rework true ÷ production deployments; "
-        "null when is_rework is null for all of them.",
+        "Production deployments with is_rework true ÷ production deployments; null when is_rework "
+        "is null for all of them.",
+        False,
+    ),
+    "delivery.pr_pickup_hours_p50": _D(
+        "PR pickup time (median)",
+        "hours",
+        "Median of first_review_at − opened_at in hours over PRs merged in period that have a first "
+        "review by a person (reviews by the PR's author or by bots are not reviews).",
+        False,
+    ),
+    "delivery.pr_review_hours_p50": _D(
+        "PR review time (median)",
+        "hours",
+        "Median of merged_at − first_review_at in hours over the same PRs.",
+        False,
+    ),
+    "delivery.incidents_without_deploy": _D(
+        "Incidents naming no deployment",
+        "incidents",
+        "Incidents started in the period whose caused_by_deploy_id is empty: the change failure "
+        "rate cannot count them; null when no incident was loaded.",
         False,
     ),
     "delivery.dora_tier": _D(
         "DORA performance tier",
         "tier",
-        "Elite / high / medium / low: each of the four DORA keys gets the tier of the 2023 "
-        "Accelerate State of DevOps Report band it falls in; the overall tier is the best tier "
-        "reached by all but one of the keys that have a value (at least three needed).",
+        "Elite / high / medium / low: each of the four DORA keys gets the tier of the 2023 Accelerate "
+        "State of DevOps Report band it falls in, read literally; the overall tier, Pillars' own rule, "
+        "is the best tier reached by all but one of the keys that have a value (at least three needed).",
         None,
     ),
     "flow.velocity": _D("Flow velocity", "items", "Work items with completed_at in the period.", True),
@@ -276,38 +307,40 @@ def definition_for(key: str) -> Definition:
 definition = definition_for
 
 
-def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
+DELIVERY_KEYS = (
+    "deployments",
+    "failed_deployment_runs",
+    "deployment_frequency_per_week",
+    "lead_time_hours_p50",
+    "change_failure_rate",
+    "recovery_time_hours_p50",
+    "rework_rate",
+    "pr_pickup_hours_p50",
+    "pr_review_hours_p50",
+    "incidents_without_deploy",
+    "dora_tier",
+)
+FLOW_KEYS = ("velocity", "velocity_per_week", "time_days_p50", "load", "distribution", "efficiency")
+
+
+def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """The `delivery` and `flow` branches of the catalog, exactly as `catalog` gives them.
+
+    The Delivery page's tiles read this: the same function, without the other pillars.
+    """
     d = delivery.dora_summary(con, scope)
     f = flow.flow_summary(con, scope)
+    return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
+
+
+def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
     e = engagement.engagement_summary(con, scope)
     r = retention.retention_summary(con, scope)
     s = skills.skills_summary(con, scope)
     b = business.business_summary(con, scope)
     result = {
-        "delivery": {
-            key: d[key]
-            for key in (
-                "deployments",
-                "deployment_frequency_per_week",
-                "lead_time_hours_p50",
-                "change_failure_rate",
-                "recovery_time_hours_p50",
-                "rework_rate",
-                "dora_tier",
-            )
-        },
-        "flow": {
-            key: f[key]
-            for key in (
-                "velocity",
-                "velocity_per_week",
-                "time_days_p50",
-                "load",
-                "distribution",
-                "efficiency",
-            )
-        },
+        **delivery_catalog(con, scope),
         "engagement": {
             key: e[key]
             for key in ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
@@ -346,9 +379,8 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 # Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.
+# (Delivery and flow apply the same rule in their own queries.)
 _COUNTS_BY_SOURCE = {
-    "deployments": ("delivery", ("deployments", "deployment_frequency_per_week")),
-    "work_items": ("flow", ("velocity", "velocity_per_week", "load")),
     "employees": ("retention", ("headcount_start", "headcount_end", "hires", "separations")),
 }
 
@@ -427,9 +459,11 @@ class Headline:
 
 
 def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...] = HEADLINE_KEYS) -> list:
-    """The Overview's headline metrics, each against the previous period of equal length."""
-    now = flatten(catalog(con, scope))
-    before = flatten(catalog(con, scope.previous()))
+    """Headline metrics (the Overview's, or the Delivery page's tiles), each against the previous
+    period of equal length. Keys of delivery and flow only are computed without the other pillars."""
+    values = delivery_catalog if all(k.split(".", 1)[0] in ("delivery", "flow") for k in keys) else catalog
+    now = flatten(values(con, scope))
+    before = flatten(values(con, scope.previous()))
     return [_headline(key, now.get(key), before.get(key)) for key in keys]
 
 

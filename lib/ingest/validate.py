@@ -71,6 +71,7 @@ BACKWARD_SPANS: tuple[tuple[str, str, str, str], ...] = (
     ("work_items", "started_at", "completed_at", "completed before they were started"),
     ("pull_requests", "opened_at", "merged_at", "merged before they were opened"),
     ("pull_requests", "opened_at", "first_review_at", "reviewed before they were opened"),
+    ("pull_requests", "first_review_at", "merged_at", "merged before their first human review"),
     ("employees", "hire_date", "termination_date", "left before they were hired"),
 )
 

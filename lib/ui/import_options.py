@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.privacy import markdown_text
+from lib.ui import layout
 
 _INSPECTIONS = "pillars_inspections"
 ORDER_LABELS = {
@@ -184,7 +185,7 @@ def _jira_marks(info, index: int, name: str) -> dict[str, dict[str, str]]:
         for kind, label, count, mark in info.jira
     ]
     frame = pd.DataFrame(rows)
-    edited = st.data_editor(
+    edited = layout.editor(
         frame,
         column_config={
             "Counts as": st.column_config.SelectboxColumn(

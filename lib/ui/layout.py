@@ -1,7 +1,7 @@
 """Page furniture shared by every page: header, demo notice, KPI tiles, chart cards, tables, downloads.
 
 Every table and file that leaves the app goes through `table`, `csv_download` or
-`file_download` here (a test checks no other module calls `st.dataframe`,
+`file_download` (and `editor`) here (a test checks no other module calls `st.dataframe`,
 `st.data_editor` or `st.download_button`), so formula-like cells are neutralised on
 every path out (SPEC §6).
 """
@@ -104,6 +104,15 @@ def table(frame: pd.DataFrame, **kwargs):
     selection, with `on_select`).
     """
     return st.dataframe(safe_frame(frame), **kwargs)
+
+
+def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """`st.data_editor(frame, **kwargs)` with formula-like text neutralised, as `table` does.
+
+    Its toolbar offers the same "Download as CSV" as `st.dataframe`. Returns the edited
+    frame (the neutralised cells as shown, so edit only columns Pillars wrote itself).
+    """
+    return st.data_editor(safe_frame(frame), **kwargs)
 
 
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, **kwargs) -> bool:

@@ -9,12 +9,16 @@ from lib.formatting import is_missing
 from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase, takeaways, tile_value
 from lib.ui import data, layout, registered
+from lib.ui.delivery_tiles import tile_band
 
 
 def headline_tiles(scope) -> list:
     items = data.view("lib.overview.headlines", scope)
     phrase = period_phrase(scope.days)
     reasons = data.view("lib.overview.engagement_reasons", scope)
+    # Delivery tiles read as on the Delivery page: the tier, or why there is no value, and the
+    # incidents the change failure rate cannot count.
+    coverage = data.view("lib.views.delivery_detail.coverage", scope)
     tiles = [
         layout.Tile(
             label=item.label,
@@ -24,6 +28,8 @@ def headline_tiles(scope) -> list:
             delta_description=phrase,
             band=f"No data: {reasons[item.key]}"
             if is_missing(item.value) and item.key in reasons
+            else tile_band(item, coverage)
+            if item.pillar in ("delivery", "flow")
             else band_text(item),
             help=definition_for(item.key).definition,
         )

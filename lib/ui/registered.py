@@ -14,8 +14,15 @@ from lib.ui import data, filters, layout
 
 
 def figure(chart_id: str, scope: Scope) -> go.Figure:
-    """The registered chart `chart_id` over `scope` with the sidebar's filter text."""
-    return data.view("lib.charts.registry.figure", chart_id, scope, filters.filter_text())
+    """The registered chart `chart_id` over `scope` with the sidebar's filter text.
+
+    Rebuilt from its dict, so the figure a cache miss returns serialises exactly like the cached
+    copy later runs get: a chart's element id hashes its spec, and a spec whose keys came out in
+    another order on the next run would drop the point a user had just clicked.
+    """
+    return go.Figure(
+        data.view("lib.charts.registry.figure", chart_id, scope, filters.filter_text()).to_dict()
+    )
 
 
 def chart(

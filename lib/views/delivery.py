@@ -1,8 +1,10 @@
 """Delivery and quality: the DORA keys, their tier bands, and their trend by period.
 
-Thresholds come from the 2023 Accelerate State of DevOps Report (DORA / Google Cloud),
-"software delivery performance" cluster table; METRICS.md explains how its four
-clusters become bands and how the four keys make one overall tier.
+Tier bands read the 2023 Accelerate State of DevOps Report (DORA / Google Cloud) literally:
+its table of software delivery performance clusters (`REPORT_TABLE`). The report describes
+clusters of respondents, not cut-offs, so where it leaves a gap or gives one value per
+cluster (change failure rate) the band is Pillars' reading, and the rule that combines the
+four keys into one tier (`overall_tier`) is Pillars' own; METRICS.md gives each choice.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import one_row, params
+from lib.views import one_row, params, pull_requests
 
 TIERS = ("elite", "high", "medium", "low")  # best first
 DORA_SOURCE = (
-    "DORA, 2023 Accelerate State of DevOps Report (Google Cloud), software delivery "
-    "performance clusters; boundary values fall in the better tier"
+    "DORA, Accelerate State of DevOps Report 2023 (Google Cloud), software delivery performance "
+    "levels, read literally (elite: more than one deployment a day; 'less than one day' excludes "
+    "exactly 24 h); the rule combining the four keys is Pillars' own"
 )
 DORA_KEYS = (
     "deployment_frequency_per_week",
@@ -28,45 +31,85 @@ DORA_KEYS = (
     "change_failure_rate",
     "recovery_time_hours_p50",
 )
-_WEEKS_PER_MONTH = 12 / 52  # once per month, in deployments per week
+DAYS_PER_MONTH = 365.25 / 12  # an average month
+MONTHLY_PER_WEEK = 7 / DAYS_PER_MONTH  # once a month, in deployments per week (≈ 0.23)
+MONTH_HOURS = DAYS_PER_MONTH * 24  # 730.5 h
+WEEK_HOURS = 168.0
+
+# The report's table, as printed (2023, "Software delivery performance" levels; shares of
+# respondents: elite 18%, high 31%, medium 33%, low 17%).
+REPORT_TABLE = pd.DataFrame(
+    {
+        "Performance level": ["Elite", "High", "Medium", "Low"],
+        "Deployment frequency": [
+            "On demand",
+            "Between once per day and once per week",
+            "Between once per week and once per month",
+            "Between once per week and once per month",
+        ],
+        "Change lead time": [
+            "Less than one day",
+            "Between one day and one week",
+            "Between one week and one month",
+            "Between one week and one month",
+        ],
+        "Change failure rate": ["5%", "10%", "15%", "64%"],
+        "Failed deployment recovery time": [
+            "Less than one hour",
+            "Less than one day",
+            "Between one day and one week",
+            "Between one month and six months",
+        ],
+    }
+)
 
 
 @dataclass(frozen=True)
 class Band:
-    """One tier's range of a DORA key, in the key's unit; `high` is None for unbounded."""
+    """One tier's range of a DORA key in the key's unit; `high` None is unbounded.
+
+    `low_closed` / `high_closed` say whether the range includes its ends, so a value
+    exactly on a boundary lands where the report's wording puts it.
+    """
 
     tier: str
     low: float
     high: float | None
     label: str
+    low_closed: bool = True
+    high_closed: bool = False
+
+    def contains(self, value: float) -> bool:
+        above = value >= self.low if self.low_closed else value > self.low
+        if self.high is None:
+            return above
+        return above and (value <= self.high if self.high_closed else value < self.high)
 
 
-# For each key, bands best first. Lower-is-better keys include their upper bound,
-# deployment frequency includes its lower bound: a boundary value gets the better tier.
 DORA_BANDS: dict[str, tuple[Band, ...]] = {
     "deployment_frequency_per_week": (
-        Band("elite", 7.0, None, "on demand (daily or more)"),
-        Band("high", 1.0, 7.0, "between once per day and once per week"),
-        Band("medium", _WEEKS_PER_MONTH, 1.0, "between once per week and once per month"),
-        Band("low", 0.0, _WEEKS_PER_MONTH, "less than once per month"),
+        Band("elite", 7.0, None, "more than once a day on average", low_closed=False),
+        Band("high", 1.0, 7.0, "between once a week and once a day", high_closed=True),
+        Band("medium", MONTHLY_PER_WEEK, 1.0, "between once a month and once a week"),
+        Band("low", 0.0, MONTHLY_PER_WEEK, "less than once a month"),
     ),
     "lead_time_hours_p50": (
         Band("elite", 0.0, 24.0, "less than one day"),
-        Band("high", 24.0, 168.0, "between one day and one week"),
-        Band("medium", 168.0, 720.0, "between one week and one month"),
-        Band("low", 720.0, None, "more than one month"),
+        Band("high", 24.0, WEEK_HOURS, "between one day and one week"),
+        Band("medium", WEEK_HOURS, MONTH_HOURS, "between one week and one month"),
+        Band("low", MONTH_HOURS, None, "one month or more"),
     ),
     "change_failure_rate": (
-        Band("elite", 0.0, 0.05, "5% or less"),
-        Band("high", 0.05, 0.10, "up to 10%"),
-        Band("medium", 0.10, 0.15, "up to 15%"),
-        Band("low", 0.15, 1.0, "more than 15% (cluster median 64%)"),
+        Band("elite", 0.0, 0.05, "5% or less", high_closed=True),
+        Band("high", 0.05, 0.10, "over 5%, up to 10%", low_closed=False, high_closed=True),
+        Band("medium", 0.10, 0.15, "over 10%, up to 15%", low_closed=False, high_closed=True),
+        Band("low", 0.15, 1.0, "over 15% (the low level's rate is 64%)", low_closed=False, high_closed=True),
     ),
     "recovery_time_hours_p50": (
         Band("elite", 0.0, 1.0, "less than one hour"),
         Band("high", 1.0, 24.0, "less than one day"),
-        Band("medium", 24.0, 168.0, "between one day and one week"),
-        Band("low", 168.0, None, "more than one week"),
+        Band("medium", 24.0, WEEK_HOURS, "between one day and one week"),
+        Band("low", WEEK_HOURS, None, "one week or more"),
     ),
 }
 
@@ -76,17 +119,22 @@ def tier_for(key: str, value: float | None) -> str | None:
     key = key.removeprefix("delivery.")
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    bands = DORA_BANDS[key]
-    if key == "deployment_frequency_per_week":
-        return next((b.tier for b in bands if value >= b.low), "low")
-    return next((b.tier for b in bands if b.high is None or value <= b.high), "low")
+    return next((b.tier for b in DORA_BANDS[key] if b.contains(value)), None)
+
+
+def band_for(key: str, value: float | None) -> Band | None:
+    """The band a value falls in (None without a value)."""
+    tier = tier_for(key, value)
+    return next((b for b in bands(key) if b.tier == tier), None)
 
 
 def overall_tier(tiers: dict[str, str | None]) -> str | None:
-    """The best tier reached by all but one of the keys that have a tier.
+    """Pillars' combining rule: the best tier reached by all but one of the keys that have a tier.
 
-    Needs at least three of the four keys; ignoring the single worst key keeps one bad
-    quarter on one key from hiding the rest, without rating above what the rest support.
+    Needs at least three of the four keys. The report assigns clusters by analysing
+    respondents' answers, not by a rule, so this rule is Pillars' own: ignoring the single
+    worst key keeps one bad quarter on one key from hiding the rest, without rating above
+    what the rest support.
     """
     ranks = sorted((TIERS.index(t) for t in tiers.values() if t is not None), reverse=True)
     if len(ranks) < 3:
@@ -95,15 +143,27 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
 
 
 def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers."""
+    """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers.
+
+    Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
+    `incidents`, `resolved_incidents`, `rework_deployments`, `deployment_runs` (every
+    environment), `production_runs` (any status), `no_production` (deployments exist but
+    none is production: the rates are null), the backwards spans left out of the medians
+    (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`) and `tiers`
+    (key → tier). Counts are ints, durations hours, rates fractions 0–1.
+    """
     row = one_row(con, "delivery/dora", params(scope))
+    prs = pull_requests.pr_cycle(con, scope)
+    row["pr_pickup_hours_p50"] = prs["pickup_hours_p50"]
+    row["pr_review_hours_p50"] = prs["review_hours_p50"]
+    row["pull_requests_backwards"] = prs["backwards_prs"]
     tiers = {key: tier_for(key, row[key]) for key in DORA_KEYS}
     return {**row, "dora_tier": overall_tier(tiers), "tiers": tiers}
 
 
 def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: deployments, frequency per week, lead time,
-    change failure rate, recovery time and rework rate, for trend charts.
+    change failure rate, time to restore service and rework rate, for trend charts.
 
     Edge buckets are clipped to the period; `days` is the clipped length, so per-week
     rates stay comparable across a partial first or last bucket.
@@ -115,3 +175,19 @@ def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
 def bands(key: str) -> tuple[Band, ...]:
     """Tier bands of a DORA key for drawing behind a chart (key with or without prefix)."""
     return DORA_BANDS[key.removeprefix("delivery.")]
+
+
+_BAND_COLUMNS = {
+    "deployment_frequency_per_week": "Deployment frequency",
+    "lead_time_hours_p50": "Change lead time (median)",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time_hours_p50": "Time to restore service (median)",
+}
+
+
+def bands_table() -> pd.DataFrame:
+    """Pillars' reading of the report's table: one row per tier, one column per key, the band in words."""
+    rows = {"Tier": [t.capitalize() for t in TIERS]}
+    for key, column in _BAND_COLUMNS.items():
+        rows[column] = [next(b.label for b in DORA_BANDS[key] if b.tier == t) for t in TIERS]
+    return pd.DataFrame(rows)

@@ -49,6 +49,10 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     return plain_dict(query_one(con, "delivery/coverage", params(scope)))
 
 
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def missing_data(c: dict) -> list[Gap]:
     """Plain-language notes on the delivery data that is absent (never shown as zero)."""
     gaps: list[Gap] = []
@@ -58,6 +62,21 @@ def missing_data(c: dict) -> list[Gap]:
                 "dora",
                 "No deployment data: deployment frequency, change lead time, change failure rate and "
                 "rework rate need deployments (the canonical deployments template, from CI).",
+            )
+        )
+    elif not c["deployments_production_candidates"] or (
+        c["deployments_in_period"] and not c["production_runs_in_period"]
+    ):
+        where = "in this period for these teams" if c["deployments_in_period"] else "in the data"
+        gaps.append(
+            Gap(
+                "dora",
+                f"Deployments exist {where}, but none is to a production environment "
+                f"(environments seen: {c['environments_in_period'] or 'none in this period'}). Production "
+                f"is an environment whose first word is {c['production_names']}, with any region or stage "
+                "suffix (prod-us, prod.eu-west-1): deployment frequency, change lead time, change failure "
+                "rate and rework rate are not shown. To count other names as production: "
+                '`python -m lib settings production_environment_names "prod, production, prd, live"`.',
             )
         )
     elif not c["deployments_in_period"]:
@@ -75,16 +94,16 @@ def missing_data(c: dict) -> list[Gap]:
         gaps.append(
             Gap(
                 "incidents",
-                "No incident data: change failure rate counts failed deployments only, and recovery "
-                "time cannot be computed. Import a PagerDuty or Opsgenie export.",
+                "No incident data: change failure rate counts rolled-back deployments only, and time to "
+                "restore service cannot be computed. Import a PagerDuty or Opsgenie export.",
             )
         )
     elif not c["incidents_naming_a_deploy"] and c["deployments_total"]:
         gaps.append(
             Gap(
                 "incidents",
-                "No incident names the deployment that caused it: change failure rate counts failed "
-                "and rolled-back deployments only.",
+                "No incident names the deployment that caused it: change failure rate counts rolled-back "
+                "deployments only.",
             )
         )
     if not c["work_items_total"]:
@@ -107,6 +126,58 @@ def missing_data(c: dict) -> list[Gap]:
             )
         )
     return gaps
+
+
+def data_notes(c: dict) -> list[str]:
+    """Rows that are in the data but left out of a number, each with the reason (never silent).
+
+    Failed deployment runs and runs of another status are not deployments; backwards spans
+    (SPEC §4) keep their row but have no duration, so no median or average counts them.
+    """
+    notes = []
+    runs = []
+    if c["failed_runs_in_period"]:
+        runs.append(_plural(c["failed_runs_in_period"], "failed deployment run"))
+    if c["other_status_in_period"]:
+        runs.append(_plural(c["other_status_in_period"], "production run") + " of another or no status")
+    if runs:
+        notes.append(
+            f"Not counted as deployments: {' and '.join(runs)} in this period. A run that failed never "
+            "reached production, so it is neither a deployment nor a change failure (as DORA's Four Keys, "
+            "Apache DevLake and Middleware count)."
+        )
+    if c["unnamed_left_out_in_period"]:
+        notes.append(
+            f"Not counted as production: {_plural(c['unnamed_left_out_in_period'], 'deployment')} without an "
+            "environment, because other deployments of these teams in this period name one (all deployments "
+            "count only when none names an environment). Filter to a team that never names one to see its own."
+        )
+    spans = []
+    if c["lead_time_backwards"]:
+        spans.append(
+            _plural(c["lead_time_backwards"], "deployment") + " whose first commit is after it (lead time)"
+        )
+    if c["recovery_backwards"]:
+        spans.append(
+            _plural(c["recovery_backwards"], "incident") + " resolved before it started (time to restore)"
+        )
+    if c["items_backwards"]:
+        spans.append(
+            _plural(c["items_backwards"], "work item")
+            + " completed before it was created or started (flow time)"
+        )
+    if c["pull_requests_backwards"]:
+        spans.append(
+            _plural(c["pull_requests_backwards"], "pull request")
+            + " reviewed or merged before it was opened, or reviewed after the merge (PR stages)"
+        )
+    if spans:
+        notes.append(
+            "Left out of the medians because their times run backwards (clock skew or a data error): "
+            + "; ".join(spans)
+            + ". The rows are kept and still counted (the drill-down marks them)."
+        )
+    return notes
 
 
 MAX_PANELS = 24  # small multiples beyond this many are unreadable, and slow to draw
@@ -133,25 +204,58 @@ def teams_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> TeamsInScope
 
 def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> pd.DataFrame:
     """One row per team or org (`unit`) per bucket: its deployment frequency, lead time, change
-    failure rate and recovery time, for small multiples of each one's own trend. An org's
+    failure rate and time to restore service, for small multiples of each one's own trend. An org's
     medians are over all its teams' deployments, not a median of team medians."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
     return query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
 
 
-def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> list:
-    """`lib.metrics.headline` for `delivery.*` and `flow.*` keys only: the same values, change
-    and DORA tier, without computing the other pillars' catalog (twice) for the page's tiles."""
-    from lib import metrics
-    from lib.views import delivery, flow
+def no_production(c: dict) -> bool:
+    """Deployments exist (in the data, or in this scope) but none is to production: rates are null."""
+    return bool(c["deployments_total"]) and (
+        not c["deployments_production_candidates"]
+        or bool(c["deployments_in_period"] and not c["production_runs_in_period"])
+    )
 
-    def values(s: Scope) -> dict:
-        return metrics.flatten(
-            metrics._plain_tree(
-                {"delivery": delivery.dora_summary(con, s), "flow": flow.flow_summary(con, s)}
-            )
+
+def no_data_reason(key: str, c: dict) -> str:
+    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix)."""
+    short = key.split(".", 1)[1]
+    if key.startswith("flow."):
+        if not c["work_items_total"]:
+            return "no work items loaded"
+        if short == "efficiency":
+            return "no status history for the items completed"
+        return "no work item completed in the period" if short != "load" else "no work in progress"
+    if short == "recovery_time_hours_p50":
+        if not c["incidents_total"]:
+            return "no incidents loaded"
+        return "no incident started in the period was resolved"
+    if short in ("pr_pickup_hours_p50", "pr_review_hours_p50"):
+        return (
+            "no pull requests loaded"
+            if not c["pull_requests_total"]
+            else "no reviewed PR merged in the period"
         )
+    if not c["deployments_total"]:
+        return "no deployments loaded"
+    if no_production(c):
+        return "no deployment is to a production environment"
+    if not c["production_deployments_in_period"]:
+        return "no production deployment in the period"
+    if short == "lead_time_hours_p50":
+        return "no successful deployment with a commit time"
+    if short == "rework_rate":
+        return "deployments don't say which were rework"
+    return "not enough data"
 
-    now, before = values(scope), values(scope.previous())
-    return [metrics._headline(key, now.get(key), before.get(key)) for key in keys]
+
+def incidents_note(c: dict) -> str | None:
+    """Beside the change failure rate: how many incidents in the period name no deployment."""
+    total, without = c["incidents_in_period"], c["incidents_without_deploy_in_period"]
+    if not c["incidents_total"] or not total:
+        return None
+    if not without:
+        return f"All {total:,} incidents in the period name their deployment."
+    return f"{without:,} of {total:,} incidents in the period name no deployment: the rate cannot count them."

@@ -37,21 +37,31 @@ DRILLS: dict[str, Drill] = {
             "delivery/drill_deployments",
             "all",
             "deployments",
-            "Production deployments in the period: deployment frequency counts the successful ones.",
+            "Production deployments in the period (status success or rollback): deployment frequency "
+            "counts the successful ones.",
+        ),
+        Drill(
+            "Failed deployment runs",
+            "delivery/drill_deployments",
+            "failed_runs",
+            "deployments",
+            "Production runs that failed: they never reached production, so they are neither "
+            "deployments nor change failures.",
         ),
         Drill(
             "Change lead time",
             "delivery/drill_deployments",
             "lead_time",
             "deployments",
-            "Successful production deployments with a commit time: the median of lead_time_hours.",
+            "Successful production deployments with a commit time: the median of lead_time_hours "
+            "(empty where the commit is after the deployment: that span runs backwards).",
         ),
         Drill(
             "Change failure rate",
             "delivery/drill_deployments",
             "failed",
             "deployments",
-            "Deployments that failed, were rolled back, or that an incident names as its cause.",
+            "Production deployments that were rolled back, or that an incident names as its cause.",
         ),
         Drill(
             "Rework rate",
@@ -61,11 +71,20 @@ DRILLS: dict[str, Drill] = {
             "Production deployments marked as rework (hotfix or rollback fix).",
         ),
         Drill(
-            "Recovery time and incidents",
+            "Time to restore and incidents",
             "delivery/drill_incidents",
             "all",
             "incidents",
-            "Incidents started in the period: recovery time is the median of recovery_hours.",
+            "Incidents started in the period: time to restore service is the median of recovery_hours "
+            "(empty where an incident is unresolved, or resolved before it started).",
+        ),
+        Drill(
+            "Incidents naming no deployment",
+            "delivery/drill_incidents",
+            "without_deploy",
+            "incidents",
+            "Incidents started in the period that name no deployment: the change failure rate cannot "
+            "count them.",
         ),
         Drill(
             "Completed work items",

@@ -11,7 +11,7 @@ from lib.views import params
 
 
 def incidents_by_service(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """One row per service and severity: incidents started in scope, resolved, median recovery hours."""
+    """One row per service and severity: incidents started in scope, resolved, median hours to restore service (backwards spans left out)."""
     return query_df(con, "delivery/incidents_by_service", params(scope))
 
 

@@ -64,11 +64,19 @@ def warnings(at) -> list[str]:
     return [w.value for w in at.warning]
 
 
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
 def test_delivery_page_on_the_demo_organisation(demo_db, run_page):
     at = run_page(demo_db, PAGE)
     assert_no_exception(at)
     labels = [m.label for m in at.metric]
-    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Recovery (median)",
+    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Time to restore",
                   "Rework rate", "Flow velocity", "Flow time (median)", "Work in progress", "Flow efficiency"):  # fmt: skip
         assert label in labels
         assert metric(at, label) != "—", label
@@ -91,6 +99,13 @@ def test_delivery_page_on_the_demo_organisation(demo_db, run_page):
     assert any("of incidents were" in t for t in titles(every["Incidents"]))
     table = every["Drill down"].dataframe
     assert len(table) == 1 and len(table[0].value) == 200  # newest 200 of more
+    # The DORA tab cites the report's table as printed, then Pillars' literal reading of it.
+    report, bands = (d.value for d in every["DORA"].dataframe)
+    assert list(report["Deployment frequency"])[0] == "On demand"
+    assert list(bands["Deployment frequency"])[:2] == [
+        "more than once a day on average",
+        "between once a week and once a day",
+    ]
 
 
 def test_a_section_is_a_link(demo_db, run_page):
@@ -104,15 +119,19 @@ def test_delivery_page_on_imported_exports_only(tmp_path, run_page):
     at = run_page(path, PAGE, query=PERIOD)
     assert_no_exception(at)
     assert not any("Demo data" in i.value for i in at.info)
-    # Hand-computed in tests/unit/test_formats_delivery.py: 5 successful in 13 weeks, p50 12 h, 3 of 8.
+    # Hand-computed in tests/unit/test_formats_delivery.py: 5 successful in 13 weeks, p50 12 h, 1 of 6
+    # (the two failed runs are no deployments).
     assert metric(at, "Deploy frequency") == "0.38/wk"
     assert metric(at, "Lead time (median)") == "12 h"
-    assert metric(at, "Change failure rate") == "38%"
-    assert metric(at, "Recovery (median)") == "3 h"
-    assert metric(at, "Rework rate") == "12%"
+    assert metric(at, "Change failure rate") == "17%"
+    assert metric(at, "Time to restore") == "3 h"
+    assert metric(at, "Rework rate") == "17%"
     assert metric(at, "Flow efficiency") == "62%"  # Linear's per-status minutes
-    # Incidents name no deployment: the page says what the failure rate does count.
+    # Incidents name no deployment: the page says what the failure rate does count, and how many
+    # incidents it cannot count, beside the rate.
     assert any("No incident names the deployment" in w for w in warnings(at))
+    assert "6 of 6 incidents in the period name no deployment: the rate cannot count them." in captions(at)
+    assert any(n.startswith("Not counted as deployments: 2 failed deployment runs") for n in infos(at))
     every = sections(run_page, path, PERIOD)
     assert metric(every["Pull requests"], "PRs merged") == "3"
     for name, page in every.items():
@@ -125,30 +144,66 @@ def test_missing_data_is_named_never_shown_as_zero(tmp_path, run_page):
     assert_no_exception(at)
     named = warnings(at)
     assert any(
-        w.startswith("No incident data: change failure rate counts failed deployments only") for w in named
+        w.startswith("No incident data: change failure rate counts rolled-back deployments only")
+        for w in named
     )
     assert any(w.startswith("No work item data") for w in named)
     assert any(w.startswith("No pull request data") for w in named)
-    assert metric(at, "Recovery (median)") == "—"
-    assert metric(at, "Flow velocity") == "—" or metric(at, "Flow velocity") == "0/wk"
-    assert metric(at, "Change failure rate") == "38%"
+    assert metric(at, "Time to restore") == "—"
+    # No work items were loaded: no data, never "0/wk".
+    assert metric(at, "Flow velocity") == "—"
+    assert metric(at, "Work in progress") == "—"
+    assert "No data: no work items loaded" in captions(at)
+    assert metric(at, "Change failure rate") == "17%"
 
 
-def test_no_deployments_named(empty_db, run_page):
+def test_empty_database_shows_no_data_never_zero(empty_db, run_page):
+    """Nothing loaded: every tile is "—" with its reason, as the catalog is null (never "0/wk" rated low)."""
     at = run_page(empty_db, PAGE)
     assert_no_exception(at)
     assert any(w.startswith("No deployment data") for w in warnings(at))
-    assert metric(at, "Deploy frequency") == "—" or metric(at, "Deploy frequency") == "0/wk"
+    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate", "Time to restore",
+                  "Rework rate", "Flow velocity", "Flow time (median)", "Work in progress", "Flow efficiency"):  # fmt: skip
+        assert metric(at, label) == "—", label
+    assert "No data: no deployments loaded" in captions(at)
+    assert "DORA: low tier" not in captions(at)
+
+
+def test_no_production_environment_is_named_not_zero(tmp_path, run_page):
+    """Deployments in prod-us and prod-eu are production; in staging and qa alone they are not, and the
+    page says why instead of showing 0/wk rated low."""
+    from tests.unit.fixtures import make_db
+
+    rows = [
+        {"deploy_id": f"d{i}", "team": "t", "environment": env, "deployed_at": f"2025-07-{10 + i} 10:00",
+         "commit_at": f"2025-07-{10 + i} 08:00", "status": "success"}
+        for i, env in enumerate(["staging", "qa", "staging"])
+    ]  # fmt: skip
+    con = make_db(tmp_path, deployments=rows)
+    db.set_setting(con, "demo", "false")
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    at = run_page(Path(path), PAGE, query=PERIOD)
+    assert_no_exception(at)
+    assert metric(at, "Deploy frequency") == "—"
+    assert "No data: no deployment is to a production environment" in captions(at)
+    (note,) = [w for w in warnings(at) if "none is to a production environment" in w]
+    assert "environments seen: qa, staging" in note and "prod, production, prd" in note
 
 
 @pytest.mark.parametrize(
     ("drill_metric", "team", "rows"),
     [
-        ("Deployments", None, 8),  # production deployments in the period (d-7 staging, d-10 June)
-        ("Change failure rate", None, 3),  # FAILURE, Rolled back, failed
+        # production deployments in the period (d-7 staging, d-10 June, d-3 and d-9 failed runs)
+        ("Deployments", None, 6),
+        ("Failed deployment runs", None, 2),  # d-3 FAILURE, d-9 failed
+        ("Change failure rate", None, 1),  # d-5 rolled back
         ("Change lead time", None, 5),
-        ("Deployments", "Payments", 6),
-        ("Recovery time and incidents", None, 6),  # PD-101…103, OG-7…9
+        ("Deployments", "Payments", 4),
+        ("Time to restore and incidents", None, 6),  # PD-101…103, OG-7…9
+        ("Incidents naming no deployment", None, 6),
         ("Completed work items", None, 9),  # Jira's six and Linear's three
         ("Work in progress (flow load)", None, 3),
         ("Pull requests", None, 3),
@@ -269,7 +324,9 @@ def clicked(x: str, team: str | None = None) -> dict:
 
 def rows_shown(at) -> tuple[list[str], list[int]]:
     headings = [m.value for m in at.markdown if m.value.startswith("**Rows behind the point clicked")]
-    return headings, [len(d.value) for d in at.dataframe]
+    # The DORA tab's two tier tables (the report's and Pillars' bands) are not rows behind a point.
+    tables = [d.value for d in at.dataframe if not {"Tier", "Performance level"} & set(d.value.columns)]
+    return headings, [len(t) for t in tables]
 
 
 def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
@@ -279,9 +336,9 @@ def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
     at.session_state["dora-0-deployment_frequency_per_week"] = clicked("2025-07-01")
     at.run()
     assert_no_exception(at)
-    # July 2025: d-1…d-4, production deployments of checkout-api.
-    assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, July 2025**"], [4])
-    assert any(c.value.startswith("4 rows in `deployments`") for c in at.caption)
+    # July 2025: d-1, d-2, d-4, production deployments of checkout-api (d-3's run failed).
+    assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, July 2025**"], [3])
+    assert any(c.value.startswith("3 rows in `deployments`") for c in at.caption)
 
 
 def test_clicking_a_team_panel_shows_that_teams_rows(tmp_path, run_page):

@@ -109,9 +109,28 @@ def test_coverage_names_what_is_missing(exports_con, tmp_path):
     assert sections == {"dora", "incidents", "flow", "pull_requests"}
 
 
-def test_headlines_match_the_catalog(exports_con):
-    keys = ("delivery.deployment_frequency_per_week", "delivery.change_failure_rate", "flow.efficiency")
-    assert delivery_detail.headlines(exports_con, PERIOD, keys) == metrics.headline(exports_con, PERIOD, keys)
+TILE_KEYS = (
+    "delivery.deployment_frequency_per_week",
+    "delivery.lead_time_hours_p50",
+    "delivery.change_failure_rate",
+    "delivery.recovery_time_hours_p50",
+    "delivery.rework_rate",
+    "flow.velocity_per_week",
+    "flow.time_days_p50",
+    "flow.load",
+    "flow.efficiency",
+)
+
+
+def test_tile_headlines_are_the_catalog_values(exports_con, tmp_path):
+    """The Delivery tiles read `metrics.headline`, which computes delivery and flow alone: the
+    catalog's values, null where the catalog is null (an empty database is no data, not 0/wk)."""
+    items = metrics.headline(exports_con, PERIOD, TILE_KEYS)
+    flat = metrics.flatten(metrics.catalog(exports_con, PERIOD))
+    assert [i.value for i in items] == [flat[k] for k in TILE_KEYS]
+    empty = db.connect(tmp_path / "empty.duckdb")
+    assert [i.value for i in metrics.headline(empty, PERIOD, TILE_KEYS)] == [None] * len(TILE_KEYS)
+    assert all(i.tier is None for i in metrics.headline(empty, PERIOD, TILE_KEYS))
 
 
 @pytest.mark.parametrize(
@@ -183,18 +202,22 @@ def test_dora_by_unit_period_for_teams_orgs_and_the_whole_scope(units_con):
     by_team = delivery_detail.dora_by_unit_period(units_con, PERIOD, "team").set_index(["unit", "period"])
     assert sorted(set(by_team.index.get_level_values("unit"))) == ["a", "b", "c"]
     assert by_team.loc[("a", july), "lead_time_hours_p50"] == pytest.approx(2)
-    assert by_team.loc[("b", july), "change_failure_rate"] == pytest.approx(1 / 2)
+    # b: d4 deployed, d5's run failed (no deployment, no change failure)
+    assert by_team.loc[("b", july), "deployments"] == 1
+    assert by_team.loc[("b", july), "failed_deployment_runs"] == 1
+    assert by_team.loc[("b", july), "change_failure_rate"] == 0
     by_org = delivery_detail.dora_by_unit_period(units_con, PERIOD, "org").set_index(["unit", "period"])
     assert sorted(set(by_org.index.get_level_values("unit"))) == ["X", "Y"]
-    # X's median is over its five deployments' successful lead times (1, 2, 3, 10 h): 2.5 h,
+    # X's median is over its four deployments' successful lead times (1, 2, 3, 10 h): 2.5 h,
     # not the median of its teams' medians (2 h and 10 h → 6 h).
     assert by_org.loc[("X", july), "lead_time_hours_p50"] == pytest.approx(2.5)
-    assert by_org.loc[("X", july), "change_failure_rate"] == pytest.approx(1 / 5)
+    assert by_org.loc[("X", july), "change_failure_rate"] == 0
     assert by_org.loc[("X", july), "deployment_frequency_per_week"] == pytest.approx(4 / (31 / 7))
     assert by_org.loc[("Y", august), "deployments"] == 1
     whole = delivery.dora_by_period(units_con, PERIOD).set_index("period")
     assert "unit" not in whole
-    assert whole.loc[july, "deployments"] == 6  # the team-less deployment counts for the organisation
+    # d1–d4 and the team-less d7 (which counts for the organisation); d5's run failed
+    assert whole.loc[july, "deployments"] == 5
     assert list(whole.index) == [july, august, pd.Timestamp("2025-09-01")]
     with pytest.raises(ValueError):
         delivery_detail.dora_by_unit_period(units_con, PERIOD, "person")

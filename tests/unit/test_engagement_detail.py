@@ -128,7 +128,8 @@ def test_delivery_link_per_team(tmp_path):
     assert link.at["a", "psychological_safety"] == pytest.approx(3 / 6)
     assert link.at["b", "psychological_safety"] == pytest.approx(4 / 5)
     assert link.at["a", "deploys_per_week"] == pytest.approx(3 / (365 / 7))
-    assert link.at["a", "change_failure_rate"] == pytest.approx(1 / 4)
+    # the failed run never reached production: no deployment, no change failure (SPEC §5)
+    assert link.at["a", "change_failure_rate"] == 0
     assert link.at["b", "deploys_per_week"] == pytest.approx(2 / (365 / 7))
     assert link.at["b", "change_failure_rate"] == 0
     # a: 4 at the start, 3 at the end, one leaver: 1 / 3.5 over exactly a year.

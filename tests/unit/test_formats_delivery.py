@@ -456,24 +456,30 @@ DELIVERY_FILES = ("deployments.csv", "pagerduty_incidents.csv", "opsgenie_alerts
 
 def test_delivery_metrics_from_ci_pagerduty_and_opsgenie(tmp_path):
     delivery = metrics(imported(tmp_path, *DELIVERY_FILES))["delivery"]
-    # Production deployments in period: d-1…d-6, d-8, d-9 (d-7 is staging, d-10 is June).
-    assert delivery["deployments"] == 8
+    # Production runs in period: d-1…d-6, d-8, d-9 (d-7 is staging, d-10 is June). d-3 (FAILURE)
+    # and d-9 (failed) never reached production: failed runs, not deployments (SPEC §5).
+    assert delivery["deployments"] == 6
+    assert delivery["failed_deployment_runs"] == 2
     assert delivery["deployment_frequency_per_week"] == pytest.approx(5 / 13)  # d-1, d-2, d-4, d-6, d-8
     assert delivery["lead_time_hours_p50"] == pytest.approx(12.0)  # of 24, 4, 2, 12, 48 h
-    assert delivery["change_failure_rate"] == pytest.approx(3 / 8)  # FAILURE, Rolled back, failed
+    assert delivery["change_failure_rate"] == pytest.approx(1 / 6)  # d-5 rolled back; no incident names one
     # Resolved incidents started in period: PD-101 2 h, PD-102 1 h, OG-7 4 h, OG-8 8 h.
     assert delivery["recovery_time_hours_p50"] == pytest.approx((2 + 4) / 2)
-    assert delivery["rework_rate"] == pytest.approx(1 / 8)  # d-4
-    # Frequency medium, lead time elite, failure rate low, recovery high: all but the worst → medium.
+    assert delivery["rework_rate"] == pytest.approx(1 / 6)  # d-4
+    # PagerDuty and Opsgenie name no deployment: all six incidents started in the period.
+    assert delivery["incidents_without_deploy"] == 6
+    # Frequency medium (0.38/wk), lead time elite (12 h), failure rate low (17%), recovery high (3 h):
+    # all but the worst → medium.
     assert delivery["dora_tier"] == "medium"
 
 
 def test_delivery_metrics_for_one_team(tmp_path):
     delivery = metrics(imported(tmp_path, *DELIVERY_FILES), teams=("Payments",))["delivery"]
-    assert delivery["deployments"] == 6  # d-1, d-2, d-3, d-4, d-8, d-9
+    assert delivery["deployments"] == 4  # d-1, d-2, d-4, d-8 (d-3 and d-9 are failed runs)
+    assert delivery["failed_deployment_runs"] == 2
     assert delivery["deployment_frequency_per_week"] == pytest.approx(4 / 13)
     assert delivery["lead_time_hours_p50"] == pytest.approx((4 + 24) / 2)  # of 24, 4, 2, 48 h
-    assert delivery["change_failure_rate"] == pytest.approx(2 / 6)
+    assert delivery["change_failure_rate"] == 0.0  # no rollback, no incident names one
     assert delivery["recovery_time_hours_p50"] == pytest.approx(2.0)  # PD-101 (team from its policy)
 
 
@@ -532,7 +538,10 @@ def test_cli_imports_the_exports_and_prints_the_metrics(tmp_path):
         timeout=120,
     )
     catalog = json.loads(out.stdout)
-    assert catalog["delivery"]["deployments"] == 8
-    assert catalog["delivery"]["change_failure_rate"] == pytest.approx(3 / 8)
+    assert catalog["delivery"]["deployments"] == 6
+    assert catalog["delivery"]["failed_deployment_runs"] == 2
+    assert catalog["delivery"]["change_failure_rate"] == pytest.approx(1 / 6)
+    # Beside the rate, in the CLI's output: the incidents it cannot count.
+    assert catalog["delivery"]["incidents_without_deploy"] == 6
     # Jira's six and Linear's three completed items.
     assert catalog["flow"]["velocity"] == 9

@@ -23,11 +23,14 @@ PERIOD = ("2025-01-01", "2025-04-01")
 
 SPEC_KEYS = {
     "delivery.deployments",
+    "delivery.failed_deployment_runs",
     "delivery.deployment_frequency_per_week",
     "delivery.lead_time_hours_p50",
     "delivery.change_failure_rate",
     "delivery.recovery_time_hours_p50",
     "delivery.rework_rate",
+    "delivery.pr_pickup_hours_p50",
+    "delivery.pr_review_hours_p50",
     "delivery.dora_tier",
     "flow.velocity",
     "flow.velocity_per_week",
@@ -65,7 +68,13 @@ SPEC_KEYS = {
     "business.investment_mix.debt",
     "business.cost_per_feature",
 }
+# Keys Pillars adds to SPEC §5 (documented in METRICS.md).
+EXTRA_KEYS = {"delivery.incidents_without_deploy"}
 FAVORABILITY = {"engagement.favorability.psychological_safety", "engagement.favorability.autonomy"}
+PULL_REQUESTS = [
+    dict(pr_id="r#1", repo="acme/r", team="a", opened_at="2025-01-02 09:00", first_review_at="2025-01-02 11:00",
+         merged_at="2025-01-03 09:00"),
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +88,7 @@ def full_tables() -> dict:
     return dict(
         deployments=dlv.DEPLOYS,
         incidents=dlv.INCIDENTS,
+        pull_requests=PULL_REQUESTS,
         work_items=flw.ITEMS,
         work_item_transitions=flw.TRANSITIONS,
         survey_responses=eng.RESPONSES,
@@ -111,7 +121,7 @@ def test_catalog_nests_every_spec_key_with_a_value(con):
     assert list(tree) == ["delivery", "flow", "engagement", "retention", "skills", "business"]
     assert set(tree["flow"]["distribution"]) == {"feature", "defect", "risk", "debt"}
     flat = metrics.flatten(tree)
-    assert set(flat) == SPEC_KEYS | FAVORABILITY
+    assert set(flat) == SPEC_KEYS | EXTRA_KEYS | FAVORABILITY
     assert [k for k, v in flat.items() if v is None] == []
     json.dumps(tree, allow_nan=False)
     assert all(isinstance(v, int | float | str) and not isinstance(v, bool) for v in flat.values())
@@ -148,7 +158,7 @@ def test_every_catalog_key_is_documented_in_metrics_md(con):
 def test_every_definition_is_documented_and_every_key_defined(con):
     missing = sorted(set(metrics.DEFINITIONS) - _documented_keys())
     assert missing == [], f"METRICS.md lacks {missing}"
-    assert {_pattern(k) for k in SPEC_KEYS | FAVORABILITY} == set(metrics.DEFINITIONS)
+    assert {_pattern(k) for k in SPEC_KEYS | EXTRA_KEYS | FAVORABILITY} == set(metrics.DEFINITIONS)
     for key in metrics.flatten(metrics.catalog(con, scope(*PERIOD))):
         spec = metrics.definition_for(key)
         assert spec.label and spec.definition and spec.higher_is_better in (True, False, None)
@@ -163,17 +173,24 @@ def test_flatten():
 
 def test_headline_compares_with_the_previous_period(tmp_path):
     con = make_db(tmp_path, deployments=dlv.DEPLOYS, incidents=dlv.INCIDENTS)
-    # [01-08, 01-15): no successful production deployment (d6 staging, d7 at the end) → 0 per week;
-    # previous [01-01, 01-08): d1 d2 d4 d5 d9 → 5 per week
+    # [01-01, 01-08) against [12-25, 01-01): d1 d2 d4 d5 d9 → 5 per week; no deployment at all
+    # before (the table has production deployments, just none then) → an honest 0 per week
+    (item,) = metrics.headline(
+        con, scope("2025-01-01", "2025-01-08"), ("delivery.deployment_frequency_per_week",)
+    )
+    assert (item.value, item.previous) == (pytest.approx(5.0), 0.0)
+    assert item.change is None  # no relative change from 0
+    assert item.delta == pytest.approx(5.0)
+    assert item.improved is True
+    assert item.tier == "high"
+    assert item.band == "between once a week and once a day"
+    # [01-08, 01-15) holds one deployment, to staging (d7 is at the end): deployments exist but none
+    # is production, so the rate is unknown (null), not 0 rated low
     (item,) = metrics.headline(
         con, scope("2025-01-08", "2025-01-15"), ("delivery.deployment_frequency_per_week",)
     )
-    assert (item.value, item.previous) == (0.0, pytest.approx(5.0))
-    assert item.change == pytest.approx(-1.0)
-    assert item.delta == pytest.approx(-5.0)
-    assert item.improved is False
-    assert item.tier == "low"
-    assert item.band == "less than once per month"
+    assert (item.value, item.previous) == (None, pytest.approx(5.0))
+    assert item.tier is None and item.delta is None
 
 
 def test_cli_prints_the_nested_catalog(tmp_path):
@@ -205,8 +222,9 @@ def test_cli_prints_the_nested_catalog(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     tree = json.loads(result.stdout)
-    assert set(metrics.flatten(tree)) == SPEC_KEYS | FAVORABILITY
+    assert set(metrics.flatten(tree)) == SPEC_KEYS | EXTRA_KEYS | FAVORABILITY
     # team b only: d9 is b's one production deployment; b's survey answers give eNPS +80
     assert tree["delivery"]["deployments"] == 1
+    assert tree["delivery"]["incidents_without_deploy"] == 2  # i3 and i5
     assert tree["engagement"]["enps"] == pytest.approx(80.0)
     assert tree["business"]["revenue_per_engineer_annualized"] is None

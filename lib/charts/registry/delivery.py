@@ -1,11 +1,10 @@
-"""The Delivery & quality page's charts, built exactly as `lib/ui/delivery_page.py` builds them:
-the same views over the same trend window, the same `lib.charts.delivery` builders, the same
-captions. `tests/app/test_chart_registry.py` draws the page and checks each of its figures
-against these, trace by trace, so the two cannot drift apart.
+"""The Delivery & quality page's charts: the page draws these (`lib.ui.registered.chart`), and the
+board pack puts the same figures on its slides. Each composes the delivery views over the trend
+window with a `lib.charts.delivery` builder and its caption.
 
 When a chart has nothing to draw, the slide says why with the page's own data-gap sentence
 (`lib.views.delivery_detail.missing_data`), e.g. "No incident data: … Import a PagerDuty or
-Opsgenie export."
+Opsgenie export.", or, when deployments exist but none is to production, that none is.
 """
 
 from __future__ import annotations
@@ -13,12 +12,27 @@ from __future__ import annotations
 from lib.charts import delivery as charts
 from lib.charts.registry import Context, NoData, missing, register
 from lib.views import delivery, flow, flow_detail, incidents, pull_requests
-from lib.views.delivery_detail import MAX_PANELS, coverage, dora_by_unit_period, missing_data, teams_in_scope
+from lib.views.delivery_detail import (
+    MAX_PANELS,
+    coverage,
+    dora_by_unit_period,
+    missing_data,
+    no_production,
+    teams_in_scope,
+)
 
 BANDS = "Bands: DORA 2023 State of DevOps Report"
 DORA_NOTE = (
-    "Tier bands from the 2023 Accelerate State of DevOps Report; a trend covers at least the "
-    "twelve months ending with the chosen period."
+    "Tier bands from the 2023 Accelerate State of DevOps Report, read literally (elite: more than one "
+    "deployment a day; 'less than one day' excludes exactly 24 h); a trend covers at least the twelve "
+    "months ending with the chosen period."
+)
+RECOVERY_NOTE = (
+    "Time to restore service: every incident, from start to resolution (DORA's measure until its 2022 "
+    "report); its bands are the 2023 report's failed deployment recovery time, the measure that replaced it. "
+)
+NO_PRODUCTION = (
+    "No production deployments: none is to a production environment (see the note above the tabs)."
 )
 TREND_NOTE = "The trend covers at least the twelve months ending with the chosen period."
 
@@ -55,7 +69,15 @@ def _dora(column: str, source: str, sections: tuple[str, ...]):
         ctx = Context(scope, filters)
         trend = delivery.dora_by_period(con, ctx.window)
         extra = "" if column == "rework_rate" else BANDS
-        fig = charts.dora_trend(trend, column, ctx.caption(source, extra=extra), ctx.x_title)
+        # no production deployment: say so rather than "no deployment frequency"
+        empty = (
+            NO_PRODUCTION
+            if column != "recovery_time_hours_p50" and no_production(coverage(con, scope))
+            else None
+        )
+        fig = charts.dora_trend(
+            trend, column, ctx.caption(source, extra=extra), ctx.x_title, empty_message=empty
+        )
         return _explained(fig, con, scope, sections)
 
     return build
@@ -67,7 +89,7 @@ DORA_TRENDS = (
     ("delivery.lead_time_trend", "Change lead time trend", "lead_time_hours_p50", "deployments", ("dora",)),
     ("delivery.change_failure_rate_trend", "Change failure rate trend", "change_failure_rate", "deployments",
      ("dora", "incidents")),
-    ("delivery.recovery_time_trend", "Failed-deployment recovery time trend", "recovery_time_hours_p50",
+    ("delivery.recovery_time_trend", "Time to restore service trend", "recovery_time_hours_p50",
      "incidents", ("incidents",)),
     ("delivery.rework_rate_trend", "Rework rate trend", "rework_rate", "deployments", ("dora",)),
 )  # fmt: skip
@@ -77,9 +99,11 @@ for chart_id, name, column, source, sections in DORA_TRENDS:
         chart_id,
         "delivery",
         name,
-        metrics=(f"delivery.{column}",),
+        # the change failure rate's notes also say how many incidents it cannot count
+        metrics=(f"delivery.{column}",)
+        + (("delivery.incidents_without_deploy",) if column == "change_failure_rate" else ()),
         sources=tuple(dict.fromkeys((source, "deployments"))),
-        note=DORA_NOTE
+        note=(RECOVERY_NOTE if column == "recovery_time_hours_p50" else "") + DORA_NOTE
         if column != "rework_rate"
         else "DORA publishes no tier bands for rework rate. " + TREND_NOTE,
     )(_dora(column, source, sections))
@@ -89,7 +113,7 @@ for chart_id, name, column, source, sections in DORA_TRENDS:
     "delivery.deployment_outcomes",
     "delivery",
     "Deployments by outcome",
-    metrics=("delivery.deployments", "delivery.change_failure_rate"),
+    metrics=("delivery.deployments", "delivery.failed_deployment_runs", "delivery.change_failure_rate"),
     sources=("deployments", "incidents"),
     note=TREND_NOTE,
 )
@@ -250,6 +274,7 @@ def incidents_by_period(con, scope, filters):
     "delivery.pr_cycle_breakdown",
     "delivery",
     "Pull request cycle time by stage",
+    metrics=("delivery.pr_pickup_hours_p50", "delivery.pr_review_hours_p50"),
     sources=("pull_requests", "deployments"),
     note="Medians per stage (pickup, review, deploy); they do not add up to the median of the whole. "
     + TREND_NOTE,
@@ -272,7 +297,7 @@ TEAM_TRENDS = (
      "delivery.lead_time_hours_p50"),
     ("delivery.team_change_failure_rate", "Change failure rate by team", "change_failure_rate",
      "delivery.change_failure_rate"),
-    ("delivery.team_recovery_time", "Recovery time by team", "recovery_time_hours_p50",
+    ("delivery.team_recovery_time", "Time to restore service by team", "recovery_time_hours_p50",
      "delivery.recovery_time_hours_p50"),
     ("delivery.team_flow_velocity", "Flow velocity by team", "velocity_per_week", "flow.velocity_per_week"),
     ("delivery.team_flow_time", "Flow time by team", "time_days_p50", "flow.time_days_p50"),

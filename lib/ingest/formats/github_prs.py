@@ -13,7 +13,10 @@ Mapping (defaults documented in docs/FORMATS_DELIVERY.md):
   headRepositoryOwner/headRepository, else a `repo` / `repository` column;
 - pr_id ← repo#number; author_id ← author login (pseudonymised by the loader);
 - opened_at ← createdAt; merged_at ← mergedAt; additions, deletions;
-- first_review_at ← the earliest submittedAt of a review by someone other than the author;
+- first_review_at ← the earliest submittedAt of a human review: reviews by the PR's author or
+  by automated accounts (logins ending `[bot]` or `-bot`, `copilot-pull-request-reviewer`, AI
+  reviewers such as `coderabbitai`; the configurable list of `lib.ingest.reviews`) are not
+  reviews; a file without `reviews` may give a ready `firstReviewAt` column instead;
 - team ← a `team` column when the file has one (gh has none; queries then use the
   deploying team of the repository's service, view `pull_requests_with_team`);
 - ai_assisted ← true for a PR carrying an AI label (ai-assisted, copilot, ai-generated,
@@ -34,11 +37,14 @@ from lib.ingest.formats._tool_exports import (
     _key,
     header_score,
     missing_headers,
+    parse_instant,
     read_records,
     stage,
     to_utc,
+    utc_text,
     zone,
 )
+from lib.ingest.reviews import first_human_review, review_bots
 
 AI_LABELS = frozenset(
     _key(k)
@@ -125,6 +131,7 @@ class GitHubPullRequests:
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
         tz = zone(options.default_tz)
+        bots = review_bots(con)
         parsed = []
         for n, r in self._records(source):
             number = _text(r.get("number")).lstrip("#")
@@ -141,12 +148,20 @@ class GitHubPullRequests:
             author = _login(r.get("author") or r.get("author_login"))
             reviews = _nested(r.get("reviews"))
             submitted = [
-                _text(rv.get("submittedAt"))
+                (
+                    _login(rv.get("author")),
+                    parse_instant(_text(rv.get("submittedAt") or rv.get("submittedat")), tz),
+                )
                 for rv in (reviews if isinstance(reviews, list) else [])
-                if isinstance(rv, dict) and rv.get("submittedAt") and _login(rv.get("author")) != author
+                if isinstance(rv, dict)
             ]
-            stamps = sorted(to_utc(s, tz) for s in submitted)
-            first_review = stamps[0] if stamps else to_utc(_text(r.get("firstreviewat")), tz)
+            first = first_human_review(submitted, author, bots)
+            if first is not None:
+                first_review = utc_text(first)
+            elif isinstance(reviews, list):
+                first_review = ""  # reviews listed, none by a person
+            else:
+                first_review = to_utc(_text(r.get("firstreviewat")), tz)
             parsed.append(
                 {
                     "_row": n,

@@ -28,11 +28,6 @@ scoped as (
       and ($unit = 'all' or deployments.team is not null)
 ),
 
-environment_given as (
-    select count(nullif(trim(environment), '')) > 0 as any_environment
-    from scoped
-),
-
 named_by_incident as (
     select distinct caused_by_deploy_id as deploy_id
     from incidents
@@ -40,20 +35,37 @@ named_by_incident as (
 ),
 
 production as (
+    -- the production rule decides per unit and bucket: each point is the catalog's number for
+    -- that bucket and that team, org or whole scope (migration 006)
     select
         scoped.unit,
         date_trunc($grain, scoped.deployed_at)::date as period,
         scoped.deployed_at,
         scoped.commit_at,
         scoped.is_rework,
+        lower(trim(scoped.status)) as run_status,
+        lower(trim(scoped.status)) in ('success', 'rollback') as is_deployment,
         lower(trim(scoped.status)) = 'success' as is_success,
-        coalesce(lower(trim(scoped.status)) in ('failure', 'rollback'), false)
-            or named_by_incident.deploy_id is not null as is_failed
+        lower(trim(scoped.status)) = 'rollback' or named_by_incident.deploy_id is not null as is_named
     from scoped
-    cross join environment_given
     left join named_by_incident using (deploy_id)
-    where not any_environment
-       or lower(trim(scoped.environment)) in ('production', 'prod')
+    qualify counts_as_production(
+        scoped.environment,
+        bool_or(names_environment(scoped.environment)) over (partition by scoped.unit, period)
+    )
+),
+
+scope_runs as (
+    select unit, date_trunc($grain, deployed_at)::date as period, count(*) as deployment_runs
+    from scoped
+    group by all
+),
+
+tables as (
+    -- a table whose every deployment names a non-production environment has no production data
+    select coalesce(bool_or(is_production_environment(environment) or not names_environment(environment)), false)
+        as may_have_production
+    from (select distinct environment from deployments)
 ),
 
 -- the whole scope is always one unit, so a trend has its buckets even with no deployments
@@ -67,13 +79,14 @@ deploys as (
     select
         unit,
         period,
-        count(*) as deployments,
+        count(*) as production_runs,
+        count(*) filter (where is_deployment) as deployments,
+        count(*) filter (where run_status = 'failure') as failed_deployment_runs,
         count(*) filter (where is_success) as successful_deployments,
-        count(*) filter (where is_failed) as failed_deployments,
-        count(*) filter (where is_rework) as rework_deployments,
-        count(is_rework) as rework_known,
-        median(epoch(deployed_at - commit_at) / 3600.0)
-            filter (where is_success and commit_at is not null) as lead_time_hours_p50
+        count(*) filter (where is_deployment and is_named) as change_failures,
+        count(*) filter (where is_deployment and is_rework) as rework_deployments,
+        count(is_rework) filter (where is_deployment) as rework_known,
+        median(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_time_hours_p50
     from production
     group by unit, period
 ),
@@ -87,8 +100,7 @@ recovery as (
         end as unit,
         date_trunc($grain, incidents.started_at)::date as period,
         count(*) as incidents,
-        median(epoch(incidents.resolved_at - incidents.started_at) / 3600.0)
-            filter (where incidents.resolved_at is not null) as recovery_time_hours_p50
+        median(span_hours(incidents.started_at, incidents.resolved_at)) as recovery_time_hours_p50
     from incidents
     left join team_units using (team)
     where incidents.started_at >= $start
@@ -106,16 +118,23 @@ final as (
         buckets.days,
         coalesce(d.deployments, 0) as deployments,
         coalesce(d.successful_deployments, 0) as successful_deployments,
-        coalesce(d.successful_deployments, 0) / (buckets.days / 7.0) as deployment_frequency_per_week,
+        coalesce(d.failed_deployment_runs, 0) as failed_deployment_runs,
+        case
+            when not tables.may_have_production then null
+            when coalesce(s.deployment_runs, 0) > 0 and coalesce(d.production_runs, 0) = 0 then null
+            else coalesce(d.successful_deployments, 0) / (buckets.days / 7.0)
+        end as deployment_frequency_per_week,
         d.lead_time_hours_p50,
-        coalesce(d.failed_deployments, 0) as failed_deployments,
-        d.failed_deployments / nullif(d.deployments, 0) as change_failure_rate,
+        coalesce(d.change_failures, 0) as change_failures,
+        d.change_failures / nullif(d.deployments, 0) as change_failure_rate,
         coalesce(r.incidents, 0) as incidents,
         r.recovery_time_hours_p50,
         case when d.rework_known > 0 then d.rework_deployments / nullif(d.deployments, 0) end as rework_rate
     from units
     cross join buckets
+    cross join tables
     left join deploys as d on d.unit = units.unit and d.period = buckets.period
+    left join scope_runs as s on s.unit = units.unit and s.period = buckets.period
     left join recovery as r on r.unit = units.unit and r.period = buckets.period
     order by units.unit, buckets.period
 )

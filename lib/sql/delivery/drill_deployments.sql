@@ -1,15 +1,10 @@
--- one row per production deployment in [start, end) for the teams in scope ($subset: all, failed, lead_time, rework), newest first, at most $row_limit
+-- one row per production deployment run in [start, end) for the teams in scope ($subset: all, failed, lead_time, rework, failed_runs), newest first, at most $row_limit
 with scoped as (
     select *
     from deployments
     where deployed_at >= $start
       and deployed_at < $end
       and ($all_teams or list_contains($teams, team))
-),
-
-environment_given as (
-    select count(nullif(trim(environment), '')) > 0 as any_environment
-    from scoped
 ),
 
 named_by_incident as (
@@ -20,6 +15,7 @@ named_by_incident as (
 ),
 
 production as (
+    -- the production rule over this scope (migration 006), as the catalog applies it
     select
         scoped.deploy_id,
         scoped.deployed_at,
@@ -27,29 +23,32 @@ production as (
         scoped.team,
         scoped.environment,
         scoped.status,
-        coalesce(lower(trim(scoped.status)) in ('failure', 'rollback'), false)
-            or named_by_incident.deploy_id is not null as counts_as_failure,
+        lower(trim(scoped.status)) in ('success', 'rollback') as is_deployment,
+        lower(trim(scoped.status)) = 'failure' as is_failed_run,
+        coalesce(lower(trim(scoped.status)) = 'rollback' or named_by_incident.deploy_id is not null, false)
+            as counts_as_failure,
         named_by_incident.incident_ids as caused_incidents,
         scoped.commit_at,
         case when lower(trim(scoped.status)) = 'success'
-            then epoch(scoped.deployed_at - scoped.commit_at) / 3600.0 end as lead_time_hours,
+            then span_hours(scoped.commit_at, scoped.deployed_at) end as lead_time_hours,
+        lower(trim(scoped.status)) = 'success' and runs_backwards(scoped.commit_at, scoped.deployed_at)
+            as runs_backwards,
         scoped.is_rework
     from scoped
-    cross join environment_given
     left join named_by_incident using (deploy_id)
-    where not any_environment
-       or lower(trim(scoped.environment)) in ('production', 'prod')
+    qualify counts_as_production(scoped.environment, bool_or(names_environment(scoped.environment)) over ())
 ),
 
 chosen as (
     select
-        deploy_id, deployed_at, service, team, environment, status, lead_time_hours,
-        counts_as_failure, caused_incidents, is_rework, commit_at
+        deploy_id, deployed_at, service, team, environment, status, lead_time_hours, runs_backwards,
+        counts_as_failure and is_deployment as counts_as_failure, caused_incidents, is_rework, commit_at
     from production
-    where $subset = 'all'
-       or ($subset = 'failed' and counts_as_failure)
-       or ($subset = 'lead_time' and lead_time_hours is not null)
-       or ($subset = 'rework' and is_rework)
+    where ($subset = 'all' and is_deployment)
+       or ($subset = 'failed' and is_deployment and counts_as_failure)
+       or ($subset = 'lead_time' and lower(trim(status)) = 'success' and commit_at is not null)
+       or ($subset = 'rework' and is_deployment and is_rework)
+       or ($subset = 'failed_runs' and is_failed_run)
 ),
 
 final as (

@@ -1,10 +1,11 @@
--- one row per incident started in [start, end) for the teams in scope, newest first, at most $row_limit
+-- one row per incident started in [start, end) for the teams in scope ($subset: all, without_deploy), newest first, at most $row_limit
 with chosen as (
     select
         incident_id,
         started_at,
         resolved_at,
-        epoch(resolved_at - started_at) / 3600.0 as recovery_hours,
+        span_hours(started_at, resolved_at) as recovery_hours,
+        runs_backwards(started_at, resolved_at) as runs_backwards,
         service,
         team,
         severity,
@@ -13,6 +14,7 @@ with chosen as (
     where started_at >= $start
       and started_at < $end
       and ($all_teams or list_contains($teams, team))
+      and ($subset = 'all' or nullif(trim(caused_by_deploy_id), '') is null)
 ),
 
 final as (

@@ -7,8 +7,11 @@ with chosen as (
         opened_at,
         first_review_at,
         merged_at,
-        epoch(first_review_at - opened_at) / 3600.0 as pickup_hours,
-        epoch(merged_at - first_review_at) / 3600.0 as review_hours,
+        span_hours(opened_at, first_review_at) as pickup_hours,
+        span_hours(first_review_at, merged_at) as review_hours,
+        runs_backwards(opened_at, first_review_at)
+            or runs_backwards(first_review_at, merged_at)
+            or runs_backwards(opened_at, merged_at) as runs_backwards,
         additions,
         deletions,
         ai_assisted

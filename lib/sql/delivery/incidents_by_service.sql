@@ -17,8 +17,7 @@ final as (
         severity,
         count(*) as incidents,
         count(resolved_at) as resolved,
-        median(epoch(resolved_at - started_at) / 3600.0) filter (where resolved_at is not null)
-            as recovery_time_hours_p50
+        median(span_hours(started_at, resolved_at)) as recovery_time_hours_p50
     from scoped
     group by service, severity
     order by service, severity

@@ -22,11 +22,34 @@ merged as (
       and ($all_teams or list_contains($teams, team))
 ),
 
-production as (
-    select lower(regexp_extract(trim(service), '[^/]+$')) as service, deployed_at
+service_deploys as (
+    -- a PR merged in the period deploys at or after the period start
+    select lower(regexp_extract(trim(service), '[^/]+$')) as service, environment, status, deployed_at
     from deployments
-    where lower(trim(status)) = 'success'
-      and (environment is null or trim(environment) = '' or lower(trim(environment)) in ('production', 'prod'))
+    where service is not null
+      and deployed_at >= $start
+),
+
+service_rule as (
+    -- the production rule decides per service (the scope a PR's deploy stage looks in), over its
+    -- deployments from the period start on; evaluated once per distinct environment
+    select
+        service,
+        environment,
+        counts_as_production(environment, bool_or(names_environment(environment)) over (partition by service))
+            as is_production
+    from (select distinct service, environment from service_deploys)
+),
+
+production as (
+    -- successful production deployments
+    select service_deploys.service, service_deploys.deployed_at
+    from service_deploys
+    inner join service_rule
+        on service_rule.service = service_deploys.service
+        and service_rule.environment is not distinct from service_deploys.environment
+    where service_rule.is_production
+      and lower(trim(service_deploys.status)) = 'success'
 ),
 
 first_deploy as (
@@ -40,12 +63,16 @@ first_deploy as (
 ),
 
 stages as (
+    -- a span that runs backwards has no duration (span_hours is null): left out of every median
     select
         case when $by_period then date_trunc($grain, merged.merged_at)::date end as period,
-        epoch(merged.first_review_at - merged.opened_at) / 3600.0 as pickup_hours,
-        epoch(merged.merged_at - merged.first_review_at) / 3600.0 as review_hours,
-        epoch(first_deploy.deployed_at - merged.merged_at) / 3600.0 as deploy_hours,
-        epoch(merged.merged_at - merged.opened_at) / 3600.0 as open_to_merge_hours,
+        span_hours(merged.opened_at, merged.first_review_at) as pickup_hours,
+        span_hours(merged.first_review_at, merged.merged_at) as review_hours,
+        span_hours(merged.merged_at, first_deploy.deployed_at) as deploy_hours,
+        span_hours(merged.opened_at, merged.merged_at) as open_to_merge_hours,
+        runs_backwards(merged.opened_at, merged.first_review_at)
+            or runs_backwards(merged.first_review_at, merged.merged_at)
+            or runs_backwards(merged.opened_at, merged.merged_at) as runs_backwards,
         merged.first_review_at is not null as reviewed,
         first_deploy.deployed_at is not null as deployed,
         merged.ai_assisted
@@ -61,9 +88,10 @@ by_bucket as (
         count(*) filter (where deployed) as deployed_prs,
         count(ai_assisted) as ai_known_prs,
         count(*) filter (where ai_assisted) as ai_assisted_prs,
-        median(pickup_hours) filter (where reviewed and pickup_hours >= 0) as pickup_hours_p50,
-        median(review_hours) filter (where reviewed and review_hours >= 0) as review_hours_p50,
-        median(deploy_hours) filter (where deployed) as deploy_hours_p50,
+        count(*) filter (where runs_backwards) as backwards_prs,
+        median(pickup_hours) as pickup_hours_p50,
+        median(review_hours) as review_hours_p50,
+        median(deploy_hours) as deploy_hours_p50,
         median(open_to_merge_hours) as open_to_merge_hours_p50
     from stages
     group by period
@@ -77,6 +105,7 @@ final as (
         coalesce(b.deployed_prs, 0) as deployed_prs,
         coalesce(b.ai_known_prs, 0) as ai_known_prs,
         coalesce(b.ai_assisted_prs, 0) as ai_assisted_prs,
+        coalesce(b.backwards_prs, 0) as backwards_prs,
         b.pickup_hours_p50,
         b.review_hours_p50,
         b.deploy_hours_p50,

@@ -13,12 +13,6 @@ scoped as (
       and deployed_at < $end
 ),
 
-environment_given as (
-    select team, count(nullif(trim(environment), '')) > 0 as any_environment
-    from scoped
-    group by team
-),
-
 named_by_incident as (
     select distinct caused_by_deploy_id as deploy_id
     from incidents
@@ -26,26 +20,32 @@ named_by_incident as (
 ),
 
 production as (
+    -- the production rule per team (migration 006), as the catalog applies it under a team filter
     select
         scoped.team,
+        lower(trim(scoped.status)) in ('success', 'rollback') as is_deployment,
         lower(trim(scoped.status)) = 'success' as is_success,
-        coalesce(lower(trim(scoped.status)) in ('failure', 'rollback'), false)
-            or named_by_incident.deploy_id is not null as is_failed
+        lower(trim(scoped.status)) = 'rollback' or named_by_incident.deploy_id is not null as is_named
     from scoped
-    join environment_given using (team)
     left join named_by_incident using (deploy_id)
-    where not any_environment
-       or lower(trim(scoped.environment)) in ('production', 'prod')
+    qualify counts_as_production(
+        scoped.environment, bool_or(names_environment(scoped.environment)) over (partition by scoped.team)
+    )
 ),
 
 deploys as (
     select
         team,
-        count(*) as deployments,
+        count(*) as production_runs,
+        count(*) filter (where is_deployment) as deployments,
         count(*) filter (where is_success) as successful_deployments,
-        count(*) filter (where is_failed) as failed_deployments
+        count(*) filter (where is_deployment and is_named) as change_failures
     from production
     group by team
+),
+
+runs as (
+    select team, count(*) as deployment_runs from scoped group by team
 ),
 
 staff as (
@@ -71,11 +71,16 @@ people as (
 final as (
     select
         wanted.team,
-        coalesce(deploys.successful_deployments, 0) / ($days / 7.0) as deploys_per_week,
-        deploys.failed_deployments / nullif(deploys.deployments, 0) as change_failure_rate,
+        case
+            -- deployments but none to production: unknown, as delivery/dora.sql says
+            when coalesce(runs.deployment_runs, 0) > 0 and coalesce(deploys.production_runs, 0) = 0 then null
+            else coalesce(deploys.successful_deployments, 0) / ($days / 7.0)
+        end as deploys_per_week,
+        deploys.change_failures / nullif(deploys.deployments, 0) as change_failure_rate,
         people.separations / nullif(people.average_headcount, 0) * (365.0 / $days) as attrition_rate
     from wanted
     left join deploys using (team)
+    left join runs using (team)
     left join people using (team)
 )
 

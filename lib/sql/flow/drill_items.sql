@@ -15,7 +15,8 @@ chosen as (
         w.started_at,
         w.completed_at,
         w.canceled_at,
-        epoch(w.completed_at - coalesce(w.started_at, w.created_at)) / 86400.0 as flow_time_days,
+        item_flow_days(w.created_at, w.started_at, w.completed_at) as flow_time_days,
+        item_runs_backwards(w.created_at, w.started_at, w.completed_at) as runs_backwards,
         coalesce(h.status_changes, 0) as status_changes
     from work_items as w
     left join history as h using (item_id)

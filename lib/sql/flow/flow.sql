@@ -10,7 +10,9 @@ completed as (
         item_id,
         lower(trim(type)) as type,
         coalesce(started_at, created_at) as flow_start,
-        completed_at
+        completed_at,
+        item_flow_days(created_at, started_at, completed_at) as flow_days,
+        item_runs_backwards(created_at, started_at, completed_at) as runs_backwards
     from items
     where completed_at >= $start
       and completed_at < $end
@@ -19,7 +21,8 @@ completed as (
 completed_summary as (
     select
         count(*) as velocity,
-        median(epoch(completed_at - flow_start) / 86400.0) as time_days_p50,
+        median(flow_days) as time_days_p50,
+        count(*) filter (where runs_backwards) as items_backwards,
         count(*) filter (where type = 'feature') / nullif(count(*), 0) as distribution_feature,
         count(*) filter (where type = 'defect') / nullif(count(*), 0) as distribution_defect,
         count(*) filter (where type = 'risk') / nullif(count(*), 0) as distribution_risk,
@@ -73,6 +76,7 @@ with_history as (
         from segments
         group by item_id
     ) as s using (item_id)
+    where not c.runs_backwards  -- its flow time is unknown, so its share of active time is too
 ),
 
 efficiency as (
@@ -82,19 +86,25 @@ efficiency as (
     from with_history
 ),
 
+item_table as (
+    -- counts over a table that was never loaded are unknown, not zero
+    select count(*) > 0 as loaded from work_items
+),
+
 final as (
     select
-        velocity,
-        velocity / ($days / 7.0) as velocity_per_week,
+        case when loaded then velocity end as velocity,
+        case when loaded then velocity / ($days / 7.0) end as velocity_per_week,
         time_days_p50,
-        load,
+        case when loaded then load end as load,
         distribution_feature,
         distribution_defect,
         distribution_risk,
         distribution_debt,
+        items_backwards,
         items_with_history,
         case when items_with_history > 0 then efficiency end as efficiency
-    from completed_summary, wip, efficiency
+    from completed_summary, wip, efficiency, item_table
 )
 
 select * from final

@@ -16,7 +16,9 @@ completed as (
         date_trunc($grain, completed_at)::date as period,
         lower(trim(type)) as type,
         coalesce(started_at, created_at) as flow_start,
-        completed_at
+        completed_at,
+        item_flow_days(created_at, started_at, completed_at) as flow_days,
+        item_runs_backwards(created_at, started_at, completed_at) as runs_backwards
     from items
     where completed_at >= $start
       and completed_at < $end
@@ -26,7 +28,7 @@ completed_by_period as (
     select
         period,
         count(*) as velocity,
-        median(epoch(completed_at - flow_start) / 86400.0) as time_days_p50,
+        median(flow_days) as time_days_p50,
         count(*) filter (where type = 'feature') / count(*) as distribution_feature,
         count(*) filter (where type = 'defect') / count(*) as distribution_defect,
         count(*) filter (where type = 'risk') / count(*) as distribution_risk,
@@ -92,6 +94,7 @@ transitions as (
         lead(t.changed_at) over (partition by t.item_id order by t.changed_at) as next_changed_at
     from work_item_transitions as t
     inner join completed as c using (item_id)
+    where not c.runs_backwards
 ),
 
 item_active as (

@@ -9,8 +9,7 @@ completed as (
     select
         case $unit when 'org' then coalesce(teams.org, '(no org)') else work_items.team end as unit,
         date_trunc($grain, work_items.completed_at)::date as period,
-        epoch(work_items.completed_at - coalesce(work_items.started_at, work_items.created_at)) / 86400.0
-            as flow_days
+        item_flow_days(work_items.created_at, work_items.started_at, work_items.completed_at) as flow_days
     from work_items
     left join teams using (team)
     where work_items.completed_at >= $start

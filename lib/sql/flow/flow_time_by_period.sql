@@ -7,11 +7,12 @@ with buckets as (
 completed as (
     select
         date_trunc($grain, completed_at)::date as period,
-        epoch(completed_at - coalesce(started_at, created_at)) / 86400.0 as flow_days
+        item_flow_days(created_at, started_at, completed_at) as flow_days
     from work_items
     where completed_at >= $start
       and completed_at < $end
       and ($all_teams or list_contains($teams, team))
+      and not item_runs_backwards(created_at, started_at, completed_at)
 ),
 
 spread as (

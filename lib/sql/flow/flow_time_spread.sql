@@ -1,10 +1,11 @@
 -- one row: the spread of flow time (days) over items completed in [start, end) for the teams in scope
 with completed as (
-    select epoch(completed_at - coalesce(started_at, created_at)) / 86400.0 as flow_days
+    select item_flow_days(created_at, started_at, completed_at) as flow_days
     from work_items
     where completed_at >= $start
       and completed_at < $end
       and ($all_teams or list_contains($teams, team))
+      and not item_runs_backwards(created_at, started_at, completed_at)
 ),
 
 final as (

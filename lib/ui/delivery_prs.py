@@ -1,0 +1,45 @@
+"""The Pull requests tab of the Delivery page: where a change waits, stage by stage."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.formatting import format_value
+from lib.ui import data, layout
+from lib.ui.delivery_context import Context, opens
+from lib.ui.delivery_tiles import tile_value
+
+
+def pull_request_section(ctx: Context) -> None:
+    if not opens(
+        "Pull request cycle time: where a change waits",
+        ctx.coverage["pull_requests_total"],
+        "No pull request data",
+    ):
+        return
+    summary = data.view("lib.views.pull_requests.pr_cycle", ctx.scope)
+    layout.missing(
+        "Coding time (first commit → PR opened) is not in the data: PR exports carry no commit times."
+    )
+    if summary["merged_prs"] and not summary["deployed_prs"] and ctx.coverage["deployments_total"]:
+        layout.missing(
+            "No production deployment matches these PRs' repositories (service named like the repository): "
+            "deploy time cannot be computed."
+        )
+    cells = st.columns(4)
+    stats = (
+        ("PRs merged", format_value(summary["merged_prs"]), "Pull requests merged in the period."),
+        ("Pickup (median)", tile_value(summary["pickup_hours_p50"], "hours"),
+         "PR opened → first review by a person: reviews by the PR's author or by bots (logins ending "
+         "[bot] or -bot, AI reviewers such as coderabbitai or copilot-pull-request-reviewer) are not "
+         "reviews. Catalog key delivery.pr_pickup_hours_p50."),
+        ("Review (median)", tile_value(summary["review_hours_p50"], "hours"),
+         "First human review → merge, over the same PRs. Catalog key delivery.pr_review_hours_p50."),
+        ("Deploy (median)", tile_value(summary["deploy_hours_p50"], "hours"),
+         "Merge → first successful production deployment of the service named like the repository."),
+    )  # fmt: skip
+    for cell, (label, value, help_text) in zip(cells, stats, strict=True):
+        with cell, st.container(border=True):
+            st.metric(label, value, help=help_text)
+    ctx.chart("delivery.pr_cycle_breakdown", "pr-breakdown", "Pull requests")
+    ctx.show_picks()

@@ -1,0 +1,76 @@
+"""The Delivery page's headline tiles: exactly the catalog's values (`lib.metrics.headline`, the
+function the Overview and the CLI use), each with its change, its DORA tier or, when the
+catalog has no value, "—" and the reason."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.formatting import format_value, is_missing
+from lib.metrics import definition_for
+from lib.overview import band_text, change_text, period_phrase
+from lib.scope import Scope
+from lib.ui import data, filters, layout
+from lib.views.delivery_detail import incidents_note, no_data_reason
+
+DORA_KEYS = (
+    "delivery.deployment_frequency_per_week",
+    "delivery.lead_time_hours_p50",
+    "delivery.change_failure_rate",
+    "delivery.recovery_time_hours_p50",
+    "delivery.rework_rate",
+)
+FLOW_KEYS = ("flow.velocity_per_week", "flow.time_days_p50", "flow.load", "flow.efficiency")
+TILE_LABELS = {
+    "delivery.deployment_frequency_per_week": "Deploy frequency",
+    "delivery.lead_time_hours_p50": "Lead time (median)",
+    "delivery.change_failure_rate": "Change failure rate",
+    "delivery.recovery_time_hours_p50": "Time to restore",
+    "delivery.rework_rate": "Rework rate",
+    "flow.velocity_per_week": "Flow velocity",
+    "flow.time_days_p50": "Flow time (median)",
+    "flow.load": "Work in progress",
+    "flow.efficiency": "Flow efficiency",
+}
+SHORT_UNITS = {"per week": "/wk", "items per week": "/wk", "hours": " h", "days": " d", "items": ""}
+
+
+def tile_value(value, unit: str) -> str:
+    """'99.2/wk', '5.34 h', '3.0%': values that fit a fifth of the page; '—' for no value."""
+    if unit in SHORT_UNITS and not is_missing(value):
+        return format_value(value) + SHORT_UNITS[unit]
+    return format_value(value, unit)
+
+
+def tile_band(item, coverage: dict) -> str:
+    """The line under a tile: the DORA tier and its band, or why there is no value."""
+    if is_missing(item.value):
+        band = f"No data: {no_data_reason(item.key, coverage)}"
+    elif item.key == "delivery.rework_rate":
+        band = "DORA publishes no tier bands for rework rate"
+    else:
+        band = band_text(item) or "No benchmark"
+    if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
+        band += f"  \n{note}"
+    return band
+
+
+def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, caption: bool = True) -> None:
+    # One cached call for both rows of tiles.
+    items = [i for i in data.view("lib.metrics.headline", scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
+    if caption:
+        st.caption(f"{filters.period_text(scope)} · arrows: change {period_phrase(scope.days)}")
+    shown = []
+    for item in items:
+        better = definition_for(item.key).higher_is_better
+        shown.append(
+            layout.Tile(
+                label=TILE_LABELS.get(item.key, item.label),
+                value=tile_value(item.value, item.unit),
+                delta=change_text(item),
+                delta_color="off" if better is None else "normal" if better else "inverse",
+                band=tile_band(item, coverage),
+                help=f"{item.label}: {definition_for(item.key).definition}",
+            )
+        )
+    layout.tiles(shown, per_row=per_row)
