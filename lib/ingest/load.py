@@ -7,13 +7,21 @@ rows with the same key are deleted, then the new ones inserted), each carrying t
 import's id. The original upload is kept as `uploads/<sha256>.<ext>` beside the database
 so any import can be replayed. A rejected file is logged in `imports` with status
 'rejected' after the rollback, so the Data page can list it; no canonical table changes.
+
+A file with person-level rows (`lib.tables.PERSON_LEVEL`: HRIS reports, surveys, skills,
+learning, one-on-ones) is never kept as uploaded: names, e-mail addresses and sensitive
+columns (pay, birth date, …) must not reach the disk (SPEC §4). What is kept instead,
+before the import commits, is its minimised copy `uploads/<sha256>.minimised.<table>.csv`:
+the canonical columns the file supplied, as stored (identifiers pseudonymised), which
+`replay_import` loads again. `<sha256>` stays the original's, so the import log still
+names the upload.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -37,7 +45,7 @@ from lib.ingest.formats.mapped import saved_formats
 from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_source, stage_name
 from lib.ingest.validate import Checked, Problem, ValidationError, check, error_message
 from lib.privacy import salt
-from lib.tables import TABLES
+from lib.tables import PERSON_LEVEL, TABLES
 
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
 # Keys are enforced by delete-then-insert, which two concurrent transactions could both
@@ -124,6 +132,41 @@ def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256:
     return _copy_into(path, _upload_path(con, sha256, name))
 
 
+MINIMISED = ".minimised."
+
+
+def _declared_tables(fmt: Format) -> set[str] | None:
+    """The tables a format loads, when it says so before reading (canonical, mapped, HRIS)."""
+    declared = getattr(fmt, "tables", None) or getattr(fmt, "table", None)
+    if declared is None:
+        return None
+    items = [declared] if isinstance(declared, str) or hasattr(declared, "name") else list(declared)
+    return {getattr(t, "name", t) for t in items}
+
+
+def keep_minimised(
+    con: duckdb.DuckDBPyConnection, checked: Checked, columns: Iterable[str], sha256: str
+) -> Path:
+    """Write a person-level file's rows as stored (pseudonymised), only `columns`, as
+    `uploads/<sha256>.minimised.<table>.csv`; dates ISO, timestamps UTC with `Z`."""
+    table = checked.table
+    wanted = [c for c in table.columns if c.name in set(columns)] or [table.columns[0]]
+    select = ", ".join(
+        f"strftime({ident(c.name)}, '%Y-%m-%dT%H:%M:%SZ') as {ident(c.name)}"
+        if c.type == "timestamp"
+        else ident(c.name)
+        for c in wanted
+    )
+    target = uploads_dir(con) / f"{sha256}{MINIMISED}{table.name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".csv")
+    os.close(fd)
+    query = f"select {select} from temp.{ident(checked.name)} order by _row"
+    con.sql(query).write_csv(tmp, header=True)
+    os.replace(tmp, target)
+    return target
+
+
 def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
     return con.execute("select count(*) from pg_timezone_names() where name = ?", [tz]).fetchall()[0][0] > 0
 
@@ -196,17 +239,32 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Format]:
 
 
 def _stage_and_check(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
-) -> tuple[Format, list[Checked]]:
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    options: ImportOptions,
+    salt_value: str | None,
+    on_read=None,
+) -> tuple[Format, list[Checked], list[tuple[str, ...]]]:
+    """Detect, read and check a file: its format, each staged table checked, and the canonical
+    columns the file supplied to each. `on_read(fmt, tables)` is called once, as soon as the
+    tables a file loads are known (before reading when the format declares them)."""
     fmt = detect(source, options, _candidates(con))
+    declared = _declared_tables(fmt)
+    if on_read and declared is not None:
+        on_read(fmt, declared)
     try:
         staged = fmt.read(con, source, options)
+    except ValidationError:  # a format that names the rows and columns at fault itself
+        raise
     except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError(
             source.name, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
         ) from exc
-    return fmt, [check(con, s, options, salt_value) for s in staged]
+    if on_read and declared is None:
+        on_read(fmt, {s.table for s in staged})
+    supplied = [tuple(col for col in s.relation.columns if col != "_row") for s in staged]
+    return fmt, [check(con, s, options, salt_value) for s in staged], supplied
 
 
 def import_file(
@@ -249,15 +307,25 @@ def import_file(
     except (UnreadableFile, OSError) as exc:
         return rejected(f"{name}: {exc}")
     # The upload is copied on a thread while DuckDB works; it must be kept before commit.
+    # A person-level file is not copied: its minimised copy is written once it is checked.
     copier = ThreadPoolExecutor(max_workers=1)
+    kept: list = []
+
+    def keep_original(_fmt: Format, tables: set[str]) -> None:
+        if not tables & PERSON_LEVEL:
+            kept.append(copier.submit(_copy_into, path, _upload_path(con, source.sha256, name)))
+
     try:
-        kept = copier.submit(_copy_into, path, _upload_path(con, source.sha256, name))
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        fmt, checked, supplied = _stage_and_check(con, source, options, salt(home_dir(con)), keep_original)
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
         if count:
             return rejected(error_message(name, problems, count), problems, count)
-        kept.result()
+        for future in kept:
+            future.result()
+        if not kept:
+            for c, columns in zip(checked, supplied, strict=True):
+                keep_minimised(con, c, columns, source.sha256)
         with _WRITE_LOCK:
             con.execute("begin transaction")
             try:
@@ -308,15 +376,17 @@ def import_files(
 def import_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, options: ImportOptions | None = None
 ) -> ImportResult:
-    """Import an upload held in memory (the Data page's file_uploader)."""
-    target = _upload_path(con, hashlib.sha256(data).hexdigest(), name)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    """Import an upload held in memory (the Data page's file_uploader).
+
+    The bytes go to a private temporary file outside the data folder for the import's
+    length; `import_file` keeps the original or its minimised copy."""
+    fd, tmp = tempfile.mkstemp(prefix="pillars-upload-", suffix=Path(name).suffix.lower()[:9])
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, target)
-    return import_file(con, target, options, name=name)
+        return import_file(con, tmp, options, name=name)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -352,7 +422,7 @@ def preview_file(
     except (UnreadableFile, OSError) as exc:
         return Preview(name, error=f"{name}: {exc}")
     try:
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        fmt, checked, _ = _stage_and_check(con, source, options, salt(home_dir(con)))
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
         samples = {}
@@ -418,6 +488,20 @@ def replay_import(
     if not rows:
         raise KeyError(f"no import {import_id}")
     sha256, file_name = rows[0]
+    minimised = sorted(uploads_dir(con).glob(f"{sha256}{MINIMISED}*.csv"))
+    if minimised:  # a person-level file: replay what was kept of it, table by table
+        options = options or options_for(con)
+        results = [
+            import_file(
+                con,
+                copy,
+                dataclasses.replace(options, table_hint=copy.name.split(MINIMISED)[1].removesuffix(".csv")),
+                name=file_name,
+            )
+            for copy in minimised
+        ]
+        failed = [r for r in results if not r.ok]
+        return failed[0] if failed else results[-1]
     kept = _upload_path(con, sha256, file_name or "")
     if not kept.exists():
         kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)

@@ -29,9 +29,11 @@ def con(tmp_path):
 def test_columns_and_types_agree(con, table):
     spec = TABLES[table]
     described = con.execute(f'describe "{table}"').fetchall()
-    got = [(name, kind) for name, kind, *_ in described]
-    want = [(c.name, DUCKDB_TYPES[c.type]) for c in spec.columns] + [("import_id", "VARCHAR")]
+    # a column added by a later migration comes after import_id in the table
+    got = [(name, kind) for name, kind, *_ in described if name != "import_id"]
+    want = [(c.name, DUCKDB_TYPES[c.type]) for c in spec.columns]
     assert got == want
+    assert ("import_id", "VARCHAR") in [(name, kind) for name, kind, *_ in described]
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -88,6 +90,6 @@ def test_a_version_1_database_opens_and_is_upgraded(tmp_path):
             "select count(*) from information_schema.tables where table_name = ?", [table]
         ).fetchall() == [(1,)]
     versions = [v for (v,) in con.execute("select version from schema_version order by version").fetchall()]
-    assert versions == list(range(1, db.SCHEMA_VERSION + 1))
+    assert versions == [v for v, _ in db.migrations()]  # numbers land from parallel branches
     con.close()
     assert db.schema_version(db.connect(path)) == db.SCHEMA_VERSION  # reopening changes nothing

@@ -46,6 +46,7 @@ class ImportOptions:
     default_tz: str = "UTC"  # zone for timestamps written without an offset
     type_rules: dict[str, str] = field(default_factory=dict)  # extra label/issue type → flow type
     table_hint: str | None = None  # canonical table chosen by the user, if any
+    date_order: str | None = None  # dmy | mdy | ymd: the user's order for numeric dates
 
 
 @dataclass(frozen=True)
