@@ -119,8 +119,10 @@ def test_tile_band_prefers_the_dora_tier():
 
 def test_benchmark_band_places_the_value():
     assert (
-        band_text("retention.attrition_rate_annualized", 0.2) == "Typical tech turnover ≈ 10–15%/yr (above)"
+        band_text("retention.attrition_rate_ttm", 0.2)
+        == "Tech turnover 8–13%/yr (Mercer 2023, LinkedIn 2018) (above)"
     )
+    assert band_text("retention.span_of_control_median", 7) == "Grove: 6–8 direct reports (within)"
     assert band_text("delivery.lead_time_hours_p50", 10, "elite") == "DORA: elite tier"
     assert band_text("flow.velocity_per_week", 3) is None
 

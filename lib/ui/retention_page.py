@@ -1,0 +1,428 @@
+"""The Retention & development page: headline tiles, then one tab per section (attrition,
+tenure, careers, management, locations & acquisitions).
+
+Numbers come from `lib.views.retention*` through the cache, figures from
+`lib.charts.retention` and `lib.charts.retention_people`; this module only lays them
+out. Tiles cover the chosen period (attrition over the twelve months to its end, the rate
+HR teams report: a month's rate is noise for a few hundred people); trends cover at least
+the twelve months ending with it. Only the open tab is computed and drawn (bound to
+`?section=`), as on the Delivery page.
+
+Only aggregates are shown: a selection with fewer people than the anonymity threshold
+shows nothing but the reason, and each chart hides its smaller groups with the reason
+written in it. Clicking a point lists the counts behind it, never the people.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.benchmarks import RANGES, band_text
+from lib.charts import caption_text
+from lib.charts import retention as charts
+from lib.charts import retention_people as people_charts
+from lib.formatting import NO_DATA, format_value, is_missing
+from lib.metrics import definition_for
+from lib.overview import period_phrase
+from lib.scope import Scope
+from lib.ui import data, filters, layout
+from lib.views.delivery_detail import trend_window
+from lib.views.retention import GROUP_LABELS
+
+VIEWS = "lib.views.retention"
+SOURCE = "employees"
+CLICK_HINT = "Click a point to see the counts behind it (never the people)."
+
+
+class Context:
+    """What every section needs: the period, the trend window, the threshold, the filters."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.window = trend_window(scope)
+        self.filters = filters.filter_text()
+        self.x_title = scope.grain.capitalize()
+        self.k = data.view("lib.anonymity.threshold")
+
+    def caption(self, source: str = SOURCE, trend: bool = True, extra: str = "") -> str:
+        text = caption_text(source, filters.period_text(self.window if trend else self.scope), self.filters)
+        return f"{text} · {extra}" if extra else text
+
+
+def header(scope: Scope) -> Context:
+    layout.page_header(
+        "Retention & development",
+        f"{filters.period_text(scope)} · {filters.filter_text()} · career frameworks and coached managers keep "
+        "top talent. Aggregates only: groups under the anonymity threshold are never shown.",
+    )
+    return Context(scope)
+
+
+def enough_people(ctx: Context) -> bool:
+    """False (and the reason shown) when there is no employee data, or too few people."""
+    summary = data.view(f"{VIEWS}.retention_summary", ctx.scope)
+    if not data.view("lib.views.retention.has_employees"):
+        layout.missing(
+            "No employee data. Import an HRIS employee report (BambooHR, Workday, HiBob, Personio, Rippling, "
+            "ADP, or a spreadsheet with employee id, hire and termination dates) or the employees template "
+            "on the Data page."
+        )
+        return False
+    biggest = max(
+        summary["headcount_start"] or 0, summary["headcount_end"] or 0, summary["headcount_year_ago"] or 0
+    )
+    if biggest < ctx.k:
+        layout.missing(
+            f"Not shown: this selection has fewer than {ctx.k} people, the anonymity threshold. "
+            "Widen the filters to see retention figures."
+        )
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- tiles
+
+
+def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phrase: str) -> layout.Tile:
+    short = key.removeprefix("retention.")
+    spec = definition_for(key)
+    value, previous = now.get(short), before.get(short)
+    unit = spec.unit
+    delta = None
+    if not is_missing(value) and not is_missing(previous):
+        delta = f"{(value - previous) * 100:+.1f} pts" if spec.unit == "%" else f"{value - previous:+,.1f}"
+        if spec.unit == "people":
+            delta = f"{value - previous:+,.0f}"
+    better = spec.higher_is_better
+    return layout.Tile(
+        label=label,
+        value=format_value(value, unit) if not is_missing(value) else NO_DATA,
+        delta=delta,
+        delta_color="off" if better is None else "normal" if better else "inverse",
+        delta_description=phrase,
+        band=band,
+        help=f"{spec.label}: {spec.definition}",
+    )
+
+
+def summary(ctx: Context) -> None:
+    now = data.view(f"{VIEWS}.retention_summary", ctx.scope)
+    before = data.view(f"{VIEWS}.retention_summary", ctx.scope.previous())
+    trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
+    last = trend.iloc[-1] if not trend.empty else pd.Series(dtype=object)
+    split = " · ".join(
+        f"{name} {charts.pct(last.get(column))}"
+        for name, column in (
+            ("voluntary", "voluntary_attrition_rate_ttm"),
+            ("regretted", "regretted_attrition_rate_ttm"),
+        )
+    )
+    ttm_band = band_text("retention.attrition_rate_ttm", now.get("attrition_rate_ttm"))
+    phrase = period_phrase(ctx.scope.days)
+    st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {phrase}")
+    span_band = band_text("retention.span_of_control_median", now.get("span_of_control_median"))
+    tiles = [
+        _tile("retention.attrition_rate_ttm", now, before, "Attrition, last 12 months", f"{split} · {ttm_band}", phrase),
+        _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
+              f"{now.get('first_year_leavers') or 0} of {now.get('first_year_cohort') or 0} hired a year earlier", phrase),
+        _tile("retention.headcount_end", now, before, "Headcount",
+              f"{now.get('hires') or 0} hires, {now.get('separations') or 0} leavers in the period", phrase),
+        _tile("retention.median_tenure_years", now, before, "Median tenure", "Of people employed at the end", phrase),
+        _tile("retention.span_of_control_median", now, before, "Span of control (median)", span_band, phrase),
+        _tile("retention.one_on_one_coverage", now, before, "One-on-one coverage",
+              "No one-on-ones loaded" if is_missing(now.get("one_on_one_coverage"))
+              else "A one-on-one in the last 30 days", phrase),
+        _tile("retention.promotion_rate_annualized", now, before, "Promotion rate",
+              "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
+              else f"{now.get('promotions') or 0} promotions in the period", phrase),
+        _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",
+              "Annualised over the chosen period: noisy for small groups", phrase),
+    ]  # fmt: skip
+    layout.tiles(tiles, per_row=4)
+    st.caption(f"Benchmarks: {RANGES['retention.attrition_rate_ttm'].source}; span of control: "
+               f"{RANGES['retention.span_of_control_median'].source}.")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- drill-down
+
+
+def _counts(ctx: Context, points: list[dict], key: str) -> None:
+    """Under a chart: the counts behind the bucket of the point clicked."""
+    if not points:
+        return
+    day = pd.Timestamp(points[0].get("x")).date()
+    trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
+    bucket = trend[pd.to_datetime(trend["period"]).dt.date == day]
+    if bucket.empty:
+        return
+    start, end = (
+        pd.Timestamp(bucket["bucket_start"].iloc[0]).date(),
+        pd.Timestamp(bucket["bucket_end"].iloc[0]).date(),
+    )
+    scope = Scope(start, end, ctx.scope.grain, ctx.scope.teams)
+    st.markdown(
+        f"**Counts behind {start:%b %Y}**" if ctx.scope.grain == "month" else f"**Counts behind {start}**"
+    )
+    st.dataframe(data.frame("lib.views.retention_teams.counts_behind", scope), hide_index=True, key=f"{key}-counts",
+                 column_config={"measure": "Measure", "value": "People / value"})  # fmt: skip
+    st.caption("Double-click the chart to clear the selection.")
+
+
+def _group_counts(frame: pd.DataFrame, points: list[dict], label_column: str, key: str) -> None:
+    if not points:
+        return
+    label = str(points[0].get("y") or points[0].get("x") or "")
+    name = label.rsplit(" (", 1)[0]
+    row = frame[frame[label_column].astype(str) == name]
+    if row.empty:
+        return
+    shown = row.iloc[0]
+    if isinstance(shown.get("suppressed_reason"), str):
+        st.info(f"{name}: not shown, {shown['suppressed_reason']}.")
+        return
+    names = {
+        "headcount_end": "Headcount at the period end",
+        "headcount_year_ago": "Headcount a year before the end",
+        "hires": "Hires in the period",
+        "separations": "Leavers in the period",
+        "voluntary_separations": "… of whom voluntary",
+        "regretted_separations": "… of whom regretted",
+        "separations_ttm": "Leavers in the 12 months to the end",
+        "attrition_rate_ttm": "Attrition, trailing 12 months",
+    }
+    rows = [
+        (text, charts.pct(shown[c]) if c.endswith("_ttm") and "rate" in c else f"{shown[c]:,.0f}")
+        for c, text in names.items()
+        if c in shown and not is_missing(shown[c])
+    ]
+    st.markdown(f"**Counts behind {name}**")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["Measure", "People / value"]), hide_index=True, key=f"{key}-counts"
+    )
+
+
+# ---------------------------------------------------------------------------- attrition
+
+
+def attrition_section(ctx: Context) -> None:
+    st.subheader("Headcount and attrition")
+    st.caption(CLICK_HINT)
+    trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
+    left, right = st.columns(2)
+    with left:
+        points = layout.chart(
+            charts.headcount_flow(trend, ctx.caption(), ctx.x_title), "ret-headcount", clickable=True
+        )
+    with right:
+        fig = charts.attrition_ttm(
+            trend, ctx.caption(extra="benchmark: Mercer 2023, LinkedIn 2018"), ctx.x_title
+        )
+        points = layout.chart(fig, "ret-attrition", clickable=True) or points
+    _counts(ctx, points, "ret-attrition")
+    left, right = st.columns(2)
+    with left:
+        teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
+        fig = people_charts.team_attrition_and_safety(
+            teams, ctx.caption("employees, survey_responses", extra="safety: latest survey of the year")
+        )
+        layout.chart(fig, "ret-teams", note=_team_note(teams, ctx.k))
+    with right:
+        cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "all")
+        layout.chart(charts.first_year(cohorts, ctx.caption()), "ret-first-year")
+    from lib.ui import retention_settings
+
+    retention_settings.separation_rules_editor()
+
+
+def _team_note(teams: pd.DataFrame, k: int) -> str | None:
+    if teams.empty:
+        return None
+    measure = (
+        "voluntary leavers"
+        if (teams["measure"] == "voluntary").all()
+        else "all leavers (no separation types)"
+    )
+    return (f"Bars: {measure} over the 12 months to the period end. Colour: share of favourable answers on "
+            f"psychological safety in the latest survey (grey when the survey hides the team). Teams under "
+            f"{k} people are not shown.")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- tenure
+
+SURVIVAL_CHOICES = {
+    "cohort": "Hire year",
+    "location": "Location",
+    "sourcing": "Sourcing",
+    "acquired": "Acquired company",
+}
+
+
+def tenure_section(ctx: Context) -> None:
+    st.subheader("How long people stay")
+    group = st.segmented_control(
+        "Compare by", list(SURVIVAL_CHOICES), format_func=SURVIVAL_CHOICES.get, default="cohort", required=True,
+        key="ret-survival-group", bind="query-params",
+    )  # fmt: skip
+    result = data.view("lib.views.retention_tenure.survival", ctx.scope, group or "cohort")
+    observed = result["observed_from"]
+    since = f"hires since {observed:%d %b %Y}, the first separation in the data" if observed else "all hires"
+    noun = SURVIVAL_CHOICES[group or "cohort"].lower()
+    fig = people_charts.survival_curves(
+        result["curves"], result["groups"], ctx.caption(trend=False, extra=since), noun
+    )
+    points = layout.chart(fig, "ret-survival", clickable=True, note=(
+        f"Kaplan–Meier estimate (scipy.stats.ecdf): people still employed at the period end count as censored. "
+        f"Each curve stops where fewer than {ctx.k} people are still at risk. Earlier hires are left out: "
+        "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
+    if points:
+        _survival_counts(result["curves"], points[0])
+    groups = result["groups"].rename(columns={"group": SURVIVAL_CHOICES[group or "cohort"], "people": "People",
+                                              "leavers": "Leavers", "survival_0_5y": "Still here at 6 months",
+                                              "survival_1y": "At 1 year", "survival_2y": "At 2 years",
+                                              "median_years": "Median tenure (years)",
+                                              "suppressed_reason": "Not shown because"})  # fmt: skip
+    st.dataframe(groups, hide_index=True, key="ret-survival-table", column_config={
+        c: st.column_config.NumberColumn(format="percent") for c in ("Still here at 6 months", "At 1 year", "At 2 years")
+    })  # fmt: skip
+
+
+def _survival_counts(curves: pd.DataFrame, point: dict) -> None:
+    years = float(point.get("x", 0))
+    name = str(point.get("legendgroup") or "")
+    part = curves[(curves["group"].astype(str) == name) & (curves["years"] <= years + 1e-9)]
+    if part.empty:
+        return
+    row, upto = part.iloc[-1], part
+    st.markdown(f"**{name} at {years:.1f} years of tenure**")
+    st.dataframe(pd.DataFrame([
+        ("Hires in the curve", f"{row['people']:.0f}"),
+        ("Still at risk just before", f"{row['at_risk']:.0f}"),
+        ("Left by then", f"{upto['left'].sum():.0f}"),
+        ("Still employed at the period end with less tenure (censored)", f"{upto['censored'].sum():.0f}"),
+        ("Still employed (estimate)", f"{row['survival']:.0%} (95%: {row['low']:.0%}–{row['high']:.0%})"),
+    ], columns=["Measure", "Value"]), hide_index=True, key="ret-survival-counts")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- careers
+
+
+def careers_section(ctx: Context) -> None:
+    from lib.ui import retention_settings
+
+    st.subheader("Careers: promotions and levels")
+    promotions = data.frame("lib.views.retention_careers.promotions_by_level", ctx.window)
+    caption = ctx.caption("promotions, employees")
+    left, right = st.columns(2)
+    with left:
+        layout.chart(people_charts.promotion_rates(promotions, caption), "ret-promotions")
+    with right:
+        layout.chart(people_charts.time_to_promotion(promotions, caption), "ret-time-to-promotion")
+    levels = data.frame("lib.views.retention_careers.level_distribution", ctx.scope)
+    left, right = st.columns(2)
+    with left:
+        layout.chart(people_charts.level_distribution(levels, ctx.caption(trend=False, extra="at the period end")),
+                     "ret-levels")  # fmt: skip
+    with right:
+        retention_settings.framework_editor()
+    layout.missing(
+        "Internal mobility (moves between teams) needs team history, which employee reports do not carry: "
+        "only promotions are shown."
+    )
+
+
+# ---------------------------------------------------------------------------- management
+
+
+def management_section(ctx: Context) -> None:
+    st.subheader("Managers: span of control and one-on-ones")
+    span = data.view("lib.views.retention_careers.span_of_control", ctx.scope)
+    coverage = data.frame(f"{VIEWS}.one_on_one_coverage", ctx.window, "org")
+    left, right = st.columns(2)
+    with left:
+        fig = people_charts.span_histogram(span, ctx.caption(trend=False, extra="at the period end"))
+        layout.chart(fig, "ret-span")
+        orgs = span["orgs"].rename(columns={"org": "Organisation", "managers": "Managers", "span_p50":
+                                            "Median direct reports", "reports": "People with a manager",
+                                            "suppressed_reason": "Not shown because"})  # fmt: skip
+        st.dataframe(orgs, hide_index=True, key="ret-span-orgs")
+    with right:
+        latest = coverage[coverage["period"] == coverage["period"].max()] if not coverage.empty else coverage
+        fig = people_charts.coverage_by_group(
+            latest, ctx.caption("employees, one_on_ones", trend=False), "org"
+        )
+        points = layout.chart(fig, "ret-coverage", clickable=True)
+        _group_coverage(latest, points)
+    overall = data.frame(f"{VIEWS}.one_on_one_coverage", ctx.window, "all")
+    if not overall.empty:
+        layout.chart(people_charts.coverage_trend(overall, ctx.caption("employees, one_on_ones"), ctx.x_title),
+                     "ret-coverage-trend")  # fmt: skip
+
+
+def _group_coverage(latest: pd.DataFrame, points: list[dict]) -> None:
+    if not points:
+        return
+    row = latest[latest["group"].astype(str) == str(points[0].get("y"))]
+    if row.empty:
+        return
+    r = row.iloc[0]
+    st.markdown(f"**Counts behind {r['group']}**")
+    st.dataframe(pd.DataFrame([
+        ("People employed at the period end", f"{r['active']:.0f}"),
+        ("… with a manager", f"{r['with_manager']:.0f}"),
+        ("… and a one-on-one in the last 30 days", f"{r['covered']:.0f}"),
+    ], columns=["Measure", "People"]), hide_index=True, key="ret-coverage-counts")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- groups
+
+
+def groups_section(ctx: Context) -> None:
+    st.subheader("Global management: locations, sourcing and acquisitions")
+    st.caption(CLICK_HINT)
+    for pair in (("location", "sourcing"),):
+        columns = st.columns(2)
+        for column, group in zip(columns, pair, strict=True):
+            with column:
+                frame = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
+                noun = GROUP_LABELS[group].lower()
+                fig = charts.groups_compared(frame, ctx.caption(trend=False, extra="attrition: 12 months to the end"),
+                                             noun)  # fmt: skip
+                _group_counts(
+                    frame, layout.chart(fig, f"ret-by-{group}", clickable=True), "group", f"ret-{group}"
+                )
+    st.subheader("Acquired teams against the rest")
+    left, right = st.columns(2)
+    with left:
+        acquired = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "acquired")
+        fig = charts.by_group_trend(acquired, ctx.caption(), ctx.x_title, "acquired company")
+        layout.chart(fig, "ret-acquired-trend")
+    with right:
+        result = data.view("lib.views.retention_tenure.survival", ctx.scope, "acquired")
+        fig = people_charts.survival_curves(result["curves"], result["groups"], ctx.caption(trend=False),
+                                            "acquired company")  # fmt: skip
+        layout.chart(fig, "ret-acquired-survival", note="Tenure counts from the day people joined: for an acquired "
+                     "company, the acquisition's closing date when the HRIS restarts hire dates there.")  # fmt: skip
+    cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "acquired")
+    layout.chart(charts.first_year(cohorts, ctx.caption()), "ret-acquired-first-year")
+
+
+# ---------------------------------------------------------------------------- tabs
+
+
+SECTIONS = {
+    "Attrition": attrition_section,
+    "Tenure": tenure_section,
+    "Careers": careers_section,
+    "Managers": management_section,
+    "Locations & acquisitions": groups_section,
+}
+
+
+def sections(ctx: Context) -> None:
+    """One tab per section, bound to `?section=` so a view can be shared; only the open one runs."""
+    tabs = st.tabs(list(SECTIONS), key="section", on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, SECTIONS.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw(ctx)
