@@ -22,9 +22,16 @@ NO_DATA = "no data"
 
 
 def pct(value) -> str:
-    return (
-        NO_DATA if value is None or pd.isna(value) else f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}"
-    )
+    """0.216 → '22%', 0.082 → '8.2%', 0 → '0%', missing → 'no data'."""
+    if value is None or pd.isna(value):
+        return NO_DATA
+    return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
+
+
+def label(group) -> str:
+    """Group names as a reader writes them: 'offshore' → 'Offshore'."""
+    text = str(group)
+    return text[:1].upper() + text[1:]
 
 
 def _shown(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -65,32 +72,33 @@ def headcount_title(frame: pd.DataFrame) -> tuple[str, str | None]:
 
 
 def headcount_flow(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
-    """Headcount at each bucket's end (line, left axis); hires up and leavers down per bucket
-    (bars, right axis). `frame`: `attrition_by_period(…, "all")`."""
+    """Headcount at each bucket's end (top panel) above hires (up) and leavers (down) per
+    bucket (bottom panel), on one time axis. `frame`: `attrition_by_period(…, "all")`."""
+    from plotly.subplots import make_subplots
+
     rows = _shown(frame, "headcount_end")
     if rows.empty:
         return empty_figure(
             "Headcount over time", "No data: " + _reason(frame, "no employees in this selection")
         )
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=rows["period"], y=rows["hires"], name="Hires", marker_color=GOOD, yaxis="y2",
-                         hovertemplate="%{x|%b %Y}: %{y} hires<extra></extra>"))  # fmt: skip
-    fig.add_trace(go.Bar(x=rows["period"], y=-rows["separations"], name="Leavers", marker_color=BAD, yaxis="y2",
-                         customdata=rows["separations"],
-                         hovertemplate="%{x|%b %Y}: %{customdata} leavers<extra></extra>"))  # fmt: skip
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.52, 0.48], vertical_spacing=0.06)
     fig.add_trace(go.Scatter(x=rows["period"], y=rows["headcount_end"], name="Headcount at the end",
                              mode="lines+markers", line={"width": 3, "color": TOTAL},
-                             hovertemplate="%{x|%b %Y}: %{y} people<extra></extra>"))  # fmt: skip
-    flows = max(rows["hires"].max(), rows["separations"].max(), 1)
-    top = rows["headcount_end"].max()
-    fig.update_layout(
-        barmode="relative",
-        hovermode="x unified",
-        yaxis={"title": {"text": "Headcount (people)"}, "range": [0, top * 1.15], "rangemode": "tozero"},
-        yaxis2={"title": {"text": "Hires (up) and leavers (down), people"}, "overlaying": "y", "side": "right",
-                "range": [-flows * 3, flows * 1.6], "showgrid": False, "zeroline": True, "zerolinecolor": "#C9CED6"},
-    )  # fmt: skip
-    fig = finish(fig, "", caption, x_title, None, height=400)
+                             hovertemplate="%{x|%b %Y}: %{y} people at the end<extra></extra>"), row=1, col=1)  # fmt: skip
+    fig.add_trace(go.Bar(x=rows["period"], y=rows["hires"], name="Hires", marker_color=GOOD,
+                         text=rows["hires"].astype(int), textposition="outside",
+                         hovertemplate="%{x|%b %Y}: %{y} hires<extra></extra>"), row=2, col=1)  # fmt: skip
+    fig.add_trace(go.Bar(x=rows["period"], y=-rows["separations"], name="Leavers", marker_color=BAD,
+                         customdata=rows["separations"], text=rows["separations"].astype(int), textposition="outside",
+                         hovertemplate="%{x|%b %Y}: %{customdata} leavers<extra></extra>"), row=2, col=1)  # fmt: skip
+    flows = float(max(rows["hires"].max(), rows["separations"].max(), 1))
+    top = float(rows["headcount_end"].max())
+    fig.update_layout(barmode="relative", hovermode="x unified", bargap=0.25)
+    fig.update_yaxes(title_text="Headcount (people)", range=[0, top * 1.12], row=1, col=1)
+    fig.update_yaxes(title_text="Hires / leavers (people)", range=[-flows * 1.45, flows * 1.45],
+                     zeroline=True, zerolinecolor="#C9CED6", row=2, col=1)  # fmt: skip
+    fig.update_xaxes(title_text=x_title, row=2, col=1)
+    fig = finish(fig, "", caption, None, None, height=430)
     return headline(fig, *headcount_title(frame))
 
 
@@ -172,10 +180,10 @@ def by_group_trend(frame: pd.DataFrame, caption: str, x_title: str, noun: str) -
     for i, name in enumerate(groups):
         part = frame[frame["group"] == name]
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part["attrition_rate_ttm"], name=str(name), mode="lines+markers",
+            x=part["period"], y=part["attrition_rate_ttm"], name=label(name), mode="lines+markers",
             line={"width": 2.6, "color": PALETTE[i % len(PALETTE)]}, connectgaps=False,
             customdata=part[["separations_ttm", "people"]].fillna(0).to_numpy(),
-            hovertemplate=f"{name} · %{{x|%b %Y}}: %{{y:.1%}} (%{{customdata[0]:.0f}} leavers)<extra></extra>",
+            hovertemplate=f"{label(name)} · %{{x|%b %Y}}: %{{y:.1%}} (%{{customdata[0]:.0f}} leavers)<extra></extra>",
         ))  # fmt: skip
     hidden_note(fig, frame)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -186,8 +194,8 @@ def by_group_trend(frame: pd.DataFrame, caption: str, x_title: str, noun: str) -
     last = rows[rows["period"] == rows["period"].max()].sort_values("attrition_rate_ttm", ascending=False)
     if len(last) >= 2:
         top, low = last.iloc[0], last.iloc[-1]
-        title = (f"{top['group']} loses {pct(top['attrition_rate_ttm'])} of its people a year, "
-                 f"{low['group']} {pct(low['attrition_rate_ttm'])}")  # fmt: skip
+        title = (f"{label(top['group'])} loses {pct(top['attrition_rate_ttm'])} of its people a year, "
+                 f"{label(low['group'])} {pct(low['attrition_rate_ttm'])}")  # fmt: skip
     else:
         title = f"Attrition by {noun}: {pct(last.iloc[0]['attrition_rate_ttm'])} over the last 12 months"
     return headline(fig, title, "trailing-twelve-month attrition at each month's end")
@@ -202,7 +210,7 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
             f"Headcount and attrition by {noun}", "No data: " + _reason(frame, "no employees")
         )
     rows = rows.sort_values("attrition_rate_ttm")
-    labels = [f"{g} ({h:.0f})" for g, h in zip(rows["group"], rows["headcount_end"], strict=True)]
+    labels = [f"{label(g)} ({h:.0f})" for g, h in zip(rows["group"], rows["headcount_end"], strict=True)]
     fig = go.Figure(go.Bar(
         y=labels, x=rows["attrition_rate_ttm"], orientation="h", marker_color=TOTAL, name="All leavers",
         text=[pct(v) for v in rows["attrition_rate_ttm"]], textposition="outside",
@@ -227,10 +235,10 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
                  height=max(320, 130 + 52 * len(rows)))  # fmt: skip
     top, low = rows.iloc[-1], rows.iloc[0]
     title = (
-        f"{top['group']} loses the most people: {pct(top['attrition_rate_ttm'])} a year, "
-        f"against {pct(low['attrition_rate_ttm'])} in {low['group']}"
+        f"{label(top['group'])} loses the most people: {pct(top['attrition_rate_ttm'])} a year, "
+        f"against {pct(low['attrition_rate_ttm'])} in {label(low['group'])}"
         if len(rows) > 1
-        else f"{top['group']}: {pct(top['attrition_rate_ttm'])} a year"
+        else f"{label(top['group'])}: {pct(top['attrition_rate_ttm'])} a year"
     )
     detail = f"headcount in brackets; band: tech benchmark {bench.low:.1%}–{bench.high:.1%} (Mercer 2023, LinkedIn 2018)"
     return headline(fig, title, detail)
@@ -252,10 +260,10 @@ def first_year(frame: pd.DataFrame, caption: str) -> go.Figure:
         part = rows[rows["group"] == name]
         fig.add_trace(go.Bar(
             x=[f"Q{(c.month - 1) // 3 + 1} {c.year}" for c in pd.to_datetime(part["cohort"])],
-            y=part["first_year_attrition_rate"], name=str(name), marker_color=PALETTE[i % len(PALETTE)],
+            y=part["first_year_attrition_rate"], name=label(name), marker_color=PALETTE[i % len(PALETTE)],
             customdata=part[["left_in_first_year", "hired"]].to_numpy(),
             text=[pct(v) for v in part["first_year_attrition_rate"]], textposition="outside",
-            hovertemplate=f"{name} hired %{{x}}: %{{customdata[0]:.0f}} of %{{customdata[1]:.0f}} left within a year<extra></extra>",
+            hovertemplate=f"{label(name)} hired %{{x}}: %{{customdata[0]:.0f}} of %{{customdata[1]:.0f}} left within a year<extra></extra>",
         ))  # fmt: skip
     hidden_note(fig, frame, "hire quarters")
     fig.update_yaxes(

@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery import headline
-from lib.charts.retention import TOTAL, VOLUNTARY, hidden_note, pct
+from lib.charts.retention import TOTAL, VOLUNTARY, hidden_note, label, pct
 
 NEUTRAL = "#C9CED6"
+WIDE = {"width": 96, "legend_px": 760}  # a full-width card: longer title lines, a wider legend
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -38,15 +39,18 @@ def survival_title(groups: pd.DataFrame, noun: str) -> tuple[str, str | None]:
         )
     low, high = at_year.iloc[0], at_year.iloc[-1]
     return (
-        f"{low['group']} keeps {pct(low['survival_1y'])} of its people past one year, "
-        f"{high['group']} {pct(high['survival_1y'])}",
+        f"{label(low['group'])} keeps {pct(low['survival_1y'])} of its people past one year, "
+        f"{label(high['group'])} {pct(high['survival_1y'])}",
         "Kaplan–Meier estimate with 95% confidence bands; people still employed are censored",
     )
 
 
-def survival_curves(curves: pd.DataFrame, groups: pd.DataFrame, caption: str, noun: str) -> go.Figure:
+def survival_curves(
+    curves: pd.DataFrame, groups: pd.DataFrame, caption: str, noun: str, wide: bool = False
+) -> go.Figure:
     """One step line per group (share still employed against tenure in years) inside its
-    95 % band. `curves` / `groups`: `lib.views.retention_tenure.survival`."""
+    95 % band. `curves` / `groups`: `lib.views.retention_tenure.survival`; `wide` for a
+    full-width card."""
     if curves.empty:
         reason = groups["suppressed_reason"].dropna()
         why = reason.iloc[0] if len(reason) else "no hires since the first recorded separation"
@@ -61,10 +65,10 @@ def survival_curves(curves: pd.DataFrame, groups: pd.DataFrame, caption: str, no
                                  fill="tonexty", fillcolor=_rgba(color, 0.13), hoverinfo="skip",
                                  showlegend=False, legendgroup=str(name)))  # fmt: skip
         fig.add_trace(go.Scatter(
-            x=part["years"], y=part["survival"], name=f"{name} ({part['people'].iloc[0]:.0f})",
+            x=part["years"], y=part["survival"], name=f"{label(name)} · {part['people'].iloc[0]:.0f} hires",
             mode="lines", line={"width": 2.6, "color": color, "shape": "hv"}, legendgroup=str(name),
             customdata=part[["at_risk", "low", "high"]].to_numpy(),
-            hovertemplate=f"{name} · %{{x:.1f}} years: %{{y:.0%}} still here (95%: %{{customdata[1]:.0%}}–"
+            hovertemplate=f"{label(name)} · %{{x:.1f}} years: %{{y:.0%}} still here (95%: %{{customdata[1]:.0%}}–"
             "%{customdata[2]:.0%}) · %{customdata[0]:.0f} at risk<extra></extra>",
         ))  # fmt: skip
     hidden = groups[groups["suppressed_reason"].notna()]
@@ -76,7 +80,7 @@ def survival_curves(curves: pd.DataFrame, groups: pd.DataFrame, caption: str, no
     fig.update_xaxes(rangemode="tozero")
     fig.update_layout(hovermode="closest")
     fig = finish(fig, "", caption, "Tenure (years since hire)", "Still employed (% of hires)", height=420)
-    return headline(fig, *survival_title(groups, noun))
+    return headline(fig, *survival_title(groups, noun), **(WIDE if wide else {}))
 
 
 # ---------------------------------------------------------------------------- promotions
@@ -209,7 +213,7 @@ def coverage_by_group(latest: pd.DataFrame, caption: str, noun: str) -> go.Figur
             "One-on-one coverage", "No data: " + str(latest["suppressed_reason"].dropna().iloc[0])
         )
     fig = go.Figure(go.Bar(
-        y=rows["group"], x=rows["one_on_one_coverage"], orientation="h",
+        y=rows["group"].map(label), x=rows["one_on_one_coverage"], orientation="h",
         marker_color=[GOOD if v >= 0.8 else VOLUNTARY if v >= 0.6 else BAD for v in rows["one_on_one_coverage"]],
         text=[pct(v) for v in rows["one_on_one_coverage"]], textposition="outside",
         customdata=rows[["covered", "active"]].to_numpy(),
@@ -221,12 +225,13 @@ def coverage_by_group(latest: pd.DataFrame, caption: str, noun: str) -> go.Figur
     fig = finish(fig, "", caption, "Had a one-on-one with a manager in the last 30 days (% of people)", None,
                  height=max(300, 130 + 46 * len(rows)))  # fmt: skip
     low = rows.iloc[0]
-    title = (f"{low['group']} has the lowest one-on-one coverage: {pct(low['one_on_one_coverage'])}"
+    title = (f"{label(low['group'])} has the lowest one-on-one coverage: {pct(low['one_on_one_coverage'])}"
              if len(rows) > 1 else f"{pct(low['one_on_one_coverage'])} had a one-on-one in the last 30 days")  # fmt: skip
     return headline(fig, title, "people with a manager and a one-on-one in the 30 days to the period end")
 
 
-def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str, wide: bool = True) -> go.Figure:
+    """Share of people with a one-on-one in the 30 days before each bucket's end."""
     rows = frame.dropna(subset=["one_on_one_coverage"])
     if rows.empty:
         return empty_figure("One-on-one coverage over time", "No one-on-ones loaded")
@@ -243,33 +248,58 @@ def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure
     first, last = rows.iloc[0]["one_on_one_coverage"], rows.iloc[-1]["one_on_one_coverage"]
     move = (last - first) * 100
     trend = "steady" if abs(move) < 2 else f"{'up' if move > 0 else 'down'} {abs(move):.0f} pts"
-    return headline(fig, f"One-on-one coverage {trend} over the year, now {pct(last)}", None)
+    return headline(
+        fig, f"One-on-one coverage {trend} over the year, now {pct(last)}", None, **(WIDE if wide else {})
+    )
 
 
-def team_attrition_and_safety(frame: pd.DataFrame, caption: str) -> go.Figure:
-    """Voluntary leavers over the trailing year per team (bars), coloured by the team's
-    psychological-safety favourability in the latest survey (grey: not shown)."""
-    rows = frame.dropna(subset=["attrition_rate"]).sort_values("attrition_rate")
-    if rows.empty:
-        return empty_figure("Attrition by team", "No data: " + next(iter(frame.get("suppressed_reason", pd.Series(
-            dtype=object)).dropna()), "no team with enough people"))  # fmt: skip
-    safety = rows["psychological_safety"]
-    fig = go.Figure(go.Bar(
-        y=rows["team"], x=rows["attrition_rate"], orientation="h",
-        marker={"color": safety.fillna(-1), "colorscale": [[0, NEUTRAL], [0.001, BAD], [0.5, "#F4F1DE"], [1, GOOD]],
-                "cmin": -0.001 if safety.isna().any() else float(safety.min()), "cmax": 1,
-                "colorbar": {"title": {"text": "Safety"}, "tickformat": ".0%", "len": 0.7}},
-        text=[pct(v) for v in rows["attrition_rate"]], textposition="outside",
-        customdata=rows[["psychological_safety", "leavers", "people"]].to_numpy(),
-        hovertemplate="%{y}: %{x:.0%} left (%{customdata[1]:.0f} of about %{customdata[2]:.0f}) · "
-        "psychological safety %{customdata[0]:.0%} favourable<extra></extra>",
+def team_attrition_and_safety(frame: pd.DataFrame, caption: str, wide: bool = False) -> go.Figure:
+    """One dot per team: psychological-safety favourability in the latest survey (x) against
+    the share of people who left over the trailing year (y), dot size by headcount, with a
+    least-squares line; teams the survey shows no figure for are counted in a note."""
+    rows = frame.dropna(subset=["attrition_rate"])
+    known = rows.dropna(subset=["psychological_safety"])
+    if known.empty:
+        reasons = (
+            frame["suppressed_reason"].dropna() if "suppressed_reason" in frame else pd.Series(dtype=object)
+        )
+        why = (
+            "no survey figure for any team"
+            if len(rows)
+            else (reasons.iloc[0] if len(reasons) else "no teams")
+        )
+        return empty_figure("Attrition and psychological safety by team", f"No data: {why}")
+    measure = "Voluntary leavers" if (known["measure"] == "voluntary").all() else "Leavers"
+    size = known["people"].astype(float)
+    fig = go.Figure(go.Scatter(
+        x=known["psychological_safety"], y=known["attrition_rate"], mode="markers", text=known["team"],
+        marker={"size": (8 + 22 * (size / size.max()) ** 0.5), "color": TOTAL, "opacity": 0.75,
+                "line": {"width": 1, "color": "white"}},
+        customdata=known[["leavers", "people"]].to_numpy(),
+        hovertemplate="%{text}: safety %{x:.0%} favourable · %{y:.0%} left (%{customdata[0]:.0f} of about "
+        "%{customdata[1]:.0f} people)<extra></extra>",
     ))  # fmt: skip
-    hidden_note(fig, frame[frame["attrition_rate"].isna()], "teams")
-    fig.update_xaxes(tickformat=".0%", range=[0, float(rows["attrition_rate"].max()) * 1.25 + 0.02])
+    if len(known) >= 3 and known["psychological_safety"].std() > 0:
+        import numpy as np
+
+        xs = known["psychological_safety"].astype(float)
+        slope, intercept = np.polyfit(xs, known["attrition_rate"].astype(float), 1)
+        ends = np.array([xs.min(), xs.max()])
+        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines", hoverinfo="skip",
+                                 line={"dash": "dot", "color": MUTED, "width": 1.5}))  # fmt: skip
+    missing = len(frame) - len(known)
+    if missing:
+        fig.add_annotation(
+            text=f"{missing} team(s) not shown: fewer people than the threshold, or no survey figure",
+            xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
+            font={"size": 10.5, "color": MUTED},
+        )  # fmt: skip
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_layout(hovermode="closest", showlegend=False)
-    fig = finish(fig, "", caption, "Voluntary leavers in the trailing 12 months (% of average headcount)", None,
-                 height=max(320, 130 + 34 * len(rows)))  # fmt: skip
-    return headline(fig, *team_title(rows))
+    fig = finish(fig, "", caption, "Psychological safety in the latest survey (% favourable answers)",
+                 f"{measure} in 12 months (% of headcount)", height=440)  # fmt: skip
+    return headline(fig, *team_title(known), **(WIDE if wide else {}))
 
 
 def team_title(rows: pd.DataFrame) -> tuple[str, str | None]:

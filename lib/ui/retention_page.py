@@ -90,7 +90,7 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
     value, previous = now.get(short), before.get(short)
     unit = spec.unit
     delta = None
-    if not is_missing(value) and not is_missing(previous):
+    if not is_missing(value) and not is_missing(previous) and value != previous:
         delta = f"{(value - previous) * 100:+.1f} pts" if spec.unit == "%" else f"{value - previous:+,.1f}"
         if spec.unit == "people":
             delta = f"{value - previous:+,.0f}"
@@ -174,7 +174,7 @@ def _group_counts(frame: pd.DataFrame, points: list[dict], label_column: str, ke
         return
     label = str(points[0].get("y") or points[0].get("x") or "")
     name = label.rsplit(" (", 1)[0]
-    row = frame[frame[label_column].astype(str) == name]
+    row = frame[frame[label_column].map(charts.label) == name]
     if row.empty:
         return
     shown = row.iloc[0]
@@ -222,17 +222,27 @@ def attrition_section(ctx: Context) -> None:
     _counts(ctx, points, "ret-attrition")
     left, right = st.columns(2)
     with left:
-        teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
-        fig = people_charts.team_attrition_and_safety(
-            teams, ctx.caption("employees, survey_responses", extra="safety: latest survey of the year")
-        )
-        layout.chart(fig, "ret-teams", note=_team_note(teams, ctx.k))
+        orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, "org")
+        fig = charts.groups_compared(orgs, ctx.caption(trend=False, extra="attrition: 12 months to the end"),
+                                     "organisation")  # fmt: skip
+        _group_counts(orgs, layout.chart(fig, "ret-by-org", clickable=True), "group", "ret-org")
     with right:
         cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "all")
         layout.chart(charts.first_year(cohorts, ctx.caption()), "ret-first-year")
     from lib.ui import retention_settings
 
     retention_settings.separation_rules_editor()
+
+
+def teams_section(ctx: Context) -> None:
+    st.subheader("Teams: who loses people, and how safe they feel")
+    teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
+    fig = people_charts.team_attrition_and_safety(
+        teams,
+        ctx.caption("employees, survey_responses", extra="safety: latest survey of the year"),
+        wide=True,
+    )
+    layout.chart(fig, "ret-teams", note=_team_note(teams, ctx.k))
 
 
 def _team_note(teams: pd.DataFrame, k: int) -> str | None:
@@ -243,9 +253,10 @@ def _team_note(teams: pd.DataFrame, k: int) -> str | None:
         if (teams["measure"] == "voluntary").all()
         else "all leavers (no separation types)"
     )
-    return (f"Bars: {measure} over the 12 months to the period end. Colour: share of favourable answers on "
-            f"psychological safety in the latest survey (grey when the survey hides the team). Teams under "
-            f"{k} people are not shown.")  # fmt: skip
+    return (f"One dot per team: {measure} over the 12 months to the period end against the share of favourable "
+            f"answers on psychological safety in the latest survey of that year; dot size: headcount. Teams under "
+            f"{k} people, and teams the survey's anonymity rule hides, are not shown. A correlation, not proof "
+            "of cause.")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- tenure
@@ -269,7 +280,7 @@ def tenure_section(ctx: Context) -> None:
     since = f"hires since {observed:%d %b %Y}, the first separation in the data" if observed else "all hires"
     noun = SURVIVAL_CHOICES[group or "cohort"].lower()
     fig = people_charts.survival_curves(
-        result["curves"], result["groups"], ctx.caption(trend=False, extra=since), noun
+        result["curves"], result["groups"], ctx.caption(trend=False, extra=since), noun, wide=True
     )
     points = layout.chart(fig, "ret-survival", clickable=True, note=(
         f"Kaplan–Meier estimate (scipy.stats.ecdf): people still employed at the period end count as censored. "
@@ -277,14 +288,25 @@ def tenure_section(ctx: Context) -> None:
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
     if points:
         _survival_counts(result["curves"], points[0])
-    groups = result["groups"].rename(columns={"group": SURVIVAL_CHOICES[group or "cohort"], "people": "People",
-                                              "leavers": "Leavers", "survival_0_5y": "Still here at 6 months",
-                                              "survival_1y": "At 1 year", "survival_2y": "At 2 years",
-                                              "median_years": "Median tenure (years)",
-                                              "suppressed_reason": "Not shown because"})  # fmt: skip
-    st.dataframe(groups, hide_index=True, key="ret-survival-table", column_config={
-        c: st.column_config.NumberColumn(format="percent") for c in ("Still here at 6 months", "At 1 year", "At 2 years")
-    })  # fmt: skip
+    st.dataframe(_survival_table(result["groups"], SURVIVAL_CHOICES[group or "cohort"]), hide_index=True,
+                 key="ret-survival-table")  # fmt: skip
+
+
+def _survival_table(groups: pd.DataFrame, noun: str) -> pd.DataFrame:
+    """The milestones of each curve as a reader wants them: percentages, '—' where none."""
+    years = {
+        "survival_0_5y": "Still here at 6 months",
+        "survival_1y": "At 1 year",
+        "survival_2y": "At 2 years",
+    }
+    out = pd.DataFrame({noun: groups["group"].map(charts.label), "Hires": groups["people"],
+                        "Leavers": groups["leavers"]})  # fmt: skip
+    for column, title in years.items():
+        out[title] = [NO_DATA if is_missing(v) else f"{v:.0%}" for v in groups[column]]
+    out["Median tenure"] = [NO_DATA if is_missing(v) else f"{v:.1f} years" for v in groups["median_years"]]
+    if groups["suppressed_reason"].notna().any():
+        out["Not shown because"] = groups["suppressed_reason"].fillna("")
+    return out
 
 
 def _survival_counts(curves: pd.DataFrame, point: dict) -> None:
@@ -342,10 +364,7 @@ def management_section(ctx: Context) -> None:
     with left:
         fig = people_charts.span_histogram(span, ctx.caption(trend=False, extra="at the period end"))
         layout.chart(fig, "ret-span")
-        orgs = span["orgs"].rename(columns={"org": "Organisation", "managers": "Managers", "span_p50":
-                                            "Median direct reports", "reports": "People with a manager",
-                                            "suppressed_reason": "Not shown because"})  # fmt: skip
-        st.dataframe(orgs, hide_index=True, key="ret-span-orgs")
+        st.dataframe(_span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
     with right:
         latest = coverage[coverage["period"] == coverage["period"].max()] if not coverage.empty else coverage
         fig = people_charts.coverage_by_group(
@@ -355,14 +374,23 @@ def management_section(ctx: Context) -> None:
         _group_coverage(latest, points)
     overall = data.frame(f"{VIEWS}.one_on_one_coverage", ctx.window, "all")
     if not overall.empty:
-        layout.chart(people_charts.coverage_trend(overall, ctx.caption("employees, one_on_ones"), ctx.x_title),
+        layout.chart(people_charts.coverage_trend(overall, ctx.caption("employees, one_on_ones"), ctx.x_title, True),
                      "ret-coverage-trend")  # fmt: skip
+
+
+def _span_table(orgs: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"Organisation": orgs["org"], "Managers": orgs["managers"],
+                        "Median direct reports": [NO_DATA if is_missing(v) else f"{v:g}" for v in orgs["span_p50"]],
+                        "People with a manager": orgs["reports"]})  # fmt: skip
+    if orgs["suppressed_reason"].notna().any():
+        out["Not shown because"] = orgs["suppressed_reason"].fillna("")
+    return out
 
 
 def _group_coverage(latest: pd.DataFrame, points: list[dict]) -> None:
     if not points:
         return
-    row = latest[latest["group"].astype(str) == str(points[0].get("y"))]
+    row = latest[latest["group"].map(charts.label) == str(points[0].get("y"))]
     if row.empty:
         return
     r = row.iloc[0]
@@ -412,6 +440,7 @@ def groups_section(ctx: Context) -> None:
 
 SECTIONS = {
     "Attrition": attrition_section,
+    "Teams": teams_section,
     "Tenure": tenure_section,
     "Careers": careers_section,
     "Managers": management_section,

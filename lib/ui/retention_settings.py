@@ -23,8 +23,8 @@ def framework_editor() -> None:
         st.markdown("**Career framework**")
         st.caption(
             ("Saved. " if framework.saved else "Not saved yet: these are the levels in the data. ")
-            + "List your levels from lowest to highest (drag rows to reorder) and, if you plan a shape, the "
-            "share of people you aim for at each. Levels the data holds but the framework lacks show in grey."
+            + "List your levels from lowest to highest, one per row, and, if you plan a shape, the share of "
+            "people you aim for at each. Levels the data holds but the framework lacks show in grey."
         )
         table = pd.DataFrame(
             {

@@ -96,12 +96,15 @@ def _kaplan_meier(part: pd.DataFrame, k: int) -> pd.DataFrame:
         low, high = interval.low.evaluate(times), interval.high.evaluate(times)
     else:  # nobody left: everyone is still here at every tenure seen
         survival = low = high = np.ones(len(times))
+    # the interval is undefined while nobody has left yet (survival 1): it is the point itself
+    low = np.where(np.isnan(low), survival, low)
+    high = np.where(np.isnan(high), survival, high)
     frame = pd.DataFrame(
         {
             "years": times / DAYS_PER_YEAR,
             "survival": survival,
-            "low": np.nan_to_num(low, nan=0.0),
-            "high": np.nan_to_num(high, nan=1.0),
+            "low": low,
+            "high": high,
             "at_risk": at_risk,
             "left": gone,
             "censored": kept,

@@ -106,11 +106,15 @@ final as (
         c.voluntary_ttm,
         c.regretted_ttm,
         c.people,
-        c.separations_ttm / nullif((c.headcount_year_ago + c.headcount_end) / 2.0, 0) as attrition_rate_ttm,
-        case when known.has_types then
+        -- a group nobody was in a year before has no twelve months to average over: no rate
+        -- (the whole organisation's last bucket is still `retention.attrition_rate_ttm`)
+        case when c.headcount_year_ago > 0 or $group = 'all' then
+            c.separations_ttm / nullif((c.headcount_year_ago + c.headcount_end) / 2.0, 0)
+        end as attrition_rate_ttm,
+        case when known.has_types and (c.headcount_year_ago > 0 or $group = 'all') then
             c.voluntary_ttm / nullif((c.headcount_year_ago + c.headcount_end) / 2.0, 0)
         end as voluntary_attrition_rate_ttm,
-        case when known.has_regret then
+        case when known.has_regret and (c.headcount_year_ago > 0 or $group = 'all') then
             c.regretted_ttm / nullif((c.headcount_year_ago + c.headcount_end) / 2.0, 0)
         end as regretted_attrition_rate_ttm
     from grid
