@@ -428,7 +428,7 @@ HEADLINE_KEYS = (
     "engagement.index",
     "engagement.enps",
     "retention.headcount_end",
-    "retention.attrition_rate_annualized",
+    "retention.attrition_rate_ttm",
     "skills.ai_adoption_rate",
     "business.rnd_pct_revenue",
     "business.revenue_per_engineer_annualized",

@@ -62,7 +62,9 @@ def suppress(frame: pd.DataFrame, size: str, figures: tuple[str, ...] | list[str
     for column in figures:
         if column in out:
             out[column] = out[column].astype("float64").where(~small, np.nan)
-    out["suppressed_reason"] = np.where(small, too_few_reason(k), None)
+    out["suppressed_reason"] = pd.Series(
+        np.where(small, too_few_reason(k), None), index=out.index, dtype=object
+    )
     return out
 
 

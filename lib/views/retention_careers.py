@@ -43,11 +43,10 @@ def promotions_by_level(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     frame["promotion_rate_annualized"] = frame["promotion_rate_annualized"].where(~few_people)
     frame["promotions"] = frame["promotions"].astype("float64").where(~few_people)
     frame["years_in_level_p50"] = frame["years_in_level_p50"].where(~few_people & ~few_promotions)
-    frame["suppressed_reason"] = np.select(
-        [few_people, few_promotions],
-        [too_few_reason(k), f"fewer than {k} promotions for a median"],
-        None,
+    reasons = np.select(
+        [few_people, few_promotions], [too_few_reason(k), f"fewer than {k} promotions for a median"], None
     )
+    frame["suppressed_reason"] = pd.Series(reasons, index=frame.index, dtype=object)
     return _in_framework_order(frame, load_framework(con))
 
 
@@ -106,6 +105,8 @@ def span_of_control(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     )  # fmt: skip
     few = orgs["reports"] < k
     orgs["span_p50"] = orgs["span_p50"].astype("float64").where(~few)
-    orgs["suppressed_reason"] = np.where(few, too_few_reason(k), None)
+    orgs["suppressed_reason"] = pd.Series(
+        np.where(few, too_few_reason(k), None), index=orgs.index, dtype=object
+    )
     median = float(spans.median()) if len(spans) else None
     return {"bins": bins, "orgs": orgs.reset_index(drop=True), "median": median, "managers": int(len(spans))}
