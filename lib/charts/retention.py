@@ -19,6 +19,7 @@ from lib.charts.delivery import headline
 TOTAL, VOLUNTARY, REGRETTED = PALETTE[0], PALETTE[2], PALETTE[3]
 BENCH_FILL = "rgba(42, 157, 143, 0.12)"
 NO_DATA = "no data"
+MAX_BARS = 15  # groups in one bar chart; more are cut to the largest, and the title says so
 
 
 def pct(value) -> str:
@@ -26,6 +27,12 @@ def pct(value) -> str:
     if value is None or pd.isna(value):
         return NO_DATA
     return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
+
+
+def few(names) -> str:
+    """'Oslo, Pune' or 'Oslo, Pune, Lima and 4 more': a short list of group names."""
+    shown = [label(n) for n in names]
+    return ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
 
 
 def label(group) -> str:
@@ -205,10 +212,19 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
     """Per group over the period: headcount at the end (label), hires and leavers, and the
     trailing-twelve-month attrition (bars, %). `frame`: `group_summary`."""
     rows = frame.dropna(subset=["attrition_rate_ttm"])
+    if len(frame) and all(str(g).startswith("(") for g in frame["group"]):
+        return empty_figure(
+            f"Attrition by {noun}",
+            f"No {noun} in the data: add a {noun} column to the employee report, or import the teams template "
+            "with it.",
+        )
     if rows.empty:
         return empty_figure(
             f"Headcount and attrition by {noun}", "No data: " + _reason(frame, "no employees")
         )
+    total_groups = len(rows)
+    if total_groups > MAX_BARS:
+        rows = rows.nlargest(MAX_BARS, "headcount_end")
     rows = rows.sort_values("attrition_rate_ttm")
     labels = [f"{label(g)} ({h:.0f})" for g, h in zip(rows["group"], rows["headcount_end"], strict=True)]
     fig = go.Figure(go.Bar(
@@ -226,12 +242,12 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
     fig.add_vrect(x0=bench.low, x1=bench.high, fillcolor=BENCH_FILL, line_width=0, layer="below")
     hidden = frame[frame["attrition_rate_ttm"].isna()]
     if len(hidden):
-        fig.add_annotation(text=f"Not shown: {', '.join(map(str, hidden['group']))} ({hidden['suppressed_reason'].iloc[0]})",
+        fig.add_annotation(text=f"Not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})",
                            xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
                            showarrow=False, font={"size": 10.5, "color": MUTED})  # fmt: skip
     fig.update_xaxes(tickformat=".0%", range=[0, float(rows["attrition_rate_ttm"].max()) * 1.3 + 0.01])
     fig.update_layout(barmode="group", hovermode="closest", bargap=0.3)
-    fig = finish(fig, "", caption, "Left in the 12 months to the period end (% of average headcount)", None,
+    fig = finish(fig, "", caption, "Left in 12 months to the period end (% of headcount)", None,
                  height=max(320, 130 + 52 * len(rows)))  # fmt: skip
     top, low = rows.iloc[-1], rows.iloc[0]
     title = (
@@ -241,6 +257,8 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
         else f"{label(top['group'])}: {pct(top['attrition_rate_ttm'])} a year"
     )
     detail = f"headcount in brackets; band: tech benchmark {bench.low:.1%}–{bench.high:.1%} (Mercer 2023, LinkedIn 2018)"
+    if total_groups > MAX_BARS:
+        detail = f"the {MAX_BARS} largest of {total_groups} {noun}s; " + detail
     return headline(fig, title, detail)
 
 

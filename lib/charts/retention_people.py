@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery import headline
-from lib.charts.retention import TOTAL, VOLUNTARY, hidden_note, label, pct
+from lib.charts.retention import TOTAL, VOLUNTARY, few, hidden_note, label, pct
 
 NEUTRAL = "#C9CED6"
 WIDE = {"width": 96, "legend_px": 760}  # a full-width card: longer title lines, a wider legend
@@ -38,6 +38,12 @@ def survival_title(groups: pd.DataFrame, noun: str) -> tuple[str, str | None]:
             f"{row['people']:.0f} hires",
         )
     low, high = at_year.iloc[0], at_year.iloc[-1]
+    if noun == "hire year":
+        return (
+            f"{pct(low['survival_1y'])} of {low['group']} hires stayed a year, {pct(high['survival_1y'])} of "
+            f"{high['group']}'s",
+            "Kaplan–Meier estimate with 95% confidence bands; people still employed are censored",
+        )
     return (
         f"{label(low['group'])} keeps {pct(low['survival_1y'])} of its people past one year, "
         f"{label(high['group'])} {pct(high['survival_1y'])}",
@@ -73,7 +79,7 @@ def survival_curves(
         ))  # fmt: skip
     hidden = groups[groups["suppressed_reason"].notna()]
     if len(hidden):
-        fig.add_annotation(text=f"Not shown: {', '.join(map(str, hidden['group']))} ({hidden['suppressed_reason'].iloc[0]})",
+        fig.add_annotation(text=f"Not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})",
                            xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
                            showarrow=False, font={"size": 10.5, "color": MUTED})  # fmt: skip
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
@@ -222,7 +228,7 @@ def coverage_by_group(latest: pd.DataFrame, caption: str, noun: str) -> go.Figur
     hidden_note(fig, latest[latest["one_on_one_coverage"].isna()], noun + "s")
     fig.update_xaxes(tickformat=".0%", range=[0, 1.12])
     fig.update_layout(hovermode="closest", showlegend=False)
-    fig = finish(fig, "", caption, "Had a one-on-one with a manager in the last 30 days (% of people)", None,
+    fig = finish(fig, "", caption, "One-on-one in the last 30 days (% of people)", None,
                  height=max(300, 130 + 46 * len(rows)))  # fmt: skip
     low = rows.iloc[0]
     title = (f"{label(low['group'])} has the lowest one-on-one coverage: {pct(low['one_on_one_coverage'])}"
@@ -273,7 +279,8 @@ def team_attrition_and_safety(frame: pd.DataFrame, caption: str, wide: bool = Fa
     size = known["people"].astype(float)
     fig = go.Figure(go.Scatter(
         x=known["psychological_safety"], y=known["attrition_rate"], mode="markers", text=known["team"],
-        marker={"size": (8 + 22 * (size / size.max()) ** 0.5), "color": TOTAL, "opacity": 0.75,
+        marker={"size": (6 + (22 if len(known) <= 40 else 10) * (size / size.max()) ** 0.5), "color": TOTAL,
+                "opacity": 0.75 if len(known) <= 40 else 0.55,
                 "line": {"width": 1, "color": "white"}},
         customdata=known[["leavers", "people"]].to_numpy(),
         hovertemplate="%{text}: safety %{x:.0%} favourable · %{y:.0%} left (%{customdata[0]:.0f} of about "
@@ -295,7 +302,7 @@ def team_attrition_and_safety(frame: pd.DataFrame, caption: str, wide: bool = Fa
             font={"size": 10.5, "color": MUTED},
         )  # fmt: skip
     fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickformat=".0%", range=[-0.03, float(known["attrition_rate"].max()) * 1.1 + 0.03])
     fig.update_layout(hovermode="closest", showlegend=False)
     fig = finish(fig, "", caption, "Psychological safety in the latest survey (% favourable answers)",
                  f"{measure} in 12 months (% of headcount)", height=440)  # fmt: skip

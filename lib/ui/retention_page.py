@@ -90,10 +90,12 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
     value, previous = now.get(short), before.get(short)
     unit = spec.unit
     delta = None
-    if not is_missing(value) and not is_missing(previous) and value != previous:
-        delta = f"{(value - previous) * 100:+.1f} pts" if spec.unit == "%" else f"{value - previous:+,.1f}"
-        if spec.unit == "people":
-            delta = f"{value - previous:+,.0f}"
+    if not is_missing(value) and not is_missing(previous):
+        change = value - previous
+        delta = f"{change * 100:+.1f} pts" if spec.unit == "%" else f"{change:+,.0f}" if spec.unit == "people" \
+            else f"{change:+,.1f}"  # fmt: skip
+        if delta.lstrip("+-").rstrip(" pts") in ("0", "0.0"):
+            delta = None  # no change worth an arrow
     better = spec.higher_is_better
     return layout.Tile(
         label=label,
@@ -222,9 +224,15 @@ def attrition_section(ctx: Context) -> None:
     _counts(ctx, points, "ret-attrition")
     left, right = st.columns(2)
     with left:
-        orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, "org")
-        fig = charts.groups_compared(orgs, ctx.caption(trend=False, extra="attrition: 12 months to the end"),
-                                     "organisation")  # fmt: skip
+        # without a teams table (an HRIS report alone) the departments are the units to compare
+        group, noun = "org", "organisation"
+        orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
+        if set(orgs["group"]) <= {"(no org)"}:
+            group, noun = "team", "department"
+            orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
+        fig = charts.groups_compared(
+            orgs, ctx.caption(trend=False, extra="attrition: 12 months to the end"), noun
+        )
         _group_counts(orgs, layout.chart(fig, "ret-by-org", clickable=True), "group", "ret-org")
     with right:
         cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "all")
