@@ -49,15 +49,21 @@ def _month(value) -> str:
     return f"{pd.Timestamp(value):%b %Y}"
 
 
-def hidden_note(fig: go.Figure, frame: pd.DataFrame, what: str = "points") -> None:
-    """Say in the figure why some points are missing (suppression), never leave it silent."""
+def hidden_note(fig: go.Figure, frame: pd.DataFrame, what: str = "points", text: str | None = None) -> None:
+    """Remember why some points are missing (suppression), for `titled` to say under the title:
+    never silent, and never on top of the legend."""
     reasons = frame["suppressed_reason"].dropna().unique() if "suppressed_reason" in frame else []
-    if len(reasons):
-        fig.add_annotation(
-            text=f"Some {what} not shown: {reasons[0]}",
-            xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
-            showarrow=False, font={"size": 10.5, "color": MUTED},
-        )  # fmt: skip
+    if text or len(reasons):
+        fig.update_layout(meta={"hidden": text or f"some {what} not shown: {reasons[0]}"})
+
+
+def titled(fig: go.Figure, title: str, detail: str | None = None, **kwargs) -> go.Figure:
+    """`headline` with the suppression note (if any) added to the line under the title."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    note = meta.get("hidden")
+    if note:
+        detail = f"{detail} · {note}" if detail else note[:1].upper() + note[1:]
+    return headline(fig, title, detail, **kwargs)
 
 
 # ---------------------------------------------------------------------------- headcount
@@ -106,7 +112,7 @@ def headcount_flow(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure
                      zeroline=True, zerolinecolor="#C9CED6", row=2, col=1)  # fmt: skip
     fig.update_xaxes(title_text=x_title, row=2, col=1)
     fig = finish(fig, "", caption, None, None, height=430)
-    return headline(fig, *headcount_title(frame))
+    return titled(fig, *headcount_title(frame))
 
 
 def _reason(frame: pd.DataFrame, default: str) -> str:
@@ -165,16 +171,14 @@ def attrition_ttm(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     missing = [name for column, name, *_ in series[1:] if not rows[column].notna().any()]
     if missing:
         hidden = " and ".join(m.lower() for m in missing)
-        fig.add_annotation(text=f"No {hidden} leavers data: the export has no such column",
-                           xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
-                           showarrow=False, font={"size": 10.5, "color": MUTED})  # fmt: skip
+        hidden_note(fig, rows, text=f"no {hidden} leavers data: the export has no such column")
     top = max(float(rows[[c for c, *_ in series]].max().max()), bench.high) * 1.2
     fig.update_yaxes(tickformat=".0%", range=[0, top])
     fig.update_layout(hovermode="x unified")
     fig = finish(
         fig, "", caption, x_title, "Left in the trailing 12 months (% of average headcount)", height=400
     )
-    return headline(fig, *attrition_title(frame))
+    return titled(fig, *attrition_title(frame))
 
 
 def by_group_trend(frame: pd.DataFrame, caption: str, x_title: str, noun: str) -> go.Figure:
@@ -205,7 +209,7 @@ def by_group_trend(frame: pd.DataFrame, caption: str, x_title: str, noun: str) -
                  f"{label(low['group'])} {pct(low['attrition_rate_ttm'])}")  # fmt: skip
     else:
         title = f"Attrition by {noun}: {pct(last.iloc[0]['attrition_rate_ttm'])} over the last 12 months"
-    return headline(fig, title, "trailing-twelve-month attrition at each month's end")
+    return titled(fig, title, "trailing-twelve-month attrition at each month's end")
 
 
 def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
@@ -242,9 +246,9 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
     fig.add_vrect(x0=bench.low, x1=bench.high, fillcolor=BENCH_FILL, line_width=0, layer="below")
     hidden = frame[frame["attrition_rate_ttm"].isna()]
     if len(hidden):
-        fig.add_annotation(text=f"Not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})",
-                           xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
-                           showarrow=False, font={"size": 10.5, "color": MUTED})  # fmt: skip
+        hidden_note(
+            fig, hidden, text=f"not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})"
+        )
     fig.update_xaxes(tickformat=".0%", range=[0, float(rows["attrition_rate_ttm"].max()) * 1.3 + 0.01])
     fig.update_layout(barmode="group", hovermode="closest", bargap=0.3)
     fig = finish(fig, "", caption, "Left in 12 months to the period end (% of headcount)", None,
@@ -259,7 +263,7 @@ def groups_compared(frame: pd.DataFrame, caption: str, noun: str) -> go.Figure:
     detail = f"headcount in brackets; band: tech benchmark {bench.low:.1%}–{bench.high:.1%} (Mercer 2023, LinkedIn 2018)"
     if total_groups > MAX_BARS:
         detail = f"the {MAX_BARS} largest of {total_groups} {noun}s; " + detail
-    return headline(fig, title, detail)
+    return titled(fig, title, detail)
 
 
 # ---------------------------------------------------------------------------- first year
@@ -298,4 +302,4 @@ def first_year(frame: pd.DataFrame, caption: str) -> go.Figure:
                  f"{totals.index[-1]} {pct(low['rate'])}")  # fmt: skip
     else:
         title = f"{pct(totals['rate'].iloc[0])} of new hires left within their first year"
-    return headline(fig, title, "hire quarters whose first year has ended")
+    return titled(fig, title, "hire quarters whose first year has ended")

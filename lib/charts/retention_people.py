@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
-from lib.charts.delivery import headline
-from lib.charts.retention import TOTAL, VOLUNTARY, few, hidden_note, label, pct
+from lib.charts.retention import TOTAL, VOLUNTARY, few, hidden_note, label, pct, titled
 
 NEUTRAL = "#C9CED6"
 WIDE = {"width": 96, "legend_px": 760}  # a full-width card: longer title lines, a wider legend
@@ -79,14 +78,14 @@ def survival_curves(
         ))  # fmt: skip
     hidden = groups[groups["suppressed_reason"].notna()]
     if len(hidden):
-        fig.add_annotation(text=f"Not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})",
-                           xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
-                           showarrow=False, font={"size": 10.5, "color": MUTED})  # fmt: skip
+        hidden_note(
+            fig, hidden, text=f"not shown: {few(hidden['group'])} ({hidden['suppressed_reason'].iloc[0]})"
+        )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     fig.update_xaxes(rangemode="tozero")
     fig.update_layout(hovermode="closest")
     fig = finish(fig, "", caption, "Tenure (years since hire)", "Still employed (% of hires)", height=420)
-    return headline(fig, *survival_title(groups, noun), **(WIDE if wide else {}))
+    return titled(fig, *survival_title(groups, noun), **(WIDE if wide else {}))
 
 
 # ---------------------------------------------------------------------------- promotions
@@ -114,7 +113,7 @@ def promotion_rates(frame: pd.DataFrame, caption: str) -> go.Figure:
     top = rows.sort_values("promotion_rate_annualized").iloc[-1]
     total = rows["promotions"].sum()
     title = f"{total:.0f} promotions; people at {top['level']} move up fastest ({pct(top['promotion_rate_annualized'])} a year)"
-    return headline(fig, title, "labels: promotions · annual rate")
+    return titled(fig, title, "labels: promotions · annual rate")
 
 
 def time_to_promotion(frame: pd.DataFrame, caption: str) -> go.Figure:
@@ -139,7 +138,7 @@ def time_to_promotion(frame: pd.DataFrame, caption: str) -> go.Figure:
     fig = finish(fig, "", caption, "Level promoted from (career framework order)",
                  "Median time in the level before promotion (years)", height=380)  # fmt: skip
     slow = rows.sort_values("years_in_level_p50").iloc[-1]
-    return headline(fig, f"Promotion from {slow['level']} takes longest: {slow['years_in_level_p50']:.1f} years",
+    return titled(fig, f"Promotion from {slow['level']} takes longest: {slow['years_in_level_p50']:.1f} years",
                     "time since the previous promotion, else since hire")  # fmt: skip
 
 
@@ -179,7 +178,7 @@ def level_distribution(frame: pd.DataFrame, caption: str) -> go.Figure:
         if len(outside)
         else "labels: people"
     )
-    return headline(fig, title, detail)
+    return titled(fig, title, detail)
 
 
 # ---------------------------------------------------------------------------- management
@@ -206,7 +205,7 @@ def span_histogram(span: dict, caption: str) -> go.Figure:
     title = (
         f"The median manager has {median:g} direct reports, {place} Grove's {bench.low:.0f}–{bench.high:.0f}"
     )
-    return headline(fig, title, f"green: the norm ({bench.source}) · {span['managers']} managers")
+    return titled(fig, title, f"green: the norm ({bench.source}) · {span['managers']} managers")
 
 
 def coverage_by_group(latest: pd.DataFrame, caption: str, noun: str) -> go.Figure:
@@ -233,7 +232,7 @@ def coverage_by_group(latest: pd.DataFrame, caption: str, noun: str) -> go.Figur
     low = rows.iloc[0]
     title = (f"{label(low['group'])} has the lowest one-on-one coverage: {pct(low['one_on_one_coverage'])}"
              if len(rows) > 1 else f"{pct(low['one_on_one_coverage'])} had a one-on-one in the last 30 days")  # fmt: skip
-    return headline(fig, title, "people with a manager and a one-on-one in the 30 days to the period end")
+    return titled(fig, title, "people with a manager and a one-on-one in the 30 days to the period end")
 
 
 def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str, wide: bool = True) -> go.Figure:
@@ -254,7 +253,7 @@ def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str, wide: bool =
     first, last = rows.iloc[0]["one_on_one_coverage"], rows.iloc[-1]["one_on_one_coverage"]
     move = (last - first) * 100
     trend = "steady" if abs(move) < 2 else f"{'up' if move > 0 else 'down'} {abs(move):.0f} pts"
-    return headline(
+    return titled(
         fig, f"One-on-one coverage {trend} over the year, now {pct(last)}", None, **(WIDE if wide else {})
     )
 
@@ -296,17 +295,13 @@ def team_attrition_and_safety(frame: pd.DataFrame, caption: str, wide: bool = Fa
                                  line={"dash": "dot", "color": MUTED, "width": 1.5}))  # fmt: skip
     missing = len(frame) - len(known)
     if missing:
-        fig.add_annotation(
-            text=f"{missing} team(s) not shown: fewer people than the threshold, or no survey figure",
-            xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
-            font={"size": 10.5, "color": MUTED},
-        )  # fmt: skip
+        hidden_note(fig, known, text=f"{missing} team(s) not shown: under the threshold, or no survey figure")
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(tickformat=".0%", range=[-0.03, float(known["attrition_rate"].max()) * 1.1 + 0.03])
     fig.update_layout(hovermode="closest", showlegend=False)
     fig = finish(fig, "", caption, "Psychological safety in the latest survey (% favourable answers)",
                  f"{measure} in 12 months (% of headcount)", height=440)  # fmt: skip
-    return headline(fig, *team_title(known), **(WIDE if wide else {}))
+    return titled(fig, *team_title(known), **(WIDE if wide else {}))
 
 
 def team_title(rows: pd.DataFrame) -> tuple[str, str | None]:

@@ -452,7 +452,7 @@ SECTIONS = {
     "Tenure": tenure_section,
     "Careers": careers_section,
     "Managers": management_section,
-    "Locations & acquisitions": groups_section,
+    "Locations and acquisitions": groups_section,
 }
 
 

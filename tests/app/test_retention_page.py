@@ -22,7 +22,7 @@ SECTIONS = {
     "Tenure": ["ret-survival"],
     "Careers": ["ret-promotions", "ret-time-to-promotion", "ret-levels"],
     "Managers": ["ret-span", "ret-coverage", "ret-coverage-trend"],
-    "Locations & acquisitions": [
+    "Locations and acquisitions": [
         "ret-by-location", "ret-by-sourcing", "ret-acquired-trend", "ret-acquired-survival", "ret-acquired-first-year",
     ],
 }  # fmt: skip
@@ -67,7 +67,7 @@ def test_every_section_draws_its_charts_on_the_demo(run_page, demo_db, section):
 def test_the_demo_tells_its_retention_stories(run_page, demo_db):
     teams = run_page(demo_db, PAGE, query={"section": "Teams"})
     assert titles(teams)[0].startswith("Teams with the lowest psychological")
-    groups = run_page(demo_db, PAGE, query={"section": "Locations & acquisitions"})
+    groups = run_page(demo_db, PAGE, query={"section": "Locations and acquisitions"})
     text = " ".join(titles(groups))
     assert "Fjordline keeps" in text or "Fjordline lost" in text
 
