@@ -55,9 +55,10 @@ def test_each_section_draws_on_the_demo(server, page, section):
 def test_a_clicked_month_lists_the_counts_behind_it(server, page):
     page.goto(f"{server}/retention")
     wait_for_app(page)
+    _drawn(page, SECTIONS["Attrition"])
     chart = page.locator(".st-key-ret-attrition")
     points = chart.locator(".scatterlayer .points path")
-    expect(points.first).to_be_attached(timeout=30_000)
+    expect(points.first).to_be_attached(timeout=60_000)
     points.nth(points.count() - 2).click(force=True)
     expect(page.get_by_text(re.compile(r"^Counts behind")).first).to_be_visible(timeout=30_000)
     wait_for_app(page)
