@@ -127,6 +127,7 @@ class TrendSpec:
     higher_is_better: bool | None
     source: str
     y_format: str | None = None
+    count: str | None = None  # the view's count column: periods before its first non-zero are before the data
 
 
 PILLAR_TRENDS = (
@@ -140,6 +141,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "deployments",
+        count="deployments",
     ),
     TrendSpec(
         "Flow",
@@ -151,6 +153,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "work_items",
+        count="velocity",
     ),
     TrendSpec(
         "People engagement",
@@ -163,6 +166,7 @@ PILLAR_TRENDS = (
         True,
         "survey_responses",
         ".0%",
+        count="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -175,6 +179,7 @@ PILLAR_TRENDS = (
         False,
         "employees",
         ".0%",
+        count="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -187,6 +192,7 @@ PILLAR_TRENDS = (
         True,
         "ai_usage, employees",
         ".0%",
+        count="days_with_data",
     ),
     TrendSpec(
         "Business alignment",
@@ -199,6 +205,7 @@ PILLAR_TRENDS = (
         True,
         "business_metrics, employees",
         "$,.3s",
+        count="revenue",
     ),
 )
 

@@ -15,7 +15,6 @@ import pytest
 from lib import db
 from lib.ingest.formats import ImportOptions
 from lib.ingest.formats import _hris_rules as rules
-from lib.ingest.formats.hris import DateOrderNeeded, parse_date
 from lib.ingest.load import home_dir, import_file, preview_file
 from lib.privacy import pseudonym, salt
 
@@ -126,19 +125,43 @@ def test_levels_acquisition_sourcing_and_e_mail_pseudonyms(con):
     assert levels[pseudonym("1005", secret)] == "L5"
 
 
-def test_numeric_dates_without_an_order_are_refused_with_how_to_set_it(con):
-    result = import_file(con, FIXTURES / "hibob_people.csv")
+def test_numeric_dates_in_no_certain_order_are_refused_with_how_to_set_it(con, tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text("Employee ID,Start date,Department\n1,04/03/2019,A\n2,05/06/2020,A\n")
+    result = import_file(con, path)
     assert not result.ok
-    assert "row 2, column Start date: '04/03/2019'" in result.error
+    assert (
+        "row 2, column Start date: '04/03/2019' could be 4 March 2019 (day first) or 3 April 2019"
+        in result.error
+    )
     assert "--date-order" in result.error
     assert con.execute("select count(*) from employees").fetchone()[0] == 0
-    # ADP writes US dates: its order comes from the tool, whatever the user chose
-    assert import_file(con, FIXTURES / "adp_employees.csv", ImportOptions(date_order="dmy")).ok
+    assert import_file(con, path, ImportOptions(date_order="dmy")).ok
     secret = salt(home_dir(con))
     hire = con.execute(
-        "select hire_date::varchar from employees where employee_id = ?", [pseudonym("1004", secret)]
+        "select hire_date::varchar from employees where employee_id = ?", [pseudonym("1", secret)]
     )
-    assert hire.fetchone()[0] == "2023-09-04"
+    assert hire.fetchone()[0] == "2019-03-04"
+
+
+def test_the_date_order_comes_from_the_tool_or_the_values_with_a_warning(con):
+    adp = import_file(con, FIXTURES / "adp_employees.csv")
+    assert adp.ok
+    (order,) = [w for w in adp.warnings if w.code == "date_order"]
+    assert "month/day/year" in order.message and "ADP Workforce Now writes US dates" in order.message
+    hibob = import_file(con, FIXTURES / "hibob_people.csv")  # 14/06/2021 can only be day first
+    assert hibob.ok
+    (order,) = [w for w in hibob.warnings if w.code == "date_order"]
+    assert "day/month/year" in order.message and "'14/06/2021'" in order.message
+
+
+def test_interpretations_are_listed_as_warnings(con):
+    result = import_file(con, FIXTURES / "bamboohr_employees.csv")
+    codes = {w.code: w for w in result.warnings}
+    assert codes["hris_rehire"].count == 1 and codes["hris_rehire"].rows == (9,)
+    rippling = import_file(con, FIXTURES / "rippling_employees.csv")
+    codes = {w.code: w for w in rippling.warnings}
+    assert codes["hris_separation_type_unknown"].count == 3  # 1003, 1004, 1007: no type column
 
 
 def test_a_leaver_without_a_termination_date_is_refused(con, tmp_path):
@@ -159,7 +182,10 @@ def test_a_typo_year_is_refused(con, tmp_path):
     path = tmp_path / "hr.csv"
     path.write_text("Employee ID,Hire Date,Department\n1,1920-05-01,A\n")
     result = import_file(con, path)
-    assert not result.ok and "row 2, column Hire Date: '1920-05-01' is before 1990" in result.error
+    assert (
+        not result.ok
+        and "row 2, column hire_date: '1920-05-01' is outside the plausible dates" in result.error
+    )
 
 
 def test_the_canonical_template_stays_canonical(con, tmp_path):
@@ -174,36 +200,6 @@ def test_preview_shows_pseudonyms_only(con):
     sample = preview.samples["employees"]
     assert all(v.startswith("p_") for v in sample["employee_id"])
     assert "Smith" not in sample.to_csv()
-
-
-@pytest.mark.parametrize(
-    ("text", "order", "want"),
-    [
-        ("2024-03-14", None, "2024-03-14"),
-        ("0000-00-00", None, None),
-        ("", None, None),
-        ("2024/03/14", None, "2024-03-14"),
-        ("3/14/2024", "mdy", "2024-03-14"),
-        ("14/03/2024", "dmy", "2024-03-14"),
-        ("14.03.24", "dmy", "2024-03-14"),
-        ("14 Mar 2024", None, "2024-03-14"),
-        ("March 14, 2024", None, "2024-03-14"),
-        ("14-Mar-2024", None, "2024-03-14"),
-        ("2024-03-14T23:30:00-02:00", None, "2024-03-15"),  # offset: its UTC date
-        ("2024-03-14T00:00:00+0100", None, "2024-03-13"),
-        ("2024-03-14 09:00:00", None, "2024-03-14"),
-    ],
-)
-def test_dates_as_hr_tools_write_them(text, order, want):
-    got = parse_date(text, order)
-    assert (got.isoformat() if got else None) == want
-
-
-def test_numeric_day_month_dates_need_an_order():
-    with pytest.raises(DateOrderNeeded):
-        parse_date("03/04/2025", None)
-    with pytest.raises(ValueError):
-        parse_date("yesterday", "dmy")
 
 
 @pytest.mark.parametrize(
@@ -271,3 +267,61 @@ def test_manager_names_outside_the_file_link_by_the_pseudonym_of_the_name(con, t
 
 def test_options_keep_the_date_order_field():
     assert dataclasses.replace(ImportOptions(), date_order="mdy").date_order == "mdy"
+
+
+def _as_workbook(csv_path: Path, target: Path, order: str, serial: bool = False, title: str | None = None) -> Path:
+    """The CSV fixture as the .xlsx the tool exports: date cells as Excel dates (or, with
+    `serial`, as the bare serial numbers a General-formatted column shows), ids as numbers,
+    and optionally a report title above the header, as Workday writes."""
+    import csv
+    import datetime as dt
+
+    import openpyxl
+
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Report"
+    if title:
+        sheet.append([title])
+    sheet.append(header)
+    dated = {i for i, h in enumerate(header) if "date" in h.lower()}
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            if i in dated and value:
+                a, b, c = (int(p) for p in value.replace("-", "/").split("/"))
+                day = dt.date(a, b, c) if order == "ymd" else dt.date(c, a, b)
+                cells.append((day - dt.date(1899, 12, 30)).days if serial else day)
+            elif value.isdigit() and not value.startswith("0"):
+                cells.append(int(value))
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("name", "order", "serial", "title"),
+    [
+        ("workday_workers.csv", "ymd", False, "Worker Report (run by HR, 31 Oct 2026)"),
+        ("adp_employees.csv", "mdy", False, None),
+        ("adp_employees.csv", "mdy", True, None),
+    ],
+)
+def test_workbooks_import_like_their_csv(con, tmp_path, name, order, serial, title):
+    book = _as_workbook(FIXTURES / name, tmp_path / (Path(name).stem + ".xlsx"), order, serial, title)
+    result = import_file(con, book)
+    assert result.ok, result.errors
+    assert result.source_format == "hris" and result.rows == 9
+    secret = salt(home_dir(con))
+    stored = dict(
+        con.execute("select employee_id, (hire_date, termination_date, manager_id)::varchar from employees").fetchall()
+    )
+    got = stored[pseudonym("1003", secret)]
+    assert got == str(("2022-01-10", "2025-03-14", pseudonym("1001", secret))).replace("'", "")
+    assert pseudonym(f"1008#{EARLIER_STINT[0]}", secret) in stored
+    text = "".join(p.read_text() for p in (tmp_path / "data" / "uploads").iterdir())
+    assert "Smith" not in text and "acme.test" not in text

@@ -140,6 +140,7 @@ STYLES: dict[str, tuple[str, ...]] = {
 # ADP Workforce Now writes US dates (MM/DD/YYYY, REFERENCE.md §1); the other tools' numeric
 # dates follow the user's settings, so their order must come from the user.
 TOOL_DATE_ORDER = {"adp": "mdy"}
+TOOL_DATE_SOURCE = {"adp": "ADP Workforce Now writes US dates"}
 
 # Separation text → type. Workday paths (`Terminate Employee > Voluntary > Resignation`) are
 # read part by part; in each part the first matching pattern decides. Involuntary patterns

@@ -23,77 +23,64 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+from lib.ingest import dates
+from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.ingest.formats import _hris_rules as rules
+from lib.ingest.report import ImportWarning, warn
 from lib.privacy import pseudonym
 from lib.tables import TABLES
 
 MAX_PROBLEMS = 100
-ORDERS = ("dmy", "mdy", "ymd")
-EMPTY_DATES = {"", "0000-00-00", "00/00/0000", "0", "-", "n/a", "na", "none", "null"}
-EARLIEST = dt.date(1990, 1, 1)
 _CANONICAL = set(TABLES["employees"].column_names)
 
 
 # ---------------------------------------------------------------------------- dates
-# One small place, to be replaced by the importer's shared date parser (SPEC §4).
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ])")
-_NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:\s.*)?$")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), 1)}  # fmt: skip
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[\s\-/]+([A-Za-z]{3,9})\.?[\s\-/,]+(\d{2,4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")
+# What a report writes for "no date": BambooHR's 0000-00-00, and what people type.
+EMPTY_DATES = {"", "0000-00-00", "00/00/0000", "0", "-", "n/a", "na", "none", "null"}
+DATE_FIELDS = ("hire_date", "original_hire_date", "termination_date")
 
 
-class DateOrderNeeded(ValueError):
-    """A numeric day/month date in a file whose tool and user set no order."""
-
-
-def parse_date(text: str, order: str | None) -> dt.date | None:
-    """A date as HR tools and people write it; None for an empty one (`0000-00-00`).
-
-    ISO 8601 (a time with an offset is taken in UTC before its date), `YYYY/MM/DD`, numeric
-    day/month dates by `order` (`dmy` or `mdy`; DateOrderNeeded without one), `14 Mar 2024`,
-    `March 14, 2024`. ValueError for anything else.
-    """
-    value = text.strip()
-    if value.lower() in EMPTY_DATES:
-        return None
-    if _ISO.match(value):
-        try:
-            stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" +", "+"))
-        except ValueError:
-            stamp = None
-        if stamp is not None:
-            return (stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp).date()
-        y, m, d = (int(g) for g in _ISO.match(value).groups())
-        return dt.date(y, m, d)
-    m = _NUMERIC.match(value)
-    if m:
-        a, b, c = m.groups()
-        if len(a) == 4:
-            return dt.date(int(a), int(b), int(c))
-        if order not in ("dmy", "mdy"):
-            raise DateOrderNeeded(value)
-        day, month = (a, b) if order == "dmy" else (b, a)
-        year = int(c) + (2000 if len(c) == 2 and int(c) < 70 else 1900 if len(c) == 2 else 0)
-        return dt.date(year, int(month), int(day))
-    m = _DAY_MONTH_YEAR.match(value) or _MONTH_DAY_YEAR.match(value)
-    if m:
-        first, second, year = m.groups()
-        day, month = (first, second) if first.isdigit() else (second, first)
-        number = _MONTHS.get(month[:3].lower())
-        if number is None:
-            raise ValueError(value)
-        return dt.date(int(year) + (2000 if len(year) == 2 else 0), number, int(day))
-    raise ValueError(value)
+def read_dates(
+    layout: Layout,
+    records: list[tuple[int, list[str]]],
+    tz: str,
+    user_order: str | None,
+    serial: bool,
+) -> tuple[dict[tuple[int, int], dt.date], list, list[ImportWarning]]:
+    """Every date cell of the report read by the importer's one date parser (lib.ingest.dates):
+    the numeric day/month order decided once for the file (the user's, else the tool's, else
+    the only one the values allow). Returns (row, column) → date, problems, warnings."""
+    columns = sorted({c for f in DATE_FIELDS for c in layout.positions.get(f, ())})
+    cells = [
+        (row, c, record[c].strip())
+        for row, record in records
+        for c in columns
+        if c < len(record) and record[c].strip().lower() not in EMPTY_DATES
+    ]
+    if not cells:
+        return {}, [], []
+    tool = rules.TOOL_DATE_ORDER.get(layout.style)
+    hints = DateHints(order=tool, order_source=rules.TOOL_DATE_SOURCE.get(layout.style, ""), serial=serial)
+    found = dates.values_evidence((row, layout.headers[c], text) for row, c, text in cells)
+    decision = dates.decide_order(found, user_order, hints)
+    if decision.refusal:
+        cell, reason = decision.refusal
+        return {}, [(cell.row, cell.column, cell.value, reason)], []
+    parsed = dates.parse_dates((text for *_, text in cells), tz, decision.order, serial=serial)
+    read, problems = {}, []
+    for (row, c, text), day in zip(cells, parsed, strict=True):
+        if day is None:
+            problems.append((row, layout.headers[c], text, "is not a date"))
+        else:
+            read[(row, c)] = day
+    return read, problems, [decision.warning] if decision.warning else []
 
 
 # ---------------------------------------------------------------------------- columns
@@ -150,8 +137,8 @@ class Interpreted:
 
     rows: list[dict[str, str | None]] = field(default_factory=list)
     problems: list[tuple[int | None, str | None, str | None, str]] = field(default_factory=list)
-    warnings: Counter = field(default_factory=Counter)
-    date_order: str | None = None
+    warnings: list[ImportWarning] = field(default_factory=list)
+    notes: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (code, message) → rows
 
 
 def interpret(
@@ -160,15 +147,21 @@ def interpret(
     salt_value: str,
     date_order: str | None = None,
     user_rules: dict[str, str] | None = None,
+    tz: str = "UTC",
+    workbook: bool = False,
 ) -> Interpreted:
     """Canonical `employees` rows from an HRIS report's records ((row number, cells) pairs).
 
-    `date_order` is the user's choice; the tool's own order wins when known (ADP: mdy)."""
+    `date_order` is the user's choice; else the tool's (ADP writes month first), else the
+    values'. `workbook`: numbers in date cells are Excel serial days."""
     layout = Layout.of(headers)
-    tool_order = rules.TOOL_DATE_ORDER.get(layout.style)
-    out = Interpreted(date_order=tool_order or date_order)
+    out = Interpreted()
     user_rules = user_rules or {}
-    latest = dt.date.today() + dt.timedelta(days=365)
+    read, date_problems, date_warnings = read_dates(layout, records, tz, date_order, workbook)
+    out.warnings.extend(date_warnings)
+    out.problems.extend(date_problems)
+    if date_problems and not read:
+        return out
 
     def pseudo(value: str) -> str | None:
         return pseudonym(value, salt_value)
@@ -176,25 +169,12 @@ def interpret(
     def problem(row: int, column: int | None, value: str | None, reason: str) -> None:
         out.problems.append((row, headers[column] if column is not None else None, value, reason))
 
-    def date_of(row: int, record: list[str], name: str, column: int | None = None) -> dt.date | None:
-        text, column = layout.value(record, name) if column is None else (record[column].strip(), column)
-        if column is None or not text:
-            return None
-        try:
-            day = parse_date(text, out.date_order)
-        except DateOrderNeeded:
-            problem(row, column, text, "is a numeric date whose day/month order is not set: choose the date "
-                    "order (--date-order dmy or mdy on the command line, or on the Data page)")  # fmt: skip
-            return None
-        except ValueError:
-            problem(row, column, text, "is not a date")
-            return None
-        if day is not None and not EARLIEST <= day <= latest:
-            problem(row, column, text, f"is before {EARLIEST.year} or more than a year ahead: a typo?")
-        if day is not None and tool_order and _NUMERIC.match(text) and len(_NUMERIC.match(text).group(1)) < 4:
-            out.warnings[f"numeric dates read {'month first' if tool_order == 'mdy' else 'day first'}, "
-                         f"as {layout.style} writes them"] += 1  # fmt: skip
-        return day
+    def date_of(row: int, name: str) -> dt.date | None:
+        """The field's first column with a date in this row."""
+        return next((read[(row, c)] for c in layout.positions.get(name, ()) if (row, c) in read), None)
+
+    def note(code: str, message: str, row: int) -> None:
+        out.notes.setdefault((code, message), []).append(row)
 
     # People in the file, for manager columns that hold names or e-mails.
     by_name: dict[str, set[str]] = {}
@@ -221,17 +201,13 @@ def interpret(
         if not raw_id and not email:
             problem(row, None, None, "has no employee id or work e-mail")
             continue
-        hire = date_of(row, record, "hire_date")
+        hire = date_of(row, "hire_date")
         # the first hire: an original-hire column, else the earliest of several hire columns
         # (ADP's `Hire Date` beside a `Rehire Date`)
-        starts = [
-            date_of(row, record, "", c)
-            for c in dict.fromkeys(
-                layout.positions.get("original_hire_date", []) + layout.positions.get("hire_date", [])
-            )
-        ]
-        original = min((d for d in starts if d), default=None)
-        term = date_of(row, record, "termination_date")
+        starts = [read[(row, c)] for f in ("original_hire_date", "hire_date")
+                  for c in layout.positions.get(f, ()) if (row, c) in read]  # fmt: skip
+        original = min(starts, default=None)
+        term = date_of(row, "termination_date")
         if hire is None and not layout.value(record, "hire_date")[0]:
             problem(row, layout.positions["hire_date"][0], None, "has no hire date")
             continue
@@ -260,7 +236,7 @@ def interpret(
             "location": layout.value(record, "location")[0] or None,
             "sourcing": rules.sourcing(layout.value(record, "sourcing")[0]) or None,
             "acquired_from": layout.value(record, "acquired_from")[0] or None,
-            "manager_id": _manager(layout, record, manager_kind, by_name, by_email, pseudo, out),
+            "manager_id": _manager(layout, record, manager_kind, by_name, by_email, pseudo, out, row),
             "hire_date": hire.isoformat() if hire else None,
         }
         left = {
@@ -269,26 +245,29 @@ def interpret(
         }
         if term is not None and hire is not None and term < hire:
             # a rehire: the termination ended an earlier stint
-            out.warnings["rehires (an earlier stint ended before the latest hire date)"] += 1
             if original is not None and original < hire and original <= term:
+                note("hris_rehire", "Rehires: the termination before the latest hire date ended an earlier "
+                     "stint, kept as a row of its own so both the leaving and the return count", row)  # fmt: skip
                 out.rows.append({**person, **left, "employee_id": pseudo(f"{raw_id or email}#{original}"),
                                  "email_id": None, "hire_date": original.isoformat(),
                                  "termination_date": term.isoformat()})  # fmt: skip
             else:
-                out.warnings["rehires whose earlier stint has no original hire date: not counted"] += 1
+                note("hris_rehire_unknown_start", "Rehires without a first hire date: only the current stint "
+                     "is kept, the earlier leaving is not counted", row)  # fmt: skip
             out.rows.append({**person, "termination_date": None, "termination_type": None, "regretted": None})
             continue
         if term is not None and kind is None:
-            out.warnings["leavers whose separation type is not recognised (type left empty)"] += 1
+            note("hris_separation_type_unknown", "Leavers whose separation type or reason says neither "
+                 "voluntary nor involuntary: their type is left empty (add a rule on the Retention page)", row)  # fmt: skip
         if term is not None and regret is None and layout.has("regretted"):
-            out.warnings["leavers without a regretted value"] += 1
+            note("hris_regretted_unknown", "Leavers without a regretted value: counted as not regretted", row)
         if term is None:
             left = {"termination_type": None, "regretted": None}
         out.rows.append({**person, **left, "termination_date": term.isoformat() if term else None})
     if records and not any(r.get("termination_date") for r in out.rows):
-        out.warnings[
-            "no leavers in the file: export terminated employees too (BambooHR: include inactive)"
-        ] += 1
+        out.warnings.append(warn("hris_no_leavers", "No leavers in the file: attrition needs terminated "
+                                 "employees too (BambooHR: include inactive employees in the report)"))  # fmt: skip
+    out.warnings.extend(warn(code, message, rows) for (code, message), rows in out.notes.items())
     return out
 
 
@@ -324,7 +303,7 @@ def _manager_kind(
     return "name", ids_link
 
 
-def _manager(layout, record, kind, by_name, by_email, pseudo, out: Interpreted) -> str | None:
+def _manager(layout, record, kind, by_name, by_email, pseudo, out: Interpreted, row: int) -> str | None:
     manager_id = layout.value(record, "manager_id")[0]
     if manager_id and (kind is None or kind[1]):
         return pseudo(manager_id)
@@ -343,11 +322,17 @@ def _manager(layout, record, kind, by_name, by_email, pseudo, out: Interpreted) 
     found = by_name.get(key, set())
     if len(found) == 1:
         return pseudo(next(iter(found)))
-    out.warnings[
-        "managers named ambiguously (two people share the name): linked by name"
-        if found
-        else "managers not in the file: linked by the pseudonym of their name"
-    ] += 1
+    if found:
+        code, message = (
+            "hris_manager_ambiguous",
+            "Managers named like two people of the file: linked by their name",
+        )
+    else:
+        code, message = (
+            "hris_manager_outside",
+            "Managers not in the file: linked by the pseudonym of their name",
+        )
+    out.notes.setdefault((code, message), []).append(row)
     return pseudo("name:" + key)
 
 
@@ -405,16 +390,18 @@ class HrisReport:
             headers,
             records,
             salt(home_dir(con)),
-            date_order=getattr(options, "date_order", None),
+            date_order=options.date_order,
             user_rules=rules.termination_rules(con),
+            tz=options.default_tz,
+            workbook=source.workbook,
         )
         if result.problems:
             problems = tuple(Problem(*p) for p in result.problems[:MAX_PROBLEMS])
-            raise ValidationError(source.name, problems, len(result.problems))
-        return [stage_rows(con, result.rows)]
+            raise ValidationError(source.label, problems, len(result.problems))
+        return [stage_rows(con, result.rows, tuple(result.warnings))]
 
 
-def stage_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> Staged:
+def stage_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], warnings: tuple = ()) -> Staged:
     """Rows as a relation of strings (every employees column, `_row`) for the loader."""
     columns = TABLES["employees"].column_names
     frame = pd.DataFrame(
@@ -424,7 +411,7 @@ def stage_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> Staged:
         }
     )
     used = [c for c in columns if frame[c].notna().any()] or ["employee_id"]
-    return Staged("employees", con.from_df(frame[[*used, "_row"]]))
+    return Staged("employees", con.from_df(frame[[*used, "_row"]]), warnings=warnings)
 
 
 FORMATS = [HrisReport()]
