@@ -21,14 +21,13 @@ import streamlit as st
 from lib.benchmarks import RANGES, band_text
 from lib.charts import caption_text
 from lib.charts import retention as charts
-from lib.charts import retention_people as people_charts
+from lib.charts.registry.retention import SURVIVAL
 from lib.formatting import NO_DATA, format_value, is_missing
 from lib.metrics import definition_for
 from lib.overview import period_phrase
 from lib.scope import Scope
-from lib.ui import data, filters, layout
+from lib.ui import data, filters, layout, registered
 from lib.views.delivery_detail import trend_window
-from lib.views.retention import GROUP_LABELS
 
 VIEWS = "lib.views.retention"
 SOURCE = "employees"
@@ -207,36 +206,27 @@ def _group_counts(frame: pd.DataFrame, points: list[dict], label_column: str, ke
 # ---------------------------------------------------------------------------- attrition
 
 
+def _chart(ctx: Context, chart_id: str, key: str, note: str | None = None, clickable: bool = False) -> list:
+    """A registered chart (lib.charts.registry.retention): the board pack's very figure."""
+    return registered.chart(chart_id, ctx.scope, key=key, note=note, clickable=clickable)
+
+
 def attrition_section(ctx: Context) -> None:
     st.subheader("Headcount and attrition")
     st.caption(CLICK_HINT)
-    trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
     left, right = st.columns(2)
     with left:
-        points = layout.chart(
-            charts.headcount_flow(trend, ctx.caption(), ctx.x_title), "ret-headcount", clickable=True
-        )
+        points = _chart(ctx, "retention.headcount_flow", "ret-headcount", clickable=True)
     with right:
-        fig = charts.attrition_ttm(
-            trend, ctx.caption(extra="benchmark: Mercer 2023, LinkedIn 2018"), ctx.x_title
-        )
-        points = layout.chart(fig, "ret-attrition", clickable=True) or points
+        points = _chart(ctx, "retention.attrition_trend", "ret-attrition", clickable=True) or points
     _counts(ctx, points, "ret-attrition")
     left, right = st.columns(2)
     with left:
-        # without a teams table (an HRIS report alone) the departments are the units to compare
-        group, noun = "org", "organisation"
-        orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
-        if set(orgs["group"]) <= {"(no org)"}:
-            group, noun = "team", "department"
-            orgs = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
-        fig = charts.groups_compared(
-            orgs, ctx.caption(trend=False, extra="attrition: 12 months to the end"), noun
-        )
-        _group_counts(orgs, layout.chart(fig, "ret-by-org", clickable=True), "group", "ret-org")
+        points = _chart(ctx, "retention.attrition_by_org", "ret-by-org", clickable=True)
+        orgs, _ = data.view("lib.charts.registry.retention.org_or_department", ctx.scope)
+        _group_counts(orgs, points, "group", "ret-org")
     with right:
-        cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "all")
-        layout.chart(charts.first_year(cohorts, ctx.caption()), "ret-first-year")
+        _chart(ctx, "retention.first_year_attrition", "ret-first-year")
     from lib.ui import retention_settings
 
     retention_settings.separation_rules_editor()
@@ -245,12 +235,7 @@ def attrition_section(ctx: Context) -> None:
 def teams_section(ctx: Context) -> None:
     st.subheader("Teams: who loses people, and how safe they feel")
     teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
-    fig = people_charts.team_attrition_and_safety(
-        teams,
-        ctx.caption("employees, survey_responses", extra="safety: latest survey of the year"),
-        wide=True,
-    )
-    layout.chart(fig, "ret-teams", note=_team_note(teams, ctx.k))
+    _chart(ctx, "retention.attrition_and_safety", "ret-teams", note=_team_note(teams, ctx.k))
 
 
 def _team_note(teams: pd.DataFrame, k: int) -> str | None:
@@ -282,21 +267,16 @@ def tenure_section(ctx: Context) -> None:
     group = st.segmented_control(
         "Compare by", list(SURVIVAL_CHOICES), format_func=SURVIVAL_CHOICES.get, default="cohort", required=True,
         key="ret-survival-group", bind="query-params",
-    )  # fmt: skip
-    result = data.view("lib.views.retention_tenure.survival", ctx.scope, group or "cohort")
-    observed = result["observed_from"]
-    since = f"hires since {observed:%d %b %Y}, the first separation in the data" if observed else "all hires"
-    noun = SURVIVAL_CHOICES[group or "cohort"].lower()
-    fig = people_charts.survival_curves(
-        result["curves"], result["groups"], ctx.caption(trend=False, extra=since), noun, wide=True
-    )
-    points = layout.chart(fig, "ret-survival", clickable=True, note=(
+    ) or "cohort"  # fmt: skip
+    result = data.view("lib.views.retention_tenure.survival", ctx.scope, group)
+    chart_id = SURVIVAL[group][0]
+    points = _chart(ctx, chart_id, "ret-survival", clickable=True, note=(
         f"Kaplan–Meier estimate (scipy.stats.ecdf): people still employed at the period end count as censored. "
         f"Each curve stops where fewer than {ctx.k} people are still at risk. Earlier hires are left out: "
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
     if points:
         _survival_counts(result["curves"], points[0])
-    st.dataframe(_survival_table(result["groups"], SURVIVAL_CHOICES[group or "cohort"]), hide_index=True,
+    st.dataframe(_survival_table(result["groups"], SURVIVAL_CHOICES[group]), hide_index=True,
                  key="ret-survival-table")  # fmt: skip
 
 
@@ -341,18 +321,14 @@ def careers_section(ctx: Context) -> None:
     from lib.ui import retention_settings
 
     st.subheader("Careers: promotions and levels")
-    promotions = data.frame("lib.views.retention_careers.promotions_by_level", ctx.window)
-    caption = ctx.caption("promotions, employees")
     left, right = st.columns(2)
     with left:
-        layout.chart(people_charts.promotion_rates(promotions, caption), "ret-promotions")
+        _chart(ctx, "retention.promotion_rates", "ret-promotions")
     with right:
-        layout.chart(people_charts.time_to_promotion(promotions, caption), "ret-time-to-promotion")
-    levels = data.frame("lib.views.retention_careers.level_distribution", ctx.scope)
+        _chart(ctx, "retention.time_to_promotion", "ret-time-to-promotion")
     left, right = st.columns(2)
     with left:
-        layout.chart(people_charts.level_distribution(levels, ctx.caption(trend=False, extra="at the period end")),
-                     "ret-levels")  # fmt: skip
+        _chart(ctx, "retention.level_distribution", "ret-levels")
     with right:
         retention_settings.framework_editor()
     layout.missing(
@@ -370,20 +346,14 @@ def management_section(ctx: Context) -> None:
     coverage = data.frame(f"{VIEWS}.one_on_one_coverage", ctx.window, "org")
     left, right = st.columns(2)
     with left:
-        fig = people_charts.span_histogram(span, ctx.caption(trend=False, extra="at the period end"))
-        layout.chart(fig, "ret-span")
+        _chart(ctx, "retention.span_of_control", "ret-span")
         st.dataframe(_span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
     with right:
         latest = coverage[coverage["period"] == coverage["period"].max()] if not coverage.empty else coverage
-        fig = people_charts.coverage_by_group(
-            latest, ctx.caption("employees, one_on_ones", trend=False), "org"
-        )
-        points = layout.chart(fig, "ret-coverage", clickable=True)
+        points = _chart(ctx, "retention.one_on_one_coverage_by_org", "ret-coverage", clickable=True)
         _group_coverage(latest, points)
-    overall = data.frame(f"{VIEWS}.one_on_one_coverage", ctx.window, "all")
-    if not overall.empty:
-        layout.chart(people_charts.coverage_trend(overall, ctx.caption("employees, one_on_ones"), ctx.x_title, True),
-                     "ret-coverage-trend")  # fmt: skip
+    if not coverage.empty:
+        _chart(ctx, "retention.one_on_one_coverage_trend", "ret-coverage-trend")
 
 
 def _span_table(orgs: pd.DataFrame) -> pd.DataFrame:
@@ -416,31 +386,21 @@ def _group_coverage(latest: pd.DataFrame, points: list[dict]) -> None:
 def groups_section(ctx: Context) -> None:
     st.subheader("Global management: locations, sourcing and acquisitions")
     st.caption(CLICK_HINT)
-    for pair in (("location", "sourcing"),):
-        columns = st.columns(2)
-        for column, group in zip(columns, pair, strict=True):
-            with column:
-                frame = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
-                noun = GROUP_LABELS[group].lower()
-                fig = charts.groups_compared(frame, ctx.caption(trend=False, extra="attrition: 12 months to the end"),
-                                             noun)  # fmt: skip
-                _group_counts(
-                    frame, layout.chart(fig, f"ret-by-{group}", clickable=True), "group", f"ret-{group}"
-                )
+    left, right = st.columns(2)
+    for column, group in ((left, "location"), (right, "sourcing")):
+        with column:
+            points = _chart(ctx, f"retention.attrition_by_{group}", f"ret-by-{group}", clickable=True)
+            frame = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
+            _group_counts(frame, points, "group", f"ret-{group}")
     st.subheader("Acquired teams against the rest")
     left, right = st.columns(2)
     with left:
-        acquired = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "acquired")
-        fig = charts.by_group_trend(acquired, ctx.caption(), ctx.x_title, "acquired company")
-        layout.chart(fig, "ret-acquired-trend")
+        _chart(ctx, "retention.acquired_attrition_trend", "ret-acquired-trend")
     with right:
-        result = data.view("lib.views.retention_tenure.survival", ctx.scope, "acquired")
-        fig = people_charts.survival_curves(result["curves"], result["groups"], ctx.caption(trend=False),
-                                            "acquired company")  # fmt: skip
-        layout.chart(fig, "ret-acquired-survival", note="Tenure counts from the day people joined: for an acquired "
-                     "company, the acquisition's closing date when the HRIS restarts hire dates there.")  # fmt: skip
-    cohorts = data.frame("lib.views.retention_tenure.first_year_by_cohort", ctx.scope, "acquired")
-    layout.chart(charts.first_year(cohorts, ctx.caption()), "ret-acquired-first-year")
+        _chart(ctx, "retention.acquired_first_year", "ret-acquired-first-year")
+    _chart(ctx, "retention.survival_by_acquired_company", "ret-acquired-survival", note=(
+        "Tenure counts from the day people joined: for an acquired company, the acquisition's closing date "
+        "when the HRIS restarts hire dates there."))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- tabs

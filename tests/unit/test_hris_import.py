@@ -95,12 +95,13 @@ def test_each_layout_imports_the_same_people(con, name):
 
 
 def test_the_report_style_is_told_from_its_headers():
-    from lib.ingest.formats.hris import Layout, read_csv_records
+    from lib.ingest.formats._tool_exports import read_rows
+    from lib.ingest.formats.hris import Layout
     from lib.ingest.read import read_source
 
     for name, (*_, style) in LAYOUTS.items():
-        headers, _ = read_csv_records(read_source(FIXTURES / name))
-        assert Layout.of(headers).style == style, name
+        headers, _ = read_rows(read_source(FIXTURES / name))
+        assert Layout.of(tuple(headers)).style == style, name
 
 
 def test_levels_acquisition_sourcing_and_e_mail_pseudonyms(con):
@@ -269,7 +270,9 @@ def test_options_keep_the_date_order_field():
     assert dataclasses.replace(ImportOptions(), date_order="mdy").date_order == "mdy"
 
 
-def _as_workbook(csv_path: Path, target: Path, order: str, serial: bool = False, title: str | None = None) -> Path:
+def _as_workbook(
+    csv_path: Path, target: Path, order: str, serial: bool = False, title: str | None = None
+) -> Path:
     """The CSV fixture as the .xlsx the tool exports: date cells as Excel dates (or, with
     `serial`, as the bare serial numbers a General-formatted column shows), ids as numbers,
     and optionally a report title above the header, as Workday writes."""
@@ -318,10 +321,29 @@ def test_workbooks_import_like_their_csv(con, tmp_path, name, order, serial, tit
     assert result.source_format == "hris" and result.rows == 9
     secret = salt(home_dir(con))
     stored = dict(
-        con.execute("select employee_id, (hire_date, termination_date, manager_id)::varchar from employees").fetchall()
+        con.execute(
+            "select employee_id, (hire_date, termination_date, manager_id)::varchar from employees"
+        ).fetchall()
     )
     got = stored[pseudonym("1003", secret)]
     assert got == str(("2022-01-10", "2025-03-14", pseudonym("1001", secret))).replace("'", "")
     assert pseudonym(f"1008#{EARLIER_STINT[0]}", secret) in stored
     text = "".join(p.read_text() for p in (tmp_path / "data" / "uploads").iterdir())
     assert "Smith" not in text and "acme.test" not in text
+
+
+def test_a_problem_in_a_workbook_names_the_sheet_and_the_row_excel_shows(con, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Workers"
+    sheet.append(["Headcount report"])  # row 1: a title above the header
+    sheet.append(["Employee ID", "Hire Date", "Termination Date", "Active", "Supervisory Organization"])
+    sheet.append([1, "2020-01-01", None, 1, "Payments (Jane Smith)"])
+    sheet.append([2, "2020-01-01", None, 0, "Payments (Jane Smith)"])  # row 4: left, no date
+    book.save(tmp_path / "workers.xlsx")
+    result = import_file(con, tmp_path / "workers.xlsx")
+    assert not result.ok
+    assert result.error.startswith("workers.xlsx, sheet Workers: row 4, column Active")
+    assert "no termination date" in result.error

@@ -248,3 +248,21 @@ def test_unknown_groups_are_refused(con):
         with pytest.raises(ValueError, match="group must be one of"):
             call(con, scope(*PERIOD), "salary")
     assert isinstance(retention.group_summary(con, scope(*PERIOD), "org"), pd.DataFrame)
+
+
+def test_the_registered_attrition_chart_carries_the_catalog_value(con):
+    from lib.charts import registry
+
+    fig = registry.figure(con, "retention.attrition_trend", scope(*PERIOD))
+    (total,) = [t for t in fig.data if t.name == "All leavers"]
+    assert total.y[-1] == pytest.approx(5 / 9)  # retention.attrition_rate_ttm at 2025-07-01
+    assert registry.title(fig).startswith("56% of people left in the 12 months to Jun 2025, above")
+    assert "Mercer 2023" in registry.caption(fig)
+
+
+def test_registered_charts_of_a_selection_under_the_threshold_say_so(con, monkeypatch):
+    from lib.charts import registry
+
+    monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "12")
+    fig = registry.figure(con, "retention.headcount_flow", scope(*PERIOD), "Team: A")
+    assert registry.missing(fig) == "Not shown: Team: A has fewer than 12 people, the anonymity threshold."

@@ -20,7 +20,6 @@ pseudonymous id (`<id>#<original hire date>`), so its separation and its return 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from lib.ingest import dates
 from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.ingest.formats import _hris_rules as rules
+from lib.ingest.formats._tool_exports import read_rows
 from lib.ingest.report import ImportWarning, warn
 from lib.privacy import pseudonym
 from lib.tables import TABLES
@@ -220,7 +220,9 @@ def interpret(
             status, layout.value(record, "active")[0], layout.value(record, "terminated")[0]
         )
         if term is None and gone and layout.value(record, "termination_date")[0].lower() in EMPTY_DATES:
-            column = layout.positions.get("status", layout.positions.get("terminated", [None]))[0]
+            column = next(
+                (layout.positions[f][0] for f in ("status", "terminated", "active") if layout.has(f)), None
+            )
             problem(
                 row, column, status or None, "says the person has left, but the row has no termination date"
             )
@@ -339,20 +341,6 @@ def _manager(layout, record, kind, by_name, by_email, pseudo, out: Interpreted, 
 # ---------------------------------------------------------------------------- the format
 
 
-def read_csv_records(source: SourceFile) -> tuple[tuple[str, ...], list[tuple[int, list[str]]]]:
-    """Header cells and (row number, cells) of each non-blank record; rows numbered as a
-    spreadsheet shows them (header = row 1, blank lines counted)."""
-    with open(source.path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, delimiter=source.delimiter or ",")
-        header = next(reader, [])
-        width = len(header)
-        records = []
-        for number, record in enumerate(reader, start=2):
-            if any(c.strip() for c in record):
-                records.append((number, record + [""] * (width - len(record))))
-    return tuple(header), records
-
-
 @dataclass(frozen=True)
 class HrisReport:
     name: str = "hris"
@@ -385,9 +373,9 @@ class HrisReport:
         from lib.ingest.validate import Problem, ValidationError
         from lib.privacy import salt
 
-        headers, records = read_csv_records(source)
+        headers, records = read_rows(source)  # rows numbered as the sheet or file shows them
         result = interpret(
-            headers,
+            tuple(headers),
             records,
             salt(home_dir(con)),
             date_order=options.date_order,
