@@ -27,6 +27,7 @@ from lib.metrics import definition_for
 from lib.overview import period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
+from lib.ui import retention_drill as drill
 from lib.views.delivery_detail import trend_window
 
 VIEWS = "lib.views.retention"
@@ -145,64 +146,6 @@ def summary(ctx: Context) -> None:
                f"{RANGES['retention.span_of_control_median'].source}.")  # fmt: skip
 
 
-# ---------------------------------------------------------------------------- drill-down
-
-
-def _counts(ctx: Context, points: list[dict], key: str) -> None:
-    """Under a chart: the counts behind the bucket of the point clicked."""
-    if not points:
-        return
-    day = pd.Timestamp(points[0].get("x")).date()
-    trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
-    bucket = trend[pd.to_datetime(trend["period"]).dt.date == day]
-    if bucket.empty:
-        return
-    start, end = (
-        pd.Timestamp(bucket["bucket_start"].iloc[0]).date(),
-        pd.Timestamp(bucket["bucket_end"].iloc[0]).date(),
-    )
-    scope = Scope(start, end, ctx.scope.grain, ctx.scope.teams)
-    st.markdown(
-        f"**Counts behind {start:%b %Y}**" if ctx.scope.grain == "month" else f"**Counts behind {start}**"
-    )
-    st.dataframe(data.frame("lib.views.retention_teams.counts_behind", scope), hide_index=True, key=f"{key}-counts",
-                 column_config={"measure": "Measure", "value": "People / value"})  # fmt: skip
-    st.caption("Double-click the chart to clear the selection.")
-
-
-def _group_counts(frame: pd.DataFrame, points: list[dict], label_column: str, key: str) -> None:
-    if not points:
-        return
-    label = str(points[0].get("y") or points[0].get("x") or "")
-    name = label.rsplit(" (", 1)[0]
-    row = frame[frame[label_column].map(charts.label) == name]
-    if row.empty:
-        return
-    shown = row.iloc[0]
-    if isinstance(shown.get("suppressed_reason"), str):
-        st.info(f"{name}: not shown, {shown['suppressed_reason']}.")
-        return
-    names = {
-        "headcount_end": "Headcount at the period end",
-        "headcount_year_ago": "Headcount a year before the end",
-        "hires": "Hires in the period",
-        "separations": "Leavers in the period",
-        "voluntary_separations": "… of whom voluntary",
-        "regretted_separations": "… of whom regretted",
-        "separations_ttm": "Leavers in the 12 months to the end",
-        "attrition_rate_ttm": "Attrition, trailing 12 months",
-    }
-    rows = [
-        (text, charts.pct(shown[c]) if c.endswith("_ttm") and "rate" in c else f"{shown[c]:,.0f}")
-        for c, text in names.items()
-        if c in shown and not is_missing(shown[c])
-    ]
-    st.markdown(f"**Counts behind {name}**")
-    st.dataframe(
-        pd.DataFrame(rows, columns=["Measure", "People / value"]), hide_index=True, key=f"{key}-counts"
-    )
-
-
 # ---------------------------------------------------------------------------- attrition
 
 
@@ -219,12 +162,12 @@ def attrition_section(ctx: Context) -> None:
         points = _chart(ctx, "retention.headcount_flow", "ret-headcount", clickable=True)
     with right:
         points = _chart(ctx, "retention.attrition_trend", "ret-attrition", clickable=True) or points
-    _counts(ctx, points, "ret-attrition")
+    drill.bucket_counts(ctx.scope, ctx.window, points, "ret-attrition")
     left, right = st.columns(2)
     with left:
         points = _chart(ctx, "retention.attrition_by_org", "ret-by-org", clickable=True)
         orgs, _ = data.view("lib.charts.registry.retention.org_or_department", ctx.scope)
-        _group_counts(orgs, points, "group", "ret-org")
+        drill.group_counts(orgs, points, "group", "ret-org")
     with right:
         _chart(ctx, "retention.first_year_attrition", "ret-first-year")
     from lib.ui import retention_settings
@@ -275,43 +218,9 @@ def tenure_section(ctx: Context) -> None:
         f"Each curve stops where fewer than {ctx.k} people are still at risk. Earlier hires are left out: "
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
     if points:
-        _survival_counts(result["curves"], points[0])
-    st.dataframe(_survival_table(result["groups"], SURVIVAL_CHOICES[group]), hide_index=True,
+        drill.survival_counts(result["curves"], points[0])
+    st.dataframe(drill.survival_table(result["groups"], SURVIVAL_CHOICES[group]), hide_index=True,
                  key="ret-survival-table")  # fmt: skip
-
-
-def _survival_table(groups: pd.DataFrame, noun: str) -> pd.DataFrame:
-    """The milestones of each curve as a reader wants them: percentages, '—' where none."""
-    years = {
-        "survival_0_5y": "Still here at 6 months",
-        "survival_1y": "At 1 year",
-        "survival_2y": "At 2 years",
-    }
-    out = pd.DataFrame({noun: groups["group"].map(charts.label), "Hires": groups["people"],
-                        "Leavers": groups["leavers"]})  # fmt: skip
-    for column, title in years.items():
-        out[title] = [NO_DATA if is_missing(v) else f"{v:.0%}" for v in groups[column]]
-    out["Median tenure"] = [NO_DATA if is_missing(v) else f"{v:.1f} years" for v in groups["median_years"]]
-    if groups["suppressed_reason"].notna().any():
-        out["Not shown because"] = groups["suppressed_reason"].fillna("")
-    return out
-
-
-def _survival_counts(curves: pd.DataFrame, point: dict) -> None:
-    years = float(point.get("x", 0))
-    name = str(point.get("legendgroup") or "")
-    part = curves[(curves["group"].astype(str) == name) & (curves["years"] <= years + 1e-9)]
-    if part.empty:
-        return
-    row, upto = part.iloc[-1], part
-    st.markdown(f"**{name} at {years:.1f} years of tenure**")
-    st.dataframe(pd.DataFrame([
-        ("Hires in the curve", f"{row['people']:.0f}"),
-        ("Still at risk just before", f"{row['at_risk']:.0f}"),
-        ("Left by then", f"{upto['left'].sum():.0f}"),
-        ("Still employed at the period end with less tenure (censored)", f"{upto['censored'].sum():.0f}"),
-        ("Still employed (estimate)", f"{row['survival']:.0%} (95%: {row['low']:.0%}–{row['high']:.0%})"),
-    ], columns=["Measure", "Value"]), hide_index=True, key="ret-survival-counts")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- careers
@@ -347,37 +256,13 @@ def management_section(ctx: Context) -> None:
     left, right = st.columns(2)
     with left:
         _chart(ctx, "retention.span_of_control", "ret-span")
-        st.dataframe(_span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
+        st.dataframe(drill.span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
     with right:
         latest = coverage[coverage["period"] == coverage["period"].max()] if not coverage.empty else coverage
         points = _chart(ctx, "retention.one_on_one_coverage_by_org", "ret-coverage", clickable=True)
-        _group_coverage(latest, points)
+        drill.coverage_counts(latest, points)
     if not coverage.empty:
         _chart(ctx, "retention.one_on_one_coverage_trend", "ret-coverage-trend")
-
-
-def _span_table(orgs: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"Organisation": orgs["org"], "Managers": orgs["managers"],
-                        "Median direct reports": [NO_DATA if is_missing(v) else f"{v:g}" for v in orgs["span_p50"]],
-                        "People with a manager": orgs["reports"]})  # fmt: skip
-    if orgs["suppressed_reason"].notna().any():
-        out["Not shown because"] = orgs["suppressed_reason"].fillna("")
-    return out
-
-
-def _group_coverage(latest: pd.DataFrame, points: list[dict]) -> None:
-    if not points:
-        return
-    row = latest[latest["group"].map(charts.label) == str(points[0].get("y"))]
-    if row.empty:
-        return
-    r = row.iloc[0]
-    st.markdown(f"**Counts behind {r['group']}**")
-    st.dataframe(pd.DataFrame([
-        ("People employed at the period end", f"{r['active']:.0f}"),
-        ("… with a manager", f"{r['with_manager']:.0f}"),
-        ("… and a one-on-one in the last 30 days", f"{r['covered']:.0f}"),
-    ], columns=["Measure", "People"]), hide_index=True, key="ret-coverage-counts")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- groups
@@ -391,7 +276,7 @@ def groups_section(ctx: Context) -> None:
         with column:
             points = _chart(ctx, f"retention.attrition_by_{group}", f"ret-by-{group}", clickable=True)
             frame = data.frame(f"{VIEWS}.group_summary", ctx.scope, group)
-            _group_counts(frame, points, "group", f"ret-{group}")
+            drill.group_counts(frame, points, "group", f"ret-{group}")
     st.subheader("Acquired teams against the rest")
     left, right = st.columns(2)
     with left:

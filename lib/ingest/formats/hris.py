@@ -21,16 +21,22 @@ pseudonymous id (`<id>#<original hire date>`), so its separation and its return 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from lib.ingest import dates
-from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.ingest.formats import _hris_rules as rules
+from lib.ingest.formats._hris_layout import (
+    EMPTY_DATES,
+    Layout,
+    manager,
+    manager_kind,
+    name_key,
+    read_dates,
+    team,
+)
 from lib.ingest.formats._tool_exports import read_rows
 from lib.ingest.report import ImportWarning, warn
 from lib.privacy import pseudonym
@@ -38,94 +44,6 @@ from lib.tables import TABLES
 
 MAX_PROBLEMS = 100
 _CANONICAL = set(TABLES["employees"].column_names)
-
-
-# ---------------------------------------------------------------------------- dates
-
-# What a report writes for "no date": BambooHR's 0000-00-00, and what people type.
-EMPTY_DATES = {"", "0000-00-00", "00/00/0000", "0", "-", "n/a", "na", "none", "null"}
-DATE_FIELDS = ("hire_date", "original_hire_date", "termination_date")
-
-
-def read_dates(
-    layout: Layout,
-    records: list[tuple[int, list[str]]],
-    tz: str,
-    user_order: str | None,
-    serial: bool,
-) -> tuple[dict[tuple[int, int], dt.date], list, list[ImportWarning]]:
-    """Every date cell of the report read by the importer's one date parser (lib.ingest.dates):
-    the numeric day/month order decided once for the file (the user's, else the tool's, else
-    the only one the values allow). Returns (row, column) → date, problems, warnings."""
-    columns = sorted({c for f in DATE_FIELDS for c in layout.positions.get(f, ())})
-    cells = [
-        (row, c, record[c].strip())
-        for row, record in records
-        for c in columns
-        if c < len(record) and record[c].strip().lower() not in EMPTY_DATES
-    ]
-    if not cells:
-        return {}, [], []
-    tool = rules.TOOL_DATE_ORDER.get(layout.style)
-    hints = DateHints(order=tool, order_source=rules.TOOL_DATE_SOURCE.get(layout.style, ""), serial=serial)
-    found = dates.values_evidence((row, layout.headers[c], text) for row, c, text in cells)
-    decision = dates.decide_order(found, user_order, hints)
-    if decision.refusal:
-        cell, reason = decision.refusal
-        return {}, [(cell.row, cell.column, cell.value, reason)], []
-    parsed = dates.parse_dates((text for *_, text in cells), tz, decision.order, serial=serial)
-    read, problems = {}, []
-    for (row, c, text), day in zip(cells, parsed, strict=True):
-        if day is None:
-            problems.append((row, layout.headers[c], text, "is not a date"))
-        else:
-            read[(row, c)] = day
-    return read, problems, [decision.warning] if decision.warning else []
-
-
-# ---------------------------------------------------------------------------- columns
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Which column holds each field (positions in preference order) and the report's style."""
-
-    positions: dict[str, list[int]]
-    headers: tuple[str, ...]
-    style: str
-
-    @classmethod
-    def of(cls, headers: tuple[str, ...]) -> Layout:
-        keys = [rules.loose(h) for h in headers]
-        positions: dict[str, list[int]] = {}
-        for name, synonyms in rules.FIELDS.items():
-            found = [i for s in synonyms for i, k in enumerate(keys) if k == s]
-            if found:
-                positions[name] = list(dict.fromkeys(found))
-        present = set(keys)
-        style = max(
-            rules.STYLES, key=lambda s: (len(present & set(rules.STYLES[s])), -list(rules.STYLES).index(s))
-        )
-        if not present & set(rules.STYLES[style]):
-            style = "spreadsheet"
-        return cls(positions, tuple(headers), style)
-
-    def has(self, name: str) -> bool:
-        return name in self.positions
-
-    def value(self, record: list[str], name: str) -> tuple[str, int | None]:
-        """The first non-empty cell among the field's columns, and its column."""
-        for i in self.positions.get(name, ()):
-            cell = record[i].strip() if i < len(record) else ""
-            if cell:
-                return cell, i
-        return "", None
-
-
-def _name_key(text: str) -> str:
-    """`Smith, Jane` and `Jane  Smith` → `jane smith`: words sorted, initials dropped."""
-    words = [w for w in re.split(r"[^0-9a-zà-ÿ]+", text.lower()) if len(w) > 1]
-    return " ".join(sorted(words))
 
 
 # ---------------------------------------------------------------------------- interpretation
@@ -192,8 +110,8 @@ def interpret(
             p for p in (layout.value(record, "first_name")[0], layout.value(record, "last_name")[0]) if p
         )
         if name:
-            by_name.setdefault(_name_key(name), set()).add(raw_id)
-    manager_kind = _manager_kind(layout, records, ids)
+            by_name.setdefault(name_key(name), set()).add(raw_id)
+    kind_of_manager = manager_kind(layout, records, ids)
 
     for row, record in records:
         raw_id = layout.value(record, "employee_id")[0]
@@ -232,13 +150,13 @@ def interpret(
             "_row": str(row),
             "employee_id": pseudo(raw_id or email),
             "email_id": pseudo(email) if email else None,
-            "team": rules.team_name(*_team(layout, record)),
+            "team": rules.team_name(*team(layout, record)),
             "level": layout.value(record, "level")[0] or None,
             "role": layout.value(record, "role")[0] or None,
             "location": layout.value(record, "location")[0] or None,
             "sourcing": rules.sourcing(layout.value(record, "sourcing")[0]) or None,
             "acquired_from": layout.value(record, "acquired_from")[0] or None,
-            "manager_id": _manager(layout, record, manager_kind, by_name, by_email, pseudo, out, row),
+            "manager_id": manager(layout, record, kind_of_manager, by_name, by_email, pseudo, out.notes, row),
             "hire_date": hire.isoformat() if hire else None,
         }
         left = {
@@ -271,71 +189,6 @@ def interpret(
                                  "employees too (BambooHR: include inactive employees in the report)"))  # fmt: skip
     out.warnings.extend(warn(code, message, rows) for (code, message), rows in out.notes.items())
     return out
-
-
-def _team(layout: Layout, record: list[str]) -> tuple[str, str]:
-    text, column = layout.value(record, "team")
-    return text, rules.loose(layout.headers[column]) if column is not None else ""
-
-
-def _manager_kind(
-    layout: Layout, records: list[tuple[int, list[str]]], ids: set[str]
-) -> tuple[str | None, bool] | None:
-    """What a `Reports To` / `Manager` column holds (ids, e-mails or names, by its values), and
-    whether a manager-id column's values are this file's employee ids (a hand-kept sheet may
-    number its managers apart: then the name column links instead)."""
-    if not layout.has("manager"):
-        return None
-
-    def values(name: str) -> list[str]:
-        return [v for _, r in records if (v := layout.value(r, name)[0])]
-
-    def mostly(found: list[str], test) -> bool:
-        return bool(found) and sum(map(test, found)) * 2 >= len(found)
-
-    manager_ids = values("manager_id")
-    ids_link = not manager_ids or mostly(manager_ids, lambda v: v.lower() in ids)
-    found = values("manager")
-    if not found:
-        return None, True
-    if mostly(found, lambda v: v.lower() in ids):
-        return "id", ids_link
-    if mostly(found, lambda v: "@" in v):
-        return "email", ids_link
-    return "name", ids_link
-
-
-def _manager(layout, record, kind, by_name, by_email, pseudo, out: Interpreted, row: int) -> str | None:
-    manager_id = layout.value(record, "manager_id")[0]
-    if manager_id and (kind is None or kind[1]):
-        return pseudo(manager_id)
-    kind = kind[0] if kind else None
-    email = layout.value(record, "manager_email")[0]
-    text = layout.value(record, "manager")[0]
-    if not email and kind == "email":
-        email = text
-    if email:
-        return pseudo(by_email.get(email.lower(), email))
-    if not text:
-        return None
-    if kind == "id":
-        return pseudo(text)
-    key = _name_key(text)
-    found = by_name.get(key, set())
-    if len(found) == 1:
-        return pseudo(next(iter(found)))
-    if found:
-        code, message = (
-            "hris_manager_ambiguous",
-            "Managers named like two people of the file: linked by their name",
-        )
-    else:
-        code, message = (
-            "hris_manager_outside",
-            "Managers not in the file: linked by the pseudonym of their name",
-        )
-    out.notes.setdefault((code, message), []).append(row)
-    return pseudo("name:" + key)
 
 
 # ---------------------------------------------------------------------------- the format
