@@ -170,9 +170,6 @@ def attrition_section(ctx: Context) -> None:
         drill.group_counts(orgs, points, "group", "ret-org")
     with right:
         _chart(ctx, "retention.first_year_attrition", "ret-first-year")
-    from lib.ui import retention_settings
-
-    retention_settings.separation_rules_editor()
 
 
 def teams_section(ctx: Context) -> None:
@@ -291,6 +288,33 @@ def groups_section(ctx: Context) -> None:
 # ---------------------------------------------------------------------------- tabs
 
 
+DEFINED = (
+    "retention.attrition_rate_ttm",
+    "retention.voluntary_attrition_rate_annualized",
+    "retention.regretted_attrition_rate_annualized",
+    "retention.first_year_attrition_rate",
+    "retention.median_tenure_years",
+    "retention.promotion_rate_annualized",
+    "retention.span_of_control_median",
+    "retention.one_on_one_coverage",
+    "retention.headcount_end",
+)
+
+
+def definitions_section(ctx: Context) -> None:
+    """What each figure means (lib.metrics.DEFINITIONS), and the user's own separation rules."""
+    from lib.ui import retention_settings
+
+    st.subheader("Definitions")
+    st.caption(
+        f"Every figure on this page is computed from the employee records as below (METRICS.md has the full "
+        f"rules). Groups of fewer than {ctx.k} people are never shown."
+    )
+    rows = [(definition_for(key).label, definition_for(key).definition) for key in DEFINED]
+    st.dataframe(pd.DataFrame(rows, columns=["Figure", "Definition"]), hide_index=True, key="ret-definitions")
+    retention_settings.separation_rules_editor()
+
+
 SECTIONS = {
     "Attrition": attrition_section,
     "Teams": teams_section,
@@ -298,6 +322,7 @@ SECTIONS = {
     "Careers": careers_section,
     "Managers": management_section,
     "Locations and acquisitions": groups_section,
+    "Definitions": definitions_section,
 }
 
 

@@ -74,7 +74,8 @@ def separation_rules_editor() -> None:
     import json
 
     current = json.loads(saved[0]) if saved and saved[0] else {}
-    with st.expander("How leavers are classified as voluntary or involuntary"):
+    with st.container(border=True):
+        st.markdown("**How leavers are classified as voluntary or involuntary**")
         st.markdown(
             "HRIS reports name a leaver's separation in their own words. Pillars reads the type, then the "
             "reason, then the status: *resignation, retirement, better opportunity, relocation* are voluntary; "

@@ -25,6 +25,7 @@ SECTIONS = {
     "Locations and acquisitions": [
         "ret-by-location", "ret-by-sourcing", "ret-acquired-trend", "ret-acquired-survival", "ret-acquired-first-year",
     ],
+    "Definitions": [],
 }  # fmt: skip
 
 
@@ -62,6 +63,14 @@ def test_every_section_draws_its_charts_on_the_demo(run_page, demo_db, section):
     drawn = titles(at)
     assert len(drawn) == len(SECTIONS[section]), drawn
     assert all(t and "no data" not in t.lower() for t in drawn), drawn
+
+
+def test_definitions_and_the_separation_rules_live_on_their_own_tab(run_page, demo_db):
+    at = run_page(demo_db, PAGE, query={"section": "Definitions"})
+    assert_no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "How leavers are classified as voluntary or involuntary" in text
+    assert "mutual separation" in text
 
 
 def test_the_demo_tells_its_retention_stories(run_page, demo_db):

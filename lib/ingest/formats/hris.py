@@ -178,7 +178,7 @@ def interpret(
             continue
         if term is not None and kind is None:
             note("hris_separation_type_unknown", "Leavers whose separation type or reason says neither "
-                 "voluntary nor involuntary: their type is left empty (add a rule on the Retention page)", row)  # fmt: skip
+                 "voluntary nor involuntary: their type is left empty (add a rule on the Retention page, Definitions tab)", row)  # fmt: skip
         if term is not None and regret is None and layout.has("regretted"):
             note("hris_regretted_unknown", "Leavers without a regretted value: counted as not regretted", row)
         if term is None:
