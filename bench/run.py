@@ -131,7 +131,10 @@ def settled(tab, quiet_s: float = 1.0) -> tuple[float, int]:
         time.sleep(0.05)
 
 
-def bench_pages(database: Path, repeat: int) -> dict:
+def bench_pages(database: Path, repeat: int, only: list[str] | None = None) -> dict:
+    """Per page (or only the `only` ones: page names, optionally with a query string such as
+    `retention?section=Teams`): first visit, warm new-tab visits and, for plain page names,
+    the sidebar link with the app already open."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
@@ -153,6 +156,9 @@ def bench_pages(database: Path, repeat: int) -> dict:
         "" if p.stem == "overview" else p.stem.replace("_", "-")
         for p in sorted((ROOT / "pages").glob("*.py"))
     ]
+    if only:
+        pages = ["" if name == "overview" else name for name in only]
+    linked = [name for name in pages if "?" not in name]
     results: dict[str, dict] = {}
     try:
         _wait_healthy(url, proc)
@@ -184,9 +190,9 @@ def bench_pages(database: Path, repeat: int) -> dict:
             tab.goto(url)
             tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1')
             settled(tab)
-            clicks: dict[str, list[float]] = {name or "overview": [] for name in pages}
+            clicks: dict[str, list[float]] = {name or "overview": [] for name in linked}
             for _ in range(repeat):
-                for name in pages:
+                for name in linked:
                     path = name or "overview"
                     began = time.perf_counter()
                     links = tab.locator('[data-testid="stSidebarNav"] a')
@@ -238,8 +244,15 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--pages",
+        help="only these pages, comma-separated (e.g. retention,retention?section=Teams): times them on "
+        "both organisations and writes bench/RESULTS_<first page>.md, leaving RESULTS.md alone",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.pages:
+        return pages_only(args.pages.split(","), args.repeat)
 
     large, build_s = build_demo_db("large")
     con = db.connect(large, read_only=True)
@@ -321,6 +334,42 @@ def main() -> int:
             "",
         ]
     RESULTS.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+def page_table(results: dict) -> list[str]:
+    return [
+        "| page | charts | first visit: new browser, cold server caches s | "
+        "later visits: new tab, warm caches s | sidebar link, app already open s |",
+        "|---|---:|---:|---:|---:|",
+        *[
+            f"| {name} | {r['charts']} | {r['first_visit_s']:.2f} | {r['warm_s']:.2f} | "
+            + (f"{r['in_app_s']:.2f} |" if "in_app_s" in r else "— |")
+            for name, r in results.items()
+        ],
+    ]
+
+
+def pages_only(names: list[str], repeat: int) -> int:
+    """Time some pages on the demo and the large organisation (bars: SPEC §9)."""
+    large, _ = build_demo_db("large")
+    small, _ = build_demo_db("small")
+    target = ROOT / "bench" / f"RESULTS_{names[0].split('?')[0].replace('-', '_')}.md"
+    lines = [
+        f"# Page timings: {', '.join(names)}",
+        "",
+        f"Run: `.venv/bin/python bench/run.py --pages {','.join(names)} --repeat {repeat}` on "
+        f"{time.strftime('%Y-%m-%d')}. Machine: {machine()}; load average at start "
+        f"{os.getloadavg()[0]:.1f}.",
+        "",
+    ]
+    for organisation, database in (
+        ("demo organisation (bar: 2 s)", small),
+        ("large organisation (bar: 5 s)", large),
+    ):
+        lines += [f"## {organisation}", "", *page_table(bench_pages(database, repeat, names)), ""]
+    target.write_text("\n".join(lines))
     print("\n".join(lines))
     return 0
 

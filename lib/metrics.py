@@ -232,6 +232,34 @@ DEFINITIONS: dict[str, Definition] = {
         "Regretted separations ÷ average headcount × 365 ÷ days.",
         False,
     ),
+    "retention.attrition_rate_ttm": _D(
+        "Attrition (trailing 12 months)",
+        "%",
+        "Separations with termination_date in [end − 365 days, end) ÷ ((headcount at end − 365 days + "
+        "headcount at end) ÷ 2): the rolling rate HR teams report.",
+        False,
+    ),
+    "retention.first_year_attrition_rate": _D(
+        "First-year attrition",
+        "%",
+        "Of employees hired in [end − 730 days, end − 365 days), the share whose termination_date is "
+        "before hire_date + 365 days; null when none was hired then.",
+        False,
+    ),
+    "retention.span_of_control_median": _D(
+        "Span of control (median)",
+        "reports",
+        "Median, over managers of employees active at the period end, of their direct reports active "
+        "at the period end.",
+        None,
+    ),
+    "retention.one_on_one_coverage": _D(
+        "One-on-one coverage",
+        "%",
+        "Share of employees active at the period end who have a manager_id and a one-on-one held in "
+        "[end − 30 days, end); null when no one-on-ones were loaded.",
+        True,
+    ),
     "retention.median_tenure_years": _D(
         "Median tenure",
         "years",
@@ -355,6 +383,10 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                 "attrition_rate_annualized",
                 "voluntary_attrition_rate_annualized",
                 "regretted_attrition_rate_annualized",
+                "attrition_rate_ttm",
+                "first_year_attrition_rate",
+                "span_of_control_median",
+                "one_on_one_coverage",
                 "median_tenure_years",
                 "promotion_rate_annualized",
             )
@@ -429,7 +461,7 @@ HEADLINE_KEYS = (
     "engagement.index",
     "engagement.enps",
     "retention.headcount_end",
-    "retention.attrition_rate_annualized",
+    "retention.attrition_rate_ttm",
     "skills.ai_adoption_rate",
     "business.rnd_pct_revenue",
     "business.revenue_per_engineer_annualized",

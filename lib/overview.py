@@ -25,8 +25,9 @@ HEADLINE_KEYS = (
     "flow.time_days_p50",
     "engagement.index",
     "engagement.enps",
-    "retention.attrition_rate_annualized",
-    "retention.regretted_attrition_rate_annualized",
+    # the trailing-twelve-month rate: a quarter's annualised rate swings with one month's leavers
+    "retention.attrition_rate_ttm",
+    "retention.first_year_attrition_rate",
     "skills.ai_adoption_rate",
     "business.rnd_pct_revenue",
 )
@@ -189,11 +190,11 @@ PILLAR_TRENDS = (
     ),
     TrendSpec(
         "Retention & development",
-        "lib.views.retention.headcount_by_period",
+        "lib.views.retention.attrition_by_period",
         "period",
-        "attrition_rate_annualized",
+        "attrition_rate_ttm",
         "Attrition",
-        "Annualised attrition (% of average headcount)",
+        "Left in the trailing 12 months (% of average headcount)",
         "%",
         False,
         "employees",

@@ -220,6 +220,7 @@ TABLES: dict[str, Table] = {
                 Column("regretted", B),
                 Column("manager_id", V, person=True),
                 Column("acquired_from", V),
+                Column("email_id", V, person=True, description="work e-mail, stored as its pseudonym"),
             ),
             "One row per person, current and former; identifiers are pseudonymised on import.",
             (
@@ -236,6 +237,7 @@ TABLES: dict[str, Table] = {
                     "",
                     "m-001",
                     "",
+                    "ada@example.com",
                 ),
             ),
         ),
@@ -318,3 +320,8 @@ TABLES: dict[str, Table] = {
 }
 
 IMPORTABLE = tuple(TABLES)
+
+# Tables whose rows describe one person each (SPEC §4): a file that loads any of them is
+# kept minimised (only the columns imported, identifiers already pseudonymised), never as
+# uploaded.
+PERSON_LEVEL = frozenset({"employees", "promotions", "one_on_ones", "survey_responses", "skills", "learning"})

@@ -4,8 +4,8 @@ Staff is simulated in generations: the people present at the start (or arriving 
 acquisition) and planned growth hires each draw an exit time; most leavers are backfilled
 by a new hire a few weeks later, who draws an exit of their own, until history runs out.
 Voluntary exits are far likelier in teams with low psychological safety, new hires
-sometimes leave within their first year, and part of the acquired cohort leaves once the
-retention packages vest.
+sometimes leave within their first year, and a third of the acquired cohort leaves within
+its first year after the deal. Separations and hires run to the last days of history.
 """
 
 from __future__ import annotations
@@ -72,7 +72,10 @@ class Staff:
         return self.grid(world, self.adopt, self.term)
 
 
-def _exits(world: World, rng, hire, team, acquired) -> tuple[np.ndarray, np.ndarray]:
+def _exits(world: World, rng, hire, team, acquired) -> tuple[np.ndarray, ...]:
+    """Each person's exit day and type (NEVER and STILL_EMPLOYED past the end of history), the
+    day they were drawn to leave when that falls after the end (their `due` day, else NEVER),
+    and the type of exit they drew."""
     n = len(hire)
     exposed_from = np.maximum(hire, 0).astype(float)
     voluntary_per_year = 0.095 * np.exp(-1.25 * world.safety[team])
@@ -80,12 +83,41 @@ def _exits(world: World, rng, hire, team, acquired) -> tuple[np.ndarray, np.ndar
     t_invol = exposed_from + rng.exponential(365 / 0.035, n)
     early = (hire >= 0) & (rng.random(n) < 0.08)
     t_vol = np.where(early, np.minimum(t_vol, hire + rng.uniform(45, 330, n)), t_vol)
-    cliff = acquired & (rng.random(n) < 0.2)
-    t_vol = np.where(cliff, np.minimum(t_vol, world.acquisition_day + rng.uniform(150, 450, n)), t_vol)
+    # The acquired company's first year: integration friction (the trust and autonomy dip the
+    # surveys show) makes a third of its people leave before their first anniversary with us.
+    cliff = acquired & (rng.random(n) < 0.33)
+    t_vol = np.where(cliff, np.minimum(t_vol, world.acquisition_day + rng.uniform(60, 350, n)), t_vol)
     term = np.maximum(np.ceil(np.minimum(t_vol, t_invol)).astype(np.int64), hire + 1)
     left = term < world.n_days
-    exit_type = np.where(left, np.where(t_vol <= t_invol, VOLUNTARY, INVOLUNTARY), STILL_EMPLOYED)
-    return np.where(left, term, NEVER), exit_type
+    kind = np.where(t_vol <= t_invol, VOLUNTARY, INVOLUNTARY)
+    return (
+        np.where(left, term, NEVER),
+        np.where(left, kind, STILL_EMPLOYED),
+        np.where(left, NEVER, term),
+        kind,
+    )
+
+
+# Separations are rare events (about two a month in the small organisation), so a run of
+# draws can leave the last weeks empty and make the latest quarter look like news. Each of
+# these trailing windows (days before the end) gets at least one separation: when one has
+# none, the person due to leave soonest after the end leaves inside it instead, so the story
+# (who is likeliest to leave) is unchanged.
+TRAILING_WINDOWS = ((90, 60), (60, 30), (30, 7), (7, 0))
+
+
+def _run_to_the_end(world: World, rng, out: dict[str, np.ndarray]) -> None:
+    """Make separations and hires reach the last days of history (SPEC §8)."""
+    n_days = world.n_days
+    for far, near in TRAILING_WINDOWS:
+        lo, hi = n_days - far, n_days - near
+        if ((out["term"] >= lo) & (out["term"] < hi)).any():
+            continue
+        due = np.where((out["term"] == NEVER) & (out["hire"] < lo), out["due"], NEVER)
+        person = int(np.argmin(due))
+        out["term"][person] = rng.integers(lo, hi)
+        out["exit_type"][person] = out["due_type"][person]
+        out["due"][person] = NEVER
 
 
 def _engineers(world: World, rng, leaders_per_team: np.ndarray) -> dict[str, np.ndarray]:
@@ -103,28 +135,31 @@ def _engineers(world: World, rng, leaders_per_team: np.ndarray) -> dict[str, np.
     founders = np.arange(len(team)) < first.sum()
     tenure_before = np.minimum(rng.exponential(850, len(team)) + 1, 4000).astype(np.int64)
     founder_hire = np.where(acquired_team[team], world.acquisition_day, -tenure_before)
-    growth_hire = rng.integers(world.active_from[team], n_days - 15)
+    growth_hire = rng.integers(world.active_from[team], n_days)
     hire = np.where(founders, founder_hire, growth_hire)
     acquired = founders & acquired_team[team]
 
     parts = []
     while len(hire):
-        term, exit_type = _exits(world, rng, hire, team, acquired)
-        parts.append((team, hire, term, exit_type, acquired))
+        term, exit_type, due, due_type = _exits(world, rng, hire, team, acquired)
+        parts.append((team, hire, term, exit_type, acquired, due, due_type))
         backfill = (exit_type != STILL_EMPLOYED) & (term < n_days - 20) & (rng.random(len(hire)) < 0.85)
         next_hire = term[backfill] + rng.integers(20, 110, backfill.sum())
         keep = next_hire < n_days
         team, hire = team[backfill][keep], next_hire[keep]
         acquired = np.zeros(len(hire), dtype=bool)
 
-    cols = ("team", "hire", "term", "exit_type", "acquired")
+    cols = ("team", "hire", "term", "exit_type", "acquired", "due", "due_type")
     out = {c: np.concatenate([p[i] for p in parts]) for i, c in enumerate(cols)}
 
-    window = n_days - 90
-    if not ((out["hire"] >= window) & (out["hire"] < n_days)).any():
-        extra = {"team": [rng.integers(len(target))], "hire": [rng.integers(window, n_days)]}
+    last_week = n_days - 7
+    if not ((out["hire"] >= last_week) & (out["hire"] < n_days)).any():
+        extra = {"team": [rng.integers(len(target))], "hire": [rng.integers(last_week, n_days)]}
         extra |= {"term": [NEVER], "exit_type": [STILL_EMPLOYED], "acquired": [False]}
+        extra |= {"due": [NEVER], "due_type": [STILL_EMPLOYED]}
         out = {c: np.concatenate([out[c], np.asarray(extra[c])]) for c in cols}
+    _run_to_the_end(world, rng, out)
+    window = n_days - 90
     leaving = (out["term"] >= window) & (out["term"] < n_days) & (out["exit_type"] == VOLUNTARY)
     if not leaving.any():
         stayers = np.nonzero((out["hire"] < window) & (out["term"] == NEVER))[0]

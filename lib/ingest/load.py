@@ -10,6 +10,14 @@ so any import can be replayed. A rejected file is logged in `imports` with statu
 and no copy of it is kept. Undoing an import deletes its kept copy unless another
 import that stands (status 'loaded') came from the same bytes (`forget_upload`).
 
+A file with person-level rows (`lib.tables.PERSON_LEVEL`: HRIS reports, surveys, skills,
+learning, one-on-ones) is never kept as uploaded: names, e-mail addresses and sensitive
+columns (pay, birth date, …) must not reach the disk (SPEC §4). What is kept instead,
+before the import commits, is its minimised copy `uploads/<sha256>.minimised.<table>.csv`
+(one per table it loads): the canonical columns the file supplied, as stored
+(identifiers pseudonymised), which `replay_import` loads again. `<sha256>` stays the
+original's, so the import log still names the upload.
+
 Messages are printable text only (lib.privacy.printable): a file name or a header from
 a file never sends control characters or escape sequences to a terminal or a page.
 """
@@ -17,8 +25,8 @@ a file never sends control characters or escape sequences to a terminal or a pag
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -58,7 +66,7 @@ from lib.ingest.read import (
 from lib.ingest.report import ImportWarning, merge
 from lib.ingest.validate import Checked, Problem, ValidationError
 from lib.privacy import printable, salt
-from lib.tables import TABLES
+from lib.tables import PERSON_LEVEL, TABLES
 
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
 MESSAGE_CHARS = 1000  # a refusal is cut to this many characters (its problems are listed in full)
@@ -129,6 +137,34 @@ def _copy_into(path: str | os.PathLike, target: Path) -> Path:
 def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256: str, name: str) -> Path:
     """Copy the original bytes to `uploads/<sha256>.<ext>` (once; content-addressed)."""
     return _copy_into(path, _upload_path(con, sha256, name))
+
+
+MINIMISED = ".minimised."
+
+
+def keep_minimised(
+    con: duckdb.DuckDBPyConnection, checked: Checked, columns: Iterable[str], sha256: str, part: int = 1
+) -> Path:
+    """Write a file's rows of one table as stored (pseudonymised), only `columns`, as
+    `uploads/<sha256>.minimised.<table>.csv` (`.<part>` before `.csv` for a second sheet of
+    the same table); dates ISO, timestamps UTC with `Z`."""
+    table = checked.table
+    wanted = [c for c in table.columns if c.name in set(columns)] or [table.columns[0]]
+    select = ", ".join(
+        f"strftime({ident(c.name)}, '%Y-%m-%dT%H:%M:%SZ') as {ident(c.name)}"
+        if c.type == "timestamp"
+        else ident(c.name)
+        for c in wanted
+    )
+    suffix = f".{part}" if part > 1 else ""
+    target = uploads_dir(con) / f"{sha256}{MINIMISED}{table.name}{suffix}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".csv")
+    os.close(fd)
+    query = f"select {select} from temp.{ident(checked.name)} order by _row"
+    con.sql(query).write_csv(tmp, header=True)
+    os.replace(tmp, target)
+    return target
 
 
 def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
@@ -249,14 +285,29 @@ def import_file(
         return rejected(f"{name}: {exc}", exc.problems, exc.count)
     except (UnreadableFile, OSError) as exc:
         return rejected(f"{name}: {exc}")
-    # The upload is copied on a thread while DuckDB works; it must be kept before commit.
+    # The upload is copied on a thread while DuckDB works; it must be kept before commit. A
+    # file with person-level rows is never copied: its minimised copy is written once checked.
+    # A workbook's sheets are all known only after the plan, so it is kept only then.
     copier = ThreadPoolExecutor(max_workers=1)
     loaded_ok = False
+    kept: list = []
+
+    def keep_original(tables: set[str]) -> None:
+        if len(sources) == 1 and not kept and not tables & PERSON_LEVEL:
+            kept.append(copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name)))
+
     try:
-        kept = copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name))
-        plan = plan_sources(con, sources, options, salt(home_dir(con)))
+        plan = plan_sources(con, sources, options, salt(home_dir(con)), on_read=keep_original)
         formats = plan.formats
-        kept.result()
+        if plan.person_level:
+            parts: dict[str, int] = {}
+            for c, columns in zip(plan.checked, plan.supplied, strict=True):
+                parts[c.table.name] = parts.get(c.table.name, 0) + 1
+                keep_minimised(con, c, columns, sources[0].sha256, parts[c.table.name])
+        elif not kept:
+            _copy_into(path, _upload_path(con, sources[0].sha256, name))
+        for future in kept:
+            future.result()
         with _WRITE_LOCK:
             con.execute("begin transaction")
             try:
@@ -324,19 +375,17 @@ def import_files(
 def import_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, options: ImportOptions | None = None
 ) -> ImportResult:
-    """Import an upload held in memory (the Data page's file_uploader)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    target = _upload_path(con, sha256, name)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    """Import an upload held in memory (the Data page's file_uploader).
+
+    The bytes go to a private temporary file outside the data folder for the import's
+    length; `import_file` keeps the original or its minimised copy."""
+    fd, tmp = tempfile.mkstemp(prefix="pillars-upload-", suffix=Path(name).suffix.lower()[:9])
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, target)
-    result = import_file(con, target, options, name=name)
-    if not result.ok:
-        forget_upload(con, sha256)
-    return result
+        return import_file(con, tmp, options, name=name)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def forget_upload(con: duckdb.DuckDBPyConnection, sha256: str) -> list[Path]:
@@ -398,6 +447,16 @@ def replay_import(
     if not rows:
         raise KeyError(f"no import {import_id}")
     sha256, file_name = rows[0]
+    minimised = sorted(uploads_dir(con).glob(f"{sha256}{MINIMISED}*.csv"))
+    if minimised:  # a person-level file: replay what was kept of it, table by table
+        options = options or options_for(con)
+        results = []
+        for copy in minimised:
+            table = copy.name.split(MINIMISED)[1].split(".")[0]
+            name = f"{Path(file_name or 'upload').stem} (minimised {table}).csv"
+            results.append(import_file(con, copy, dataclasses.replace(options, table_hint=table), name=name))
+        failed = [r for r in results if not r.ok]
+        return failed[0] if failed else results[-1]
     kept = _upload_path(con, sha256, file_name or "")
     if not kept.exists():
         kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)

@@ -21,6 +21,7 @@ from lib.ingest.formats.mapped import saved_formats
 from lib.ingest.records import MalformedFile
 from lib.ingest.report import ImportWarning, shown
 from lib.ingest.validate import Checked, Problem, ValidationError, check
+from lib.tables import PERSON_LEVEL
 
 # Formats that read a file through `lib.ingest.read.stage_columns`, DuckDB's strict reader.
 STRICT_READERS = ("canonical:", "mapped:")
@@ -60,10 +61,30 @@ def _refuse_repeated_columns(fmt: Format, source: SourceFile) -> None:
             raise ValidationError(source.label, (problem,), 1)
 
 
+def declared_tables(fmt: Format) -> set[str] | None:
+    """The tables a format loads, when it says so before reading (canonical, mapped, HRIS)."""
+    declared = getattr(fmt, "tables", None) or getattr(fmt, "table", None)
+    if declared is None:
+        return None
+    items = [declared] if isinstance(declared, str) or hasattr(declared, "name") else list(declared)
+    return {getattr(t, "name", t) for t in items}
+
+
 def _stage_and_check(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
-) -> tuple[Format, list[Checked], list[ImportWarning]]:
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    options: ImportOptions,
+    salt_value: str | None,
+    on_read=None,
+) -> tuple[Format, list[Checked], list[ImportWarning], list[tuple[str, ...]]]:
+    """Detect, read and check a source: its format, each staged table checked, the warnings,
+    and the canonical columns the source supplied to each table. `on_read(tables)` is
+    called once, as soon as the tables it loads are known (before reading when the format
+    declares them), so the original of a file about people is never copied."""
     fmt = detect(source, options, _candidates(con))
+    declared = declared_tables(fmt)
+    if on_read and declared is not None:
+        on_read(declared)
     try:
         _refuse_repeated_columns(fmt, source)
         if not fmt.name.startswith(STRICT_READERS):
@@ -82,6 +103,9 @@ def _stage_and_check(
             refused = ValidationError(source.label, (problem,), 1)
         refused.source_format = fmt.name  # the Data page still names what the file was recognised as
         raise refused from exc
+    if on_read and declared is None:
+        on_read({s.table for s in staged})
+    supplied = [tuple(col for col in s.relation.columns if col != "_row") for s in staged]
     checked = [check(con, s, options, salt_value) for s in staged]
     warnings = [w for s in staged for w in s.warnings] + [w for c in checked for w in c.warnings]
     if source.workbook:
@@ -89,7 +113,7 @@ def _stage_and_check(
             ImportWarning(w.code, f"Sheet {source.sheet}: {w.message}", w.count, w.rows, w.detail)
             for w in warnings
         ]
-    return fmt, checked, warnings
+    return fmt, checked, warnings, supplied
 
 
 @dataclass
@@ -103,6 +127,12 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)  # only when not strict
     problem_count: int = 0
     label: str = ""  # the source the first problem is in
+    supplied: list[tuple[str, ...]] = field(default_factory=list)  # canonical columns, per checked
+
+    @property
+    def person_level(self) -> bool:
+        """Whether any table the file loads holds rows about people (SPEC §4: kept minimised)."""
+        return any(c.table.name in PERSON_LEVEL for c in self.checked)
 
 
 def plan_sources(
@@ -111,6 +141,7 @@ def plan_sources(
     options: ImportOptions,
     salt_value: str | None,
     strict: bool = True,
+    on_read=None,
 ) -> Plan:
     """Detect, read and check every source; a workbook's unrecognised sheet is skipped with a
     warning when another sheet is recognised. Raises UnrecognisedFile, and ValidationError
@@ -118,7 +149,7 @@ def plan_sources(
     plan, skipped = Plan(), []
     for source in sources:
         try:
-            fmt, checked, warnings = _stage_and_check(con, source, options, salt_value)
+            fmt, checked, warnings, supplied = _stage_and_check(con, source, options, salt_value, on_read)
         except UnrecognisedFile as exc:
             if len(sources) == 1:
                 raise
@@ -134,6 +165,7 @@ def plan_sources(
             plan.problem_count += problems
         plan.formats.append(fmt.name)
         plan.checked += checked
+        plan.supplied += supplied
         plan.warnings += warnings
         plan.sources.append(source)
     if not plan.checked:

@@ -55,7 +55,7 @@ def test_takeaways_lead_with_the_largest_move_and_name_the_dora_tier():
             tier="high",
         ),
         headline("flow.velocity_per_week", "Flow velocity", "per week", 10.2, 10.0),
-        headline("retention.attrition_rate_annualized", "Attrition", "%", 0.18, 0.12, better=False),
+        headline("retention.attrition_rate_ttm", "Attrition", "%", 0.18, 0.12, better=False),
     ]
     lines = takeaways(items, Q)
     assert lines[0] == (
@@ -80,7 +80,7 @@ def test_trend_takeaway_states_direction_size_and_endpoints():
 
 
 def test_trend_takeaway_for_shares_speaks_in_points():
-    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_annualized")
+    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_ttm")
     title = trend_takeaway([0.20, 0.14], [dt.date(2025, 1, 1), dt.date(2025, 6, 1)], spec)
     assert title == "Attrition down 6 pts since Jan 2025 (20% → 14%)"
 
@@ -119,8 +119,10 @@ def test_tile_band_prefers_the_dora_tier():
 
 def test_benchmark_band_places_the_value():
     assert (
-        band_text("retention.attrition_rate_annualized", 0.2) == "Typical tech turnover ≈ 10–15%/yr (above)"
+        band_text("retention.attrition_rate_ttm", 0.2)
+        == "Tech turnover 8–13%/yr (Mercer 2023, LinkedIn 2018) (above)"
     )
+    assert band_text("retention.span_of_control_median", 7) == "Grove: 6–8 direct reports (within)"
     assert band_text("delivery.lead_time_hours_p50", 10, "elite") == "DORA: elite tier"
     assert band_text("flow.velocity_per_week", 3) is None
 
@@ -167,7 +169,7 @@ def test_counts_are_null_when_their_table_was_never_loaded(tmp_path):
 
 
 def test_trend_takeaway_averages_the_ends_so_one_noisy_month_is_not_the_headline():
-    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_annualized")
+    spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_ttm")
     months = [dt.date(2025, m, 1) for m in range(1, 13)]
     # A 48% spike in the first month alone; the first three average 20%, the last three 10%.
     values = [0.48, 0.06, 0.06, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]

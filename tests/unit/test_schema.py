@@ -29,9 +29,11 @@ def con(tmp_path):
 def test_columns_and_types_agree(con, table):
     spec = TABLES[table]
     described = con.execute(f'describe "{table}"').fetchall()
-    got = [(name, kind) for name, kind, *_ in described]
-    want = [(c.name, DUCKDB_TYPES[c.type]) for c in spec.columns] + [("import_id", "VARCHAR")]
+    # a column added by a later migration comes after import_id in the table
+    got = [(name, kind) for name, kind, *_ in described if name != "import_id"]
+    want = [(c.name, DUCKDB_TYPES[c.type]) for c in spec.columns]
     assert got == want
+    assert ("import_id", "VARCHAR") in [(name, kind) for name, kind, *_ in described]
 
 
 @pytest.mark.parametrize("table", list(TABLES))

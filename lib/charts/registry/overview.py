@@ -21,7 +21,7 @@ TRENDS = (
     ),
     ("overview.flow_trend", "Flow: velocity trend", "flow.velocity_per_week"),
     ("overview.engagement_trend", "Engagement index by survey wave", "engagement.index"),
-    ("overview.retention_trend", "Attrition trend", "retention.attrition_rate_annualized"),
+    ("overview.retention_trend", "Attrition trend (trailing 12 months)", "retention.attrition_rate_ttm"),
     ("overview.skills_trend", "AI adoption trend", "skills.ai_adoption_rate"),
     ("overview.business_trend", "Revenue per engineer trend", "business.revenue_per_engineer_annualized"),
 )
