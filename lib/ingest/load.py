@@ -201,6 +201,8 @@ def _stage_and_check(
     fmt = detect(source, options, _candidates(con))
     try:
         staged = fmt.read(con, source, options)
+    except ValidationError:
+        raise  # a format that names rows and its own columns (finance) keeps its message
     except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError(
