@@ -15,7 +15,9 @@ Cells are read by `finance_values` (months, amounts, metric names: docs/IMPORT.m
 cell, the header `Revenue (EUR)` or a `Currency` column; null when the file states none),
 `%` for rates stored as fractions 0–1, `score` for NPS, `count` for customers and
 headcount. A rate written as a bare number above 1.5 (`2.1` under `Churn Rate`) is
-refused rather than guessed: write `2.1%`, `0.021`, or head the column `Churn Rate (%)`.
+refused rather than guessed: write `2.1%`, `0.021`, or head the column `Churn Rate (%)`;
+bare rates are fractions as spreadsheets store them, and a monthly churn rate above 50%
+is refused as a percentage that lost its sign (ChartMogul-style `0.8` meaning 0.8%).
 A month given twice for one metric is refused, naming both rows. Every problem names its
 row and the file's own column header.
 """
@@ -55,6 +57,7 @@ SKIPPED_HEADERS = ("notes", "note", "comment", "comments", "source", "entity", "
 TOTAL_WORDS = ("total", "ytd", "fy", "full_year", "sum")
 LONG_SCORE = 0.97  # above a canonical template's 0.95: this reader knows finance's spellings
 RATE_LIMIT = 1.5  # a bare rate above this is a percentage written without its sign
+MAX_MONTHLY_CHURN = 0.5  # a bare 0.8 meant as 0.8% would read as 80% churn a month: refused
 _OTHER_TABLES_REQUIRED = frozenset(
     c.name for t in TABLES.values() if t.name != "business_metrics" for c in t.columns if c.required
 ) - {"date", "location"}
@@ -219,6 +222,15 @@ class Reader:
                     text.strip(),
                     f"is a rate without a % sign: write {value:g}% or {value / 100:g}, "
                     f"or head the column '{column} (%)'",
+                )
+                return False
+            if metric == "churn_rate" and not 0 <= value <= MAX_MONTHLY_CHURN:
+                self.problem(
+                    row,
+                    column,
+                    text.strip(),
+                    "is not a plausible monthly churn rate (0 to 50%); a percentage written without "
+                    "its sign needs the % (2.1%) or a column headed with %",
                 )
                 return False
             return "%"

@@ -92,10 +92,9 @@ class InitiativesFile:
         found = self.columns(source)
         if found is None:
             return 0.0
-        strong = source.normalized_headers[found["initiative"]] in INITIATIVE
-        if found["metric"] is not None and found["owner"] is not None:
-            return FORMATS_SCORE if strong else 0.9
-        return 0.7 if strong else 0.55
+        if source.normalized_headers[found["initiative"]] in INITIATIVE:
+            return FORMATS_SCORE
+        return 0.9 if found["metric"] is not None and found["owner"] is not None else 0.55
 
     def read(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
