@@ -4,8 +4,9 @@ The company is a SaaS business growing faster than its costs, and its growth ans
 engineering output:
 - R&D spend is the engineering payroll actually employed that month (loaded cost by
   location) plus overhead, so it moves with headcount;
-- ARR grows each month by a base rate plus a lift from the features shipped two to three
-  months earlier (sales sell what shipped), minus churn; revenue is recognised from ARR
+- ARR grows each month by a base rate minus churn, and runs above that path after a month
+  that shipped more features than usual (sales sell what shipped: the lift shows two to
+  three months later); revenue is recognised from ARR
   (a twelfth of the month's average ARR) with a December services peak, so R&D falls
   from about 31% to 24% of revenue;
 - logo churn rises and NPS falls in the month after an unusually incident-heavy month;
@@ -36,7 +37,7 @@ UNITS = {
 }
 OVERHEAD = 1.2  # tooling, cloud for development, recruiting
 FEATURE_LAGS = (2, 3)  # months between a feature shipping and the ARR it helps sell
-FEATURE_LIFT = 0.010  # extra monthly ARR growth per 100% more features than usual
+FEATURE_LIFT = 0.08  # ARR above its path per 100% more features than usual, 2–3 months on
 INCIDENT_CHURN = 0.004  # extra monthly churn per 100% more incidents than usual
 
 # initiative: (owner, business metric it is meant to move, description)
@@ -124,9 +125,10 @@ def business_metrics(
     # Base growth chosen so R&D falls from ~31% to ~24% of revenue over the history.
     wanted = np.log(rnd_spend[-3:].mean() / rnd_spend[:3].mean() * 0.31 / 0.24) / max(n - 1, 1)
     lift = FEATURE_LIFT * sum(_lagged(feature_news, lag) for lag in FEATURE_LAGS) / len(FEATURE_LAGS)
-    growth = wanted + churn_rate.mean() + lift - churn_rate + rng.normal(0, 0.002, n)
-    growth[np.argmax(joined)] += 0.05 if joined.any() else 0.0  # the acquired company's book
-    arr = 12 * rnd_spend[:3].mean() / 0.31 * np.exp(np.cumsum(growth))
+    growth = wanted - 0.5 * (churn_rate - churn_rate.mean()) + rng.normal(0, 0.0008, n)
+    growth[np.argmax(joined)] += 0.03 if joined.any() else 0.0  # the acquired company's book
+    # Deals closed on what shipped lift ARR above its path for as long as they are new business.
+    arr = 12 * rnd_spend[:3].mean() / 0.31 * np.exp(np.cumsum(growth)) * (1 + lift)
     average_arr = (arr + np.concatenate([[arr[0] / np.exp(growth[0])], arr[:-1]])) / 2
     month_of_year = months.astype(int) % 12
     services = 1 + 0.04 * np.cos(2 * np.pi * (month_of_year - 11) / 12)

@@ -64,6 +64,7 @@ SPEC_KEYS = {
     "business.investment_mix.risk",
     "business.investment_mix.debt",
     "business.cost_per_feature",
+    "business.capitalizable_rnd_estimate",
 }
 FAVORABILITY = {"engagement.favorability.psychological_safety", "engagement.favorability.autonomy"}
 
