@@ -8,6 +8,7 @@ team's headcount or features (revenue per engineer, cost per feature) are null.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import duckdb
@@ -46,10 +47,39 @@ def business_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     return query_df(con, "business/business_by_period", params(scope))
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def business_months(scope: Scope) -> Scope | None:
+    """The whole months of a period: from its first month start to the end of the month of
+    its last month start (None when it holds no month start).
+
+    Business metrics are monthly and count when their month starts in the period (SPEC §5),
+    while annualised ratios divide by the period's days: 3 Aug – 31 Oct holds two month
+    starts in 90 days and would read a third low. The page's money figures use these whole
+    months (labelled so); for a month-aligned period they equal the catalog's.
+    """
+    first = scope.start if scope.start.day == 1 else _add_months(scope.start, 1)
+    last_start = (scope.end - dt.timedelta(days=1)).replace(day=1)
+    if last_start < first:
+        return None
+    return replace(scope, start=first, end=_add_months(last_start, 1))
+
+
+def previous_months(months: Scope) -> Scope:
+    """The same number of whole months just before (Sep–Oct → Jul–Aug)."""
+    count = (months.end.year - months.start.year) * 12 + months.end.month - months.start.month
+    return replace(months, start=_add_months(months.start, -count), end=months.start)
+
+
 def business_scope(scope: Scope) -> Scope:
-    """The scope business charts use: business metrics are monthly, so a weekly grain becomes
-    monthly (a week holds no month's revenue or spend); month and quarter stay."""
-    return replace(scope, grain="month") if scope.grain == "week" else scope
+    """The scope business charts use: the period's whole months (`business_months`, else the
+    period itself), at a monthly grain when the chosen grain is weekly (a week holds no
+    month's revenue or spend); month and quarter stay."""
+    months = business_months(scope) or scope
+    return replace(months, grain="month") if months.grain == "week" else months
 
 
 def currency(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
@@ -80,3 +110,27 @@ def has_business_data(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
     ).fetchone()
     keys = ("metrics", "rnd_spend", "revenue", "initiatives", "rate_card", "company_headcount")
     return dict(zip(keys, (bool(v) for v in row), strict=True))
+
+
+def capitalisation_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, choice) -> pd.DataFrame:
+    """One row per month or quarter: `period`, `rnd_spend`, `feature_share` (of effort),
+    `candidate_pool` (= rnd_spend × feature_share, the catalog's capitalisable estimate),
+    `policy_share` (the share of feature work past the policy's threshold, `choice`: a
+    lib.views.business_settings.PolicyChoice), `estimate` = pool × policy share, `expensed`
+    = rnd_spend − estimate, and `regime` (the rule the period falls under). Organisation
+    only: null estimates under a team filter, as in the catalog."""
+    from lib.views.business_policies import regime
+
+    frame = business_by_period(con, business_scope(scope))
+    share = choice.effective_share
+    out = pd.DataFrame(
+        {"period": frame["period"], "rnd_spend": frame["rnd_spend"], "feature_share": frame["feature_share"]}
+    )
+    out["candidate_pool"] = frame["capitalizable_rnd_estimate"]
+    out["policy_share"] = share
+    out["estimate"] = out["candidate_pool"] * share
+    out["expensed"] = out["rnd_spend"] - out["estimate"]
+    out["regime"] = [
+        regime(choice.policy, pd.Timestamp(p).date(), choice.asu_2025_06_early) for p in out["period"]
+    ]
+    return out

@@ -73,14 +73,19 @@ def type_shares(frame: pd.DataFrame) -> dict[str, float | None]:
     return {t: float(by.get(t, 0.0)) if pd.notna(by.get(t, 0.0)) else 0.0 for t in WORK_TYPES}
 
 
-def distance_by_unit(summary: pd.DataFrame, target: dict[str, float]) -> pd.DataFrame:
+def distance_by_unit(summary: pd.DataFrame, target: dict[str, float] | None) -> pd.DataFrame:
     """One row per unit of a `mix_summary(…, "type", unit)`: `fte` (all its people), each
     type's share and its gap to the target (`gap_feature`, … in fractions, actual − target),
-    and `distance` = ½ Σ |gap|: the share of effort that would have to move to meet the target."""
+    and `distance` = ½ Σ |gap|: the share of effort that would have to move to meet the target
+    (gaps and distance null without a target)."""
     rows = []
     for unit, frame in summary.groupby("unit", sort=True):
         shares = type_shares(frame)
-        gap = distance_from_target(shares, target)
+        gap = (
+            distance_from_target(shares, target)
+            if target
+            else {"by_type": dict.fromkeys(WORK_TYPES), "total": None}
+        )
         rows.append(
             {
                 "unit": unit,

@@ -3,9 +3,9 @@
 `outcomes_by_month` puts, for each complete month of the window, what engineering shipped
 (features completed, deployment frequency, median change lead time, incidents) beside
 what the business reported (revenue, ARR, customers, NPS, churn). The window is the chosen
-period when it spans at least a year, else the 24 months ending with it: a correlation
-over a quarter's three months means nothing. A month the period cuts short is left out,
-so a partial month never reads as a drop.
+period, widened to the 24 months ending with it when shorter: a correlation over a
+quarter's three months means nothing. A month the period cuts short is left out, so a
+partial month never reads as a drop.
 
 `lagged_correlations` compares each series' deviations from its own straight-line trend
 over the window, never raw levels: two series that both grow with the company correlate
@@ -65,15 +65,12 @@ WINDOW_MONTHS = 24
 
 
 def outcome_scope(scope: Scope) -> Scope:
-    """Complete months only: from the first month start in the period (or 24 months before
-    its end when it spans less than a year) to the last month start at or before its end."""
+    """Complete months only, at least WINDOW_MONTHS of them: from the first month start in
+    the period, or 24 months before its end when that is earlier, to the last month start
+    at or before its end."""
     end = scope.end.replace(day=1)
-    if scope.days >= 365:
-        start = scope.start if scope.start.day == 1 else _add_months(scope.start.replace(day=1), 1)
-    else:
-        start = _add_months(end, -WINDOW_MONTHS)
-    if end <= start:
-        end = _add_months(start, 1)
+    start = scope.start if scope.start.day == 1 else _add_months(scope.start.replace(day=1), 1)
+    start = min(start, _add_months(end, -WINDOW_MONTHS))
     return replace(scope, start=start, end=end, grain="month")
 
 
@@ -247,3 +244,12 @@ def link_sentence(row: pd.Series | dict) -> str:
         f"p = {row['p_adjusted']:.3f} allowing for {MAX_LAG + 1} lags tried): a correlation, not proof that "
         "one causes the other."
     )
+
+
+def outcome_analysis(
+    con: duckdb.DuckDBPyConnection, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(outcomes_by_month, lagged_correlations, strongest_lags) in one call, for one cache entry."""
+    frame = outcomes_by_month(con, scope)
+    correlations = lagged_correlations(frame)
+    return frame, correlations, strongest_lags(correlations)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from lib import db
-from lib.ingest.formats import ImportOptions, finance_values as fv
+from lib.ingest.formats import ImportOptions
+from lib.ingest.formats import finance_values as fv
 from lib.ingest.load import import_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "finance"

@@ -85,10 +85,14 @@ spend as (
 ),
 
 weighted as (
-    -- R&D spend goes to teams by headcount × loaded cost when every person has a cost, else by headcount
+    -- R&D spend goes to teams by headcount × loaded cost when every person has a cost, else by
+    -- headcount; shares are taken over the whole organisation before any team filter
     select
         team_fte.*,
-        sum(coalesce(fte_without_cost, 0)) over (partition by period) = 0 as all_costed
+        case when sum(coalesce(fte_without_cost, 0)) over (partition by period) = 0
+            then fte_annual_cost / nullif(sum(fte_annual_cost) over (partition by period), 0)
+            else fte / nullif(sum(fte) over (partition by period), 0)
+        end as spend_share
     from team_fte
 ),
 
@@ -99,10 +103,7 @@ team_cost as (
         weighted.fte,
         case when coalesce(weighted.fte_without_cost, 0) = 0 then weighted.fte_annual_cost * weighted.days / 365.0 end
             as cost_loaded,
-        spend.rnd_spend
-        * (case when weighted.all_costed then weighted.fte_annual_cost else weighted.fte end)
-        / nullif(sum(case when weighted.all_costed then weighted.fte_annual_cost else weighted.fte end)
-            over (partition by weighted.period), 0) as cost_rnd_spend
+        spend.rnd_spend * weighted.spend_share as cost_rnd_spend
     from weighted
     left join spend using (period)
     where $all_teams or list_contains($teams, weighted.team)

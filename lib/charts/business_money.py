@@ -1,0 +1,226 @@
+"""Chart builders for the money side of Business alignment: R&D as a share of revenue and ARR
+per employee against published benchmarks (source, population and year on the chart),
+cost per delivered feature, and the capitalisable R&D estimate under a chosen policy.
+
+Each takes `business_by_period` rows (one per month or quarter) and writes its own title.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts import GOOD, PALETTE, empty_figure, finish
+from lib.charts.business import fit_caption, money, tick_prefix
+from lib.charts.delivery import headline
+from lib.views.business_benchmarks import ARR_PUBLIC, Benchmark, position
+from lib.views.business_benchmarks import caption as bench_caption
+
+BENCH_COLORS = {"private": PALETTE[4], "public": PALETTE[1], "IPO": PALETTE[2]}
+
+
+def _month(period) -> str:
+    return pd.Timestamp(period).strftime("%b %Y")
+
+
+def _last(frame: pd.DataFrame, column: str) -> pd.Series | None:
+    rows = frame.dropna(subset=[column])
+    return rows.iloc[-1] if len(rows) else None
+
+
+def rnd_pct_revenue(
+    frame: pd.DataFrame, benchmarks: tuple[Benchmark, ...], caption: str, x_title: str
+) -> go.Figure:
+    """R&D spend ÷ revenue per period, with each benchmark median as a labelled line."""
+    last = _last(frame, "rnd_pct_revenue")
+    if last is None:
+        return empty_figure(
+            "R&D as a share of revenue", "Needs revenue and R&D spend by month (import business metrics)."
+        )
+    data = frame.dropna(subset=["rnd_pct_revenue"])
+    fig = go.Figure(
+        go.Scatter(
+            x=data["period"],
+            y=data["rnd_pct_revenue"],
+            name="R&D ÷ revenue",
+            mode="lines+markers",
+            line={"width": 2.8, "color": PALETTE[0]},
+            hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>",
+        )
+    )
+    for b in benchmarks:
+        fig.add_hline(
+            y=b.value,
+            line={"color": BENCH_COLORS[b.ownership], "dash": "dash", "width": 1.5},
+            annotation_text=f"{b.label} ({b.source.split(' ')[0]} {b.year.split(' ')[0]})",
+            annotation_position="top left",
+            annotation_font={"size": 10, "color": BENCH_COLORS[b.ownership]},
+        )
+    value = float(last["rnd_pct_revenue"])
+    private = next(b for b in benchmarks if b.ownership == "private")
+    public = next(b for b in benchmarks if b.ownership == "public")
+    claim = (
+        f"R&D was {value:.0%} of revenue in {_month(last['period'])}: {_side(value, private)} the private-SaaS "
+        f"median and {_side(value, public)} the public one"
+    )
+    top = max([*(b.value for b in benchmarks), float(data["rnd_pct_revenue"].max())])
+    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.18])
+    fig.update_layout(showlegend=False)
+    finish(
+        fig, claim, f"{caption} · {bench_caption(benchmarks)}", x_title, "R&D spend ÷ revenue (%)", height=400
+    )
+    detail = f"Medians, not targets: {private.label}; {public.label}"
+    return fit_caption(headline(fig, claim, detail))
+
+
+def _side(value: float, bench: Benchmark) -> str:
+    if abs(value - bench.value) < 0.005:
+        return "at"
+    return "above" if value > bench.value else "below"
+
+
+def revenue_per_person(
+    frame: pd.DataFrame, band: Benchmark | None, currency: str, caption: str, x_title: str
+) -> go.Figure:
+    """Annualised revenue per engineer, and ARR per employee of the whole company (when the
+    company headcount is loaded) against the private band for the company's ARR size and the
+    public median / top quartile. Bands apply to ARR per employee only: published figures
+    divide by every employee, not by engineers."""
+    if _last(frame, "revenue_per_engineer_annualized") is None and _last(frame, "arr_per_employee") is None:
+        return empty_figure(
+            "Revenue per engineer",
+            "Needs revenue by month and employees (organisation-wide, no team filter).",
+        )
+    fig = go.Figure()
+    for column, name, color in (
+        ("revenue_per_engineer_annualized", "Revenue per engineer (annualised)", PALETTE[0]),
+        ("arr_per_employee", "ARR per company employee", PALETTE[1]),
+    ):
+        data = frame.dropna(subset=[column])
+        if len(data):
+            fig.add_trace(
+                go.Scatter(
+                    x=data["period"],
+                    y=data[column],
+                    name=name,
+                    mode="lines+markers",
+                    line={"width": 2.6, "color": color},
+                    hovertemplate=f"{name}: %{{y:,.0f}} {currency}<extra></extra>",
+                )
+            )
+    arr_last = _last(frame, "arr_per_employee")
+    comparable = currency == "USD" and arr_last is not None
+    shown: list[Benchmark] = []
+    if comparable and band is not None:
+        fig.add_hrect(y0=band.value, y1=band.high, fillcolor="rgba(108, 91, 123, 0.12)", line_width=0, layer="below",
+                      annotation_text=band.label, annotation_position="top left",
+                      annotation_font={"size": 10, "color": BENCH_COLORS["private"]})  # fmt: skip
+        shown.append(band)
+    if comparable:
+        for value, label in (
+            (ARR_PUBLIC.value, "Public SaaS median 283k"),
+            (ARR_PUBLIC.high, "Public top quartile 369k"),
+        ):
+            fig.add_hline(y=value, line={"color": BENCH_COLORS["public"], "dash": "dash", "width": 1.4},
+                          annotation_text=label, annotation_position="bottom right",
+                          annotation_font={"size": 10, "color": BENCH_COLORS["public"]})  # fmt: skip
+        shown.append(ARR_PUBLIC)
+    if comparable:
+        value = float(arr_last["arr_per_employee"])
+        where = (
+            {"below": "below", "within": "within", "above": "above"}[position(value, band)] if band else None
+        )
+        claim = f"ARR per employee {money(value, currency)} in {_month(arr_last['period'])}"
+        if where:
+            claim += f": {where} the private-SaaS good–great band for its size"
+        detail = (
+            "Bands compare ARR per employee of the whole company; revenue per engineer has no published band"
+        )
+    else:
+        last = _last(frame, "revenue_per_engineer_annualized")
+        claim = (
+            f"Revenue per engineer {money(float(last['revenue_per_engineer_annualized']), currency)} a year"
+        )
+        reason = (
+            "benchmarks are in USD and Pillars converts no currency"
+            if arr_last is not None
+            else "load company headcount (business metric 'Headcount') to compare ARR per employee with them"
+        )
+        detail = f"Published benchmarks divide ARR by every employee, not by engineers: {reason}"
+    fig.update_yaxes(**tick_prefix(currency), rangemode="tozero")
+    source = f" · {bench_caption(shown)}" if shown else ""
+    finish(fig, claim, f"{caption}{source}", x_title, f"{currency} per person per year", height=420)
+    return fit_caption(headline(fig, claim, detail))
+
+
+def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: str) -> go.Figure:
+    """R&D spend ÷ features completed per period (bars), features completed written on each."""
+    data = frame.dropna(subset=["cost_per_feature"])
+    if data.empty:
+        return empty_figure(
+            "Cost per delivered feature",
+            "Needs R&D spend by month and completed features (organisation-wide).",
+        )
+    fig = go.Figure(
+        go.Bar(
+            x=data["period"],
+            y=data["cost_per_feature"],
+            marker_color=PALETTE[0],
+            text=[f"{n:.0f} features" for n in data["features_completed"]],
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "white", "size": 10},
+            hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + " per feature<extra></extra>",
+        )
+    )
+    first, last = data.iloc[0], data.iloc[-1]
+    claim = f"Each delivered feature cost {money(last['cost_per_feature'], currency)} of R&D in {_month(last['period'])}"
+    detail = None
+    if len(data) >= 2 and first["cost_per_feature"]:
+        change = last["cost_per_feature"] / first["cost_per_feature"] - 1
+        detail = f"{'up' if change > 0 else 'down'} {abs(change):.0%} since {_month(first['period'])} · a feature is one work item; sizes vary"
+    fig.update_layout(showlegend=False, hovermode="closest")
+    fig.update_yaxes(**tick_prefix(currency))
+    finish(fig, claim, caption, x_title, f"R&D spend per feature completed ({currency})")
+    return headline(fig, claim, detail)
+
+
+def capitalisation(
+    frame: pd.DataFrame, policy_label: str, currency: str, caption: str, x_title: str
+) -> go.Figure:
+    """R&D spend per period split into the capitalisable candidate and the rest (stacked),
+    labelled a candidate for finance review. `frame`: capitalisation_by_period."""
+    data = frame.dropna(subset=["rnd_spend"])
+    if data.empty or data["estimate"].isna().all():
+        return empty_figure(
+            "Capitalisable R&D estimate",
+            "Needs R&D spend by month and completed work items (organisation-wide).",
+        )
+    fig = go.Figure()
+    for column, name, color in (
+        ("estimate", "Candidate for capitalisation (finance to review)", GOOD),
+        ("expensed", "Expensed", "#C9CED6"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=data["period"],
+                y=data[column],
+                name=name,
+                marker_color=color,
+                customdata=data[["regime"]].to_numpy(),
+                hovertemplate=f"{name}: %{{y:,.0f}} {currency}<br>%{{customdata[0]}}<extra></extra>",
+            )
+        )
+    estimate, spend = float(data["estimate"].sum()), float(data["rnd_spend"].sum())
+    claim = (
+        f"Candidate for finance review: {money(estimate, currency)} of {money(spend, currency)} R&D spend "
+        f"({estimate / spend:.0%})"
+        if spend
+        else "No R&D spend in this period"
+    )
+    regimes = " then ".join(dict.fromkeys(data["regime"]))
+    fig.update_layout(barmode="stack", hovermode="x unified")
+    fig.update_yaxes(**tick_prefix(currency))
+    finish(fig, claim, f"{caption} · an estimate, never an accounting entry; not accounting or tax advice",
+           x_title, f"R&D spend ({currency})", height=400)  # fmt: skip
+    return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}"))
