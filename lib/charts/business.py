@@ -31,8 +31,25 @@ GROUP_LABELS = {
     "(no completed work)": "No completed work",
     "(no type)": "No type",
 }
+WIDE = 90  # title characters per line: the page and the board pack show these charts full width
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 TOP_INITIATIVES = 8
+METRIC_LABELS = {
+    "revenue": "revenue",
+    "arr": "ARR",
+    "mrr": "MRR",
+    "rnd_spend": "R&D spend",
+    "customers": "customers",
+    "nps": "NPS",
+    "churn_rate": "churn rate",
+    "company_headcount": "headcount",
+    "gross_margin": "gross margin",
+    "net_revenue_retention": "net revenue retention",
+}
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
 
 
 def money(value: float | None, currency: str = "USD") -> str:
@@ -135,9 +152,10 @@ def mix_over_time(
                 annotation_font={"size": 10, "color": TYPE_COLORS[t]},
             )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    month_axis(fig, wide["period"])
     claim, detail = mix_title(data, target)
     finish(fig, claim, caption, x_title, "Share of effort on completed work (%)")
-    return headline(fig, claim, detail)
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -160,6 +178,7 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     for trace, c in zip(fig.data, order, strict=True):
         trace.marker.color = TYPE_COLORS.get(c, GROUP_COLORS.get(c, MUTED))
         trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
+    month_axis(fig, wide["period"])
     last = wide.iloc[-1]
     total = float(sum(last[c] for c in order))
     claim = (
@@ -167,7 +186,7 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
         f"{float(last.get('defect', 0) or 0):.0f} on defects"
     )
     detail = "Each team's average headcount split by the effort mix of the work it completed"
-    return headline(fig, claim, detail)
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def mix_by_unit(
@@ -224,7 +243,7 @@ def mix_by_unit(
         None,
         height=max(300, 90 + 34 * len(data)),
     )
-    return headline(fig, claim, detail)
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 # ---------------------------------------------------------------------------- by initiative
@@ -263,12 +282,13 @@ def initiative_fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) ->
     for i, (trace, c) in enumerate(zip(fig.data, order, strict=True)):
         trace.marker.color = GROUP_COLORS.get(c, PALETTE[i % len(PALETTE)])
         trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
+    month_axis(fig, wide["period"])
     totals = data.groupby("category")["fte"].sum()
     named = totals[[c for c in top if c in totals]]
     share = named.sum() / totals.sum() if totals.sum() else 0
     claim = f"{share:.0%} of engineering FTE went to named business initiatives"
     detail = f"Largest: {named.idxmax()} ({named.max() / totals.sum():.0%})" if len(named) else None
-    return headline(fig, claim, detail)
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def initiative_cost(
@@ -289,7 +309,7 @@ def initiative_cost(
         owner, metric = row.get("owner"), row.get("business_metric")
         parts = [
             owner if isinstance(owner, str) else "",
-            f"moves {metric}" if isinstance(metric, str) else "",
+            f"moves {metric_label(metric)}" if isinstance(metric, str) else "",
         ]
         extra = " · ".join(p for p in parts if p)
         labels.append(f"{name}<br><span style='font-size:10px'>{extra}</span>" if extra else name)
@@ -315,7 +335,7 @@ def initiative_cost(
     fig.update_layout(hovermode="closest", showlegend=False, margin={"r": 90})
     fig.update_xaxes(**tick_prefix(currency))
     finish(fig, claim, caption, f"Engineering cost ({currency})", None, height=max(300, 90 + 44 * len(data)))
-    return headline(fig, claim, f"{money(total, currency)} in all · {basis_text}")
+    return fit_caption(headline(fig, claim, f"{money(total, currency)} in all · {basis_text}", width=WIDE))
 
 
 def fit_caption(fig: go.Figure) -> go.Figure:
@@ -324,4 +344,11 @@ def fit_caption(fig: go.Figure) -> go.Figure:
     if caption is not None:
         lines = caption.text.count("<br>") + 1
         fig.update_layout(margin={"b": max(fig.layout.margin.b or 96, 70 + 15 * lines)})
+    return fig
+
+
+def month_axis(fig: go.Figure, periods) -> go.Figure:
+    """Month labels ('Jan 2026') on a date axis: every month up to 14 points, else every quarter."""
+    count = len(set(pd.to_datetime(pd.Series(list(periods)))))
+    fig.update_xaxes(tickformat="%b %Y", dtick="M1" if count <= 14 else "M3", ticklabelmode="instant")
     return fig

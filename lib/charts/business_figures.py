@@ -68,16 +68,20 @@ class BusinessChart:
     notes: str
 
 
+def _trend(scope: Scope) -> Scope:
+    return vb.business_trend(scope)
+
+
 def _mix(con, scope):
-    frame = vm.mix_by_period(con, scope, "type", "all")
-    return cb.mix_over_time(
-        frame, vs.target_mix(con), caption(scope, MIX_SOURCE), x_title(vb.business_scope(scope))
-    )
+    trend = _trend(scope)
+    frame = vm.mix_by_period(con, trend, "type", "all")
+    return cb.mix_over_time(frame, vs.target_mix(con), caption(trend, MIX_SOURCE), x_title(trend))
 
 
 def _fte(con, scope):
-    frame = vm.mix_by_period(con, scope, "type", "all")
-    return cb.fte_over_time(frame, caption(scope, MIX_SOURCE), x_title(vb.business_scope(scope)))
+    trend = _trend(scope)
+    frame = vm.mix_by_period(con, trend, "type", "all")
+    return cb.fte_over_time(frame, caption(trend, MIX_SOURCE), x_title(trend))
 
 
 def _units(con, scope, unit="team"):
@@ -87,66 +91,71 @@ def _units(con, scope, unit="team"):
 
 
 def _initiative_fte(con, scope):
-    frame = vm.mix_by_period(con, scope, "initiative", "all")
-    return cb.initiative_fte_over_time(
-        frame, caption(scope, MIX_SOURCE + ", initiatives"), x_title(vb.business_scope(scope))
-    )
+    trend = _trend(scope)
+    frame = vm.mix_by_period(con, trend, "initiative", "all")
+    return cb.initiative_fte_over_time(frame, caption(trend, MIX_SOURCE + ", initiatives"), x_title(trend))
 
 
 def _initiative_cost(con, scope):
     basis = vs.cost_basis(con)
     column = "cost_rnd_spend" if basis == "rnd_spend" else "cost_loaded"
     currency, _ = vb.currency(con)
+    source = MONEY_SOURCE + ", initiatives, engineer_costs"
     return cb.initiative_cost(
-        vm.initiative_costs(con, scope), column, currency, caption(scope, MONEY_SOURCE + ", initiatives, engineer_costs"),
-        BASIS_TEXT[basis],
-    )  # fmt: skip
+        vm.initiative_costs(con, scope), column, currency, caption(scope, source), BASIS_TEXT[basis]
+    )
 
 
 def _rnd(con, scope):
-    frame = vb.business_by_period(con, vb.business_scope(scope))
-    return cm.rnd_pct_revenue(frame, bench.RND_PCT_REVENUE, caption(scope, "business_metrics", org_only=True),
-                              x_title(vb.business_scope(scope)))  # fmt: skip
+    trend = _trend(scope)
+    frame = vb.business_by_period(con, trend)
+    cap = caption(trend, "business_metrics", org_only=True)
+    return cm.rnd_pct_revenue(frame, bench.RND_PCT_REVENUE, cap, x_title(trend))
 
 
 def _revenue_per_person(con, scope):
-    frame = vb.business_by_period(con, vb.business_scope(scope))
+    trend = _trend(scope)
+    frame = vb.business_by_period(con, trend)
     arr = frame.dropna(subset=["arr"])["arr"]
     currency, _ = vb.currency(con)
-    return cm.revenue_per_person(frame, bench.arr_band(arr.iloc[-1] if len(arr) else None), currency,
-                                 caption(scope, "business_metrics, employees"), x_title(vb.business_scope(scope)))  # fmt: skip
+    band = bench.arr_band(float(arr.iloc[-1]) if len(arr) else None)
+    return cm.revenue_per_person(
+        frame, band, currency, caption(trend, "business_metrics, employees"), x_title(trend)
+    )
 
 
 def _cost_per_feature(con, scope):
-    frame = vb.business_by_period(con, vb.business_scope(scope))
+    trend = _trend(scope)
+    frame = vb.business_by_period(con, trend)
     currency, _ = vb.currency(con)
-    return cm.cost_per_feature(frame, currency, caption(scope, "business_metrics, work_items"),
-                               x_title(vb.business_scope(scope)))  # fmt: skip
+    return cm.cost_per_feature(
+        frame, currency, caption(trend, "business_metrics, work_items"), x_title(trend)
+    )
 
 
 def _capitalisation(con, scope):
+    trend = _trend(scope)
     choice = vs.policy_choice(con)
-    frame = vb.capitalisation_by_period(con, scope, choice)
+    frame = vb.capitalisation_by_period(con, trend, choice)
     currency, _ = vb.currency(con)
-    return cm.capitalisation(frame, POLICIES[choice.policy].label, currency,
-                             caption(scope, "business_metrics, work_items"), x_title(vb.business_scope(scope)))  # fmt: skip
+    cap = caption(trend, "business_metrics, work_items")
+    return cm.capitalisation(frame, POLICIES[choice.policy].label, currency, cap, x_title(trend))
+
+
+OUTCOME_SOURCE = "business_metrics, work_items, deployments, incidents"
 
 
 def _outcomes(con, scope):
-    frame = vo.outcomes_by_month(con, scope)
-    strongest = vo.strongest_lags(vo.lagged_correlations(frame))
-    window = vo.outcome_scope(scope)
+    frame, _, strongest = vo.outcome_analysis(con, scope)
     currency, _ = vb.currency(con)
-    return co.outcome_panels(frame, strongest, caption(window, "business_metrics, work_items, deployments, incidents",
-                                                       org_only=True), currency)  # fmt: skip
+    cap = caption(vo.outcome_scope(scope), OUTCOME_SOURCE, org_only=True)
+    return co.outcome_panels(frame, strongest, cap, currency)
 
 
 def _lags(con, scope):
-    frame = vo.outcomes_by_month(con, scope)
-    correlations = vo.lagged_correlations(frame)
-    window = vo.outcome_scope(scope)
-    return co.lag_grid(correlations, vo.strongest_lags(correlations),
-                       caption(window, "business_metrics, work_items, deployments, incidents", org_only=True))  # fmt: skip
+    _, correlations, strongest = vo.outcome_analysis(con, scope)
+    cap = caption(vo.outcome_scope(scope), OUTCOME_SOURCE, org_only=True)
+    return co.lag_grid(correlations, strongest, cap)
 
 
 CAPITALISATION_NOTES = " ".join(

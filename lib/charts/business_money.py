@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import GOOD, PALETTE, empty_figure, finish
-from lib.charts.business import fit_caption, money, tick_prefix
+from lib.charts.business import WIDE, fit_caption, money, month_axis, tick_prefix
 from lib.charts.delivery import headline
 from lib.views.business_benchmarks import ARR_PUBLIC, Benchmark, position
 from lib.views.business_benchmarks import caption as bench_caption
@@ -65,12 +65,13 @@ def rnd_pct_revenue(
     )
     top = max([*(b.value for b in benchmarks), float(data["rnd_pct_revenue"].max())])
     fig.update_yaxes(tickformat=".0%", range=[0, top * 1.18])
+    month_axis(fig, data["period"])
     fig.update_layout(showlegend=False)
     finish(
         fig, claim, f"{caption} · {bench_caption(benchmarks)}", x_title, "R&D spend ÷ revenue (%)", height=400
     )
     detail = f"Medians, not targets: {private.label}; {public.label}"
-    return fit_caption(headline(fig, claim, detail))
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def _side(value: float, bench: Benchmark) -> str:
@@ -111,19 +112,37 @@ def revenue_per_person(
     arr_last = _last(frame, "arr_per_employee")
     comparable = currency == "USD" and arr_last is not None
     shown: list[Benchmark] = []
+    x = [frame["period"].min(), frame["period"].max()]
     if comparable and band is not None:
-        fig.add_hrect(y0=band.value, y1=band.high, fillcolor="rgba(108, 91, 123, 0.12)", line_width=0, layer="below",
-                      annotation_text=band.label, annotation_position="top left",
-                      annotation_font={"size": 10, "color": BENCH_COLORS["private"]})  # fmt: skip
+        for edge, fill in ((band.value, None), (band.high, "tonexty")):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[edge, edge],
+                    mode="lines",
+                    line={"width": 0.8, "color": BENCH_COLORS["private"]},
+                    fill=fill,
+                    fillcolor="rgba(108, 91, 123, 0.14)",
+                    hoverinfo="skip",
+                    name=f"{band.label} (Growth Unhinged 2023)",
+                    showlegend=fill is not None,
+                    legendgroup="private",
+                )  # fmt: skip
+            )
         shown.append(band)
     if comparable:
-        for value, label in (
-            (ARR_PUBLIC.value, "Public SaaS median 283k"),
-            (ARR_PUBLIC.high, "Public top quartile 369k"),
-        ):
-            fig.add_hline(y=value, line={"color": BENCH_COLORS["public"], "dash": "dash", "width": 1.4},
-                          annotation_text=label, annotation_position="bottom right",
-                          annotation_font={"size": 10, "color": BENCH_COLORS["public"]})  # fmt: skip
+        for value, label, dash in ((ARR_PUBLIC.value, "Public SaaS median 283k", "dash"),
+                                   (ARR_PUBLIC.high, "Public SaaS top quartile 369k", "dot")):  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[value, value],
+                    mode="lines",
+                    hoverinfo="skip",
+                    name=f"{label} (2023)",
+                    line={"color": BENCH_COLORS["public"], "dash": dash, "width": 1.4},
+                )  # fmt: skip
+            )
         shown.append(ARR_PUBLIC)
     if comparable:
         value = float(arr_last["arr_per_employee"])
@@ -148,9 +167,10 @@ def revenue_per_person(
         )
         detail = f"Published benchmarks divide ARR by every employee, not by engineers: {reason}"
     fig.update_yaxes(**tick_prefix(currency), rangemode="tozero")
+    month_axis(fig, frame["period"])
     source = f" · {bench_caption(shown)}" if shown else ""
     finish(fig, claim, f"{caption}{source}", x_title, f"{currency} per person per year", height=420)
-    return fit_caption(headline(fig, claim, detail))
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: str) -> go.Figure:
@@ -181,8 +201,9 @@ def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: 
         detail = f"{'up' if change > 0 else 'down'} {abs(change):.0%} since {_month(first['period'])} · a feature is one work item; sizes vary"
     fig.update_layout(showlegend=False, hovermode="closest")
     fig.update_yaxes(**tick_prefix(currency))
+    month_axis(fig, data["period"])
     finish(fig, claim, caption, x_title, f"R&D spend per feature completed ({currency})")
-    return headline(fig, claim, detail)
+    return fit_caption(headline(fig, claim, detail, width=WIDE))
 
 
 def capitalisation(
@@ -221,6 +242,7 @@ def capitalisation(
     regimes = " then ".join(dict.fromkeys(data["regime"]))
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_yaxes(**tick_prefix(currency))
+    month_axis(fig, data["period"])
     finish(fig, claim, f"{caption} · an estimate, never an accounting entry; not accounting or tax advice",
            x_title, f"R&D spend ({currency})", height=400)  # fmt: skip
-    return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}"))
+    return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}", width=WIDE))

@@ -11,6 +11,7 @@ of dividing the organisation's money by one team. Only the open tab is computed 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,7 +26,7 @@ from lib.scope import Scope
 from lib.ui import business_setup as setup
 from lib.ui import data, filters, layout
 from lib.views import business_benchmarks as bench
-from lib.views.business import business_months, business_scope, previous_months
+from lib.views.business import business_months, business_trend, previous_months
 from lib.views.business_policies import COMMON_CAVEATS, DISCLAIMER, POLICIES
 
 V = "lib.views.business"
@@ -36,8 +37,8 @@ ORG_ONLY = "Organisation only: business metrics have no team"
 
 @dataclass(frozen=True)
 class Context:
-    scope: Scope
-    months: Scope  # the scope business charts use (weekly grain → monthly)
+    scope: Scope  # the chosen period's whole months: tiles and period totals
+    months: Scope  # trends: those months widened to at least 12, weekly grain → monthly
     filters: str
     currency: str
     currency_stated: bool
@@ -45,7 +46,12 @@ class Context:
     team_filter: bool
 
     def caption(self, source: str, org_only: bool = False) -> str:
+        """Caption of a chart over the period's months (totals)."""
         return caption(self.scope, source, self.filters, org_only=org_only)
+
+    def trend_caption(self, source: str, org_only: bool = False) -> str:
+        """Caption of a trend over at least the 12 months ending with the period."""
+        return caption(self.months, source, self.filters, org_only=org_only)
 
     @property
     def x_title(self) -> str:
@@ -63,7 +69,7 @@ def header(scope: Scope) -> Context:
     scope = business_months(scope) or scope
     ctx = Context(
         scope=scope,
-        months=business_scope(scope),
+        months=business_trend(scope),
         filters=filters.filter_text(),
         currency=currency,
         currency_stated=stated,
@@ -125,7 +131,8 @@ def summary(ctx: Context) -> None:
     before = data.view(f"{V}.business_summary", previous_months(ctx.scope))
     target = setup.target()
     choice = setup.policy()
-    vs_prev = "vs the months before"
+    prior = previous_months(ctx.scope)
+    vs_prev = f"vs {prior.start:%b}–{prior.end - dt.timedelta(days=1):%b}"
     feature = now["investment_mix"]["feature"]
     gap = None if target is None or feature is None else feature - target["feature"]
     estimate = now["capitalizable_rnd_estimate"]
@@ -153,7 +160,7 @@ def summary(ctx: Context) -> None:
                 help="Revenue ÷ average headcount × 365 ÷ days (whole organisation).",
             ),
             layout.Tile(
-                "Cost per delivered feature",
+                "Cost per feature",
                 _money(now["cost_per_feature"], ctx.currency),
                 delta=_change(now["cost_per_feature"], before["cost_per_feature"]),
                 delta_color="inverse",
@@ -164,7 +171,7 @@ def summary(ctx: Context) -> None:
                 help="R&D spend ÷ feature work items completed in the period.",
             ),
             layout.Tile(
-                "Capitalisable R&D (candidate)",
+                "Capitalisable R&D",
                 _money(None if estimate is None else estimate * choice.effective_share, ctx.currency),
                 band=ORG_ONLY if ctx.team_filter else "For finance review · not accounting advice",
                 help="R&D spend × feature share of effort × the policy's capitalisable share "
@@ -191,13 +198,11 @@ def summary(ctx: Context) -> None:
 
 def mix_section(ctx: Context) -> None:
     target = setup.target_form()
-    frame = data.frame(f"{MIX}.mix_by_period", ctx.scope, "type", "all")
+    frame = data.frame(f"{MIX}.mix_by_period", ctx.months, "type", "all")
+    trend_cap = ctx.trend_caption("work_items, employees")
+    layout.chart(cb.mix_over_time(frame, target, trend_cap, ctx.x_title), "biz-mix")
+    layout.chart(cb.fte_over_time(frame, trend_cap, ctx.x_title), "biz-fte")
     cap = ctx.caption("work_items, employees")
-    left, right = st.columns(2)
-    with left:
-        layout.chart(cb.mix_over_time(frame, target, cap, ctx.x_title), "biz-mix")
-    with right:
-        layout.chart(cb.fte_over_time(frame, cap, ctx.x_title), "biz-fte")
     unit = st.segmented_control("Compare", ["team", "org"], default="team", key="biz-unit", required=True,
                                 format_func=lambda u: f"by {u}")  # fmt: skip
     summary = data.frame(f"{MIX}.mix_summary", ctx.scope, "type", unit or "team")
@@ -225,20 +230,19 @@ def _distance(summary: pd.DataFrame, target):
 def initiatives_section(ctx: Context) -> None:
     basis = setup.basis_choice(ctx)
     column = "cost_rnd_spend" if basis == "rnd_spend" else "cost_loaded"
-    frame = data.frame(f"{MIX}.mix_by_period", ctx.scope, "initiative", "all")
+    frame = data.frame(f"{MIX}.mix_by_period", ctx.months, "initiative", "all")
     costs = data.frame(f"{MIX}.initiative_costs", ctx.scope)
-    cap = ctx.caption(
-        "work_items, employees, initiatives" + (", business_metrics" if basis == "rnd_spend" else "")
+    source = "work_items, employees, initiatives" + (
+        ", business_metrics" if basis == "rnd_spend" else ", engineer_costs"
     )
-    left, right = st.columns(2)
-    with left:
-        layout.chart(cb.initiative_fte_over_time(frame, cap, ctx.x_title), "biz-initiative-fte")
-    with right:
-        layout.chart(
-            cb.initiative_cost(costs, column, ctx.currency, cap, BASIS_TEXT[basis]),
-            "biz-initiative-cost",
-            note=setup.cost_note(ctx, basis, costs, column),
-        )
+    layout.chart(
+        cb.initiative_cost(costs, column, ctx.currency, ctx.caption(source), BASIS_TEXT[basis]),
+        "biz-initiative-cost",
+        note=setup.cost_note(ctx, basis, costs, column),
+    )
+    layout.chart(
+        cb.initiative_fte_over_time(frame, ctx.trend_caption(source), ctx.x_title), "biz-initiative-fte"
+    )
     setup.mapping_step()
     setup.rate_card(ctx)
 
@@ -247,28 +251,25 @@ def efficiency_section(ctx: Context) -> None:
     frame = data.frame(f"{V}.business_by_period", ctx.months)
     arr = frame.dropna(subset=["arr"])["arr"]
     band = bench.arr_band(float(arr.iloc[-1])) if len(arr) else None
-    left, right = st.columns(2)
-    with left:
-        layout.chart(
-            cm.rnd_pct_revenue(
-                frame, bench.RND_PCT_REVENUE, ctx.caption("business_metrics", org_only=True), ctx.x_title
-            ),
-            "biz-rnd",
-            note="Medians from published surveys, shown apart for private and public companies: ownership and "
-            "stage move R&D intensity by more than ten points. " + bench.caption(bench.RND_PCT_REVENUE) + ".",
-        )
-    with right:
-        layout.chart(
-            cm.revenue_per_person(
-                frame, band, ctx.currency, ctx.caption("business_metrics, employees"), ctx.x_title
-            ),
-            "biz-revenue-per-person",
-            note=ORG_ONLY + ": revenue per engineer is null under a team filter."
-            if ctx.team_filter
-            else None,
-        )
     layout.chart(
-        cm.cost_per_feature(frame, ctx.currency, ctx.caption("business_metrics, work_items"), ctx.x_title),
+        cm.rnd_pct_revenue(
+            frame, bench.RND_PCT_REVENUE, ctx.trend_caption("business_metrics", org_only=True), ctx.x_title
+        ),
+        "biz-rnd",
+        note="Medians from published surveys, shown apart for private and public companies: ownership and "
+        "stage move R&D intensity by more than ten points.",
+    )
+    layout.chart(
+        cm.revenue_per_person(
+            frame, band, ctx.currency, ctx.trend_caption("business_metrics, employees"), ctx.x_title
+        ),
+        "biz-revenue-per-person",
+        note=(ORG_ONLY + ": revenue per engineer is null under a team filter.") if ctx.team_filter else None,
+    )
+    layout.chart(
+        cm.cost_per_feature(
+            frame, ctx.currency, ctx.trend_caption("business_metrics, work_items"), ctx.x_title
+        ),
         "biz-cost-per-feature",
         note=(ORG_ONLY + ": cost per feature is null under a team filter.") if ctx.team_filter else None,
     )
@@ -277,14 +278,14 @@ def efficiency_section(ctx: Context) -> None:
 def capitalisation_section(ctx: Context) -> None:
     choice = setup.policy_form()
     policy = POLICIES[choice.policy]
-    frame = data.frame(f"{V}.capitalisation_by_period", ctx.scope, choice)
+    frame = data.frame(f"{V}.capitalisation_by_period", ctx.months, choice)
     st.warning(DISCLAIMER, icon=":material/gavel:")
     layout.chart(
         cm.capitalisation(
-            frame, policy.label, ctx.currency, ctx.caption("business_metrics, work_items"), ctx.x_title
+            frame, policy.label, ctx.currency, ctx.trend_caption("business_metrics, work_items"), ctx.x_title
         ),
         "biz-capitalisation",
-        note=(ORG_ONLY + ": the estimate needs the organisation's R&D spend and feature share. ")
+        note=(ORG_ONLY + ": the estimate needs the organisation's R&D spend and feature share.")
         if ctx.team_filter
         else None,
     )

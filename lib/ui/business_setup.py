@@ -40,7 +40,7 @@ def target_form() -> dict[str, float] | None:
     """The VP's target mix by flow type (saved); pre-filled with the current one, else with
     the period's actual mix rounded, so a first target starts from where the teams are."""
     current = target()
-    with st.expander("Target mix" + (" (saved)" if current else " (not set)"), expanded=current is None):
+    with st.expander("Target mix" + (" (saved)" if current else " (not set: set one to see the distance)")):
         start = current or _actual_mix()
         with st.form("biz-target"):
             st.caption(
@@ -55,6 +55,7 @@ def target_form() -> dict[str, float] | None:
                     100.0,
                     float(round(start[kind] * 100)),
                     1.0,
+                    format="%.0f",
                     key=f"biz-target-{kind}",
                 )
             save, clear = st.columns([1, 5])
@@ -123,28 +124,43 @@ def cost_note(ctx, basis: str, costs: pd.DataFrame, column: str) -> str:
 
 
 def policy_form() -> settings.PolicyChoice:
+    """Policy, share past its threshold and early adoption, each saved as soon as it changes;
+    the share slider is kept per policy, so switching policy shows that policy's default."""
     current = policy()
-    with st.form("biz-policy"):
-        ids = list(POLICIES)
-        chosen = st.selectbox("Capitalisation policy", ids, index=ids.index(current.policy),
-                              format_func=lambda p: POLICIES[p].label, key="biz-policy-id")  # fmt: skip
-        share = st.slider(
-            POLICIES[chosen].share_label + " (%)",
-            0,
-            100,
-            round(current.effective_share * 100)
-            if chosen == current.policy
-            else round(POLICIES[chosen].default_share * 100),
-            key="biz-policy-share",
-            help="A policy input finance owns: Pillars cannot see project stages, feasibility or the IAS 38 criteria.",
-        )
-        early = st.checkbox("ASU 2025-06 adopted early (US GAAP internal-use only)", value=current.asu_2025_06_early,
-                            key="biz-policy-early")  # fmt: skip
-        if st.form_submit_button("Save policy", type="primary"):
-            choice = settings.PolicyChoice(chosen, share / 100, early and chosen == "us_gaap_internal_use")
-            settings.save_policy_choice(data.cursor(), choice)
-            _saved("Capitalisation policy saved.")
-    return current
+
+    def save(**change) -> None:
+        now = policy()
+        fields = {
+            "policy": now.policy,
+            "share": now.share,
+            "asu_2025_06_early": now.asu_2025_06_early,
+            **change,
+        }
+        if "policy" in change and change["policy"] != now.policy:
+            fields["share"] = None  # the new policy's default until the user moves the slider
+        settings.save_policy_choice(data.cursor(), settings.PolicyChoice(**fields))
+        data.clear_caches()
+
+    ids = list(POLICIES)
+    chosen = st.selectbox("Capitalisation policy", ids, index=ids.index(current.policy),
+                          format_func=lambda p: POLICIES[p].label, key="biz-policy-id",
+                          on_change=lambda: save(policy=st.session_state["biz-policy-id"]))  # fmt: skip
+    shown = current if chosen == current.policy else settings.PolicyChoice(chosen)
+    key = f"biz-policy-share-{chosen}"
+    st.slider(
+        POLICIES[chosen].share_label + " (%)",
+        0,
+        100,
+        round(shown.effective_share * 100),
+        key=key,
+        on_change=lambda: save(share=st.session_state[key] / 100),
+        help="A policy input finance owns: Pillars cannot see project stages, feasibility or the IAS 38 criteria.",
+    )
+    if chosen == "us_gaap_internal_use":
+        st.checkbox("ASU 2025-06 adopted early (required for annual periods beginning after 15 Dec 2027)",
+                    value=current.asu_2025_06_early, key="biz-policy-early",
+                    on_change=lambda: save(asu_2025_06_early=st.session_state["biz-policy-early"]))  # fmt: skip
+    return policy()
 
 
 def mapping_step() -> None:

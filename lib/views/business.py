@@ -74,6 +74,18 @@ def previous_months(months: Scope) -> Scope:
     return replace(months, start=_add_months(months.start, -count), end=months.start)
 
 
+TREND_MONTHS = 12
+
+
+def business_trend(scope: Scope) -> Scope:
+    """The window trends cover: the period's whole months, widened to the 12 months ending
+    with them when shorter (a trend of two points says nothing), at a monthly grain when the
+    chosen grain is weekly."""
+    months = business_months(scope) or scope
+    start = min(months.start, _add_months(months.end.replace(day=1), -TREND_MONTHS))
+    return business_scope(replace(months, start=start))
+
+
 def business_scope(scope: Scope) -> Scope:
     """The scope business charts use: the period's whole months (`business_months`, else the
     period itself), at a monthly grain when the chosen grain is weekly (a week holds no

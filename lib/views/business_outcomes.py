@@ -241,7 +241,7 @@ def link_sentence(row: pd.Series | dict) -> str:
     direction = "with" if r > 0 else "against"
     return (
         f"{outcome.label} moved {direction} {eng.label.lower()} {_when(lag)} (r = {r:+.2f} over {n} months; "
-        f"p = {row['p_adjusted']:.3f} allowing for {MAX_LAG + 1} lags tried): a correlation, not proof that "
+        f"{_p_text(row['p_adjusted'])} allowing for {MAX_LAG + 1} lags tried): a correlation, not proof that "
         "one causes the other."
     )
 
@@ -253,3 +253,7 @@ def outcome_analysis(
     frame = outcomes_by_month(con, scope)
     correlations = lagged_correlations(frame)
     return frame, correlations, strongest_lags(correlations)
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
