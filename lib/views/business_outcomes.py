@@ -107,8 +107,13 @@ def deviations(frame: pd.DataFrame, series: Series) -> pd.Series:
     out = pd.Series(np.nan, index=values.index)
     if known.sum() >= 3:
         x = np.arange(len(values))[known]
-        slope, intercept = np.polyfit(x, values.to_numpy()[known], 1)
-        out[known] = values.to_numpy()[known] - (slope * x + intercept)
+        y = values.to_numpy()[known]
+        slope, intercept = np.polyfit(x, y, 1)
+        residual = y - (slope * x + intercept)
+        # A series that is its trend (rounding aside) has nothing left to correlate.
+        if np.abs(residual).max() <= 1e-9 * max(1.0, float(np.abs(y).max())):
+            residual = np.zeros_like(residual)
+        out[known] = residual
     return out
 
 

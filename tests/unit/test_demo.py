@@ -591,3 +591,17 @@ def test_flow_efficiency_is_believable(con):
            from spans join work_items using (item_id) where completed_at is not null""",
     )
     assert 0.15 < efficiency < 0.6
+
+
+def test_business_outcomes_answer_to_engineering_output(con):
+    """ARR runs above its trend a couple of months after feature-rich months, and NPS dips the
+    month after an incident-heavy one (lib.views.business_outcomes, detrended, lags 0–6)."""
+    from lib.scope import Scope
+    from lib.views import business_outcomes as bo
+
+    _, _, strongest = bo.outcome_analysis(con, Scope(START, STOP))
+    pairs = strongest.set_index(["engineering", "outcome"])
+    features = pairs.loc[("features_shipped", "arr")]
+    assert features["r"] > 0.6 and features["lag"] in (1, 2, 3)
+    incidents = pairs.loc[("incidents", "nps")]
+    assert incidents["r"] < -0.6 and incidents["lag"] == 1 and incidents["strength"] == "clear"
