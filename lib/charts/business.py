@@ -32,6 +32,9 @@ GROUP_LABELS = {
     "(no type)": "No type",
 }
 WIDE = 90  # title characters per line: the page and the board pack show these charts full width
+LEGEND_PX = (
+    560  # plot width per legend row at the half-width scale `headline` assumes (full width ≈ 1,100 px)
+)
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 TOP_INITIATIVES = 8
 METRIC_LABELS = {
@@ -96,25 +99,32 @@ def _points(value: float) -> str:
 # ---------------------------------------------------------------------------- by flow type
 
 
+MIN_ITEMS = 20  # a month with fewer completed items is too few for a share to make a title
+
+
 def mix_title(frame: pd.DataFrame, target: dict[str, float] | None) -> tuple[str, str]:
-    """Takeaway of the mix trend: the latest period's feature share against the target (or
-    the biggest type), and the whole window's mix below it."""
-    latest = frame[frame["period"] == frame["period"].max()].set_index("category")["share"]
+    """Takeaway of the mix trend: the latest month's feature share against the target (or the
+    biggest type), or the whole window's when the latest month has too few items to say."""
     totals = frame.groupby("category")["effort"].sum()
     overall = totals / totals.sum() if totals.sum() else totals
     mix = " · ".join(f"{TYPE_LABELS[t]} {overall.get(t, 0):.0%}" for t in WORK_TYPES if t in overall)
-    when = _month(frame["period"].max())
-    feature = float(latest.get("feature", 0) or 0)
+    latest_rows = frame[frame["period"] == frame["period"].max()]
+    if latest_rows["items"].sum() >= MIN_ITEMS:
+        shares, when = latest_rows.set_index("category")["share"], f"in {_month(frame['period'].max())}"
+    else:
+        first, last = _month(frame["period"].min()), _month(frame["period"].max())
+        shares, when = overall, f"over {first} – {last} ({int(frame['items'].sum())} items)"
+    feature = float(shares.get("feature", 0) or 0)
     if target:
         gap = feature - target["feature"]
         where = "on" if abs(gap) < 0.005 else ("above" if gap > 0 else "below")
         gap_text = (
             f"{_points(gap)} {where} the {target['feature']:.0%} target" if where != "on" else "on target"
         )
-        return f"Features took {feature:.0%} of effort in {when}, {gap_text}", f"Whole window: {mix}"
-    top = max(WORK_TYPES, key=lambda t: float(latest.get(t, 0) or 0))
+        return f"Features took {feature:.0%} of effort {when}, {gap_text}", f"Whole window: {mix}"
+    top = max(WORK_TYPES, key=lambda t: float(shares.get(t, 0) or 0))
     return (
-        f"{TYPE_LABELS[top]} took {float(latest.get(top, 0) or 0):.0%} of effort in {when}",
+        f"{TYPE_LABELS[top]} took {float(shares.get(top, 0) or 0):.0%} of effort {when}",
         f"Whole window: {mix} · no target mix set",
     )
 
@@ -155,7 +165,7 @@ def mix_over_time(
     month_axis(fig, wide["period"])
     claim, detail = mix_title(data, target)
     finish(fig, claim, caption, x_title, "Share of effort on completed work (%)")
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
@@ -186,7 +196,7 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
         f"{float(last.get('defect', 0) or 0):.0f} on defects"
     )
     detail = "Each team's average headcount split by the effort mix of the work it completed"
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 def mix_by_unit(
@@ -201,7 +211,9 @@ def mix_by_unit(
         ["distance", "unit"] if target else ["unit"], ascending=[True, False] if target else [False]
     )
     labels = [
-        f"{u} · {f:.0f} FTE" + (f" · {d * 100:.0f} pts off" if target and pd.notna(d) else "")
+        f"{u}"
+        + (f" · {f:.0f} FTE" if f > 0 else "")
+        + (f" · {d * 100:.0f} pts off" if target and pd.notna(d) else "")
         for u, f, d in zip(data["unit"], data["fte"], data["distance"], strict=True)
     ]
     fig = go.Figure()
@@ -243,7 +255,7 @@ def mix_by_unit(
         None,
         height=max(300, 90 + 34 * len(data)),
     )
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 # ---------------------------------------------------------------------------- by initiative
@@ -288,7 +300,7 @@ def initiative_fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) ->
     share = named.sum() / totals.sum() if totals.sum() else 0
     claim = f"{share:.0%} of engineering FTE went to named business initiatives"
     detail = f"Largest: {named.idxmax()} ({named.max() / totals.sum():.0%})" if len(named) else None
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 def initiative_cost(
@@ -335,7 +347,11 @@ def initiative_cost(
     fig.update_layout(hovermode="closest", showlegend=False, margin={"r": 90})
     fig.update_xaxes(**tick_prefix(currency))
     finish(fig, claim, caption, f"Engineering cost ({currency})", None, height=max(300, 90 + 44 * len(data)))
-    return fit_caption(headline(fig, claim, f"{money(total, currency)} in all · {basis_text}", width=WIDE))
+    return fit_caption(
+        headline(
+            fig, claim, f"{money(total, currency)} in all · {basis_text}", width=WIDE, legend_px=LEGEND_PX
+        )
+    )
 
 
 def fit_caption(fig: go.Figure) -> go.Figure:

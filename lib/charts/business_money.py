@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import GOOD, PALETTE, empty_figure, finish
-from lib.charts.business import WIDE, fit_caption, money, month_axis, tick_prefix
+from lib.charts.business import LEGEND_PX, WIDE, fit_caption, money, month_axis, tick_prefix
 from lib.charts.delivery import headline
 from lib.views.business_benchmarks import ARR_PUBLIC, Benchmark, position
 from lib.views.business_benchmarks import caption as bench_caption
@@ -71,7 +71,7 @@ def rnd_pct_revenue(
         fig, claim, f"{caption} · {bench_caption(benchmarks)}", x_title, "R&D spend ÷ revenue (%)", height=400
     )
     detail = f"Medians, not targets: {private.label}; {public.label}"
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 def _side(value: float, bench: Benchmark) -> str:
@@ -170,40 +170,46 @@ def revenue_per_person(
     month_axis(fig, frame["period"])
     source = f" · {bench_caption(shown)}" if shown else ""
     finish(fig, claim, f"{caption}{source}", x_title, f"{currency} per person per year", height=420)
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
+
+
+MIN_FEATURES = 5  # fewer features in a month and its cost per feature is one item's story, not a rate
 
 
 def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: str) -> go.Figure:
-    """R&D spend ÷ features completed per period (bars), features completed written on each."""
+    """R&D spend ÷ features completed per period (bars, features completed written on each);
+    periods with fewer than MIN_FEATURES features are left out and said so."""
     data = frame.dropna(subset=["cost_per_feature"])
     if data.empty:
         return empty_figure(
             "Cost per delivered feature",
             "Needs R&D spend by month and completed features (organisation-wide).",
         )
+    enough = data[data["features_completed"] >= MIN_FEATURES]
     fig = go.Figure(
         go.Bar(
-            x=data["period"],
-            y=data["cost_per_feature"],
+            x=enough["period"],
+            y=enough["cost_per_feature"],
             marker_color=PALETTE[0],
-            text=[f"{n:.0f} features" for n in data["features_completed"]],
+            text=[f"{n:.0f} features" for n in enough["features_completed"]],
             textposition="inside",
             insidetextanchor="end",
             textfont={"color": "white", "size": 10},
             hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + " per feature<extra></extra>",
         )
     )
-    first, last = data.iloc[0], data.iloc[-1]
-    claim = f"Each delivered feature cost {money(last['cost_per_feature'], currency)} of R&D in {_month(last['period'])}"
-    detail = None
-    if len(data) >= 2 and first["cost_per_feature"]:
-        change = last["cost_per_feature"] / first["cost_per_feature"] - 1
-        detail = f"{'up' if change > 0 else 'down'} {abs(change):.0%} since {_month(first['period'])} · a feature is one work item; sizes vary"
+    spend, features = float(data["rnd_spend"].sum()), int(data["features_completed"].sum())
+    window = f"{_month(data['period'].min())} – {_month(data['period'].max())}"
+    claim = f"Each delivered feature cost {money(spend / features, currency)} of R&D over {window}"
+    detail = f"{features:,} features · a feature is one work item, whatever its size"
+    left_out = len(data) - len(enough)
+    if left_out:
+        detail += f" · {left_out} period(s) with fewer than {MIN_FEATURES} features not drawn"
     fig.update_layout(showlegend=False, hovermode="closest")
     fig.update_yaxes(**tick_prefix(currency))
     month_axis(fig, data["period"])
     finish(fig, claim, caption, x_title, f"R&D spend per feature completed ({currency})")
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
 def capitalisation(
@@ -245,4 +251,4 @@ def capitalisation(
     month_axis(fig, data["period"])
     finish(fig, claim, f"{caption} · an estimate, never an accounting entry; not accounting or tax advice",
            x_title, f"R&D spend ({currency})", height=400)  # fmt: skip
-    return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}", width=WIDE))
+    return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}", width=WIDE, legend_px=LEGEND_PX))

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
-from lib.charts.business import WIDE, fit_caption
+from lib.charts.business import LEGEND_PX, WIDE, fit_caption
 from lib.charts.delivery import headline
 from lib.views.business_outcomes import ENGINEERING, LABELS, MAX_LAG, OUTCOMES
 
@@ -82,7 +82,7 @@ def outcome_panels(frame: pd.DataFrame, strongest: pd.DataFrame, caption: str, c
     claim, detail = outcomes_title(strongest)
     finish(fig, claim, caption, None, None, height=120 + 150 * rows)
     fig.update_layout(hovermode="x unified", margin={"b": 70})
-    headline(fig, claim, detail, width=WIDE, extra_top=40)
+    headline(fig, claim, detail, width=WIDE, extra_top=40, legend_px=LEGEND_PX)
     for x, text in ((0.0, "ENGINEERING OUTPUT"), (0.55, "BUSINESS OUTCOMES (whole organisation)")):
         fig.add_annotation(text=text, x=x, y=1.0, xref="paper", yref="paper", yshift=38, xanchor="left",
                            showarrow=False, font={"size": 11, "color": MUTED})  # fmt: skip
@@ -140,4 +140,4 @@ def lag_grid(correlations: pd.DataFrame, strongest: pd.DataFrame, caption: str) 
     )
     finish(fig, claim, caption, "Months the business outcome comes after the engineering series", None,
            height=120 + 26 * len(pairs))  # fmt: skip
-    return fit_caption(headline(fig, claim, detail, width=WIDE))
+    return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))

@@ -87,6 +87,7 @@ def _notices(ctx: Context, chosen: Scope) -> None:
             ("metrics", "business metrics by month (revenue, ARR, R&D spend, customers, NPS, churn)"),
             ("initiatives", "an initiatives list (initiative, owner, business metric, epics)"),
             ("rate_card", "a rate card of loaded cost per engineer by location and sourcing"),
+            ("employees", "employees with their team (an HRIS export), for FTE and revenue per engineer"),
         )
         if not ctx.inputs[key]
     ]

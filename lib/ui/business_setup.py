@@ -102,7 +102,9 @@ def cost_note(ctx, basis: str, costs: pd.DataFrame, column: str) -> str:
     coverage = data.frame("lib.views.business_mix.cost_coverage", ctx.scope)
     uncosted = coverage[coverage["annual_cost"].isna()]
     parts = []
-    if basis == "rnd_spend":
+    if basis == "rnd_spend" and (costs["allocated_by"] == "effort").any():
+        parts.append("No employees loaded: R&D spend is split by each initiative's share of effort.")
+    elif basis == "rnd_spend":
         parts.append(
             "Each month's R&D spend is shared out over every team by headcount × loaded cost (by headcount alone "
             "while anyone lacks a cost), then over initiatives by each team's effort."
@@ -186,7 +188,7 @@ def mapping_step() -> None:
     )
     shown = status.head(MAPPING_ROWS).copy()
     shown["choice"] = [
-        (NOT_AN_INITIATIVE if by is not None and pd.isna(i) else (i if isinstance(i, str) else None))
+        (NOT_AN_INITIATIVE if pd.notna(by) and pd.isna(i) else (i if isinstance(i, str) else None))
         for i, by in zip(shown["initiative"], shown["mapped_by"], strict=True)
     ]
     edited = st.data_editor(

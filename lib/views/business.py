@@ -117,10 +117,11 @@ def has_business_data(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
             (select count(*) from business_metrics where lower(trim(metric)) = 'revenue') > 0,
             (select count(*) from initiatives) > 0,
             (select count(*) from engineer_costs where annual_cost is not null) > 0,
-            (select count(*) from business_metrics where lower(trim(metric)) = 'company_headcount') > 0
+            (select count(*) from business_metrics where lower(trim(metric)) = 'company_headcount') > 0,
+            (select count(*) from employees where nullif(trim(team), '') is not null) > 0
         """
     ).fetchone()
-    keys = ("metrics", "rnd_spend", "revenue", "initiatives", "rate_card", "company_headcount")
+    keys = ("metrics", "rnd_spend", "revenue", "initiatives", "rate_card", "company_headcount", "employees")
     return dict(zip(keys, (bool(v) for v in row), strict=True))
 
 

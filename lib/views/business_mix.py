@@ -102,8 +102,10 @@ def distance_by_unit(summary: pd.DataFrame, target: dict[str, float] | None) -> 
 def initiative_costs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per business initiative (and the "(no initiative)", "(not mapped)", … groups)
     over the whole period: `initiative`, `owner`, `business_metric`, `items`, `effort`,
-    `share` (of effort), `fte`, `cost_loaded`, `cost_rnd_spend`; initiatives from the
-    initiatives list with no completed work appear with zeros. Largest FTE first."""
+    `share` (of effort), `fte`, `cost_loaded`, `cost_rnd_spend`, `allocated_by` ("people",
+    or "effort" when no employee is loaded: R&D spend is then split by effort share);
+    initiatives from the initiatives list with no completed work appear with zeros.
+    Largest FTE first."""
     summary = mix_summary(con, scope, "initiative", "all").rename(columns={"category": "initiative"})
     listed = con.execute(
         "select initiative, owner, business_metric from initiatives order by lower(initiative)"
@@ -112,6 +114,14 @@ def initiative_costs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     for column in ("items", "effort", "fte"):
         out[column] = out[column].fillna(0.0)
     out = out[out["initiative"] != NO_WORK].drop(columns="unit", errors="ignore")
+    out["allocated_by"] = "people"
+    if not out["fte"].sum():
+        # No one to allocate by (no employees loaded): R&D spend by each initiative's effort share.
+        from lib.views.business import business_summary
+
+        spend = business_summary(con, scope)["rnd_spend"]
+        out["cost_rnd_spend"] = None if spend is None else out["share"] * spend
+        out["allocated_by"] = "effort"
     out = out.sort_values(["fte", "initiative"], ascending=[False, True]).reset_index(drop=True)
     return out[
         [
@@ -124,6 +134,7 @@ def initiative_costs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
             "fte",
             "cost_loaded",
             "cost_rnd_spend",
+            "allocated_by",
         ]
     ]
 

@@ -323,3 +323,11 @@ def test_too_few_months_gives_no_correlation():
 def test_outcome_window_is_complete_months_and_at_least_two_years():
     window = vo.outcome_scope(scope("2026-08-03", "2026-10-31"))
     assert (window.start, window.end, window.grain) == (dt.date(2024, 10, 1), dt.date(2026, 10, 1), "month")
+
+
+def test_without_employees_spend_follows_effort(tmp_path):
+    con = make_db(tmp_path, business_metrics=SPEND, work_items=ITEMS, initiatives=INITIATIVES)
+    costs = vm.initiative_costs(con, scope(*PERIOD)).set_index("initiative")
+    # 21,000 of R&D × Checkout's 4 of 8 points
+    assert costs.loc["Checkout", "cost_rnd_spend"] == pytest.approx(10_500)
+    assert set(costs["allocated_by"]) == {"effort"}
