@@ -169,8 +169,8 @@ def mapping_step() -> None:
     """Epics / projects / initiatives on work items → business initiatives, saved on the page."""
     st.subheader("Map work to business initiatives")
     con = data.cursor()
-    names = settings.initiative_names(con)
-    status = settings.mapping_status(con)
+    names = data.view("lib.views.business_settings.initiative_names")
+    status = data.frame("lib.views.business_settings.mapping_status")
     if status.empty:
         layout.nothing_to_draw("No work item carries an epic, initiative or project yet.")
         return

@@ -12,7 +12,7 @@ over the window, never raw levels: two series that both grow with the company co
 by their trend alone. Growing series (revenue, ARR, customers, features, deployments,
 lead time) are detrended on a log scale, rates (NPS, churn, incidents) as they are. Each
 business deviation is set against the engineering deviation 0–6 months earlier (Pearson
-r, scipy.stats.pearsonr). Neighbouring months are not independent, so the p-value uses
+r; p from Student's t, scipy.stats.t). Neighbouring months are not independent, so the p-value uses
 an effective number of months, n × (1 − ρx·ρy) ÷ (1 + ρx·ρy) with ρ the lag-1
 autocorrelations (Bretherton et al., 1999), and is multiplied by the seven lags tried
 (Bonferroni). Per pair the lag with the largest |r| is reported. With 20 pairs, about one
@@ -117,10 +117,15 @@ def deviations(frame: pd.DataFrame, series: Series) -> pd.Series:
     return out
 
 
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson r of two equal-length arrays (0 when either does not vary)."""
+    da, db = a - a.mean(), b - b.mean()
+    norm = math.sqrt(float(da @ da) * float(db @ db))
+    return 0.0 if norm == 0 else max(-1.0, min(1.0, float(da @ db) / norm))
+
+
 def _lag1(values: np.ndarray) -> float:
-    if len(values) < 3 or np.std(values[:-1]) == 0 or np.std(values[1:]) == 0:
-        return 0.0
-    return float(np.corrcoef(values[:-1], values[1:])[0, 1])
+    return _pearson(values[:-1], values[1:]) if len(values) >= 3 else 0.0
 
 
 def effective_months(a: np.ndarray, b: np.ndarray) -> float:
@@ -135,20 +140,20 @@ def lagged_correlations(frame: pd.DataFrame) -> pd.DataFrame:
     `n_effective` and `p` (two-sided, from the effective months, not yet corrected for the
     lags tried); r and p are NaN below MIN_MONTHS pairs or when a series does not vary."""
     rows = []
+    outcomes = {o.column: deviations(frame, o).to_numpy() for o in OUTCOMES}
     for eng in ENGINEERING:
         x = deviations(frame, eng).to_numpy()
         for outcome in OUTCOMES:
-            y = deviations(frame, outcome).to_numpy()
+            y = outcomes[outcome.column]
             for lag in range(MAX_LAG + 1):
                 a = x[: len(x) - lag] if lag else x
                 b = y[lag:]
                 keep = np.isfinite(a) & np.isfinite(b)
                 n = int(keep.sum())
                 r = p = n_eff = math.nan
-                if n >= MIN_MONTHS and np.std(a[keep]) > 0 and np.std(b[keep]) > 0:
-                    r = float(stats.pearsonr(a[keep], b[keep]).statistic)
+                if n >= MIN_MONTHS and np.ptp(a[keep]) > 0 and np.ptp(b[keep]) > 0:
+                    r = _pearson(a[keep], b[keep])
                     n_eff = effective_months(a[keep], b[keep])
-                    p = _p_value(r, n_eff)
                 rows.append(
                     {
                         "engineering": eng.column,
@@ -160,7 +165,23 @@ def lagged_correlations(frame: pd.DataFrame) -> pd.DataFrame:
                         "p": p,
                     }
                 )
-    return pd.DataFrame(rows, columns=["engineering", "outcome", "lag", "r", "n", "n_effective", "p"])
+    out = pd.DataFrame(rows, columns=["engineering", "outcome", "lag", "r", "n", "n_effective", "p"])
+    out["p"] = _p_values(out["r"].to_numpy(dtype=float), out["n_effective"].to_numpy(dtype=float))
+    return out
+
+
+def _p_values(r: np.ndarray, n_eff: np.ndarray) -> np.ndarray:
+    """`_p_value` over arrays in one call (NaN where r is NaN)."""
+    out = np.full(len(r), np.nan)
+    known = np.isfinite(r)
+    few = known & (n_eff <= 3)
+    out[few] = 1.0
+    rest = known & ~few
+    rr, nn = np.abs(r[rest]), n_eff[rest]
+    with np.errstate(divide="ignore"):
+        t = rr * np.sqrt((nn - 2) / np.maximum(1 - rr * rr, 1e-300))
+    out[rest] = np.where(rr >= 1, 0.0, 2 * stats.t.sf(t, nn - 2))
+    return out
 
 
 def _p_value(r: float, n_eff: float) -> float:
@@ -177,33 +198,19 @@ def strongest_lags(correlations: pd.DataFrame) -> pd.DataFrame:
     """Per (engineering, outcome) pair the lag with the largest |r|: `lag`, `r`, `n`,
     `p` and `p_adjusted` (p × the lags tried, at most 1) and `strength`: "clear"
     (p_adjusted < 0.05), "none", or "too few months". Clear links first, then by |r|."""
-    rows = []
-    for (eng, outcome), frame in correlations.groupby(["engineering", "outcome"], sort=False):
-        valid = frame.dropna(subset=["r"])
-        if valid.empty:
-            rows.append(
-                {
-                    "engineering": eng,
-                    "outcome": outcome,
-                    "lag": None,
-                    "r": math.nan,
-                    "n": 0,
-                    "p_adjusted": math.nan,
-                }
-            )
-            continue
-        best = valid.loc[valid["r"].abs().idxmax()]
-        rows.append(
-            {
-                "engineering": eng,
-                "outcome": outcome,
-                "lag": int(best["lag"]),
-                "r": float(best["r"]),
-                "n": int(best["n"]),
-                "p": float(best["p"]),
-                "p_adjusted": min(1.0, float(best["p"]) * len(valid)),
-            }
-        )
+    keys = ["engineering", "outcome"]
+    valid = correlations.dropna(subset=["r"]).assign(_abs=lambda f: f["r"].abs())
+    tried = valid.groupby(keys, sort=False)["lag"].count().rename("tried")
+    best = valid.loc[valid.groupby(keys, sort=False)["_abs"].idxmax()].set_index(keys).join(tried)
+    pairs = correlations[keys].drop_duplicates().set_index(keys)
+    found = pairs.join(best[["lag", "r", "n", "p", "tried"]])
+    found["p_adjusted"] = (found["p"] * found["tried"]).clip(upper=1.0)
+    found["n"] = found["n"].fillna(0).astype(int)
+    rows = [
+        {**dict(zip(keys, key, strict=True)), "lag": None if pd.isna(row.lag) else int(row.lag), "r": row.r,
+         "n": row.n, "p": row.p, "p_adjusted": row.p_adjusted}
+        for key, row in zip(found.index, found.itertuples(), strict=True)
+    ]  # fmt: skip
     out = pd.DataFrame(rows, columns=["engineering", "outcome", "lag", "r", "n", "p", "p_adjusted"])
     out["strength"] = [_strength(r) for _, r in out.iterrows()]
     order = out["strength"].map({"clear": 0, "none": 1, "too few months": 2})
