@@ -7,7 +7,6 @@ value below is read off the fixture by hand.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,6 @@ from lib.ingest.load import import_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "finance"
 TODAY = dt.date(2026, 12, 5)
-
-
-@dataclass(frozen=True)
-class DatedOptions(ImportOptions):
-    date_order: str | None = None  # the shared date order option (issue 10) lands in ImportOptions
 
 
 @pytest.fixture
@@ -51,14 +45,18 @@ def written(con) -> int:
 @pytest.mark.parametrize(
     "text",
     ["2025-01", "2025/1", "Jan 2025", "January 2025", "JAN-25", "Jan-2025", "2025 Jan", "01/2025",
-     "2025-01-01", "2025-01-31", "2025-01-15T00:00:00", "45658", "45688"],
+     "2025-01-01", "2025-01-31", "2025-01-15T00:00:00", "January 14, 2025"],
 )  # fmt: skip
 def test_every_way_finance_writes_january_2025(text):
     assert fv.parse_month(text, today=TODAY) == dt.date(2025, 1, 1)
 
 
-def test_excel_serial_dates_and_september_abbreviations():
-    assert fv.parse_month("45901", today=TODAY) == dt.date(2025, 9, 1)  # 45658 = 1 Jan, + 243 days
+def test_excel_serial_days_only_inside_workbooks_and_september_abbreviations():
+    # 45658 = 1 Jan 2025; 45901 = 1 Sep 2025 (45658 + 243 days)
+    assert fv.parse_month("45658", today=TODAY, serial=True) == dt.date(2025, 1, 1)
+    assert fv.parse_month("45901", today=TODAY, serial=True) == dt.date(2025, 9, 1)
+    with pytest.raises(fv.ValueProblem, match="is not a month"):
+        fv.parse_month("45658", today=TODAY)  # a number in a CSV is not a date
     assert fv.parse_month("Sept. 2025", today=TODAY) == dt.date(2025, 9, 1)
 
 
@@ -71,7 +69,7 @@ def test_excel_serial_dates_and_september_abbreviations():
         ("1989-12", "plausible range"),
         ("2028-01", "plausible range"),
         ("yesterday", "is not a month"),
-        ("03/04/2025", "day/month order is not set"),
+        ("03/04/2025", "does not say which order its dates are written in"),
     ],
 )
 def test_what_is_not_a_month_says_why(text, reason):
@@ -79,12 +77,17 @@ def test_what_is_not_a_month_says_why(text, reason):
         fv.parse_month(text, today=TODAY)
 
 
-def test_numeric_dates_follow_the_chosen_order_never_the_values():
+def test_numeric_dates_follow_the_one_date_parsers_order_rules():
     assert fv.parse_month("03/04/2025", "dmy", today=TODAY) == dt.date(2025, 4, 1)
     assert fv.parse_month("03/04/2025", "mdy", today=TODAY) == dt.date(2025, 3, 1)
-    # 31 cannot be a month, but the order is still not guessed from it
-    with pytest.raises(fv.ValueProblem, match="order is not set"):
-        fv.parse_month("31/01/2025", today=TODAY)
+    # lib.ingest.dates: with no order set, a value only one order reads is read that way,
+    # and the import's warnings say so; an ambiguous file is refused
+    read = fv.read_months([(2, "Month", "31/01/2025"), (3, "Month", "28/02/2025")], today=TODAY)
+    assert read.months == {"31/01/2025": dt.date(2025, 1, 1), "28/02/2025": dt.date(2025, 2, 1)}
+    assert read.warning.code == "date_order" and read.warning.detail == "dmy"
+    mixed = fv.read_months([(2, "Month", "01/02/2025"), (3, "Month", "01/03/2025")], today=TODAY)
+    assert mixed.refusal[:3] == (2, "Month", "01/02/2025")
+    assert "--date-order" in mixed.refusal[3]
 
 
 # --- amounts ----------------------------------------------------------------------------
@@ -261,7 +264,7 @@ def test_numeric_month_dates_need_the_date_order(con, tmp_path):
     path.write_text("Month,Revenue\n01/02/2025,100\n01/03/2025,110\n")
     refused = import_file(con, path)
     assert not refused.ok and "--date-order" in refused.error
-    assert import_file(con, path, DatedOptions(date_order="dmy")).ok
+    assert import_file(con, path, ImportOptions(date_order="dmy")).ok
     assert set(metrics(con)) == {("2025-02", "revenue"), ("2025-03", "revenue")}
 
 
@@ -353,3 +356,75 @@ def test_rate_card_in_another_currency_than_the_business_metrics_is_refused(con,
     result = import_file(con, path)
     assert not result.ok
     assert "is in EUR while the business metrics are in USD" in result.error
+
+
+def test_what_the_reader_interpreted_is_listed_in_the_warnings(con, tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text(
+        'Month,ARR ($M),R&D Spend,Customers\n2025-01-31,14.4,"$ -",n/a\n2025-02-28,15.0,"$305,000",431\n'
+    )
+    result = import_file(con, path)
+    assert result.ok, result.summary()
+    got = metrics(con)
+    assert got[("2025-02", "arr")] == (15_000_000.0, "USD")
+    assert got[("2025-01", "rnd_spend")] == (0.0, "USD")
+    assert ("2025-01", "customers") not in got
+    described = {w.code: w.describe() for w in result.warnings}
+    assert (
+        described["finance_month_from_day"]
+        == "Dates with a day were read as their month (31 Jan → Jan) (2 rows: 2, 3)"
+    )
+    assert (
+        described["finance_header_scale"]
+        == "Column 'ARR ($M)' was read in millions, as its header says (2 rows: 2, 3)"
+    )
+    assert described["finance_dash_zero"].endswith("(1 row: 2)")
+    assert described["finance_no_value"] == "Cells written as 'n/a' were read as no value, not 0 (1 row: 2)"
+
+
+def test_excel_workbook_with_a_title_row_and_date_cells(con, tmp_path):
+    """A finance workbook as Excel saves it: a title above the header, months as real date
+    cells formatted 'mmm yyyy', money as numbers, churn as a %-formatted fraction, and a
+    notes sheet without a header row (skipped)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KPIs"
+    sheet.append(["Acme Inc. monthly KPIs (USD)"])
+    sheet.append(["Month", "Revenue", "R&D Spend", "Churn Rate", "Headcount"])
+    for i, (revenue, spend, churn, people) in enumerate(
+        [(1_200_000, 310_000, 0.021, 88), (1_250_000, 305_000, 0.019, 90)]
+    ):
+        sheet.append([dt.datetime(2025, i + 1, 1), revenue, spend, churn, people])
+        sheet.cell(row=i + 3, column=1).number_format = "mmm yyyy"
+        sheet.cell(row=i + 3, column=4).number_format = "0.0%"
+    book.create_sheet("Notes").append(["Figures are unaudited."])
+    path = tmp_path / "kpis.xlsx"
+    book.save(path)
+    result = import_file(con, path)
+    assert result.ok, result.summary()
+    got = metrics(con)
+    assert got[("2025-02", "revenue")] == (1_250_000.0, None)
+    assert got[("2025-01", "churn_rate")][0] == pytest.approx(0.021)
+    assert got[("2025-02", "company_headcount")] == (90.0, "count")
+    assert any(w.code == "finance_no_currency" for w in result.warnings)
+
+
+def test_workbook_problems_name_the_sheet_and_the_row_excel_shows(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "KPIs"
+    sheet.append(["Board pack figures"])
+    sheet.append([])
+    sheet.append(["Month", "Revenue"])
+    sheet.append(["Jan 2025", 100])
+    sheet.append(["Feb 2025", "see note"])
+    path = tmp_path / "board.xlsx"
+    book.save(path)
+    result = import_file(con, path)
+    assert not result.ok
+    assert "board.xlsx, sheet KPIs: row 5, column Revenue: 'see note' is not a number" in result.error
+    assert written(con) == 0

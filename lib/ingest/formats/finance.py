@@ -10,8 +10,9 @@ Three layouts, recognised from the header row:
 - **months across** (a P&L export): a first column naming the metric and one column per
   month; columns headed by a quarter, a fiscal year or `Total` are subtotals and skipped.
 
-Cells are read by `finance_values` (months, amounts, metric names: docs/IMPORT.md,
-"Business metrics"). Units are stored per row: the currency of money metrics (from the
+Cells are read by `finance_values` (months through the one date parser, amounts, metric
+names: docs/IMPORT.md, "Business metrics"); what was interpreted is listed on the import's
+warnings with its rows. Units are stored per row: the currency of money metrics (from the
 cell, the header `Revenue (EUR)` or a `Currency` column; null when the file states none),
 `%` for rates stored as fractions 0–1, `score` for NPS, `count` for customers and
 headcount. A rate written as a bare number above 1.5 (`2.1` under `Churn Rate`) is
@@ -32,6 +33,7 @@ import duckdb
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.ingest.formats import finance_values as fv
 from lib.ingest.formats._tool_exports import stage
+from lib.ingest.report import ImportWarning, warn
 from lib.ingest.validate import MAX_PROBLEMS, Problem, ValidationError
 from lib.tables import TABLES
 
@@ -57,6 +59,7 @@ SKIPPED_HEADERS = ("notes", "note", "comment", "comments", "source", "entity", "
 TOTAL_WORDS = ("total", "ytd", "fy", "full_year", "sum")
 LONG_SCORE = 0.97  # above a canonical template's 0.95: this reader knows finance's spellings
 RATE_LIMIT = 1.5  # a bare rate above this is a percentage written without its sign
+_SCALE_WORDS = {1e3: "thousands", 1e6: "millions", 1e9: "billions"}
 MAX_MONTHLY_CHURN = 0.5  # a bare 0.8 meant as 0.8% would read as 80% churn a month: refused
 _OTHER_TABLES_REQUIRED = frozenset(
     c.name for t in TABLES.values() if t.name != "business_metrics" for c in t.columns if c.required
@@ -79,11 +82,12 @@ def _first(headers: tuple[str, ...], names: tuple[str, ...]) -> int | None:
 
 
 def _is_month(header: str) -> bool:
+    """A header naming a month (`Jan 2025`, `2025-01`): month-only shapes, read without the
+    date engine because every file's headers are scored."""
     try:
-        fv.parse_month(header)
+        return fv.month_text(header) is not None
     except fv.ValueProblem:
         return False
-    return True
 
 
 def _is_subtotal(header: str) -> bool:
@@ -91,7 +95,7 @@ def _is_subtotal(header: str) -> bool:
     if any(norm == w or norm.startswith(w + "_") for w in TOTAL_WORDS):
         return True
     try:
-        fv.parse_month(header)
+        fv.month_text(header)
     except fv.ValueProblem as exc:
         return "quarter" in str(exc)
     return False
@@ -142,6 +146,8 @@ class Reader:
         self.rows: list[dict[str, str]] = []
         self.seen: dict[tuple[dt.date, str], int] = {}
         self.currency: tuple[str, int, str] | None = None  # (code, row, header) of the first money cell
+        self.months = fv.Months({}, {})
+        self.notes: dict[tuple[str, str], list[int]] = {}
 
     def problem(self, row: int | None, column: str | None, value: str | None, reason: str) -> None:
         self.count += 1
@@ -149,11 +155,26 @@ class Reader:
             self.problems.append(Problem(row, column, value, reason))
 
     def month(self, row: int, column: str, text: str) -> dt.date | None:
-        try:
-            return fv.parse_month(text, self.date_order)
-        except fv.ValueProblem as exc:
-            self.problem(row, column, text.strip(), str(exc))
+        key = " ".join(text.strip().split())
+        if not key:
+            self.problem(row, column, None, "is empty (every row names its month)")
             return None
+        if key in self.months.problems:
+            self.problem(row, column, key, self.months.problems[key])
+            return None
+        return self.months.months[key]
+
+    def note(self, code: str, message: str, row: int) -> None:
+        """Something the reader interpreted, listed on the import's warnings with its rows."""
+        self.notes.setdefault((code, message), []).append(row)
+
+    def note_rows(self, code: str, message: str, rows: list[int]) -> None:
+        self.notes.setdefault((code, message), []).extend(rows)
+
+    def warnings(self) -> tuple[ImportWarning, ...]:
+        found = [self.months.warning] if self.months.warning else []
+        found += [warn(code, message, rows) for (code, message), rows in self.notes.items()]
+        return tuple(found)
 
     def add(
         self,
@@ -170,8 +191,16 @@ class Reader:
             self.problem(row, column, text.strip(), str(exc))
             return
         if amount is None:
+            if text.strip():
+                self.note(
+                    "finance_no_value", f"Cells written as {text.strip()!r} were read as no value, not 0", row
+                )
             return
         value = amount.value
+        if amount.value == 0 and text.strip().strip("$€£¥₹ ").strip() in ("-", "−"):
+            self.note(
+                "finance_dash_zero", "Cells written as a dash (Excel's accounting zero) were read as 0", row
+            )
         if header.scale != 1.0:
             if amount.scaled:
                 self.problem(
@@ -182,6 +211,11 @@ class Reader:
                 )
                 return
             value *= header.scale
+            self.note(
+                "finance_header_scale",
+                f"Column {column!r} was read in {_SCALE_WORDS[header.scale]}, as its header says",
+                row,
+            )
         unit_word = unit_text.strip()
         unit_currency = fv.parse_amount("0 " + unit_word).currency if unit_word and unit_word != "%" else None
         percent = amount.percent or header.percent or unit_word.lower() in ("%", "percent", "pct")
@@ -296,9 +330,18 @@ class FinanceMetrics:
         try:
             decimal = fv.decimal_mark(cells, source.delimiter)
         except fv.ValueProblem as exc:
-            raise ValidationError(source.name, (Problem(None, None, None, f"the file {exc}"),), 1) from exc
+            raise ValidationError(source.label, (Problem(None, None, None, f"the file {exc}"),), 1) from exc
         reader = Reader(source, options, decimal)
         heads = source.headers
+        if found.kind == "across":
+            month_cells = [(1 + source.row_offset, heads[i], heads[i]) for i in found.columns]
+        else:
+            month_cells = [(row, heads[found.month], record[found.month]) for row, record in records]
+        reader.months = fv.read_months(month_cells, options.date_order, serial=source.workbook)
+        if reader.months.refusal is not None:
+            row, column, value, reason = reader.months.refusal
+            raise ValidationError(source.label, (Problem(row, column, value, reason),), 1)
+        self._note_days(reader, month_cells)
         for row, record in records:
             if found.kind == "wide":
                 month = reader.month(row, heads[found.month], record[found.month])
@@ -325,20 +368,50 @@ class FinanceMetrics:
                     continue
                 header = fv.metric_header(name)
                 for i in found.columns:
-                    month = fv.parse_month(heads[i], reader.date_order)
-                    reader.add(row, heads[i], month, header, record[i])
+                    reader.add(
+                        row, heads[i], reader.months.months[" ".join(heads[i].split())], header, record[i]
+                    )
         if found.kind == "across":
-            reader.problems.extend(self._unknown_across_columns(source, found))
-            reader.count += len(self._unknown_across_columns(source, found))
+            unknown = self._unknown_across_columns(source, found)
+            reader.problems.extend(unknown)
+            reader.count += len(unknown)
+            skipped = [h for i, h in enumerate(heads) if i and i not in found.columns and _is_subtotal(h)]
+            if skipped:
+                reader.note(
+                    "finance_subtotals",
+                    f"Subtotal columns {', '.join(skipped)} were not read",
+                    1 + source.row_offset,
+                )
         if reader.count:
-            raise ValidationError(source.name, tuple(reader.problems), reader.count)
+            raise ValidationError(source.label, tuple(reader.problems), reader.count)
         if not reader.rows:
-            raise ValidationError(source.name, (Problem(None, None, None, "holds no values"),), 1)
+            raise ValidationError(source.label, (Problem(None, None, None, "holds no values"),), 1)
         if reader.currency:  # a money cell without a symbol is in the file's one currency
             for row in reader.rows:
                 if not row["unit"] and row["metric"] in fv.MONEY_METRICS:
                     row["unit"] = reader.currency[0]
-        return [stage(con, "business_metrics", reader.rows)]
+        bare = [int(r["_row"]) for r in reader.rows if not r["unit"] and r["metric"] in fv.MONEY_METRICS]
+        if bare:
+            reader.note_rows(
+                "finance_no_currency", "Money metrics name no currency (the page shows them as USD)", bare
+            )
+        staged = stage(con, "business_metrics", reader.rows)
+        return [Staged(staged.table, staged.relation, warnings=reader.warnings())]
+
+    @staticmethod
+    def _note_days(reader: Reader, cells: list[tuple[int, str, str]]) -> None:
+        for row, _, text in cells:
+            key = " ".join(text.strip().split())
+            month = reader.months.months.get(key)
+            if (
+                month is not None
+                and fv.month_text(key) is None
+                and not key.isdigit()
+                and not _first_of_month(key, month)
+            ):
+                reader.note(
+                    "finance_month_from_day", "Dates with a day were read as their month (31 Jan → Jan)", row
+                )
 
     @staticmethod
     def _value_columns(found: Layout, width: int) -> tuple[int, ...]:
@@ -350,10 +423,15 @@ class FinanceMetrics:
     def _unknown_across_columns(source: SourceFile, found: Layout) -> list[Problem]:
         taken = {0, *found.columns}
         return [
-            Problem(1, h, h, "is neither a month nor a subtotal (quarter, year, total)")
+            Problem(1 + source.row_offset, h, h, "is neither a month nor a subtotal (quarter, year, total)")
             for i, h in enumerate(source.headers)
             if i not in taken and h.strip() and not _is_subtotal(h)
         ]
 
 
 FORMATS = [FinanceMetrics()]
+
+
+def _first_of_month(text: str, month: dt.date) -> bool:
+    """Whether a full date names the 1st (`2025-01-01`, `2025-01-01 00:00:00`, an Excel serial of the 1st)."""
+    return text.startswith(month.isoformat()) or text.startswith(f"{month:%Y/%m/%d}")

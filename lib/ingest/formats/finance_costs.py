@@ -114,7 +114,7 @@ class EngineerCosts:
         try:
             decimal = fv.decimal_mark([r[cost] for _, r in records], source.delimiter)
         except fv.ValueProblem as exc:
-            raise ValidationError(source.name, (Problem(None, None, None, f"the file {exc}"),), 1) from exc
+            raise ValidationError(source.label, (Problem(None, None, None, f"the file {exc}"),), 1) from exc
         for row, record in records:
             place = record[location].strip()
             place = "*" if place.lower() in ANY_LOCATION else place
@@ -164,9 +164,9 @@ class EngineerCosts:
                 "(Pillars converts no currency)",
             )
         if count:
-            raise ValidationError(source.name, tuple(problems), count)
+            raise ValidationError(source.label, tuple(problems), count)
         if not rows:
-            raise ValidationError(source.name, (Problem(None, None, None, "lists no cost"),), 1)
+            raise ValidationError(source.label, (Problem(None, None, None, "lists no cost"),), 1)
         return [stage(con, "engineer_costs", rows)]
 
 

@@ -3,13 +3,15 @@
 Not a format: `FORMATS` is empty so discovery skips it. `finance.py` and
 `initiatives.py` use it; the rules are documented in docs/IMPORT.md ("Business metrics").
 
-Months (`parse_month`): `2025-01`, `2025/1`, `Jan 2025`, `January 2025`, `Jan-25`,
-`2025 Jan`, `01/2025`, ISO dates `2025-01-01` / `2025-01-31` (with or without a time:
-any day names its month, as finance dates a month by its first or last day), Excel serial
-dates (a whole number from 32874 = 1 Jan 1990 to 60000), and full numeric dates such as
-`31/01/2025` only when the file's date order is set (never guessed from the values).
-Quarters and fiscal years are refused: business metrics are monthly. A month before 1990
-or more than a year after today is refused (SPEC §4 plausible range).
+Months (`read_months`, `parse_month`): month-only shapes are read here: `2025-01`, `2025/1`,
+`Jan 2025`, `January 2025`, `Jan-25`, `2025 Jan`, `01/2025` (English, German and French
+month names). Anything else is a full date, read by the one date parser
+(`lib.ingest.dates`): ISO `2025-01-01` / `2025-01-31` with or without a time, `July 14,
+2025`, numeric dates in the file's date order (the user's, else the only order that
+reads every value, with a warning; an ambiguous file is refused saying how to set it),
+and Excel serial days inside workbooks; any day names its month, as finance dates a
+month by its first or last day. Quarters and fiscal years are refused: business metrics
+are monthly. Months outside SPEC §4's plausible range are refused.
 
 Amounts (`parse_amount`): currency symbols and codes (`$`, `€`, `£`, `USD 1,200`,
 `1.200 EUR`), thousands separators (`,` `'` spaces, or `.` where the comma is the
@@ -27,13 +29,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from lib.ingest import dates
 from lib.ingest.formats import SourceFile, normalize_header
+from lib.ingest.report import ImportWarning
 
 FORMATS: list = []
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
-SERIAL_RANGE = (32874, 60000)  # 1990-01-01 … 2064
-EARLIEST = dt.date(1990, 1, 1)
 
 _MONTH_NAMES = {
     name: i
@@ -58,26 +58,14 @@ _MONTH_NAMES = {
 }
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")  # 2025-01, 2025/1
 _MONTH_YEAR_NUM = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 01/2025
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _NAMED = re.compile(r"^([^\W\d_]+)\.?[\s\-/,']*(\d{2}|\d{4})$")  # Jan 2025, Jan-25, January, 2025
 _NAMED_YEAR_FIRST = re.compile(r"^(\d{4})[\s\-/,]*([^\W\d_]+)\.?$")  # 2025 Jan
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:\s+[0-9:.]+\s*([AaPp][Mm])?)?$")
 _QUARTER = re.compile(r"^(q[1-4]|[1-4]q|fy\s*\d{2,4}|h[12])\b|\b(q[1-4]|h[12])$", re.IGNORECASE)
-_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
-DATE_ORDERS = ("dmy", "mdy", "ymd")
+NOT_A_MONTH = "is not a month (write 2025-01, Jan 2025 or 2025-01-01)"
 
 
 class ValueProblem(ValueError):
     """A cell that cannot be read; the message completes "'<value>' …"."""
-
-
-def _month(year: int, month: int, today: dt.date) -> dt.date:
-    if not 1 <= month <= 12:
-        raise ValueProblem(f"has no month {month}")
-    first = dt.date(year, month, 1)
-    if first < EARLIEST or first > today + dt.timedelta(days=366):
-        raise ValueProblem("is outside the plausible range (1990 to a year from today)")
-    return first
 
 
 def _year(text: str) -> int:
@@ -85,55 +73,106 @@ def _year(text: str) -> int:
     return year + 2000 if len(text) == 2 else year
 
 
-def parse_month(text: str, date_order: str | None = None, today: dt.date | None = None) -> dt.date:
-    """The first day of the month `text` names; ValueProblem saying why when it names none."""
-    today = today or dt.date.today()
+def month_text(text: str) -> str | None:
+    """A month-only cell (`Jan 2025`, `2025-01`) as the ISO date of its first day
+    (`2025-01-01`), for the date parser to read; None when it is no such cell (it may be a
+    full date); ValueProblem for a quarter or a month number over 12."""
     cell = " ".join(text.strip().split())
-    if not cell:
-        raise ValueProblem("is empty")
     lowered = cell.lower()
     if _QUARTER.search(lowered):
         raise ValueProblem("is a quarter or fiscal year, not a month (business metrics are monthly)")
+    year = month = None
     if m := _YEAR_MONTH.match(cell):
-        return _month(int(m.group(1)), int(m.group(2)), today)
-    if m := _MONTH_YEAR_NUM.match(cell):
-        return _month(int(m.group(2)), int(m.group(1)), today)
-    if m := _ISO_DATE.match(cell):
-        year, month, day = (int(g) for g in m.groups())
+        year, month = int(m.group(1)), int(m.group(2))
+    elif m := _MONTH_YEAR_NUM.match(cell):
+        year, month = int(m.group(2)), int(m.group(1))
+    elif (m := _NAMED.match(lowered)) and m.group(1) in _MONTH_NAMES:
+        year, month = _year(m.group(2)), _MONTH_NAMES[m.group(1)]
+    elif (m := _NAMED_YEAR_FIRST.match(lowered)) and m.group(2) in _MONTH_NAMES:
+        year, month = int(m.group(1)), _MONTH_NAMES[m.group(2)]
+    if year is None:
+        return None
+    if not 1 <= month <= 12:
+        raise ValueProblem(f"has no month {month}")
+    return f"{year:04d}-{month:02d}-01"
+
+
+@dataclass(frozen=True)
+class Months:
+    """How the month cells of a file read: `months` text → first day of its month,
+    `problems` text → why it names no month, and the date-order warning or refusal."""
+
+    months: dict[str, dt.date]
+    problems: dict[str, str]
+    warning: ImportWarning | None = None
+    refusal: tuple[int, str, str, str] | None = None  # (row, column, value, reason)
+
+
+def read_months(
+    cells: Iterable[tuple[int, str, str]],
+    date_order: str | None = None,
+    *,
+    serial: bool = False,
+    today: dt.date | None = None,
+) -> Months:
+    """Read the month cells (row, column, text) of one file in one pass.
+
+    Month-only shapes here; full dates through `lib.ingest.dates` (its date-order decision
+    over every numeric date of the file, and Excel serial days only when `serial`, i.e.
+    inside a workbook). A month outside `dates.plausible_range(today)` is a problem.
+    """
+    cells = [(row, column, " ".join(text.strip().split())) for row, column, text in cells]
+    low, high = dates.plausible_range(today)
+    iso: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    full: list[tuple[int, str, str]] = []
+    for row, column, text in cells:
+        if text in iso or text in problems or not text:
+            continue
         try:
-            dt.date(year, month, day)
-        except ValueError as exc:
-            raise ValueProblem("is not a real date") from exc
-        return _month(year, month, today)
-    if m := _NAMED.match(lowered):
-        month = _MONTH_NAMES.get(m.group(1))
-        if month:
-            return _month(_year(m.group(2)), month, today)
-    if m := _NAMED_YEAR_FIRST.match(lowered):
-        month = _MONTH_NAMES.get(m.group(2))
-        if month:
-            return _month(int(m.group(1)), month, today)
-    if _SERIAL.match(cell):
-        serial = int(float(cell))
-        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
-            day = EXCEL_EPOCH + dt.timedelta(days=serial)
-            return _month(day.year, day.month, today)
-    if m := _NUMERIC_DATE.match(cell):
-        a, b, c = m.group(1), m.group(2), m.group(3)
-        if len(a) == 4:  # 2025/01/31: year first is never ambiguous
-            return _month(int(a), int(b), today)
-        if date_order not in ("dmy", "mdy"):
-            raise ValueProblem(
-                "is a numeric date whose day/month order is not set: choose the date order "
-                "(--date-order dmy or mdy, or on the Data page), or write months as 2025-01"
-            )
-        day, month = (a, b) if date_order == "dmy" else (b, a)
-        try:
-            dt.date(_year(c), int(month), int(day))
-        except ValueError as exc:
-            raise ValueProblem(f"is not a real date read as {date_order}") from exc
-        return _month(_year(c), int(month), today)
-    raise ValueProblem("is not a month (write 2025-01, Jan 2025 or 2025-01-01)")
+            month = month_text(text)
+        except ValueProblem as exc:
+            problems[text] = str(exc)
+            continue
+        if month is None:
+            full.append((row, column, text))
+        else:
+            iso[text] = month
+    decision = dates.decide_order(dates.values_evidence(full), date_order)
+    if decision.refusal is not None:
+        cell, reason = decision.refusal
+        return Months({}, problems, refusal=(cell.row, cell.column, cell.value, reason))
+    distinct = list(dict.fromkeys(text for _, _, text in full))
+    months: dict[str, dt.date] = {}
+    for text, day in zip(iso, dates.parse_dates(list(iso.values())), strict=True):
+        months[text] = day
+    for text, day in zip(
+        distinct, dates.parse_dates(distinct, "UTC", decision.order, serial=serial), strict=True
+    ):
+        if day is None:
+            problems[text] = NOT_A_MONTH
+        else:
+            months[text] = day.replace(day=1)
+    for text, month in list(months.items()):
+        if not low.replace(day=1) <= month <= high:
+            del months[text]
+            problems[text] = f"is outside the plausible range ({low:%b %Y} to {high:%b %Y})"
+    return Months(months, problems, decision.warning)
+
+
+def parse_month(
+    text: str, date_order: str | None = None, today: dt.date | None = None, *, serial: bool = False
+) -> dt.date:
+    """The first day of the month one cell names; ValueProblem saying why when it names none."""
+    if not text.strip():
+        raise ValueProblem("is empty")
+    read = read_months([(2, "month", text)], date_order, serial=serial, today=today)
+    if read.refusal is not None:
+        raise ValueProblem(read.refusal[3])
+    key = " ".join(text.strip().split())
+    if key in read.problems:
+        raise ValueProblem(read.problems[key])
+    return read.months[key]
 
 
 # ---------------------------------------------------------------------------- amounts
@@ -347,12 +386,13 @@ def records(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row, cells) of each non-blank data record, padded to the header's width.
 
     Row numbers count blank lines and treat a quoted line break as part of its row, as a
-    spreadsheet shows them (the header is row 1).
+    spreadsheet shows them (the header is row 1; a workbook sheet's rows above its header
+    are added back, `SourceFile.row_offset`).
     """
     width = len(source.headers)
     with open(source.path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle, delimiter=source.delimiter or ",")
         next(reader, None)
-        for n, record in enumerate(reader, start=2):
+        for n, record in enumerate(reader, start=2 + source.row_offset):
             if any(c.strip() for c in record):
                 yield n, record + [""] * (width - len(record))

@@ -151,9 +151,9 @@ class InitiativesFile:
                 }
             )
         if count:
-            raise ValidationError(source.name, tuple(problems), count)
+            raise ValidationError(source.label, tuple(problems), count)
         if not rows:
-            raise ValidationError(source.name, (Problem(None, None, None, "lists no initiative"),), 1)
+            raise ValidationError(source.label, (Problem(None, None, None, "lists no initiative"),), 1)
         return [stage(con, "initiatives", rows)]
 
 
