@@ -46,8 +46,11 @@ def outcomes_title(strongest: pd.DataFrame) -> tuple[str, str]:
 def outcome_panels(frame: pd.DataFrame, strongest: pd.DataFrame, caption: str, currency: str) -> go.Figure:
     """Engineering series on the left, business outcomes on the right, one small chart
     each, all on one shared month axis. `frame`: outcomes_by_month."""
-    if frame.empty:
-        return empty_figure("Engineering output beside business outcomes", "No months to show.")
+    if frame.empty or frame[[s.column for s in OUTCOMES]].isna().all().all():
+        return empty_figure(
+            "Engineering output beside business outcomes",
+            "Needs business metrics by month (revenue, ARR, customers, NPS or churn): import finance's KPI sheet.",
+        )
     rows = max(len(ENGINEERING), len(OUTCOMES))
     titles = []
     for i in range(rows):

@@ -14,19 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from lib.charts import business as cb
-from lib.charts import business_money as cm
-from lib.charts import business_outcomes as co
-from lib.charts.business_figures import BASIS_TEXT, caption, x_title
 from lib.formatting import NO_DATA, is_missing
 from lib.scope import Scope
 from lib.ui import business_setup as setup
-from lib.ui import data, filters, layout
+from lib.ui import data, filters, layout, registered
 from lib.views import business_benchmarks as bench
-from lib.views.business import business_months, business_trend, previous_months
+from lib.views.business import business_months, previous_months
+from lib.views.business_mix import distance_by_unit
 from lib.views.business_policies import COMMON_CAVEATS, DISCLAIMER, POLICIES
 
 V = "lib.views.business"
@@ -37,25 +34,18 @@ ORG_ONLY = "Organisation only: business metrics have no team"
 
 @dataclass(frozen=True)
 class Context:
-    scope: Scope  # the chosen period's whole months: tiles and period totals
-    months: Scope  # trends: those months widened to at least 12, weekly grain → monthly
+    chosen: Scope  # the period in the sidebar: registered charts take it and align it themselves
+    scope: Scope  # its whole months: tiles and period totals
     filters: str
     currency: str
     currency_stated: bool
     inputs: dict
     team_filter: bool
 
-    def caption(self, source: str, org_only: bool = False) -> str:
-        """Caption of a chart over the period's months (totals)."""
-        return caption(self.scope, source, self.filters, org_only=org_only)
-
-    def trend_caption(self, source: str, org_only: bool = False) -> str:
-        """Caption of a trend over at least the 12 months ending with the period."""
-        return caption(self.months, source, self.filters, org_only=org_only)
-
-    @property
-    def x_title(self) -> str:
-        return x_title(self.months)
+    def chart(self, chart_id: str, key: str, note: str | None = None) -> None:
+        """A registered chart (`lib/charts/registry/business.py`): the page draws exactly the
+        figure the Board pack puts on a slide."""
+        registered.chart(chart_id, self.chosen, key=key, note=note)
 
 
 def header(scope: Scope) -> Context:
@@ -68,8 +58,8 @@ def header(scope: Scope) -> Context:
     chosen = scope
     scope = business_months(scope) or scope
     ctx = Context(
+        chosen=chosen,
         scope=scope,
-        months=business_trend(scope),
         filters=filters.filter_text(),
         currency=currency,
         currency_stated=stated,
@@ -199,78 +189,51 @@ def summary(ctx: Context) -> None:
 
 def mix_section(ctx: Context) -> None:
     target = setup.target_form()
-    frame = data.frame(f"{MIX}.mix_by_period", ctx.months, "type", "all")
-    trend_cap = ctx.trend_caption("work_items, employees")
-    layout.chart(cb.mix_over_time(frame, target, trend_cap, ctx.x_title), "biz-mix")
-    layout.chart(cb.fte_over_time(frame, trend_cap, ctx.x_title), "biz-fte")
-    cap = ctx.caption("work_items, employees")
+    ctx.chart("business.investment_mix", "biz-mix")
+    ctx.chart("business.investment_fte", "biz-fte")
     unit = st.segmented_control("Compare", ["team", "org"], default="team", key="biz-unit", required=True,
                                 format_func=lambda u: f"by {u}")  # fmt: skip
-    summary = data.frame(f"{MIX}.mix_summary", ctx.scope, "type", unit or "team")
-    distance = _distance(summary, target)
-    layout.chart(cb.mix_by_unit(distance, target, cap, unit or "team"), "biz-units")
+    ctx.chart(f"business.mix_by_{unit or 'team'}", "biz-units")
     if target:
-        whole = _distance(data.frame(f"{MIX}.mix_summary", ctx.scope, "type", "all"), target)
+        whole = distance_by_unit(data.frame(f"{MIX}.mix_summary", ctx.scope, "type", "all"), target)
         if len(whole) and not is_missing(whole["distance"].iloc[0]):
             row = whole.iloc[0]
-            gaps = ", ".join(
-                f"{cb.category_label(t).lower()} {row[f'gap_{t}'] * 100:+.0f} pts" for t in cb.WORK_TYPES
-            )
+            gaps = ", ".join(f"{TYPE_WORDS[t]} {row[f'gap_{t}'] * 100:+.0f} pts" for t in TYPE_WORDS)
             st.markdown(
                 f"**Distance from target:** {row['distance'] * 100:.0f} pts of effort would have to move "
-                f"to another type to match the target ({gaps})."
+                f"to another type to match the target over {filters.period_text(ctx.scope)} ({gaps})."
             )
 
 
-def _distance(summary: pd.DataFrame, target):
-    from lib.views.business_mix import distance_by_unit
-
-    return distance_by_unit(summary, target)
+TYPE_WORDS = {"feature": "features", "defect": "defects", "risk": "risks", "debt": "debts"}
 
 
 def initiatives_section(ctx: Context) -> None:
     basis = setup.basis_choice(ctx)
     column = "cost_rnd_spend" if basis == "rnd_spend" else "cost_loaded"
-    frame = data.frame(f"{MIX}.mix_by_period", ctx.months, "initiative", "all")
     costs = data.frame(f"{MIX}.initiative_costs", ctx.scope)
-    source = "work_items, employees, initiatives" + (
-        ", business_metrics" if basis == "rnd_spend" else ", engineer_costs"
+    ctx.chart(
+        "business.initiative_cost", "biz-initiative-cost", note=setup.cost_note(ctx, basis, costs, column)
     )
-    layout.chart(
-        cb.initiative_cost(costs, column, ctx.currency, ctx.caption(source), BASIS_TEXT[basis]),
-        "biz-initiative-cost",
-        note=setup.cost_note(ctx, basis, costs, column),
-    )
-    layout.chart(
-        cb.initiative_fte_over_time(frame, ctx.trend_caption(source), ctx.x_title), "biz-initiative-fte"
-    )
+    ctx.chart("business.initiative_fte", "biz-initiative-fte")
     setup.mapping_step()
     setup.rate_card(ctx)
 
 
 def efficiency_section(ctx: Context) -> None:
-    frame = data.frame(f"{V}.business_by_period", ctx.months)
-    arr = frame.dropna(subset=["arr"])["arr"]
-    band = bench.arr_band(float(arr.iloc[-1])) if len(arr) else None
-    layout.chart(
-        cm.rnd_pct_revenue(
-            frame, bench.RND_PCT_REVENUE, ctx.trend_caption("business_metrics", org_only=True), ctx.x_title
-        ),
+    ctx.chart(
+        "business.rnd_pct_revenue",
         "biz-rnd",
         note="Medians from published surveys, shown apart for private and public companies: ownership and "
         "stage move R&D intensity by more than ten points.",
     )
-    layout.chart(
-        cm.revenue_per_person(
-            frame, band, ctx.currency, ctx.trend_caption("business_metrics, employees"), ctx.x_title
-        ),
+    ctx.chart(
+        "business.revenue_per_engineer",
         "biz-revenue-per-person",
         note=(ORG_ONLY + ": revenue per engineer is null under a team filter.") if ctx.team_filter else None,
     )
-    layout.chart(
-        cm.cost_per_feature(
-            frame, ctx.currency, ctx.trend_caption("business_metrics, work_items"), ctx.x_title
-        ),
+    ctx.chart(
+        "business.cost_per_feature",
         "biz-cost-per-feature",
         note=(ORG_ONLY + ": cost per feature is null under a team filter.") if ctx.team_filter else None,
     )
@@ -279,12 +242,9 @@ def efficiency_section(ctx: Context) -> None:
 def capitalisation_section(ctx: Context) -> None:
     choice = setup.policy_form()
     policy = POLICIES[choice.policy]
-    frame = data.frame(f"{V}.capitalisation_by_period", ctx.months, choice)
     st.warning(DISCLAIMER, icon=":material/gavel:")
-    layout.chart(
-        cm.capitalisation(
-            frame, policy.label, ctx.currency, ctx.trend_caption("business_metrics, work_items"), ctx.x_title
-        ),
+    ctx.chart(
+        "business.capitalisation",
         "biz-capitalisation",
         note=(ORG_ONLY + ": the estimate needs the organisation's R&D spend and feature share.")
         if ctx.team_filter
@@ -295,12 +255,10 @@ def capitalisation_section(ctx: Context) -> None:
 
 
 def outcomes_section(ctx: Context) -> None:
-    from lib.views.business_outcomes import link_sentence, outcome_scope
+    from lib.views.business_outcomes import link_sentence
 
-    frame, correlations, strongest = data.view(f"{OUT}.outcome_analysis", ctx.scope)
-    window = outcome_scope(ctx.scope)
-    cap = caption(window, "business_metrics, work_items, deployments, incidents", ctx.filters, org_only=True)
-    layout.chart(co.outcome_panels(frame, strongest, cap, ctx.currency), "biz-outcomes")
+    ctx.chart("business.outcomes", "biz-outcomes")
+    _, _, strongest = data.view(f"{OUT}.outcome_analysis", ctx.chosen)
     clear = strongest[strongest["strength"] == "clear"]
     lines = [link_sentence(r) for _, r in clear.iterrows()] or [
         "No engineering series moved with a business outcome beyond chance at any lag of 0–6 months."
@@ -311,7 +269,7 @@ def outcomes_section(ctx: Context) -> None:
         "Shared growth is removed first (each series' own trend), and neighbouring months count as less than "
         "independent evidence."
     )
-    layout.chart(co.lag_grid(correlations, strongest, cap), "biz-lags")
+    ctx.chart("business.lag_correlations", "biz-lags")
 
 
 SECTIONS = {

@@ -36,11 +36,15 @@ def points(fig) -> int:
     return sum(len(t.x if t.x is not None else t.z or ()) for t in fig.data)
 
 
-def test_chart_ids_are_stable():
+def test_chart_ids_are_stable_and_registered():
+    from lib.charts import registry
+
+    assert [c.id for c in registry.charts("business")] == list(CHARTS)
     assert list(CHARTS) == [
         "business.investment_mix",
         "business.investment_fte",
         "business.mix_by_team",
+        "business.mix_by_org",
         "business.initiative_fte",
         "business.initiative_cost",
         "business.rnd_pct_revenue",
