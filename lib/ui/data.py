@@ -49,24 +49,22 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def data_version() -> str:
-    """Changes whenever data changes: imports, undo, demo build or clear, saved choices."""
+    """Changes whenever data changes: imports, undo, demo build or clear, saved choices.
+
+    Saved choices change numbers too (the Business page's target mix, cost basis, policy and
+    its epic → initiative links), whoever saved them. One query: it runs before every view.
+    """
     row = (
         cursor()
-        .execute("select count(*), max(imported_at), string_agg(status, '' order by import_id) from imports")
-        .fetchone()
-    )
-    demo = db.get_setting(cursor(), "demo") or ""
-    # Saved choices change numbers too (the Business page's target mix, cost basis, policy,
-    # and its epic → initiative links), whoever saved them.
-    choices = (
-        cursor()
         .execute(
-            "select (select string_agg(key || '=' || coalesce(value, ''), ';' order by key) from settings), "
+            "select (select count(*) from imports), (select max(imported_at) from imports), "
+            "(select string_agg(status, '' order by import_id) from imports), "
+            "(select string_agg(key || '=' || coalesce(value, ''), ';' order by key) from settings), "
             "(select count(*) || '@' || coalesce(max(saved_at)::varchar, '') from initiative_links)"
         )
         .fetchone()
     )
-    return f"{row[0]}|{row[1]}|{hash(row[2])}|{demo}|{hash(choices)}"
+    return f"{row[0]}|{row[1]}|{hash(row[2])}|{hash(row[3:])}"
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

@@ -19,9 +19,11 @@ from lib.views import business_settings as vs
 PERIOD = Scope(dt.date(2026, 8, 1), dt.date(2026, 11, 1))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def con(demo_db):
-    con = db.connect(demo_db, read_only=True)
+    # The app's own configuration (read-write), as every test that opens the shared demo
+    # database does: DuckDB refuses a second configuration on a file open in the process.
+    con = db.connect(demo_db)
     yield con
     con.close()
 
