@@ -94,8 +94,8 @@ def revenue_per_person(
         )
     fig = go.Figure()
     for column, name, color in (
-        ("revenue_per_engineer_annualized", "Revenue per engineer (annualised)", PALETTE[0]),
-        ("arr_per_employee", "ARR per company employee", PALETTE[1]),
+        ("revenue_per_engineer_annualized", "Revenue per engineer", PALETTE[0]),
+        ("arr_per_employee", "ARR per employee", PALETTE[1]),
     ):
         data = frame.dropna(subset=[column])
         if len(data):
@@ -124,22 +124,22 @@ def revenue_per_person(
                     fill=fill,
                     fillcolor="rgba(108, 91, 123, 0.14)",
                     hoverinfo="skip",
-                    name=f"{band.label} (Growth Unhinged 2023)",
+                    name=band.label.split(":")[0] + ": good–great",
                     showlegend=fill is not None,
                     legendgroup="private",
                 )  # fmt: skip
             )
         shown.append(band)
     if comparable:
-        for value, label, dash in ((ARR_PUBLIC.value, "Public SaaS median 283k", "dash"),
-                                   (ARR_PUBLIC.high, "Public SaaS top quartile 369k", "dot")):  # fmt: skip
+        for value, label, dash in ((ARR_PUBLIC.value, "Public SaaS median", "dash"),
+                                   (ARR_PUBLIC.high, "Public SaaS top quartile", "dot")):  # fmt: skip
             fig.add_trace(
                 go.Scatter(
                     x=x,
                     y=[value, value],
                     mode="lines",
                     hoverinfo="skip",
-                    name=f"{label} (2023)",
+                    name=label,
                     line={"color": BENCH_COLORS["public"], "dash": dash, "width": 1.4},
                 )  # fmt: skip
             )
@@ -152,8 +152,10 @@ def revenue_per_person(
         claim = f"ARR per employee {money(value, currency)} in {_month(arr_last['period'])}"
         if where:
             claim += f": {where} the private-SaaS good–great band for its size"
+        bands = f"{band.label}; " if band else ""
         detail = (
-            "Bands compare ARR per employee of the whole company; revenue per engineer has no published band"
+            f"{bands}public SaaS median 283k, top quartile 369k (Growth Unhinged, 2023) · the bands compare ARR "
+            "per employee of the whole company, never revenue per engineer"
         )
     else:
         last = _last(frame, "revenue_per_engineer_annualized")
