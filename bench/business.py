@@ -30,6 +30,8 @@ from bench.run import WORK, build_demo_db, machine, settled  # noqa: E402
 
 RESULTS = ROOT / "bench" / "BUSINESS.md"
 SECTIONS = ("Investment mix", "Initiatives", "Efficiency", "Capitalisation", "Outcomes")
+# Measured the same way in the same run: on a shared machine the load moves every page alike.
+REFERENCE = "reference: the Delivery page"
 
 
 def bench_views(database: Path, repeat: int) -> dict[str, float]:
@@ -92,13 +94,14 @@ def bench_page(database: Path, repeat: int) -> dict[str, dict[str, float]]:
         _wait_healthy(url, proc)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for section in SECTIONS:
+            for section in (*SECTIONS, REFERENCE):
                 context = browser.new_context(viewport={"width": 1440, "height": 1000})
                 cold, warm = [], []
+                path = "delivery" if section == REFERENCE else f"business?section={section.replace(' ', '+')}"
                 for attempt in range(repeat + 1):
                     tab = context.new_page()
                     began = time.perf_counter()
-                    tab.goto(f"{url}/business?section={section.replace(' ', '+')}")
+                    tab.goto(f"{url}/{path}")
                     _ready(tab)
                     drawn_at, charts = settled(tab)
                     (cold if attempt == 0 else warm).append(drawn_at - began)
@@ -128,6 +131,7 @@ def bench_page(database: Path, repeat: int) -> dict[str, dict[str, float]]:
                     switches[section].append(drawn_at - began)
             for section, runs in switches.items():
                 results[section]["switch_s"] = statistics.median(runs)
+            results[REFERENCE]["switch_s"] = float("nan")
             browser.close()
     finally:
         proc.terminate()
@@ -149,8 +153,12 @@ def main() -> int:
         "demo organisation (bars: new tab 2 s, switch 0.5 s)": bench_page(small, args.repeat),
         "large organisation (bars: new tab 5 s, switch 1 s)": bench_page(large, args.repeat),
     }
+    load = os.getloadavg()[0]
     lines = [
         "# Business alignment page: benchmark",
+        "",
+        f"Load average when it finished: {load:.1f} on {os.cpu_count()} cores (other work on the machine slows"
+        " every page alike: compare with the reference row, the Delivery page measured in the same run).",
         "",
         f"Run: `.venv/bin/python bench/business.py --repeat {args.repeat}` on {time.strftime('%Y-%m-%d')}.",
         "",
