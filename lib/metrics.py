@@ -315,6 +315,13 @@ DEFINITIONS: dict[str, Definition] = {
         "(null under a team filter).",
         False,
     ),
+    "business.capitalizable_rnd_estimate": _D(
+        "Capitalisable R&D estimate",
+        "USD",
+        "business.rnd_spend × business.investment_mix.feature: a candidate figure for finance review, "
+        "never an accounting entry; organisation only (null under a team filter). Not accounting or tax advice.",
+        None,
+    ),
 }
 
 
@@ -404,6 +411,7 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                 "revenue_per_engineer_annualized",
                 "investment_mix",
                 "cost_per_feature",
+                "capitalizable_rnd_estimate",
             )
         },
     }

@@ -312,9 +312,37 @@ TABLES: dict[str, Table] = {
                 Column("period_start", D, required=True),
                 Column("metric", V, required=True),
                 Column("value", F),
+                Column("unit", V),
             ),
-            "One row per month per business metric (revenue, arr, rnd_spend, customers, nps, churn_rate, …).",
-            (("2025-09-01", "revenue", "4200000"),),
+            "One row per month per business metric (revenue, arr, rnd_spend, customers, nps, churn_rate, …); "
+            "unit: a currency code (USD, EUR, …) for money, % for a fraction 0–1, score, count.",
+            (("2025-09-01", "revenue", "4200000", "USD"),),
+        ),
+        Table(
+            "initiatives",
+            ("initiative",),
+            (
+                Column("initiative", V, required=True),
+                Column("owner", V),
+                Column("business_metric", V),
+                Column("epics", V),
+                Column("description", V),
+            ),
+            "One row per business initiative: its owner (a role or team), the business metric it is "
+            "meant to move, and the epics / projects of work items that belong to it (; separated).",
+            (("Checkout v2", "VP Product, Commerce", "revenue", "PAY-EPIC-12; Checkout redesign", ""),),
+        ),
+        Table(
+            "engineer_costs",
+            ("location", "sourcing"),
+            (
+                Column("location", V, required=True),
+                Column("sourcing", V, required=True, choices=SOURCING),
+                Column("annual_cost", F, bounds=(0, 1e8)),
+            ),
+            "Loaded annual cost of one engineer (FTE) by location and sourcing, in the currency of the "
+            "business metrics; location * covers every location of that sourcing.",
+            (("Berlin", "onshore", "126000"),),
         ),
     )
 }

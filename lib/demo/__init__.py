@@ -50,19 +50,23 @@ def generate(world: World) -> Iterator[tuple[str, pd.DataFrame]]:
     yield "one_on_ones", people.one_on_ones_frame(world, staff)
     items, transitions = flow.work_items(world, staff)
     yield "work_items", items
+    features = business.monthly_counts(world, items["completed_at"][items["type"] == "feature"])
     del items
     yield "work_item_transitions", transitions
     del transitions
     deployments, incidents = delivery.deployments_and_incidents(world, staff)
     yield "deployments", deployments
     yield "incidents", incidents
+    incidents_by_month = business.monthly_counts(world, incidents["started_at"])
     del deployments, incidents
     yield "pull_requests", delivery.pull_requests(world, staff)
     yield "survey_responses", culture.survey_responses(world, staff)
     yield "skills", capabilities.skills(world, staff)
     yield "learning", capabilities.learning(world, staff)
     yield "ai_usage", capabilities.ai_usage(world, staff)
-    yield "business_metrics", business.business_metrics(world, staff)
+    yield "business_metrics", business.business_metrics(world, staff, features, incidents_by_month)
+    yield "initiatives", business.initiatives(world)
+    yield "engineer_costs", business.engineer_costs(world)
 
 
 def build_demo(

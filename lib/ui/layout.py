@@ -110,9 +110,17 @@ def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """`st.data_editor(frame, **kwargs)` with formula-like text neutralised, as `table` does.
 
     Its toolbar offers the same "Download as CSV" as `st.dataframe`. Returns the edited
-    frame (the neutralised cells as shown, so edit only columns Pillars wrote itself).
+    frame; the columns named in `disabled` come back with their original values (they are
+    keys the caller saves against, and cannot have been edited).
     """
-    return st.data_editor(safe_frame(frame), **kwargs)
+    edited = st.data_editor(safe_frame(frame), **kwargs)
+    disabled = kwargs.get("disabled")
+    if isinstance(disabled, list | tuple) and len(edited) == len(frame):
+        edited = edited.copy()
+        for column in disabled:
+            if column in frame.columns:
+                edited[column] = frame[column].to_numpy()
+    return edited
 
 
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, **kwargs) -> bool:

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.charts import retention as charts
 from lib.formatting import NO_DATA, is_missing
 from lib.scope import Scope
-from lib.ui import data
+from lib.ui import data, layout
 
 
 def bucket_counts(scope: Scope, window: Scope, points: list[dict], key: str) -> None:
@@ -28,7 +28,7 @@ def bucket_counts(scope: Scope, window: Scope, points: list[dict], key: str) -> 
     grain = scope.grain
     scope = Scope(start, end, grain, scope.teams)
     st.markdown(f"**Counts behind {start:%b %Y}**" if grain == "month" else f"**Counts behind {start}**")
-    st.dataframe(data.frame("lib.views.retention_teams.counts_behind", scope), hide_index=True, key=f"{key}-counts",
+    layout.table(data.frame("lib.views.retention_teams.counts_behind", scope), hide_index=True, key=f"{key}-counts",
                  column_config={"measure": "Measure", "value": "People / value"})  # fmt: skip
     st.caption("Double-click the chart to clear the selection.")
 
@@ -61,7 +61,7 @@ def group_counts(frame: pd.DataFrame, points: list[dict], label_column: str, key
         if c in shown and not is_missing(shown[c])
     ]
     st.markdown(f"**Counts behind {name}**")
-    st.dataframe(
+    layout.table(
         pd.DataFrame(rows, columns=["Measure", "People / value"]), hide_index=True, key=f"{key}-counts"
     )
 
@@ -91,7 +91,7 @@ def survival_counts(curves: pd.DataFrame, point: dict) -> None:
         return
     row, upto = part.iloc[-1], part
     st.markdown(f"**{name} at {years:.1f} years of tenure**")
-    st.dataframe(pd.DataFrame([
+    layout.table(pd.DataFrame([
         ("Hires in the curve", f"{row['people']:.0f}"),
         ("Still at risk just before", f"{row['at_risk']:.0f}"),
         ("Left by then", f"{upto['left'].sum():.0f}"),
@@ -117,7 +117,7 @@ def coverage_counts(latest: pd.DataFrame, points: list[dict]) -> None:
         return
     r = row.iloc[0]
     st.markdown(f"**Counts behind {r['group']}**")
-    st.dataframe(pd.DataFrame([
+    layout.table(pd.DataFrame([
         ("People employed at the period end", f"{r['active']:.0f}"),
         ("… with a manager", f"{r['with_manager']:.0f}"),
         ("… and a one-on-one in the last 30 days", f"{r['covered']:.0f}"),

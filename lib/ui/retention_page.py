@@ -216,7 +216,7 @@ def tenure_section(ctx: Context) -> None:
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
     if points:
         drill.survival_counts(result["curves"], points[0])
-    st.dataframe(drill.survival_table(result["groups"], SURVIVAL_CHOICES[group]), hide_index=True,
+    layout.table(drill.survival_table(result["groups"], SURVIVAL_CHOICES[group]), hide_index=True,
                  key="ret-survival-table")  # fmt: skip
 
 
@@ -253,7 +253,7 @@ def management_section(ctx: Context) -> None:
     left, right = st.columns(2)
     with left:
         _chart(ctx, "retention.span_of_control", "ret-span")
-        st.dataframe(drill.span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
+        layout.table(drill.span_table(span["orgs"]), hide_index=True, key="ret-span-orgs")
     with right:
         latest = coverage[coverage["period"] == coverage["period"].max()] if not coverage.empty else coverage
         points = _chart(ctx, "retention.one_on_one_coverage_by_org", "ret-coverage", clickable=True)
@@ -311,7 +311,7 @@ def definitions_section(ctx: Context) -> None:
         f"rules). Groups of fewer than {ctx.k} people are never shown."
     )
     rows = [(definition_for(key).label, definition_for(key).definition) for key in DEFINED]
-    st.dataframe(pd.DataFrame(rows, columns=["Figure", "Definition"]), hide_index=True, key="ret-definitions")
+    layout.table(pd.DataFrame(rows, columns=["Figure", "Definition"]), hide_index=True, key="ret-definitions")
     retention_settings.separation_rules_editor()
 
 

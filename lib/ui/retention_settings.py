@@ -2,7 +2,8 @@
 shares) and their own rules for classifying leavers. Both are settings in the database,
 read by `lib.career_framework` and `lib.ingest.formats._hris_rules`.
 
-Saving clears the cached views: settings are not part of the cache key, imports are.
+Saving takes its turn with the CLI's writers (`lib.ui.data.writing`), which publishes a new
+snapshot and clears the cached views.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib import store
 from lib.career_framework import load_framework, reset_framework, save_framework, validate
 from lib.ingest.formats import _hris_rules as rules
-from lib.ui import data
+from lib.ui import data, layout
 
 
 def framework_editor() -> None:
@@ -35,7 +37,7 @@ def framework_editor() -> None:
                 ],
             }
         )
-        edited = st.data_editor(
+        edited = layout.editor(
             table,
             num_rows="dynamic",
             hide_index=True,
@@ -54,16 +56,24 @@ def framework_editor() -> None:
                 if not pd.isna(level)
             }
             try:
-                save_framework(con, validate(levels, targets))
+                checked = validate(levels, targets)
+                with data.writing("saving the career framework") as writer:
+                    save_framework(writer, checked)
             except ValueError as exc:
                 st.error(f"Not saved: {exc}.")
                 return
-            data.clear_caches()
+            except (store.Busy, PermissionError) as exc:
+                st.error(f"Not saved: {exc}")
+                return
             st.success("Saved: the level chart follows this order.")
             st.rerun()
         if framework.saved and reset.button("Use the data's levels again", key="ret-framework-reset"):
-            reset_framework(con)
-            data.clear_caches()
+            try:
+                with data.writing("resetting the career framework") as writer:
+                    reset_framework(writer)
+            except (store.Busy, PermissionError) as exc:
+                st.error(f"Not reset: {exc}")
+                return
             st.rerun()
 
 
@@ -84,7 +94,7 @@ def separation_rules_editor() -> None:
             "and apply to the next import (replay an import to apply them to it)."
         )
         table = pd.DataFrame({"Value as written": list(current), "Counts as": list(current.values())})
-        edited = st.data_editor(
+        edited = layout.editor(
             table,
             num_rows="dynamic",
             hide_index=True,
@@ -100,8 +110,12 @@ def separation_rules_editor() -> None:
                 if not pd.isna(k) and str(k).strip() and not pd.isna(v)
             }
             try:
-                rules.save_termination_rules(con, new)
+                with data.writing("saving the separation rules") as writer:
+                    rules.save_termination_rules(writer, new)
             except ValueError as exc:
                 st.error(f"Not saved: {exc}.")
+                return
+            except (store.Busy, PermissionError) as exc:
+                st.error(f"Not saved: {exc}")
                 return
             st.success(f"Saved {len(new)} rule(s): they apply to the next import.")

@@ -76,7 +76,9 @@ def test_row_counts_are_in_the_expected_ranges(built):
         "skills": (400, 1_200),
         "learning": (500, 2_500),
         "ai_usage": (2_000, 6_000),
-        "business_metrics": (6 * 23, 6 * 24),
+        "business_metrics": (7 * 24, 7 * 25),
+        "initiatives": (7, 7),
+        "engineer_costs": (5, 5),
     }
     outside = {t: n for t, n in counts.items() if not expected[t][0] <= n <= expected[t][1]}
     assert outside == {}
@@ -90,8 +92,9 @@ def test_same_seed_and_end_give_identical_data_and_another_seed_differs(built, t
     build_demo(other, seed=8, end=END)
     for table in TABLES:
         assert table_rows(again, table) == table_rows(con, table), table
-    differing = [t for t in TABLES if table_rows(other, t) != table_rows(con, t)]
-    assert len(differing) >= len(TABLES) - 1  # teams are the same organisation chart
+    same = {t for t in TABLES if table_rows(other, t) == table_rows(con, t)}
+    # the same organisation chart, initiatives and rate card
+    assert same <= {"teams", "initiatives", "engineer_costs"}
     assert table_rows(again, "imports") == table_rows(con, "imports")
 
 
@@ -413,7 +416,10 @@ def test_participation_is_realistic(con):
 
 def test_business_metrics_are_monthly_and_grow(con):
     metrics = {r[0] for r in con.execute("select distinct metric from business_metrics").fetchall()}
-    assert metrics == {"revenue", "arr", "rnd_spend", "customers", "nps", "churn_rate"}
+    assert metrics == {"revenue", "arr", "rnd_spend", "customers", "nps", "churn_rate", "company_headcount"}
+    # every series has the month of the demo's last day: no chart ends early
+    last = con.execute("select metric, max(period_start) from business_metrics group by all").fetchall()
+    assert {m: d for m, d in last} == dict.fromkeys(metrics, END.replace(day=1))
     first, last = con.execute(
         """select avg(value) filter (where period_start < $start + interval 3 month),
                   avg(value) filter (where period_start >= $stop - interval 4 month)
@@ -585,3 +591,17 @@ def test_flow_efficiency_is_believable(con):
            from spans join work_items using (item_id) where completed_at is not null""",
     )
     assert 0.15 < efficiency < 0.6
+
+
+def test_business_outcomes_answer_to_engineering_output(con):
+    """ARR runs above its trend a couple of months after feature-rich months, and NPS dips the
+    month after an incident-heavy one (lib.views.business_outcomes, detrended, lags 0–6)."""
+    from lib.scope import Scope
+    from lib.views import business_outcomes as bo
+
+    _, _, strongest = bo.outcome_analysis(con, Scope(START, STOP))
+    pairs = strongest.set_index(["engineering", "outcome"])
+    features = pairs.loc[("features_shipped", "arr")]
+    assert features["r"] > 0.6 and features["lag"] in (1, 2, 3)
+    incidents = pairs.loc[("incidents", "nps")]
+    assert incidents["r"] < -0.6 and incidents["lag"] == 1 and incidents["strength"] == "clear"

@@ -30,6 +30,7 @@ from lib.ingest.load import (
 from lib.ingest.read import read_source
 from lib.tables import TABLES
 from lib.templates import SAMPLE_DIR, template_csv
+from tests.unit.test_ingest_detect import RICHER_READER
 
 WORK_ITEMS = "item_id,team,type,title,created_at,effort\n"
 
@@ -57,7 +58,7 @@ def test_every_canonical_table_imports_from_its_template(con, tmp_path):
         result = import_file(con, write(tmp_path, f"{table}.csv", template_csv(table)))
         assert result.ok, result.summary()
         assert result.tables == (table,) and result.rows == len(spec.example)
-        assert result.source_format == f"canonical:{table}"
+        assert result.source_format == RICHER_READER.get(table, f"canonical:{table}")
     assert counts(con) == {t: len(spec.example) for t, spec in TABLES.items()}
 
 

@@ -55,6 +55,7 @@ def test_business_keys_whole_org(con):
     # weights: f1 3, f2 1 (no effort), d1 2, t1 4 → 10
     assert got["investment_mix"] == pytest.approx({"feature": 0.4, "defect": 0.2, "risk": 0.0, "debt": 0.4})
     assert got["cost_per_feature"] == pytest.approx(90.0)  # 180 ÷ 2 features (f1 f2)
+    assert got["capitalizable_rnd_estimate"] == pytest.approx(72.0)  # 180 × 0.4
 
 
 def test_team_filter_keeps_org_money_and_drops_org_ratios(con):
@@ -63,6 +64,7 @@ def test_team_filter_keeps_org_money_and_drops_org_ratios(con):
     assert got["rnd_pct_revenue"] == pytest.approx(0.3)
     assert got["revenue_per_engineer_annualized"] is None
     assert got["cost_per_feature"] is None
+    assert got["capitalizable_rnd_estimate"] is None
     # b completed nothing in the period (f3 lands exactly at the end)
     assert got["investment_mix"] == {"feature": None, "defect": None, "risk": None, "debt": None}
 

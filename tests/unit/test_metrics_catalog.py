@@ -71,6 +71,7 @@ SPEC_KEYS = {
     "business.investment_mix.risk",
     "business.investment_mix.debt",
     "business.cost_per_feature",
+    "business.capitalizable_rnd_estimate",
 }
 # Keys Pillars adds to SPEC §5 (documented in METRICS.md).
 EXTRA_KEYS = {"delivery.incidents_without_deploy"}

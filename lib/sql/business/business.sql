@@ -1,4 +1,5 @@
--- one row: revenue, R&D spend and their ratios, investment mix and cost per feature over [start, end)
+-- one row: revenue, R&D spend and their ratios, investment mix, cost per feature and the capitalisable R&D
+-- estimate over [start, end)
 with months as (
     select
         lower(trim(metric)) as metric,
@@ -62,7 +63,9 @@ final as (
         investment_mix_risk,
         investment_mix_debt,
         features_completed,
-        case when $all_teams then rnd_spend / nullif(features_completed, 0) end as cost_per_feature
+        case when $all_teams then rnd_spend / nullif(features_completed, 0) end as cost_per_feature,
+        -- the organisation's spend × its own feature share; a team's share would mix two scopes
+        case when $all_teams then rnd_spend * investment_mix_feature end as capitalizable_rnd_estimate
     from money, headcount, mix
 )
 

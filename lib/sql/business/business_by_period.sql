@@ -1,4 +1,5 @@
--- one row per period bucket ($grain) of [start, end): business metrics of the months starting in it, next to engineering output
+-- one row per period bucket ($grain) of [start, end): business metrics of the months starting in it, next to
+-- engineering output, with the catalog's business ratios per bucket
 with buckets as (
     select period, bucket_start, bucket_end, days
     from period_buckets($start, $end, $grain)
@@ -24,7 +25,8 @@ business_by_bucket as (
         arg_max(value, period_start) filter (where metric = 'arr') as arr,
         arg_max(value, period_start) filter (where metric = 'customers') as customers,
         avg(value) filter (where metric = 'nps') as nps,
-        avg(value) filter (where metric = 'churn_rate') as churn_rate
+        avg(value) filter (where metric = 'churn_rate') as churn_rate,
+        arg_max(value, period_start) filter (where metric = 'company_headcount') as company_headcount
     from months
     group by period
 ),
@@ -52,7 +54,9 @@ output as (
     select
         date_trunc($grain, completed_at)::date as period,
         count(*) as items_completed,
-        count(*) filter (where lower(trim(type)) = 'feature') as features_completed
+        count(*) filter (where lower(trim(type)) = 'feature') as features_completed,
+        coalesce(sum(coalesce(effort, 1.0)) filter (where lower(trim(type)) = 'feature'), 0)
+        / nullif(sum(coalesce(effort, 1.0)), 0) as feature_share
     from work_items
     where completed_at >= $start
       and completed_at < $end
@@ -75,8 +79,13 @@ final as (
         b.customers,
         b.nps,
         b.churn_rate,
+        b.company_headcount,
+        b.arr / nullif(b.company_headcount, 0) as arr_per_employee,
         coalesce(o.items_completed, 0) as items_completed,
-        coalesce(o.features_completed, 0) as features_completed
+        coalesce(o.features_completed, 0) as features_completed,
+        o.feature_share,
+        case when $all_teams then b.rnd_spend / nullif(o.features_completed, 0) end as cost_per_feature,
+        case when $all_teams then b.rnd_spend * o.feature_share end as capitalizable_rnd_estimate
     from buckets
     left join business_by_bucket as b using (period)
     left join headcount as h using (period)
