@@ -58,8 +58,10 @@ def generate(world: World) -> Iterator[tuple[str, pd.DataFrame]]:
     yield "pull_requests", delivery.pull_requests(world, staff)
     yield "survey_responses", culture.survey_responses(world, staff)
     yield "skills", capabilities.skills(world, staff)
+    yield "skill_targets", capabilities.skill_targets(world)
     yield "learning", capabilities.learning(world, staff)
     yield "ai_usage", capabilities.ai_usage(world, staff)
+    yield "user_teams", capabilities.user_teams(world, staff)
     yield "business_metrics", business.business_metrics(world, staff)
 
 
