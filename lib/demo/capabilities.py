@@ -96,7 +96,7 @@ def skills(world: World, staff: Staff) -> pd.DataFrame:
     extra = rng.random(person_core.shape) < 2 / len(SKILLS)
     holds = person_core | extra
     level = staff.level[now][:, None]
-    raw = np.where(person_core, 0.3 + 0.55 * level, 0.55 * level - 1) + rng.normal(0, 0.8, holds.shape)
+    raw = np.where(person_core, 0.7 + 0.55 * level, 0.55 * level - 1) + rng.normal(0, 0.8, holds.shape)
     proficiency = np.clip(np.round(raw), 0, 4).astype(int)
 
     for name in SKILLS:
@@ -130,11 +130,12 @@ def skills(world: World, staff: Staff) -> pd.DataFrame:
 
 
 def skill_targets(world: World) -> pd.DataFrame:
-    """Each team needs its stack at 3 and security at 2; data teams need machine learning at 3."""
+    """Each team needs its main skill at 3, the rest of its stack and security at 2; data
+    teams need machine learning at 3."""
     rows = []
     for spec in world.teams:
         stack = TEAM_STACK.get(spec.team, ORG_STACK.get(spec.org, ("python", "sql")))
-        needs = dict.fromkeys(stack, 3)
+        needs = {skill: 3 if i == 0 else 2 for i, skill in enumerate(stack)}
         needs.setdefault("security", 2)
         if spec.org in ("Data", "Analytics") or spec.team == "data-platform":
             needs["machine-learning"] = 3
@@ -207,9 +208,10 @@ def ai_usage(world: World, staff: Staff) -> pd.DataFrame:
     engaged = rng.binomial(active, 0.55 + 0.25 * np.minimum(since / 240, 1))
     suggestions = rng.poisson(active * 110.0)
     acceptances = rng.binomial(suggestions, 0.22 + 0.1 * np.minimum(since / 300, 1))
+    # seats are trued up monthly: everyone using the tool then, plus a few waiting for it
     true_up = world.ai_enabled_day[team] + since // 30 * 30
-    licensed = np.maximum(headcount[team, true_up], active)
-    seats = np.maximum(5 * np.ceil(licensed / 5), 5).astype(np.int64)
+    waiting = np.ceil(0.1 * headcount[team, true_up])
+    seats = np.maximum(users[team, true_up] + waiting, active).astype(np.int64)
     main = pd.DataFrame(
         {
             "date": world.dates(day),

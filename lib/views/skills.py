@@ -35,7 +35,8 @@ def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     `skills_rows_below_target`, `skills_recorded` (distinct skills held by active
     employees), `learning_hours`, `ai_days_with_data`, `ai_active_users_daily_mean`,
     `headcount_end`, `ai_suggestions`, `ai_acceptances`, `prs_with_ai_flag`,
-    `ai_assisted_prs`. Definitions: METRICS.md, Skills.
+    `ai_assisted_prs`, `experiments` (learning rows of kind experiment in the period).
+    Definitions: METRICS.md, Skills.
     """
     return one_row(con, "skills/skills", params(scope))
 
@@ -45,3 +46,12 @@ def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Da
     teams and tools, over days with data), suggestions, acceptances, acceptance rate,
     headcount at the bucket's end and adoption rate (active users ÷ that headcount)."""
     return query_df(con, "skills/ai_adoption_by_period", params(scope))
+
+
+def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Row counts of each skills input (table-wide, and AI team rows for the scope), so the
+    page names a missing source instead of drawing zeros: skills_rows, skill_target_rows,
+    learning_rows, learning_rows_in_period, ai_usage_rows, ai_team_rows, ai_org_rows,
+    ai_rows_with_suggestions, ai_rows_with_seats, pull_requests, pull_requests_with_ai_flag,
+    employees, deployments."""
+    return one_row(con, "skills/coverage", params(scope))

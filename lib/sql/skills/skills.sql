@@ -64,7 +64,8 @@ learned as (
     select
         (select count(*) > 0 from learning) as has_learning_data,
         coalesce(sum(hours) filter (where date >= $start and date < $end), 0) as learning_hours,
-        count(*) filter (where date >= $start and date < $end and kind = 'certification') as certifications
+        count(*) filter (where date >= $start and date < $end and kind = 'certification') as certifications,
+        count(*) filter (where date >= $start and date < $end and kind = 'experiment') as experiments
     from scoped_learning
 ),
 
@@ -117,6 +118,7 @@ final as (
         case when has_learning_data then learning_hours / nullif(average_headcount, 0) * (365.0 / $days) end
             as learning_hours_per_engineer_annualized,
         case when has_learning_data then certifications end as certifications,
+        case when has_learning_data then experiments end as experiments,
         ai_days_with_data,
         ai_active_users_daily_mean,
         headcount_end,
