@@ -306,9 +306,8 @@ def delivery_panels(agg: dict, caption: str) -> go.Figure:
             fig.update_xaxes(tickformat=".0%", rangemode="tozero", title_text=axis_title, row=1, col=j)
         elif unit == "hours":
             values = pd.concat([before, after]).dropna()
-            ticks = [
-                (v, t) for v, t in LOG_TICKS if len(values) and values.min() / 2 <= v <= values.max() * 2
-            ]
+            near = [(v, t) for v, t in LOG_TICKS if len(values) and values.min() / 2 <= v <= values.max() * 2]
+            ticks = _sparse(near)
             fig.update_xaxes(type="log", tickvals=[v for v, _ in ticks], ticktext=[t for _, t in ticks],
                              title_text=axis_title, row=1, col=j)  # fmt: skip
         else:
@@ -365,7 +364,8 @@ def lead_time_trend(agg: dict, caption: str) -> go.Figure:
                   secondary_y=True)  # fmt: skip
     fig.update_yaxes(title_text="Median commit → production (hours)", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(title_text="AI adoption (% of headcount)", tickformat=".0%", rangemode="tozero",
-                     showgrid=False, secondary_y=True)  # fmt: skip
+                     dtick=0.1 if frame["ai_adoption_rate"].max() <= 0.6 else 0.2, showgrid=False,
+                     secondary_y=True)  # fmt: skip
     title, detail = lead_time_title(frame)
     fig = finish(fig, title, caption, "Period", None)
     return headline(fig, title, detail)

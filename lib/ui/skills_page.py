@@ -74,7 +74,7 @@ def _delta(key: str, now, before) -> tuple[str | None, str]:
     color = "off" if higher is None else ("normal" if higher else "inverse")
     if key in ("ai_adoption_rate", "ai_acceptance_rate", "ai_assisted_pr_share", "skill_gap_share"):
         points = (now - before) * 100
-        return (f"{points:+.1f} pts" if points else None), color
+        return (f"{points:+.1f} pts" if abs(points) >= 0.05 else None), color
     change = relative_change(now, before)
     return (None if change is None or change == 0 else f"{change * 100:+.0f}%"), color
 
