@@ -61,6 +61,7 @@ class ImportResult:
     problem_count: int = 0
     seconds: float = 0.0
     unrecognised: bool = False  # no format matched: offer the column-mapping step
+    warnings: tuple[str, ...] = ()  # values the format interpreted, people it could not link
 
     @property
     def table(self) -> str | None:
@@ -75,7 +76,8 @@ class ImportResult:
         if not self.ok:
             return f"rejected {self.error or self.file_name}"
         loaded = ", ".join(f"{t}: {n} rows" for t, n in self.rows_by_table.items()) or "0 rows"
-        return f"loaded {self.file_name} → {loaded} (import {(self.import_id or '')[:8]}…)"
+        line = f"loaded {self.file_name} → {loaded} (import {(self.import_id or '')[:8]}…)"
+        return line + "".join(f"\n  warning: {w}" for w in self.warnings)
 
 
 def options_for(
@@ -197,7 +199,7 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Format]:
 
 def _stage_and_check(
     con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
-) -> tuple[Format, list[Checked]]:
+) -> tuple[Format, list[Checked], tuple[str, ...]]:
     fmt = detect(source, options, _candidates(con))
     try:
         staged = fmt.read(con, source, options)
@@ -206,7 +208,8 @@ def _stage_and_check(
         raise ValidationError(
             source.name, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
         ) from exc
-    return fmt, [check(con, s, options, salt_value) for s in staged]
+    warnings = tuple(w for s in staged for w in s.warnings)
+    return fmt, [check(con, s, options, salt_value) for s in staged], warnings
 
 
 def import_file(
@@ -252,7 +255,7 @@ def import_file(
     copier = ThreadPoolExecutor(max_workers=1)
     try:
         kept = copier.submit(_copy_into, path, _upload_path(con, source.sha256, name))
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        fmt, checked, warnings = _stage_and_check(con, source, options, salt(home_dir(con)))
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
         if count:
@@ -279,6 +282,7 @@ def import_file(
             source_format=fmt.name,
             sha256=source.sha256,
             seconds=time.perf_counter() - began,
+            warnings=warnings,
         )
     except UnrecognisedFile as exc:
         return rejected(str(exc), unrecognised=True)
@@ -352,7 +356,7 @@ def preview_file(
     except (UnreadableFile, OSError) as exc:
         return Preview(name, error=f"{name}: {exc}")
     try:
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
+        fmt, checked, _warnings = _stage_and_check(con, source, options, salt(home_dir(con)))
         problems = tuple(p for c in checked for p in c.problems)
         count = sum(c.problem_count for c in checked)
         samples = {}

@@ -149,6 +149,8 @@ def _show_results() -> None:
     for row in rows:
         if row["Status"] == "rejected":
             st.error(row["Message"], icon=":material/error:")
+        elif "\n  warning: " in row["Message"]:
+            st.warning(row["Message"].replace("\n  warning: ", "\n- "), icon=":material/info:")
     if rejected:
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -52,6 +52,7 @@ class ImportOptions:
 class Staged:
     table: str
     relation: duckdb.DuckDBPyRelation
+    warnings: tuple[str, ...] = ()  # what the format interpreted or could not link, in words
 
 
 class Format(Protocol):
