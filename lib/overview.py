@@ -126,6 +126,7 @@ class TrendSpec:
     higher_is_better: bool | None
     source: str
     y_format: str | None = None
+    count: str | None = None  # the view's count column: periods before its first non-zero are before the data
 
 
 PILLAR_TRENDS = (
@@ -139,6 +140,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "deployments",
+        count="deployments",
     ),
     TrendSpec(
         "Flow",
@@ -150,6 +152,7 @@ PILLAR_TRENDS = (
         "per week",
         True,
         "work_items",
+        count="velocity",
     ),
     TrendSpec(
         "People engagement",
@@ -162,6 +165,7 @@ PILLAR_TRENDS = (
         True,
         "survey_responses",
         ".0%",
+        count="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -174,6 +178,7 @@ PILLAR_TRENDS = (
         False,
         "employees",
         ".0%",
+        count="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -186,6 +191,7 @@ PILLAR_TRENDS = (
         True,
         "ai_usage, employees",
         ".0%",
+        count="days_with_data",
     ),
     TrendSpec(
         "Business alignment",
@@ -198,6 +204,7 @@ PILLAR_TRENDS = (
         True,
         "business_metrics, employees",
         "$,.3s",
+        count="revenue",
     ),
 )
 

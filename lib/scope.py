@@ -49,6 +49,12 @@ class Scope:
         }
 
 
+def period_text(scope: Scope) -> str:
+    """'01 Aug 2025 – 31 Oct 2025': the period as captions and slides print it (end inclusive)."""
+    last = scope.end - dt.timedelta(days=1)
+    return f"{scope.start:%d %b %Y} – {last:%d %b %Y}"
+
+
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The last day with any activity: the default period ends the day after it."""
     row = con.execute(

@@ -207,12 +207,18 @@ def bar_chart(
 
 
 def empty_figure(title: str, message: str) -> go.Figure:
-    """A chart-shaped notice for data that is missing, never drawn as zeros."""
+    """A chart-shaped notice for data that is missing, never drawn as zeros.
+
+    The message is kept in `layout.meta["no_data"]`, so the board pack can say on the slide
+    what is missing instead of showing a blank chart (`lib.charts.registry.missing`).
+    """
     fig = go.Figure()
     fig.add_annotation(
         text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": MUTED}
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(template="pillars", title={"text": title}, height=240, hovermode=False)
+    fig.update_layout(
+        template="pillars", title={"text": title}, height=240, hovermode=False, meta={"no_data": message}
+    )
     return fig

@@ -13,6 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.scope import GRAINS, Scope
+from lib.scope import period_text as scope_period_text
 from lib.ui import data, use_navigation
 
 _SCOPE = "pillars_scope"
@@ -99,5 +100,4 @@ def filter_text() -> str:
 
 
 def period_text(scope: Scope) -> str:
-    last = scope.end - dt.timedelta(days=1)
-    return f"{scope.start:%d %b %Y} – {last:%d %b %Y}"
+    return scope_period_text(scope)

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import caption_text, empty_figure, line_chart
+from lib.charts.registry.overview import TRENDS
 from lib.formatting import format_value
 from lib.metrics import definition_for
-from lib.overview import (
-    PILLAR_TRENDS,
-    band_text,
-    change_text,
-    period_phrase,
-    takeaways,
-    trend_scope,
-    trend_takeaway,
-)
-from lib.ui import data, filters, layout
+from lib.overview import band_text, change_text, period_phrase, takeaways
+from lib.ui import data, layout, registered
 
 
 def headline_tiles(scope) -> list:
@@ -56,23 +48,8 @@ def takeaway_list(items, scope) -> None:
 
 
 def pillar_trends(scope) -> None:
-    window = trend_scope(scope)
-    period = filters.period_text(window)
+    """One trend per pillar, two per row: the registered `overview.*_trend` charts."""
     columns = st.columns(2)
-    for i, spec in enumerate(PILLAR_TRENDS):
-        frame = data.frame(spec.view, window)
+    for i, (chart_id, _name, _metric) in enumerate(TRENDS):
         with columns[i % 2]:
-            if frame.empty or spec.column not in frame or frame[spec.column].isna().all():
-                fig = empty_figure(spec.pillar, f"No {spec.source} data for this period and filter.")
-            else:
-                fig = line_chart(
-                    frame,
-                    spec.x,
-                    {spec.column: spec.label},
-                    title=f"{spec.pillar}: {trend_takeaway(list(frame[spec.column]), list(frame[spec.x]), spec)}",
-                    caption=caption_text(spec.source, period, filters.filter_text()),
-                    x_title="Survey wave" if spec.x == "survey_date" else f"{window.grain.capitalize()}",
-                    y_title=spec.unit_title,
-                    y_format=spec.y_format,
-                )
-            layout.chart(fig, key=f"overview-{i}")
+            registered.chart(chart_id, scope, key=f"overview-{i}")

@@ -1,0 +1,316 @@
+"""The Delivery & quality page's charts, built exactly as `lib/ui/delivery_page.py` builds them:
+the same views over the same trend window, the same `lib.charts.delivery` builders, the same
+captions. `tests/app/test_chart_registry.py` draws the page and checks each of its figures
+against these, trace by trace, so the two cannot drift apart.
+
+When a chart has nothing to draw, the slide says why with the page's own data-gap sentence
+(`lib.views.delivery_detail.missing_data`), e.g. "No incident data: … Import a PagerDuty or
+Opsgenie export."
+"""
+
+from __future__ import annotations
+
+from lib.charts import delivery as charts
+from lib.charts.registry import Context, NoData, missing, register
+from lib.views import delivery, flow, flow_detail, incidents, pull_requests
+from lib.views.delivery_detail import MAX_PANELS, coverage, dora_by_unit_period, missing_data, teams_in_scope
+
+BANDS = "Bands: DORA 2023 State of DevOps Report"
+DORA_NOTE = (
+    "Tier bands from the 2023 Accelerate State of DevOps Report; a trend covers at least the "
+    "twelve months ending with the chosen period."
+)
+TREND_NOTE = "The trend covers at least the twelve months ending with the chosen period."
+
+
+def _explained(fig, con, scope, sections: tuple[str, ...]):
+    """A figure with nothing to draw says which data is missing, in the page's words."""
+    if missing(fig) is None:
+        return fig
+    gaps = [g.message for g in missing_data(coverage(con, scope)) if g.section in sections]
+    raise NoData(" ".join(gaps) if gaps else missing(fig))
+
+
+# Each tab of the page opens only when its tables hold rows (`delivery_page._opens`): the
+# coverage count it checks, and the data-gap sections that explain its absence.
+TABS = {
+    "dora": (("deployments_total", "incidents_total"), ("dora", "incidents")),
+    "flow": (("work_items_total",), ("flow",)),
+    "incidents": (("incidents_total",), ("incidents",)),
+    "pull_requests": (("pull_requests_total",), ("pull_requests",)),
+}
+
+
+def _opens(con, scope, tab: str) -> None:
+    """Raise NoData, in the page's words, when the page's tab would have nothing to draw."""
+    counts, sections = TABS[tab]
+    found = coverage(con, scope)
+    if not any(found[c] for c in counts):
+        raise NoData(" ".join(g.message for g in missing_data(found) if g.section in sections))
+
+
+def _dora(column: str, source: str, sections: tuple[str, ...]):
+    def build(con, scope, filters):
+        _opens(con, scope, "dora")
+        ctx = Context(scope, filters)
+        trend = delivery.dora_by_period(con, ctx.window)
+        extra = "" if column == "rework_rate" else BANDS
+        fig = charts.dora_trend(trend, column, ctx.caption(source, extra=extra), ctx.x_title)
+        return _explained(fig, con, scope, sections)
+
+    return build
+
+
+DORA_TRENDS = (
+    ("delivery.deployment_frequency_trend", "Deployment frequency trend", "deployment_frequency_per_week",
+     "deployments", ("dora",)),
+    ("delivery.lead_time_trend", "Change lead time trend", "lead_time_hours_p50", "deployments", ("dora",)),
+    ("delivery.change_failure_rate_trend", "Change failure rate trend", "change_failure_rate", "deployments",
+     ("dora", "incidents")),
+    ("delivery.recovery_time_trend", "Failed-deployment recovery time trend", "recovery_time_hours_p50",
+     "incidents", ("incidents",)),
+    ("delivery.rework_rate_trend", "Rework rate trend", "rework_rate", "deployments", ("dora",)),
+)  # fmt: skip
+
+for chart_id, name, column, source, sections in DORA_TRENDS:
+    register(
+        chart_id,
+        "delivery",
+        name,
+        metrics=(f"delivery.{column}",),
+        sources=tuple(dict.fromkeys((source, "deployments"))),
+        note=DORA_NOTE
+        if column != "rework_rate"
+        else "DORA publishes no tier bands for rework rate. " + TREND_NOTE,
+    )(_dora(column, source, sections))
+
+
+@register(
+    "delivery.deployment_outcomes",
+    "delivery",
+    "Deployments by outcome",
+    metrics=("delivery.deployments", "delivery.change_failure_rate"),
+    sources=("deployments", "incidents"),
+    note=TREND_NOTE,
+)
+def deployment_outcomes(con, scope, filters):
+    _opens(con, scope, "dora")
+    ctx = Context(scope, filters)
+    trend = delivery.dora_by_period(con, ctx.window)
+    fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
+    return _explained(fig, con, scope, ("dora",))
+
+
+FLOW = ("flow",)
+_FLOW_TYPES = tuple(f"flow.distribution.{t}" for t in charts.WORK_TYPES)
+
+
+@register(
+    "delivery.flow_velocity_by_type",
+    "delivery",
+    "Flow velocity by work type",
+    metrics=("flow.velocity_per_week",),
+    sources=("work_items",),
+    note=TREND_NOTE,
+)
+def flow_velocity_by_type(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    by_type = flow_detail.completed_by_type_period(con, ctx.window)
+    return _explained(
+        charts.velocity_by_type(by_type, ctx.caption("work_items"), ctx.x_title), con, scope, FLOW
+    )
+
+
+@register(
+    "delivery.flow_distribution",
+    "delivery",
+    "Flow distribution (features, defects, risks, debts)",
+    metrics=_FLOW_TYPES,
+    sources=("work_items",),
+    note=TREND_NOTE,
+)
+def flow_distribution(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    by_type = flow_detail.completed_by_type_period(con, ctx.window)
+    fig = charts.distribution_shares(by_type, ctx.caption("work_items"), ctx.x_title)
+    return _explained(fig, con, scope, FLOW)
+
+
+@register(
+    "delivery.flow_time_spread",
+    "delivery",
+    "Flow time spread by period",
+    metrics=("flow.time_days_p50",),
+    sources=("work_items",),
+    note="Boxes: quartiles and median; whiskers: 10th–90th percentile. " + TREND_NOTE,
+)
+def flow_time_spread(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    spread = flow_detail.flow_time_spread(con, scope)
+    boxes = flow_detail.flow_time_by_period(con, ctx.window)
+    fig = charts.flow_time_box(boxes, spread, ctx.caption("work_items"), ctx.x_title)
+    return _explained(fig, con, scope, FLOW)
+
+
+@register(
+    "delivery.flow_time_histogram",
+    "delivery",
+    "Flow time distribution (chosen period)",
+    metrics=("flow.time_days_p50",),
+    sources=("work_items",),
+)
+def flow_time_histogram(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    histogram = flow_detail.flow_time_histogram(con, scope)
+    fig = charts.flow_time_histogram(histogram, ctx.caption("work_items", trend=False))
+    return _explained(fig, con, scope, FLOW)
+
+
+LOAD = charts.Metric("load", "Work in progress", "items", "Items in progress at the period end", False,
+                     source="work_items")  # fmt: skip
+EFFICIENCY = charts.Metric("efficiency", "Flow efficiency", "%", "Active time (% of flow time)", True,
+                           y_format=".0%", source="work_items, work_item_transitions")  # fmt: skip
+
+
+@register(
+    "delivery.flow_load_trend",
+    "delivery",
+    "Work in progress (flow load) trend",
+    metrics=("flow.load",),
+    sources=("work_items",),
+    note=TREND_NOTE,
+)
+def flow_load_trend(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    frame = flow.flow_by_period(con, ctx.window)
+    fig = charts.simple_trend(
+        frame, LOAD, ctx.caption("work_items"), ctx.x_title, "No work in progress in this period."
+    )
+    return _explained(fig, con, scope, FLOW)
+
+
+@register(
+    "delivery.flow_efficiency_trend",
+    "delivery",
+    "Flow efficiency trend",
+    metrics=("flow.efficiency",),
+    sources=("work_items", "work_item_transitions"),
+    note=TREND_NOTE,
+)
+def flow_efficiency_trend(con, scope, filters):
+    _opens(con, scope, "flow")
+    ctx = Context(scope, filters)
+    frame = flow.flow_by_period(con, ctx.window)
+    fig = charts.simple_trend(
+        frame,
+        EFFICIENCY,
+        ctx.caption("work_items, work_item_transitions"),
+        ctx.x_title,
+        "No status history: flow efficiency cannot be computed.",
+    )
+    return _explained(fig, con, scope, ("flow", "efficiency"))
+
+
+@register(
+    "delivery.incidents_by_service",
+    "delivery",
+    "Incidents by service and severity (chosen period)",
+    sources=("incidents",),
+)
+def incidents_by_service(con, scope, filters):
+    _opens(con, scope, "incidents")
+    ctx = Context(scope, filters)
+    frame = incidents.incidents_by_service(con, scope)
+    fig = charts.incidents_by_service(frame, ctx.caption("incidents", trend=False))
+    return _explained(fig, con, scope, ("incidents",))
+
+
+@register(
+    "delivery.incidents_by_period",
+    "delivery",
+    "Incidents over time by severity",
+    metrics=("delivery.recovery_time_hours_p50",),
+    sources=("incidents",),
+    note=TREND_NOTE,
+)
+def incidents_by_period(con, scope, filters):
+    _opens(con, scope, "incidents")
+    ctx = Context(scope, filters)
+    frame = incidents.incidents_by_period(con, ctx.window)
+    fig = charts.incidents_by_period(frame, ctx.caption("incidents"), ctx.x_title)
+    return _explained(fig, con, scope, ("incidents",))
+
+
+@register(
+    "delivery.pr_cycle_breakdown",
+    "delivery",
+    "Pull request cycle time by stage",
+    sources=("pull_requests", "deployments"),
+    note="Medians per stage (pickup, review, deploy); they do not add up to the median of the whole. "
+    + TREND_NOTE,
+)
+def pr_cycle_breakdown(con, scope, filters):
+    _opens(con, scope, "pull_requests")
+    ctx = Context(scope, filters)
+    summary = pull_requests.pr_cycle(con, scope)
+    by_period = pull_requests.pr_cycle_by_period(con, ctx.window)
+    fig = charts.pr_breakdown(by_period, summary, ctx.caption("pull_requests, deployments"), ctx.x_title)
+    return _explained(fig, con, scope, ("pull_requests",))
+
+
+# Each team (or org, past MAX_PANELS teams) against its own trend: one chart per metric of the
+# page's Teams tab.
+TEAM_TRENDS = (
+    ("delivery.team_deployment_frequency", "Deployment frequency by team", "deployment_frequency_per_week",
+     "delivery.deployment_frequency_per_week"),
+    ("delivery.team_lead_time", "Change lead time by team", "lead_time_hours_p50",
+     "delivery.lead_time_hours_p50"),
+    ("delivery.team_change_failure_rate", "Change failure rate by team", "change_failure_rate",
+     "delivery.change_failure_rate"),
+    ("delivery.team_recovery_time", "Recovery time by team", "recovery_time_hours_p50",
+     "delivery.recovery_time_hours_p50"),
+    ("delivery.team_flow_velocity", "Flow velocity by team", "velocity_per_week", "flow.velocity_per_week"),
+    ("delivery.team_flow_time", "Flow time by team", "time_days_p50", "flow.time_days_p50"),
+)  # fmt: skip
+FLOW_COLUMNS = ("velocity_per_week", "time_days_p50")
+
+
+def _teams(column: str):
+    def build(con, scope, filters):
+        ctx = Context(scope, filters)
+        in_scope = teams_in_scope(con, ctx.window)
+        flow_metric = column in FLOW_COLUMNS
+        by_unit = flow_detail.flow_by_unit_period if flow_metric else dora_by_unit_period
+        frame = by_unit(con, ctx.window, in_scope.unit)
+        source = (
+            "work_items"
+            if flow_metric
+            else "incidents"
+            if column == "recovery_time_hours_p50"
+            else "deployments"
+        )
+        if in_scope.unit == "org":
+            source += ", teams"
+        fig = charts.team_small_multiples(
+            frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit, max_panels=MAX_PANELS
+        )
+        return _explained(fig, con, scope, FLOW if flow_metric else ("dora", "incidents"))
+
+    return build
+
+
+for chart_id, name, column, key in TEAM_TRENDS:
+    register(
+        chart_id,
+        "delivery",
+        name,
+        metrics=(key,),
+        sources=("work_items",) if column in FLOW_COLUMNS else ("deployments", "incidents"),
+        note="DORA advises against ranking teams: each team is on its own scale, alphabetically. "
+        + TREND_NOTE,
+    )(_teams(column))
