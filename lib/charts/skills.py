@@ -2,15 +2,13 @@
 bus-factor risks, learning and experiments (AI charts: `lib.charts.skills_ai`).
 
 Each builder takes the aggregates of one `lib.views.skills_charts` function and a
-caption, writes its takeaway title from the numbers, and returns a board-ready figure.
-`CHARTS` pairs every chart's stable id with its aggregates and its builder, for the
-page and for the board pack's registry. A hidden figure (too few people) is drawn as a
+caption, writes its takeaway title from the numbers, and returns a board-ready figure;
+`lib/charts/registry/skills.py` registers each one under a stable id for the page and
+the board pack. A hidden figure (too few people) is drawn as a
 grey cell saying so, never as a number; missing data is a notice, never a zero.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,18 +22,6 @@ HIDDEN = "#EEF0F3"
 NEUTRAL = "#DDE3EA"
 UNIT_NOUN = {"team": "team", "org": "org", "location": "location", "all": "organisation"}
 LEVELS = "0 none · 1 novice · 2 intermediate · 3 advanced · 4 expert"
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A chart of the page: stable id, name, its aggregates `(con, scope)` (dotted path,
-    for the cache) and its builder `(aggregates, caption) -> Figure`."""
-
-    id: str
-    name: str
-    data: str
-    build: object
-    source: str
 
 
 def _label(skill: str) -> str:
@@ -369,17 +355,3 @@ def experiments_bars(agg: dict, caption: str) -> go.Figure:
     title, detail = experiments_title(agg)
     fig = finish(fig, title, caption, "Period", "Experiment participations (people × experiments)")
     return headline(fig, title, detail)
-
-
-CHARTS = (
-    ChartSpec("skills-matrix", "Skills matrix: proficiency against target", "lib.views.skills_charts.matrix",
-              matrix_heatmap, "skills, skill_targets, employees"),
-    ChartSpec("skills-risks", "Coverage gaps and bus-factor risks", "lib.views.skills_charts.risks", risks_bars,
-              "skills, skill_targets, employees"),
-    ChartSpec("skills-learning-hours", "Learning hours per engineer", "lib.views.skills_charts.learning",
-              learning_hours, "learning, employees"),
-    ChartSpec("skills-certifications", "Certifications over time", "lib.views.skills_charts.learning",
-              certifications, "learning, employees"),
-    ChartSpec("skills-experiments", "Experiments run", "lib.views.skills_charts.experiments", experiments_bars,
-              "learning (kind experiment)"),
-)  # fmt: skip

@@ -1,6 +1,6 @@
 """Chart builders for AI adoption and for delivery before and after it (Skills &
 capabilities page). Aggregates from `lib.views.skills_charts` in, figures out; each
-writes its own takeaway title. `CHARTS` lists them for the page and the board pack.
+writes its own takeaway title; `lib/charts/registry/skills.py` registers them.
 
 The before/after chart puts the deployments behind each figure next to it, draws no
 bar for a team with too little data (its row says why), and its caption carries the
@@ -16,7 +16,6 @@ from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery import LOG_TICKS, headline
-from lib.charts.skills import ChartSpec
 from lib.formatting import format_value, is_missing
 from lib.views.skills_ai import DELIVERY_KEYS
 
@@ -369,21 +368,3 @@ def lead_time_trend(agg: dict, caption: str) -> go.Figure:
     title, detail = lead_time_title(frame)
     fig = finish(fig, title, caption, "Period", None)
     return headline(fig, title, detail)
-
-
-CHARTS = (
-    ChartSpec("skills-ai-adoption", "AI adoption against seats and headcount", "lib.views.skills_charts.ai_adoption",
-              adoption_trend, "ai_usage, employees"),
-    ChartSpec("skills-ai-tools", "AI active users by tool", "lib.views.skills_charts.ai_tools", tools_trend,
-              "ai_usage"),
-    ChartSpec("skills-ai-acceptance", "AI suggestion acceptance by tool", "lib.views.skills_charts.ai_tools",
-              acceptance_trend, "ai_usage"),
-    ChartSpec("skills-ai-teams", "AI adoption by team", "lib.views.skills_charts.ai_teams", teams_bars,
-              "ai_usage, employees"),
-    ChartSpec("skills-ai-prs", "AI-assisted share of pull requests", "lib.views.skills_charts.ai_prs", prs_trend,
-              "pull_requests"),
-    ChartSpec("skills-ai-lead-time", "Change lead time and AI adoption", "lib.views.skills_charts.ai_lead_time",
-              lead_time_trend, "deployments, ai_usage, employees"),
-    ChartSpec("skills-ai-delivery", "Delivery before and after AI adoption", "lib.views.skills_charts.ai_delivery",
-              delivery_panels, "deployments, incidents, ai_usage, employees"),
-)  # fmt: skip

@@ -1,8 +1,10 @@
 """The Skills & capabilities page: headline tiles, then one tab per section (skills
 matrix, learning, AI adoption, AI and delivery).
 
-Numbers come from `lib.views` through the cache, figures from `lib.charts.skills` and
-`lib.charts.skills_ai`; this module only lays them out and says what is missing. Only
+Numbers come from `lib.views` through the cache; every figure is the registered chart
+(`lib/charts/registry/skills.py`, drawn with `lib.ui.registered.chart`), so the page and
+the board pack show one computation. This module only lays them out and says what is
+missing. Only
 the open tab is computed and drawn (bound to `?section=`), as on the Delivery page.
 Per-person figures (mean proficiency, learning hours per engineer) of a group smaller
 than the anonymity threshold are hidden; nobody is named.
@@ -12,13 +14,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import caption_text
-from lib.charts import skills as charts
-from lib.charts import skills_ai as ai_charts
+from lib.charts.skills import LEVELS
 from lib.formatting import NO_DATA, format_value, is_missing, relative_change
 from lib.metrics import definition_for
 from lib.scope import Scope
-from lib.ui import data, filters, layout
+from lib.ui import data, filters, layout, registered
 from lib.views.skills_ai import ADOPTION_SHARE, CAVEATS, MIN_DEPLOYMENTS, MIN_WINDOW_DAYS, WINDOW_DAYS
 
 CHARTS = "lib.views.skills_charts"
@@ -32,10 +32,6 @@ def header(scope: Scope) -> None:
         f"{filters.period_text(scope)} · {filters.filter_text()} · learning, experimentation and AI adoption, "
         "invested in deliberately: tiles compare with the previous period of equal length",
     )
-
-
-def _caption(source: str, window: Scope) -> str:
-    return caption_text(source, filters.period_text(window), filters.filter_text())
 
 
 def _threshold() -> int:
@@ -146,25 +142,21 @@ def matrix_section(scope: Scope, c: dict) -> None:
     if not c["skills_rows"]:
         layout.nothing_to_draw("No skills data yet (see the note above).")
         return
-    k = _threshold()
-    agg = data.view(f"{CHARTS}.matrix", scope)
-    as_of = f"people active on {agg['as_of']:%d %b %Y}"
-    caption = caption_text("skills, skill_targets, employees", as_of, filters.filter_text())
-    layout.chart(
-        charts.matrix_heatmap(agg, caption),
-        "skills-matrix",
+    registered.chart(
+        "skills.matrix_heatmap",
+        scope,
         note=(
-            f"Each cell: mean proficiency of the {agg['unit']}'s people who rated the skill, against their "
-            f"target (their own, else the team's). Levels: {charts.LEVELS}. Grey cells are hidden: fewer than "
-            f"{k} people. Hover a cell for n."
+            "Each cell: mean proficiency of the team's people who rated the skill, against their target (their own, "
+            f"else the team's). Levels: {LEVELS}. Grey cells are hidden: fewer than {_threshold()} people. "
+            "Hover a cell for n."
         ),
     )
     risks = data.view(f"{CHARTS}.risks", scope)
     left, right = st.columns([3, 2])
     with left:
-        layout.chart(charts.risks_bars(risks, caption), "skills-risks",
-                     note="A coverage gap: the team has a target for the skill and none of its people reaches it. "
-                     "A bus-factor risk: one person holds the skill at level 3 or more.")  # fmt: skip
+        registered.chart("skills.coverage_and_bus_factor", scope,
+                         note="A coverage gap: the team has a target for the skill and none of its people reaches "
+                         "it. A bus-factor risk: one person holds the skill at level 3 or more.")  # fmt: skip
     with right:
         st.markdown("**Coverage gaps** (team needs it; nobody there at target)")
         gaps = risks["gaps"].rename(columns={"team": "Team", "skill": "Skill", "team_target": "Target",
@@ -183,19 +175,17 @@ def learning_section(scope: Scope, c: dict) -> None:
     choice = st.segmented_control(
         "Group by", list(GROUPINGS), default="Team", required=True, key="learning_by"
     )
-    agg = data.view(f"{CHARTS}.learning", scope, GROUPINGS[choice or "Team"])
-    caption = _caption("learning, employees", agg["window"])
+    by = GROUPINGS[choice or "Team"]
     note = (
         f"Hidden: groups of fewer than {_threshold()} people on average, and the next-smallest while the hidden "
         "ones together hold fewer (so the total can't give them away)."
     )
-    layout.chart(charts.learning_hours(agg, caption), "skills-learning-hours", note=note)
-    layout.chart(charts.certifications(agg, caption), "skills-certifications")
+    registered.chart(f"skills.learning_hours_by_{by}", scope, key="skills-learning-hours", note=note)
+    registered.chart(f"skills.certifications_by_{by}", scope, key="skills-certifications")
     ex = data.view(f"{CHARTS}.experiments", scope)
     left, right = st.columns([3, 2])
     with left:
-        layout.chart(charts.experiments_bars(ex, _caption("learning (kind experiment)", ex["window"])),
-                     "skills-experiments")  # fmt: skip
+        registered.chart("skills.experiments", scope)
     with right:
         st.markdown("**Experiments in the window** (hackathons, spikes, innovation time)")
         runs = ex["runs"].rename(columns={"title": "Experiment", "participants": "People", "teams": "Teams",
@@ -207,50 +197,33 @@ def adoption_section(scope: Scope, c: dict) -> None:
     if not c["ai_usage_rows"] and not c["pull_requests_with_ai_flag"]:
         layout.nothing_to_draw("No AI usage data yet (see the note above).")
         return
-    adoption = data.view(f"{CHARTS}.ai_adoption", scope)
-    tools = data.view(f"{CHARTS}.ai_tools", scope)
     left, right = st.columns(2)
     with left:
-        layout.chart(ai_charts.adoption_trend(adoption, _caption("ai_usage, employees", adoption["window"])),
-                     "skills-ai-adoption",
-                     note="Active: used the tool that day. Engaged: used a feature beyond completions (as each "
-                     "tool defines it). Daily means over days with data; a person using two tools counts twice.")  # fmt: skip
+        registered.chart("skills.ai_adoption_trend", scope,
+                         note="Active: used the tool that day. Engaged: used a feature beyond completions (as each "
+                         "tool defines it). Daily means over days with data; a person using two tools counts twice.")  # fmt: skip
     with right:
-        layout.chart(ai_charts.tools_trend(tools, _caption("ai_usage", tools["window"])), "skills-ai-tools")
+        registered.chart("skills.ai_tools_trend", scope)
     left, right = st.columns(2)
     with left:
-        layout.chart(
-            ai_charts.acceptance_trend(tools, _caption("ai_usage", tools["window"])), "skills-ai-acceptance"
-        )
+        registered.chart("skills.ai_acceptance_trend", scope)
     with right:
-        prs = data.view(f"{CHARTS}.ai_prs", scope)
-        layout.chart(ai_charts.prs_trend(prs, _caption("pull_requests", prs["window"])), "skills-ai-prs")
-    teams = data.view(f"{CHARTS}.ai_teams", scope)
-    window = Scope(teams["start"], teams["end"], scope.grain, scope.teams)
-    layout.chart(ai_charts.teams_bars(teams, _caption("ai_usage, employees", window)), "skills-ai-teams",
-                 note="Headcount in brackets. Seats where the source gives them.")  # fmt: skip
+        registered.chart("skills.ai_assisted_prs_trend", scope)
+    registered.chart("skills.ai_adoption_by_team", scope,
+                     note="Headcount in brackets. Seats where the source gives them.")  # fmt: skip
 
 
 def delivery_section(scope: Scope, c: dict) -> None:
     if not c["ai_usage_rows"] or not c["deployments"]:
         layout.nothing_to_draw("AI against delivery needs AI usage per team and deployments.")
         return
-    trend = data.view(f"{CHARTS}.ai_lead_time", scope)
-    layout.chart(
-        ai_charts.lead_time_trend(trend, _caption("deployments, ai_usage, employees", trend["window"])),
-        "skills-ai-lead-time",
-    )
-    agg = data.view(f"{CHARTS}.ai_delivery", scope)
-    caption = caption_text(
-        "deployments, incidents, ai_usage, employees",
-        f"{WINDOW_DAYS}-day windows either side of each adoption week, ending by {agg['end']:%d %b %Y}",
-        filters.filter_text(),
-    )
-    layout.chart(ai_charts.delivery_panels(agg, caption), "skills-ai-delivery")
+    registered.chart("skills.lead_time_and_ai", scope)
+    registered.chart("skills.ai_delivery_before_after", scope)
+    unit = data.view(f"{CHARTS}.team_unit", scope)
     st.markdown(
-        f"**How to read it.** A {agg['unit']}'s adoption week is the first week its highest daily number of "
+        f"**How to read it.** A {unit}'s adoption week is the first week its highest daily number of "
         f"active AI users reached {ADOPTION_SHARE:.0%} of its headcount. Each side covers the same number of "
-        f"days ({WINDOW_DAYS}, or fewer when adoption is recent); a {agg['unit']} needs {MIN_DEPLOYMENTS} "
+        f"days ({WINDOW_DAYS}, or fewer when adoption is recent); a {unit} needs {MIN_DEPLOYMENTS} "
         f"production deployments on each side and {MIN_WINDOW_DAYS} days since adoption, else the chart says "
         "too little data. The labels give the deployments behind each side; hover a dot for the figure and its n."
     )
