@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -219,6 +220,9 @@ def _numbers(records, columns: list[int]) -> list[float]:
 
 
 def _sample_records(source: SourceFile) -> tuple[Fields, list[tuple[int, list[str]]]]:
+    """The first SAMPLE_ROWS records, for scoring (no records when the file is not at hand)."""
+    if source.path is None or not Path(source.path).is_file():
+        return Fields(source.headers), []
     fields, records = csv_records(source)
     return fields, records[:SAMPLE_ROWS]
 
@@ -318,7 +322,7 @@ class SkillsLong:
             return 0.0
         fields = Fields(source.headers)
         if person_column(fields) and fields.has(*SKILL) and fields.has(*LEVEL):
-            return 0.97  # above the canonical template: the same columns, and labels and scales too
+            return _long_score(source, fields, (fields.find(*LEVEL), fields.find(*TARGET)))
         return 0.0
 
     def read(
@@ -421,7 +425,7 @@ class SkillTargets:
         if not fields.has(*TEAM) or person_column(fields) is not None:
             return 0.0
         if fields.has(*SKILL) and fields.has(*TARGET, *LEVEL):
-            return 0.97
+            return _long_score(source, fields, (fields.find(*TARGET, *LEVEL),))
         headers, records = _sample_records(source)
         return 0.88 if wide_layout(headers.headers, records, person=False) else 0.0
 
@@ -454,6 +458,22 @@ class SkillTargets:
                             {"_row": n, "team": team, "skill": _skill_name(skill), "target": _text(level)}
                         )
         return [Staged("skill_targets", stage(con, "skill_targets", rows).relation, levels.warnings())]
+
+
+def _long_score(source: SourceFile, fields: Fields, columns: tuple[str | None, ...]) -> float:
+    """Above the canonical template (0.95 at most) when the levels need reading (labels, another
+    scale); just below it when they are plain 0–4 numbers, which the template reads the same."""
+    _, records = _sample_records(source)
+    plain = True
+    for _, record in records:
+        for column in columns:
+            text = fields.get(record, column) if column else ""
+            kind = cell_kind(text)
+            if kind in ("label", "na", "bad") or (
+                kind == "number" and (float(text) > 4 or float(text) != int(float(text)))
+            ):
+                plain = False
+    return 0.9 if plain else 0.97
 
 
 def _text(level: int | None) -> str:
