@@ -24,7 +24,9 @@ Levels (0–4: 0 none, 1 novice, 2 intermediate, 3 advanced, 4 expert):
   v × 4 ÷ 5 half up (0→0, 1→1, 2→2, 3→2, 4→3, 5→4); 6 or 7 with no 0 is SFIA 1–7,
   mapped by what each SFIA level of responsibility means (1 follow, 2 assist → 1;
   3 apply → 2; 4 enable, 5 ensure/advise → 3; 6 initiate/influence, 7 set strategy → 4).
-  The import's warnings say which scale was used and why. A fraction is refused.
+  The import's warnings say which scale was used and why. A fraction is refused. Under
+  the canonical template's own headers (`proficiency`, `target`) numbers are 0–4: a 7
+  there is refused as out of range, not read as SFIA.
 """
 
 from __future__ import annotations
@@ -331,7 +333,11 @@ class SkillsLong:
         fields, records = csv_records(source)
         level_col, target_col = fields.find(*LEVEL), fields.find(*TARGET)
         columns = [fields.headers.index(c) for c in (level_col, target_col) if c]
-        levels = Levels(_scale(fields.headers, records, columns, source.name))
+        if all(loose(c) in ("proficiency", "target") for c in (level_col, target_col) if c):
+            scale = Scale("0–4", "the template's proficiency column")  # a 7 there is out of range
+        else:
+            scale = _scale(fields.headers, records, columns, source.name)
+        levels = Levels(scale)
         rows, people = [], set()
         for n, record in records:
             person = person_value(fields, record)
@@ -461,19 +467,20 @@ class SkillTargets:
 
 
 def _long_score(source: SourceFile, fields: Fields, columns: tuple[str | None, ...]) -> float:
-    """Above the canonical template (0.95 at most) when the levels need reading (labels, another
-    scale); just below it when they are plain 0–4 numbers, which the template reads the same."""
+    """Above the canonical template (0.95 at most) when the levels need reading (labels, or
+    numbers on another scale under a header that is not the template's); just below it
+    otherwise, so the template reads its own 0–4 numbers and refuses a 7 as out of range."""
     _, records = _sample_records(source)
-    plain = True
+    canonical = all(loose(c) in ("proficiency", "target") for c in columns if c)
     for _, record in records:
         for column in columns:
             text = fields.get(record, column) if column else ""
             kind = cell_kind(text)
-            if kind in ("label", "na", "bad") or (
-                kind == "number" and (float(text) > 4 or float(text) != int(float(text)))
-            ):
-                plain = False
-    return 0.9 if plain else 0.97
+            if kind in ("label", "na"):
+                return 0.97
+            if kind == "number" and not canonical and (float(text) > 4 or float(text) != int(float(text))):
+                return 0.97
+    return 0.8
 
 
 def _text(level: int | None) -> str:
