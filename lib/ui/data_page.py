@@ -69,7 +69,7 @@ def upload_section() -> None:
     saved_tz = db.get_setting(con, "default_tz") or "UTC"
     files = st.file_uploader(
         "CSV or JSON exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, HRIS…)",
-        type=["csv", "tsv", "txt", "json"],
+        type=["csv", "tsv", "txt", "json", "ndjson", "jsonl"],
         accept_multiple_files=True,
         key="uploads",
     )
