@@ -87,6 +87,8 @@ def tiles(scope: Scope) -> dict:
         if small and key in PER_PERSON:
             items.append(layout.Tile(label, NO_DATA, band=f"Hidden: fewer than {k} people in the filter"))
             continue
+        if key == "ai_adoption_rate" and not is_missing(value) and value > 1:
+            band = "Above 100%: the AI data counts people the HRIS lacks, or people using several tools twice"
         delta, color = _delta(key, value, previous)
         help_text = definition_for(f"skills.{key}").definition if key != "experiments" else None
         items.append(
