@@ -131,7 +131,21 @@ def settled(tab, quiet_s: float = 1.0) -> tuple[float, int]:
         time.sleep(0.05)
 
 
-def bench_pages(database: Path, repeat: int) -> dict:
+# Tabs a page draws only when opened (bound to ?section=): each is timed as its own visit.
+SECTIONS = {"skills": ("Learning", "AI adoption", "AI and delivery")}
+
+
+def _visit(context, address: str) -> tuple[float, int]:
+    tab = context.new_page()
+    began = time.perf_counter()
+    tab.goto(address)
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000)
+    drawn_at, charts = settled(tab)
+    tab.close()
+    return drawn_at - began, charts
+
+
+def bench_pages(database: Path, repeat: int, only: tuple[str, ...] = ()) -> dict:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
@@ -152,6 +166,7 @@ def bench_pages(database: Path, repeat: int) -> dict:
     pages = [
         "" if p.stem == "overview" else p.stem.replace("_", "-")
         for p in sorted((ROOT / "pages").glob("*.py"))
+        if not only or p.stem in only
     ]
     results: dict[str, dict] = {}
     try:
@@ -179,6 +194,20 @@ def bench_pages(database: Path, repeat: int) -> dict:
                     "warm_s": statistics.median(warm),
                     "charts": charts,
                 }
+            for name, sections in SECTIONS.items():
+                if name not in pages:
+                    continue
+                for section in sections:
+                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    address = f"{url}/{name}?section={section.replace(' ', '+')}"
+                    runs = [_visit(context, address) for _ in range(repeat + 1)]
+                    context.close()
+                    results[f"{name} · {section}"] = {
+                        "first_visit_s": runs[0][0],
+                        "warm_s": statistics.median(r[0] for r in runs[1:]),
+                        "charts": runs[-1][1],
+                        "in_app_s": float("nan"),
+                    }
             # Navigation inside the app: the sidebar link, with the frontend already loaded.
             tab = browser.new_page(viewport={"width": 1440, "height": 1000})
             tab.goto(url)
@@ -201,7 +230,7 @@ def bench_pages(database: Path, repeat: int) -> dict:
                     drawn_at, _ = settled(tab)
                     clicks[path].append(drawn_at - began)
             for path, runs in clicks.items():
-                results[path]["in_app_s"] = statistics.median(runs)
+                results[path]["in_app_s"] = statistics.median(runs) if runs else float("nan")
             tab.close()
             browser.close()
     finally:
@@ -238,8 +267,13 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--pages", nargs="+", default=(), metavar="PAGE",
+                        help="time only these pages (file stems, e.g. skills), skip import and catalog, "
+                             "and write bench/RESULTS_<pages>.md")  # fmt: skip
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.pages:
+        return pages_only(tuple(args.pages), args.repeat)
 
     large, build_s = build_demo_db("large")
     con = db.connect(large, read_only=True)
@@ -321,6 +355,50 @@ def main() -> int:
             "",
         ]
     RESULTS.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+def _page_table(organisation: str, results: dict) -> list[str]:
+    def cell(value: float) -> str:
+        return "–" if value != value else f"{value:.2f}"
+
+    return [
+        f"## Pages on the {organisation}: navigation to every chart drawn (Chromium, real server)",
+        "",
+        "| page | charts | first visit: new browser, cold server caches s | "
+        "later visits: new tab, warm caches s | sidebar link, app already open s |",
+        "|---|---:|---:|---:|---:|",
+        *[
+            f"| {name} | {r['charts']} | {cell(r['first_visit_s'])} | {cell(r['warm_s'])} | {cell(r['in_app_s'])} |"
+            for name, r in results.items()
+        ],
+        "",
+    ]
+
+
+def pages_only(names: tuple[str, ...], repeat: int) -> int:
+    """Time some pages (and their tabs) on the demo and the large organisation only."""
+    small, _ = build_demo_db("small")
+    large, _ = build_demo_db("large")
+    lines = [
+        f"# Benchmark: {', '.join(names)} page",
+        "",
+        f"Run: `.venv/bin/python bench/run.py --pages {' '.join(names)} --repeat {repeat}` on "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "A tab bound to `?section=` is timed as its own visit (only the open tab is computed).",
+        "",
+    ]
+    for organisation, database in (
+        ("demo organisation (bar: 2 s)", small),
+        ("large organisation (bar: 5 s)", large),
+    ):
+        lines += _page_table(organisation, bench_pages(database, repeat, names))
+    out = ROOT / "bench" / f"RESULTS_{'_'.join(names)}.md"
+    out.write_text("\n".join(lines))
     print("\n".join(lines))
     return 0
 

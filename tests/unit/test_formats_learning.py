@@ -65,7 +65,9 @@ def test_pluralsight_usage_adds_seconds_per_person_course_and_day(con):
             round(600 / 3600, 4),
         ),
     }
-    assert any(w.startswith("1 of 3 people match no employee") for w in result.warnings)
+    unlinked = next(w for w in result.warnings if w.code == "person_unlinked")
+    assert unlinked.count == 1  # zoe: no employee carries her e-mail
+    assert any(w.code == "date_order" and w.detail == "mdy" for w in result.warnings)
 
 
 def test_pluralsight_completion_counts_completed_courses_once(con):
@@ -76,8 +78,9 @@ def test_pluralsight_completion_counts_completed_courses_once(con):
         # an exam-prep course is a course, not a certification
         (pid(BEN), d("2025-02-20"), "AWS Certified Solutions Architect Exam Prep"): ("course", None),
     }
-    assert any(w.startswith("1 enrolments not completed") for w in result.warnings)
-    assert any("hours unknown" in w for w in result.warnings)
+    skipped = next(w for w in result.warnings if w.code == "learning_not_completed")
+    assert skipped.count == 1 and skipped.rows == (3,)  # Ben's Go Concurrency, in progress
+    assert any("hours unknown" in w.describe() for w in result.warnings)
 
 
 def test_udemy_minutes_and_a_certification_course(con):
@@ -139,8 +142,10 @@ def test_innovation_activities_are_experiments(con):
 def test_a_numeric_date_of_unknown_order_is_refused_saying_how_to_fix_it(con):
     result = import_file(con, FIXTURES / "ambiguous_dates_activities.csv")
     assert not result.ok
-    assert "row 2, column Date: '03/04/2025' could be day/month or month/day" in result.error
-    assert "YYYY-MM-DD" in result.error
+    assert (
+        "row 2, column Date: '03/04/2025' could be 3 April 2025 (day first) or 4 March 2025" in result.error
+    )
+    assert "--date-order dmy|mdy|ymd" in result.error
     assert con.execute("select count(*) from learning").fetchone()[0] == 0
 
 
@@ -150,3 +155,37 @@ def test_the_canonical_template_accepts_kinds_as_teams_write_them(con, tmp_path)
     result = import_file(con, file)
     assert result.ok, result.error
     assert learning(con) == {(pid("E-101"), d("2025-03-01"), "Hack day"): ("experiment", 8.0)}
+
+
+def test_the_date_order_set_by_the_user_reads_an_ambiguous_log(con):
+    from lib.ingest.load import options_for
+
+    result = import_file(con, FIXTURES / "ambiguous_dates_activities.csv", options_for(con, date_order="dmy"))
+    assert result.ok, result.error
+    assert learning(con) == {
+        (pid("E-101"), d("2025-04-03"), "Spike: trunk-based development"): ("experiment", 5.0)
+    }
+
+
+def test_an_lms_workbook_reads_like_its_csv_with_excel_dates(con, tmp_path):
+    """LMS reports often arrive as .xlsx: real date cells (Excel serials) and a title row above."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Users - Courses"
+    sheet.append(["Docebo report: users and courses"])  # a title row above the header
+    sheet.append(["Username", "Email", "Course Code", "Course Name", "Course Type", "Enrollment Date",
+                  "Completion Date", "Status", "Training Material Time (sec)"])  # fmt: skip
+    sheet.append(["ana.silva", ANA, "SEC-101", "Secure Coding Essentials", "E-Learning",
+                  dt.datetime(2025, 2, 1), dt.datetime(2025, 2, 20), "Completed", 7200])  # fmt: skip
+    sheet.append(["ben.okafor", BEN, "CONF-25", "KubeCon EU 2025", "Event",
+                  dt.datetime(2025, 4, 1), dt.datetime(2025, 4, 4), "Completed", 86400])  # fmt: skip
+    path = tmp_path / "docebo_users_courses.xlsx"
+    book.save(path)
+    result = import_file(con, path)
+    assert result.ok, result.error
+    assert learning(con) == {
+        (pid(ANA), d("2025-02-20"), "Secure Coding Essentials"): ("course", 2.0),
+        (pid(BEN), d("2025-04-04"), "KubeCon EU 2025"): ("conference", 24.0),
+    }

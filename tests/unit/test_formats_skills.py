@@ -59,7 +59,7 @@ def test_wide_matrix_on_a_0_to_5_scale_is_mapped_to_0_to_4(con):
     assert got[(ben, "go")] == (3, None) and got[(ben, "kubernetes")] == (1, None)
     assert (ben, "terraform") not in got and (dora, "go") not in got
     assert got[(chen, "terraform")] == (4, None) and got[(dora, "sql")] == (4, None)
-    assert any("0–5 scale (highest value 5)" in w for w in result.warnings)
+    assert any("0–5 scale (highest value 5)" in w.describe() for w in result.warnings)
     # names and roles are not stored anywhere
     assert con.execute("select count(*) from skills where skill in ('name', 'role')").fetchone()[0] == 0
     # go, kubernetes and terraform each rest on one person at level 3+ (python and sql have two)
@@ -75,8 +75,8 @@ def test_wide_matrix_with_labels_target_columns_and_a_target_row(con):
         (b, "python"): (3, 3), (b, "kubernetes"): (1, 2),  # security: not applicable, no row
         (c, "python"): (2, 3), (c, "kubernetes"): (0, 2), (c, "security"): (2, 2),
     }  # fmt: skip
-    assert any("Expert → 4" in w for w in result.warnings)
-    assert any("not applicable" in w for w in result.warnings)
+    assert any("Expert → 4" in w.describe() for w in result.warnings)
+    assert any("not applicable" in w.describe() for w in result.warnings)
     # below target: a k8s, a security, b k8s, c python, c k8s → 5 of 8 rows
     got = skills.skills_summary(con, scope("2025-01-01", "2025-04-01"))
     assert got["skill_gap_share"] == pytest.approx(5 / 8)
@@ -97,8 +97,9 @@ def test_long_sfia_levels_map_by_their_meaning_and_strangers_are_warned_about(co
         (ben, "systems integration and build"): (1, None),  # 2 → 1
         (unknown, "software design"): (4, None),  # 7 → 4, kept though nobody matches yet
     }
-    assert any("SFIA 1–7 (header 'SFIA level')" in w for w in result.warnings)
-    assert any(w.startswith("1 of 3 people match no employee") for w in result.warnings)
+    assert any("SFIA 1–7 (header 'SFIA level')" in w.describe() for w in result.warnings)
+    unlinked = next(w for w in result.warnings if w.code == "person_unlinked")
+    assert unlinked.count == 1 and unlinked.message.startswith("Of 3 people, some match no employee")
 
 
 def test_team_targets_wide_and_long(con):
@@ -126,7 +127,8 @@ def test_team_targets_apply_to_rows_without_their_own(con):
 def test_a_matrix_keyed_by_names_only_is_refused_saying_why(con):
     result = import_file(con, FIXTURES / "matrix_names_only.csv")
     assert not result.ok
-    assert "skills:wide (missing employee id or work e-mail (names are not stored))" in result.error
+    assert "a skills matrix keyed by names only" in result.error
+    assert "names are never stored. Add an Employee ID or Work Email column" in result.error
     assert con.execute("select count(*) from skills").fetchone()[0] == 0
 
 
@@ -139,3 +141,21 @@ def test_an_unknown_label_names_row_column_and_value(con, tmp_path):
     assert not result.ok
     assert "row 3, column Go: 'Wizard' is not a proficiency level" in result.error
     assert con.execute("select count(*) from skills").fetchone()[0] == 0
+
+
+def test_a_skills_matrix_workbook(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Employee ID", "Name", "Python", "Go"])
+    sheet.append(["E-101", "Ana Silva", "Expert", "Novice"])
+    sheet.append(["E-102", "Ben Okafor", "Intermediate", "Advanced"])
+    path = tmp_path / "matrix.xlsx"
+    book.save(path)
+    result = import_file(con, path)
+    assert result.ok, result.error
+    assert rows(con) == {
+        (pid("E-101"), "python"): (4, None), (pid("E-101"), "go"): (1, None),
+        (pid("E-102"), "python"): (2, None), (pid("E-102"), "go"): (3, None),
+    }  # fmt: skip

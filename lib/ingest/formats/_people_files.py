@@ -7,11 +7,11 @@
   both are pseudonymised by the loader with the salt, and linked to employees at query
   time (`person_links`), so a file keyed by e-mail joins the HRIS rows that carried it.
   `unlinked` counts the people who match no employee yet, for the import's warnings.
-- Dates are read in one place (`day`): ISO dates and timestamps (an offset is converted
-  to UTC before the date is taken), epoch milliseconds where a tool writes them, month
-  names (`Jun 12, 2025`, `12 Jun 2025`), and numeric `03/04/2025` only when the tool's
-  day/month order is known (US tools write month first); otherwise the file is refused
-  with a message saying so, never guessed from the values.
+- Dates go through the one parser, `lib.ingest.dates` (`read_days`): a timestamp's UTC
+  date, epoch milliseconds where a tool writes them, Excel serials in workbooks, and
+  numeric `03/04/2025` in the order the user set, else the tool's (US tools write month
+  first), else the only order the values read; otherwise the file is refused saying how
+  to set the order.
 - Durations (`hours`): seconds, minutes or hours by the column's name, `H:MM:SS` text.
 - AI users' teams (`team_of_users`): the user→team list (`user_teams`), else the employee
   the login or e-mail belongs to, else no team.
@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -26,8 +27,11 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
-from lib.ingest.formats import SourceFile
-from lib.ingest.formats._tool_exports import parse_instant, read_records, zone
+from lib.ingest import dates
+from lib.ingest.dates import DateHints
+from lib.ingest.formats import ImportOptions, SourceFile
+from lib.ingest.formats._tool_exports import read_rows
+from lib.ingest.report import ImportWarning, warn
 
 FORMATS: list = []
 
@@ -85,9 +89,11 @@ def count_present(source: SourceFile, names: Iterable[str]) -> int:
 
 
 def csv_records(source: SourceFile) -> tuple[Fields, list[tuple[int, list[str]]]]:
-    """The file's columns and its non-empty records with their spreadsheet row numbers."""
-    headers, records = read_records(source)
-    return Fields(headers), list(enumerate(records, start=2))
+    """The file's (or workbook sheet's) columns and its non-empty records with their
+    spreadsheet row numbers (records padded to the header's width)."""
+    headers, records = read_rows(source)
+    width = len(headers)
+    return Fields(headers), [(n, list(r) + [""] * (width - len(r))) for n, r in records]
 
 
 def json_document(source: SourceFile):
@@ -136,14 +142,21 @@ def unlinked(con: duckdb.DuckDBPyConnection, values: Iterable[str]) -> int:
     return len(ids - {r[0] for r in rows.fetchall()})
 
 
-def unlinked_warning(con: duckdb.DuckDBPyConnection, values: Iterable[str], what: str) -> tuple[str, ...]:
+def unlinked_warning(
+    con: duckdb.DuckDBPyConnection, values: Iterable[str], what: str
+) -> tuple[ImportWarning, ...]:
+    """The warning for people who match no employee yet (their rows are kept, never dropped)."""
     values = {v for v in values if v}
     n = unlinked(con, values)
     if not n:
         return ()
     return (
-        f"{n} of {len(values)} people match no employee by employee id or work e-mail yet: their {what} is "
-        "kept and links once the HRIS report that carries their id or e-mail is imported",
+        warn(
+            "person_unlinked",
+            f"Of {len(values)} people, some match no employee by employee id or work e-mail yet: their {what} is "
+            "kept and links once the HRIS report that carries their id or e-mail is imported",
+            count=n,
+        ),
     )
 
 
@@ -177,68 +190,38 @@ def seats_by_team(con: duckdb.DuckDBPyConnection, tool: str) -> dict[str, int]:
 # ---------------------------------------------------------------------------- dates
 
 
-class DateOrderUnknown(ValueError):
-    pass
-
-
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                        "nov", "dec"), start=1)}  # fmt: skip
-_NUMERIC = re.compile(
-    r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
-)
-_MONTH_FIRST = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[ \-]([A-Za-z]{3,9})\.?[ \-,]+(\d{4})")
-_EPOCH = re.compile(r"^\d{12,13}$")
-
-
-def day(text: str, order: str | None = None, epoch: bool = False) -> dt.date | None:
-    """The calendar day of a date or timestamp cell (UTC for a timestamp with an offset),
-    None for an empty cell. Raises DateOrderUnknown for numeric day/month dates when the
-    tool's `order` ("mdy", "dmy", "ymd") is not known, ValueError for text that is no date."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if epoch and _EPOCH.match(text):
-        return dt.datetime.fromtimestamp(int(text) / 1000, dt.UTC).date()
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-        return dt.date.fromisoformat(text)
-    m = _NUMERIC.match(text)
-    if m and not re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        a, b, c = (int(x) for x in m.group(1, 2, 3))
-        if len(m.group(1)) == 4:
-            year, month, d = a, b, c
-        elif order == "mdy":
-            month, d, year = a, b, c
-        elif order == "dmy":
-            d, month, year = a, b, c
-        else:
-            raise DateOrderUnknown(text)
-        year += 2000 if year < 100 else 0
-        return dt.date(year, month, d)
-    for pattern, month_group, day_group in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
-        m = pattern.match(text)
-        if m and m.group(month_group)[:3].lower() in _MONTHS:
-            return dt.date(
-                int(m.group(3)), _MONTHS[m.group(month_group)[:3].lower()], int(m.group(day_group))
-            )
-    # without an offset a timestamp's date is the one written; with one, the date in UTC
-    stamp = parse_instant(text, zone("UTC"))
-    if stamp is None:
-        raise ValueError(text)
-    return stamp.astimezone(dt.UTC).date()
-
-
-def day_or_fail(text: str, row: int, column: str | None, order: str | None, epoch: bool = False):
-    """`day`, turning a failure into a message that names the row, column and value."""
-    try:
-        return day(text, order, epoch)
-    except DateOrderUnknown:
-        raise ValueError(
-            f"row {row}, column {column}: {text!r} could be day/month or month/day, and this export's order "
-            "is not known; write dates as YYYY-MM-DD"
-        ) from None
-    except ValueError:
-        raise ValueError(f"row {row}, column {column}: {text!r} is not a date") from None
+def read_days(
+    cells: Sequence[tuple[int, str, str]],
+    options: ImportOptions,
+    hints: DateHints | None = None,
+    source: SourceFile | None = None,
+) -> tuple[list[dt.date | None], list[ImportWarning]]:
+    """The calendar day of each (row, column, text) cell, read by the one date parser
+    (`lib.ingest.dates`): the file's numeric date order decided once (the user's, else the
+    tool's `hints.order`, else the only order the values read, never guessed), a
+    timestamp's UTC date, epoch milliseconds where `hints.epoch`, Excel serials in a
+    workbook. Raises ValueError naming the row, column and value when a cell is no date
+    or the order is unknown; returns the date-order warning when there is one."""
+    hints = hints or DateHints()
+    if source is not None and source.workbook:
+        hints = dataclasses.replace(hints, serial=True)
+    filled = [(r, c, (v or "").strip()) for r, c, v in cells]
+    decision = dates.decide_order(dates.values_evidence(filled), options.date_order, hints)
+    if decision.refusal:
+        cell, reason = decision.refusal
+        raise ValueError(f"row {cell.row}, column {cell.column}: {cell.value!r} {reason}")
+    values = [v for _, _, v in filled]
+    if hints.epoch:
+        stamps = dates.parse_instants(
+            values, options.default_tz, decision.order, epoch=True, serial=hints.serial
+        )
+        days = [s.date() if s else None for s in stamps]
+    else:
+        days = dates.parse_dates(values, options.default_tz, decision.order, serial=hints.serial)
+    for (row, column, value), when in zip(filled, days, strict=True):
+        if value and when is None:
+            raise ValueError(f"row {row}, column {column}: {value!r} is not a date")
+    return days, [decision.warning] if decision.warning else []
 
 
 # ---------------------------------------------------------------------------- durations

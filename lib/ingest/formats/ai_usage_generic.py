@@ -18,8 +18,9 @@ from __future__ import annotations
 import duckdb
 
 from lib.ingest.formats import ImportOptions, SourceFile, Staged
-from lib.ingest.formats._people_files import EMAIL, Fields, csv_records, day_or_fail, loose
+from lib.ingest.formats._people_files import EMAIL, Fields, csv_records, loose
 from lib.ingest.formats._tool_exports import stage
+from lib.ingest.report import warn
 from lib.tables import TABLES
 
 DATE = ("date", "day", "usage_date", "report_date")
@@ -69,15 +70,19 @@ class GenericAiUsage:
         date_col = fields.find(*DATE)
         rows = []
         for n, record in records:
-            when = day_or_fail(fields.get(record, date_col), n, date_col, None)
-            row = {"_row": n, "date": when.isoformat() if when else "", "team": fields.get(record, *TEAM),
+            # the date goes to the loader as written: the one date parser reads it there
+            row = {"_row": n, "date": fields.get(record, date_col), "team": fields.get(record, *TEAM),
                    "tool": fields.get(record, *TOOL).lower()}  # fmt: skip
             for column, names in COLUMNS.items():
                 row[column] = fields.get(record, *names).replace(",", "")
             rows.append(row)
+        tools = len({r["tool"] for r in rows})
         return [
-            Staged(
-                "ai_usage", stage(con, "ai_usage", rows).relation, ("tool names are stored in lower case",)
+            stage(
+                con,
+                "ai_usage",
+                rows,
+                [warn("ai_tool_lower_case", "Tool names stored in lower case", count=tools)],
             )
         ]
 
@@ -107,9 +112,13 @@ class UserTeams:
             for n, record in records
         ]  # fmt: skip
         warnings = (
-            f"{len(rows)} users linked to teams for per-user AI usage; logins and e-mails stored pseudonymised",
+            warn(
+                "user_teams",
+                "Users linked to teams for per-user AI usage, logins and e-mails pseudonymised",
+                count=len(rows),
+            ),
         )
-        return [Staged("user_teams", stage(con, "user_teams", rows).relation, warnings)]
+        return [stage(con, "user_teams", rows, warnings)]
 
 
 FORMATS = [GenericAiUsage(), UserTeams()]

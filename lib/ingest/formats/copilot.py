@@ -32,7 +32,9 @@ team from the seat list when one was imported before.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from pathlib import Path
 
 import duckdb
 
@@ -40,12 +42,13 @@ from lib.ingest.formats import ImportOptions, SourceFile, Staged
 from lib.ingest.formats._people_files import (
     NO_TEAM,
     ORG_TEAM,
-    day_or_fail,
     json_document,
+    read_days,
     seats_by_team,
     team_of_users,
 )
 from lib.ingest.formats._tool_exports import stage
+from lib.ingest.report import ImportWarning, warn
 
 TOOL = "copilot"
 
@@ -65,11 +68,17 @@ def _records(doc) -> list[dict]:
 
 
 def _first(source: SourceFile) -> dict:
+    """The first record, parsed once per file however many formats score it."""
+    return _first_record(str(source.path), source.sha256)
+
+
+@functools.lru_cache(maxsize=8)
+def _first_record(path: str, sha256: str) -> dict:
     try:
-        records = _records(json_document(source))
+        records = _records(json_document(SourceFile(Path(path), "", "json", "", ())))
     except (ValueError, OSError):
         return {}
-    return records[0] if records else {}
+    return dict(records[0]) if records else {}
 
 
 def _int(value) -> str:
@@ -81,9 +90,11 @@ def _org_seats(con: duckdb.DuckDBPyConnection) -> str:
     return str(sum(seats.values())) if seats else ""
 
 
-def _day(value, n: int, column: str) -> str:
-    when = day_or_fail(str(value or ""), n, column, None)
-    return when.isoformat() if when else ""
+def _days(records: list[dict], column: str, options: ImportOptions) -> tuple[list[str], list[ImportWarning]]:
+    """The ISO day of each record's `column`, read by the one date parser."""
+    cells = [(n, column, str(r.get(column) or "")) for n, r in enumerate(records, start=1)]
+    days, warnings = read_days(cells, options)
+    return [d.isoformat() if d else "" for d in days], warnings
 
 
 class _JsonFormat:
@@ -93,10 +104,7 @@ class _JsonFormat:
     def score(self, source: SourceFile) -> float:
         if source.kind != "json":
             return 0.0
-        headers = set(source.headers)
-        if "day_totals" in headers or headers & self.keys:
-            return 0.95 if self.matches(_first(source), headers) else 0.0
-        return 0.0
+        return 0.95 if self.matches(_first(source), set(source.headers)) else 0.0
 
     def matches(self, record: dict, headers: set[str]) -> bool:
         return self.keys <= set(record)
@@ -110,13 +118,15 @@ class CopilotUsage(_JsonFormat):
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
         seats = _org_seats(con)
+        records = _records(json_document(source))
+        days, warnings = _days(records, "day", options)
         rows = [
-            {"_row": n, "date": _day(r.get("day"), n, "day"), "team": ORG_TEAM, "tool": TOOL,
+            {"_row": n, "date": day, "team": ORG_TEAM, "tool": TOOL,
              "active_users": _int(r.get("total_active_users")), "suggestions": _int(r.get("total_suggestions_count")),
              "acceptances": _int(r.get("total_acceptances_count")), "seats": seats}
-            for n, r in enumerate(_records(json_document(source)), start=1)
+            for n, (r, day) in enumerate(zip(records, days, strict=True), start=1)
         ]  # fmt: skip
-        return [Staged("ai_usage", stage(con, "ai_usage", rows).relation, (_ORG_WARNING,))]
+        return [stage(con, "ai_usage", rows, [*warnings, _org_warning(len(rows))])]
 
 
 def completions(record: dict) -> tuple[int | None, int | None]:
@@ -142,14 +152,16 @@ class CopilotMetrics(_JsonFormat):
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
         seats = _org_seats(con)
+        records = _records(json_document(source))
+        days, warnings = _days(records, "date", options)
         rows = []
-        for n, r in enumerate(_records(json_document(source)), start=1):
+        for n, (r, day) in enumerate(zip(records, days, strict=True), start=1):
             suggested, accepted = completions(r)
-            rows.append({"_row": n, "date": _day(r.get("date"), n, "date"), "team": ORG_TEAM, "tool": TOOL,
+            rows.append({"_row": n, "date": day, "team": ORG_TEAM, "tool": TOOL,
                          "active_users": _int(r.get("total_active_users")),
                          "engaged_users": _int(r.get("total_engaged_users")),
                          "suggestions": _int(suggested), "acceptances": _int(accepted), "seats": seats})  # fmt: skip
-        return [Staged("ai_usage", stage(con, "ai_usage", rows).relation, (_ORG_WARNING,))]
+        return [stage(con, "ai_usage", rows, [*warnings, _org_warning(len(rows))])]
 
 
 class CopilotReport(_JsonFormat):
@@ -165,14 +177,17 @@ class CopilotReport(_JsonFormat):
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
         seats = _org_seats(con)
+        records = _records(json_document(source))
+        days, warnings = _days(records, "day", options)
         rows = [
-            {"_row": n, "date": _day(r.get("day"), n, "day"), "team": ORG_TEAM, "tool": TOOL,
+            {"_row": n, "date": day, "team": ORG_TEAM, "tool": TOOL,
              "active_users": _int(r.get("daily_active_users")),
              "suggestions": _int(r.get("code_generation_activity_count")),
              "acceptances": _int(r.get("code_acceptance_activity_count")), "seats": seats}
-            for n, r in enumerate(_records(json_document(source)), start=1)
+            for n, (r, day) in enumerate(zip(records, days, strict=True), start=1)
         ]  # fmt: skip
-        return [Staged("ai_usage", stage(con, "ai_usage", rows).relation, (_ORG_WARNING, _REPORT_WARNING))]
+        warnings += [_org_warning(len(rows)), warn("copilot_acceptance", _REPORT_WARNING, count=len(rows))]
+        return [stage(con, "ai_usage", rows, warnings)]
 
 
 def engaged(record: dict) -> bool:
@@ -193,18 +208,20 @@ class CopilotUsersReport(_JsonFormat):
     def read(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
-        records = list(enumerate(_records(json_document(source)), start=1))
+        plain = _records(json_document(source))
+        days, warnings = _days(plain, "day", options)
+        records = list(enumerate(plain, start=1))
         users = {_user(r) for _, r in records}
         teams = team_of_users(con, users)
         seats = seats_by_team(con, TOOL)
         cells: dict[tuple[str, str], dict] = defaultdict(
             lambda: {"users": set(), "engaged": set(), "suggestions": 0, "acceptances": 0, "_row": 0}
         )
-        for n, r in records:
+        for (n, r), day in zip(records, days, strict=True):
             user = _user(r)
             if not user:
                 raise ValueError(f"row {n}: a user record without user_login or user_id")
-            key = (_day(r.get("day"), n, "day"), teams.get(user) or NO_TEAM)
+            key = (day, teams.get(user) or NO_TEAM)
             cell = cells[key]
             cell["_row"] = cell["_row"] or n
             cell["users"].add(user)
@@ -218,24 +235,27 @@ class CopilotUsersReport(_JsonFormat):
              "acceptances": str(c["acceptances"]), "seats": _int(seats.get(team)) if seats else ""}
             for (day, team), c in sorted(cells.items())
         ]  # fmt: skip
-        return [
-            Staged("ai_usage", stage(con, "ai_usage", rows).relation, user_warnings(users, teams, len(rows)))
-        ]
+        return [stage(con, "ai_usage", rows, [*warnings, *user_warnings(users, teams, len(rows))])]
 
 
 def _user(record: dict) -> str:
     return str(record.get("user_login") or record.get("user_id") or "").strip()
 
 
-def user_warnings(users: set[str], teams: dict[str, str | None], rows: int) -> tuple[str, ...]:
-    out = [f"{len(users)} users aggregated to {rows} team-days; no login or e-mail is stored"]
+def user_warnings(users: set[str], teams: dict[str, str | None], rows: int) -> list[ImportWarning]:
+    out = [warn("ai_users_aggregated", f"Users aggregated to {rows} team-days; no login or e-mail is stored",
+                count=len(users))]  # fmt: skip
     lost = sorted(u for u in users if not teams.get(u))
     if lost:
         out.append(
-            f"{len(lost)} of {len(users)} users are on no user→team list and match no employee: counted under "
-            f"{NO_TEAM!r} (import the seat list or a user→team list first, then this file again)"
+            warn(
+                "ai_user_no_team",
+                f"Users on no user→team list and matching no employee count under {NO_TEAM!r} (import the seat "
+                "list or a user→team list first, then this file again)",
+                count=len(lost),
+            )
         )
-    return tuple(out)
+    return out
 
 
 class CopilotSeats(_JsonFormat):
@@ -255,22 +275,25 @@ class CopilotSeats(_JsonFormat):
             team = str(group.get("name") or group.get("slug") or "").strip()
             no_team += not team
             rows.append({"_row": n, "user_id": login, "team": team, "seat_tool": TOOL})
-        warnings = [
-            f"{len(rows)} seats: logins are stored pseudonymised, as user→team links for Copilot usage"
-        ]
+        warnings = [warn("copilot_seats", "Seats stored as user→team links for Copilot usage, logins pseudonymised",
+                         count=len(rows))]  # fmt: skip
         if no_team:
-            warnings.append(
-                f"{no_team} seats were assigned to a person, not through a team: their usage has no team"
-            )
-        return [Staged("user_teams", stage(con, "user_teams", rows).relation, tuple(warnings))]
+            warnings.append(warn("copilot_seat_no_team", "Seats assigned to a person, not through a team: their "
+                                 "usage has no team", count=no_team))  # fmt: skip
+        return [stage(con, "user_teams", rows, warnings)]
 
 
-_ORG_WARNING = (
-    "this export has no team breakdown: its days are stored for the whole organisation (team '(all teams)'), "
-    "which team filters leave out"
-)
+def _org_warning(days: int) -> ImportWarning:
+    return warn(
+        "ai_organisation_level",
+        "This export has no team breakdown: its days are stored for the whole organisation (team "
+        "'(all teams)'), which team filters leave out",
+        count=days,
+    )
+
+
 _REPORT_WARNING = (
-    "acceptances count every accepted generation (completions, chat, agent, CLI), Copy button included"
+    "Acceptances count every accepted generation (completions, chat, agent, CLI), Copy button included"
 )
 
 FORMATS = [CopilotUsage(), CopilotMetrics(), CopilotReport(), CopilotUsersReport(), CopilotSeats()]

@@ -22,13 +22,14 @@ from collections import defaultdict
 
 import duckdb
 
+from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged
 from lib.ingest.formats._people_files import (
     NO_TEAM,
     csv_records,
-    day_or_fail,
     json_document,
     loose,
+    read_days,
     team_of_users,
 )
 from lib.ingest.formats._tool_exports import stage
@@ -103,15 +104,16 @@ class CursorDailyUsage:
                 "_row": 0,
             }
         )
+        stamps = []
         for n, r in records:
+            stamp = r.get("date")
+            number = isinstance(stamp, int | float) and not isinstance(stamp, bool)
+            stamps.append((n, "date", str(int(stamp)) if number else str(stamp or "")))
+        days, warnings = read_days(stamps, options, DateHints(epoch=True), source)
+        for (n, r), when in zip(records, days, strict=True):
             email = str(r.get("email") or r.get("useremail") or "").strip()
             if not email:
                 raise ValueError(f"row {n}: a usage record without an e-mail")
-            stamp = r.get("date")
-            stamp = (
-                str(int(stamp)) if isinstance(stamp, int | float) and not isinstance(stamp, bool) else stamp
-            )
-            when = day_or_fail(str(stamp or ""), n, "date", None, epoch=True)
             if when is None:
                 raise ValueError(f"row {n}, column date: empty")
             cell = cells[(when.isoformat(), teams.get(email) or NO_TEAM)]
@@ -131,8 +133,7 @@ class CursorDailyUsage:
              "acceptances": str(c["acceptances"]), "seats": str(len(c["members"]))}
             for (day, team), c in sorted(cells.items())
         ]  # fmt: skip
-        warnings = user_warnings(emails, teams, len(rows))
-        return [Staged("ai_usage", stage(con, "ai_usage", rows).relation, warnings)]
+        return [stage(con, "ai_usage", rows, [*warnings, *user_warnings(emails, teams, len(rows))])]
 
 
 FORMATS = [CursorDailyUsage()]

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged
 from lib.ingest.formats._people_files import (
     EMAIL,
@@ -48,16 +49,17 @@ from lib.ingest.formats._people_files import (
     Fields,
     count_present,
     csv_records,
-    day_or_fail,
     has_all,
     hours,
     loose,
     number,
     person_column,
     person_value,
+    read_days,
     unlinked_warning,
 )
 from lib.ingest.formats._tool_exports import stage
+from lib.ingest.report import warn
 
 KIND_WORDS = {
     "certification": ("certification", "certificate", "certified", "exam", "credential", "accreditation"),
@@ -89,6 +91,7 @@ def kind_of(text: str) -> str | None:
 @dataclass(frozen=True)
 class Style:
     name: str
+    vendor: str
     must: tuple[tuple[str, ...], ...]
     telling: tuple[str, ...]
     mode: str  # "activity": each row is learning on its date; "completion": a course counts once, completed
@@ -113,37 +116,37 @@ class Style:
 
 
 STYLES = (
-    Style("lms:pluralsight-usage", (("course_name",), ("view_date",), ("usage_in_seconds",)),
+    Style("lms:pluralsight-usage", "Pluralsight", (("course_name",), ("view_date",), ("usage_in_seconds",)),
           ("user_id", "email", "team_name", "is_on_account", "course_id", "note"), "activity", "mdy",
           ("course_name",), ("view_date",), seconds=("usage_in_seconds",)),
-    Style("lms:pluralsight-completion", (("course_name",), ("completion_date",), ("first_view_date",)),
+    Style("lms:pluralsight-completion", "Pluralsight", (("course_name",), ("completion_date",), ("first_view_date",)),
           ("user_id", "email", "team_name", "is_on_account", "course_id", "completion_status"), "completion", "mdy",
           ("course_name",), ("completion_date",), status=("completion_status",)),
-    Style("lms:udemy-business", (("course_title",), ("user_email", "email")),
+    Style("lms:udemy-business", "Udemy Business", (("course_title",), ("user_email", "email")),
           ("course_completion_date", "marked_completed", "minutes_video_consumed", "course_category",
            "course_enroll_date", "last_accessed_date", "assigned", "course_id", "user_external_id"),
           "completion", "mdy", ("course_title",),
           ("course_completion_date", "completion_date", "course_first_completion_date"),
           minutes=("minutes_video_consumed", "total_minutes_video_consumed", "minutes_consumed")),
-    Style("lms:linkedin-learning", (("content_title",), ("email", "email_address")),
+    Style("lms:linkedin-learning", "LinkedIn Learning", (("content_title",), ("email", "email_address")),
           ("content_type", "content_provider", "unique_user_id", "hours_viewed", "percent_completed",
            "content_completed_at", "content_id", "seconds_viewed"),
           "completion", "mdy", ("content_title",),
           ("content_completed_at", "completion_date", "completed_at", "completed_on"),
           seconds=("seconds_viewed",), minutes=("minutes_viewed",), hours=("hours_viewed",)),
-    Style("lms:coursera", (("course", "course_name"), ("email",)),
+    Style("lms:coursera", "Coursera", (("course", "course_name"), ("email",)),
           ("estimated_learning_hours", "completion_time", "completed", "enrollment_time", "course_slug",
            "university", "last_course_activity_time", "program_name", "overall_progress"),
           "completion", "mdy", ("course", "course_name"), ("completion_time", "completed_at", "completion_date"),
           status=("completed",), hours=("estimated_learning_hours", "learning_hours"),
           needs=(("estimated_learning_hours",), ("course_slug",), ("completion_time",), ("enrollment_time",))),
-    Style("lms:docebo", (("course_name",), ("course_code", "username")),
+    Style("lms:docebo", "Docebo", (("course_name",), ("course_code", "username")),
           ("course_code", "course_type", "enrollment_date", "completion_date", "course_completion_date", "status",
            "training_material_time_sec", "credits_ceus", "username", "session_time"),
           "completion", None, ("course_name",), ("completion_date", "course_completion_date", "date_completed"),
           status=("status", "enrollment_status"),
           seconds=("training_material_time_sec", "training_material_time_seconds", "time_in_course_sec")),
-    Style("lms:activity-log",
+    Style("lms:activity-log", "An activity log",
           ((*EMPLOYEE_ID, *EMAIL),
            ("title", "activity", "activity_name", "course", "course_name", "event", "learning_item", "item", "name"),
            ("date", "activity_date", "event_date", "completed_on", "completion_date", "completed", "start_date")),
@@ -179,30 +182,37 @@ class LmsExport:
         if person_column(fields, VENDOR_IDS) is None:
             raise ValueError("no employee id, work e-mail or user id column: people could not be linked")
         duration = _duration_column(fields, s)
-        rows: dict[tuple[str, str, str], dict] = {}
-        skipped, undated, no_person = 0, 0, 0
-        types: Counter[str] = Counter()
+        counted, skipped, no_person = [], [], []
         for n, record in records:
+            if not person_value(fields, record, VENDOR_IDS):
+                no_person.append(n)
+            elif s.mode == "completion" and not _completed(fields, record, s):
+                skipped.append(n)
+            else:
+                counted.append((n, record))
+        hints = DateHints(
+            order=s.order, order_source=f"{s.vendor} writes US dates, month first" if s.order else ""
+        )
+        cells = [
+            (n, date_col or "date", fields.get(record, date_col) if date_col else "") for n, record in counted
+        ]
+        days, warnings = read_days(cells, options, hints, source)
+        rows: dict[tuple[str, str, str], dict] = {}
+        undated: list[int] = []
+        types: Counter[str] = Counter()
+        for (n, record), when in zip(counted, days, strict=True):
+            if when is None:
+                undated.append(n)
+                continue
             person = person_value(fields, record, VENDOR_IDS)
             title = fields.get(record, title_col) if title_col else ""
-            if not person:
-                no_person += 1
-                continue
-            if s.mode == "completion" and not _completed(fields, record, s):
-                skipped += 1
-                continue
-            when = day_or_fail(fields.get(record, date_col) if date_col else "", n, date_col, s.order)
-            if when is None:
-                undated += 1
-                continue
             spent = hours(fields.get(record, duration[0]), duration[1]) if duration else None
             kind, how = _kind(fields.get(record, kind_col) if kind_col else "", title, kind_col is not None)
             types[how] += 1
             key = (person, when.isoformat(), title)
             if key in rows:
-                row = rows[key]
                 if s.mode == "activity" and spent is not None:
-                    row["_hours"] = (row["_hours"] or 0) + spent
+                    rows[key]["_hours"] = (rows[key]["_hours"] or 0) + spent
                 continue
             rows[key] = {"_row": n, "employee_id": person, "date": when.isoformat(), "title": title,
                          "kind": kind, "_hours": spent}  # fmt: skip
@@ -210,21 +220,21 @@ class LmsExport:
         for row in rows.values():
             spent = row.pop("_hours")
             out.append({**row, "hours": "" if spent is None else f"{spent:.6g}"})
-        warnings = []
         if skipped:
-            warnings.append(
-                f"{skipped} enrolments not completed: not counted (a course counts once, when it is completed)"
-            )
+            warnings.append(warn("learning_not_completed", "Enrolments not completed are not counted: a course "
+                                 "counts once, when it is completed", skipped))  # fmt: skip
         if undated:
-            warnings.append(f"{undated} rows without a date: not counted")
+            warnings.append(warn("learning_undated", "Rows without a date are not counted", undated))
         if no_person:
-            warnings.append(f"{no_person} rows without a person: not counted")
-        if types:
-            warnings.append("kinds read: " + ", ".join(f"{k} ({v})" for k, v in sorted(types.items())))
-        if duration is None:
-            warnings.append("the file gives no time spent: hours unknown for its rows")
+            warnings.append(warn("learning_no_person", "Rows without a person are not counted", no_person))
+        for how, n in sorted(types.items()):
+            warnings.append(warn("learning_kind", f"Kind read: {how}", count=n))
+        if duration is None and out:
+            warnings.append(
+                warn("learning_no_duration", "The file gives no time spent: hours unknown", count=len(out))
+            )
         warnings += unlinked_warning(con, {r["employee_id"] for r in out}, "learning")
-        return [Staged("learning", stage(con, "learning", out).relation, tuple(warnings))]
+        return [stage(con, "learning", out, warnings)]
 
 
 def _duration_column(fields: Fields, s: Style) -> tuple[str, str] | None:

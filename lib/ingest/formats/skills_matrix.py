@@ -50,6 +50,7 @@ from lib.ingest.formats._people_files import (
     unlinked_warning,
 )
 from lib.ingest.formats._tool_exports import stage
+from lib.ingest.report import ImportWarning, warn
 from lib.tables import TABLES
 
 SKILL = ("skill", "skill_name", "competency", "capability", "technology", "skill_area", "tech")
@@ -135,10 +136,10 @@ class Scale:
 
     def describe(self) -> str:
         if self.name == "0–4":
-            return f"levels read on the 0–4 scale ({self.why})"
+            return f"Levels read on the 0–4 scale ({self.why})"
         if self.name == "0–5":
-            return f"levels read on a 0–5 scale ({self.why}) and mapped to 0–4: 0→0, 1→1, 2→2, 3→2, 4→3, 5→4"
-        return f"levels read as SFIA 1–7 ({self.why}) and mapped to 0–4: 1→1, 2→1, 3→2, 4→3, 5→3, 6→4, 7→4"
+            return f"Levels read on a 0–5 scale ({self.why}) and mapped to 0–4: 0→0, 1→1, 2→2, 3→2, 4→3, 5→4"
+        return f"Levels read as SFIA 1–7 ({self.why}) and mapped to 0–4: 1→1, 2→1, 3→2, 4→3, 5→3, 6→4, 7→4"
 
 
 def scale_from_header(header: str) -> Scale | None:
@@ -199,16 +200,21 @@ class Levels:
             "None, Novice, Beginner, Intermediate, Advanced, Expert)"
         )
 
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self) -> tuple[ImportWarning, ...]:
         out = []
         if self.numbers:
-            out.append(self.scale.describe())
+            out.append(warn("skills_scale", self.scale.describe(), count=self.numbers))
         if self.labels:
+            labels = ", ".join(f"{k} ({n})" for k, n in sorted(self.labels.items()))
             out.append(
-                "labels read as levels: " + ", ".join(f"{k} ({n})" for k, n in sorted(self.labels.items()))
+                warn("skills_labels", f"Labels read as levels: {labels}", count=sum(self.labels.values()))
             )
         if self.not_applicable:
-            out.append(f"{self.not_applicable} cells marked not applicable: no row")
+            out.append(
+                warn(
+                    "skills_not_applicable", "Cells marked not applicable: no row", count=self.not_applicable
+                )
+            )
         return tuple(out)
 
 
@@ -349,8 +355,7 @@ class SkillsLong:
             people.add(person)
             rows.append({"_row": n, "employee_id": person, "skill": _skill_name(skill) if skill else "",
                          "proficiency": _text(level), "target": _text(target)})  # fmt: skip
-        warnings = levels.warnings() + unlinked_warning(con, people, "skills")
-        return [Staged("skills", stage(con, "skills", rows).relation, warnings)]
+        return [stage(con, "skills", rows, levels.warnings() + unlinked_warning(con, people, "skills"))]
 
 
 class SkillsWide:
@@ -370,9 +375,9 @@ class SkillsWide:
         if fields.has(*SKILL):
             return 0.0
         if person_column(fields) is None:
-            # a matrix keyed by names only: named as the closest format, with what it lacks
-            named = fields.has("name", "full_name", "employee_name", "employee")
-            return 0.3 if named and len(source.headers) >= 3 and _looks_like_levels(source) else 0.0
+            # a matrix keyed by names only: recognised, then refused saying why (names are never stored)
+            named = fields.has("name", "full_name", "employee_name")
+            return 0.9 if named and len(source.headers) >= 3 and _looks_like_levels(source) else 0.0
         headers, records = _sample_records(source)
         return 0.9 if wide_layout(headers.headers, records, person=True) else 0.0
 
@@ -381,6 +386,11 @@ class SkillsWide:
     ) -> list[Staged]:
         fields, records = csv_records(source)
         headers = fields.headers
+        if person_column(fields) is None:
+            raise ValueError(
+                "a skills matrix keyed by names only: people are linked by employee id or work e-mail, and "
+                "names are never stored. Add an Employee ID or Work Email column"
+            )
         plan = wide_layout(headers, records, person=True)
         if plan is None:
             raise ValueError("not a skills matrix: a column holds values that are not proficiency levels")
@@ -416,9 +426,10 @@ class SkillsWide:
                              "proficiency": _text(level), "target": _text(target)})  # fmt: skip
         warnings = list(levels.warnings())
         if target_row:
-            warnings.append(f"the Target row gives everyone's target in {len(target_row)} skills")
+            warnings.append(warn("skills_target_row", "The Target row gives everyone's target in these skills",
+                                 count=len(target_row)))  # fmt: skip
         warnings += unlinked_warning(con, people, "skills")
-        return [Staged("skills", stage(con, "skills", rows).relation, tuple(warnings))]
+        return [stage(con, "skills", rows, warnings)]
 
 
 class SkillTargets:
@@ -463,7 +474,7 @@ class SkillTargets:
                         rows.append(
                             {"_row": n, "team": team, "skill": _skill_name(skill), "target": _text(level)}
                         )
-        return [Staged("skill_targets", stage(con, "skill_targets", rows).relation, levels.warnings())]
+        return [stage(con, "skill_targets", rows, levels.warnings())]
 
 
 def _long_score(source: SourceFile, fields: Fields, columns: tuple[str | None, ...]) -> float:
