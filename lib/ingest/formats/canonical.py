@@ -61,7 +61,7 @@ class CanonicalFormat:
         recall = len(matched) / len(own)
         precision = len(matched) / len(headers)
         if self.missing(source) or max(recall, precision) < MIN_COVER:
-            return 0.4 * recall * precision  # closest first: most columns matched, not smallest table
+            return 0.4 * recall
         foreign = {
             c.name for t in TABLES.values() if t is not self.table for c in t.columns if c.required
         } - own
