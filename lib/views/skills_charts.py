@@ -59,7 +59,7 @@ def risks(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     gaps = cells.loc[cells["coverage_gap"], ["team", "skill", "team_target", "people_rated"]]
     single = cells.loc[cells["single_holder"], ["team", "skill", "people_rated"]]
     return {
-        "by_skill": skills_matrix.risks_by_skill(con, scope),
+        "by_skill": skills_matrix.risks_by_skill(con, scope, cells),
         "gaps": gaps.sort_values(["team", "skill"], ignore_index=True),
         "single_holders": single.sort_values(["team", "skill"], ignore_index=True),
         "teams": int(cells.loc[cells["people_rated"] > 0, "team"].nunique()),

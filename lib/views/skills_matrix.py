@@ -81,15 +81,18 @@ def heatmap(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str = "team") ->
     return out[columns].sort_values(["unit", "skill"], ignore_index=True)
 
 
-def risks_by_skill(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+def risks_by_skill(
+    con: duckdb.DuckDBPyConnection, scope: Scope, cells: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per skill: coverage gaps and bus-factor risks across the teams in scope.
 
     Columns: skill, holders (people at 3+ in the scope), single_holder (bool: exactly one
     holder in the scope, what `skills.bus_factor_risks` counts), teams_targeting,
     teams_with_gap, gap_teams (sorted team names), teams_with_one_holder,
     one_holder_teams (teams where exactly one person holds it at 3+). Sorted by risk.
+    `cells`: `team_skill_cells(con, scope)` when the caller has it already.
     """
-    cells = team_skill_cells(con, scope)
+    cells = team_skill_cells(con, scope) if cells is None else cells
     if cells.empty:
         return pd.DataFrame(
             columns=["skill", "holders", "single_holder", "teams_targeting", "teams_with_gap",

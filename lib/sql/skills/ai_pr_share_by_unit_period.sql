@@ -6,12 +6,25 @@ with buckets as (
 ),
 
 merged as (
+    -- the whole organisation reads the table itself; teams need the PR's team (its own, else
+    -- the team that deploys its repository)
+    select
+        'All teams' as unit,
+        date_trunc($grain, merged_at)::date as period,
+        ai_assisted
+    from pull_requests
+    where $all_teams
+      and $unit = 'all'
+      and merged_at >= $start
+      and merged_at < $end
+    union all
     select
         case $unit when 'all' then 'All teams' else team end as unit,
         date_trunc($grain, merged_at)::date as period,
         ai_assisted
     from pull_requests_with_team
-    where merged_at >= $start
+    where not ($all_teams and $unit = 'all')
+      and merged_at >= $start
       and merged_at < $end
       and ($all_teams or list_contains($teams, team))
       and ($unit = 'all' or team is not null)

@@ -96,14 +96,28 @@ ai as (
     from usage
 ),
 
+merged as (
+    -- a PR's team (its own, else its repository's deploying team) matters only under a team
+    -- filter; the whole organisation reads the table itself, without that join
+    select ai_assisted
+    from pull_requests
+    where $all_teams
+      and merged_at >= $start
+      and merged_at < $end
+    union all
+    select ai_assisted
+    from pull_requests_with_team
+    where not $all_teams
+      and merged_at >= $start
+      and merged_at < $end
+      and list_contains($teams, team)
+),
+
 merged_prs as (
     select
         count(*) filter (where ai_assisted is not null) as prs_with_ai_flag,
         count(*) filter (where ai_assisted) as ai_assisted_prs
-    from pull_requests_with_team
-    where merged_at >= $start
-      and merged_at < $end
-      and ($all_teams or list_contains($teams, team))
+    from merged
 ),
 
 final as (
