@@ -588,3 +588,12 @@ def test_flow_efficiency_is_believable(con):
            from spans join work_items using (item_id) where completed_at is not null""",
     )
     assert 0.15 < efficiency < 0.6
+
+
+def test_the_second_assistant_pilot_runs_to_the_last_day(con):
+    rows = con.execute(
+        "select team, min(date), max(date), count(*) from ai_usage where tool = 'cursor' group by team"
+    ).fetchall()
+    assert len(rows) == 2
+    for team, first, last, days in rows:
+        assert last == END and days == (last - first).days + 1, team
