@@ -93,7 +93,7 @@ def test_organisation_reports_28_day_and_flat_1_day(con):
 
 def test_users_report_aggregates_to_team_and_day_through_the_seat_list_and_stores_no_login(con):
     seats = loaded(con, "copilot_seats.json")
-    assert any(w.code == "copilot_seat_no_team" and w.count == 1 for w in seats.warnings)
+    assert "1 seats were assigned to a person, not through a team" in seats.warnings[1].describe()
     result = loaded(con, "copilot_users_report.ndjson")
     assert usage(con) == {
         # ana (payments seat); ben + chen (platform seats; ben chatted); zed holds no seat and is no employee
@@ -106,9 +106,10 @@ def test_users_report_aggregates_to_team_and_day_through_the_seat_list_and_store
     codes = {w.code: w for w in result.warnings}
     assert (
         codes["ai_users_aggregated"].describe()
-        == "Users aggregated to 5 team-days; no login or e-mail is stored (4)"
+        == "4 users aggregated to 5 team-days; no login or e-mail is stored"
     )
-    assert codes["ai_user_no_team"].count == 1  # octo-zed
+    assert codes["ai_user_no_team"].message.startswith("1 of 4 users are on no user→team list")
+    assert codes["ai_user_no_team"].rows == (4,)  # octo-zed's record
     stored = con.execute("select user_id from user_teams order by all").fetchall()
     assert [r[0] for r in stored] == sorted(pid(u) for u in ("octo-ana", "octo-ben", "octo-chen", "octo-dee"))
     for table in ("ai_usage", "user_teams", "imports"):
@@ -146,7 +147,8 @@ def test_cursor_daily_usage_json_counts_members_active_engaged_and_tabs_plus_edi
         ("2025-10-13", "(no team)", "cursor"): (1, 1, 20, 5, 1),
         ("2025-10-14", "payments", "cursor"): (1, 0, 80, 20, 1),
     }
-    assert next(w for w in result.warnings if w.code == "ai_user_no_team").count == 1  # the stranger
+    lost = next(w for w in result.warnings if w.code == "ai_user_no_team")
+    assert lost.message.startswith("1 of 4 users") and lost.rows == (4,)  # the stranger
     assert "example.com" not in str(con.execute("select * from ai_usage").fetchall())
 
 

@@ -99,7 +99,8 @@ def test_long_sfia_levels_map_by_their_meaning_and_strangers_are_warned_about(co
     }
     assert any("SFIA 1–7 (header 'SFIA level')" in w.describe() for w in result.warnings)
     unlinked = next(w for w in result.warnings if w.code == "person_unlinked")
-    assert unlinked.count == 1 and unlinked.message.startswith("Of 3 people, some match no employee")
+    assert unlinked.message.startswith("1 of 3 people match no employee by employee id or work e-mail yet")
+    assert unlinked.rows == (6,)  # unknown.person's row, kept
 
 
 def test_team_targets_wide_and_long(con):

@@ -133,29 +133,33 @@ def pseudonyms(con: duckdb.DuckDBPyConnection, values: Iterable[str]) -> dict[st
     return {v: pseudonym(v, secret) for v in set(values) if v}
 
 
-def unlinked(con: duckdb.DuckDBPyConnection, values: Iterable[str]) -> int:
-    """How many distinct identifiers match no employee by employee id or work e-mail (yet)."""
-    ids = set(pseudonyms(con, values).values())
+def unlinked(con: duckdb.DuckDBPyConnection, values: Iterable[str]) -> set[str]:
+    """The identifiers (as the file wrote them) that match no employee by employee id or work e-mail yet."""
+    ids = pseudonyms(con, values)
     if not ids:
-        return 0
-    rows = con.execute("select person_id from person_links where list_contains(?, person_id)", [sorted(ids)])
-    return len(ids - {r[0] for r in rows.fetchall()})
+        return set()
+    rows = con.execute(
+        "select person_id from person_links where list_contains(?, person_id)", [sorted(set(ids.values()))]
+    )
+    known = {r[0] for r in rows.fetchall()}
+    return {value for value, pid in ids.items() if pid not in known}
 
 
 def unlinked_warning(
-    con: duckdb.DuckDBPyConnection, values: Iterable[str], what: str
+    con: duckdb.DuckDBPyConnection, rows: Sequence[dict], what: str, column: str = "employee_id"
 ) -> tuple[ImportWarning, ...]:
-    """The warning for people who match no employee yet (their rows are kept, never dropped)."""
-    values = {v for v in values if v}
-    n = unlinked(con, values)
-    if not n:
+    """The warning for staged `rows` of people who match no employee yet: they are kept, never
+    dropped; the warning names how many people and which rows."""
+    people = {r[column] for r in rows if r.get(column)}
+    strangers = unlinked(con, people)
+    if not strangers:
         return ()
     return (
         warn(
             "person_unlinked",
-            f"Of {len(values)} people, some match no employee by employee id or work e-mail yet: their {what} is "
-            "kept and links once the HRIS report that carries their id or e-mail is imported",
-            count=n,
+            f"{len(strangers)} of {len(people)} people match no employee by employee id or work e-mail yet: their "
+            f"{what} kept, and linked once the HRIS report that carries their id or e-mail is imported",
+            [int(r["_row"]) for r in rows if r.get(column) in strangers],
         ),
     )
 

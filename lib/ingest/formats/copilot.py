@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -235,24 +236,35 @@ class CopilotUsersReport(_JsonFormat):
              "acceptances": str(c["acceptances"]), "seats": _int(seats.get(team)) if seats else ""}
             for (day, team), c in sorted(cells.items())
         ]  # fmt: skip
-        return [stage(con, "ai_usage", rows, [*warnings, *user_warnings(users, teams, len(rows))])]
+        return [
+            stage(
+                con,
+                "ai_usage",
+                rows,
+                [*warnings, *user_warnings(users, teams, len(rows), [(n, _user(r)) for n, r in records])],
+            )
+        ]
 
 
 def _user(record: dict) -> str:
     return str(record.get("user_login") or record.get("user_id") or "").strip()
 
 
-def user_warnings(users: set[str], teams: dict[str, str | None], rows: int) -> list[ImportWarning]:
-    out = [warn("ai_users_aggregated", f"Users aggregated to {rows} team-days; no login or e-mail is stored",
-                count=len(users))]  # fmt: skip
-    lost = sorted(u for u in users if not teams.get(u))
+def user_warnings(
+    users: set[str], teams: dict[str, str | None], rows: int, records: Sequence[tuple[int, str]] = ()
+) -> list[ImportWarning]:
+    """What aggregating per-user records did: how many users, and those who got no team
+    (`records`: (row, user) of the file, for the example rows)."""
+    out = [warn("ai_users_aggregated", f"{len(users)} users aggregated to {rows} team-days; no login or e-mail "
+                "is stored")]  # fmt: skip
+    lost = {u for u in users if not teams.get(u)}
     if lost:
         out.append(
             warn(
                 "ai_user_no_team",
-                f"Users on no user→team list and matching no employee count under {NO_TEAM!r} (import the seat "
-                "list or a user→team list first, then this file again)",
-                count=len(lost),
+                f"{len(lost)} of {len(users)} users are on no user→team list and match no employee: counted under "
+                f"{NO_TEAM!r} (import the seat list or a user→team list first, then this file again)",
+                [n for n, u in records if u in lost],
             )
         )
     return out
@@ -275,11 +287,11 @@ class CopilotSeats(_JsonFormat):
             team = str(group.get("name") or group.get("slug") or "").strip()
             no_team += not team
             rows.append({"_row": n, "user_id": login, "team": team, "seat_tool": TOOL})
-        warnings = [warn("copilot_seats", "Seats stored as user→team links for Copilot usage, logins pseudonymised",
-                         count=len(rows))]  # fmt: skip
+        warnings = [warn("copilot_seats", f"{len(rows)} seats stored as user→team links for Copilot usage, logins "
+                         "pseudonymised")]  # fmt: skip
         if no_team:
-            warnings.append(warn("copilot_seat_no_team", "Seats assigned to a person, not through a team: their "
-                                 "usage has no team", count=no_team))  # fmt: skip
+            warnings.append(warn("copilot_seat_no_team", f"{no_team} seats were assigned to a person, not through a "
+                                 "team: their usage has no team"))  # fmt: skip
         return [stage(con, "user_teams", rows, warnings)]
 
 

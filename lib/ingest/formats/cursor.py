@@ -41,6 +41,10 @@ TELLING = ("totaltabsshown", "totaltabsaccepted", "totalapplies", "totalaccepts"
 BEYOND_TABS = ("composerrequests", "chatrequests", "agentrequests", "cmdkusages", "totalapplies")
 
 
+def _email(record: dict) -> str:
+    return str(record.get("email") or record.get("useremail") or "").strip()
+
+
 def _number(value) -> int:
     if value in (None, ""):
         return 0
@@ -133,7 +137,14 @@ class CursorDailyUsage:
              "acceptances": str(c["acceptances"]), "seats": str(len(c["members"]))}
             for (day, team), c in sorted(cells.items())
         ]  # fmt: skip
-        return [stage(con, "ai_usage", rows, [*warnings, *user_warnings(emails, teams, len(rows))])]
+        return [
+            stage(
+                con,
+                "ai_usage",
+                rows,
+                [*warnings, *user_warnings(emails, teams, len(rows), [(n, _email(r)) for n, r in records])],
+            )
+        ]
 
 
 FORMATS = [CursorDailyUsage()]

@@ -233,7 +233,7 @@ class LmsExport:
             warnings.append(
                 warn("learning_no_duration", "The file gives no time spent: hours unknown", count=len(out))
             )
-        warnings += unlinked_warning(con, {r["employee_id"] for r in out}, "learning")
+        warnings += unlinked_warning(con, out, "learning is")
         return [stage(con, "learning", out, warnings)]
 
 

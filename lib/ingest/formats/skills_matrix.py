@@ -355,7 +355,7 @@ class SkillsLong:
             people.add(person)
             rows.append({"_row": n, "employee_id": person, "skill": _skill_name(skill) if skill else "",
                          "proficiency": _text(level), "target": _text(target)})  # fmt: skip
-        return [stage(con, "skills", rows, levels.warnings() + unlinked_warning(con, people, "skills"))]
+        return [stage(con, "skills", rows, levels.warnings() + unlinked_warning(con, rows, "skills are"))]
 
 
 class SkillsWide:
@@ -428,7 +428,7 @@ class SkillsWide:
         if target_row:
             warnings.append(warn("skills_target_row", "The Target row gives everyone's target in these skills",
                                  count=len(target_row)))  # fmt: skip
-        warnings += unlinked_warning(con, people, "skills")
+        warnings += unlinked_warning(con, rows, "skills are")
         return [stage(con, "skills", rows, warnings)]
 
 
