@@ -181,6 +181,86 @@ def teams_bars(agg: dict, caption: str) -> go.Figure:
     return headline(fig, title, detail)
 
 
+def _spread_title(frame: pd.DataFrame, column: str, noun: str, what: str) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=[column])
+    if rows.empty:
+        return f"{what} by {noun}: no data in this window", None
+    last = rows[rows["period"] == rows["period"].max()].sort_values(column)
+    when = _when(rows["period"].max())
+    if len(last) == 1:
+        r = last.iloc[0]
+        return f"{what} in {when}: {r['unit']} {r[column]:.0%}", None
+    low, top = last.iloc[0], last.iloc[-1]
+    return (
+        f"{what} in {when} ranged from {low[column]:.0%} ({low['unit']}) to {top[column]:.0%} ({top['unit']})",
+        f"{len(last)} {noun}s with data that {'month' if len(rows['period'].unique()) > 4 else 'period'}",
+    )
+
+
+def _unit_period_heatmap(
+    frame: pd.DataFrame, column: str, n_column: str, n_label: str, colorbar: str
+) -> go.Figure:
+    units = sorted(frame["unit"].unique(), reverse=True)
+    periods = sorted(frame["period"].unique())
+    z = np.full((len(units), len(periods)), np.nan)
+    text = [["" for _ in periods] for _ in units]
+    hover = [["" for _ in periods] for _ in units]
+    for r in frame.itertuples():
+        i, j = units.index(r.unit), periods.index(r.period)
+        value = getattr(r, column)
+        label = f"{r.unit} · {pd.Timestamp(r.period):%b %Y}"
+        if is_missing(value):
+            hover[i][j] = f"{label}: no data"
+            continue
+        z[i, j] = value
+        text[i][j] = f"{value:.0%}"
+        hover[i][j] = f"{label}: {value:.0%} ({getattr(r, n_column):,.0f} {n_label})"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[f"{pd.Timestamp(p):%b %Y}" for p in periods], y=units, zmin=0, zmax=1,
+            colorscale=[[0, "#F4F1DE"], [1, PALETTE[0]]], text=text, texttemplate="%{text}",
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            colorbar={"title": {"text": colorbar}, "tickformat": ".0%", "len": 0.8}, xgap=2, ygap=2,
+        )
+    )  # fmt: skip
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(showgrid=False, ticks="", tickangle=0)
+    fig.update_yaxes(showgrid=False, ticks="")
+    return fig
+
+
+def adoption_by_team_trend(agg: dict, caption: str) -> go.Figure:
+    """Team (or org) × period: daily active AI users as a share of the unit's headcount."""
+    frame, noun = agg["adoption"], agg["unit"]
+    if frame["active_users_daily_mean"].isna().all():
+        return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
+    frame = _since_first(frame, "ai_adoption_rate")
+    fig = _unit_period_heatmap(
+        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>÷ headcount"
+    )
+    title, detail = _spread_title(frame, "ai_adoption_rate", noun, "Daily AI use")
+    n = frame["unit"].nunique()
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users ÷ headcount)",
+                 height=max(340, 150 + 30 * n))  # fmt: skip
+    return headline(fig, title, detail, width=90, legend_px=900)
+
+
+def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
+    """Team (or org) × period: the AI-assisted share of merged pull requests with the flag."""
+    frame, noun = agg["prs"], agg["unit"]
+    if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
+        return empty_figure(f"AI-assisted pull requests by {noun}: no flag recorded",
+                            "Pull requests need an ai_assisted column (true/false) to draw this chart.")  # fmt: skip
+    frame = _since_first(frame, "ai_assisted_pr_share")
+    fig = _unit_period_heatmap(frame, "ai_assisted_pr_share", "prs_with_ai_flag", "pull requests with the flag",
+                               "AI-assisted<br>PRs")  # fmt: skip
+    title, detail = _spread_title(frame, "ai_assisted_pr_share", noun, "AI-assisted pull requests")
+    n = frame["unit"].nunique()
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (AI-assisted share of merged PRs)",
+                 height=max(340, 150 + 30 * n))  # fmt: skip
+    return headline(fig, title, detail, width=90, legend_px=900)
+
+
 INK_MARK = "#1B2430"
 
 

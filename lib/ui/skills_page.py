@@ -213,6 +213,8 @@ def adoption_section(scope: Scope, c: dict) -> None:
         registered.chart("skills.ai_assisted_prs_trend", scope)
     registered.chart("skills.ai_adoption_by_team", scope,
                      note="Headcount in brackets. Seats where the source gives them.")  # fmt: skip
+    registered.chart("skills.ai_adoption_by_team_trend", scope)
+    registered.chart("skills.ai_assisted_prs_by_team", scope)
 
 
 def delivery_section(scope: Scope, c: dict) -> None:

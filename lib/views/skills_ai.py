@@ -72,9 +72,9 @@ def adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str =
 
 
 def pr_share_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str = "all") -> pd.DataFrame:
-    """One row per unit ("all" or "team") per bucket: merged_prs, prs_with_ai_flag,
+    """One row per unit ("all", "team" or "org") per bucket: merged_prs, prs_with_ai_flag,
     ai_assisted_prs (counts) and ai_assisted_pr_share (0–1, null without the flag)."""
-    _check_unit(unit, ("all", "team"))
+    _check_unit(unit, ("all", "team", "org"))
     return query_df(con, "skills/ai_pr_share_by_unit_period", params(scope, unit=unit))
 
 

@@ -142,6 +142,19 @@ def ai_teams(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     return {"unit": unit, "start": last.start, "end": last.end, "frame": out}
 
 
+def ai_by_team(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """{unit, window, adoption (per team or org and bucket: lib.views.skills_ai.adoption_by_period),
+    prs (the same units: pr_share_by_period)} over the trend window."""
+    window = trend_window(scope)
+    unit = team_unit(con, scope)
+    return {
+        "unit": unit,
+        "window": window,
+        "adoption": skills_ai.adoption_by_period(con, window, unit),
+        "prs": skills_ai.pr_share_by_period(con, window, unit),
+    }
+
+
 def ai_prs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """{window, frame: lib.views.skills_ai.pr_share_by_period over the trend window}."""
     window = trend_window(scope)

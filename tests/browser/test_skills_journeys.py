@@ -16,7 +16,7 @@ from tests.browser.conftest import ROOT, _free_port, _wait_healthy, screenshot, 
 
 pytestmark = pytest.mark.browser
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
-SECTIONS = {"Skills matrix": 2, "Learning": 3, "AI adoption": 5, "AI and delivery": 2}
+SECTIONS = {"Skills matrix": 2, "Learning": 3, "AI adoption": 7, "AI and delivery": 2}
 
 
 def _open(page, url: str, charts: int) -> None:
@@ -98,7 +98,7 @@ def test_the_page_draws_from_imported_files(imported_server, page):
     screenshot(page, "skills-imported-matrix")
     _open(page, f"{imported_server}/skills?{period}&section=Learning", 3)
     screenshot(page, "skills-imported-learning")
-    _open(page, f"{imported_server}/skills?{period}&section=AI+adoption", 5)
+    _open(page, f"{imported_server}/skills?{period}&section=AI+adoption", 7)
     screenshot(page, "skills-imported-ai-adoption")
 
 

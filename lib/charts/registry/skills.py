@@ -120,6 +120,25 @@ def ai_adoption_by_team(con, scope, filters):
     return ai_charts.teams_bars(agg, caption_text("ai_usage, employees", period_text(window), filters))
 
 
+@register("skills.ai_adoption_by_team_trend", "skills", "AI adoption by team over time",
+          metrics=("skills.ai_adoption_rate",), sources=("ai_usage", "employees"))  # fmt: skip
+def ai_adoption_by_team_trend(con, scope, filters):
+    _require(
+        con, scope, "ai_team_rows", message=NO_AI + " Per-team figures need team rows (per-user reports)."
+    )
+    agg = aggregates.ai_by_team(con, scope)
+    return ai_charts.adoption_by_team_trend(agg, Context(scope, filters).caption("ai_usage, employees"))
+
+
+@register("skills.ai_assisted_prs_by_team", "skills", "AI-assisted pull requests by team over time",
+          metrics=("skills.ai_assisted_pr_share",), sources=("pull_requests",))  # fmt: skip
+def ai_assisted_prs_by_team(con, scope, filters):
+    _require(con, scope, "pull_requests_with_ai_flag",
+             message="No pull request carries an AI-assisted flag (an ai_assisted column, true or false).")  # fmt: skip
+    agg = aggregates.ai_by_team(con, scope)
+    return ai_charts.prs_by_team_trend(agg, Context(scope, filters).caption("pull_requests"))
+
+
 @register("skills.ai_assisted_prs_trend", "skills", "AI-assisted share of pull requests",
           metrics=("skills.ai_assisted_pr_share",), sources=("pull_requests",))  # fmt: skip
 def ai_assisted_prs_trend(con, scope, filters):

@@ -1,5 +1,6 @@
 -- one row per unit per period bucket ($grain) of [start, end): merged pull requests, how many carry the
--- AI-assisted flag and how many are AI-assisted; a unit is the whole scope ($unit = 'all') or each team
+-- AI-assisted flag and how many are AI-assisted; a unit is the whole scope ($unit = 'all'), each team
+-- ('team') or each org of the teams table ('org')
 with buckets as (
     select period, bucket_start, bucket_end, days
     from period_buckets($start, $end, $grain)
@@ -19,15 +20,20 @@ merged as (
       and merged_at < $end
     union all
     select
-        case $unit when 'all' then 'All teams' else team end as unit,
-        date_trunc($grain, merged_at)::date as period,
-        ai_assisted
-    from pull_requests_with_team
+        case $unit
+            when 'all' then 'All teams'
+            when 'team' then prs.team
+            else coalesce(teams.org, '(no org)')
+        end as unit,
+        date_trunc($grain, prs.merged_at)::date as period,
+        prs.ai_assisted
+    from pull_requests_with_team as prs
+    left join teams using (team)
     where not ($all_teams and $unit = 'all')
-      and merged_at >= $start
-      and merged_at < $end
-      and ($all_teams or list_contains($teams, team))
-      and ($unit = 'all' or team is not null)
+      and prs.merged_at >= $start
+      and prs.merged_at < $end
+      and ($all_teams or list_contains($teams, prs.team))
+      and ($unit = 'all' or prs.team is not null)
 ),
 
 counted as (
