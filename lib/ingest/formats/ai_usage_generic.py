@@ -4,7 +4,8 @@ Generic daily usage: one row per day, team and tool, with active users and, wher
 tool gives them, engaged users, suggestions, acceptances and seats, under the headers
 people use for them (`Date, Team, Assistant, Daily active users, Suggestions shown,
 Suggestions accepted, Licences`, …). A file with exactly the canonical `ai_usage` headers
-is the canonical template. Numeric dates need YYYY-MM-DD (no tool fixes their order).
+is the canonical template. Dates are read by the loader's one date parser (numeric
+day/month dates need `--date-order` unless their values allow one reading).
 
 User→team list: who is on which team for per-user AI reports (Copilot's users report,
 Cursor): a login or e-mail column and a team column (`login, team`; `GitHub username,

@@ -29,9 +29,11 @@ Rules (docs/IMPORT.md, "Learning"):
   book, … → course); without a known type, the title's words, where a certification
   must not be a course preparing for one (`CKA Certification Course` is a course);
   anything else is a course. The warnings list every type read and how.
-- Dates: US platforms (Pluralsight, Udemy, LinkedIn Learning, Coursera) write numeric
-  dates month first; Docebo and activity logs have no known order, so a numeric
-  `03/04/2025` there is refused (write YYYY-MM-DD).
+- Dates (`lib.ingest.dates`): US platforms (Pluralsight, Udemy, LinkedIn Learning,
+  Coursera) write numeric dates month first (said in the warnings); Docebo and activity
+  logs have no known order: their numeric dates follow `--date-order` (or the Data
+  page's choice), else the one order every value reads, else the file is refused saying
+  how to set it. Excel date cells in a workbook are read as dates.
 """
 
 from __future__ import annotations
