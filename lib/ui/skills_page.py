@@ -163,11 +163,11 @@ def matrix_section(scope: Scope, c: dict) -> None:
         st.markdown("**Coverage gaps** (team needs it; nobody there at target)")
         gaps = risks["gaps"].rename(columns={"team": "Team", "skill": "Skill", "team_target": "Target",
                                              "people_rated": "People rated"})  # fmt: skip
-        st.dataframe(gaps, hide_index=True, width="stretch", height=min(36 * (len(gaps) + 1) + 3, 260))
+        layout.table(gaps, hide_index=True, width="stretch", height=min(36 * (len(gaps) + 1) + 3, 260))
         st.markdown("**Held by one person in the team** (level 3+)")
         single = risks["single_holders"].rename(columns={"team": "Team", "skill": "Skill",
                                                          "people_rated": "People rated"})  # fmt: skip
-        st.dataframe(single, hide_index=True, width="stretch", height=min(36 * (len(single) + 1) + 3, 260))
+        layout.table(single, hide_index=True, width="stretch", height=min(36 * (len(single) + 1) + 3, 260))
 
 
 def learning_section(scope: Scope, c: dict) -> None:
@@ -192,7 +192,7 @@ def learning_section(scope: Scope, c: dict) -> None:
         st.markdown("**Experiments in the window** (hackathons, spikes, innovation time)")
         runs = ex["runs"].rename(columns={"title": "Experiment", "participants": "People", "teams": "Teams",
                                           "hours": "Hours", "first_date": "First", "last_date": "Last"})  # fmt: skip
-        st.dataframe(runs, hide_index=True, width="stretch", height=min(36 * (len(runs) + 1) + 3, 380))
+        layout.table(runs, hide_index=True, width="stretch", height=min(36 * (len(runs) + 1) + 3, 380))
 
 
 def adoption_section(scope: Scope, c: dict) -> None:
