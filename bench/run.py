@@ -382,7 +382,7 @@ def pages_only(names: tuple[str, ...], repeat: int) -> int:
     small, _ = build_demo_db("small")
     large, _ = build_demo_db("large")
     lines = [
-        f"# Benchmark: {', '.join(names)} page",
+        f"# Benchmark: {', '.join(names)} page{'s' if len(names) > 1 else ''}",
         "",
         f"Run: `.venv/bin/python bench/run.py --pages {' '.join(names)} --repeat {repeat}` on "
         f"{time.strftime('%Y-%m-%d')}.",
@@ -392,12 +392,19 @@ def pages_only(names: tuple[str, ...], repeat: int) -> int:
         "A tab bound to `?section=` is timed as its own visit (only the open tab is computed).",
         "",
     ]
+    load_before = os.getloadavg()[0]
     for organisation, database in (
         ("demo organisation (bar: 2 s)", small),
         ("large organisation (bar: 5 s)", large),
     ):
         lines += _page_table(organisation, bench_pages(database, repeat, names))
-    out = ROOT / "bench" / f"RESULTS_{'_'.join(names)}.md"
+    lines += [
+        f"Machine load (1-minute load average, {os.cpu_count()} cores): {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end. Other work on the machine slows every figure alike: "
+        "compare the pages timed in the same run.",
+        "",
+    ]
+    out = ROOT / "bench" / f"RESULTS_{names[0]}.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))
     return 0
