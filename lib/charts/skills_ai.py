@@ -200,7 +200,9 @@ def _spread_title(frame: pd.DataFrame, column: str, noun: str, what: str) -> tup
 def _unit_period_heatmap(
     frame: pd.DataFrame, column: str, n_column: str, n_label: str, colorbar: str
 ) -> go.Figure:
-    units = sorted(frame["unit"].unique(), reverse=True)
+    # a unit without a single figure (usage no one could attribute, "(no team)") gets no row
+    units = sorted(frame.dropna(subset=[column])["unit"].unique(), reverse=True)
+    frame = frame[frame["unit"].isin(units)]
     periods = sorted(frame["period"].unique())
     z = np.full((len(units), len(periods)), np.nan)
     text = [["" for _ in periods] for _ in units]
