@@ -155,6 +155,7 @@ def bench_pages(database: Path, repeat: int, only: list[str] | None = None) -> d
     pages = [
         "" if p.stem == "overview" else p.stem.replace("_", "-")
         for p in sorted((ROOT / "pages").glob("*.py"))
+        if not only or p.stem in only
     ]
     if only:
         pages = ["" if name == "overview" else name for name in only]
@@ -207,7 +208,7 @@ def bench_pages(database: Path, repeat: int, only: list[str] | None = None) -> d
                     drawn_at, _ = settled(tab)
                     clicks[path].append(drawn_at - began)
             for path, runs in clicks.items():
-                results[path]["in_app_s"] = statistics.median(runs)
+                results[path]["in_app_s"] = statistics.median(runs) if runs else float("nan")
             tab.close()
             browser.close()
     finally:

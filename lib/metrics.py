@@ -275,8 +275,8 @@ DEFINITIONS: dict[str, Definition] = {
     "skills.bus_factor_risks": _D(
         "Bus-factor risks",
         "skills",
-        "Skills held at proficiency ≥ 3 by exactly one employee active at the period end; "
-        "null without skills data.",
+        "Skills held at proficiency ≥ 3 by exactly one employee active at the period end "
+        "(people linked by employee id or work e-mail); null without skills data.",
         False,
     ),
     "skills.learning_hours_per_engineer_annualized": _D(
@@ -290,6 +290,32 @@ DEFINITIONS: dict[str, Definition] = {
         "%",
         "Mean, over days with data in the period's last 28 days, of active_users summed over "
         "teams and tools, ÷ headcount at the period end.",
+        True,
+    ),
+    "skills.ai_acceptance_rate": _D(
+        "AI suggestion acceptance",
+        "%",
+        "Sum of acceptances ÷ sum of suggestions over AI usage rows dated in the period; null "
+        "without suggestions.",
+        None,
+    ),
+    "skills.ai_assisted_pr_share": _D(
+        "AI-assisted pull requests",
+        "%",
+        "Pull requests merged in the period with ai_assisted true ÷ those with ai_assisted known.",
+        None,
+    ),
+    "skills.skill_gap_share": _D(
+        "Skills below target",
+        "%",
+        "Share of skills rows of employees active at the period end that have a target (their own, "
+        "else their team's) and a proficiency below it; null without skills rows.",
+        False,
+    ),
+    "skills.certifications": _D(
+        "Certifications",
+        "certifications",
+        "Learning rows of kind certification dated in the period; null without learning data.",
         True,
     ),
     "business.revenue": _D(
@@ -398,10 +424,7 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                 "promotion_rate_annualized",
             )
         },
-        "skills": {
-            key: s[key]
-            for key in ("bus_factor_risks", "learning_hours_per_engineer_annualized", "ai_adoption_rate")
-        },
+        "skills": {key: s[key] for key in skills.CATALOG_KEYS},
         "business": {
             key: b[key]
             for key in (

@@ -90,11 +90,19 @@ def change_text(item: Headline) -> str | None:
     return None if item.change is None else f"{item.change * 100:+.0f}%"
 
 
+# Published context for headline metrics that have no benchmark band, labelled as such.
+CONTEXT = {
+    # DORA 2024 Accelerate State of DevOps report: 75.9% of respondents rely on AI for at least
+    # one daily task (a survey of people, not tool telemetry): context, not a band.
+    "skills.ai_adoption_rate": "Context: 76% of developers rely on AI for a daily task (DORA 2024 survey)",
+}
+
+
 def band_text(item: Headline) -> str | None:
-    """The tile's benchmark line: DORA tier with its band, or a labelled typical range."""
+    """The tile's benchmark line: DORA tier with its band, a labelled typical range, or context."""
     if item.tier:
         return f"DORA: {item.tier} tier ({item.band})" if item.band else f"DORA: {item.tier} tier"
-    return benchmarks.band_text(item.key, item.value)
+    return benchmarks.band_text(item.key, item.value) or CONTEXT.get(item.key)
 
 
 def _move_size(item: Headline) -> float | None:

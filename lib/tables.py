@@ -277,6 +277,18 @@ TABLES: dict[str, Table] = {
             (("e-0042", "kubernetes", "3", "4"),),
         ),
         Table(
+            "skill_targets",
+            ("team", "skill"),
+            (
+                Column("team", V, required=True),
+                Column("skill", V, required=True),
+                Column("target", INT, bounds=(0, 4)),
+            ),
+            "One row per team per skill: the proficiency (0–4) the team needs; a skills row "
+            "without its own target takes its team's.",
+            (("payments", "kubernetes", "3"),),
+        ),
+        Table(
             "learning",
             ("employee_id", "date", "title"),
             (
@@ -304,6 +316,18 @@ TABLES: dict[str, Table] = {
             ),
             "One row per day per team per AI tool.",
             (("2025-09-10", "payments", "copilot", "9", "7", "820", "260", "11"),),
+        ),
+        Table(
+            "user_teams",
+            ("user_id",),
+            (
+                Column("user_id", V, required=True, person=True),
+                Column("team", V),
+                Column("seat_tool", V),
+            ),
+            "One row per AI-tool user (login or e-mail, pseudonymised): the team their usage "
+            "counts under, and the tool whose seat list named them.",
+            (("octocat", "payments", "copilot"),),
         ),
         Table(
             "business_metrics",

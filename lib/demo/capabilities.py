@@ -80,6 +80,8 @@ KINDS = tuple(LEARNING)
 KIND_P = (0.5, 0.1, 0.1, 0.3)
 AI_TITLES = ("AI pair programming basics", "Prompting for developers")
 AI_TITLES += ("Experiment: LLM test generation", "Experiment: AI code review")
+PILOT_TOOL = "cursor"
+PILOT_DAYS = 120
 
 
 def skills(world: World, staff: Staff) -> pd.DataFrame:
@@ -94,7 +96,7 @@ def skills(world: World, staff: Staff) -> pd.DataFrame:
     extra = rng.random(person_core.shape) < 2 / len(SKILLS)
     holds = person_core | extra
     level = staff.level[now][:, None]
-    raw = np.where(person_core, 0.3 + 0.55 * level, 0.55 * level - 1) + rng.normal(0, 0.8, holds.shape)
+    raw = np.where(person_core, 0.7 + 0.55 * level, 0.55 * level - 1) + rng.normal(0, 0.8, holds.shape)
     proficiency = np.clip(np.round(raw), 0, 4).astype(int)
 
     for name in SKILLS:
@@ -110,8 +112,10 @@ def skills(world: World, staff: Staff) -> pd.DataFrame:
             best = holders[np.argsort(-proficiency[holders, k], kind="stable")[:2]]
             proficiency[best, k] = 3
 
-    target = np.where(core[staff.team[now]], 3, 2)
-    target = np.where(rng.random(holds.shape) < 0.1, -1, target)
+    # Most targets are the team's (skill_targets); about one row in six carries a personal
+    # growth target one level above where the person stands.
+    personal = (rng.random(holds.shape) < 0.17) & (proficiency < 4)
+    target = np.where(personal, proficiency + 1, -1)
     person, skill = np.nonzero(holds)
     return pd.DataFrame(
         {
@@ -121,6 +125,32 @@ def skills(world: World, staff: Staff) -> pd.DataFrame:
             "target": pd.array(
                 np.where(target[person, skill] < 0, None, target[person, skill]), dtype="Int64"
             ),
+        }
+    )
+
+
+def skill_targets(world: World) -> pd.DataFrame:
+    """Each team needs its main skill at 3, the rest of its stack and security at 2; data
+    teams need machine learning at 3."""
+    rows = []
+    for spec in world.teams:
+        stack = TEAM_STACK.get(spec.team, ORG_STACK.get(spec.org, ("python", "sql")))
+        needs = {skill: 3 if i == 0 else 2 for i, skill in enumerate(stack)}
+        needs.setdefault("security", 2)
+        if spec.org in ("Data", "Analytics") or spec.team == "data-platform":
+            needs["machine-learning"] = 3
+        rows.extend((spec.team, skill, level) for skill, level in needs.items())
+    return pd.DataFrame(rows, columns=["team", "skill", "target"])
+
+
+def user_teams(world: World, staff: Staff) -> pd.DataFrame:
+    """The tool's seat list: everyone still employed who has adopted it, under their team."""
+    holders = np.nonzero((staff.adopt < world.n_days) & staff.active_on(world.n_days - 1))[0]
+    return pd.DataFrame(
+        {
+            "user_id": staff.ids.to_numpy()[holders],
+            "team": labels(staff.team[holders], [t.team for t in world.teams]),
+            "seat_tool": AI_TOOL,
         }
     )
 
@@ -161,7 +191,11 @@ def learning(world: World, staff: Staff) -> pd.DataFrame:
 
 
 def ai_usage(world: World, staff: Staff) -> pd.DataFrame:
-    """Daily per-team telemetry from each team's enablement: seats, users, suggestions."""
+    """Daily per-team telemetry from each team's enablement: seats, users, suggestions.
+
+    Besides the organisation's tool, every sixth team (by position) pilots a second
+    assistant over the last PILOT_DAYS days: about a third of its tool users also use it.
+    """
     rng = world.rng("ai-usage")
     users = staff.ai_users(world)
     headcount = staff.headcount(world)
@@ -174,10 +208,11 @@ def ai_usage(world: World, staff: Staff) -> pd.DataFrame:
     engaged = rng.binomial(active, 0.55 + 0.25 * np.minimum(since / 240, 1))
     suggestions = rng.poisson(active * 110.0)
     acceptances = rng.binomial(suggestions, 0.22 + 0.1 * np.minimum(since / 300, 1))
+    # seats are trued up monthly: everyone using the tool then, plus a few waiting for it
     true_up = world.ai_enabled_day[team] + since // 30 * 30
-    licensed = np.maximum(headcount[team, true_up], active)
-    seats = np.maximum(5 * np.ceil(licensed / 5), 5).astype(np.int64)
-    return pd.DataFrame(
+    waiting = np.ceil(0.1 * headcount[team, true_up])
+    seats = np.maximum(users[team, true_up] + waiting, active).astype(np.int64)
+    main = pd.DataFrame(
         {
             "date": world.dates(day),
             "team": labels(team, [t.team for t in world.teams]),
@@ -189,3 +224,21 @@ def ai_usage(world: World, staff: Staff) -> pd.DataFrame:
             "seats": seats,
         }
     )
+    pilot = (team % 6 == 3) & (day >= world.n_days - PILOT_DAYS)
+    p_team, p_day = team[pilot], day[pilot]
+    p_active = rng.binomial(active[pilot], 0.35)
+    p_suggestions = rng.poisson(p_active * 90.0)
+    p_seats = np.maximum(5 * np.ceil(0.4 * headcount[p_team, world.n_days - PILOT_DAYS] / 5), 5)
+    second = pd.DataFrame(
+        {
+            "date": world.dates(p_day),
+            "team": labels(p_team, [t.team for t in world.teams]),
+            "tool": PILOT_TOOL,
+            "active_users": p_active,
+            "engaged_users": rng.binomial(p_active, 0.7),
+            "suggestions": p_suggestions,
+            "acceptances": rng.binomial(p_suggestions, 0.3),
+            "seats": np.maximum(p_seats, p_active).astype(np.int64),
+        }
+    )
+    return pd.concat([main, second], ignore_index=True)

@@ -60,6 +60,29 @@ ALIASES: dict[tuple[str, str], dict[str, str]] = {
         "rolledback": "rollback",
         "reverted": "rollback",
     },
+    # learning kinds as teams write them (lib/ingest/formats/lms.py reads tool exports' types)
+    ("learning", "kind"): {
+        **dict.fromkeys(("certificate", "certified", "exam", "credential"), "certification"),
+        **dict.fromkeys(("event", "summit", "meetup", "webinar", "talk"), "conference"),
+        **dict.fromkeys(
+            (
+                "hackathon",
+                "hack_day",
+                "hackday",
+                "hack_week",
+                "spike",
+                "innovation_time",
+                "innovation_day",
+                "proof_of_concept",
+                "poc",
+                "prototype",
+            ),
+            "experiment",
+        ),
+        **dict.fromkeys(
+            ("training", "video", "e_learning", "elearning", "learning_path", "book", "workshop"), "course"
+        ),
+    },
 }
 
 # (table, start column, end column, what it means when the end comes first). The rows are

@@ -89,7 +89,7 @@ def upload_section() -> None:
     files = st.file_uploader(
         "CSV, JSON or Excel exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, "
         "HRIS…)",
-        type=["csv", "tsv", "txt", "json", "ndjson", "xlsx", "xlsm", "xls", "ods"],
+        type=["csv", "tsv", "txt", "json", "ndjson", "jsonl", "xlsx", "xlsm", "xls", "ods"],
         accept_multiple_files=True,
         key="uploads",
     )

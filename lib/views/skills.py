@@ -1,5 +1,7 @@
-"""Skills and capabilities: bus-factor risks, learning hours and AI adoption (SPEC §5),
-and AI adoption over time.
+"""Skills and capabilities: the `skills.*` catalog keys (SPEC §5) and AI adoption over time.
+
+People in skills and learning rows link to employees through the `person_links` view
+(migration 009): by employee id or by the pseudonym of their work e-mail.
 
 AI adoption divides a daily mean of active users by headcount: a tool reaches people,
 so the denominator is people in scope at the period's end, not seats bought.
@@ -14,9 +16,28 @@ from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import one_row, params
 
+CATALOG_KEYS = (
+    "bus_factor_risks",
+    "learning_hours_per_engineer_annualized",
+    "ai_adoption_rate",
+    "ai_acceptance_rate",
+    "ai_assisted_pr_share",
+    "skill_gap_share",
+    "certifications",
+)
+
 
 def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every `skills.*` catalog key plus the counts behind them."""
+    """Every `skills.*` catalog key (`CATALOG_KEYS`, SPEC §5) plus the counts behind them.
+
+    Keys: the catalog keys (fractions 0–1, hours per year, counts; None where the data
+    cannot support the figure), `skills_rows`, `skills_rows_with_target`,
+    `skills_rows_below_target`, `skills_recorded` (distinct skills held by active
+    employees), `learning_hours`, `ai_days_with_data`, `ai_active_users_daily_mean`,
+    `headcount_end`, `ai_suggestions`, `ai_acceptances`, `prs_with_ai_flag`,
+    `ai_assisted_prs`, `experiments` (learning rows of kind experiment in the period).
+    Definitions: METRICS.md, Skills.
+    """
     return one_row(con, "skills/skills", params(scope))
 
 
@@ -25,3 +46,12 @@ def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Da
     teams and tools, over days with data), suggestions, acceptances, acceptance rate,
     headcount at the bucket's end and adoption rate (active users ÷ that headcount)."""
     return query_df(con, "skills/ai_adoption_by_period", params(scope))
+
+
+def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Row counts of each skills input (table-wide, and AI team rows for the scope), so the
+    page names a missing source instead of drawing zeros: skills_rows, skill_target_rows,
+    learning_rows, learning_rows_in_period, ai_usage_rows, ai_team_rows, ai_org_rows,
+    ai_rows_with_suggestions, ai_rows_with_seats, pull_requests, pull_requests_with_ai_flag,
+    employees, deployments."""
+    return one_row(con, "skills/coverage", params(scope))

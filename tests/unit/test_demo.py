@@ -74,6 +74,8 @@ def test_row_counts_are_in_the_expected_ranges(built):
         "pull_requests": (15_000, 40_000),
         "survey_responses": (10_000, 25_000),
         "skills": (400, 1_200),
+        "skill_targets": (30, 80),
+        "user_teams": (50, 200),
         "learning": (500, 2_500),
         "ai_usage": (2_000, 6_000),
         "business_metrics": (7 * 24, 7 * 25),
@@ -93,8 +95,8 @@ def test_same_seed_and_end_give_identical_data_and_another_seed_differs(built, t
     for table in TABLES:
         assert table_rows(again, table) == table_rows(con, table), table
     same = {t for t in TABLES if table_rows(other, t) == table_rows(con, t)}
-    # the same organisation chart, initiatives and rate card
-    assert same <= {"teams", "initiatives", "engineer_costs"}
+    # the same organisation chart, initiatives, rate card and skills each team needs
+    assert same <= {"teams", "initiatives", "engineer_costs", "skill_targets"}
     assert table_rows(again, "imports") == table_rows(con, "imports")
 
 
@@ -315,7 +317,7 @@ def test_ai_usage_is_daily_per_team_from_its_rollout(con):
     rows = con.execute(
         """select team, min(date), max(date), count(*),
                   bool_and(active_users <= seats and engaged_users <= active_users and acceptances <= suggestions)
-           from ai_usage group by team"""
+           from ai_usage where tool = 'copilot' group by team"""
     ).fetchall()
     assert len(rows) == 12
     rollout = min(r[1] for r in rows)
@@ -605,3 +607,12 @@ def test_business_outcomes_answer_to_engineering_output(con):
     assert features["r"] > 0.6 and features["lag"] in (1, 2, 3)
     incidents = pairs.loc[("incidents", "nps")]
     assert incidents["r"] < -0.6 and incidents["lag"] == 1 and incidents["strength"] == "clear"
+
+
+def test_the_second_assistant_pilot_runs_to_the_last_day(con):
+    rows = con.execute(
+        "select team, min(date), max(date), count(*) from ai_usage where tool = 'cursor' group by team"
+    ).fetchall()
+    assert len(rows) == 2
+    for team, first, last, days in rows:
+        assert last == END and days == (last - first).days + 1, team

@@ -62,6 +62,10 @@ SPEC_KEYS = {
     "skills.bus_factor_risks",
     "skills.learning_hours_per_engineer_annualized",
     "skills.ai_adoption_rate",
+    "skills.ai_acceptance_rate",
+    "skills.ai_assisted_pr_share",
+    "skills.skill_gap_share",
+    "skills.certifications",
     "business.revenue",
     "business.rnd_spend",
     "business.rnd_pct_revenue",
@@ -79,6 +83,7 @@ FAVORABILITY = {"engagement.favorability.psychological_safety", "engagement.favo
 PULL_REQUESTS = [
     dict(pr_id="r#1", repo="acme/r", team="a", opened_at="2025-01-02 09:00", first_review_at="2025-01-02 11:00",
          merged_at="2025-01-03 09:00"),
+    dict(pr_id="1", repo="acme/api", team="a", opened_at="2025-02-03", merged_at="2025-02-04", ai_assisted=True),
 ]  # fmt: skip
 
 
@@ -113,9 +118,11 @@ def full_tables() -> dict:
         ],
         one_on_ones=[dict(manager_id=people[0], employee_id="coached", held_at="2025-03-20")],
         promotions=[dict(employee_id=people[0], promoted_at="2025-02-01")],
-        skills=[dict(employee_id=people[0], skill="rust", proficiency=4)],
+        skills=[dict(employee_id=people[0], skill="rust", proficiency=4, target=3)],
         learning=[dict(employee_id=people[1], date="2025-02-01", title="course", hours=8)],
-        ai_usage=[dict(date="2025-03-20", team="a", tool="copilot", active_users=5)],
+        ai_usage=[
+            dict(date="2025-03-20", team="a", tool="copilot", active_users=5, suggestions=10, acceptances=3)
+        ],
         business_metrics=biz.MONTHS,
     )
 

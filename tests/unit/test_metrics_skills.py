@@ -103,3 +103,184 @@ def test_a_team_without_learning_rows_has_zero_hours_once_the_table_has_rows(tmp
     assert got["learning_hours_per_engineer_annualized"] == 0.0
     assert got["bus_factor_risks"] is None  # c1 has no skills row: unknown, not 0
     assert got["ai_adoption_rate"] is None
+
+
+# ---- the four newer keys, people linked by e-mail, team targets, organisation-level AI rows
+
+PRS = [
+    dict(
+        pr_id="1", repo="acme/api", team="a", opened_at="2025-01-02", merged_at="2025-01-05", ai_assisted=True
+    ),
+    dict(
+        pr_id="2",
+        repo="acme/api",
+        team="a",
+        opened_at="2025-01-02",
+        merged_at="2025-02-05",
+        ai_assisted=False,
+    ),
+    dict(
+        pr_id="3", repo="acme/api", team="b", opened_at="2025-01-02", merged_at="2025-03-05", ai_assisted=True
+    ),
+    dict(
+        pr_id="4", repo="acme/api", team="b", opened_at="2025-01-02", merged_at="2025-03-06"
+    ),  # flag unknown
+    dict(
+        pr_id="5", repo="acme/api", team="a", opened_at="2025-01-02", merged_at="2025-04-01", ai_assisted=True
+    ),  # out
+    dict(pr_id="6", repo="acme/api", team="a", opened_at="2025-01-02", ai_assisted=True),  # not merged
+]
+USAGE = [
+    dict(date="2025-01-10", team="a", tool="copilot", active_users=2, suggestions=100, acceptances=30),
+    dict(date="2025-02-10", team="b", tool="copilot", active_users=1, suggestions=50, acceptances=10),
+    dict(date="2025-03-10", team="a", tool="cursor", active_users=1),  # no suggestions reported
+    dict(
+        date="2025-04-01", team="a", tool="copilot", active_users=9, suggestions=900, acceptances=900
+    ),  # out
+]
+LEARN_KINDS = [
+    dict(employee_id="e1", date="2025-01-10", title="CKA", kind="certification", hours=30),
+    dict(employee_id="e3", date="2025-02-10", title="Terraform Associate", kind="certification", hours=20),
+    dict(employee_id="e2", date="2025-03-10", title="Go course", kind="course", hours=5),
+    dict(employee_id="e2", date="2025-04-01", title="AWS SA", kind="certification", hours=40),  # at end: out
+    dict(
+        employee_id="x9", date="2025-02-01", title="GCP", kind="certification", hours=10
+    ),  # matches no employee
+]
+GAPS = [
+    dict(employee_id="e1", skill="python", proficiency=2, target=3),  # below
+    dict(employee_id="e1", skill="go", proficiency=3, target=3),  # at target
+    dict(employee_id="e2", skill="python", proficiency=4),  # no target of its own; team a needs 4 → at it
+    dict(employee_id="e2", skill="go", proficiency=1),  # team a needs go at 2 → below
+    dict(employee_id="e3", skill="rust", proficiency=1),  # team b has no target for rust
+    dict(employee_id="e3", skill="go", target=2),  # target, no proficiency: not below
+    dict(employee_id="e4", skill="go", proficiency=0, target=4),  # left before the end: not counted
+]
+TARGETS = [dict(team="a", skill="python", target=4), dict(team="a", skill="go", target=2)]
+
+
+@pytest.fixture
+def full(tmp_path):
+    return make_db(
+        tmp_path,
+        employees=EMPLOYEES,
+        skills=GAPS,
+        skill_targets=TARGETS,
+        learning=LEARN_KINDS,
+        ai_usage=USAGE,
+        pull_requests=PRS,
+    )
+
+
+def test_acceptance_rate_is_a_ratio_of_sums_in_the_period(full):
+    got = skills.skills_summary(full, scope(*PERIOD))
+    assert got["ai_acceptance_rate"] == pytest.approx((30 + 10) / (100 + 50))
+    team_b = skills.skills_summary(full, scope(*PERIOD, teams=("b",)))
+    assert team_b["ai_acceptance_rate"] == pytest.approx(10 / 50)
+
+
+def test_acceptance_rate_is_null_without_suggestions(full):
+    got = skills.skills_summary(full, scope("2025-03-01", "2025-03-31"))  # only the cursor row
+    assert got["ai_acceptance_rate"] is None
+
+
+def test_ai_assisted_pr_share_counts_merged_prs_with_the_flag(full):
+    got = skills.skills_summary(full, scope(*PERIOD))
+    # merged in period: 1 (true), 2 (false), 3 (true), 4 (unknown) → 2 of 3 known
+    assert got["ai_assisted_pr_share"] == pytest.approx(2 / 3)
+    assert skills.skills_summary(full, scope(*PERIOD, teams=("a",)))["ai_assisted_pr_share"] == 0.5
+    assert skills.skills_summary(full, scope(*PERIOD, teams=("b",)))["ai_assisted_pr_share"] == 1.0
+
+
+def test_skill_gap_share_takes_the_team_target_when_a_row_has_none(full):
+    got = skills.skills_summary(full, scope(*PERIOD))
+    # active at end: e1, e2 (team a), e3 (b), e5 (b, no rows) → 6 rows; below: e1 python, e2 go
+    assert got["skills_rows"] == 6
+    assert got["skills_rows_with_target"] == 5  # all but e3 rust
+    assert got["skill_gap_share"] == pytest.approx(2 / 6)
+    team_b = skills.skills_summary(full, scope(*PERIOD, teams=("b",)))
+    assert team_b["skill_gap_share"] == 0.0  # e3 go has no proficiency; rust has no target
+
+
+def test_certifications_count_rows_of_that_kind_in_the_period(full):
+    assert skills.skills_summary(full, scope(*PERIOD))["certifications"] == 3  # CKA, Terraform, GCP (x9)
+    assert skills.skills_summary(full, scope(*PERIOD, teams=("a",)))["certifications"] == 1
+    assert skills.skills_summary(full, scope(*PERIOD, teams=("b",)))["certifications"] == 1
+    assert skills.skills_summary(full, scope("2024-01-01", "2024-04-01"))["certifications"] == 0
+
+
+def test_certifications_are_null_without_learning_data(tmp_path):
+    con = make_db(tmp_path, employees=EMPLOYEES)
+    assert skills.skills_summary(con, scope(*PERIOD))["certifications"] is None
+
+
+def test_people_keyed_by_work_email_link_to_the_hris_employee(tmp_path):
+    """A matrix and an LMS export keyed by e-mail pseudonyms join the HRIS rows carrying them."""
+    con = make_db(tmp_path)
+    con.execute("alter table employees add column if not exists email_id varchar")
+    con.execute(
+        """insert into employees (employee_id, team, hire_date, email_id) values
+           ('e1', 'a', '2020-01-01', 'p_00000000000000a1'),
+           ('e2', 'a', '2020-01-01', 'p_00000000000000a2'),
+           ('e3', 'b', '2020-01-01', null)"""
+    )
+    con.execute(
+        """insert into skills (employee_id, skill, proficiency, target) values
+           ('p_00000000000000a1', 'k8s', 4, 4),   -- e1 by e-mail
+           ('e2', 'k8s', 1, 3),                    -- e2 by id
+           ('p_00000000000000a2', 'rust', 3, null),-- e2 by e-mail
+           ('p_00000000000000ff', 'go', 4, 4)      -- nobody: not counted"""
+    )
+    con.execute(
+        """insert into learning (employee_id, date, title, kind, hours) values
+           ('p_00000000000000a1', '2025-02-01', 'CKA', 'certification', 12),
+           ('p_00000000000000ff', '2025-02-01', 'Go', 'course', 6)"""
+    )
+    got = skills.skills_summary(con, scope(*PERIOD))
+    assert got["bus_factor_risks"] == 2  # k8s (e1 only at ≥3), rust (e2)
+    assert got["skills_rows"] == 3
+    assert got["skill_gap_share"] == pytest.approx(1 / 3)  # e2 k8s 1 < 3
+    assert got["certifications"] == 1
+    # org-wide every learning row counts: (12 + 6) ÷ headcount 3 × 365 ÷ 90
+    assert got["learning_hours_per_engineer_annualized"] == pytest.approx(18 / 3 * 365 / 90)
+    team_a = skills.skills_summary(con, scope(*PERIOD, teams=("a",)))
+    assert team_a["learning_hours_per_engineer_annualized"] == pytest.approx(12 / 2 * 365 / 90)
+    assert team_a["certifications"] == 1
+    assert skills.skills_summary(con, scope(*PERIOD, teams=("b",)))["certifications"] == 0
+
+
+def test_organisation_level_rows_count_only_where_no_team_row_of_that_tool_exists(tmp_path):
+    con = make_db(
+        tmp_path,
+        employees=EMPLOYEES,
+        ai_usage=[
+            # 03-10: the organisation report and the per-user report (aggregated to teams) overlap
+            dict(
+                date="2025-03-10",
+                team="(all teams)",
+                tool="copilot",
+                active_users=3,
+                suggestions=60,
+                acceptances=6,
+            ),
+            dict(date="2025-03-10", team="a", tool="copilot", active_users=2, suggestions=40, acceptances=4),
+            dict(date="2025-03-10", team="b", tool="copilot", active_users=1, suggestions=20, acceptances=2),
+            # 03-11: only the organisation report
+            dict(
+                date="2025-03-11",
+                team="(all teams)",
+                tool="copilot",
+                active_users=5,
+                suggestions=100,
+                acceptances=30,
+            ),
+            # another tool per team on 03-10 leaves copilot's organisation rows alone
+            dict(date="2025-03-11", team="a", tool="cursor", active_users=1, suggestions=10, acceptances=5),
+        ],
+    )
+    got = skills.skills_summary(con, scope(*PERIOD))
+    # days: 03-10 → 2 + 1 = 3; 03-11 → 5 + 1 = 6; mean 4.5 ÷ headcount 4
+    assert got["ai_adoption_rate"] == pytest.approx(4.5 / 4)
+    assert got["ai_acceptance_rate"] == pytest.approx((4 + 2 + 30 + 5) / (40 + 20 + 100 + 10))
+    team_a = skills.skills_summary(con, scope(*PERIOD, teams=("a",)))
+    assert team_a["ai_acceptance_rate"] == pytest.approx((4 + 5) / (40 + 10))

@@ -183,3 +183,10 @@ def test_long_titles_wrap_to_fit_a_half_width_card():
     lines = wrap_title("Deployment frequency up 49% since Nov 2025 (3-period averages 70.5/wk → 105/wk)")
     assert len(lines) == 2 and all(len(line) <= 52 for line in lines)
     assert wrap_title("Short") == ["Short"]
+
+
+def test_ai_adoption_tile_carries_doras_survey_as_context_not_a_band():
+    from lib.metrics import _headline
+
+    item = _headline("skills.ai_adoption_rate", 0.46, 0.40)
+    assert tile_band(item) == "Context: 76% of developers rely on AI for a daily task (DORA 2024 survey)"

@@ -13,7 +13,7 @@ usage_by_day as (
         sum(suggestions) as suggestions,
         sum(acceptances) as acceptances,
         sum(seats) as seats
-    from ai_usage
+    from ai_usage_resolved
     where date >= $start
       and date < $end
       and ($all_teams or list_contains($teams, team))

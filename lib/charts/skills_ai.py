@@ -1,0 +1,452 @@
+"""Chart builders for AI adoption and for delivery before and after it (Skills &
+capabilities page). Aggregates from `lib.views.skills_charts` in, figures out; each
+writes its own takeaway title; `lib/charts/registry/skills.py` registers them.
+
+The before/after chart puts the deployments behind each figure next to it, draws no
+bar for a team with too little data (its row says why), and its caption carries the
+caveats: correlation, small samples, and DORA 2024's finding on AI and stability.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
+from lib.charts.delivery import LOG_TICKS, headline
+from lib.formatting import format_value, is_missing
+from lib.views.skills_ai import DELIVERY_KEYS
+
+NO_AI = "No AI usage data: import Copilot, Cursor or a daily usage CSV per team and tool."
+AXIS_TITLES = {
+    "lead_time_hours_p50": "Lead time, median (hours, log)",
+    "deployments_per_week": "Deployments per week",
+    "change_failure_rate": "Change failure rate (%)",
+    "rework_rate": "Rework rate (%)",
+}
+
+
+def _when(day) -> str:
+    return f"{pd.Timestamp(day):%b %Y}"
+
+
+def _since_first(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    has = frame[frame[column].notna()]
+    return frame[frame["period"] >= has["period"].min()] if len(has) else frame.iloc[0:0]
+
+
+def _pct(value) -> str:
+    return "no data" if is_missing(value) else f"{value:.0%}"
+
+
+def adoption_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=["ai_adoption_rate"])
+    if rows.empty:
+        return "AI adoption: no usage data in this window", None
+    last, first = rows.iloc[-1], rows.iloc[0]
+    claim = f"{last['ai_adoption_rate']:.0%} of engineers used AI daily on average in {_when(last['period'])}"
+    if len(rows) > 1:
+        claim += f", up from {first['ai_adoption_rate']:.0%}" if last["ai_adoption_rate"] > first["ai_adoption_rate"] \
+            else f", down from {first['ai_adoption_rate']:.0%}"  # fmt: skip
+    detail = None
+    if not is_missing(last["seats_per_head"]):
+        detail = (
+            f"seats for {last['seats_per_head']:.0%} of the headcount; {last['headcount_end']:.0f} people"
+        )
+    return claim, detail
+
+
+def adoption_trend(agg: dict, caption: str) -> go.Figure:
+    """Daily active and engaged users and seats, each as a share of headcount, per period."""
+    frame = _since_first(agg["frame"], "active_users_daily_mean")
+    if frame.empty:
+        return empty_figure("AI adoption: no usage data", NO_AI)
+    fig = go.Figure()
+    for column, name, color, dash in (
+        ("ai_adoption_rate", "Active users (daily mean)", PALETTE[0], None),
+        ("engaged_rate", "Engaged users (daily mean)", PALETTE[1], None),
+        ("seats_per_head", "Seats", MUTED, "dot"),
+    ):
+        if frame[column].notna().any():
+            fig.add_trace(
+                go.Scatter(x=frame["period"], y=frame[column], name=name, mode="lines+markers",
+                           line={"color": color, "width": 2.6, "dash": dash},
+                           hovertemplate="%{x|%b %Y}: %{y:.0%} of headcount<extra>" + name + "</extra>")
+            )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    title, detail = adoption_title(frame)
+    fig = finish(fig, title, caption, "Period", "Share of headcount (%)")
+    return headline(fig, title, detail)
+
+
+def tools_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    latest = frame.dropna(subset=["active_users_daily_mean"])
+    if latest.empty:
+        return "AI tools: no usage data in this window", None
+    last_period = latest["period"].max()
+    now = latest[latest["period"] == last_period].sort_values("active_users_daily_mean", ascending=False)
+    parts = [f"{r.unit} {r.active_users_daily_mean:.0f}" for r in now.itertuples()]
+    return f"Daily active users by tool in {_when(last_period)}: " + ", ".join(parts), None
+
+
+def tools_trend(agg: dict, caption: str) -> go.Figure:
+    """Daily-mean active users per AI tool, per period."""
+    frame = _since_first(agg["frame"], "active_users_daily_mean")
+    if frame.empty:
+        return empty_figure("AI tools: no usage data", NO_AI)
+    fig = go.Figure()
+    for i, (tool, rows) in enumerate(frame.groupby("unit", sort=True)):
+        fig.add_trace(
+            go.Scatter(x=rows["period"], y=rows["active_users_daily_mean"], name=tool, mode="lines+markers",
+                       line={"color": PALETTE[i % len(PALETTE)], "width": 2.6}, connectgaps=False,
+                       hovertemplate="%{x|%b %Y}: %{y:.0f} active a day<extra>" + tool + "</extra>")
+        )  # fmt: skip
+    fig.update_yaxes(rangemode="tozero")
+    title, detail = tools_title(frame)
+    fig = finish(fig, title, caption, "Period", "Active users per day (daily mean)")
+    return headline(fig, title, detail)
+
+
+def acceptance_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=["acceptance_rate"])
+    if rows.empty:
+        return "Suggestion acceptance: no suggestion counts in this window", None
+    last_period = rows["period"].max()
+    now = rows[rows["period"] == last_period].sort_values("suggestions", ascending=False)
+    parts = [f"{r.unit} {r.acceptance_rate:.0%}" for r in now.itertuples()]
+    return f"Share of AI suggestions accepted in {_when(last_period)}: " + ", ".join(parts), (
+        "each tool counts suggestions its own way: compare a tool with itself"
+    )
+
+
+def acceptance_trend(agg: dict, caption: str) -> go.Figure:
+    """Acceptances ÷ suggestions per AI tool, per period."""
+    frame = _since_first(agg["frame"], "acceptance_rate")
+    if frame.empty:
+        return empty_figure("Suggestion acceptance: no suggestion counts", NO_AI)
+    fig = go.Figure()
+    for i, (tool, rows) in enumerate(frame.groupby("unit", sort=True)):
+        fig.add_trace(
+            go.Scatter(x=rows["period"], y=rows["acceptance_rate"], name=tool, mode="lines+markers",
+                       line={"color": PALETTE[i % len(PALETTE)], "width": 2.6},
+                       customdata=rows[["suggestions"]].fillna(0).to_numpy(),
+                       hovertemplate="%{x|%b %Y}: %{y:.0%} of %{customdata[0]:,.0f} suggestions<extra>"
+                       + tool + "</extra>")
+        )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    title, detail = acceptance_title(frame)
+    fig = finish(fig, title, caption, "Period", "Suggestions accepted (%)")
+    return headline(fig, title, detail)
+
+
+def teams_title(frame: pd.DataFrame, noun: str) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=["active_users_share"])
+    rows = rows[rows["headcount"] > 0].sort_values("active_users_share")
+    if rows.empty:
+        return f"AI adoption by {noun}: no usage data in the last 28 days", None
+    top, low = rows.iloc[-1], rows.iloc[0]
+    if len(rows) == 1:
+        return f"{top['unit']}: {top['active_users_share']:.0%} of its people use AI on an average day", None
+    return (
+        f"{top['unit']} leads AI adoption at {top['active_users_share']:.0%} of its people a day; "
+        f"{low['unit']} trails at {low['active_users_share']:.0%}",
+        None,
+    )
+
+
+def teams_bars(agg: dict, caption: str) -> go.Figure:
+    """Per team (or org), over the period's last 28 days: daily active and engaged users as a
+    share of its headcount, with its seats marked."""
+    frame = agg["frame"][agg["frame"]["headcount"] > 0].sort_values("active_users_share", na_position="first")
+    noun = agg["unit"]
+    if frame.empty or frame["active_users"].isna().all():
+        return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
+    labels = [f"{r.unit} ({r.headcount:.0f})" for r in frame.itertuples()]
+    fig = go.Figure()
+    for column, name, color in (("active_users_share", "Active (daily mean)", PALETTE[0]),
+                                ("engaged_users_share", "Engaged (daily mean)", PALETTE[1])):  # fmt: skip
+        fig.add_trace(go.Bar(y=labels, x=frame[column], name=name, orientation="h", marker_color=color,
+                             hovertemplate="%{y}: %{x:.0%} of headcount<extra>" + name + "</extra>"))  # fmt: skip
+    if frame["seats_share"].notna().any():
+        fig.add_trace(go.Scatter(y=labels, x=frame["seats_share"], name="Seats", mode="markers",
+                                 marker={"symbol": "line-ns-open", "size": 16, "color": INK_MARK, "line": {"width": 2}},
+                                 hovertemplate="%{y}: seats for %{x:.0%} of headcount<extra></extra>"))  # fmt: skip
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(barmode="group", hovermode="closest", bargap=0.25)
+    title, detail = teams_title(frame, noun)
+    fig = finish(fig, title, caption, "Share of headcount (%), last 28 days", None,
+                 height=max(320, 120 + 40 * len(frame)))  # fmt: skip
+    return headline(fig, title, detail)
+
+
+def _spread_title(frame: pd.DataFrame, column: str, noun: str, what: str) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=[column])
+    if rows.empty:
+        return f"{what} by {noun}: no data in this window", None
+    last = rows[rows["period"] == rows["period"].max()].sort_values(column)
+    when = _when(rows["period"].max())
+    if len(last) == 1:
+        r = last.iloc[0]
+        return f"{what} in {when}: {r['unit']} {r[column]:.0%}", None
+    low, top = last.iloc[0], last.iloc[-1]
+    return (
+        f"{what} in {when} ranged from {low[column]:.0%} ({low['unit']}) to {top[column]:.0%} ({top['unit']})",
+        f"{len(last)} {noun}s with data that {'month' if len(rows['period'].unique()) > 4 else 'period'}",
+    )
+
+
+def _unit_period_heatmap(
+    frame: pd.DataFrame, column: str, n_column: str, n_label: str, colorbar: str
+) -> go.Figure:
+    # a unit without a single figure (usage no one could attribute, "(no team)") gets no row
+    units = sorted(frame.dropna(subset=[column])["unit"].unique(), reverse=True)
+    frame = frame[frame["unit"].isin(units)]
+    periods = sorted(frame["period"].unique())
+    z = np.full((len(units), len(periods)), np.nan)
+    text = [["" for _ in periods] for _ in units]
+    hover = [["" for _ in periods] for _ in units]
+    for r in frame.itertuples():
+        i, j = units.index(r.unit), periods.index(r.period)
+        value = getattr(r, column)
+        label = f"{r.unit} · {pd.Timestamp(r.period):%b %Y}"
+        if is_missing(value):
+            hover[i][j] = f"{label}: no data"
+            continue
+        z[i, j] = value
+        text[i][j] = f"{value:.0%}"
+        hover[i][j] = f"{label}: {value:.0%} ({getattr(r, n_column):,.0f} {n_label})"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[f"{pd.Timestamp(p):%b %Y}" for p in periods], y=units, zmin=0, zmax=1,
+            colorscale=[[0, "#F4F1DE"], [1, PALETTE[0]]], text=text, texttemplate="%{text}",
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            colorbar={"title": {"text": colorbar}, "tickformat": ".0%", "len": 0.8}, xgap=2, ygap=2,
+        )
+    )  # fmt: skip
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(showgrid=False, ticks="", tickangle=0)
+    fig.update_yaxes(showgrid=False, ticks="")
+    return fig
+
+
+def adoption_by_team_trend(agg: dict, caption: str) -> go.Figure:
+    """Team (or org) × period: daily active AI users as a share of the unit's headcount."""
+    frame, noun = agg["adoption"], agg["unit"]
+    if frame["active_users_daily_mean"].isna().all():
+        return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
+    frame = _since_first(frame, "ai_adoption_rate")
+    fig = _unit_period_heatmap(
+        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>÷ headcount"
+    )
+    title, detail = _spread_title(frame, "ai_adoption_rate", noun, "Daily AI use")
+    n = frame["unit"].nunique()
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users ÷ headcount)",
+                 height=max(340, 150 + 30 * n))  # fmt: skip
+    return headline(fig, title, detail, width=90, legend_px=900)
+
+
+def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
+    """Team (or org) × period: the AI-assisted share of merged pull requests with the flag."""
+    frame, noun = agg["prs"], agg["unit"]
+    if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
+        return empty_figure(f"AI-assisted pull requests by {noun}: no flag recorded",
+                            "Pull requests need an ai_assisted column (true/false) to draw this chart.")  # fmt: skip
+    frame = _since_first(frame, "ai_assisted_pr_share")
+    fig = _unit_period_heatmap(frame, "ai_assisted_pr_share", "prs_with_ai_flag", "pull requests with the flag",
+                               "AI-assisted<br>PRs")  # fmt: skip
+    title, detail = _spread_title(frame, "ai_assisted_pr_share", noun, "AI-assisted pull requests")
+    n = frame["unit"].nunique()
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (AI-assisted share of merged PRs)",
+                 height=max(340, 150 + 30 * n))  # fmt: skip
+    return headline(fig, title, detail, width=90, legend_px=900)
+
+
+INK_MARK = "#1B2430"
+
+
+def prs_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=["ai_assisted_pr_share"])
+    if rows.empty:
+        return "AI-assisted pull requests: no pull request carries the flag", None
+    last, first = rows.iloc[-1], rows.iloc[0]
+    claim = f"{last['ai_assisted_pr_share']:.0%} of merged pull requests were AI-assisted in {_when(last['period'])}"
+    if len(rows) > 1 and abs(last["ai_assisted_pr_share"] - first["ai_assisted_pr_share"]) >= 0.01:
+        word = "up" if last["ai_assisted_pr_share"] > first["ai_assisted_pr_share"] else "down"
+        claim += f", {word} from {first['ai_assisted_pr_share']:.0%} in {_when(first['period'])}"
+    return (
+        claim,
+        f"{last['prs_with_ai_flag']:.0f} merged pull requests with the flag in {_when(last['period'])}",
+    )
+
+
+def prs_trend(agg: dict, caption: str) -> go.Figure:
+    """AI-assisted share of merged pull requests (those with the flag), per period."""
+    frame = agg["frame"]
+    if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
+        return empty_figure(
+            "AI-assisted pull requests: no flag recorded",
+            "Pull requests need an ai_assisted column (true/false) to draw this chart.",
+        )
+    fig = go.Figure(
+        go.Scatter(x=frame["period"], y=frame["ai_assisted_pr_share"], mode="lines+markers", name="AI-assisted",
+                   line={"color": PALETTE[0], "width": 2.6},
+                   customdata=frame[["ai_assisted_prs", "prs_with_ai_flag"]].to_numpy(),
+                   hovertemplate="%{x|%b %Y}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})<extra></extra>")
+    )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_layout(showlegend=False)
+    title, detail = prs_title(frame)
+    fig = finish(fig, title, caption, "Period", "AI-assisted pull requests (% of merged)")
+    return headline(fig, title, detail)
+
+
+# ---------------------------------------------------------------------------- AI against delivery
+
+
+def delivery_title(frame: pd.DataFrame, noun: str) -> tuple[str, str | None]:
+    ok = frame[frame["enough_data"]]
+    changes = ok["change_lead_time_hours_p50"].dropna()
+    if changes.empty:
+        return f"AI and delivery: no {noun} has enough data before and after adopting AI", None
+    fell = int((changes < 0).sum())
+    median = float(changes.median())
+    claim = (
+        f"Change lead time fell in {fell} of {len(changes)} {noun}s after they adopted AI "
+        f"(median change {median:+.0%})".replace("-", "−")
+    )
+    cfr = (ok["after_change_failure_rate"] - ok["before_change_failure_rate"]).dropna()
+    detail = None
+    if len(cfr):
+        worse = int((cfr > 0).sum())
+        detail = f"change failure rate rose in {worse} of {len(cfr)}; correlation, not proof"
+    return claim, detail
+
+
+def _sparse(ticks: list[tuple[float, str]], ratio: float = 2.9) -> list[tuple[float, str]]:
+    """Log-axis ticks at least `ratio` apart, so a quarter-width panel's labels don't collide."""
+    kept: list[tuple[float, str]] = []
+    for value, text in ticks:
+        if not kept or value >= kept[-1][0] * ratio:
+            kept.append((value, text))
+    return kept
+
+
+def _fmt(value, unit: str) -> str:
+    if is_missing(value):
+        return "no data"
+    if unit == "hours":
+        return f"{value:.1f} h" if value < 100 else f"{value:.0f} h"
+    return format_value(value, unit)
+
+
+def delivery_panels(agg: dict, caption: str) -> go.Figure:
+    """One panel per DORA key; per unit a grey dot before adoption and a coloured dot after,
+    joined by a line (green when better). The y label carries the deployments behind each
+    side; a unit with too little data gets a label saying why and no dots."""
+    frame, noun = agg["frame"], agg["unit"]
+    if frame.empty or frame["adopted_week"].isna().all():
+        title, _ = delivery_title(frame, noun) if not frame.empty else (f"AI and delivery: no {noun}s", None)
+        return empty_figure(title, "No team's daily active AI users reached "
+                                   f"{agg['share']:.0%} of its headcount yet, so there is no adoption date.")  # fmt: skip
+    rows = frame.iloc[::-1]
+    labels = []
+    for r in rows.itertuples():
+        if r.enough_data:
+            labels.append(f"{r.unit} · {r.before_deployments:.0f} → {r.after_deployments:.0f} deploys")
+        else:
+            labels.append(f"{r.unit} · too little data")
+    fig = make_subplots(rows=1, cols=len(DELIVERY_KEYS), shared_yaxes=True, horizontal_spacing=0.035)
+    for j, (column, _label, unit, higher_better) in enumerate(DELIVERY_KEYS, start=1):
+        before = rows[f"before_{column}"].where(rows["enough_data"])
+        after = rows[f"after_{column}"].where(rows["enough_data"])
+        better = (after > before) if higher_better else (after < before)
+        for y, b, a, good in zip(labels, before, after, better, strict=True):
+            if is_missing(b) or is_missing(a):
+                continue
+            fig.add_trace(go.Scatter(x=[b, a], y=[y, y], mode="lines", line={"color": GOOD if good else BAD,
+                                     "width": 3}, hoverinfo="skip", showlegend=False), row=1, col=j)  # fmt: skip
+        n_before = rows[
+            "before_lead_time_samples" if column == "lead_time_hours_p50" else "before_deployments"
+        ]
+        n_after = rows["after_lead_time_samples" if column == "lead_time_hours_p50" else "after_deployments"]
+        for values, counts, name, color in ((before, n_before, "Before adoption", "#9AA5B4"),
+                                            (after, n_after, "After adoption", PALETTE[0])):  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=values, y=labels, mode="markers", name=name, legendgroup=name, showlegend=j == 1,
+                    marker={"size": 11, "color": color, "line": {"width": 1, "color": "white"}},
+                    customdata=np.column_stack([[_fmt(v, unit) for v in values], counts.fillna(0)]),
+                    hovertemplate="%{y}: %{customdata[0]} " + name.lower() + " (n=%{customdata[1]})<extra></extra>",
+                ),
+                row=1, col=j,
+            )  # fmt: skip
+        axis_title = AXIS_TITLES[column]
+        if unit == "%":
+            fig.update_xaxes(tickformat=".0%", rangemode="tozero", title_text=axis_title, row=1, col=j)
+        elif unit == "hours":
+            values = pd.concat([before, after]).dropna()
+            near = [(v, t) for v, t in LOG_TICKS if len(values) and values.min() / 2 <= v <= values.max() * 2]
+            ticks = _sparse(near)
+            fig.update_xaxes(type="log", tickvals=[v for v, _ in ticks], ticktext=[t for _, t in ticks],
+                             title_text=axis_title, row=1, col=j)  # fmt: skip
+        else:
+            fig.update_xaxes(rangemode="tozero", title_text=axis_title, row=1, col=j)
+    for r, y in zip(rows.itertuples(), labels, strict=True):
+        if not r.enough_data:
+            fig.add_annotation(x=0, xref="paper", y=y, yref="y", text=r.reason, showarrow=False, xanchor="left",
+                               font={"size": 11, "color": MUTED})  # fmt: skip
+    fig.update_xaxes(showgrid=True, gridcolor="#E6E9EE", tickangle=0)
+    fig.update_layout(hovermode="closest", margin={"l": 250})
+    title, detail = delivery_title(frame, noun)
+    fig = finish(fig, title, caption, None, None, height=max(380, 150 + 34 * len(rows)))
+    return headline(fig, title, detail, width=90, extra_top=24, legend_px=900)
+
+
+def lead_time_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    rows = frame.dropna(subset=["lead_time_hours_p50"])
+    ai = frame.dropna(subset=["ai_adoption_rate"])
+    if rows.empty:
+        return "Change lead time: no deployments with commit times in this window", None
+    first_ai = ai["period"].min() if len(ai) else None
+    before = rows[rows["period"] < first_ai] if first_ai is not None else rows.iloc[0:0]
+    last = rows.tail(3)
+    if before.empty or ai.empty:
+        return "Change lead time and AI adoption over time", None
+    start = before.tail(3)
+    was, now = start["lead_time_hours_p50"].mean(), last["lead_time_hours_p50"].mean()
+    change = (now - was) / was
+    word = "down" if change < 0 else "up"
+    claim = (
+        f"Change lead time {word} {abs(change):.0%} since AI arrived in {_when(first_ai)}, "
+        f"as daily AI use rose to {ai['ai_adoption_rate'].iloc[-1]:.0%} of engineers"
+    )
+    return (
+        claim,
+        f"median {was:.1f} h in the 3 periods before → {now:.1f} h in the last 3; correlation, not proof",
+    )
+
+
+def lead_time_trend(agg: dict, caption: str) -> go.Figure:
+    """Median change lead time (left axis, hours) and AI adoption (right axis, % of headcount)."""
+    frame = agg["frame"]
+    if frame["lead_time_hours_p50"].isna().all():
+        return empty_figure("Change lead time: no data", "Deployments with commit times give the lead time.")
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=frame["period"], y=frame["lead_time_hours_p50"], name="Change lead time (median)",
+                             mode="lines+markers", line={"color": PALETTE[0], "width": 2.6},
+                             customdata=frame[["successful_deployments"]].fillna(0).to_numpy(),
+                             hovertemplate="%{x|%b %Y}: %{y:.1f} h over %{customdata[0]:.0f} deployments"
+                             "<extra></extra>"), secondary_y=False)  # fmt: skip
+    fig.add_trace(go.Scatter(x=frame["period"], y=frame["ai_adoption_rate"], name="AI adoption (daily active)",
+                             mode="lines", line={"color": PALETTE[2], "width": 2.2, "dash": "dot"},
+                             hovertemplate="%{x|%b %Y}: %{y:.0%} of headcount<extra></extra>"),
+                  secondary_y=True)  # fmt: skip
+    fig.update_yaxes(title_text="Median commit → production (hours)", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text="AI adoption (% of headcount)", tickformat=".0%", rangemode="tozero",
+                     dtick=0.1 if frame["ai_adoption_rate"].max() <= 0.6 else 0.2, showgrid=False,
+                     secondary_y=True)  # fmt: skip
+    title, detail = lead_time_title(frame)
+    fig = finish(fig, title, caption, "Period", None)
+    return headline(fig, title, detail)
