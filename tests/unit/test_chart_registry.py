@@ -138,7 +138,7 @@ def test_every_chart_on_an_empty_database_is_a_notice_not_an_error(empty_db):
 
 
 def test_every_chart_draws_on_the_demo_with_a_takeaway_and_a_caption(demo_db):
-    con = db.connect(demo_db, read_only=True)
+    con = db.connect(demo_db)  # as the app tests do: one configuration per file in a process
     period = default_scope(con)
     for chart in registry.charts():
         fig = registry.figure(con, chart.id, period)

@@ -1,0 +1,122 @@
+"""The board pack: the charts a VP chose, as a PowerPoint deck and a PDF (SPEC §2, §7).
+
+    deck = build(con, scope, ["delivery.lead_time_trend", ...], filters="Team: payments",
+                 progress=lambda done, what: ...)
+    deck.pptx(), deck.pdf()      # bytes; deck.slides: the composed slides, in order
+
+Steps: `content.gather` builds each chart with the chart registry (the figure its page
+draws: same views, same suppression); `render.Renderer` turns each into a PNG with one
+Chromium for the whole deck; `compose` lays out the title slide, one slide per chart and
+the closing slides; `pptx_writer` and `pdf_writer` draw those same slides. No streamlit here.
+
+Errors: `registry.UnknownChart` (an id that is not registered, raised before any work),
+`NoDataInPeriod` (nothing at all in the period for the teams in scope),
+`render.ChromiumMissing`. A chart whose own data is missing is not an error: its slide
+says what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from lib.boardpack.compose import PICTURE_SCALE, chart_layout, compose
+from lib.boardpack.content import DeckContent, Progress, gather, slide_figure
+from lib.boardpack.layout import Slide
+from lib.boardpack.render import Renderer
+from lib.charts import registry
+from lib.scope import Scope, period_text
+from lib.sql import query_one
+from lib.views import params
+
+FORMATS = ("pptx", "pdf")
+
+
+class NoDataInPeriod(ValueError):
+    """No record at all in the period for the teams in scope: a deck would be only notices."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    content: DeckContent
+    slides: tuple[Slide, ...]
+
+    def pptx(self) -> bytes:
+        from lib.boardpack.pptx_writer import write_pptx
+
+        return write_pptx(list(self.slides))
+
+    def pdf(self) -> bytes:
+        from lib.boardpack.pdf_writer import write_pdf
+
+        return write_pdf(list(self.slides))
+
+    def file(self, fmt: str) -> bytes:
+        """The deck as `fmt` ("pptx" or "pdf")."""
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+        return self.pptx() if fmt == "pptx" else self.pdf()
+
+
+def check_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: str = registry.ALL_TEAMS) -> None:
+    """Raise NoDataInPeriod, saying where the data is, when nothing happened in the period."""
+    found = query_one(con, "boardpack/activity", params(scope))
+    if found["records_in_period"]:
+        return
+    where = "" if scope.teams is None else f" for {filters}"
+    if found["first_day"] is None:
+        raise NoDataInPeriod(
+            "the database holds no data: import your exports first (or `python -m lib demo`)."
+        )
+    raise NoDataInPeriod(
+        f"no data in {period_text(scope)}{where}: the data runs from {found['first_day']:%d %b %Y} "
+        f"to {found['last_day']:%d %b %Y}. Choose a period inside it."
+    )
+
+
+def render_images(content: DeckContent, progress: Progress | None = None) -> list[bytes | None]:
+    """Each chart's PNG (None for a chart without data), all from one browser."""
+    images: list[bytes | None] = []
+    todo = sum(1 for c in content.charts if not c.missing)
+    if not todo:
+        return [None] * len(content.charts)
+    with Renderer() as renderer:
+        for i, chart in enumerate(content.charts):
+            if progress:
+                progress(i / len(content.charts), f"Drawing {chart.chart.name}")
+            if chart.missing:
+                images.append(None)
+                continue
+            width, height = chart_layout(chart).picture_px
+            images.append(
+                renderer.png(slide_figure(chart.figure, width, height), width, height, PICTURE_SCALE)
+            )
+    return images
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    chart_ids: list[str] | tuple[str, ...] | None = None,
+    filters: str = registry.ALL_TEAMS,
+    progress: Progress | None = None,
+) -> Deck:
+    """The deck for `chart_ids` (default: the Overview's headline set) over `scope`.
+
+    `progress(fraction, message)` is called as charts are computed (first 40%) and drawn.
+    """
+    ids = list(chart_ids) if chart_ids else list(registry.default_ids())
+    for chart_id in ids:
+        registry.get(chart_id)
+    check_period(con, scope, filters)
+
+    def part(start: float, share: float) -> Progress | None:
+        return (lambda done, what: progress(start + share * done, what)) if progress else None
+
+    content = gather(con, scope, ids, filters, progress=part(0.0, 0.4))
+    images = render_images(content, progress=part(0.4, 0.55))
+    if progress:
+        progress(0.95, "Laying out the slides")
+    slides = tuple(compose(content, images))
+    return Deck(content, slides)
