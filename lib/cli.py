@@ -1,4 +1,4 @@
-"""The command line (SPEC.md §7): demo, import, metrics, each on the app's database."""
+"""The command line (SPEC.md §7): demo, import, metrics, export, each on the app's database."""
 
 from __future__ import annotations
 
@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     met.add_argument("--start", type=_date, help="period start (inclusive)")
     met.add_argument("--end", type=_date, help="period end (exclusive)")
     met.add_argument("--team", help="compute over this team's rows only")
+
+    exp = sub.add_parser("export", help="write the board pack as a PowerPoint deck or a PDF")
+    _add_db(exp)
+    exp.add_argument("--start", type=_date, help="period start (inclusive; default: 90 days before the end)")
+    exp.add_argument(
+        "--end", type=_date, help="period end (exclusive; default: the day after the latest data)"
+    )
+    exp.add_argument("--team", help="only this team's rows")
+    exp.add_argument("--grain", choices=("week", "month", "quarter"), default="month", help="trend buckets")
+    exp.add_argument(
+        "--charts", help="chart ids, comma-separated, in slide order (default: the Overview's set)"
+    )
+    exp.add_argument("--out", help="FILE.pptx or FILE.pdf")
+    exp.add_argument("--list", action="store_true", help="list the chart ids and exit")
     return parser
 
 
@@ -109,7 +123,78 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics}
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Board pack: one line per slide on stdout; exit 1 with the reason on stderr when refused."""
+    from pathlib import Path
+
+    from lib import boardpack
+    from lib.boardpack.render import ChromiumMissing
+    from lib.charts import registry
+    from lib.scope import Scope, default_scope
+
+    if args.list:
+        for chart in registry.charts():
+            mark = " (default)" if chart.id in registry.default_ids() else ""
+            print(f"{chart.id:<42}{chart.pillar_name:<26}{chart.name}{mark}")
+        return 0
+    out = Path(args.out) if args.out else None
+    if out is None or out.suffix.lower().lstrip(".") not in boardpack.FORMATS:
+        return _fail("--out must name a .pptx or .pdf file, e.g. --out pack.pptx")
+    ids = [c.strip() for c in (args.charts or "").split(",") if c.strip()] or list(registry.default_ids())
+    for chart_id in ids:
+        try:
+            registry.get(chart_id)
+        except registry.UnknownChart as unknown:
+            return _fail(str(unknown))
+    con = db.connect(args.db)
+    try:
+        from lib.demo import ensure_demo
+
+        if ensure_demo(con):  # a fresh clone: the demo organisation, as the app's first start makes
+            print(f"no data yet: created the demo organisation in {db.db_path(args.db)}")
+        teams = None
+        if args.team:
+            known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
+            if args.team not in known:
+                return _fail(
+                    f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
+                )
+            teams = (args.team,)
+        base = default_scope(con, teams=teams)
+        end = args.end or base.end
+        start = args.start or end - dt.timedelta(days=90)
+        if end <= start:
+            return _fail(f"the period's end {end} is not after its start {start}")
+        scope = Scope(start=start, end=end, grain=args.grain, teams=teams)
+        filters = f"Team: {args.team}" if args.team else registry.ALL_TEAMS
+        deck = boardpack.build(con, scope, ids, filters)
+        data = deck.file(out.suffix.lower().lstrip("."))
+    except boardpack.NoDataInPeriod as empty:
+        return _fail(f"{empty} (charts: {', '.join(ids)})")
+    except ChromiumMissing as missing:
+        return _fail(str(missing))
+    finally:
+        con.close()
+    total = len(deck.slides)
+    charts = {i + 2: c for i, c in enumerate(deck.content.charts)}
+    for number, slide in enumerate(deck.slides, start=1):
+        chart = charts.get(number)
+        label = chart.chart.id if chart else "title" if number == 1 else "closing"
+        line = f"no data: {chart.missing}" if chart and chart.missing else slide.title
+        print(f"slide {number:>2}/{total}  {label:<40} {line}")
+    partial = out.with_name(out.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(out)  # never a half-written deck under the real name
+    print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {total} slides)")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,6 +106,22 @@ def build_demo(
     return {table: counts[table] for table in TABLES}
 
 
+def ensure_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """First use of an empty database: load the demo organisation (SPEC §8); True when it did.
+
+    Once a user clears the demo (setting `demo` = 'false') it never comes back by itself. The
+    app's first start and `python -m lib export` on a fresh clone both go through here.
+    """
+    from lib.db import get_setting
+
+    if get_setting(con, "demo") is not None:
+        return False
+    if con.execute("select count(*) from imports").fetchone()[0]:
+        return False
+    build_demo(con)
+    return True
+
+
 def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every demo row and its import log, leaving users' own imports alone."""
     con.execute("begin transaction")

@@ -26,17 +26,10 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def _ensure_demo(con: duckdb.DuckDBPyConnection) -> None:
-    """First start with an empty database: load the demo organisation (SPEC §8).
+    """First start with an empty database: load the demo organisation (`lib.demo.ensure_demo`)."""
+    from lib.demo import ensure_demo
 
-    Once a user clears the demo (setting `demo` = 'false') it never comes back by itself.
-    """
-    if db.get_setting(con, "demo") is not None:
-        return
-    from lib.demo import build_demo
-
-    has_rows = con.execute("select count(*) from imports").fetchone()[0]
-    if not has_rows:
-        build_demo(con)
+    ensure_demo(con)
 
 
 def db_path() -> str:
