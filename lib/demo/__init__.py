@@ -27,6 +27,7 @@ SCALES = ("small", "large")
 _DELETE_ALL = {t: f"delete from {t}" for t in TABLES}
 _DELETE_DEMO = {t: f"delete from {t} where import_id = ?" for t in TABLES}
 _INSERT = {t: f"insert into {t} by name select *, ? as import_id from demo_rows" for t in TABLES}
+_ANY_ROWS = " or ".join(f"exists (select 1 from {t})" for t in TABLES)
 _ANY_DEMO = " or ".join(f"exists (select 1 from {t} where import_id = $id)" for t in TABLES)
 
 
@@ -118,6 +119,8 @@ def ensure_demo(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     if con.execute("select count(*) from imports").fetchone()[0]:
         return False
+    if con.execute("select " + _ANY_ROWS).fetchone()[0]:
+        return False  # rows written without the importer (e.g. a script): never replace them
     build_demo(con)
     return True
 
