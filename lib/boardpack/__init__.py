@@ -120,3 +120,32 @@ def build(
         progress(0.95, "Laying out the slides")
     slides = tuple(compose(content, images))
     return Deck(content, slides)
+
+
+THUMBNAIL_PX = (560, 250)  # CSS pixels, drawn at scale 0.6: a 336 × 150 px picture
+THUMBNAIL_SCALE = 0.6
+
+
+def thumbnails(
+    con: duckdb.DuckDBPyConnection,
+    chart_ids: tuple[str, ...],
+    scope: Scope,
+    filters: str = registry.ALL_TEAMS,
+) -> dict[str, bytes | str]:
+    """A small PNG of each chart for the Board pack's picker, from one browser; a chart without
+    data maps to the sentence saying what is missing instead."""
+    out: dict[str, bytes | str] = {}
+    figures = {}
+    for chart_id in chart_ids:
+        fig = registry.figure(con, chart_id, scope, filters)
+        gap = registry.missing(fig)
+        if gap:
+            out[chart_id] = gap
+        else:
+            figures[chart_id] = fig
+    if figures:
+        width, height = THUMBNAIL_PX
+        with Renderer() as renderer:
+            for chart_id, fig in figures.items():
+                out[chart_id] = renderer.png(slide_figure(fig, width, height), width, height, THUMBNAIL_SCALE)
+    return {chart_id: out[chart_id] for chart_id in chart_ids}
