@@ -155,7 +155,9 @@ def build_controls(scope: Scope, ids: list[str]) -> None:
     st.success(f"{files['slides']} slides: the title, {len(ids)} charts and the definitions.",
                icon=":material/task_alt:")  # fmt: skip
     if files["gaps"]:
-        layout.missing("No data for " + ", ".join(files["gaps"]) + ": their slides say what is missing.")
+        gaps = files["gaps"]
+        says = "its slide says" if len(gaps) == 1 else "their slides say"
+        layout.missing(f"No data for {', '.join(gaps)}: {says} what is missing.")
     with st.container(horizontal=True):
         st.download_button("PowerPoint (.pptx)", files["pptx"], file_name=_file_name(scope, "pptx"), mime=PPTX_MIME,
                            icon=":material/download:", on_click="ignore", key="download-pptx")  # fmt: skip
