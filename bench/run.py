@@ -8,7 +8,8 @@ Measures (SPEC §9):
 2. the metric catalog's compute time over the default period, org-wide and for one team;
 3. per page, on the demo and the large organisation, the time from navigation to every
    chart drawn, in Chromium against a real `streamlit run` server (first visit, caches
-   cold, then the median of later visits).
+   cold, then the median of later visits);
+4. a 12-chart board deck built on the demo and the large organisation (bench/board_pack.py).
 Timings are medians over --repeat runs. Nothing here runs in the test suite.
 """
 
@@ -150,7 +151,7 @@ def bench_pages(database: Path, repeat: int) -> dict:
     )
     # The Overview is the default page, served at "/".
     pages = [
-        "" if p.stem == "overview" else p.stem.replace("_", "-")
+        "" if p.stem == "overview" else p.stem  # url paths are the file names (dashboard.py)
         for p in sorted((ROOT / "pages").glob("*.py"))
     ]
     results: dict[str, dict] = {}
@@ -238,6 +239,7 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-board-pack", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
 
@@ -320,6 +322,11 @@ def main() -> int:
             "Those are the same for every page; the sidebar column is the page's own cost.",
             "",
         ]
+    if not args.skip_board_pack:
+        from bench.board_pack import measure, section
+
+        small, _ = build_demo_db("small")
+        lines += section({"demo": measure(small, args.repeat), "large": measure(large, args.repeat)})
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
     return 0
