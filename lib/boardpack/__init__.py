@@ -4,7 +4,7 @@
                  progress=lambda done, what: ...)
     deck.pptx(), deck.pdf()      # bytes; deck.slides: the composed slides, in order
 
-Steps: `content.gather` builds each chart with the chart registry (the figure its page
+Steps: `content.chart_content` builds each chart with the chart registry (the figure its page
 draws: same views, same suppression); `render.Renderer` turns each into a PNG with one
 Chromium for the whole deck; `compose` lays out the title slide, one slide per chart and
 the closing slides; `pptx_writer` and `pdf_writer` draw those same slides. No streamlit here.
@@ -17,12 +17,20 @@ says what is missing.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
 
 from lib.boardpack.compose import PICTURE_SCALE, chart_layout, compose
-from lib.boardpack.content import DeckContent, Progress, gather, slide_figure
+from lib.boardpack.content import (
+    ChartContent,
+    DeckContent,
+    Progress,
+    chart_content,
+    deck_content,
+    slide_figure,
+)
 from lib.boardpack.layout import Slide
 from lib.boardpack.render import Renderer
 from lib.charts import registry
@@ -75,24 +83,9 @@ def check_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: str = re
     )
 
 
-def render_images(content: DeckContent, progress: Progress | None = None) -> list[bytes | None]:
-    """Each chart's PNG (None for a chart without data), all from one browser."""
-    images: list[bytes | None] = []
-    todo = sum(1 for c in content.charts if not c.missing)
-    if not todo:
-        return [None] * len(content.charts)
-    with Renderer() as renderer:
-        for i, chart in enumerate(content.charts):
-            if progress:
-                progress(i / len(content.charts), f"Drawing {chart.chart.name}")
-            if chart.missing:
-                images.append(None)
-                continue
-            width, height = chart_layout(chart).picture_px
-            images.append(
-                renderer.png(slide_figure(chart.figure, width, height), width, height, PICTURE_SCALE)
-            )
-    return images
+def _draw(renderer: Renderer, chart: ChartContent) -> bytes:
+    width, height = chart_layout(chart).picture_px
+    return renderer.png(slide_figure(chart.figure, width, height), width, height, PICTURE_SCALE)
 
 
 def build(
@@ -104,22 +97,36 @@ def build(
 ) -> Deck:
     """The deck for `chart_ids` (default: the Overview's headline set) over `scope`.
 
-    `progress(fraction, message)` is called as charts are computed (first 40%) and drawn.
+    The browser starts while the first chart is computed, and each chart is drawn (in
+    Chromium, from a worker thread) while the next one is computed (in DuckDB), so the two
+    cores work together. `progress(fraction, message)` is called before each chart is
+    computed and as each drawing is collected.
     """
     ids = list(chart_ids) if chart_ids else list(registry.default_ids())
     for chart_id in ids:
         registry.get(chart_id)
     check_period(con, scope, filters)
+    steps = 2 * len(ids) + 1
 
-    def part(start: float, share: float) -> Progress | None:
-        return (lambda done, what: progress(start + share * done, what)) if progress else None
+    def report(step: int, what: str) -> None:
+        if progress:
+            progress(step / steps, what)
 
-    content = gather(con, scope, ids, filters, progress=part(0.0, 0.4))
-    images = render_images(content, progress=part(0.4, 0.55))
-    if progress:
-        progress(0.95, "Laying out the slides")
-    slides = tuple(compose(content, images))
-    return Deck(content, slides)
+    charts: list[ChartContent] = []
+    drawings: list[Future | None] = []
+    with Renderer() as renderer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="deck-draw") as pool:
+        for i, chart_id in enumerate(ids):
+            report(i, f"Computing {registry.get(chart_id).name}")
+            chart = chart_content(con, chart_id, scope, filters)
+            charts.append(chart)
+            drawings.append(None if chart.missing else pool.submit(_draw, renderer, chart))
+        images = []
+        for i, (chart, drawing) in enumerate(zip(charts, drawings, strict=True)):
+            report(len(ids) + i, f"Drawing {chart.chart.name}")
+            images.append(drawing.result() if drawing else None)
+    report(steps - 1, "Laying out the slides")
+    content = deck_content(con, scope, charts, filters)
+    return Deck(content, tuple(compose(content, images)))
 
 
 THUMBNAIL_PX = (560, 250)  # CSS pixels, drawn at scale 0.6: a 336 × 150 px picture

@@ -150,9 +150,7 @@ def _freshness_lines(fresh: pd.DataFrame) -> list[tuple[str, str]]:
         if is_missing(row.rows) or not row.rows:
             lines.append((row.table, "not loaded"))
             continue
-        latest = (
-            f"latest record {pd.Timestamp(row.latest):%d %b %Y}" if not pd.isna(row.latest) else "no dates"
-        )
+        latest = f"latest {pd.Timestamp(row.latest):%d %b %Y}" if not pd.isna(row.latest) else "no dates"
         loaded = f"loaded {pd.Timestamp(row.last_import):%d %b %Y}" if not pd.isna(row.last_import) else ""
         lines.append((row.table, " · ".join(p for p in (f"{int(row.rows):,} rows", latest, loaded) if p)))
     return lines
@@ -160,60 +158,71 @@ def _freshness_lines(fresh: pd.DataFrame) -> list[tuple[str, str]]:
 
 CLOSING_TOP = 1.55
 CLOSING_BOTTOM = 6.95
-DEFS_W = 8.1
+DEFS_W = 7.6
 FRESH_LEFT = MARGIN + DEFS_W + 0.45
 FRESH_W = SLIDE_W - MARGIN - FRESH_LEFT
 
 
-def closing_slides(deck: DeckContent, first_number: int, total: int | None = None) -> list[Slide]:
-    """Definitions of every metric in the deck (continued over as many slides as they need) and
-    the freshness of each table the charts read."""
-    seen = list({d.key: d for c in deck.charts for d in c.definitions}.values())
-    blocks = [
-        (
-            paragraph(d.label, 11.5, DEFS_W, bold=True, space_before=7),
-            paragraph(d.text, 10.5, DEFS_W, color=INK),
-        )
-        for d in seen
-    ]
+def _pack(blocks: list[tuple], first_room: float, room: float) -> list[list]:
+    """Blocks of paragraphs into pages of `room` inches (`first_room` on the first page)."""
     pages: list[list] = [[]]
     used = 0.0
     for block in blocks:
         need = sum(p.height for p in block)
-        if pages[-1] and used + need > CLOSING_BOTTOM - CLOSING_TOP:
+        if pages[-1] and used + need > (first_room if len(pages) == 1 else room):
             pages.append([])
             used = 0.0
         pages[-1].extend(block)
         used += need
-    fresh = Stack(FRESH_W).add("Data freshness per table", 14, bold=True)
-    for table, line in _freshness_lines(deck.freshness):
-        fresh.add(table, 11.5, bold=True, space_before=8).add(line, 10.5, color=MUTED)
-    fresh.add(
-        f"Period shown: {deck.period}. Latest record: the newest date in the table; loaded: its last import.",
-        9.5,
-        color=MUTED,
-        space_before=12,
-    )
-    total = total or first_number + len(pages) - 1
+    return pages
+
+
+def closing_slides(deck: DeckContent, first_number: int, total: int | None = None) -> list[Slide]:
+    """Definitions of every metric in the deck and the freshness of each table the charts read,
+    continued over as many slides as they need."""
+    room = CLOSING_BOTTOM - CLOSING_TOP
+    seen = list({d.key: d for c in deck.charts for d in c.definitions}.values())
+    definitions = _pack(
+        [(paragraph(d.label, 11.5, DEFS_W, bold=True, space_before=7), paragraph(d.text, 10.5, DEFS_W))
+         for d in seen],
+        room,
+        room,
+    )  # fmt: skip
+    heading = Stack(FRESH_W).add("Data freshness per table", 14, bold=True)
+    note = paragraph(
+        f"Period shown: {deck.period}. Latest: the newest date in the table; loaded: its last import.",
+        9.5, FRESH_W, color=MUTED, space_before=12,
+    )  # fmt: skip
+    tables = [
+        (
+            paragraph(table, 11.5, FRESH_W, bold=True, space_before=8),
+            paragraph(line, 10.5, FRESH_W, color=MUTED),
+        )
+        for table, line in _freshness_lines(deck.freshness)
+    ]
+    freshness = _pack([*tables, (note,)], room - heading.height, room)
+    freshness[0][:0] = heading.paragraphs
+    count = max(len(definitions), len(freshness))
+    total = total or first_number + count - 1
     slides = []
-    for i, paragraphs in enumerate(pages):
-        heading = "Definitions and data freshness" if i == 0 else "Definitions (continued)"
+    for i in range(count):
+        defs = definitions[i] if i < len(definitions) else []
+        fresh = freshness[i] if i < len(freshness) else []
         elements: list = [
             Text(KICKER, (paragraph("APPENDIX", 11, CONTENT_W, True, ACCENT),)),
-            _title(heading),
+            _title(
+                "Definitions and data freshness" if i == 0 else "Definitions and data freshness (continued)"
+            ),
         ]
-        if paragraphs:
-            elements.append(
-                Text(Box(MARGIN, CLOSING_TOP, DEFS_W, CLOSING_BOTTOM - CLOSING_TOP), tuple(paragraphs))
-            )
-        else:
+        if defs:
+            elements.append(Text(Box(MARGIN, CLOSING_TOP, DEFS_W, room), tuple(defs)))
+        elif i == 0:
             elements.append(Text(Box(MARGIN, CLOSING_TOP, DEFS_W, 0.5),
                                  (paragraph("No catalog metric in this deck.", 12, DEFS_W, color=MUTED),)))  # fmt: skip
-        if i == 0:
-            elements.append(Rect(Box(FRESH_LEFT - 0.2, CLOSING_TOP, 0.03, fresh.height), LIGHT))
-            elements.append(
-                Text(Box(FRESH_LEFT, CLOSING_TOP, FRESH_W, fresh.height), tuple(fresh.paragraphs))
-            )
+        if fresh:
+            height = sum(p.height for p in fresh)
+            elements.append(Rect(Box(FRESH_LEFT - 0.2, CLOSING_TOP, 0.03, height), LIGHT))
+            elements.append(Text(Box(FRESH_LEFT, CLOSING_TOP, FRESH_W, height), tuple(fresh)))
         notes = "Every metric in this deck, as METRICS.md defines it, and when each table was last updated."
         slides.append(Slide((*elements, *_footer(deck, first_number + i, total)), notes))
     return slides

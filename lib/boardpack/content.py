@@ -101,25 +101,17 @@ def chart_content(con: duckdb.DuckDBPyConnection, chart_id: str, scope: Scope, f
     )
 
 
-def gather(
+def deck_content(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
-    chart_ids: list[str],
+    charts: list[ChartContent],
     filters: str = registry.ALL_TEAMS,
-    progress: Progress | None = None,
 ) -> DeckContent:
-    """Every chart's content, in order. Raises registry.UnknownChart before computing anything
-    when an id is unknown."""
+    """The deck's facts around its charts: organisation, demo flag, and the freshness of each
+    table the charts read (in the order the charts first read them)."""
     from lib.ingest.load import freshness
 
-    for chart_id in chart_ids:
-        registry.get(chart_id)
-    contents = []
-    for i, chart_id in enumerate(chart_ids):
-        if progress:
-            progress(i / max(len(chart_ids), 1), f"Computing {registry.get(chart_id).name}")
-        contents.append(chart_content(con, chart_id, scope, filters))
-    tables = list(dict.fromkeys(t for c in contents for t in c.chart.sources))
+    tables = list(dict.fromkeys(t for c in charts for t in c.chart.sources))
     fresh = freshness(con)
     fresh = fresh[fresh["table"].isin(tables)].set_index("table").reindex(tables).reset_index()
     return DeckContent(
@@ -128,7 +120,7 @@ def gather(
         filters=filters,
         demo=db.get_setting(con, "demo") == "true",
         generated=dt.date.today(),
-        charts=tuple(contents),
+        charts=tuple(charts),
         freshness=fresh,
     )
 
