@@ -2,10 +2,10 @@
 
 METRICS.md is the documented contract (a unit test keeps every catalog key in it), so a
 board member reading the notes reads what the repository documents. Each row is
-`| \\`key\\` | unit | definition |`; markdown backticks are dropped. A row that only refers to
-the one above ("The same for `defect`.") reads badly on its own, so it takes the catalog's
-self-contained sentence (`lib.metrics.definition_for`) instead, as does a key METRICS.md
-lacks.
+`| \\`key\\` | unit | definition |`; markdown formatting (code ticks, bold, links) is
+dropped. A row that only refers to the one above ("The same for `defect`.") reads badly on
+its own, so it takes the catalog's self-contained sentence (`lib.metrics.definition_for`)
+instead, as does a key METRICS.md lacks.
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ class MetricDefinition:
         return f"{self.label} ({unit}): {self.text}" if unit else f"{self.label}: {self.text}"
 
 
+def _plain(markdown: str) -> str:
+    """Markdown inline formatting as plain words: code ticks, emphasis and links dropped."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
+    return re.sub(r"(\*\*|__|`)", "", text)
+
+
 @cache
 def _documented() -> dict[str, tuple[str, str]]:
     rows = {}
@@ -41,7 +47,7 @@ def _documented() -> dict[str, tuple[str, str]]:
         for line in METRICS_MD.read_text(encoding="utf-8").splitlines():
             match = _ROW.match(line)
             if match and "." in match["key"]:
-                rows[match["key"]] = (match["unit"], match["text"].replace("`", ""))
+                rows[match["key"]] = (match["unit"], _plain(match["text"]))
     return rows
 
 

@@ -210,3 +210,17 @@ def test_slide_figure_moves_title_and_caption_onto_the_slide():
     assert (out.layout.width, out.layout.height) == (960, 380)
     assert list(out.data[0].y) == [3, 4]
     assert fig.layout.title.text == "Up 33%"  # the page's figure is untouched
+
+
+def test_definitions_are_metrics_md_in_plain_words():
+    efficiency = definition("flow.efficiency")
+    assert efficiency.label == "Flow efficiency" and efficiency.unit == "%"
+    assert "a ratio of sums, so long items weigh more" in efficiency.text
+    assert "*" not in efficiency.text and "`" not in efficiency.text
+    # A row that only says "The same for `defect`." takes the catalog's own sentence.
+    defect = definition("flow.distribution.defect")
+    assert defect.text == "Share (0–1) of work items completed in the period whose type is defect."
+    assert definition("delivery.deployment_frequency_per_week").line() == (
+        "Deployment frequency (per week): Production deployments in the period with status success ÷ "
+        "(days ÷ 7). 0 when there are none."
+    )
