@@ -49,6 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="time zone for timestamps without an offset (default: the saved setting, else UTC)",
     )
     imp.add_argument("--table", default=None, help="canonical table, when the file's headers are ambiguous")
+    imp.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy", "ymd"),
+        default=None,
+        help="order of numeric dates such as 05/11/2025 in these files: day/month/year, month/day/year or "
+        "year/month/day (needed when the file's tool and values do not say; remembered for the layout)",
+    )
+    imp.add_argument(
+        "--jira-resolution",
+        action="append",
+        default=[],
+        metavar="NAME=done|dropped",
+        help="mark a Jira resolution as delivered (done) or not delivered (dropped); saved for later imports",
+    )
+    imp.add_argument(
+        "--jira-status",
+        action="append",
+        default=[],
+        metavar="NAME=done|dropped|open",
+        help="mark a Jira status (for issues without a resolution); saved for later imports",
+    )
 
     met = sub.add_parser("metrics", help="print the metric catalog as JSON")
     _add_db(met)
@@ -89,16 +110,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _marks(pairs: list[str], flag: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, mark = pair.rpartition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{flag} {pair!r}: write NAME=MARK, e.g. {flag} 'Out of Date=dropped'")
+        out[name.strip()] = mark.strip().lower()
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from lib.ingest.load import import_file, options_for
+    from lib.ingest.load import import_file, options_for, save_jira_rules
 
     con = db.connect(args.db)
-    options = options_for(con, tz=args.tz, table_hint=args.table)
+    try:
+        rules = {
+            "resolutions": _marks(args.jira_resolution, "--jira-resolution"),
+            "statuses": _marks(args.jira_status, "--jira-status"),
+        }
+        if rules["resolutions"] or rules["statuses"]:
+            save_jira_rules(con, rules)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        con.close()
+        return 2
+    options = options_for(con, tz=args.tz, table_hint=args.table, date_order=args.date_order)
     failed = 0
     for path in args.files:
         result = import_file(con, path, options)
         if result.ok:
-            print(result.summary())
+            print("\n".join(result.lines()))
         else:
             failed += 1
             print(result.summary(), file=sys.stderr)

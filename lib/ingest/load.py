@@ -31,11 +31,13 @@ import duckdb
 import pandas as pd
 
 from lib import db
+from lib.ingest.dates import ORDERS
 from lib.ingest.detect import UnrecognisedFile, detect
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
-from lib.ingest.formats.mapped import saved_formats
-from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_source, stage_name
-from lib.ingest.validate import Checked, Problem, ValidationError, check, error_message
+from lib.ingest.formats.mapped import header_signature, saved_formats
+from lib.ingest.read import UnreadableFile, discard_copy, drop_staging, ident, read_sources, stage_name
+from lib.ingest.report import ImportWarning, merge
+from lib.ingest.validate import MAX_PROBLEMS, Checked, Problem, ValidationError, check, error_message
 from lib.privacy import salt
 from lib.tables import TABLES
 
@@ -61,6 +63,8 @@ class ImportResult:
     problem_count: int = 0
     seconds: float = 0.0
     unrecognised: bool = False  # no format matched: offer the column-mapping step
+    # What the importer interpreted (lib.ingest.report): listed beside the file's result.
+    warnings: tuple[ImportWarning, ...] = ()
 
     @property
     def table(self) -> str | None:
@@ -77,17 +81,76 @@ class ImportResult:
         loaded = ", ".join(f"{t}: {n} rows" for t, n in self.rows_by_table.items()) or "0 rows"
         return f"loaded {self.file_name} → {loaded} (import {(self.import_id or '')[:8]}…)"
 
+    def lines(self) -> list[str]:
+        """The summary, then one `  warning: …` line per warning (what the CLI prints)."""
+        return [self.summary(), *(f"  warning: {w.describe()}" for w in self.warnings)]
+
 
 def options_for(
-    con: duckdb.DuckDBPyConnection, tz: str | None = None, table_hint: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    tz: str | None = None,
+    table_hint: str | None = None,
+    date_order: str | None = None,
 ) -> ImportOptions:
-    """Options from the arguments, else the saved settings (`default_tz`, `type_rules`), else UTC."""
+    """Options from the arguments, else the saved settings (`default_tz`, `type_rules`,
+    `jira_rules`), else UTC. A date order is only ever the one given: a remembered
+    choice is shown before an import (`layout_choice`), never applied unseen."""
     rules = db.get_setting(con, "type_rules")
+    jira = db.get_setting(con, "jira_rules")
+    if date_order is not None and date_order not in ORDERS:
+        raise ValueError(f"date order {date_order!r}: use one of {', '.join(ORDERS)}")
     return ImportOptions(
         default_tz=tz or db.get_setting(con, "default_tz") or "UTC",
         type_rules=json.loads(rules) if rules else {},
         table_hint=table_hint,
+        date_order=date_order,
+        jira_rules=json.loads(jira) if jira else {},
     )
+
+
+def save_jira_rules(con: duckdb.DuckDBPyConnection, rules: dict[str, dict[str, str]]) -> dict:
+    """Merge the user's Jira marks into the saved ones (`jira_rules` setting) and return them.
+
+    `rules` is `{"resolutions": {name: "done" | "dropped"}, "statuses": {name: "done" |
+    "dropped" | "open"}}`; raises ValueError for any other mark (formats/jira.py checks).
+    """
+    from lib.ingest.formats.jira import vocabulary
+
+    saved = json.loads(db.get_setting(con, "jira_rules") or "{}")
+    for kind in ("resolutions", "statuses"):
+        saved.setdefault(kind, {}).update((rules or {}).get(kind) or {})
+    vocabulary(saved)  # validates every mark
+    db.set_setting(con, "jira_rules", json.dumps(saved, sort_keys=True))
+    return saved
+
+
+@dataclass(frozen=True)
+class LayoutChoice:
+    """What the user chose for files with these headers (migration 007)."""
+
+    date_order: str | None
+    time_zone: str | None
+    saved_at: dt.datetime | None
+
+
+def layout_choice(con: duckdb.DuckDBPyConnection, source: SourceFile) -> LayoutChoice | None:
+    """The choice remembered for `source`'s header signature, if any."""
+    rows = con.execute(
+        "select date_order, time_zone, saved_at from layout_choices where header_signature = ? "
+        "order by saved_at desc limit 1",
+        [header_signature(source)],
+    ).fetchall()
+    return LayoutChoice(*rows[0]) if rows else None
+
+
+def remember_layout(con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions) -> None:
+    """Remember the date order (when one was chosen) and time zone used for this layout."""
+    signature = header_signature(source)
+    previous = layout_choice(con, source)
+    order = options.date_order or (previous.date_order if previous else None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute("delete from layout_choices where header_signature = ?", [signature])
+    con.execute("insert into layout_choices values (?, ?, ?, ?)", [signature, order, options.default_tz, now])
 
 
 def home_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -197,16 +260,94 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Format]:
 
 def _stage_and_check(
     con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions, salt_value: str | None
-) -> tuple[Format, list[Checked]]:
+) -> tuple[Format, list[Checked], list[ImportWarning]]:
     fmt = detect(source, options, _candidates(con))
     try:
         staged = fmt.read(con, source, options)
     except (duckdb.Error, ValueError, KeyError, UnicodeError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError(
-            source.name, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
+            source.label, (Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}"),), 1
         ) from exc
-    return fmt, [check(con, s, options, salt_value) for s in staged]
+    checked = [check(con, s, options, salt_value) for s in staged]
+    warnings = [w for s in staged for w in s.warnings] + [w for c in checked for w in c.warnings]
+    if source.workbook:
+        warnings = [
+            ImportWarning(w.code, f"Sheet {source.sheet}: {w.message}", w.count, w.rows, w.detail)
+            for w in warnings
+        ]
+    return fmt, checked, warnings
+
+
+@dataclass
+class _Plan:
+    """What a file (or each sheet of a workbook) would write, before anything is written."""
+
+    formats: list[str] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # only when not strict
+    problem_count: int = 0
+    label: str = ""  # the source the first problem is in
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[SourceFile],
+    options: ImportOptions,
+    salt_value: str | None,
+    strict: bool = True,
+) -> _Plan:
+    """Detect, read and check every source; a workbook's unrecognised sheet is skipped with a
+    warning when another sheet is recognised. Raises UnrecognisedFile, and ValidationError
+    for any problem when `strict` (else the problems are kept on the plan)."""
+    plan, skipped = _Plan(), []
+    for source in sources:
+        try:
+            fmt, checked, warnings = _stage_and_check(con, source, options, salt_value)
+        except UnrecognisedFile as exc:
+            if len(sources) == 1:
+                raise
+            skipped.append((source, exc))
+            continue
+        problems = sum(c.problem_count for c in checked)
+        if problems:
+            found = tuple(p for c in checked for p in c.problems)
+            if strict:
+                raise ValidationError(source.label, found, problems)
+            plan.label = plan.label or source.label
+            plan.problems += found
+            plan.problem_count += problems
+        plan.formats.append(fmt.name)
+        plan.checked += checked
+        plan.warnings += warnings
+        plan.sources.append(source)
+    if not plan.checked:
+        raise skipped[0][1]
+    for source, _ in skipped:
+        plan.warnings.append(
+            ImportWarning(
+                "sheet_skipped",
+                f"Sheet {source.sheet} was not imported: its headers ({', '.join(source.headers[:6])}…) match "
+                "no table. Import it as a file of its own to map its columns",
+            )
+        )
+    return plan
+
+
+def _date_order_hint(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], message: str) -> str:
+    """A refusal for an unknown date order mentions the order last chosen for this layout."""
+    if "--date-order" not in message:
+        return message
+    for source in sources:
+        choice = layout_choice(con, source)
+        if choice and choice.date_order:
+            return (
+                f"{message} (Last time, files with these headers were imported with --date-order "
+                f"{choice.date_order}.)"
+            )
+    return message
 
 
 def import_file(
@@ -215,27 +356,33 @@ def import_file(
     options: ImportOptions | None = None,
     name: str | None = None,
 ) -> ImportResult:
-    """Import one file whole or not at all; never raises for a bad file (see `ok`)."""
+    """Import one file whole or not at all; never raises for a bad file (see `ok`).
+
+    A workbook is one file: every sheet with a header row is imported, all in one
+    transaction, or none. The date order and time zone used are remembered for the
+    file's layout (`layout_choice`) once it loads.
+    """
     began = time.perf_counter()
     options = options or options_for(con)
     name = name or Path(path).name
     import_id = uuid.uuid4().hex
-    source: SourceFile | None = None
-    fmt: Format | None = None
+    sources: list[SourceFile] = []
+    formats: list[str] = []
 
     def rejected(
         message: str, problems: tuple[Problem, ...] = (), count: int = 0, unrecognised: bool = False
     ) -> ImportResult:
-        if source is not None:
+        source_format = ",".join(dict.fromkeys(formats)) or None
+        if sources:
             with contextlib.suppress(duckdb.Error):  # the log is a courtesy; the rejection stands
-                _log(con, import_id, [], fmt.name if fmt else None, name, source.sha256, 0, "rejected")
+                _log(con, import_id, [], source_format, name, sources[0].sha256, 0, "rejected")
         return ImportResult(
             False,
             name,
-            import_id=import_id if source is not None else None,
-            source_format=fmt.name if fmt else None,
-            sha256=source.sha256 if source else "",
-            errors=(message,),
+            import_id=import_id if sources else None,
+            source_format=source_format,
+            sha256=sources[0].sha256 if sources else "",
+            errors=(_date_order_hint(con, sources, message),),
             problems=problems,
             problem_count=count,
             seconds=time.perf_counter() - began,
@@ -244,27 +391,38 @@ def import_file(
 
     if not _valid_tz(con, options.default_tz):
         return rejected(f"{name}: unknown time zone {options.default_tz!r} (use a name such as Europe/Paris)")
+    if options.date_order is not None and options.date_order not in ORDERS:
+        return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
     try:
-        source = read_source(path, name)
+        sources = read_sources(path, name)
     except (UnreadableFile, OSError) as exc:
         return rejected(f"{name}: {exc}")
     # The upload is copied on a thread while DuckDB works; it must be kept before commit.
     copier = ThreadPoolExecutor(max_workers=1)
     try:
-        kept = copier.submit(_copy_into, path, _upload_path(con, source.sha256, name))
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
-        problems = tuple(p for c in checked for p in c.problems)
-        count = sum(c.problem_count for c in checked)
-        if count:
-            return rejected(error_message(name, problems, count), problems, count)
+        kept = copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name))
+        plan = _plan(con, sources, options, salt(home_dir(con)))
+        formats = plan.formats
         kept.result()
         with _WRITE_LOCK:
             con.execute("begin transaction")
             try:
                 loaded: dict[str, int] = {}
-                for c in checked:
+                for c in plan.checked:
                     loaded[c.table.name] = loaded.get(c.table.name, 0) + _upsert(con, c, import_id)
-                _log(con, import_id, loaded, fmt.name, name, source.sha256, sum(loaded.values()), "loaded")
+                source_format = ",".join(dict.fromkeys(formats))
+                _log(
+                    con,
+                    import_id,
+                    loaded,
+                    source_format,
+                    name,
+                    sources[0].sha256,
+                    sum(loaded.values()),
+                    "loaded",
+                )
+                for source in plan.sources:
+                    remember_layout(con, source, options)
                 con.execute("commit")
             except Exception:
                 con.execute("rollback")
@@ -276,9 +434,10 @@ def import_file(
             rows=sum(loaded.values()),
             rows_by_table=loaded,
             import_id=import_id,
-            source_format=fmt.name,
-            sha256=source.sha256,
+            source_format=source_format,
+            sha256=sources[0].sha256,
             seconds=time.perf_counter() - began,
+            warnings=merge(plan.warnings),
         )
     except UnrecognisedFile as exc:
         return rejected(str(exc), unrecognised=True)
@@ -291,7 +450,7 @@ def import_file(
     finally:
         copier.shutdown(wait=True)
         drop_staging(con)
-        if source is not None:
+        for source in sources:
             discard_copy(source, path)
 
 
@@ -332,6 +491,7 @@ class Preview:
     problem_count: int = 0
     error: str | None = None
     candidates: tuple[tuple[str, float, tuple[str, ...]], ...] = ()  # when unrecognised
+    warnings: tuple[ImportWarning, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -348,37 +508,126 @@ def preview_file(
     options = options or options_for(con)
     name = name or Path(path).name
     try:
-        source = read_source(path, name)
+        sources = read_sources(path, name)
     except (UnreadableFile, OSError) as exc:
         return Preview(name, error=f"{name}: {exc}")
+    headers = sources[0].headers
     try:
-        fmt, checked = _stage_and_check(con, source, options, salt(home_dir(con)))
-        problems = tuple(p for c in checked for p in c.problems)
-        count = sum(c.problem_count for c in checked)
+        plan = _plan(con, sources, options, salt(home_dir(con)), strict=False)
         samples = {}
-        for c in checked:
+        for c in plan.checked:
             columns = ", ".join(["_row", *(ident(n) for n in c.table.column_names)])
             query = f"select {columns} from temp.{ident(c.name)} order by _row limit ?"
             samples[c.table.name] = con.execute(query, [limit]).df()
+        error = None
+        if plan.problem_count:
+            message = error_message(plan.label, plan.problems, plan.problem_count)
+            error = _date_order_hint(con, sources, message)
         return Preview(
             name,
-            source.headers,
-            fmt.name,
-            {c.table.name: c.rows for c in checked},
+            headers,
+            ",".join(dict.fromkeys(plan.formats)),
+            {c.table.name: c.rows for c in plan.checked},
             samples,
-            problems,
-            count,
-            error_message(name, problems, count) if count else None,
+            tuple(plan.problems[:MAX_PROBLEMS]),
+            plan.problem_count,
+            error,
+            warnings=merge(plan.warnings),
         )
     except UnrecognisedFile as exc:
-        return Preview(name, source.headers, error=str(exc), candidates=exc.candidates)
+        return Preview(name, headers, error=str(exc), candidates=exc.candidates)
     except ValidationError as exc:
-        return Preview(name, source.headers, problems=exc.problems, problem_count=exc.count, error=str(exc))
+        message = _date_order_hint(con, sources, str(exc))
+        return Preview(name, headers, problems=exc.problems, problem_count=exc.count, error=message)
     except duckdb.Error as exc:
-        return Preview(name, source.headers, error=f"{name}: {str(exc).strip().splitlines()[0]}")
+        return Preview(name, headers, error=f"{name}: {str(exc).strip().splitlines()[0]}")
     finally:
         drop_staging(con)
-        discard_copy(source, path)
+        for source in sources:
+            discard_copy(source, path)
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the Data page shows before a file is imported, with what was detected filled in.
+
+    date_order_status: "none" (no numeric day/month dates), "tool" (the tool writes one
+      order), "values" (only one order reads every value), "ambiguous" (the user must
+      choose), or "chosen" (the options carried one);
+    date_order: the order detected or chosen (None when ambiguous or not needed);
+    date_order_note: why, in words (the warning or the refusal);
+    remembered: the choice saved for this layout (shown pre-filled, never applied unseen);
+    jira: for a Jira export, (kind, name, issues, mark) per resolution and status in the
+      file, kind "resolution" or "status", mark done / dropped / open / unknown.
+    """
+
+    file_name: str
+    source_format: str | None = None
+    signature: str = ""
+    date_order_status: str = "none"
+    date_order: str | None = None
+    date_order_note: str = ""
+    remembered: LayoutChoice | None = None
+    warnings: tuple[ImportWarning, ...] = ()
+    error: str | None = None
+    jira: tuple[tuple[str, str, int, str], ...] = ()
+
+
+def inspect_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    options: ImportOptions | None = None,
+    name: str | None = None,
+) -> Inspection:
+    """Read a file as an import would (nothing written) to say what its options should be."""
+    options = options or options_for(con)
+    name = name or Path(path).name
+    try:
+        sources = read_sources(path, name)
+    except (UnreadableFile, OSError) as exc:
+        return Inspection(name, error=f"{name}: {exc}")
+    first = sources[0]
+    remembered = layout_choice(con, first)
+    base = {"signature": header_signature(first), "remembered": remembered}
+    try:
+        plan = _plan(con, sources, options, None)
+        jira = ()
+        if "jira" in plan.formats:
+            from lib.ingest.formats.jira import vocabulary_in_file
+
+            jira = tuple(vocabulary_in_file(first, options))
+    except UnrecognisedFile as exc:
+        return Inspection(name, error=str(exc), **base)
+    except ValidationError as exc:
+        refusal = next((p for p in exc.problems if "--date-order" in p.reason), None)
+        if refusal:
+            return Inspection(
+                name,
+                date_order_status="ambiguous",
+                date_order_note=f"row {refusal.row}, column {refusal.column}: {refusal.value!r} {refusal.reason}",
+                error=None,
+                **base,
+            )
+        return Inspection(name, error=str(exc), **base)
+    except duckdb.Error as exc:
+        return Inspection(name, error=f"{name}: {str(exc).strip().splitlines()[0]}", **base)
+    finally:
+        drop_staging(con)
+        for source in sources:
+            discard_copy(source, path)
+    warnings = merge(plan.warnings)
+    order_warning = next((w for w in warnings if w.code == "date_order"), None)
+    if options.date_order:
+        status, order, note = "chosen", options.date_order, ""
+    elif order_warning:
+        status = "values" if "no date order was set" in order_warning.message else "tool"
+        order, note = order_warning.detail or None, order_warning.message
+    else:
+        status, order, note = "none", None, ""
+    return Inspection(
+        name, ",".join(dict.fromkeys(plan.formats)), base["signature"], status, order, note, remembered, warnings,
+        None, jira,
+    )  # fmt: skip
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:

@@ -154,18 +154,33 @@ def sniff_delimiter(sample: str, complete: bool = True) -> str:
     return best
 
 
-def _json_headers(path: Path) -> tuple[str, ...]:
-    text = path.read_text(encoding="utf-8")
+def json_objects(path: Path) -> list:
+    """The records of a JSON file: an array, one object per line, or one object.
+
+    An API response that wraps its records with paging fields (PagerDuty's
+    `{"incidents": [...], "limit": 25, "more": false}`, Opsgenie's `{"data": [...]}`) is
+    unwrapped: an object with exactly one value that is a list of objects gives that list.
+    """
+    text = path.read_text(encoding="utf-8-sig")
     try:
         doc = json.loads(text)
-        objects = doc if isinstance(doc, list) else [doc]
     except json.JSONDecodeError:
         try:
-            objects = [json.loads(line) for line in text.splitlines() if line.strip()]
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
         except json.JSONDecodeError as exc:
             raise UnreadableFile(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        lists = [v for v in doc.values() if isinstance(v, list) and v and all(isinstance(o, dict) for o in v)]
+        if len(lists) == 1:
+            return lists[0]
+    return [doc]
+
+
+def _json_headers(path: Path) -> tuple[str, ...]:
     keys: dict[str, None] = {}
-    for obj in objects[:_JSON_HEADER_OBJECTS]:
+    for obj in json_objects(path)[:_JSON_HEADER_OBJECTS]:
         if isinstance(obj, dict):
             keys.update(dict.fromkeys(obj))
     return tuple(keys)
@@ -174,7 +189,8 @@ def _json_headers(path: Path) -> tuple[str, ...]:
 def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
     """Sniff a file; `SourceFile.path` is the original when it is clean UTF-8, else a copy.
 
-    Call `discard_copy(source, path)` when done with it.
+    A workbook gives its first sheet with a header row (see `read_sources`). Call
+    `discard_copy(source, path)` when done with it.
     """
     original = Path(path)
     if not original.is_file():
@@ -182,6 +198,13 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
     name = name or original.name
     if original.stat().st_size == 0:
         raise UnreadableFile("the file is empty")
+    from lib.ingest import workbook
+
+    if workbook.is_workbook(name):  # its first sheet with a header row (read_sources gives all)
+        first, *rest = read_sources(path, name)
+        for other in rest:
+            other.path.unlink(missing_ok=True)
+        return first
     digest, encoding, lines, cr_lines = _hash_and_check(original)
     clean = original
     if encoding != "utf-8" or cr_lines:
@@ -192,6 +215,29 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceFile:
         if clean != original:
             clean.unlink(missing_ok=True)
         raise
+
+
+def read_sources(path: str | os.PathLike, name: str | None = None) -> list[SourceFile]:
+    """Every source in a file: one per workbook sheet with a header row (lib.ingest.workbook),
+    else the file itself (`read_source`). Call `discard_copy` on each when done."""
+    from lib.ingest import workbook
+
+    original = Path(path)
+    name = name or original.name
+    if not workbook.is_workbook(name):
+        return [read_source(path, name)]
+    if not original.is_file():
+        raise UnreadableFile("file not found")
+    if original.stat().st_size == 0:
+        raise UnreadableFile("the file is empty")
+    digest, _, _, _ = _hash_and_check(original)
+    try:
+        found = workbook.sheets(original, name, digest)
+    except workbook.UnreadableWorkbook as exc:
+        raise UnreadableFile(str(exc)) from exc
+    if not found:
+        raise UnreadableFile("no sheet of the workbook has a header row with data under it")
+    return found
 
 
 def _sniff(original: Path, clean: Path, name: str, digest: str, lines: int) -> SourceFile:
@@ -220,7 +266,7 @@ def _sniff(original: Path, clean: Path, name: str, digest: str, lines: int) -> S
     if not any(h.strip() for h in header):
         raise UnreadableFile("the file has no header row")
     if clean == original:
-        return CountedSource(clean, name, "csv", delimiter, tuple(header), digest, lines)
+        return CountedSource(clean, name, "csv", delimiter, tuple(header), digest, lines=lines)
     return SourceFile(clean, name, "csv", delimiter, tuple(header), digest)
 
 
@@ -308,14 +354,15 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
             # DuckDB's parallel reader cannot pad short rows when fields hold line breaks.
             if not parallel or "parallel" not in str(exc):
                 raise
-    stage = f"select rowid + 2 as _row, * from {ident(table)}"
+    offset = int(source.row_offset)
+    stage = f"select rowid + {2 + offset} as _row, * from {ident(table)}"
     query = f"select count(*) from {ident(table)}"
     (count,) = con.execute(query).fetchall()[0]
     # One line per record (the usual case) means row = rowid + 2. Otherwise a field holds
     # a line break (still one row) or a blank line was skipped (a row in a spreadsheet).
     lines = source.lines if isinstance(source, CountedSource) else _line_count(source.path)
     if lines - 1 != count and _has_blank_line(source.path):
-        rows = _spreadsheet_rows(source)
+        rows = [n + offset for n in _spreadsheet_rows(source)]
         if len(rows) == count:
             numbers = stage_name("rows")
             register(con, numbers, pd.DataFrame({"_row": pd.Series(rows, dtype="int64")}))
@@ -324,12 +371,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequen
 
 
 def _stage_json(con: duckdb.DuckDBPyConnection, source: SourceFile, picks: Sequence[tuple[int, str]]) -> str:
-    text = source.path.read_text(encoding="utf-8")
-    try:
-        doc = json.loads(text)
-        objects = doc if isinstance(doc, list) else [doc]
-    except json.JSONDecodeError:
-        objects = [json.loads(line) for line in text.splitlines() if line.strip()]
+    objects = json_objects(source.path)
 
     def cell(value: object) -> str | None:
         if value is None:

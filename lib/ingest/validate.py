@@ -5,20 +5,33 @@ Shared by every format. Each column is trimmed (empty text is null) and cast wit
 missing required value is a problem (row, column, value, reason). The typed rows land in
 a temporary table that `load.py` upserts from once the whole file is clean.
 
-Timestamps: ISO 8601 with an offset or `Z` are exact; without a zone (text, or a naive
-TIMESTAMP a format produced) they are read in `options.default_tz`; a plain date is
-midnight there. All are stored as naive UTC. Formats that know a value is UTC should hand
-over TIMESTAMPTZ.
+Dates and times are read by the one parser, `lib.ingest.dates` (its module doc lists the
+shapes): with an offset or `Z` they are exact; without a zone (text, or a naive TIMESTAMP
+a format produced) they are read in `options.default_tz`; a plain date is midnight
+there. All are stored as naive UTC; a date column takes the UTC date of a value with a
+time. Formats that know a value is UTC should hand over TIMESTAMPTZ or `…Z` text.
+
+Numeric day/month dates are read in the file's date order: `options.date_order` (the
+user's), else `Staged.dates.order` (the tool's), else the one order every value reads
+(with a warning); a file whose dates read two ways is refused with the first such row
+and how to set the order (`dates.decide_order`).
+
+Plausibility (SPEC §4): a date before 1990 or more than a year after the import is a
+problem naming its row. A span that runs backwards (BACKWARD_SPANS: resolved before
+started, deployed before its earliest commit, …) is kept, and listed as a warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
 
+from lib.ingest import dates
 from lib.ingest.formats import ImportOptions, Staged
 from lib.ingest.read import ident, register, stage_name
+from lib.ingest.report import ImportWarning, warn
 from lib.privacy import pseudonym_sql
 from lib.tables import TABLES, Column, Table
 
@@ -48,6 +61,18 @@ ALIASES: dict[tuple[str, str], dict[str, str]] = {
         "reverted": "rollback",
     },
 }
+
+# (table, start column, end column, what it means when the end comes first). The rows are
+# kept, and listed as an import warning; their duration is unknown (SPEC §4).
+BACKWARD_SPANS: tuple[tuple[str, str, str, str], ...] = (
+    ("incidents", "started_at", "resolved_at", "resolved before they started"),
+    ("deployments", "commit_at", "deployed_at", "deployed before their earliest commit"),
+    ("work_items", "created_at", "completed_at", "completed before they were created"),
+    ("work_items", "started_at", "completed_at", "completed before they were started"),
+    ("pull_requests", "opened_at", "merged_at", "merged before they were opened"),
+    ("pull_requests", "opened_at", "first_review_at", "reviewed before they were opened"),
+    ("employees", "hire_date", "termination_date", "left before they were hired"),
+)
 
 _TYPE_WORDS = {  # accepted spellings are listed in docs/IMPORT.md
     "timestamp": "is not a timestamp",
@@ -104,6 +129,8 @@ class Checked:
     rows: int
     problems: tuple[Problem, ...]
     problem_count: int
+    warnings: tuple[ImportWarning, ...] = ()
+    date_order: str | None = None  # the order numeric dates were read in, if any
 
     @property
     def ok(self) -> bool:
@@ -134,11 +161,19 @@ class _Sql:
         return f"${key}"
 
 
-def _typed(sql: _Sql, table: Table, column: Column, raw: str, pseudonymise: bool) -> str:
+def _typed(
+    sql: _Sql,
+    table: Table,
+    column: Column,
+    raw: str,
+    pseudonymise: bool,
+    hints: dates.DateHints,
+    order: str | None,
+) -> str:
     if column.type == "timestamp":
-        return f"try_cast({raw} as timestamptz) at time zone 'UTC'"
+        return f"({dates.instant_sql(raw, order, epoch=hints.epoch, serial=hints.serial)}) at time zone 'UTC'"
     if column.type == "date":
-        return f"try_cast({raw} as date)"
+        return dates.date_sql(raw, order, serial=hints.serial)
     if column.type == "double":
         number = f"try_cast({raw} as double)"
         return f"case when isfinite({number}) then {number} end"
@@ -171,6 +206,8 @@ def _raw(column: Column, expression: str) -> str:
     """The cell as text: `try_cast` ignores surrounding blanks, so only text is trimmed
     (of spaces; checking the ends first is twice as fast as trimming every cell)."""
     text = f"cast({expression} as varchar)"
+    if column.type in ("timestamp", "date"):
+        return dates.blank_sql(text)  # BambooHR's 0000-00-00 is no date
     if _casts(column):
         return text
     return (
@@ -188,17 +225,57 @@ def check(
     staged: Staged,
     options: ImportOptions,
     salt: str | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
     """Cast `staged` into a temp table and collect its problems (the first MAX_PROBLEMS).
 
     With `salt`, person columns are pseudonymised in the typed table; without, they are
-    kept as given (only for previews that never reach the database).
+    kept as given (only for previews that never reach the database). `today` is the
+    import's date for the plausible range (default: today, UTC).
     """
     table = TABLES[staged.table]
     present = set(staged.relation.columns)
-    view, typed = stage_name("staged"), stage_name("typed")
+    view = stage_name("staged")
     register(con, view, staged.relation)
+    order = options.date_order or staged.dates.order
+    typed = _build(con, staged, options, salt, table, present, view, order)
+    problems, count = _problems(con, table, present, typed, order, today)
+    warnings: list[ImportWarning] = []
+    date_columns = [c.name for c in table.columns if c.name in present and c.type in ("timestamp", "date")]
+    if date_columns and (count or (order and not options.date_order)):
+        decision = _decide_order(con, typed, date_columns, options, staged.dates)
+        if decision.warning:
+            warnings.append(decision.warning)
+        if decision.refusal:
+            cell, reason = decision.refusal
+            # The refusal explains every date the order would read; other problems stay.
+            others, more = _problems(con, table, present, typed, order, today, unread_dates=False)
+            problems, count = [Problem(cell.row, cell.column, cell.value, reason), *others], 1 + more
+        elif decision.order and decision.order != order:
+            query = f"drop table if exists temp.{ident(typed)}"
+            con.execute(query)
+            order = decision.order
+            typed = _build(con, staged, options, salt, table, present, view, order)
+            problems, count = _problems(con, table, present, typed, order, today)
+    if not count:
+        warnings += backward_spans(con, table, present, typed)
+    query = f"select count(*) from {ident(typed)}"
+    rows = con.execute(query).fetchall()[0][0]
+    return Checked(table, typed, rows, tuple(problems), count, tuple(warnings), order)
 
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    options: ImportOptions,
+    salt: str | None,
+    table: Table,
+    present: set[str],
+    view: str,
+    order: str | None,
+) -> str:
+    """The typed temp table for `staged`, numeric dates read in `order`; returns its name."""
+    typed = stage_name("typed")
     sql = _Sql(salt)
     given = [c for c in table.columns if c.name in present]
     raw_cols = "".join(f", {_raw(c, 's.' + ident(c.name))} as {ident(c.name)}" for c in given)
@@ -208,7 +285,8 @@ def check(
     for column in table.columns:
         name, raw = ident(column.name), ident(column.name + "__raw")
         if column.name in present:
-            selects.append(f"{_typed(sql, table, column, name, salt is not None)} as {name}")
+            expression = _typed(sql, table, column, name, salt is not None, staged.dates, order)
+            selects.append(f"{expression} as {name}")
             if _needs_raw(column):
                 selects.append(f"{name} as {raw}")
         else:
@@ -226,16 +304,25 @@ def check(
         con.execute(query, sql.params or None)
     finally:
         con.execute("set TimeZone = ?", [previous_tz])
+    return typed
 
+
+def _problems(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    present: set[str],
+    typed: str,
+    order: str | None,
+    today: dt.date | None,
+    unread_dates: bool = True,
+) -> tuple[list[Problem], int]:
     problems = [
         Problem(None, c.name, None, "is missing from the file (required column)")
         for c in table.columns
         if c.required and c.name not in present
     ]
     count = len(problems)
-    query = f"select count(*) from {ident(typed)}"
-    rows = con.execute(query).fetchall()[0][0]
-    checks = _checks(_Sql(None), table, present)
+    checks = _checks(_Sql(None), table, present, order, today, unread_dates)
     if checks.rules:
         union = " union all ".join(
             f"select _row, {code} as code, cast({value} as varchar) as value from {ident(typed)} where {condition}"
@@ -251,7 +338,45 @@ def check(
             for row_number, code, value, _ in found[: MAX_PROBLEMS - len(problems)]:
                 column_name, _, _, reason = checks.rules[code]
                 problems.append(Problem(int(row_number), column_name, value, reason))
-    return Checked(table, typed, rows, tuple(problems), count)
+    return problems, count
+
+
+def _decide_order(
+    con: duckdb.DuckDBPyConnection,
+    typed: str,
+    columns: list[str],
+    options: ImportOptions,
+    hints: dates.DateHints,
+) -> dates.OrderDecision:
+    """The date order from the user, the tool or the values, over every date column of the file."""
+    long_sql = " union all ".join(
+        f"select _row, '{c}' as \"column\", trim({ident(c + '__raw')}) as value from {ident(typed)}"
+        for c in columns
+    )
+    evidence = dates.evidence(con, long_sql)
+    return dates.decide_order(evidence, options.date_order, hints)
+
+
+def backward_spans(
+    con: duckdb.DuckDBPyConnection, table: Table, present: set[str], typed: str
+) -> list[ImportWarning]:
+    """One warning per kind of span that runs backwards in the typed table (BACKWARD_SPANS)."""
+    out = []
+    for name, start, end, meaning in BACKWARD_SPANS:
+        if name != table.name or not {start, end} <= present:
+            continue
+        query = (
+            f"select count(*), list(_row order by _row)[1:5] from {ident(typed)} "
+            f"where {ident(end)} < {ident(start)}"
+        )
+        count, rows = con.execute(query).fetchall()[0]
+        if count:
+            message = (
+                f"{table.name.replace('_', ' ').capitalize()} {meaning} ({end} before {start}): kept, "
+                "but left out of every duration, median and average"
+            )
+            out.append(warn("backward_span", message, rows or (), count))
+    return out
 
 
 @dataclass(frozen=True)
@@ -260,16 +385,45 @@ class _Rules:
     rules: list[tuple[str, str, str, str]]  # (column, condition, value expression, reason)
 
 
-def _checks(sql: _Sql, table: Table, present: set[str]) -> _Rules:
+def _checks(
+    sql: _Sql,
+    table: Table,
+    present: set[str],
+    order: str | None = None,
+    today: dt.date | None = None,
+    unread_dates: bool = True,
+) -> _Rules:
     """One rule per way a typed column can be wrong, as SQL over the typed table."""
     rules: list[tuple[str, str, str, str]] = []
+    low, high = dates.plausible_range(today)
     for column in table.columns:
         if column.name not in present:
             continue
         name, raw = ident(column.name), ident(column.name + "__raw")
-        if _casts(column):
+        if _casts(column) and (unread_dates or column.type not in ("timestamp", "date")):
             condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
+            if column.type in ("timestamp", "date") and order:
+                numeric = dates.numeric_sql(raw)
+                reason = f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file"
+                rules.append((column.name, f"{condition} and {numeric}", f"trim({raw})", reason))
+                condition = f"{condition} and not {numeric}"
             rules.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
+        if column.type in ("timestamp", "date"):
+            reason = (
+                f"is outside the plausible dates ({low:%Y-%m-%d} to {high:%Y-%m-%d}): a typo? "
+                "It would move every default period"
+            )
+            after = sql.bind(dt.datetime.combine(high + dt.timedelta(days=1), dt.time()))
+            before = sql.bind(dt.datetime.combine(low, dt.time()))
+            bound = f"cast({name} as timestamp)"
+            rules.append(
+                (
+                    column.name,
+                    f"{name} is not null and ({bound} < {before} or {bound} >= {after})",
+                    f"trim({raw})",
+                    reason,
+                )
+            )
         elif column.type == "boolean":
             rules.append((column.name, f"{raw} is not null and {name} is null", raw, _TYPE_WORDS["boolean"]))
         if column.choices:

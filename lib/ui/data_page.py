@@ -68,8 +68,9 @@ def upload_section() -> None:
     con = data.cursor()
     saved_tz = db.get_setting(con, "default_tz") or "UTC"
     files = st.file_uploader(
-        "CSV or JSON exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, HRIS…)",
-        type=["csv", "tsv", "txt", "json"],
+        "CSV, JSON or Excel exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, "
+        "HRIS…)",
+        type=["csv", "tsv", "txt", "json", "ndjson", "xlsx", "xlsm", "xls", "ods"],
         accept_multiple_files=True,
         key="uploads",
     )
@@ -132,7 +133,9 @@ def _result_row(result) -> dict:
         "Format": result.source_format or "",
         "Tables": ", ".join(result.tables) if getattr(result, "tables", None) else "",
         "Rows": result.rows if result.ok else 0,
+        "Warnings": len(result.warnings),
         "Message": result.summary(),
+        "_warnings": [w.describe() for w in result.warnings],
     }
 
 
@@ -149,9 +152,14 @@ def _show_results() -> None:
     for row in rows:
         if row["Status"] == "rejected":
             st.error(row["Message"], icon=":material/error:")
+        elif row.get("_warnings"):
+            # What the importer interpreted in this file (SPEC §4), beside its result.
+            listed = "\n".join(f"- {text}" for text in row["_warnings"])
+            st.warning(f"**{row['File']}** loaded with {len(row['_warnings'])} warning(s):\n\n{listed}")
     if rejected:
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def mapping_section() -> None:

@@ -53,13 +53,23 @@ def test_a_column_every_table_shares_is_not_enough():
         detect(source(("Office", "Team", "Budget", "Region", "Notes")), ImportOptions())
 
 
-def test_unrecognised_file_names_the_file_the_closest_tables_and_their_missing_columns():
+def test_unrecognised_file_never_suggests_a_table_whose_required_columns_it_lacks():
+    # item_id, team, title: work_items needs created_at too, so no table is offered.
     with pytest.raises(UnrecognisedFile) as caught:
         detect(source(("item_id", "team", "title"), "tickets.csv"), ImportOptions())
     message = str(caught.value)
     assert message.startswith("tickets.csv: not recognised")
-    assert "canonical:work_items (missing created_at)" in message
-    assert caught.value.candidates[0][0] == "canonical:work_items"
+    assert "canonical:" not in message and caught.value.candidates == ()
+
+
+def test_unrecognised_file_suggests_only_tables_it_could_fill():
+    # Every required column of teams (team) is there, and org, but too few of the rest: suggested.
+    headers = ("team", "org", "Office", "Budget", "Region", "Notes", "Cost centre", "Approver")
+    with pytest.raises(UnrecognisedFile) as caught:
+        detect(source(headers, "budget.csv"), ImportOptions())
+    names = [name for name, _, _ in caught.value.candidates]
+    assert "canonical:teams" in names and "canonical:teams" in str(caught.value)
+    assert all(not missing for _, _, missing in caught.value.candidates)
 
 
 def test_table_hint_forces_a_canonical_table():

@@ -184,11 +184,13 @@ def test_a_malformed_file_is_rejected_whole_with_row_column_and_value(con, tmp_p
     assert logged == [("rejected", 0)]
 
 
-def test_an_unrecognised_file_is_rejected_with_the_columns_it_lacks(con, tmp_path):
+def test_an_unrecognised_file_is_rejected_naming_its_headers_and_no_table_it_cannot_fill(con, tmp_path):
+    # work_items would need created_at: it is not offered (issue 10: never suggest a table
+    # whose required columns the file lacks).
     result = import_file(con, write(tmp_path, "tickets.csv", "item_id,title\nA,x\n"))
     assert not result.ok and result.unrecognised
     assert "tickets.csv: not recognised" in result.error
-    assert "missing created_at" in result.error
+    assert "(item_id, title)" in result.error and "canonical:" not in result.error
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(con, tmp_path, monkeypatch):

@@ -88,6 +88,6 @@ def test_a_version_1_database_opens_and_is_upgraded(tmp_path):
             "select count(*) from information_schema.tables where table_name = ?", [table]
         ).fetchall() == [(1,)]
     versions = [v for (v,) in con.execute("select version from schema_version order by version").fetchall()]
-    assert versions == list(range(1, db.SCHEMA_VERSION + 1))
+    assert versions == [v for v, _ in db.migrations()]  # each once, whatever numbers have landed
     con.close()
     assert db.schema_version(db.connect(path)) == db.SCHEMA_VERSION  # reopening changes nothing

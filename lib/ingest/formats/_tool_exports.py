@@ -2,8 +2,8 @@
 
 Not a format: `FORMATS` is empty so discovery skips it. It reads a CSV export cell by
 cell (repeated headers such as `Labels,Labels` are kept, quoted newlines stay inside
-their cell), finds columns by any of their spellings, turns the date formats those
-tools write into UTC, maps issue types and labels to flow types, and hands the rows to
+their cell), finds columns by any of their spellings, turns the dates those tools
+write into UTC through the one parser (`utc_columns`, lib.ingest.dates), maps issue types and labels to flow types, and hands the rows to
 the loader as a relation of strings with a `_row` column.
 
 The mapping rules and their defaults are documented in docs/FORMATS_DELIVERY.md.
@@ -11,8 +11,11 @@ The mapping rules and their defaults are documented in docs/FORMATS_DELIVERY.md.
 
 from __future__ import annotations
 
+import ast
 import csv
+import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -20,12 +23,14 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from lib.ingest.formats import SourceFile, Staged, normalize_header
+from lib.ingest import dates
+from lib.ingest.dates import DateHints
+from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
+from lib.ingest.report import ImportWarning
 from lib.tables import TABLES, WORK_TYPES
 
 FORMATS: list = []
 
-UTC = dt.UTC
 IGNORE = "ignore"  # a type rule value that leaves the item out of the import
 
 
@@ -40,6 +45,64 @@ def read_records(source: SourceFile) -> tuple[list[str], list[list[str]]]:
         width = len(header)
         records = [row + [""] * (width - len(row)) for row in reader if any(c.strip() for c in row)]
     return header, records
+
+
+def read_rows(source: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header cells and (row number, cells) of each non-blank record, CSV or JSON.
+
+    CSV rows are numbered as a spreadsheet shows them (the header is row 1, a blank line
+    counts, a workbook sheet's rows above its header are added). JSON: the n-th object
+    is row n; nested objects are flattened to dotted keys as pandas' `json_normalize`
+    writes them (`service.summary`), and lists are kept as JSON text.
+    """
+    if source.kind == "json":
+        from lib.ingest.read import json_objects
+
+        flat = [_flatten(o) for o in json_objects(source.path) if isinstance(o, dict)]
+        headers = list(dict.fromkeys(k for record in flat for k in record))
+        return headers, [(n, [record.get(h, "") for h in headers]) for n, record in enumerate(flat, start=1)]
+    with open(source.path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter or ",")
+        header = next(reader, [])
+        width = len(header)
+        rows = [
+            (n + source.row_offset, row + [""] * (width - len(row)))
+            for n, row in enumerate(reader, start=2)
+            if any(c.strip() for c in row)
+        ]
+    return header, rows
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list | dict):
+            out[name] = json.dumps(value)
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = "" if value is None else str(value)
+    return out
+
+
+def structure(cell: str) -> object | None:
+    """A list or object written into a cell as JSON or as Python's repr (pandas writes
+    `[{'id': '…'}]`), read safely (no code runs); None for anything else."""
+    text = (cell or "").strip()
+    if not text or text[0] not in "[{":
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, list | dict) else None
 
 
 class Columns:
@@ -91,77 +154,25 @@ def missing_headers(source: SourceFile, must: Iterable[str]) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------- time
-
-_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {m: i for i, m in enumerate(_MONTH_ABBR, 1)}
-_JIRA = re.compile(
-    r"^(\d{1,2})/([A-Za-z]{3})[a-z]*/(\d{2}|\d{4})"
-    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
-)
-# JavaScript's Date#toString, as some Linear exports write it:
-# "Wed May 13 2026 11:21:41 GMT+0000 (Coordinated Universal Time)"
-_JS_DATE = re.compile(
-    r"^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})"
-    r"\s+GMT([+-]\d{2}):?(\d{2})(?:\s*\(.*\))?$"
-)
-_EPOCH = re.compile(r"^\d{9,13}(\.\d+)?$")
-_TRAILING_ZONE = re.compile(r"\s*(UTC|GMT|Z)$", re.IGNORECASE)
+# Dates are read by the one parser, lib.ingest.dates; these names stay for the formats
+# that read a value at a time.
 
 
 def zone(name: str | None) -> ZoneInfo:
     return ZoneInfo(name or "UTC")
 
 
-def parse_instant(text: str, tz: ZoneInfo, epoch: bool = False) -> dt.datetime | None:
-    """An aware datetime for a timestamp as the tools write it, or None when not one.
-
-    Written without an offset, a time is read in `tz` (the site's zone). `epoch` also
-    accepts seconds or milliseconds since 1970 (Opsgenie).
-    """
-    text = (text or "").strip()
-    if not text:
+def parse_instant(
+    text: str, tz: ZoneInfo, epoch: bool = False, order: str | None = None
+) -> dt.datetime | None:
+    """An aware datetime for a timestamp as the tools write it, or None when it is not one
+    (`lib.ingest.dates.parse_instant`; a time without an offset is read in `tz`)."""
+    if not (text or "").strip():
         return None
-    if epoch and _EPOCH.match(text):
-        value = float(text)
-        return dt.datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
-    m = _JIRA.match(text)
-    if m:
-        day, mon, year, hour, minute, second, ampm = m.groups()
-        month = _MONTHS.get(mon.lower())
-        if month is None:
-            return None
-        year_n = int(year) + (2000 if len(year) == 2 else 0)
-        hour_n = int(hour or 0)
-        if ampm:
-            hour_n = hour_n % 12 + (12 if ampm.lower() == "pm" else 0)
-        try:
-            local = dt.datetime(year_n, month, int(day), hour_n, int(minute or 0), int(second or 0))
-        except ValueError:
-            return None
-        return local.replace(tzinfo=tz)
-    m = _JS_DATE.match(text)
-    if m:
-        mon, day, year, hour, minute, second, off_h, off_m = m.groups()
-        month = _MONTHS.get(mon.lower())
-        if month is None:
-            return None
-        sign = -1 if off_h.startswith("-") else 1
-        offset = dt.timedelta(hours=abs(int(off_h)), minutes=int(off_m)) * sign
-        local = dt.datetime(int(year), month, int(day), int(hour), int(minute), int(second))
-        return local.replace(tzinfo=dt.timezone(offset))
-    iso = _TRAILING_ZONE.sub("+00:00", text) if not re.search(r"[+-]\d{2}:?\d{2}$", text) else text
-    try:
-        stamp = dt.datetime.fromisoformat(iso.replace(" +", "+").replace(" -", "-"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
+    return dates.parse_instant(text, tz.key, order, epoch=epoch)
 
 
-def utc_text(stamp: dt.datetime | None) -> str:
-    """ISO 8601 in UTC with an explicit `Z`, so no later step re-reads it in another zone."""
-    if stamp is None:
-        return ""
-    return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+utc_text = dates.utc_text
 
 
 def to_utc(text: str, tz: ZoneInfo, epoch: bool = False) -> str:
@@ -169,6 +180,43 @@ def to_utc(text: str, tz: ZoneInfo, epoch: bool = False) -> str:
     loader's validation names its row, column and value."""
     stamp = parse_instant(text, tz, epoch=epoch)
     return utc_text(stamp) if stamp else (text or "").strip()
+
+
+def utc_columns(
+    rows: list[dict[str, str]],
+    columns: Sequence[str],
+    options: ImportOptions,
+    hints: DateHints | None = None,
+    source: SourceFile | None = None,
+) -> list[ImportWarning]:
+    """Rewrite the date `columns` of `rows` (text as the file writes it) as UTC ISO text, in place.
+
+    One call per file: the numeric date order is decided once over every date cell
+    (`dates.decide_order`: the user's, else the tool's `hints.order`, else the values').
+    A cell the parser cannot read is left as written, so validation names its row,
+    column and value (or refuses the file for an unknown date order). Returns the
+    date-order warning, if the order came from the tool or the values.
+    """
+    hints = hints or DateHints()
+    if source is not None and source.workbook:  # numbers in a workbook's date cells are serial days
+        hints = dataclasses.replace(hints, serial=True)
+    cells = [(r, c) for r in rows for c in columns if (r.get(c) or "").strip()]
+    if not cells:
+        return []
+    found = dates.values_evidence((int(r["_row"]), c, r[c].strip()) for r, c in cells)
+    decision = dates.decide_order(found, options.date_order, hints)
+    stamps = dates.parse_instants(
+        (r[c] for r, c in cells), options.default_tz, decision.order, epoch=hints.epoch, serial=hints.serial
+    )
+    for (row, column), stamp in zip(cells, stamps, strict=True):
+        if stamp is not None:
+            row[column] = utc_text(stamp)
+    return [decision.warning] if decision.warning else []
+
+
+def instant(utc: str) -> dt.datetime | None:
+    """The aware datetime of text `utc_columns` wrote (`…Z`), else None."""
+    return dates.parse_instant(utc) if utc and utc.endswith("Z") else None
 
 
 # ---------------------------------------------------------------------------- flow types
@@ -286,7 +334,12 @@ def status_active(status: str) -> bool | None:
 # ---------------------------------------------------------------------------- staging
 
 
-def stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, str]]) -> Staged:
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[dict[str, str]],
+    warnings: Iterable[ImportWarning] = (),
+) -> Staged:
     """Rows (canonical column → text, plus `_row`) as a relation of strings for the loader.
 
     Empty strings become nulls; the columns are every canonical column any row filled,
@@ -300,7 +353,7 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, str]]
             "_row": pd.Series([int(r["_row"]) for r in rows], dtype="int64"),
         }
     )
-    return Staged(table, con.from_df(frame))
+    return Staged(table, con.from_df(frame), warnings=tuple(warnings))
 
 
 # ---------------------------------------------------------------------------- incidents

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.tables import TABLES, Table
 
@@ -45,8 +46,11 @@ class CanonicalFormat:
         return tuple(c.name for c in self.table.columns if c.required and c.name not in headers)
 
     def named_after(self, source: SourceFile) -> bool:
-        stem = normalize_header(Path(source.name).stem)
-        return stem == self.table.name or stem.startswith(self.table.name + "_")
+        """The file (or its workbook sheet) is named after the table: `deployments.csv`."""
+        for stem in (normalize_header(Path(source.name).stem), normalize_header(source.sheet or "")):
+            if stem == self.table.name or stem.startswith(self.table.name + "_"):
+                return True
+        return False
 
     def score(self, source: SourceFile) -> float:
         headers = {h for h in source.normalized_headers if h}
@@ -70,7 +74,13 @@ class CanonicalFormat:
     ) -> list[Staged]:
         from lib.ingest.read import stage_columns
 
-        return [Staged(self.table.name, stage_columns(con, source, self.picks(source)))]
+        return [
+            Staged(
+                self.table.name,
+                stage_columns(con, source, self.picks(source)),
+                DateHints(serial=source.workbook),
+            )
+        ]
 
 
 FORMATS = [CanonicalFormat(table) for table in TABLES.values()]

@@ -40,17 +40,16 @@ from lib.ingest.formats._tool_exports import (
     Columns,
     flow_type,
     header_score,
+    instant,
     missing_headers,
-    parse_instant,
-    read_records,
+    read_rows,
     split_labels,
     stage,
     status_active,
-    to_utc,
     type_rules,
     user_rule_keys,
+    utc_columns,
     utc_text,
-    zone,
 )
 
 _STATUS_COLUMN = re.compile(r"^(?:time in|minutes in)\s+(.+?)(?:\s*\((?:minutes|min|mins)\))?$", re.I)
@@ -141,51 +140,55 @@ class LinearCsv:
     def read(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions
     ) -> list[Staged]:
-        headers, records = read_records(source)
+        headers, records = read_rows(source)
         cols = Columns(headers)
         status_cols = per_status_columns(headers)
-        tz = zone(options.default_tz)
         rules = type_rules(options.type_rules)
         user_keys = user_rule_keys(options.type_rules)
-        items, moves = [], []
-        for n, rec in enumerate(records, start=2):
+        items, durations = [], {}
+        for n, rec in records:
             labels = split_labels(cols.all(rec, "Labels"))
             kind = flow_type("", labels, rules, user_keys)
             if kind == IGNORE:
                 continue
-            item_id = cols.first(rec, "ID")
-            created, started = cols.first(rec, "Created"), cols.first(rec, "Started")
-            completed = cols.first(rec, "Completed")
             items.append(
                 {
                     "_row": n,
-                    "item_id": item_id,
+                    "item_id": cols.first(rec, "ID"),
                     "team": cols.first(rec, "Team"),
                     "type": kind,
                     "title": cols.first(rec, "Title"),
                     "initiative": cols.first(rec, "Initiatives", "Initiative", "Project"),
-                    "created_at": to_utc(created, tz),
-                    "started_at": to_utc(started, tz),
-                    "completed_at": to_utc(completed, tz),
-                    "canceled_at": to_utc(cols.first(rec, "Canceled", "Cancelled"), tz),
+                    "created_at": cols.first(rec, "Created"),
+                    "started_at": cols.first(rec, "Started"),
+                    "completed_at": cols.first(rec, "Completed"),
+                    "canceled_at": cols.first(rec, "Canceled", "Cancelled"),
                     "effort": cols.first(rec, "Estimate"),
+                    "_status": cols.first(rec, "Status"),
                 }
             )
-            durations = {
+            minutes = {
                 status: float(rec[i]) for i, status in status_cols.items() if _number(rec[i])
             } or parse_durations(cols.first(rec, "Time in status (minutes)", "Time in status"))
-            if durations:
-                start = parse_instant(started, tz) or parse_instant(created, tz)
+            if minutes:
+                durations[n] = minutes
+        warnings = utc_columns(
+            items, ("created_at", "started_at", "completed_at", "canceled_at"), options, source=source
+        )
+        moves = []
+        for item in items:
+            status = item.pop("_status")
+            if item["_row"] in durations:
                 moves += transitions(
-                    item_id,
-                    durations,
-                    start,
-                    parse_instant(completed, tz),
-                    bool(started.strip()),
-                    cols.first(rec, "Status"),
-                    n,
+                    item["item_id"],
+                    durations[item["_row"]],
+                    instant(item["started_at"]) or instant(item["created_at"]),
+                    instant(item["completed_at"]),
+                    bool(item["started_at"].strip()),
+                    status,
+                    item["_row"],
                 )
-        staged = [stage(con, "work_items", items)]
+        staged = [stage(con, "work_items", items, warnings)]
         if moves:
             staged.append(stage(con, "work_item_transitions", moves))
         return staged

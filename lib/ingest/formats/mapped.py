@@ -17,6 +17,7 @@ import json
 
 import duckdb
 
+from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.tables import TABLES
 
@@ -52,7 +53,11 @@ class MappedFormat:
     ) -> list[Staged]:
         from lib.ingest.read import stage_columns
 
-        return [Staged(self.table, stage_columns(con, source, self.picks(source)))]
+        return [
+            Staged(
+                self.table, stage_columns(con, source, self.picks(source)), DateHints(serial=source.workbook)
+            )
+        ]
 
 
 def suggest_mapping(source: SourceFile, table: str) -> dict[str, str | None]:
