@@ -139,20 +139,20 @@ def thumbnails(
     scope: Scope,
     filters: str = registry.ALL_TEAMS,
 ) -> dict[str, bytes | str]:
-    """A small PNG of each chart for the Board pack's picker, from one browser; a chart without
-    data maps to the sentence saying what is missing instead."""
+    """A small PNG of each chart for the Board pack's picker, from one browser (drawing each while
+    the next is computed, as `build` does); a chart without data maps to the sentence saying
+    what is missing instead."""
     out: dict[str, bytes | str] = {}
-    figures = {}
-    for chart_id in chart_ids:
-        fig = registry.figure(con, chart_id, scope, filters)
-        gap = registry.missing(fig)
-        if gap:
-            out[chart_id] = gap
-        else:
-            figures[chart_id] = fig
-    if figures:
-        width, height = THUMBNAIL_PX
-        with Renderer() as renderer:
-            for chart_id, fig in figures.items():
-                out[chart_id] = renderer.png(slide_figure(fig, width, height), width, height, THUMBNAIL_SCALE)
+    drawings: dict[str, Future] = {}
+    width, height = THUMBNAIL_PX
+    with Renderer() as renderer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbs") as pool:
+        for chart_id in chart_ids:
+            fig = registry.figure(con, chart_id, scope, filters)
+            gap = registry.missing(fig)
+            if gap:
+                out[chart_id] = gap
+            else:
+                small = slide_figure(fig, width, height)
+                drawings[chart_id] = pool.submit(renderer.png, small, width, height, THUMBNAIL_SCALE)
+        out.update({chart_id: drawing.result() for chart_id, drawing in drawings.items()})
     return {chart_id: out[chart_id] for chart_id in chart_ids}
