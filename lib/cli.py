@@ -175,7 +175,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from lib import boardpack
-    from lib.boardpack.render import ChromiumMissing
+    from lib.boardpack.render import ChromiumMissing, RenderError
     from lib.charts import registry
     from lib.scope import Scope, default_scope
 
@@ -218,7 +218,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = deck.file(out.suffix.lower().lstrip("."))
     except boardpack.NoDataInPeriod as empty:
         return _fail(f"{empty} (charts: {', '.join(ids)})")
-    except ChromiumMissing as missing:
+    except (ChromiumMissing, RenderError) as missing:
         return _fail(str(missing))
     finally:
         con.close()

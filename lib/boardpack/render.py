@@ -5,30 +5,38 @@ Why this shape:
   (`chromium_path`: $PILLARS_CHROMIUM, else $BROWSER_PATH, else `chromium` on PATH, else
   /usr/bin/chromium); `scripts/start` and `scripts/test` install Debian's `chromium` when
   it is missing. Plotly.js comes from the plotly package (kaleido's default page).
-- MathJax off: kaleido's page would otherwise load MathJax from a CDN (no charts here
-  use LaTeX). `calc_fig_sync(..., kopts={"mathjax": False})` is ignored while a sync server
-  runs (kaleido 1.5.0 `_sync_server.GlobalKaleidoServer.call_function` drops `kopts` with
-  a warning), so `mathjax=False` goes to `kaleido.start_sync_server`, which passes its
-  keyword arguments to `Kaleido(...)` (`kaleido/__init__.py`), which hands them to
-  `PageGenerator(mathjax=False)` when it writes the page (`kaleido/kaleido.py: open`).
-- One browser per batch: `Renderer` starts kaleido's sync server once, renders every
-  chart of a deck (about 0.3 s each on 2 cores, after a 2.4 s browser start), then stops
-  it. The sync server is a process-wide singleton, so a lock serialises batches: two
-  sessions building decks at once take turns instead of stopping each other's browser.
+- MathJax off: kaleido's page would otherwise load MathJax from a CDN (no chart here uses
+  LaTeX). `Kaleido(mathjax=False)` hands it to `PageGenerator(mathjax=False)` when it writes
+  the page (kaleido 1.5.0 `kaleido.py: open`).
+- One browser per batch (a deck, a tab of thumbnails): `Renderer` opens one `kaleido.Kaleido`
+  on an event loop of its own, in a background thread, and renders every chart of the
+  batch through it (about 0.3 s each on 2 cores, after a 2.4 s browser start, which runs
+  while the caller computes its first chart).
+- Not kaleido's sync server (`start_sync_server`): it is one per process, so two sessions
+  building decks at once would stop each other's browser; it ignores `kopts` (MathJax)
+  while running (`_sync_server.GlobalKaleidoServer.call_function`); and when the browser
+  fails to start its thread dies while callers wait on its queue forever. Here every wait
+  has a timeout and a failure is an error that says what happened.
 
 No streamlit here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import plotly.graph_objects as go
 
-_LOCK = threading.Lock()  # one kaleido sync server per process: one batch at a time
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+OPEN_TIMEOUT_S = 90  # browser start, generous for a loaded 2-core machine
+RENDER_TIMEOUT_S = 120  # one chart
+CLOSE_TIMEOUT_S = 30
 
 
 class ChromiumMissing(RuntimeError):
@@ -41,7 +49,7 @@ def chromium_path() -> str:
         os.environ.get("PILLARS_CHROMIUM"),
         os.environ.get("BROWSER_PATH"),
         shutil.which("chromium"),
-        "/usr/bin/chromium",
+        DEBIAN_CHROMIUM,
     ):
         if candidate and Path(candidate).exists():
             return candidate
@@ -51,42 +59,65 @@ def chromium_path() -> str:
     )
 
 
+class RenderError(RuntimeError):
+    """Chromium did not start or did not draw a chart in time; the message says which."""
+
+
 class Renderer:
     """PNG images of plotly figures from one browser: `with Renderer() as r: r.png(fig, w, h)`.
 
     Sizes are in CSS pixels; `scale` multiplies them (a 960 × 385 figure at scale 2.5 is a
-    2400 × 963 px image). Raises ChromiumMissing on entry without a browser.
+    2400 × 963 px image). Raises ChromiumMissing on entry without a browser, RenderError when
+    the browser does not start or draw in time. `png` may be called from any one thread.
     """
-
-    def __init__(self) -> None:
-        self._held = False
 
     def __enter__(self) -> Renderer:
         import kaleido
 
         path = chromium_path()
-        _LOCK.acquire()
-        try:
-            kaleido.start_sync_server(mathjax=False, path=path, silence_warnings=True)
-        except BaseException:
-            _LOCK.release()
-            raise
-        self._held = True
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
+        self._thread.start()
+
+        async def start() -> kaleido.Kaleido:
+            browser = kaleido.Kaleido(mathjax=False, path=path)
+            await browser.open()
+            return browser
+
+        self._browser: Future = asyncio.run_coroutine_threadsafe(start(), self._loop)
         return self
 
-    def png(self, fig: go.Figure, width: int, height: int, scale: float = 2.0) -> bytes:
-        import kaleido
+    def _kaleido(self):
+        try:
+            return self._browser.result(timeout=OPEN_TIMEOUT_S)
+        except FutureTimeout:
+            raise RenderError(
+                f"Chromium ({chromium_path()}) did not start within {OPEN_TIMEOUT_S} s"
+            ) from None
+        except RenderError:
+            raise
+        except Exception as failed:
+            reason = failed.args[0] if failed.args else failed  # choreographer adds download advice: not ours
+            raise RenderError(f"Chromium ({chromium_path()}) could not start: {reason}") from failed
 
-        if not self._held:
-            raise RuntimeError("Renderer.png outside `with Renderer() as r:`")
+    def png(self, fig: go.Figure, width: int, height: int, scale: float = 2.0) -> bytes:
+        browser = self._kaleido()
         opts = {"format": "png", "width": width, "height": height, "scale": scale}
-        return kaleido.calc_fig_sync(fig, opts=opts)
+        drawing = asyncio.run_coroutine_threadsafe(browser.calc_fig(fig, opts=opts), self._loop)
+        try:
+            return drawing.result(timeout=RENDER_TIMEOUT_S)
+        except FutureTimeout:
+            drawing.cancel()
+            raise RenderError(f"Chromium did not draw a chart within {RENDER_TIMEOUT_S} s") from None
 
     def __exit__(self, *exc) -> None:
-        import kaleido
-
         try:
-            kaleido.stop_sync_server(silence_warnings=True)
+            browser = self._browser.result(timeout=OPEN_TIMEOUT_S)  # a browser still starting is closed too
+            asyncio.run_coroutine_threadsafe(browser.close(), self._loop).result(timeout=CLOSE_TIMEOUT_S)
+        except Exception:  # noqa: BLE001, S110 - it never started, or closing failed: the batch's own error matters
+            pass
         finally:
-            self._held = False
-            _LOCK.release()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=CLOSE_TIMEOUT_S)
+            if not self._thread.is_alive():
+                self._loop.close()

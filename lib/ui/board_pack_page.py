@@ -20,7 +20,7 @@ import streamlit as st
 from lib import boardpack
 from lib.boardpack import choices
 from lib.boardpack.content import organisation
-from lib.boardpack.render import ChromiumMissing
+from lib.boardpack.render import ChromiumMissing, RenderError
 from lib.charts import registry
 from lib.scope import Scope
 from lib.ui import data, filters, layout
@@ -142,7 +142,7 @@ def build_controls(scope: Scope, ids: list[str]) -> None:
             pptx = deck.pptx()
             bar.progress(0.98, text="Writing the PDF")
             pdf = deck.pdf()
-        except (boardpack.NoDataInPeriod, ChromiumMissing) as refused:
+        except (boardpack.NoDataInPeriod, ChromiumMissing, RenderError) as refused:
             bar.empty()
             st.error(str(refused).capitalize(), icon=":material/error:")
             return
@@ -200,6 +200,6 @@ def picker(scope: Scope, ids: list[str]) -> None:
 def _thumbnails(chart_ids: tuple[str, ...], scope: Scope) -> dict | None:
     try:
         return data.view("lib.boardpack.thumbnails", chart_ids, scope, filters.filter_text())
-    except ChromiumMissing as missing:
+    except (ChromiumMissing, RenderError) as missing:
         st.error(str(missing).capitalize(), icon=":material/error:")
         return None

@@ -111,3 +111,25 @@ def test_fresh_clone_exports_the_demo_organisation_as_pdf(tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(str(tmp_path / "pack.pdf")).pages) == len(slides)
+
+
+def test_a_browser_that_will_not_start_is_a_clear_error(fixture_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PILLARS_CHROMIUM", "/bin/false")
+    out = tmp_path / "pack.pptx"
+    code = export(
+        fixture_db, "--start", "2025-01-01", "--end", "2025-03-01", "--charts", TWO, "--out", str(out)
+    )
+    assert code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: Chromium (/bin/false) could not start")
+    assert "get_chrome" not in error  # nothing is ever downloaded
+    assert not out.exists()
+
+
+def test_no_chromium_at_all_is_a_clear_error(fixture_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PILLARS_CHROMIUM", str(tmp_path / "none"))
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "none"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on the PATH
+    monkeypatch.setattr("lib.boardpack.render.DEBIAN_CHROMIUM", str(tmp_path / "none"))
+    assert export(fixture_db, "--charts", TWO, "--out", str(tmp_path / "pack.pdf")) == 1
+    assert "install Debian's chromium" in capsys.readouterr().err
