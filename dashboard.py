@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.ui import filters, layout, use_navigation
+from lib.ui import access, filters, layout, use_navigation
 
 st.set_page_config(
     page_title="Pillars · Engineering leadership",
@@ -13,6 +13,7 @@ st.set_page_config(
 )
 
 use_navigation()
+access.gate()  # sign-in and the org units this person may see, before any data is read
 HERE = Path(__file__).parent
 # (file, title, icon, url). A pillar's page appears once its file exists: no placeholders.
 PAGES = [

@@ -1,4 +1,11 @@
-"""The command line (SPEC.md §7): demo, import, metrics, export, each on the app's database."""
+"""The command line (SPEC.md §7): demo, import, metrics, imports, undo, export, on the app's database.
+
+Every command works while the app serves the same file (lib/store.py): writers (demo,
+import, undo) take turns with the app's own writes, waiting at most `--wait` seconds,
+and readers (metrics, imports, export) read the last published snapshot. No command prints a
+traceback: a database held too long by another process exits 75 (EX_TEMPFAIL) with a
+message naming that process and what to do; other failures exit 1 with the reason.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ import json
 import sys
 import time
 
-from lib import db
+import duckdb
+
+from lib import db, store
 
 
 def _date(text: str) -> dt.date:
@@ -25,12 +34,34 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another process writing the database "
+        f"(default: $PILLARS_LOCK_WAIT, else {store.DEFAULT_WAIT_S:.0f})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"not a number of seconds >= 0: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib", description="Pillars command line")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="(re)create the seeded demo organisation")
     _add_db(demo)
+    _add_wait(demo)
     demo.add_argument("--scale", choices=("small", "large"), default="small")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument(
@@ -42,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import files as the Data page does")
     _add_db(imp)
+    _add_wait(imp)
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument(
         "--tz",
@@ -77,6 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     met.add_argument("--end", type=_date, help="period end (exclusive)")
     met.add_argument("--team", help="compute over this team's rows only")
 
+    log = sub.add_parser("imports", help="list the import log, newest first (as the Data page does)")
+    _add_db(log)
+    log.add_argument(
+        "--csv",
+        metavar="FILE",
+        default=None,
+        help="write the log as CSV to FILE ('-' for standard output); formula-like cells are neutralised",
+    )
+
+    undo = sub.add_parser("undo", help="undo one import (as the Data page does)")
+    _add_db(undo)
+    _add_wait(undo)
+    undo.add_argument(
+        "import_id", metavar="IMPORT_ID", help="the id from `imports` (or its first 8+ characters)"
+    )
+
     exp = sub.add_parser("export", help="write the board pack as a PowerPoint deck or a PDF")
     _add_db(exp)
     exp.add_argument("--start", type=_date, help="period start (inclusive; default: 90 days before the end)")
@@ -90,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--out", help="FILE.pptx or FILE.pdf")
     exp.add_argument("--list", action="store_true", help="list the chart ids and exit")
+    _add_wait(exp)
     return parser
 
 
@@ -97,9 +146,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from lib.demo import build_demo
 
     began = time.perf_counter()
-    con = db.connect(args.db)
-    counts = build_demo(con, scale=args.scale, seed=args.seed, end=args.end)
-    con.close()
+    with store.writing(
+        args.db, purpose="python -m lib demo", wait=args.wait, on_wait=_waiting(args.db)
+    ) as con:
+        counts = build_demo(con, scale=args.scale, seed=args.seed, end=args.end)
     total = sum(counts.values())
     print(
         f"demo organisation ({args.scale}, seed {args.seed}) written to {db.db_path(args.db)}: "
@@ -123,28 +173,27 @@ def _marks(pairs: list[str], flag: str) -> dict[str, str]:
 def cmd_import(args: argparse.Namespace) -> int:
     from lib.ingest.load import import_file, options_for, save_jira_rules
 
-    con = db.connect(args.db)
     try:
         rules = {
             "resolutions": _marks(args.jira_resolution, "--jira-resolution"),
             "statuses": _marks(args.jira_status, "--jira-status"),
         }
-        if rules["resolutions"] or rules["statuses"]:
-            save_jira_rules(con, rules)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        con.close()
         return 2
-    options = options_for(con, tz=args.tz, table_hint=args.table, date_order=args.date_order)
     failed = 0
-    for path in args.files:
-        result = import_file(con, path, options)
-        if result.ok:
-            print("\n".join(result.lines()))
-        else:
-            failed += 1
-            print(result.summary(), file=sys.stderr)
-    con.close()
+    purpose = f"python -m lib import ({len(args.files)} file{'s' * (len(args.files) != 1)})"
+    with store.writing(args.db, purpose=purpose, wait=args.wait, on_wait=_waiting(args.db)) as con:
+        if rules["resolutions"] or rules["statuses"]:
+            save_jira_rules(con, rules)
+        options = options_for(con, tz=args.tz, table_hint=args.table, date_order=args.date_order)
+        for path in args.files:
+            result = import_file(con, path, options)
+            if result.ok:
+                print("\n".join(result.lines()), flush=True)
+            else:
+                failed += 1
+                print(result.summary(), file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 
@@ -152,16 +201,15 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from lib.metrics import catalog
     from lib.scope import Scope, default_scope
 
-    con = db.connect(args.db)
     teams = (args.team,) if args.team else None
-    if args.start and args.end:
-        scope = Scope(start=args.start, end=args.end, teams=teams)
-    else:
-        base = default_scope(con, teams=teams)
-        start = args.start or (args.end - dt.timedelta(days=90) if args.end else base.start)
-        scope = Scope(start=start, end=args.end or base.end, teams=teams)
-    print(json.dumps(catalog(con, scope), indent=2, default=str))
-    con.close()
+    with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        if args.start and args.end:
+            scope = Scope(start=args.start, end=args.end, teams=teams)
+        else:
+            base = default_scope(con, teams=teams)
+            start = args.start or (args.end - dt.timedelta(days=90) if args.end else base.start)
+            scope = Scope(start=start, end=args.end or base.end, teams=teams)
+        print(json.dumps(catalog(con, scope), indent=2, default=str))
     return 0
 
 
@@ -171,12 +219,19 @@ def _fail(message: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Board pack: one line per slide on stdout; exit 1 with the reason on stderr when refused."""
+    """Board pack: one line per slide on stdout; exit 1 with the reason on stderr when refused.
+
+    Reads the last published snapshot, like `metrics`, so it runs while the app or an import
+    writes. A database that never held data first gets the demo organisation (a writer's turn),
+    as the app's first start does.
+    """
     from pathlib import Path
 
     from lib import boardpack
+    from lib.boardpack import choices
     from lib.boardpack.render import ChromiumMissing, RenderError
     from lib.charts import registry
+    from lib.demo import build_demo, needs_demo
     from lib.scope import Scope, default_scope
 
     if args.list:
@@ -193,35 +248,38 @@ def cmd_export(args: argparse.Namespace) -> int:
             registry.get(chart_id)
         except registry.UnknownChart as unknown:
             return _fail(str(unknown))
-    con = db.connect(args.db)
+    with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        empty = needs_demo(con)
+    if empty:  # a fresh clone: the demo organisation, as the app's first start makes
+        purpose = "python -m lib export: building the demo organisation"
+        with store.writing(args.db, purpose=purpose, wait=args.wait, on_wait=_waiting(args.db)) as con:
+            if needs_demo(con):
+                build_demo(con)
+                print(f"no data yet: created the demo organisation in {db.db_path(args.db)}")
     try:
-        from lib.demo import ensure_demo
-
-        if ensure_demo(con):  # a fresh clone: the demo organisation, as the app's first start makes
-            print(f"no data yet: created the demo organisation in {db.db_path(args.db)}")
-        teams = None
-        if args.team:
-            known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
-            if args.team not in known:
-                return _fail(
-                    f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
-                )
-            teams = (args.team,)
-        base = default_scope(con, teams=teams)
-        end = args.end or base.end
-        start = args.start or end - dt.timedelta(days=90)
-        if end <= start:
-            return _fail(f"the period's end {end} is not after its start {start}")
-        scope = Scope(start=start, end=end, grain=args.grain, teams=teams)
-        filters = f"Team: {args.team}" if args.team else registry.ALL_TEAMS
-        deck = boardpack.build(con, scope, ids, filters)
+        with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+            teams = None
+            if args.team:
+                known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
+                if args.team not in known:
+                    return _fail(
+                        f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
+                    )
+                teams = (args.team,)
+            base = default_scope(con, teams=teams)
+            end = args.end or base.end
+            start = args.start or end - dt.timedelta(days=90)
+            if end <= start:
+                return _fail(f"the period's end {end} is not after its start {start}")
+            scope = Scope(start=start, end=end, grain=args.grain, teams=teams)
+            filters = f"Team: {args.team}" if args.team else registry.ALL_TEAMS
+            organisation = choices.organisation(args.db)
+            deck = boardpack.build(con, scope, ids, filters, organisation=organisation)
         data = deck.file(out.suffix.lower().lstrip("."))
-    except boardpack.NoDataInPeriod as empty:
-        return _fail(f"{empty} (charts: {', '.join(ids)})")
+    except boardpack.NoDataInPeriod as nothing:
+        return _fail(f"{nothing} (charts: {', '.join(ids)})")
     except (ChromiumMissing, RenderError) as missing:
         return _fail(str(missing))
-    finally:
-        con.close()
     total = len(deck.slides)
     charts = {i + 2: c for i, c in enumerate(deck.content.charts)}
     for number, slide in enumerate(deck.slides, start=1):
@@ -236,9 +294,92 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "metrics": cmd_metrics, "export": cmd_export}
+def cmd_imports(args: argparse.Namespace) -> int:
+    from lib.ingest.load import import_history
+    from lib.privacy import printable, to_safe_csv
+
+    with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        history = import_history(con)
+    if args.csv:
+        data = to_safe_csv(history)
+        if args.csv == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            with open(args.csv, "wb") as out:
+                out.write(data)
+        return 0
+    if history.empty:
+        print("no imports yet")
+        return 0
+    for row in history.itertuples():
+        when = f"{row.imported_at:%Y-%m-%d %H:%M:%S}" if row.imported_at is not None else "?"
+        tables = printable(row.table or "-", 40)
+        print(
+            f"{row.import_id}  {when}  {row.status:<8} {row.rows:>10,}  {tables:<24} {printable(row.file_name or '', 80)}"
+        )
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from lib.ingest.load import undo_import
+    from lib.privacy import printable
+
+    wanted = args.import_id.strip().lower()
+    purpose = f"python -m lib undo {printable(wanted, 40)}"
+    with store.writing(args.db, purpose=purpose, wait=args.wait, on_wait=_waiting(args.db)) as con:
+        rows = con.execute(
+            "select import_id, file_name, status from imports where starts_with(import_id, ?)", [wanted]
+        ).fetchall()
+        exact = [r for r in rows if r[0] == wanted]
+        if exact:
+            rows = exact
+        if not rows or len(wanted) < 8 and not exact:
+            print(f"no import {printable(wanted, 40)!r}: `python -m lib imports` lists them", file=sys.stderr)
+            return 1
+        if len(rows) > 1:
+            print(
+                f"{printable(wanted, 40)!r} names {len(rows)} imports; give more of the id", file=sys.stderr
+            )
+            return 1
+        import_id, file_name, status = rows[0]
+        if status != "loaded":
+            print(
+                f"import {import_id} ({printable(file_name or '', 80)}) is {status}: nothing to undo",
+                file=sys.stderr,
+            )
+            return 1
+        deleted = undo_import(con, import_id)
+    print(f"undone import {import_id} ({printable(file_name or '', 80)}): {deleted:,} rows deleted")
+    return 0
+
+
+def _waiting(path):
+    def tell(holder: store.Holder | None) -> None:
+        who = holder.describe() if holder else "another Pillars process"
+        print(f"waiting for {who} to finish writing {db.db_path(path)}…", file=sys.stderr, flush=True)
+
+    return tell
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "metrics": cmd_metrics,
+    "imports": cmd_imports,
+    "undo": cmd_undo,
+    "export": cmd_export,
+}
+EX_TEMPFAIL = 75
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except store.Busy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return EX_TEMPFAIL
+    except (duckdb.Error, OSError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {args.command} failed: {reason}", file=sys.stderr)
+        return 1

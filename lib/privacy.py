@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -78,20 +79,54 @@ def pseudonym_sql(expression: str, salt_param: str = "$salt") -> str:
 
 
 def neutralise_csv_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Formula-like: text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return
+    (OWASP "CSV injection"). Numbers, dates and nulls pass unchanged.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def to_safe_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV of `df` with every text cell and header neutralised."""
+def _safe_labels(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        return index.set_levels([_safe_labels(level) for level in index.levels], verify_integrity=False)
+    if pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index):
+        return index.map(neutralise_csv_cell)
+    return index
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose text cells, column names and index labels are neutralised.
+
+    Every table that leaves the app goes through it: `st.dataframe`'s own "Download as
+    CSV" writes the cells exactly as displayed, so they are made safe before display
+    (lib/ui/layout.table), and CSV files are written from it (`to_safe_csv`). Text and
+    categorical columns are converted; numeric, date and boolean columns are left as they
+    are (a negative number is a number, not a formula). Shape and dtypes otherwise kept.
+    """
     safe = df.copy()
-    safe.columns = [neutralise_csv_cell(str(c)) for c in safe.columns]
+    safe.columns = _safe_labels(safe.columns)
+    safe.index = _safe_labels(safe.index)
     for position in range(safe.shape[1]):
         series = safe.iloc[:, position]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
             safe.isetitem(position, series.map(neutralise_csv_cell, na_action="ignore"))
+    return safe
+
+
+def to_safe_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV of `df` (without its index) with every text cell and header neutralised."""
     buffer = io.StringIO()
-    safe.to_csv(buffer, index=False)
+    safe_frame(df).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
+
+
+def printable(text: object, limit: int = 120) -> str:
+    """`text` safe to print on a terminal or a page: control and format characters (escape
+    sequences, bidi overrides, NUL) become `?`, and it is cut to `limit` characters with `…`."""
+    clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in str(text))
+    return clean if len(clean) <= limit else clean[: max(0, limit - 1)] + "…"

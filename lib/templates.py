@@ -11,6 +11,8 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
+
 from lib.tables import TABLES
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -24,6 +26,13 @@ def template_csv(table: str) -> bytes:
     writer.writerow(spec.column_names)
     writer.writerows(spec.example)
     return buffer.getvalue().encode("utf-8")
+
+
+def template_frame(table: str) -> pd.DataFrame:
+    """The template as a DataFrame of text cells (what the Data page offers for download)."""
+    spec = TABLES[table]
+    rows = [["" if v is None else str(v) for v in row] for row in spec.example]
+    return pd.DataFrame(rows, columns=spec.column_names, dtype=object)
 
 
 def write_samples(folder: Path = SAMPLE_DIR) -> list[Path]:

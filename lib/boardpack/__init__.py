@@ -94,8 +94,10 @@ def build(
     chart_ids: list[str] | tuple[str, ...] | None = None,
     filters: str = registry.ALL_TEAMS,
     progress: Progress | None = None,
+    organisation: str | None = None,
 ) -> Deck:
-    """The deck for `chart_ids` (default: the Overview's headline set) over `scope`.
+    """The deck for `chart_ids` (default: the Overview's headline set) over `scope`; the title
+    slide names `organisation` (else "Demo organisation" or "Engineering").
 
     The browser starts while the first chart is computed, and each chart is drawn (in
     Chromium, from a worker thread) while the next one is computed (in DuckDB), so the two
@@ -125,7 +127,7 @@ def build(
             report(len(ids) + i, f"Drawing {chart.chart.name}")
             images.append(drawing.result() if drawing else None)
     report(steps - 1, "Laying out the slides")
-    content = deck_content(con, scope, charts, filters)
+    content = deck_content(con, scope, charts, filters, organisation)
     return Deck(content, tuple(compose(content, images)))
 
 

@@ -24,7 +24,6 @@ from lib.charts.delivery import split_detail
 from lib.scope import Scope, period_text
 
 Progress = Callable[[float, str], None]  # (fraction done 0–1, what is happening)
-ORGANISATION_SETTING = "boardpack.organisation"
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,9 @@ class DeckContent:
         return period_text(self.scope)
 
 
-def organisation(con: duckdb.DuckDBPyConnection) -> str:
-    """The name on the title slide: the saved one, else what the data is."""
-    saved = db.get_setting(con, ORGANISATION_SETTING)
-    if saved:
-        return saved
-    return "Demo organisation" if db.get_setting(con, "demo") == "true" else "Engineering"
+def default_organisation(demo: bool) -> str:
+    """The title slide's organisation when none was saved (lib.boardpack.choices)."""
+    return "Demo organisation" if demo else "Engineering"
 
 
 def chart_content(con: duckdb.DuckDBPyConnection, chart_id: str, scope: Scope, filters: str) -> ChartContent:
@@ -106,19 +102,21 @@ def deck_content(
     scope: Scope,
     charts: list[ChartContent],
     filters: str = registry.ALL_TEAMS,
+    organisation: str | None = None,
 ) -> DeckContent:
-    """The deck's facts around its charts: organisation, demo flag, and the freshness of each
-    table the charts read (in the order the charts first read them)."""
+    """The deck's facts around its charts: organisation (`organisation`, else the default), demo
+    flag, and the freshness of each table the charts read (in the order they first read them)."""
     from lib.ingest.load import freshness
 
     tables = list(dict.fromkeys(t for c in charts for t in c.chart.sources))
     fresh = freshness(con)
     fresh = fresh[fresh["table"].isin(tables)].set_index("table").reindex(tables).reset_index()
+    demo = db.get_setting(con, "demo") == "true"
     return DeckContent(
-        organisation=organisation(con),
+        organisation=organisation or default_organisation(demo),
         scope=scope,
         filters=filters,
-        demo=db.get_setting(con, "demo") == "true",
+        demo=demo,
         generated=dt.date.today(),
         charts=tuple(charts),
         freshness=fresh,

@@ -107,22 +107,17 @@ def build_demo(
     return {table: counts[table] for table in TABLES}
 
 
-def ensure_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    """First use of an empty database: load the demo organisation (SPEC §8); True when it did.
-
-    Once a user clears the demo (setting `demo` = 'false') it never comes back by itself. The
-    app's first start and `python -m lib export` on a fresh clone both go through here.
-    """
+def needs_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """An empty database that never had the demo (SPEC §8): no `demo` setting (once cleared,
+    'false', it never comes back by itself), no import, and no row in any canonical table (rows
+    written without the importer, e.g. by a script, are never replaced)."""
     from lib.db import get_setting
 
     if get_setting(con, "demo") is not None:
         return False
     if con.execute("select count(*) from imports").fetchone()[0]:
         return False
-    if con.execute("select " + _ANY_ROWS).fetchone()[0]:
-        return False  # rows written without the importer (e.g. a script): never replace them
-    build_demo(con)
-    return True
+    return not con.execute("select " + _ANY_ROWS).fetchone()[0]
 
 
 def clear_demo(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,8 +1,10 @@
 """The Board pack page: choose charts by pillar, put them in order, build a PowerPoint deck and
 its PDF with the sidebar's filters, and download them.
 
-The choice lives in the settings table (`lib.boardpack.choices`), so next quarter opens on
-the charts and order chosen this quarter; named packs can be saved and reloaded. Thumbnails
+The choice is kept per person beside the database (`lib.boardpack.choices`), so next quarter
+opens on the charts and order chosen this quarter; named packs can be saved and reloaded.
+The deck is computed on this session's cursor, so a signed-in person's deck holds only
+their org units (lib/access.py). Thumbnails
 are drawn by the same Chromium the deck uses, only for the open pillar's tab (bound to
 `?pillar=`), one browser per tab, and cached by data version, scope and filters: the
 Delivery tab's 21 thumbnails cost about 9 CPU seconds on the large organisation the first
@@ -19,7 +21,7 @@ import streamlit as st
 
 from lib import boardpack
 from lib.boardpack import choices
-from lib.boardpack.content import organisation
+from lib.boardpack.content import default_organisation
 from lib.boardpack.render import ChromiumMissing, RenderError
 from lib.charts import registry
 from lib.scope import Scope
@@ -30,12 +32,16 @@ DEFAULT_PACK = "The Overview's headline set (default)"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
+def _who() -> str:
+    return data.grant().who
+
+
 def _selection() -> list[str]:
-    return choices.selection(data.cursor())
+    return choices.selection(data.db_path(), _who())
 
 
 def _set(ids: list[str]) -> None:
-    choices.set_selection(data.cursor(), ids)
+    choices.set_selection(data.db_path(), _who(), ids)
 
 
 def _move(chart_id: str, step: int) -> None:
@@ -94,8 +100,8 @@ def deck_section(scope: Scope) -> list[str]:
 
 
 def _reuse(ids: list[str]) -> None:
-    con = data.cursor()
-    saved = choices.packs(con)
+    path, who = data.db_path(), _who()
+    saved = choices.packs(path, who)
     with st.container(border=True):
         st.markdown("**Reuse a pack**")
         start = st.selectbox("Start from", [DEFAULT_PACK, *saved], key="pack-start")
@@ -105,7 +111,7 @@ def _reuse(ids: list[str]) -> None:
         name = st.text_input("Save the current choice as", placeholder="e.g. Q3 board", key="pack-name")
         if st.button("Save pack", key="pack-save", icon=":material/save:", disabled=not ids):
             try:
-                kept = choices.save_pack(con, name, ids)
+                kept = choices.save_pack(path, who, name, ids)
             except ValueError as bad:
                 st.error(str(bad))
             else:
@@ -113,9 +119,9 @@ def _reuse(ids: list[str]) -> None:
                 st.rerun()
         st.text_input(
             "Organisation on the title slide",
-            value=organisation(con),
+            value=choices.organisation(path) or default_organisation(data.is_demo()),
             key="pack-organisation",
-            on_change=lambda: choices.set_organisation(data.cursor(), st.session_state["pack-organisation"]),
+            on_change=lambda: choices.set_organisation(path, st.session_state["pack-organisation"]),
         )
 
 
@@ -137,6 +143,7 @@ def build_controls(scope: Scope, ids: list[str]) -> None:
                 ids,
                 filters.filter_text(),
                 progress=lambda done, what: bar.progress(min(done, 1.0), text=what),
+                organisation=choices.organisation(data.db_path()),
             )
             bar.progress(0.96, text="Writing the PowerPoint deck")
             pptx = deck.pptx()

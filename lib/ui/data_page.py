@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import db
+from lib import db, store
 from lib.tables import TABLES
-from lib.ui import data
+from lib.ui import data, layout
 
 SURVEY_SIZE_LIMIT = 20 * 2**20
 _RESULTS = "pillars_import_results"
@@ -44,8 +44,13 @@ def _after_change() -> None:
     data.clear_caches()
 
 
+def may_change() -> bool:
+    """Uploads, undo, mappings and clearing the demo are for people who see every org unit."""
+    return data.grant().everything
+
+
 def demo_controls() -> None:
-    if not data.is_demo():
+    if not data.is_demo() or not may_change():
         return
     with st.container(border=True):
         st.markdown(
@@ -55,8 +60,12 @@ def demo_controls() -> None:
         if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:", key="clear_demo"):
             from lib.demo import clear_demo
 
-            clear_demo(data.cursor())
-            _after_change()
+            try:
+                with data.writing("clearing the demo data") as con:
+                    clear_demo(con)
+            except store.Busy as busy:
+                st.error(str(busy), icon=":material/lock_clock:")
+                return
             st.toast("Demo data cleared.")
             st.rerun()
 
@@ -65,6 +74,13 @@ def upload_section() -> None:
     from lib.ingest.load import import_file, options_for
 
     st.subheader("Upload")
+    if not may_change():
+        st.info(
+            f"You see {data.grant().describe()}. Uploading and undoing imports is for people who may see "
+            "every org unit: ask whoever runs Pillars.",
+            icon=":material/lock:",
+        )
+        return
     con = data.cursor()
     saved_tz = db.get_setting(con, "default_tz") or "UTC"
     files = st.file_uploader(
@@ -84,19 +100,27 @@ def upload_section() -> None:
     if waiting:
         st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
-        if tz != saved_tz:
-            db.set_setting(con, "default_tz", tz)
-        options = options_for(con, tz=tz)
         results = []
         progress = st.progress(0.0, text="Importing…")
-        with tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder:
-            for done, upload in enumerate(files, start=1):
-                progress.progress(
-                    (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
-                )
-                path = Path(folder) / Path(upload.name).name
-                path.write_bytes(upload.getvalue())
-                results.append(import_file(con, path, options, name=upload.name))
+        try:
+            with (
+                tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder,
+                data.writing(f"importing {len(files)} uploaded file(s)") as con,
+            ):
+                if tz != saved_tz:
+                    db.set_setting(con, "default_tz", tz)
+                options = options_for(con, tz=tz)
+                for done, upload in enumerate(files, start=1):
+                    progress.progress(
+                        (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
+                    )
+                    path = Path(folder) / Path(upload.name).name
+                    path.write_bytes(upload.getvalue())
+                    results.append(import_file(con, path, options, name=upload.name))
+        except store.Busy as busy:
+            progress.empty()
+            st.error(f"Nothing was imported: {busy}", icon=":material/lock_clock:")
+            return
         progress.progress(1.0, text="Done")
         st.session_state[_RESULTS] = [_result_row(r) for r in results]
         st.session_state[_UNRECOGNISED] = [
@@ -159,13 +183,13 @@ def _show_results() -> None:
     if rejected:
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
     table = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
-    st.dataframe(table, hide_index=True, width="stretch")
+    layout.table(table, hide_index=True, width="stretch")
 
 
 def mapping_section() -> None:
     """The column-mapping step for files whose headers no known format recognises."""
     pending = st.session_state.get(_UNRECOGNISED) or []
-    if not pending:
+    if not pending or not may_change():
         return
     from lib.ingest.formats.mapped import save_mapping
     from lib.ingest.load import import_file, options_for
@@ -191,13 +215,16 @@ def mapping_section() -> None:
                 if picked != "(not in file)":
                     mapping[picked] = column.name
             if st.button("Save mapping and import", key=f"map-go-{name}"):
-                con = data.cursor()
                 try:
-                    save_mapping(con, source, table, mapping)
+                    with data.writing(f"saving a column mapping and importing {name}") as con:
+                        save_mapping(con, source, table, mapping)
+                        result = import_file(con, path, options_for(con), name=name)
                 except ValueError as problem:
                     st.error(str(problem))
                     continue
-                result = import_file(con, path, options_for(con), name=name)
+                except store.Busy as busy:
+                    st.error(str(busy), icon=":material/lock_clock:")
+                    continue
                 st.session_state[_RESULTS] = [_result_row(result)]
                 st.session_state[_UNRECOGNISED] = [p for p in pending if p[0] != name]
                 _after_change()
@@ -208,11 +235,16 @@ def history_section() -> None:
     from lib.ingest.load import undo_import
 
     st.subheader("Import history")
+    if not may_change():
+        st.caption(
+            "The import log names every file loaded, for every org unit: it is shown to people who see all."
+        )
+        return
     history = data.frame("lib.ingest.load.import_history")
     if history.empty:
         st.caption("No imports yet.")
         return
-    st.dataframe(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
+    layout.table(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:
         return
@@ -222,8 +254,15 @@ def history_section() -> None:
     }
     chosen = st.selectbox("Undo an import", list(labels), format_func=labels.get, index=None)
     if chosen and st.button("Undo this import", icon=":material/undo:"):
-        undo_import(data.cursor(), chosen)
-        _after_change()
+        try:
+            with data.writing("undoing an import") as con:
+                undo_import(con, chosen)
+        except store.Busy as busy:
+            st.error(str(busy), icon=":material/lock_clock:")
+            return
+        except KeyError:
+            st.warning("That import is no longer in the log (undone elsewhere?).")
+            return
         st.toast("Import undone.")
         st.rerun()
 
@@ -231,11 +270,11 @@ def history_section() -> None:
 def freshness_section() -> None:
     st.subheader("Data freshness")
     fresh = data.frame("lib.ingest.load.freshness")
-    st.dataframe(fresh, hide_index=True, width="stretch")
+    layout.table(fresh, hide_index=True, width="stretch")
 
 
 def templates_section() -> None:
-    from lib.templates import template_csv
+    from lib.templates import template_frame
 
     st.subheader("Templates")
     st.caption(
@@ -243,12 +282,12 @@ def templates_section() -> None:
     )
     columns = st.columns(4)
     for i, name in enumerate(TABLES):
-        columns[i % 4].download_button(
-            name,
-            template_csv(name),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key=f"template-{name}",
-            width="stretch",
-        )
+        with columns[i % 4]:
+            layout.csv_download(
+                name,
+                template_frame(name),
+                file_name=f"{name}.csv",
+                icon=":material/download:",
+                key=f"template-{name}",
+                width="stretch",
+            )

@@ -489,7 +489,7 @@ def _rows_table(metric: str, scope: Scope, where: str, key: str) -> None:
         + (f"showing the newest {shown:,}" if shown < total else "showing all")
         + f" · {scope.start:%d %b %Y} – {scope.end - dt.timedelta(days=1):%d %b %Y}"
     )
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key=key)
+    layout.table(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key=key)
 
 
 # ---------------------------------------------------------------------------- tabs

@@ -165,21 +165,12 @@ def heatmap(scope: Scope, current: dict) -> None:
     )
     layout.chart(fig, "eng-heatmap", note=note if hidden or cells["value"].isna().any() else None)
     table = cells.pivot(index="team", columns="label", values="value")
-    st.download_button(
+    layout.csv_download(
         "Download the heatmap (CSV, hidden cells blank)",
-        _safe_csv(table),
+        table.round(3).reset_index().astype(object).fillna("hidden"),
         file_name=f"engagement-heatmap-{current['survey_id']}.csv",
-        mime="text/csv",
         key="eng-heatmap-csv",
     )
-
-
-def _safe_csv(table: pd.DataFrame) -> str:
-    """Aggregates only; cells that begin with = + - @ are neutralised (SPEC §6)."""
-    out = table.round(3).reset_index().astype(object).fillna("hidden")
-    for column in out.columns:
-        out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v)
-    return out.to_csv(index=False)
 
 
 def changes(scope: Scope, current: dict) -> None:

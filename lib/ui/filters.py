@@ -68,7 +68,10 @@ def sidebar() -> Scope:
     )
     scope = Scope(start=start, end=end + dt.timedelta(days=1), grain=grain or "month", teams=chosen)
     st.session_state[_SCOPE] = scope
-    st.session_state[_FILTER_TEXT] = describe(orgs, teams, locations, sourcing, cohorts)
+    text = describe(orgs, teams, locations, sourcing, cohorts)
+    if text == "All teams" and not data.grant().everything:
+        text = f"All teams you may see ({data.grant().describe()})"
+    st.session_state[_FILTER_TEXT] = text
     return scope
 
 

@@ -1,13 +1,21 @@
-"""Page furniture shared by every page: header, demo notice, KPI tiles, chart cards."""
+"""Page furniture shared by every page: header, demo notice, KPI tiles, chart cards, tables, downloads.
+
+Every table and file that leaves the app goes through `table`, `csv_download` or
+`file_download` here (a test checks no other module calls `st.dataframe`,
+`st.data_editor` or `st.download_button`), so formula-like cells are neutralised on
+every path out (SPEC §6).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from lib.charts import CHART_CONFIG
+from lib.privacy import safe_frame, to_safe_csv
 from lib.ui import data, use_navigation
 
 
@@ -85,3 +93,29 @@ def nothing_to_draw(message: str) -> None:
 def missing(message: str) -> None:
     """Name data the page needs but does not have, instead of drawing zeros."""
     st.warning(message, icon=":material/database_off:")
+
+
+def table(frame: pd.DataFrame, **kwargs):
+    """`st.dataframe(frame, **kwargs)` with formula-like text neutralised (`lib.privacy.safe_frame`).
+
+    The table's own toolbar button "Download as CSV" writes each cell exactly as shown,
+    so cells beginning with = + - @ (or a tab or carriage return) are shown, and so
+    downloaded, with a leading apostrophe. Returns what `st.dataframe` returns (the
+    selection, with `on_select`).
+    """
+    return st.dataframe(safe_frame(frame), **kwargs)
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, **kwargs) -> bool:
+    """A download button for `frame` as UTF-8 CSV, text cells and headers neutralised."""
+    return st.download_button(label, to_safe_csv(frame), file_name=file_name, mime="text/csv", **kwargs)
+
+
+def file_download(label: str, content: bytes, file_name: str, mime: str, **kwargs) -> bool:
+    """A download button for a file Pillars drew itself (board pack PPTX/PDF, PNG).
+
+    Raises ValueError for CSV or text, whose cells must go through `csv_download`.
+    """
+    if mime.startswith("text/") or file_name.lower().endswith((".csv", ".tsv", ".txt")):
+        raise ValueError(f"{file_name}: tables leave the app through layout.csv_download, not file_download")
+    return st.download_button(label, content, file_name=file_name, mime=mime, **kwargs)

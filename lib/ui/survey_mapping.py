@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import survey_mappings
+from lib import store, survey_mappings
 from lib.ingest.formats import survey_wide
 from lib.ingest.read import read_source
 from lib.question_bank import dimension_label
@@ -60,9 +60,13 @@ def mapping_step(path: str | Path, name: str | None = None, key: str = "survey-m
             if missing:
                 st.warning(f"Choose a dimension for {len(missing)} more question(s).")
                 return False
-            for question, dimension in picked.items():
-                survey_mappings.save(con, question, dimension)
-            data.clear_caches()
+            try:
+                with data.writing("saving survey question mappings") as w:
+                    for question, dimension in picked.items():
+                        survey_mappings.save(w, question, dimension)
+            except store.Busy as busy:
+                st.error(str(busy), icon=":material/lock_clock:")
+                return False
             st.success("Saved. The file can be imported now.")
             return True
     return False

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from pptx import Presentation
 
-from lib import db
+from lib.access import FULL
 from lib.boardpack import choices
 from lib.charts import registry
 from tests.app.conftest import assert_no_exception
@@ -27,18 +27,15 @@ def pack_db(demo_db, tmp_path_factory):
     return path
 
 
+WHO = FULL.who  # no sign-in: the choices of "this computer"
+
+
 def choose(path, ids) -> None:
-    con = db.connect(path)
-    choices.set_selection(con, list(ids))
-    con.close()
+    choices.set_selection(path, WHO, list(ids))
 
 
 def chosen(path) -> list[str]:
-    con = db.connect(path)
-    try:
-        return choices.selection(con)
-    finally:
-        con.close()
+    return choices.selection(path, WHO)
 
 
 def deck_rows(at) -> list[str]:
@@ -46,9 +43,7 @@ def deck_rows(at) -> list[str]:
 
 
 def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
-    con = db.connect(pack_db)
-    db.set_setting(con, choices.SELECTION, None)
-    con.close()
+    choices.choices_file(pack_db).unlink(missing_ok=True)
     at = run_page(pack_db, PAGE)
     assert_no_exception(at)
     assert at.title[0].value == "Board pack"
@@ -84,9 +79,7 @@ def test_a_saved_pack_is_reused_next_quarter(pack_db, run_page):
     at.text_input(key="pack-name").input("Q3 board")
     at.button(key="pack-save").click().run()
     assert_no_exception(at)
-    con = db.connect(pack_db)
-    assert choices.packs(con)["Q3 board"] == ["engagement.enps_split", "overview.retention_trend"]
-    con.close()
+    assert choices.packs(pack_db, WHO)["Q3 board"] == ["engagement.enps_split", "overview.retention_trend"]
     choose(pack_db, ["overview.headlines"])
     # Next quarter: another period in the sidebar, the pack chosen again.
     at = run_page(pack_db, PAGE, query={"from": "2026-05-01", "to": "2026-07-31"})

@@ -7,6 +7,7 @@ in CI (CI=true), where a missing browser must never pass silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -62,15 +63,21 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    """A streamlit server on a private copy of the demo database; yields its base URL."""
-    workdir = tmp_path_factory.mktemp("server")
-    db_file = workdir / "pillars.duckdb"
-    shutil.copy(demo_db, db_file)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PILLARS_DB": str(db_file)}
+@contextlib.contextmanager
+def serve(
+    db_file: Path,
+    workdir: Path,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+    address: str | None = "127.0.0.1",
+    host: str = "127.0.0.1",
+):
+    """`streamlit run dashboard.py` on `db_file` (at `port`, else a free one, bound to
+    `address`, or Streamlit's choice when None); yields (url as `http://host:port`, process)."""
+    port = port or _free_port()
+    url = f"http://{host}:{port}"
+    full_env = {**os.environ, "PILLARS_DB": str(db_file), **(env or {})}
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -81,21 +88,21 @@ def server(demo_db, tmp_path_factory):
             str(ROOT / "dashboard.py"),
             "--server.port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
+            *(("--server.address", address) if address is not None else ()),
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
-        env=env,
+        env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -103,6 +110,16 @@ def server(demo_db, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """A streamlit server on a private copy of the demo database; yields its base URL."""
+    workdir = tmp_path_factory.mktemp("server")
+    db_file = workdir / "pillars.duckdb"
+    shutil.copy(demo_db, db_file)
+    with serve(db_file, workdir) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -51,3 +51,44 @@ def test_no_sql_built_with_fstrings():
 
 def test_dashboard_stays_small():
     assert len((ROOT / "dashboard.py").read_text().splitlines()) <= 80
+
+
+def test_tables_and_downloads_leave_the_app_only_through_the_safe_helpers():
+    """`st.dataframe`'s toolbar and download buttons export cells as given: only
+    lib/ui/layout.py (table, csv_download, file_download) may call them (SPEC §6)."""
+    offenders = []
+    files = [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib" / "ui").rglob("*.py")]
+    for file in files:
+        if file == ROOT / "lib" / "ui" / "layout.py":
+            continue
+        for node in ast.walk(ast.parse(file.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("dataframe", "data_editor", "download_button")
+            ):
+                offenders.append(f"{file.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
+    assert offenders == []
+
+
+def test_pages_reach_the_data_only_through_lib_ui_data():
+    """lib/ui/data.py hands out connections restricted to the signed-in person's org units
+    (lib/access.py); any other way to the database in the app would skip that rule."""
+    opening = {("duckdb", "connect"), ("db", "connect"), ("access", "open_restricted")}
+    opening |= {("store", name) for name in ("reading", "current", "open_snapshot", "writing")}
+    offenders = []
+    files = [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib" / "ui").rglob("*.py")]
+    for file in files:
+        if file == ROOT / "lib" / "ui" / "data.py":
+            continue
+        for node in ast.walk(ast.parse(file.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and (node.func.value.id, node.func.attr) in opening
+            ):
+                offenders.append(
+                    f"{file.relative_to(ROOT)}:{node.lineno} {node.func.value.id}.{node.func.attr}"
+                )
+    assert offenders == []

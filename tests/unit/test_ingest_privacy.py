@@ -51,3 +51,44 @@ def test_safe_csv_neutralises_text_cells_and_headers_only():
         "ok,2.0,2",
         ",3.0,3",
     ]
+
+
+PAYLOADS = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "@SUM(1+1)",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_safe_frame_neutralises_every_payload_in_text_category_and_string_columns_and_labels():
+    from lib.privacy import safe_frame
+
+    df = pd.DataFrame(
+        {
+            "object": pd.array(PAYLOADS, dtype=object),
+            "string": pd.array(PAYLOADS, dtype="string"),
+            "category": pd.Categorical(PAYLOADS),
+            "number": [-2.0, -1.0, 0.0, 1.0, 2.0, 3.0],
+            "=header": ["plain"] * 6,
+        },
+        index=pd.Index(PAYLOADS, name="team"),
+    )
+    safe = safe_frame(df)
+    expected = ["'" + p for p in PAYLOADS]
+    for column in ("object", "string", "category"):
+        assert list(safe[column]) == expected, column
+    assert list(safe["number"]) == [-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
+    assert list(safe.columns) == ["object", "string", "category", "number", "'=header"]
+    assert list(safe.index) == expected
+    assert list(df["object"]) == PAYLOADS  # the input is left alone
+
+
+def test_templates_download_byte_for_byte_through_the_safe_writer():
+    from lib.tables import TABLES
+    from lib.templates import template_csv, template_frame
+
+    for table in TABLES:
+        assert to_safe_csv(template_frame(table)) == template_csv(table), table
