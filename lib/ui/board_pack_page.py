@@ -37,7 +37,11 @@ def _who() -> str:
 
 
 def _selection() -> list[str]:
-    return choices.selection(data.db_path(), _who())
+    try:
+        return choices.selection(data.db_path(), _who())
+    except ValueError as damaged:  # a choices file someone edited by hand: say which, change nothing
+        st.error(str(damaged).capitalize(), icon=":material/error:")
+        st.stop()
 
 
 def _set(ids: list[str]) -> None:
