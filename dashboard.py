@@ -25,7 +25,7 @@ PAGES = [
     ("pages/skills.py", "Skills & capabilities", ":material/school:", "skills"),
     ("pages/business.py", "Business alignment", ":material/payments:", "business"),
     ("pages/data.py", "Data", ":material/upload_file:", "data"),
-    ("pages/board_pack.py", "Board pack", ":material/slideshow:", "board-pack"),
+    ("pages/board_pack.py", "Board pack", ":material/slideshow:", "board_pack"),
 ]
 
 pages = [

@@ -8,7 +8,8 @@ Measures (SPEC §9):
 2. the metric catalog's compute time over the default period, org-wide and for one team;
 3. per page, on the demo and the large organisation, the time from navigation to every
    chart drawn, in Chromium against a real `streamlit run` server (first visit, caches
-   cold, then the median of later visits).
+   cold, then the median of later visits);
+4. a 12-chart board deck built on the demo and the large organisation (bench/board_pack.py).
 Timings are medians over --repeat runs. Nothing here runs in the test suite.
 """
 
@@ -153,7 +154,7 @@ def bench_pages(database: Path, repeat: int, only: list[str] | None = None) -> d
     )
     # The Overview is the default page, served at "/".
     pages = [
-        "" if p.stem == "overview" else p.stem.replace("_", "-")
+        "" if p.stem == "overview" else p.stem  # url paths are the file names (dashboard.py)
         for p in sorted((ROOT / "pages").glob("*.py"))
         if not only or p.stem in only
     ]
@@ -250,6 +251,7 @@ def main() -> int:
         help="only these pages, comma-separated (e.g. retention,retention?section=Teams): times them on "
         "both organisations and writes bench/RESULTS_<first page>.md, leaving RESULTS.md alone",
     )
+    parser.add_argument("--skip-board-pack", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if args.pages:
@@ -334,6 +336,11 @@ def main() -> int:
             "Those are the same for every page; the sidebar column is the page's own cost.",
             "",
         ]
+    if not args.skip_board_pack:
+        from bench.board_pack import measure, section
+
+        small, _ = build_demo_db("small")
+        lines += section({"demo": measure(small, args.repeat), "large": measure(large, args.repeat)})
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
     return 0

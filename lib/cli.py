@@ -1,8 +1,8 @@
-"""The command line (SPEC.md §7): demo, import, metrics, imports, undo, settings, on the app's database.
+"""The command line (SPEC.md §7): demo, import, metrics, imports, undo, settings, export, on the app's database.
 
 Every command works while the app serves the same file (lib/store.py): writers (demo,
 import, undo) take turns with the app's own writes, waiting at most `--wait` seconds,
-and readers (metrics, imports) read the last published snapshot. No command prints a
+and readers (metrics, imports, export) read the last published snapshot. No command prints a
 traceback: a database held too long by another process exits 75 (EX_TEMPFAIL) with a
 message naming that process and what to do; other failures exit 1 with the reason.
 """
@@ -130,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wait(settings)
     settings.add_argument("key", nargs="?", help="setting to change (omit to list them all)")
     settings.add_argument("value", nargs="?", help="comma-separated words; empty restores the default")
+
+    exp = sub.add_parser("export", help="write the board pack as a PowerPoint deck or a PDF")
+    _add_db(exp)
+    exp.add_argument("--start", type=_date, help="period start (inclusive; default: 90 days before the end)")
+    exp.add_argument(
+        "--end", type=_date, help="period end (exclusive; default: the day after the latest data)"
+    )
+    exp.add_argument("--team", help="only this team's rows")
+    exp.add_argument("--grain", choices=("week", "month", "quarter"), default="month", help="trend buckets")
+    exp.add_argument(
+        "--charts", help="chart ids, comma-separated, in slide order (default: the Overview's set)"
+    )
+    exp.add_argument("--out", help="FILE.pptx or FILE.pdf")
+    exp.add_argument("--list", action="store_true", help="list the chart ids and exit")
+    _add_wait(exp)
     return parser
 
 
@@ -201,6 +216,87 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             start = args.start or (args.end - dt.timedelta(days=90) if args.end else base.start)
             scope = Scope(start=start, end=args.end or base.end, teams=teams)
         print(json.dumps(catalog(con, scope), indent=2, default=str))
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Board pack: one line per slide on stdout; exit 1 with the reason on stderr when refused.
+
+    Reads the last published snapshot, like `metrics`, so it runs while the app or an import
+    writes. A database that never held data first gets the demo organisation (a writer's turn),
+    as the app's first start does.
+    """
+    from pathlib import Path
+
+    from lib import boardpack
+    from lib.boardpack import choices
+    from lib.boardpack.render import ChromiumMissing, RenderError
+    from lib.charts import registry
+    from lib.demo import build_demo, needs_demo
+    from lib.scope import Scope, default_scope
+
+    if args.list:
+        for chart in registry.charts():
+            mark = " (default)" if chart.id in registry.default_ids() else ""
+            print(f"{chart.id:<42}{chart.pillar_name:<26}{chart.name}{mark}")
+        return 0
+    out = Path(args.out) if args.out else None
+    if out is None or out.suffix.lower().lstrip(".") not in boardpack.FORMATS:
+        return _fail("--out must name a .pptx or .pdf file, e.g. --out pack.pptx")
+    ids = [c.strip() for c in (args.charts or "").split(",") if c.strip()] or list(registry.default_ids())
+    for chart_id in ids:
+        try:
+            registry.get(chart_id)
+        except registry.UnknownChart as unknown:
+            return _fail(str(unknown))
+    with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        empty = needs_demo(con)
+    if empty:  # a fresh clone: the demo organisation, as the app's first start makes
+        purpose = "python -m lib export: building the demo organisation"
+        with store.writing(args.db, purpose=purpose, wait=args.wait, on_wait=_waiting(args.db)) as con:
+            if needs_demo(con):
+                build_demo(con)
+                print(f"no data yet: created the demo organisation in {db.db_path(args.db)}")
+    try:
+        with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+            teams = None
+            if args.team:
+                known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
+                if args.team not in known:
+                    return _fail(
+                        f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
+                    )
+                teams = (args.team,)
+            base = default_scope(con, teams=teams)
+            end = args.end or base.end
+            start = args.start or end - dt.timedelta(days=90)
+            if end <= start:
+                return _fail(f"the period's end {end} is not after its start {start}")
+            scope = Scope(start=start, end=end, grain=args.grain, teams=teams)
+            filters = f"Team: {args.team}" if args.team else registry.ALL_TEAMS
+            organisation = choices.organisation(args.db)
+            deck = boardpack.build(con, scope, ids, filters, organisation=organisation)
+        data = deck.file(out.suffix.lower().lstrip("."))
+    except boardpack.NoDataInPeriod as nothing:
+        return _fail(f"{nothing} (charts: {', '.join(ids)})")
+    except (ChromiumMissing, RenderError) as missing:
+        return _fail(str(missing))
+    total = len(deck.slides)
+    charts = {i + 2: c for i, c in enumerate(deck.content.charts)}
+    for number, slide in enumerate(deck.slides, start=1):
+        chart = charts.get(number)
+        label = chart.chart.id if chart else "title" if number == 1 else "closing"
+        line = f"no data: {chart.missing}" if chart and chart.missing else slide.title
+        print(f"slide {number:>2}/{total}  {label:<40} {line}")
+    partial = out.with_name(out.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(out)  # never a half-written deck under the real name
+    print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {total} slides)")
     return 0
 
 
@@ -305,6 +401,7 @@ COMMANDS = {
     "imports": cmd_imports,
     "undo": cmd_undo,
     "settings": cmd_settings,
+    "export": cmd_export,
 }
 EX_TEMPFAIL = 75
 

@@ -7,6 +7,8 @@ registry (`lib.charts.registry.overview`). No streamlit here.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -25,7 +27,7 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         frame = frame[started.cummax()]  # periods before a source's first record are not zeros
     if frame.empty or spec.column not in frame or frame[spec.column].isna().all():
         return empty_figure(spec.pillar, f"No {spec.source} data for this period and filter.")
-    return line_chart(
+    fig = line_chart(
         frame,
         spec.x,
         {spec.column: spec.label},
@@ -35,6 +37,11 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         y_title=spec.unit_title,
         y_format=spec.y_format,
     )
+    # From zero: a 2-point move in a 65% index must not fill the chart's height.
+    return fig.update_yaxes(rangemode="tozero")
+
+
+TILE_CHARS = 40  # characters of 10.5 px text on a line of a tile a quarter of 960 px wide
 
 
 def headlines_title(items: list[Headline], days: int, dora_tier: str | None) -> str:
@@ -61,9 +68,10 @@ def headline_tiles(
         return empty_figure("Headline metrics", "No headline metric has data for this period and filter.")
     rows = -(-len(items) // per_row)
     fig = go.Figure()
-    gap_x, gap_y = 0.018, 0.045
+    gap_x, gap_y = 0.016, 0.05
     width = (1 - gap_x * (per_row - 1)) / per_row
     height = (1 - gap_y * (rows - 1)) / rows
+    chars = TILE_CHARS * 4 // per_row  # characters per line of 11 px text in a tile
     for i, item in enumerate(items):
         col, row = i % per_row, i // per_row
         x0 = col * (width + gap_x)
@@ -72,19 +80,28 @@ def headline_tiles(
                       line={"color": GRID, "width": 1.5}, fillcolor="white", layer="below")  # fmt: skip
         change = change_text(item)
         color = MUTED if item.improved is None else GOOD if item.improved else BAD
+        band = "<br>".join(textwrap.wrap(band_text(item) or "No benchmark", chars)[:2])
         lines = (
-            (item.label, 12.5, MUTED, 0.16),
-            (f"<b>{format_value(item.value, item.unit)}</b>", 26, INK, 0.42),
-            (f"{change} {period_phrase(scope.days)}" if change else "No change to compare", 12, color, 0.66),
-            (band_text(item) or "No benchmark", 11, MUTED, 0.85),
+            ("<br>".join(textwrap.wrap(item.label, chars - 6)[:2]), 12, MUTED, 0.05, "top"),
+            (f"<b>{format_value(item.value, item.unit)}</b>", 24, INK, 0.29, "top"),
+            (
+                f"{change} {period_phrase(scope.days)}" if change else "No change to compare",
+                11.5,
+                color,
+                0.55,
+                "top",
+            ),
+            (band, 10.5, MUTED, 0.71, "top"),
         )
-        for text, size, ink, down in lines:
-            fig.add_annotation(text=text, xref="paper", yref="paper", x=x0 + 0.012, y=y1 - height * down,
-                               xanchor="left", yanchor="middle", showarrow=False,
+        for text, size, ink, down, anchor in lines:
+            fig.add_annotation(text=text, xref="paper", yref="paper", x=x0 + 0.01, y=y1 - height * down,
+                               xanchor="left", yanchor=anchor, showarrow=False, align="left",
                                font={"size": size, "color": ink})  # fmt: skip
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     fig.update_layout(hovermode=False, showlegend=False)
     source = "metric catalog (every canonical table)"
     caption = caption_text(source, period_text(scope), filters) + f" · Change: {period_phrase(scope.days)}"
-    return finish(fig, headlines_title(items, scope.days, dora_tier), caption, height=150 + 130 * rows)
+    finish(fig, headlines_title(items, scope.days, dora_tier), caption, height=150 + 130 * rows)
+    fig.update_layout(margin={"l": 8, "r": 8})
+    return fig

@@ -29,6 +29,7 @@ SCALES = ("small", "large")
 _DELETE_ALL = {t: f"delete from {t}" for t in TABLES}
 _DELETE_DEMO = {t: f"delete from {t} where import_id = ?" for t in TABLES}
 _INSERT = {t: f"insert into {t} by name select *, ? as import_id from demo_rows" for t in TABLES}
+_ANY_ROWS = " or ".join(f"exists (select 1 from {t})" for t in TABLES)
 _ANY_DEMO = " or ".join(f"exists (select 1 from {t} where import_id = $id)" for t in TABLES)
 
 
@@ -115,6 +116,19 @@ def build_demo(
     with contextlib.suppress(anonymity.ThresholdError):  # the pages say what is wrong with it
         anonymity.waves(con)  # publish the surveys now, not on the first page view
     return {table: counts[table] for table in TABLES}
+
+
+def needs_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """An empty database that never had the demo (SPEC §8): no `demo` setting (once cleared,
+    'false', it never comes back by itself), no import, and no row in any canonical table (rows
+    written without the importer, e.g. by a script, are never replaced)."""
+    from lib.db import get_setting
+
+    if get_setting(con, "demo") is not None:
+        return False
+    if con.execute("select count(*) from imports").fetchone()[0]:
+        return False
+    return not con.execute("select " + _ANY_ROWS).fetchone()[0]
 
 
 def clear_demo(con: duckdb.DuckDBPyConnection) -> None:

@@ -56,10 +56,10 @@ def _started(path: str) -> bool:
 
 
 def _needs_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    """An empty database that never had the demo: once cleared (`demo` = 'false') it stays so."""
-    if db.get_setting(con, "demo") is not None:
-        return False
-    return not con.execute("select count(*) from imports").fetchone()[0]
+    """An empty database that never had the demo (`lib.demo.needs_demo`)."""
+    from lib.demo import needs_demo
+
+    return needs_demo(con)
 
 
 # Not closed on eviction: a session may still be reading through a cursor of it, and

@@ -70,3 +70,15 @@ def test_page_figures_are_the_registered_figures(demo_db, run_page, page, sectio
     assert len(drawn) == len(expected)
     for chart_id, figure in built.items():
         assert figure in drawn, f"{chart_id}: the page draws a different figure"
+
+
+def test_headline_tiles_figure_shows_the_overviews_tiles(demo_db, run_page):
+    at = run_page(demo_db, "pages/overview.py")
+    tiles = {m.label: m.value for m in at.metric}
+    con = db.connect(demo_db)
+    fig = registry.figure(con, "overview.headlines", default_scope(con))
+    texts = [a.text for a in fig.layout.annotations]
+    assert len(tiles) == 12
+    for label, value in tiles.items():
+        at_label = texts.index(next(t for t in texts if t.replace("<br>", " ") == label))
+        assert texts[at_label + 1] == f"<b>{value}</b>", label

@@ -146,3 +146,16 @@ def test_every_chart_draws_on_the_demo_with_a_takeaway_and_a_caption(demo_db):
         assert fig.layout.title.text, chart.id
         text = caption(fig)
         assert text.startswith("Source: ") and "Period: " in text and "All teams" in text, chart.id
+
+
+def test_a_heatmap_with_every_cell_hidden_is_a_notice(tmp_path):
+    from tests.unit import survey_fixture
+
+    con = make_db(tmp_path, teams=survey_fixture.TEAMS, survey_responses=survey_fixture.survey_rows())
+    small = scope("2025-07-01", "2025-10-01", teams=(survey_fixture.SMALL_TEAM,))
+    fig = registry.figure(con, "engagement.team_heatmap", small, "Team: cygnus")
+    assert registry.missing(fig).startswith(
+        "Every cell is hidden for this selection: fewer than 5 respondents"
+    )
+    shown = registry.figure(con, "engagement.team_heatmap", scope("2025-07-01", "2025-10-01"))
+    assert registry.missing(shown) is None

@@ -99,6 +99,11 @@ def team_heatmap(con, scope, filters):
     cells = detail.heatmap(con, scope, current["survey_id"])
     if cells.empty:
         raise NoData("No team answered this survey: answers need a team column to draw the heatmap.")
+    if cells["value"].isna().all():  # the page draws an all-grey grid; a slide says why instead
+        raise NoData(
+            f"Every cell is hidden for this selection: fewer than {threshold(con)} respondents per team and "
+            "dimension, or hidden so that a smaller group can't be worked out. Widen the filters."
+        )
     return charts.heatmap(
         cells, story.heatmap_title(cells), _caption(scope, filters, current["survey_id"]), list(DIMENSIONS)
     )

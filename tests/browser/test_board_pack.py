@@ -1,0 +1,50 @@
+"""A VP builds a board deck in the browser and downloads it: the Board pack page against a real
+server, the PowerPoint file as Chromium saves it, opened with python-pptx."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from pptx import Presentation
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_path):
+    page.goto(f"{server}/board_pack?team=payments")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Your deck: 12 charts")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)  # thumbnails drawn
+    page.get_by_role("button", name="Build the deck").click()
+    download_button = page.get_by_role("button", name="PowerPoint (.pptx)")
+    expect(download_button).to_be_visible(timeout=240_000)
+    expect(page.get_by_text("15 slides: the title, 12 charts and the definitions.")).to_be_visible()
+    screenshot(page, "board-pack-built")
+    with page.expect_download() as caught:
+        download_button.click()
+    download = caught.value
+    assert download.suggested_filename.startswith("board-pack-") and download.suggested_filename.endswith(
+        ".pptx"
+    )
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    prs = Presentation(str(saved))
+    slides = list(prs.slides)
+    assert len(slides) == 15
+    assert slides[0].shapes.title.text == "Engineering board pack"
+    first_page = "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "Filters: Team: payments" in first_page
+    picture = next(s for s in slides[2].shapes if s.shape_type == 13)
+    assert Image.open(io.BytesIO(picture.image.blob)).width >= 1600
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="PDF").click()
+    assert caught.value.suggested_filename.endswith(".pdf")
+    pdf = tmp_path / "pack.pdf"
+    caught.value.save_as(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
