@@ -8,6 +8,7 @@ page is hidden in the deck: the slide says why instead.
 
 from __future__ import annotations
 
+from lib.anonymity import threshold
 from lib.charts import caption_text
 from lib.charts import engagement as charts
 from lib.charts.registry import NoData, register
