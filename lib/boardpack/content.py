@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from lib import db
 from lib.boardpack.definitions import MetricDefinition, definitions
 from lib.charts import registry
-from lib.charts.delivery import split_detail
+from lib.charts.titles import split_detail
 from lib.scope import Scope, period_text
 
 Progress = Callable[[float, str], None]  # (fraction done 0–1, what is happening)

@@ -13,7 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import MUTED, PALETTE, bar_chart, empty_figure, finish
-from lib.charts.delivery import TYPE_COLORS, TYPE_LABELS, headline
+from lib.charts.delivery.common import TYPE_COLORS, TYPE_LABELS
+from lib.charts.titles import headline
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 GROUP_COLORS = {

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from lib.charts import GOOD, PALETTE, empty_figure, finish
 from lib.charts.business import LEGEND_PX, WIDE, fit_caption, money, month_axis, tick_prefix
-from lib.charts.delivery import headline
+from lib.charts.titles import headline
 from lib.views.business_benchmarks import ARR_PUBLIC, Benchmark, position
 from lib.views.business_benchmarks import caption as bench_caption
 

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.business import LEGEND_PX, WIDE, fit_caption
-from lib.charts.delivery import headline
+from lib.charts.titles import headline
 from lib.views.business_outcomes import ENGINEERING, LABELS, MAX_LAG, OUTCOMES
 
 FORMATS = {"USD": "~s", "%": ".1%", "score": ".0f", "count": ",.0f", "per week": ".0f", "hours": ".0f"}

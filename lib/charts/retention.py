@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
-from lib.charts.delivery import headline
+from lib.charts.titles import headline
 
 TOTAL, VOLUNTARY, REGRETTED = PALETTE[0], PALETTE[2], PALETTE[3]
 BENCH_FILL = "rgba(42, 157, 143, 0.12)"

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import BAD, GOOD, PALETTE, empty_figure, finish
-from lib.charts.delivery import headline
+from lib.charts.titles import headline
 from lib.formatting import is_missing
 
 HIDDEN = "#EEF0F3"

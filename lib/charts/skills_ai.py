@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
-from lib.charts.delivery import LOG_TICKS, headline
+from lib.charts.delivery.dora import LOG_TICKS
+from lib.charts.titles import headline
 from lib.formatting import format_value, is_missing
 from lib.views.skills_ai import DELIVERY_KEYS
 
