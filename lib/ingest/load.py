@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lib.ingest import fast
 from lib.ingest.choices import (  # noqa: F401 (re-exported: the import API lives here)
     LayoutChoice,
     layout_choice,
@@ -241,8 +242,14 @@ def import_file(
     path: str | os.PathLike,
     options: ImportOptions | None = None,
     name: str | None = None,
+    *,
+    fast_path: bool = True,
 ) -> ImportResult:
     """Import one file whole or not at all; never raises for a bad file (see `ok`).
+
+    A clean canonical CSV file is read once, straight into its table (lib/ingest/fast.py);
+    any other file, and any file the fast path finds not clean, is staged, checked and
+    upserted by the general path (`fast_path=False` forces it: the tests compare both).
 
     A workbook is one file: every sheet with a header row is imported, all in one
     transaction, or none. The date order and time zone used are remembered for the
@@ -279,6 +286,11 @@ def import_file(
         return rejected(f"{name}: unknown time zone {options.default_tz!r} (use a name such as Europe/Paris)")
     if options.date_order is not None and options.date_order not in ORDERS:
         return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
+    quick = fast.prepare(con, path, name, options) if fast_path else None
+    if quick is not None:  # a canonical template: read once, straight into its table (fast.py)
+        done = _import_quick(con, quick, path, name, options, began)
+        if done is not None:
+            return done
     try:
         sources = read_sources(path, name)
     except MalformedFile as exc:
@@ -360,6 +372,62 @@ def import_file(
         if not loaded_ok:  # nothing written from a rejected file, no copy of it kept either
             with contextlib.suppress(OSError, duckdb.Error):
                 forget_upload(con, sources[0].sha256)
+
+
+def _import_quick(
+    con: duckdb.DuckDBPyConnection,
+    quick: fast.Prepared,
+    path: str | os.PathLike,
+    name: str,
+    options: ImportOptions,
+    began: float,
+) -> ImportResult | None:
+    """`import_file` for a canonical template by the fast path, or None when the file needs
+    the general path (nothing written, nothing kept: the general path starts afresh)."""
+    import_id = uuid.uuid4().hex
+    keeper = fast.Keeper(path, None if quick.person_level else uploads_dir(con))
+    written: fast.Written | None = None
+    sha256 = ""
+    try:
+        with _WRITE_LOCK:
+            con.execute("begin transaction")
+            try:
+                written = fast.write(con, quick, options, salt(home_dir(con)), import_id)
+                scan = keeper.result()
+                sha256 = scan.sha256
+                fast.check_rows(path, scan, written)
+                source = dataclasses.replace(quick.source, sha256=sha256)
+                if quick.person_level:
+                    keep_minimised(con, written.checked, quick.supplied, sha256)
+                else:
+                    keeper.keep(_upload_path(con, sha256, name))
+                loaded = {quick.table.name: written.rows}
+                _log(con, import_id, loaded, quick.format_name, name, sha256, written.rows, "loaded")
+                remember_layout(con, source, options)
+                con.execute("commit")
+            except BaseException as exc:
+                con.execute("rollback")
+                if isinstance(exc, fast.NotClean | duckdb.Error | OSError):
+                    if sha256:  # a minimised copy written before the rollback
+                        with contextlib.suppress(OSError, duckdb.Error):
+                            forget_upload(con, sha256)
+                    return None
+                raise
+        return ImportResult(
+            True,
+            name,
+            tables=tuple(loaded),
+            rows=written.rows,
+            rows_by_table=loaded,
+            import_id=import_id,
+            source_format=quick.format_name,
+            sha256=sha256,
+            seconds=time.perf_counter() - began,
+            warnings=merge(written.warnings),
+        )
+    finally:
+        keeper.discard()
+        fast.drop_view(con, written)
 
 
 def import_files(

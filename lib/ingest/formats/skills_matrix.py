@@ -231,7 +231,7 @@ def _sample_records(source: SourceFile) -> tuple[Fields, list[tuple[int, list[st
     """The first SAMPLE_ROWS records, for scoring (no records when the file is not at hand)."""
     if source.path is None or not Path(source.path).is_file():
         return Fields(source.headers), []
-    fields, records = csv_records(source)
+    fields, records = csv_records(source, limit=SAMPLE_ROWS)
     return fields, records[:SAMPLE_ROWS]
 
 
