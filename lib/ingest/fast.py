@@ -56,6 +56,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,6 @@ from lib.ingest.read import (
     CHUNK,
     SAMPLE_CHARS,
     _bom_encoding,
-    _has_blank_line,
     _sample_records,
     ident,
     sniff_delimiter,
@@ -286,14 +286,8 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
     table, sql = prepared.table, _Sql(salt_value)
     out = _Insert(sql)
     low, high = dates.plausible_range()
-    epoch = dt.datetime(1970, 1, 1)
-    low_us = sql.bind(int((dt.datetime.combine(low, dt.time()) - epoch) / dt.timedelta(microseconds=1)))
-    high_us = sql.bind(
-        int(
-            (dt.datetime.combine(high + dt.timedelta(days=1), dt.time()) - epoch)
-            / dt.timedelta(microseconds=1)
-        )
-    )
+    epoch, micro = dt.datetime(1970, 1, 1), dt.timedelta(microseconds=1)
+    span_us: list[str] = []  # bound once, when a timestamp column needs them
     hints = dates.DateHints()
     for index, name in prepared.picks:
         column = table.column(name)
@@ -304,8 +298,14 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
         if (
             column.type == "timestamp"
         ):  # naive UTC: make_timestamp(epoch_us(x)) is `x at time zone 'UTC'`, cheaper
+            if not span_us:
+                after = dt.datetime.combine(high + dt.timedelta(days=1), dt.time())
+                span_us += [
+                    sql.bind(int((dt.datetime.combine(low, dt.time()) - epoch) / micro)),
+                    sql.bind(int((after - epoch) / micro)),
+                ]
             value = f"make_timestamp(epoch_us({cell}))"
-            ok = f"epoch_us({cell}) >= {low_us} and epoch_us({cell}) < {high_us}"
+            ok = f"epoch_us({cell}) >= {span_us[0]} and epoch_us({cell}) < {span_us[1]}"
         elif column.type in ("double", "integer"):
             ok = f"isfinite({cell})"
             bounds = _bounds(column)
@@ -329,6 +329,19 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
     return out
 
 
+@contextlib.contextmanager
+def time_zone(con: duckdb.DuckDBPyConnection, tz: str) -> Iterator[None]:
+    """The session's TimeZone set to the file's for the import (values without an offset are
+    read in it), restored after; put it around the transaction, so it is restored after a
+    rollback too."""
+    previous = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
+    con.execute("set TimeZone = ?", [tz])
+    try:
+        yield
+    finally:
+        con.execute("set TimeZone = ?", [previous])
+
+
 def write(
     con: duckdb.DuckDBPyConnection,
     prepared: Prepared,
@@ -337,7 +350,7 @@ def write(
     import_id: str,
 ) -> Written:
     """Read the file into its table, tagged `import_id`, and do the rest of the upsert (the
-    module doc); call inside the import's transaction. NotClean when the file needs the
+    module doc); call inside the import's transaction, within `time_zone`. NotClean when the file needs the
     general path (the caller rolls back)."""
     if not _IMPORT_ID.match(import_id):
         raise ValueError(f"not an import id: {import_id!r}")
@@ -356,14 +369,10 @@ def write(
     )
     params = {**build.sql.params, "import_id": import_id, "path": str(prepared.source.path)}
     params["delim"] = prepared.source.delimiter
-    previous_tz = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
-    con.execute("set TimeZone = ?", [options.default_tz])
     try:
         con.execute(query, params)
     except duckdb.Error as exc:
         raise NotClean(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
-    finally:
-        con.execute("set TimeZone = ?", [previous_tz])
     # The rows just written, numbered as the file's rows (inserted in the file's order).
     view = stage_name("typed")
     mine = f"{target} where import_id = '{import_id}'"  # our own hex id, checked above
@@ -413,15 +422,13 @@ def _replace_earlier(con: duckdb.DuckDBPyConnection, table: Table, view: str, im
     con.execute(query, {"import_id": import_id})
 
 
-def check_rows(path: str | os.PathLike, scan: Scan, written: Written) -> None:
-    """NotClean when a warning lists rows and a blank line may have moved them: the reader
-    skips a blank line, a spreadsheet counts it (the general path numbers rows as it does)."""
-    if (
-        scan.lines - 1 != written.rows
-        and any(w.rows for w in written.warnings)
-        and _has_blank_line(Path(path))
-    ):
-        raise NotClean("a blank line may have moved the rows a warning lists")
+def check_rows(scan: Scan, written: Written) -> None:
+    """NotClean when a warning lists rows that may not be the spreadsheet's: rows are
+    numbered by their order in the file, right when each record is one line; a blank line,
+    a record with no value (both rows in a spreadsheet, skipped here) or a quoted line break
+    make the lines differ from the rows (the general path then numbers them record by record)."""
+    if scan.lines - 1 != written.rows and any(w.rows for w in written.warnings):
+        raise NotClean("rows a warning lists may not be numbered as a spreadsheet does")
 
 
 def drop_view(con: duckdb.DuckDBPyConnection, written: Written | None) -> None:
