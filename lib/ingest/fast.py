@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from lib.ingest import dates, records
 from lib.ingest.detect import detect
@@ -71,13 +72,15 @@ from lib.ingest.read import (
     CHUNK,
     SAMPLE_CHARS,
     _bom_encoding,
+    _has_blank_line,
+    _line_count,
     _sample_records,
     ident,
     sniff_delimiter,
     stage_name,
 )
 from lib.ingest.report import ImportWarning
-from lib.ingest.validate import Checked, _bounds, _raw, _Sql, _typed, backward_spans
+from lib.ingest.validate import BACKWARD_SPANS, Checked, _bounds, _raw, _Sql, _typed, backward_spans
 from lib.tables import PERSON_LEVEL, Column, Table
 
 _NOT_CSV = (".json", ".ndjson", ".jsonl", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -169,41 +172,55 @@ class Scan:
     """What one pass over the file's bytes found."""
 
     sha256: str = ""
-    lines: int = 0  # line breaks, plus one for a last line without one
     clean: bool = True  # UTF-8, no NUL byte, no byte-order mark after the start
     error: BaseException | None = None
 
 
+def _incomplete(data: bytes) -> int:
+    """How many bytes at the end of `data` begin a UTF-8 character they do not finish."""
+    i = len(data) - 1
+    while i >= 0 and len(data) - i < 4 and 0x80 <= data[i] < 0xC0:
+        i -= 1
+    if i < 0 or data[i] < 0xC0:
+        return 0
+    needed = 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
+    return len(data) - i if len(data) - i < needed else 0
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether `data` is valid UTF-8, checked where it lies (Arrow's validator, no copy)."""
+    offsets = pa.array([0, len(data)], type=pa.int64()).buffers()[1]
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def scan_bytes(path: Path, out: Scan) -> Scan:
-    """Hash the file, count its lines and check that it is clean UTF-8 text. Chunks of
-    ASCII, the usual case, are only hashed and counted."""
+    """Hash the file and check that it is clean UTF-8 text: no NUL byte, valid UTF-8, no
+    byte-order mark after the start. Chunks of ASCII, the usual case, are only hashed;
+    others are validated in place by Arrow (ten times faster than decoding them), and
+    searched for the mark only when they hold its first byte (0xEF: rare in text)."""
     hasher = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines, last, tail, first = 0, b"\n", b"", True
+    carry, first = b"", True
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK * 4):
             hasher.update(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
             if b"\x00" in chunk:
                 out.clean = False
-            if out.clean and not (chunk.isascii() and not decoder.getstate()[0]):
-                start = 3 if first and chunk.startswith(codecs.BOM_UTF8) else 0
-                split = not first and codecs.BOM_UTF8 in tail + chunk[:2]  # a mark across two chunks
-                if split or chunk.find(codecs.BOM_UTF8, start) >= 0:
+            if out.clean and (carry or not chunk.isascii()):
+                data = carry + chunk if carry else chunk
+                cut = len(data) - _incomplete(data)  # a character split between two chunks
+                part, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
+                start = len(codecs.BOM_UTF8) if first and part.startswith(codecs.BOM_UTF8) else 0
+                if not _utf8(part) or (b"\xef" in part and part.find(codecs.BOM_UTF8, start) >= 0):
                     out.clean = False
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    out.clean = False
-            tail, first = chunk[-2:], False
-    if out.clean:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            out.clean = False
+            first = False
+    if carry:
+        out.clean = False  # the file ends inside a character
     out.sha256 = hasher.hexdigest()
-    out.lines = lines + (last != b"\n")
     return out
 
 
@@ -265,9 +282,10 @@ class Keeper:
 @dataclass
 class _Insert:
     sql: _Sql
-    cells: list[str] = field(default_factory=list)  # level 1: the cell, typed or as validate._raw gives it
-    values: list[str] = field(default_factory=list)  # level 2: the stored value, or error()
+    cells: list[str] = field(default_factory=list)  # level 1: the cell as read, named as its column
+    values: list[str] = field(default_factory=list)  # level 2: the value stored, or error()
     columns: list[str] = field(default_factory=list)
+    padded: list[str] = field(default_factory=list)  # cells the general path would trim
 
 
 def _guarded(column: Column, value: str, ok: str | None, cell: str) -> str:
@@ -292,8 +310,14 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
     for index, name in prepared.picks:
         column = table.column(name)
         cell = ident(name)
-        typed_read = column.type in _READ_AS
-        out.cells.append(f"{f'c{index}' if typed_read else _raw(column, f'c{index}')} as {cell}")
+        if column.type == "date":  # as validate._raw gives it: BambooHR's 0000-00-00 is no date
+            out.cells.append(f"{_raw(column, f'c{index}')} as {cell}")
+        else:
+            out.cells.append(f"c{index} as {cell}")
+        if column.type not in _READ_AS and column.type != "date":
+            # validate._raw trims text and makes blank text null; the reader already gives null
+            # for an empty cell, so a cell that needs trimming is the only difference left.
+            out.padded.append(f"starts_with({cell}, ' ') or ends_with({cell}, ' ')")
         out.columns.append(cell)
         if (
             column.type == "timestamp"
@@ -330,16 +354,39 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
 
 
 @contextlib.contextmanager
-def time_zone(con: duckdb.DuckDBPyConnection, tz: str) -> Iterator[None]:
-    """The session's TimeZone set to the file's for the import (values without an offset are
-    read in it), restored after; put it around the transaction, so it is restored after a
-    rollback too."""
-    previous = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
-    con.execute("set TimeZone = ?", [tz])
+def session(con: duckdb.DuckDBPyConnection, prepared: Prepared, options: ImportOptions) -> Iterator[None]:
+    """The session as `write` needs it, restored after: TimeZone the file's (values without an
+    offset are read in it), and the file's order kept only for a person-level table, whose
+    minimised copy lists rows in the file's order as the general path writes it (elsewhere
+    DuckDB may write rows as they come, which costs less). Put it around the transaction:
+    a setting cannot be changed back inside a transaction that failed."""
+    previous = con.execute(
+        "select current_setting('TimeZone'), current_setting('preserve_insertion_order')"
+    ).fetchall()[0]
+    con.execute("set TimeZone = ?", [options.default_tz])
+    con.execute(f"set preserve_insertion_order = {'true' if prepared.person_level else 'false'}")
     try:
         yield
     finally:
-        con.execute("set TimeZone = ?", [previous])
+        con.execute("set TimeZone = ?", [previous[0]])
+        con.execute(f"set preserve_insertion_order = {'true' if previous[1] else 'false'}")
+
+
+def _reader(prepared: Prepared) -> str:
+    """`read_csv(…)` of the file, the picked columns typed (bound: $path, $delim)."""
+    table = prepared.table
+    read_as = {index: _READ_AS.get(table.column(name).type, "VARCHAR") for index, name in prepared.picks}
+    width = len(prepared.source.headers)
+    types = "{" + ", ".join(f"'c{i}': '{read_as.get(i, 'VARCHAR')}'" for i in range(width)) + "}"
+    return f"read_csv($path, delim = $delim, {_READ_OPTIONS}, columns = {types})"
+
+
+def _spans(table: Table, present: set[str]) -> list[tuple[str, str]]:
+    return [
+        (start, end)
+        for name, start, end, _ in BACKWARD_SPANS
+        if name == table.name and {start, end} <= present
+    ]
 
 
 def write(
@@ -350,22 +397,21 @@ def write(
     import_id: str,
 ) -> Written:
     """Read the file into its table, tagged `import_id`, and do the rest of the upsert (the
-    module doc); call inside the import's transaction, within `time_zone`. NotClean when the file needs the
-    general path (the caller rolls back)."""
+    module doc); call inside the import's transaction, within `session`. NotClean when
+    the file needs the general path (the caller rolls back)."""
     if not _IMPORT_ID.match(import_id):
         raise ValueError(f"not an import id: {import_id!r}")
     table = prepared.table
     target = ident(table.name)
     build = _insert_sql(prepared, options, salt_value)
-    width = len(prepared.source.headers)
-    read_as = {index: _READ_AS.get(table.column(name).type, "VARCHAR") for index, name in prepared.picks}
-    types = "{" + ", ".join(f"'c{i}': '{read_as.get(i, 'VARCHAR')}'" for i in range(width)) + "}"
+    # A record with no value is skipped by the general path, and would move the rows after
+    # it; a cell with blanks around it would be trimmed: either stops the fast path.
     anything = " or ".join(f"{cell} is not null" for cell in build.columns)
+    clean = f"({anything})" + "".join(f" and not coalesce({p}, false)" for p in build.padded)
     query = (
         f"insert into {target} ({', '.join(build.columns)}, import_id) "
-        f"select {', '.join(build.values)}, $import_id from ("
-        f"select {', '.join(build.cells)} from read_csv($path, delim = $delim, {_READ_OPTIONS}, columns = {types})"
-        f") where {anything}"
+        f"select {', '.join(build.values)}, $import_id from (select {', '.join(build.cells)} from {_reader(prepared)}) "
+        f"where case when {clean} then true else error('fast path: an empty record or a padded value') end"
     )
     params = {**build.sql.params, "import_id": import_id, "path": str(prepared.source.path)}
     params["delim"] = prepared.source.delimiter
@@ -373,23 +419,61 @@ def write(
         con.execute(query, params)
     except duckdb.Error as exc:
         raise NotClean(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
-    # The rows just written, numbered as the file's rows (inserted in the file's order).
+    present = set(prepared.supplied)
+    spans = _spans(table, present)
+    keys = ", ".join(ident(k) for k in table.key)
+    distinct = f"count(distinct {keys})" if len(table.key) == 1 else f"count(distinct ({keys}))"
+    backward = "".join(f", count(*) filter (where {ident(end)} < {ident(start)})" for start, end in spans)
+    query = f"select count(*), {distinct}{backward} from {target} where import_id = $import_id"
+    rows, distinct_rows, *backwards = con.execute(query, {"import_id": import_id}).fetchall()[0]
+    if distinct_rows < rows:
+        raise NotClean("two rows of the file share a key")
     view = stage_name("typed")
     mine = f"{target} where import_id = '{import_id}'"  # our own hex id, checked above
     query = f"create temp view {ident(view)} as select rowid - (select min(rowid) from {mine}) + 2 as _row, * from {mine}"
     con.execute(query)
-    keys = ", ".join(ident(k) for k in table.key)
-    distinct = f"count(distinct {keys})" if len(table.key) == 1 else f"count(distinct ({keys}))"
-    query = f"select count(*), {distinct} from {target} where import_id = $import_id"
-    rows, distinct_rows = con.execute(query, {"import_id": import_id}).fetchall()[0]
-    if distinct_rows < rows:
-        raise NotClean("two rows of the file share a key")
-    present = set(prepared.supplied)
-    warnings = tuple(backward_spans(con, table, present, view))
+    warnings: tuple[ImportWarning, ...] = ()
+    if any(backwards):
+        warnings = tuple(backward_spans(con, table, present, _numbered(con, prepared, spans, view, params)))
     if "team" in present and table.name != "teams":
         _respell_teams(con, table, import_id)
     _replace_earlier(con, table, view, import_id)
     return Written(rows, warnings, Checked(table, view, rows, (), 0, warnings, options.date_order, rows))
+
+
+def _numbered(
+    con: duckdb.DuckDBPyConnection, prepared: Prepared, spans: list[tuple[str, str]], view: str, params: dict
+) -> str:
+    """The rows of the file whose spans run backwards, with `_row` numbered as the file's
+    records (header = row 1): from the rows written when DuckDB kept the file's order,
+    else by reading those columns of the file again in order (only a file with such rows)."""
+    condition = " or ".join(f"{ident(end)} < {ident(start)}" for start, end in spans)
+    numbered = stage_name("typed")
+    if prepared.person_level:
+        query = f"create temp table {ident(numbered)} as select * from {ident(view)} where {condition}"
+        con.execute(query)
+        return numbered
+    wanted = {column for span in spans for column in span}
+    cells = ", ".join(f"c{index} as {ident(name)}" for index, name in prepared.picks if name in wanted)
+    query = (
+        f"create temp table {ident(numbered)} as select * from (select row_number() over () + 1 as _row, {cells} "
+        f"from {_reader(prepared)}) where {condition}"
+    )
+    with _setting(con, "preserve_insertion_order", True):  # row_number() over () in the file's order
+        con.execute(query, {"path": params["path"], "delim": params["delim"]})
+    return numbered
+
+
+@contextlib.contextmanager
+def _setting(con: duckdb.DuckDBPyConnection, name: str, value: bool) -> Iterator[None]:
+    """A boolean DuckDB setting for the body's queries (`name` is ours, not a file's)."""
+    previous = con.execute("select current_setting(?)", [name]).fetchall()[0][0]
+    con.execute(f"set {name} = {'true' if value else 'false'}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # a failed transaction: `session` restores it after
+            con.execute(f"set {name} = {'true' if previous else 'false'}")
 
 
 def _respell_teams(con: duckdb.DuckDBPyConnection, table: Table, import_id: str) -> None:
@@ -422,13 +506,16 @@ def _replace_earlier(con: duckdb.DuckDBPyConnection, table: Table, view: str, im
     con.execute(query, {"import_id": import_id})
 
 
-def check_rows(scan: Scan, written: Written) -> None:
-    """NotClean when a warning lists rows that may not be the spreadsheet's: rows are
-    numbered by their order in the file, right when each record is one line; a blank line,
-    a record with no value (both rows in a spreadsheet, skipped here) or a quoted line break
-    make the lines differ from the rows (the general path then numbers them record by record)."""
-    if scan.lines - 1 != written.rows and any(w.rows for w in written.warnings):
-        raise NotClean("rows a warning lists may not be numbered as a spreadsheet does")
+def check_rows(path: str | os.PathLike, written: Written) -> None:
+    """NotClean when a warning lists rows that may not be numbered as a spreadsheet numbers
+    them. Rows are numbered by their order in the file, which is the spreadsheet's unless a
+    blank line (a row in a spreadsheet, skipped by the reader) came before. A quoted line
+    break does not start a row; a record with no value stops the fast path (`write`).
+    As many lines as rows, or no blank line: the numbers stand (read's own rule)."""
+    if not any(w.rows for w in written.warnings):
+        return
+    if _line_count(Path(path)) - 1 != written.rows and _has_blank_line(Path(path)):
+        raise NotClean("a blank line may have moved the rows a warning lists")
 
 
 def drop_view(con: duckdb.DuckDBPyConnection, written: Written | None) -> None:

@@ -389,13 +389,13 @@ def _import_quick(
     written: fast.Written | None = None
     sha256 = ""
     try:
-        with _WRITE_LOCK, fast.time_zone(con, options.default_tz):
+        with _WRITE_LOCK, fast.session(con, quick, options):
             con.execute("begin transaction")
             try:
                 written = fast.write(con, quick, options, salt(home_dir(con)), import_id)
                 scan = keeper.result()
                 sha256 = scan.sha256
-                fast.check_rows(scan, written)
+                fast.check_rows(path, written)
                 source = dataclasses.replace(quick.source, sha256=sha256)
                 if quick.person_level:
                     keep_minimised(con, written.checked, quick.supplied, sha256)

@@ -14,6 +14,7 @@ file's zone, Jira's `14/Jul/25 3:42 PM`, BambooHR's `0000-00-00`.
 
 from __future__ import annotations
 
+import codecs
 import string
 
 import pytest
@@ -125,13 +126,13 @@ WORK_ITEMS = (
 def test_a_clean_work_items_file_takes_the_fast_path_and_stores_what_the_general_path_does(tmp_path, paths):
     rows = [
         # ISO with Z, offsets (colon or not), fractions, a naive time (read in the file's zone),
-        # a plain date (midnight there), an IANA zone name; types in any case and padded;
-        # efforts in every way a number is written; an extra column that is ignored.
+        # a plain date (midnight there), an IANA zone name, the night clocks change; types in
+        # any case; efforts in every way a number is written; an extra column, ignored.
         'PAY-1,payments,Feature,"Card vaulting, v2",Checkout,2025-09-01T09:00:00Z,2025-09-02 10:00:00+02:00,'
         "2025-09-10T16:30:00.123456+0530,,5,x",
-        'PAY-2, payments ,  DEFECT ,"He said ""no""",,2025-09-01 09:00,2025-09-01,,2025-09-03T00:00:00Z,1e1,',
+        'PAY-2,payments,DEFECT,"He said ""no""",,2025-09-01 09:00,2025-09-01,,2025-09-03T00:00:00Z,1e1,',
         "PAY-3,platform,risk,,,2025-09-01T09:00:00 Europe/Berlin,,,,0.5,",
-        "PAY-4,,debt, leading and trailing ,Q3,2025-03-30 02:30,,,, 7 ,y",
+        "PAY-4,,debt,plain,Q3,2025-03-30 02:30,,,,7, padded extra columns are ignored ",
         "PAY-5,payments,feature,Ünïcødé ✓,,2025-10-26T02:30:00,,,,,",
     ]
     text = WORK_ITEMS + "\n".join(rows) + "\n"
@@ -169,7 +170,7 @@ def test_person_ids_are_pseudonymised_and_teams_respelled_alike(tmp_path, paths)
     text = (
         "pr_id,repo,team,author_id,opened_at,first_review_at,merged_at,additions,deletions,ai_assisted\n"
         "r#1,r,PAYMENTS,Ada.Lovelace@example.com,2025-09-08T09:00:00Z,,2025-09-09T08:12:00Z,12,3.0,t\n"
-        "r#2,r,payments ,dev-17,2025-09-08T09:00:00Z,2025-09-08T10:00:00Z,,1e2,0,false\n"
+        "r#2,r,payments,dev-17,2025-09-08T09:00:00Z,2025-09-08T10:00:00Z,,1e2,0,false\n"
     )
     out = agree(tmp_path, paths, "pull_requests.csv", text, before=[("teams.csv", teams)])
     authors = [row[3] for row in out["stored"]["pull_requests"]]
@@ -269,14 +270,28 @@ def test_a_numeric_date_in_the_users_order_is_read_by_the_general_path(tmp_path,
         ("a NUL byte in an extra column", WORK_ITEMS + "A,t,feature,1,,2025-01-01T00:00:00Z,,,,,a\x00b\n"),
         ("latin-1 in an extra column", (WORK_ITEMS + "A,t,feature,1,,2025-01-01T00:00:00Z,,,,,caf").encode() + b"\xe9\n"),
         ("a BOM inside", WORK_ITEMS + "A,t,feature,\ufeffx,,2025-01-01T00:00:00Z,,,,,\n"),
+        ("values with blanks around them", WORK_ITEMS + "A, payments ,  DEFECT , x ,,2025-01-01T00:00:00Z,,,, 7 ,\n"),
         ("a record with no value", WORK_ITEMS + ",,,,,,,,,,\nA,t,feature,1,,2025-01-03T00:00:00Z,,2025-01-02T00:00:00Z,,,\n"),
         ("a blank line before a backward span", WORK_ITEMS + "B,t,feature,1,,2025-01-01T00:00:00Z,,,,,\n\nA,t,feature,1,,2025-01-03T00:00:00Z,,2025-01-02T00:00:00Z,,,\n"),
-        ("a line break before a backward span", WORK_ITEMS + 'B,t,feature,"a\nb",,2025-01-01T00:00:00Z,,,,,\nA,t,feature,1,,2025-01-03T00:00:00Z,,2025-01-02T00:00:00Z,,,\n'),
         ("a column given twice", WORK_ITEMS.replace("notes", "team") + "A,t,feature,1,,2025-01-01T00:00:00Z,,,,,u\n"),
     ],
 )  # fmt: skip
 def test_a_file_that_is_not_clean_goes_to_the_general_path(tmp_path, paths, kind, text):
     agree(tmp_path, paths, "work_items.csv", text, taken="general")
+
+
+def test_quoted_line_breaks_do_not_move_the_rows_a_warning_lists(tmp_path, paths):
+    text = WORK_ITEMS + (
+        'B,t,feature,"a\nb",,2025-01-01T00:00:00Z,,,,,"one\n\ntwo"\n'
+        "A,t,feature,1,,2025-01-03T00:00:00Z,,2025-01-02T00:00:00Z,,,\n"
+    )
+    out = agree(
+        tmp_path, paths, "work_items.csv", text, taken="general"
+    )  # a paragraph break: may be a blank line
+    assert out["warnings"][0].endswith("(1 row: 3)")
+    text = text.replace("one\n\ntwo", "one\ntwo")
+    out = agree(tmp_path, paths, "work_items.csv", text, taken="fast")
+    assert out["warnings"][0].endswith("(1 row: 3)")
 
 
 def test_a_mix_of_crlf_and_lf_reads_alike_whichever_path_takes_it(tmp_path, paths):
@@ -351,7 +366,47 @@ def test_the_keeper_hashes_what_it_copies(tmp_path):
     path.write_bytes(data)
     keeper = fast.Keeper(path, tmp_path / "uploads")
     scan = keeper.result()
-    assert scan.sha256 == hashlib.sha256(data).hexdigest() and scan.lines == 300_001 and scan.clean
+    assert scan.sha256 == hashlib.sha256(data).hexdigest() and scan.clean
     keeper.keep(tmp_path / "uploads" / "kept.csv")
     assert (tmp_path / "uploads" / "kept.csv").read_bytes() == data
     assert [p.name for p in (tmp_path / "uploads").iterdir()] == ["kept.csv"]
+
+
+@pytest.mark.parametrize(
+    ("data", "clean"),
+    [
+        (b"a" + "é".encode() * (3 << 20), True),  # a character split between two chunks
+        (codecs.BOM_UTF8 + b"abc" + "é".encode() * 10, True),  # the mark at the start is fine
+        (b"abc" + codecs.BOM_UTF8, False),  # not inside
+        (b"a" * ((4 << 20) - 1) + codecs.BOM_UTF8, False),  # nor across two chunks
+        (b"a\xe9b", False),  # latin-1
+        (b"a\x00", False),
+        ("é".encode()[:1], False),  # ends inside a character
+        (b"\xed\xa0\x80", False),  # a surrogate
+        (b"\xc0\xaf", False),  # an overlong form
+    ],
+    ids=[
+        "split",
+        "bom-start",
+        "bom-inside",
+        "bom-across",
+        "latin-1",
+        "nul",
+        "truncated",
+        "surrogate",
+        "overlong",
+    ],
+)
+def test_the_scan_finds_text_that_is_not_clean_utf8(tmp_path, data, clean):
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert fast.scan_bytes(path, fast.Scan()).clean is clean
+    try:
+        data.decode("utf-8")
+        python_says = (
+            b"\x00" not in data
+            and codecs.BOM_UTF8 not in data[3 if data.startswith(codecs.BOM_UTF8) else 0 :]
+        )
+    except UnicodeDecodeError:
+        python_says = False
+    assert python_says is clean  # the same verdict as Python's own decoder
