@@ -56,7 +56,7 @@ def _copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, params: dic
 
 def make_csv(rows: int) -> Path:
     """The canonical work_items template: short values, ISO times with `Z`."""
-    path = WORK / f"work_items_{rows}.csv"
+    path = WORK / f"work_items_{rows}_v2.csv"
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
@@ -64,10 +64,10 @@ def make_csv(rows: int) -> Path:
         select 'WI-' || i as item_id, 'team-' || (i % 12) as team,
             ['feature', 'defect', 'risk', 'debt'][1 + i % 4] as type,
             'Item ' || i || ', with a comma' as title, 'initiative-' || (i % 7) as initiative,
-            strftime(timestamp '2024-01-01' + to_minutes(i), '%Y-%m-%dT%H:%M:%SZ') as created_at,
-            strftime(timestamp '2024-01-02' + to_minutes(i), '%Y-%m-%dT%H:%M:%SZ') as started_at,
+            strftime(timestamp '2024-01-01' + to_seconds(i * 10), '%Y-%m-%dT%H:%M:%SZ') as created_at,
+            strftime(timestamp '2024-01-02' + to_seconds(i * 10), '%Y-%m-%dT%H:%M:%SZ') as started_at,
             case when i % 3 > 0
-                then strftime(timestamp '2024-01-05' + to_minutes(i), '%Y-%m-%dT%H:%M:%SZ') end
+                then strftime(timestamp '2024-01-05' + to_seconds(i * 10), '%Y-%m-%dT%H:%M:%SZ') end
                 as completed_at,
             null as canceled_at, (i % 8)::varchar as effort
         from range($rows) t(i)

@@ -384,61 +384,88 @@ DELIVERY_KEYS = (
 FLOW_KEYS = ("velocity", "velocity_per_week", "time_days_p50", "load", "distribution", "efficiency")
 
 
-def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
     """The `delivery` and `flow` branches of the catalog, exactly as `catalog` gives them.
 
     The Delivery page's tiles read this: the same function, without the other pillars.
+    With `prs=False` the pull-request keys (`pr_pickup_hours_p50`, `pr_review_hours_p50`)
+    are left null and their query is not run (`values` asks for them only when wanted).
     """
-    d = delivery.dora_summary(con, scope)
-    f = flow.flow_summary(con, scope)
-    return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
+    return _plain_tree({"delivery": _delivery(con, scope, prs), "flow": _flow(con, scope)})
+
+
+def _delivery(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
+    return _pick(delivery.dora_summary(con, scope, prs=prs), DELIVERY_KEYS)
+
+
+def _flow(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    return _pick(flow.flow_summary(con, scope), FLOW_KEYS)
+
+
+ENGAGEMENT_KEYS = ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
+RETENTION_KEYS = (
+    "headcount_start",
+    "headcount_end",
+    "hires",
+    "separations",
+    "attrition_rate_annualized",
+    "voluntary_attrition_rate_annualized",
+    "regretted_attrition_rate_annualized",
+    "attrition_rate_ttm",
+    "first_year_attrition_rate",
+    "span_of_control_median",
+    "one_on_one_coverage",
+    "median_tenure_years",
+    "promotion_rate_annualized",
+)
+BUSINESS_KEYS = (
+    "revenue",
+    "rnd_spend",
+    "rnd_pct_revenue",
+    "revenue_per_engineer_annualized",
+    "investment_mix",
+    "cost_per_feature",
+    "capitalizable_rnd_estimate",
+)
+# The other pillars' branches, each from its own summary: `catalog` computes them all,
+# `values` only those its keys belong to.
+_BRANCHES = {
+    "engagement": lambda con, scope: _pick(engagement.engagement_summary(con, scope), ENGAGEMENT_KEYS),
+    "retention": lambda con, scope: _pick(retention.retention_summary(con, scope), RETENTION_KEYS),
+    "skills": lambda con, scope: _pick(skills.skills_summary(con, scope), skills.CATALOG_KEYS),
+    "business": lambda con, scope: _pick(business.business_summary(con, scope), BUSINESS_KEYS),
+}
+_PR_KEYS = ("delivery.pr_pickup_hours_p50", "delivery.pr_review_hours_p50")
+
+
+def _pick(summary: dict, keys) -> dict:
+    return {key: summary[key] for key in keys}
 
 
 def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
-    e = engagement.engagement_summary(con, scope)
-    r = retention.retention_summary(con, scope)
-    s = skills.skills_summary(con, scope)
-    b = business.business_summary(con, scope)
     result = {
         **delivery_catalog(con, scope),
-        "engagement": {
-            key: e[key]
-            for key in ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
-        },
-        "retention": {
-            key: r[key]
-            for key in (
-                "headcount_start",
-                "headcount_end",
-                "hires",
-                "separations",
-                "attrition_rate_annualized",
-                "voluntary_attrition_rate_annualized",
-                "regretted_attrition_rate_annualized",
-                "attrition_rate_ttm",
-                "first_year_attrition_rate",
-                "span_of_control_median",
-                "one_on_one_coverage",
-                "median_tenure_years",
-                "promotion_rate_annualized",
-            )
-        },
-        "skills": {key: s[key] for key in skills.CATALOG_KEYS},
-        "business": {
-            key: b[key]
-            for key in (
-                "revenue",
-                "rnd_spend",
-                "rnd_pct_revenue",
-                "revenue_per_engineer_annualized",
-                "investment_mix",
-                "cost_per_feature",
-                "capitalizable_rnd_estimate",
-            )
-        },
+        **{pillar: branch(con, scope) for pillar, branch in _BRANCHES.items()},
     }
     return _plain_tree(_null_where_never_loaded(con, result))
+
+
+def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> dict[str, object]:
+    """The catalog's value of each dotted key over `scope` (`flatten(catalog(...))[key]`),
+    computing only the pillars the keys belong to: the Overview's tiles, in two periods,
+    never compute the whole catalog (tests/unit/test_metrics_catalog.py checks they agree)."""
+    pillars = {key.split(".", 1)[0] for key in keys}
+    tree: dict = {}
+    if "delivery" in pillars:
+        tree["delivery"] = _delivery(con, scope, prs=any(key in _PR_KEYS for key in keys))
+    if "flow" in pillars:
+        tree["flow"] = _flow(con, scope)
+    for pillar, branch in _BRANCHES.items():
+        if pillar in pillars:
+            tree[pillar] = branch(con, scope)
+    flat = flatten(_plain_tree(_null_where_never_loaded(con, tree)))
+    return {key: flat.get(key) for key in keys}
 
 
 # Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.
@@ -454,6 +481,8 @@ def _null_where_never_loaded(con: duckdb.DuckDBPyConnection, result: dict) -> di
     A table that has rows, just none in the period or team, keeps its honest zero.
     """
     for table, (pillar, keys) in _COUNTS_BY_SOURCE.items():
+        if pillar not in result:  # `values` computed only other pillars
+            continue
         # Table names come from the fixed mapping above, never from input.
         if con.execute("select not exists (select 1 from " + table + ")").fetchone()[0]:
             for key in keys:
@@ -523,10 +552,9 @@ class Headline:
 
 def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...] = HEADLINE_KEYS) -> list:
     """Headline metrics (the Overview's, or the Delivery page's tiles), each against the previous
-    period of equal length. Keys of delivery and flow only are computed without the other pillars."""
-    values = delivery_catalog if all(k.split(".", 1)[0] in ("delivery", "flow") for k in keys) else catalog
-    now = flatten(values(con, scope))
-    before = flatten(values(con, scope.previous()))
+    period of equal length: the catalog's values (`values`), only the pillars the keys need."""
+    now = values(con, scope, keys)
+    before = values(con, scope.previous(), keys)
     return [_headline(key, now.get(key), before.get(key)) for key in keys]
 
 

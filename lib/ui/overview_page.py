@@ -45,8 +45,8 @@ def _delta_color(key: str) -> str:
 
 
 def takeaway_list(items, scope) -> None:
-    # The tier alone: the headlines already ran the catalog, twice.
-    tier = data.view("lib.views.delivery.dora_summary", scope)["dora_tier"]
+    # The tier alone (the DORA query, without the other pillars or the pull requests).
+    tier = data.view("lib.metrics.values", scope, ("delivery.dora_tier",))["delivery.dora_tier"]
     lines = takeaways(items, scope, dora_tier=tier)
     with st.container(border=True):
         st.markdown("**Takeaways**")

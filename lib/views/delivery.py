@@ -142,7 +142,7 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
     return TIERS[ranks[1]]
 
 
-def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
     """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers.
 
     Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
@@ -150,13 +150,19 @@ def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     environment), `production_runs` (any status), `no_production` (deployments exist but
     none is production: the rates are null), the backwards spans left out of the medians
     (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`) and `tiers`
-    (key → tier). Counts are ints, durations hours, rates fractions 0–1.
+    (key → tier). Counts are ints, durations hours, rates fractions 0–1. With `prs=False` the
+    pull-request stages are not computed (their keys are null): what `lib.metrics.values`
+    asks when no pull-request key is wanted.
     """
     row = one_row(con, "delivery/dora", params(scope))
-    prs = pull_requests.pr_cycle(con, scope)
-    row["pr_pickup_hours_p50"] = prs["pickup_hours_p50"]
-    row["pr_review_hours_p50"] = prs["review_hours_p50"]
-    row["pull_requests_backwards"] = prs["backwards_prs"]
+    cycle = (
+        pull_requests.pr_cycle(con, scope)
+        if prs
+        else dict.fromkeys(("pickup_hours_p50", "review_hours_p50", "backwards_prs"))
+    )
+    row["pr_pickup_hours_p50"] = cycle["pickup_hours_p50"]
+    row["pr_review_hours_p50"] = cycle["review_hours_p50"]
+    row["pull_requests_backwards"] = cycle["backwards_prs"]
     tiers = {key: tier_for(key, row[key]) for key in DORA_KEYS}
     return {**row, "dora_tier": overall_tier(tiers), "tiers": tiers}
 

@@ -44,7 +44,7 @@ TRENDS = (
     note="Each change compares the period with the period of equal length just before it.",
 )
 def headline_tiles(con, scope, filters):
-    tier = dora_summary(con, scope)["dora_tier"]
+    tier = dora_summary(con, scope, prs=False)["dora_tier"]  # the tier needs no pull request
     return charts.headline_tiles(headlines(con, scope), scope, filters, dora_tier=tier)
 
 
