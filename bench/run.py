@@ -324,9 +324,10 @@ def keep_unmeasured(sections: list[list[str]]) -> str:
     """RESULTS.md: this run's sections, then the old file's sections this run did not measure
     (those bench/concurrency.py or bench/board_pack.py wrote, or skipped here)."""
     measured = {
-        block[0].split(":")[0].split("(")[0].strip()
+        line.split(":")[0].split("(")[0].strip()
         for block in sections
-        if block and block[0].startswith("## ")
+        for line in block
+        if line.startswith("## ")
     }
     kept: list[str] = []
     if RESULTS.exists():

@@ -83,9 +83,17 @@ def enps_split(dims: pd.DataFrame, title: str, caption: str) -> go.Figure:
     return finish(fig, title, caption, "Share of respondents (%)", None, height=230)
 
 
+LABELLED_ROWS = 40  # above this many teams the cells carry no text: see `heatmap`
+
+
 def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> go.Figure:
     """Team × dimension: favourable share per cell (eNPS in its own column, −100..100 scaled);
-    hidden cells are grey with the reason in the cell's text and tooltip."""
+    hidden cells are grey with the reason in the cell's text and tooltip.
+
+    Up to LABELLED_ROWS teams each cell shows its figure; a larger organisation's heatmap
+    (174 teams in the large demo: 1,200 labels down a 6,000-pixel chart, which no one reads
+    and which took the browser 1.5–2 s to draw on every visit, bench/RESULTS.md) shows the
+    colours, with each figure in its tooltip and in the CSV download beside the chart."""
     teams = sorted(cells["team"].unique(), reverse=True)
     dims = [d for d in order if d in set(cells["dimension"])]
     labels = [_wrap(cells.loc[cells["dimension"] == d, "label"].iloc[0]) for d in dims]
@@ -93,18 +101,25 @@ def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> 
     hidden = np.full((len(teams), len(dims)), np.nan)
     text = [["" for _ in dims] for _ in teams]
     hover = [["" for _ in dims] for _ in teams]
-    for _, c in cells.iterrows():
-        i, j = teams.index(c["team"]), dims.index(c["dimension"])
-        if pd.isna(c["value"]):
+    row_of, column_of = {t: i for i, t in enumerate(teams)}, {d: j for j, d in enumerate(dims)}
+    rows = zip(
+        cells["team"], cells["dimension"], cells["label"], cells["value"], cells["is_enps"],
+        cells["respondents"], cells["suppressed_reason"], strict=True,
+    )  # fmt: skip
+    for team, dimension, label, value, is_enps, respondents, reason in rows:  # in order: a later cell wins
+        i, j = row_of[team], column_of.get(dimension)
+        if j is None:
+            continue
+        if pd.isna(value):
             hidden[i, j] = 0
             text[i][j] = "hidden"
-            hover[i][j] = f"{c['team']} · {c['label']}: not shown, {c['suppressed_reason']}"
+            hover[i][j] = f"{team} · {label}: not shown, {reason}"
             continue
-        is_enps = bool(c["is_enps"])
-        z[i, j] = (c["value"] + 100) / 200 if is_enps else c["value"]
-        text[i][j] = f"{c['value']:+.0f}" if is_enps else f"{c['value']:.0%}"
-        figure = f"eNPS {c['value']:+.0f}" if is_enps else f"{c['value']:.0%} favourable"
-        hover[i][j] = f"{c['team']} · {c['label']}: {figure} · n={c['respondents']:.0f}"
+        is_enps = bool(is_enps)
+        z[i, j] = (value + 100) / 200 if is_enps else value
+        text[i][j] = f"{value:+.0f}" if is_enps else f"{value:.0%}"
+        figure = f"eNPS {value:+.0f}" if is_enps else f"{value:.0%} favourable"
+        hover[i][j] = f"{team} · {label}: {figure} · n={respondents:.0f}"
     fig = go.Figure()
     fig.add_trace(
         go.Heatmap(
@@ -127,7 +142,7 @@ def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> 
             zmax=0.9,
             colorscale=[[0, BAD], [0.5, "#F4F1DE"], [1, GOOD]],
             text=text,
-            texttemplate="%{text}",
+            texttemplate="%{text}" if len(teams) <= LABELLED_ROWS else None,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorbar={"title": {"text": "Favourable"}, "tickformat": ".0%", "len": 0.8},
