@@ -42,7 +42,7 @@ def rnd_pct_revenue(
         go.Scatter(
             x=data["period"],
             y=data["rnd_pct_revenue"],
-            name="R&D ÷ revenue",
+            name="R&D as % of revenue",
             mode="lines+markers",
             line={"width": 2.8, "color": PALETTE[0]},
             hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>",
@@ -68,7 +68,12 @@ def rnd_pct_revenue(
     month_axis(fig, data["period"])
     fig.update_layout(showlegend=False)
     finish(
-        fig, claim, f"{caption} · {bench_caption(benchmarks)}", x_title, "R&D spend ÷ revenue (%)", height=400
+        fig,
+        claim,
+        f"{caption} · {bench_caption(benchmarks)}",
+        x_title,
+        "R&D spend as % of revenue",
+        height=400,
     )
     detail = f"Medians, not targets: {private.label}; {public.label}"
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))

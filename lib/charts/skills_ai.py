@@ -239,11 +239,11 @@ def adoption_by_team_trend(agg: dict, caption: str) -> go.Figure:
         return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
     frame = _since_first(frame, "ai_adoption_rate")
     fig = _unit_period_heatmap(
-        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>÷ headcount"
+        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>as % of<br>headcount"
     )
     title, detail = _spread_title(frame, "ai_adoption_rate", noun, "Daily AI use")
     n = frame["unit"].nunique()
-    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users ÷ headcount)",
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users as % of headcount)",
                  height=max(340, 150 + 30 * n))  # fmt: skip
     return headline(fig, title, detail, width=90, legend_px=900)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.formatting import format_value, is_missing
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
@@ -70,7 +71,7 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
                 delta=change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
                 band=tile_band(item, coverage),
-                help=f"{item.label}: {definition_for(item.key).definition}",
+                help=explain(item.key),
             )
         )
     layout.tiles(shown, per_row=per_row)

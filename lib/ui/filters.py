@@ -12,6 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.privacy import markdown_text
 from lib.scope import GRAINS, Scope, plausible_dates
 from lib.scope import period_text as scope_period_text
 from lib.ui import data, use_navigation
@@ -33,6 +34,7 @@ def sidebar() -> Scope:
     """Draw the filters; return the Scope every page computes over."""
     options = _options()
     first, last = _default_period()
+    linked = {key: st.query_params.get_all(key) for key in _LINKED}  # before the widgets drop any
     with st.sidebar:
         st.subheader("Filters")
         start = st.date_input("From", value=first, key="from", bind="query-params", format="YYYY-MM-DD")
@@ -74,7 +76,81 @@ def sidebar() -> Scope:
     if text == "All teams" and not data.grant().everything:
         text = f"All teams you may see ({data.grant().describe()})"
     st.session_state[_FILTER_TEXT] = text
+    chosen_now = (
+        start,
+        end,
+        grain,
+        tuple(orgs),
+        tuple(teams),
+        tuple(locations),
+        tuple(sourcing),
+        tuple(cohorts),
+    )
+    _say_what_the_link_asked_for(unknown_link_values(linked, options, orgs), chosen_now)
     return scope
+
+
+_LINKED = ("from", "to", "grain", "org", "team", "location", "sourcing", "cohort")
+_LABELS = {
+    "from": "From",
+    "to": "To",
+    "grain": "Period grain",
+    "org": "Organisation",
+    "team": "Team",
+    "location": "Location",
+    "sourcing": "Sourcing",
+    "cohort": "Acquired-company cohort",
+}
+_LINK_NOTICE = "pillars_link_notice"
+
+
+def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:
+    """The filter values a shared link asks for that the data no longer has (a team renamed or
+    removed, an org gone) or that are not a value at all (a date that is no date, a grain Pillars
+    does not offer), as '<filter>: <value>' in the sidebar's words; the widgets drop them."""
+    teams = [t for org in orgs for t in options["teams_by_org"].get(org, [])] if orgs else options["teams"]
+    offered = {
+        "grain": GRAINS,
+        "org": options["orgs"],
+        "team": teams,
+        "location": options["locations"],
+        "sourcing": options["sourcing"],
+        "cohort": options["cohorts"],
+    }
+    unknown = []
+    for key, values in linked.items():
+        for value in values:
+            if value == "":
+                continue
+            if key in ("from", "to"):
+                try:
+                    dt.date.fromisoformat(value)
+                    continue
+                except ValueError:
+                    pass
+            elif value in offered[key]:
+                continue
+            unknown.append(f"{_LABELS[key]}: {value}")
+    return unknown
+
+
+def _say_what_the_link_asked_for(unknown: list[str], chosen_now: tuple) -> None:
+    """A notice naming what a shared link asked for and the data no longer has, kept until the
+    person changes the filters (the widgets drop the values from the URL on the first run)."""
+    if unknown:
+        st.session_state[_LINK_NOTICE] = (tuple(unknown), chosen_now)
+    notice = st.session_state.get(_LINK_NOTICE)
+    if notice is None:
+        return
+    if notice[1] != chosen_now:
+        del st.session_state[_LINK_NOTICE]
+        return
+    names = " · ".join(f"**{markdown_text(item)}**" for item in notice[0])
+    st.warning(
+        f"Left out of this link's view: {names}. The data does not have it (renamed or removed since "
+        "the link was shared) or it is not a valid value; the page shows the rest of the link's filters.",
+        icon=":material/link_off:",
+    )
 
 
 def _say_what_the_default_period_leaves_out() -> None:

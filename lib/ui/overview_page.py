@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.charts.registry.overview import TRENDS
 from lib.formatting import is_missing
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase, takeaways, tile_value
 from lib.ui import data, layout, registered
@@ -31,7 +32,7 @@ def headline_tiles(scope) -> list:
             else tile_band(item, coverage)
             if item.pillar in ("delivery", "flow")
             else band_text(item),
-            help=definition_for(item.key).definition,
+            help=explain(item.key),
         )
         for item in items
     ]

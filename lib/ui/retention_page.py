@@ -23,6 +23,7 @@ from lib.charts import caption_text
 from lib.charts import retention as charts
 from lib.charts.registry.retention import SURVIVAL
 from lib.formatting import NO_DATA, format_value, is_missing
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import period_phrase
 from lib.scope import Scope
@@ -104,7 +105,7 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
         delta_color="off" if better is None else "normal" if better else "inverse",
         delta_description=phrase,
         band=band,
-        help=f"{spec.label}: {spec.definition}",
+        help=explain(key),
     )
 
 
@@ -149,9 +150,12 @@ def summary(ctx: Context) -> None:
 # ---------------------------------------------------------------------------- attrition
 
 
-def _chart(ctx: Context, chart_id: str, key: str, note: str | None = None, clickable: bool = False) -> list:
-    """A registered chart (lib.charts.registry.retention): the board pack's very figure."""
-    return registered.chart(chart_id, ctx.scope, key=key, note=note, clickable=clickable)
+def _chart(
+    ctx: Context, chart_id: str, key: str, note: str | None = None, clickable: bool = False, span: float = 0.5
+) -> list:
+    """A registered chart (lib.charts.registry.retention): the board pack's very figure, in a card
+    taking `span` of the page's width."""
+    return registered.chart(chart_id, ctx.scope, key=key, note=note, clickable=clickable, span=span)
 
 
 def attrition_section(ctx: Context) -> None:
@@ -175,7 +179,7 @@ def attrition_section(ctx: Context) -> None:
 def teams_section(ctx: Context) -> None:
     st.subheader("Teams: who loses people, and how safe they feel")
     teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
-    _chart(ctx, "retention.attrition_and_safety", "ret-teams", note=_team_note(teams, ctx.k))
+    _chart(ctx, "retention.attrition_and_safety", "ret-teams", note=_team_note(teams, ctx.k), span=1)
 
 
 def _team_note(teams: pd.DataFrame, k: int) -> str | None:
@@ -210,7 +214,7 @@ def tenure_section(ctx: Context) -> None:
     ) or "cohort"  # fmt: skip
     result = data.view("lib.views.retention_tenure.survival", ctx.scope, group)
     chart_id = SURVIVAL[group][0]
-    points = _chart(ctx, chart_id, "ret-survival", clickable=True, note=(
+    points = _chart(ctx, chart_id, "ret-survival", clickable=True, span=1, note=(
         f"Kaplan–Meier estimate (scipy.stats.ecdf): people still employed at the period end count as censored. "
         f"Each curve stops where fewer than {ctx.k} people are still at risk. Earlier hires are left out: "
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
@@ -280,7 +284,7 @@ def groups_section(ctx: Context) -> None:
         _chart(ctx, "retention.acquired_attrition_trend", "ret-acquired-trend")
     with right:
         _chart(ctx, "retention.acquired_first_year", "ret-acquired-first-year")
-    _chart(ctx, "retention.survival_by_acquired_company", "ret-acquired-survival", note=(
+    _chart(ctx, "retention.survival_by_acquired_company", "ret-acquired-survival", span=1, note=(
         "Tenure counts from the day people joined: for an acquired company, the acquisition's closing date "
         "when the HRIS restarts hire dates there."))  # fmt: skip
 

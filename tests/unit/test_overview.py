@@ -179,9 +179,10 @@ def test_trend_takeaway_averages_the_ends_so_one_noisy_month_is_not_the_headline
 
 def test_long_titles_wrap_to_fit_a_half_width_card():
     from lib.charts import wrap_title
+    from lib.charts.fit import PAD_PX, card_px, text_px
 
     lines = wrap_title("Deployment frequency up 49% since Nov 2025 (3-period averages 70.5/wk → 105/wk)")
-    assert len(lines) == 2 and all(len(line) <= 52 for line in lines)
+    assert len(lines) == 3 and all(text_px(line, 17) <= card_px(0.5) - 2 * PAD_PX for line in lines)
     assert wrap_title("Short") == ["Short"]
 
 
