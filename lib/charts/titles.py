@@ -14,6 +14,7 @@ import re
 import plotly.graph_objects as go
 
 from lib.charts import MUTED
+from lib.charts.fit import PAD_PX, card_px, wrap_caption
 
 TITLE_CHARS = 46  # a half-width chart's title line at the template's 17 px
 
@@ -69,7 +70,7 @@ def headline(
     )  # fmt: skip
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
     if caption is not None:
-        caption.text = "<br>".join(wrap(caption.text, CAPTION_CHARS * width // TITLE_CHARS))
+        caption.text = "<br>".join(wrap_caption(caption.text, card_px() * width / TITLE_CHARS - 2 * PAD_PX))
     return fig
 
 

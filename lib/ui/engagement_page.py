@@ -18,7 +18,7 @@ from lib.question_bank import DIMENSIONS
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 from lib.views import engagement_story as story
-from lib.views.engagement_detail import named_waves
+from lib.views.engagement_detail import HEATMAP_CSV_NOTE, named_waves
 
 DETAIL = "lib.views.engagement_detail"
 SOURCE = "survey_responses"
@@ -194,11 +194,12 @@ def heatmap(scope: Scope, current: dict) -> None:
     )
     table = data.frame(f"{DETAIL}.heatmap_table", scope, current["survey_id"])
     layout.csv_download(
-        "Download the heatmap (CSV, hidden cells marked)",
+        "Download the heatmap (CSV)",
         table,
-        file_name=f"engagement-heatmap-{current['survey_id']}.csv",
+        file_name=f"engagement-heatmap-survey-of-{current['survey_date']:%Y-%m-%d}.csv",
         key="eng-heatmap-csv",
     )
+    st.caption(HEATMAP_CSV_NOTE)
 
 
 def changes(scope: Scope, current: dict) -> None:

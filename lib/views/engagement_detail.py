@@ -112,6 +112,13 @@ def heatmap(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.
     return figures_module.cells(wave, scope.teams)
 
 
+HIDDEN = "hidden"  # a heatmap CSV cell the anonymity plan hides
+HEATMAP_CSV_NOTE = (
+    "The CSV: one row per team; each dimension's favourable share from 0 to 1, eNPS from −100 to 100; "
+    f'a cell the anonymity rule hides reads "{HIDDEN}", never a number.'
+)
+
+
 def heatmap_table(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
     """The heatmap as the CSV download gives it: one row per team, one column per
     dimension label (favourable share 0–1 rounded to 3 places, eNPS rounded to 1), "hidden"
@@ -126,7 +133,7 @@ def heatmap_table(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) 
     order = [dimension_label(d) for d in DIMENSIONS if dimension_label(d) in table.columns]
     table = table[order + [c for c in table.columns if c not in order]].reset_index()
     table.columns.name = None
-    return table.astype(object).where(table.notna(), "hidden")
+    return table.astype(object).where(table.notna(), HIDDEN)
 
 
 def hidden_teams(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> int:

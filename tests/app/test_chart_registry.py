@@ -53,9 +53,12 @@ PAGES = {
 
 
 def _comparable(spec: dict) -> dict:
+    """Data, title, subtitle and caption as words: a page wraps them to its card's width."""
     layout = spec["layout"]
     caption = next((a["text"] for a in layout.get("annotations", []) if a.get("name") == "caption"), None)
-    return {"data": spec["data"], "title": layout["title"], "caption": caption}
+    title = layout.get("title", {})
+    words = (registry.plain(title.get("text")), registry.plain((title.get("subtitle") or {}).get("text")))
+    return {"data": spec["data"], "title": words, "caption": registry.plain(caption)}
 
 
 @pytest.mark.parametrize(("page", "section"), list(PAGES), ids=[f"{p}:{s}" for p, s in PAGES])

@@ -132,7 +132,7 @@ def test_download_button_of_the_engagement_heatmap(hostile, tab):
     url, _ = hostile
     tab.goto(f"{url}/engagement")
     wait_for_app(tab)
-    button = tab.get_by_role("button", name="Download the heatmap (CSV, hidden cells blank)")
+    button = tab.get_by_role("button", name="Download the heatmap (CSV)")
     expect(button).to_be_visible(timeout=30_000)
     with tab.expect_download(timeout=30_000) as info:
         button.click()
