@@ -245,13 +245,21 @@ def empty_figure(title: str, message: str) -> go.Figure:
     The message is kept in `layout.meta["no_data"]`, so the board pack can say on the slide
     what is missing instead of showing a blank chart (`lib.charts.registry.missing`).
     """
+    message = source_words(message)
     fig = go.Figure()
     fig.add_annotation(
-        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": MUTED}
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"color": MUTED},
+        name="message",
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
         template="pillars", title={"text": title}, height=240, hovermode=False, meta={"no_data": message}
     )
-    return fig
+    return fit(fig)

@@ -192,6 +192,15 @@ def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
             grow_top += (len(sub_lines) - _lines(sub.text)) * sub_size * LINE_HEIGHT
             fig.update_layout(title={"subtitle": {"text": "<br>".join(sub_lines)}})
     grow_top = round(grow_top)
+    for note in fig.layout.annotations:  # a no-data notice, centred in the plot area
+        if note.name == "message" and note.text:
+            size = (note.font.size if note.font else None) or 13
+            plot = (
+                width
+                - (margin.l if margin.l is not None else 64)
+                - (margin.r if margin.r is not None else 24)
+            )
+            note.update(text="<br>".join(wrap_px(note.text, plot, size)), align="center")
     grow_bottom = 0
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
     if caption is not None and caption.text and caption.xref == "paper" and caption.x in (0, None):

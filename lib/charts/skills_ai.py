@@ -253,7 +253,7 @@ def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
     frame, noun = agg["prs"], agg["unit"]
     if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
         return empty_figure(f"AI-assisted pull requests by {noun}: no flag recorded",
-                            "Pull requests need an ai_assisted column (true/false) to draw this chart.")  # fmt: skip
+                            "Pull requests need an AI-assisted column (true or false) to draw this chart.")  # fmt: skip
     frame = _since_first(frame, "ai_assisted_pr_share")
     fig = _unit_period_heatmap(frame, "ai_assisted_pr_share", "prs_with_ai_flag", "pull requests with the flag",
                                "AI-assisted<br>PRs")  # fmt: skip
@@ -288,7 +288,7 @@ def prs_trend(agg: dict, caption: str) -> go.Figure:
     if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
         return empty_figure(
             "AI-assisted pull requests: no flag recorded",
-            "Pull requests need an ai_assisted column (true/false) to draw this chart.",
+            "Pull requests need an AI-assisted column (true or false) to draw this chart.",
         )
     fig = go.Figure(
         go.Scatter(x=frame["period"], y=frame["ai_assisted_pr_share"], mode="lines+markers", name="AI-assisted",

@@ -109,8 +109,10 @@ def test_the_camera_png_is_named_after_the_chart_and_its_period():
     assert file_stem("Team × dimension heatmap", _figure(caption="Source: x")) == "team-dimension-heatmap"
 
 
-def test_every_registered_chart_fits_its_card_and_reads_in_plain_words(demo_db):
-    con = db.connect(demo_db)
+@pytest.mark.parametrize("database", ["demo_db", "empty_db"])
+def test_every_registered_chart_fits_its_card_and_reads_in_plain_words(database, request):
+    """On the demo, and with nothing loaded (every chart a no-data notice saying what is missing)."""
+    con = db.connect(request.getfixturevalue(database))
     period = default_scope(con)
     width = card_px(0.5)
     for chart in registry.charts():
@@ -119,11 +121,18 @@ def test_every_registered_chart_fits_its_card_and_reads_in_plain_words(demo_db):
         for line in _lines(title.text or ""):
             assert text_px(line, TITLE_SIZE) <= width - 2 * PAD_PX or " " not in line, (chart.id, line)
         words = [registry.title(fig), registry.subtitle(fig), registry.caption(fig)]
+        words += [registry.plain(a.text) for a in fig.layout.annotations]
         words += [axis.title.text or "" for axis in (fig.layout.xaxis, fig.layout.yaxis) if axis.title]
         words += [trace.name or "" for trace in fig.data]
         words += [re.sub(r"%\{[^}]*\}", "", trace.hovertemplate or "") for trace in fig.data]
         for text in words:
             assert not CODE_WORDS.search(text.replace("codecapsule.com", "")), (chart.id, text)
+        for note in fig.layout.annotations:
+            if note.name == "message":  # a no-data notice fits the plot area
+                assert all(text_px(line, 13) <= width - 88 for line in _lines(note.text)), (
+                    chart.id,
+                    note.text,
+                )
         caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
         if caption is not None and caption.y == 0:
             lines = len(_lines(caption.text))
