@@ -166,6 +166,51 @@ def _category_px(fig: go.Figure) -> float:
     return widest + 10 + (TICK_SIZE * LINE_HEIGHT + 6 if axis_title else 0)
 
 
+LEGEND_ROW_PX = 20  # a row of the legend at 13 px (measured in Chromium)
+LEGEND_ITEM_PX = 43  # a legend item's symbol and gaps, besides its text (measured)
+
+
+def legend_rows(fig: go.Figure, plot_width: float) -> int:
+    """Rows a horizontal legend above the plot takes at `plot_width` (0 when there is none).
+
+    Plotly puts the items on one row when they fit the plot's width, else in a grid whose
+    columns are as wide as the widest item.
+    """
+    legend = fig.layout.legend
+    shown = fig.layout.showlegend
+    names = list(dict.fromkeys(t.name for t in fig.data if t.name and t.showlegend is not False))
+    if shown is False or (shown is None and len(names) < 2) or not names:
+        return 0
+    if (legend.orientation or "h") != "h" or (legend.y if legend.y is not None else 1.0) < 1:
+        return 0
+    size = (legend.font.size if legend.font else None) or TICK_SIZE
+    items = [text_px(name, size) + LEGEND_ITEM_PX for name in names]
+    if sum(items) <= plot_width:
+        return 1
+    columns = max(1, int(plot_width // (max(items) + 2)))
+    return math.ceil(len(items) / columns)
+
+
+def _room_above_plot(fig: go.Figure, width: float, height: float, top: float) -> int:
+    """Extra top margin (px) the title, its subtitle and a legend above the plot need, stacked,
+    beyond `top`: a builder that guessed the legend's rows for another width overlapped them."""
+    title = fig.layout.title
+    if not title or not title.text or (title.yref or "container") != "container":
+        return 0
+    y = title.y if title.y is not None else _template_size("title.y", 0.96)
+    size = (title.font.size if title.font else None) or _template_size("title.font.size", TITLE_SIZE)
+    block = _lines(title.text) * size * LINE_HEIGHT
+    sub = title.subtitle
+    if sub is not None and sub.text:
+        block += _lines(sub.text) * ((sub.font.size if sub.font else None) or SUBTITLE_SIZE) * LINE_HEIGHT + 4
+    margin = fig.layout.margin
+    plot = width - (margin.l if margin.l is not None else 64) - (margin.r if margin.r is not None else 24)
+    rows = legend_rows(fig, plot - max(0.0, _category_px(fig) - (margin.l if margin.l is not None else 64)))
+    rest = block + 8 + (rows * LEGEND_ROW_PX + 10 if rows else 0)
+    short = (1 - y) * height + rest - top  # the title's top moves down as the figure grows
+    return max(0, math.ceil(short / y)) if short > 0 else 0
+
+
 def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
     """Wrap `fig`'s title, subtitle and caption to a figure `width` px wide (default: a
     half-width card) and grow its top and bottom margins, and height, by what the extra lines
@@ -188,10 +233,11 @@ def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
         sub = title.subtitle
         if sub is not None and sub.text:
             sub_size = (sub.font.size if sub.font else None) or SUBTITLE_SIZE
-            sub_lines = wrap_px(sub.text, width - 2 * PAD_PX, sub_size)
+            sub_lines = wrap_caption(sub.text, width - 2 * PAD_PX, sub_size)
             grow_top += (len(sub_lines) - _lines(sub.text)) * sub_size * LINE_HEIGHT
             fig.update_layout(title={"subtitle": {"text": "<br>".join(sub_lines)}})
     grow_top = round(grow_top)
+    grow_top += _room_above_plot(fig, width, height + grow_top, top + grow_top)
     for note in fig.layout.annotations:  # a no-data notice, centred in the plot area
         if note.name == "message" and note.text:
             size = (note.font.size if note.font else None) or 13
