@@ -227,7 +227,7 @@ def _unit_period_heatmap(
         )
     )  # fmt: skip
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(showgrid=False, ticks="", tickangle=0)
+    fig.update_xaxes(showgrid=False, ticks="")  # Plotly turns month labels that would overlap
     fig.update_yaxes(showgrid=False, ticks="")
     return fig
 
@@ -239,7 +239,7 @@ def adoption_by_team_trend(agg: dict, caption: str) -> go.Figure:
         return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
     frame = _since_first(frame, "ai_adoption_rate")
     fig = _unit_period_heatmap(
-        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>as % of<br>headcount"
+        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active,<br>% of headcount"
     )
     title, detail = _spread_title(frame, "ai_adoption_rate", noun, "Daily AI use")
     n = frame["unit"].nunique()

@@ -89,7 +89,7 @@ def deck_section(scope: Scope) -> list[str]:
             )
         for n, chart_id in enumerate(ids, start=2):
             chart = registry.get(chart_id)
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
                 st.markdown(f"**{n}.** {chart.name} · :gray[{chart.pillar_name}]", width="stretch")
                 st.button("", icon=":material/arrow_upward:", key=f"up-{chart_id}", help="Earlier",
                           on_click=_move, args=(chart_id, -1), disabled=n == 2, type="tertiary")  # fmt: skip
