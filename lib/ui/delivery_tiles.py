@@ -52,7 +52,11 @@ def tile_band(item, coverage: dict) -> str:
         band = band_text(item) or "No benchmark"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
         band += f"  \n{note}"
-    if item.key == "delivery.deployment_frequency_per_week" and (note := status_note(coverage)):
+    if (
+        item.key == "delivery.deployment_frequency_per_week"
+        and not is_missing(item.value)  # with no value, the reason above already says it
+        and (note := status_note(coverage))
+    ):
         band += f"  \n{note}"
     return band
 

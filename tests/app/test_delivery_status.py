@@ -47,6 +47,7 @@ def test_no_status_at_all_shows_no_data_with_the_reason(run_page, tmp_path):
     for label in ("Deploy frequency", "Lead time (median)", "Change failure rate"):
         assert _tile(at, label) == "—", label
     assert "No data: no production run in the period has a status" in _captions(at)
+    assert "have no status: not counted" not in _captions(at)  # the reason says it once
     assert "low tier" not in _captions(at).lower()
     assert any(
         w.value.startswith("7 production deployment runs in this period, but none has a status")
