@@ -64,11 +64,11 @@ def test_five_survey_exports_import_with_their_scales_warnings_and_anonymity(emp
     wait_for_app(page)
 
     # Before the import: each file's questions with the scale their answers were read on.
-    expect(page.get_by_text("Google Forms export · 15 response(s)")).to_be_visible()
+    expect(page.get_by_text("Google Forms export · 15 responses")).to_be_visible()
     expect(
-        page.get_by_text("Qualtrics export · 8 response(s), 1 preview or test response(s) left out")
+        page.get_by_text("Qualtrics export · 8 responses, 1 preview or test response left out")
     ).to_be_visible()
-    expect(page.get_by_text("SurveyMonkey export · 7 response(s)")).to_be_visible()
+    expect(page.get_by_text("SurveyMonkey export · 7 responses")).to_be_visible()
     tables = page.get_by_test_id("stDataFrame")
     expect(tables.filter(has_text="5-point agreement scale, Somewhat wording").first).to_be_visible()
     expect(tables.filter(has_text="7-point agreement scale").first).to_be_visible()
