@@ -86,7 +86,11 @@ def sidebar() -> Scope:
         tuple(sourcing),
         tuple(cohorts),
     )
-    _say_what_the_link_asked_for(unknown_link_values(linked, options, orgs), chosen_now)
+    # Only the session's first run reads a link: later, the URL follows the widgets.
+    first_run = not st.session_state.get(_LINK_READ)
+    st.session_state[_LINK_READ] = True
+    unknown = unknown_link_values(linked, options, orgs) if first_run else []
+    _say_what_the_link_asked_for(unknown, chosen_now)
     return scope
 
 
@@ -102,6 +106,7 @@ _LABELS = {
     "cohort": "Acquired-company cohort",
 }
 _LINK_NOTICE = "pillars_link_notice"
+_LINK_READ = "pillars_link_read"
 
 
 def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:
