@@ -242,12 +242,11 @@ def test_keyboard_focus_on_a_sidebar_link_shows_a_ring(server, page):
             break
     else:
         pytest.fail("Tab never reached a sidebar link")
-    style = page.evaluate(
-        "() => { const s = getComputedStyle(document.activeElement);"
-        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }"
-    )
-    assert style[0] == "solid" and style[1] >= 2, style
-    assert style[2] == "rgb(31, 78, 121)", style  # the theme's primary colour, 8:1 on the sidebar
+    focused = page.locator('[data-testid="stSidebarNavLink"]:focus-visible')
+    expect(focused).to_have_count(1)
+    expect(focused).to_have_css("outline-style", "solid")
+    expect(focused).to_have_css("outline-width", "3px")
+    expect(focused).to_have_css("outline-color", "rgb(31, 78, 121)")  # the primary colour: 8:1 on the sidebar
     screenshot_dir = SCREENSHOTS / "board-ready"
     screenshot_dir.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stSidebar").screenshot(path=str(screenshot_dir / "focus-ring.png"))
