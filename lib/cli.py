@@ -357,8 +357,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        deleted = undo_import(con, import_id)
-    print(f"undone import {import_id} ({printable(file_name or '', 80)}): {deleted:,} rows deleted")
+        undone = undo_import(con, import_id)
+    restored = f", {undone.restored:,} rows it had replaced restored" if undone.restored else ""
+    print(
+        f"undone import {import_id} ({printable(file_name or '', 80)}): {undone.deleted:,} rows deleted{restored}"
+    )
     return 0
 
 
