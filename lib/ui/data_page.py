@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import db, store
-from lib.ingest.detect import shown_headers
+from lib.ingest.detect import closest_table, shown_headers
 from lib.privacy import markdown_text, printable
 from lib.tables import TABLES
 from lib.ui import data, layout
@@ -245,7 +245,19 @@ def mapping_section() -> None:
             st.markdown(
                 f"**{markdown_text(name, 120)}** · headers: {markdown_text(shown_headers(source.headers))}"
             )
-            table = st.selectbox("Canonical table", list(TABLES), key=f"map-table-{name}")
+            closest = closest_table(source)  # the table the refusal named: the step opens on it
+            tables = list(TABLES)
+            table = st.selectbox(
+                "Canonical table",
+                tables,
+                index=tables.index(closest[0]) if closest else 0,
+                key=f"map-table-{name}",
+            )
+            if closest and closest[1]:
+                st.caption(
+                    f"Required for {closest[0].replace('_', ' ')} and not found by name: "
+                    f"{', '.join(closest[1])}. Pick the header that holds each."
+                )
             choices = ["(not in file)", *source.headers]
             mapping = {}
             columns = st.columns(3)

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib.ingest.words import format_words  # noqa: F401 (used by the Data page and tests)
 from lib.privacy import markdown_text
 from lib.ui import layout
 
@@ -98,36 +99,6 @@ def _order_note(info) -> str:
             "A large file is read once, by its import: set an order only if its dates look like 05/11/2025."
         )
     return "No numeric day/month dates were found: no order is needed."
-
-
-def format_words(source_format: str | None) -> str:
-    """`canonical:employees,canonical:teams` → `employees and teams templates`, in plain words."""
-    if not source_format:
-        return "not recognised: it can be mapped after the import"
-    words, templates = [], []
-    for name in source_format.split(","):
-        kind, _, table = name.partition(":")
-        if kind == "canonical":
-            templates.append(table.replace("_", " "))
-        elif kind == "mapped":
-            words.append(f"{table.replace('_', ' ')} (your saved column mapping)")
-        else:
-            words.append(_TOOLS.get(name, name))
-    if templates:
-        words.append(f"{' and '.join(templates)} template{'s' if len(templates) > 1 else ''}")
-    return ", ".join(words)
-
-
-_TOOLS = {
-    "jira": "Jira export",
-    "linear": "Linear export",
-    "github_prs": "GitHub pull requests",
-    "pagerduty": "PagerDuty incidents",
-    "opsgenie": "Opsgenie alerts",
-    "survey_wide": "survey export",
-    "qualtrics": "Qualtrics survey export",
-    "surveymonkey": "SurveyMonkey survey export",
-}
 
 
 def _chosen(order: str | None, info) -> str | None:

@@ -83,3 +83,15 @@ def test_upload_reupload_change_and_undo_the_newer(empty_db, run_page):
     assert len(said) == 1 and said[0].startswith("Undone: teams_v2.csv → teams (3 rows, ")
     assert said[0].endswith("): 3 rows deleted, 2 rows it had replaced restored.")
     assert _teams(empty_db) == [("Payments", "Paris"), ("Search", "Oslo")]
+
+
+def test_an_unrecognised_file_opens_the_mapping_step_on_its_closest_table(empty_db, run_page):
+    at = run_page(empty_db, "pages/data.py")
+    _import(at, "ci_runs.csv", b"Deploy ID,Service,When\nd-1,api,2025-09-01\n")
+    (error,) = [plain(e.value) for e in at.error]
+    assert "It is closest to the deployments table, but has no deployed_at column" in error
+    assert at.selectbox(key="map-table-ci_runs.csv").value == "deployments"
+    assert (
+        "Required for deployments and not found by name: deployed_at. Pick the header that holds each."
+        in [plain(c.value) for c in at.caption]
+    )

@@ -57,7 +57,9 @@ def test_a_rejected_file_exits_1_with_the_error_on_stderr_and_writes_nothing(tmp
     assert done.stdout.startswith("loaded teams.csv → teams: 1 row: 1 new")
     assert (
         done.stderr.strip()
-        == "rejected work_items.csv: row 3, column created_at: 'yesterday' is not a timestamp"
+        == "rejected work_items.csv: row 3, column created_at: 'yesterday' is not a timestamp: write a date and "
+        "time such as 2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or "
+        "July 14, 2025"
     )
     con = duckdb.connect(str(database), read_only=True)
     assert con.execute("select count(*) from work_items").fetchall() == [(0,)]

@@ -179,7 +179,9 @@ def test_a_malformed_file_is_rejected_whole_with_row_column_and_value(con, tmp_p
     result = import_file(con, write(tmp_path, "work_items.csv", bad))
     assert not result.ok
     assert result.error == (
-        "work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp (and 3 more problems)"
+        "work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp: write a date and time such as "
+        "2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or July 14, 2025 "
+        "(and 3 more problems)"
     )
     assert result.summary() == "rejected " + result.error
     assert [(p.row, p.column) for p in result.problems] == [
