@@ -15,6 +15,7 @@ import streamlit as st
 
 from lib import db, store
 from lib.ingest.detect import closest_table, shown_headers
+from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
 from lib.tables import TABLES
 from lib.ui import data, layout
@@ -173,7 +174,7 @@ def _result_row(result) -> dict:
     return {
         "File": result.file_name,
         "Status": result.status,
-        "Format": result.source_format or "",
+        "Format": format_words(result.source_format) if result.source_format else "",
         "Tables": ", ".join(result.tables) if getattr(result, "tables", None) else "",
         "Rows": result.rows if result.ok else 0,
         "New": total.new,
@@ -229,7 +230,7 @@ def mapping_section() -> None:
     pending = st.session_state.get(_UNRECOGNISED) or []
     if not pending or not may_change():
         return
-    from lib.ingest.formats.mapped import save_mapping
+    from lib.ingest.formats.mapped import save_mapping, suggest_mapping
     from lib.ingest.load import import_file, options_for
     from lib.ingest.read import read_source
 
@@ -259,11 +260,20 @@ def mapping_section() -> None:
                     f"{', '.join(closest[1])}. Pick the header that holds each."
                 )
             choices = ["(not in file)", *source.headers]
+            # Headers that name a column already (`Deploy ID` → deploy_id) are filled in.
+            suggested = {
+                column: header for header, column in suggest_mapping(source, table).items() if column
+            }
             mapping = {}
             columns = st.columns(3)
             for i, column in enumerate(TABLES[table].columns):
                 label = f"{column.name}{' *' if column.required else ''}"
-                picked = columns[i % 3].selectbox(label, choices, key=f"map-{name}-{table}-{column.name}")
+                picked = columns[i % 3].selectbox(
+                    label,
+                    choices,
+                    index=choices.index(suggested[column.name]) if column.name in suggested else 0,
+                    key=f"map-{name}-{table}-{column.name}",
+                )
                 if picked != "(not in file)":
                     mapping[picked] = column.name
             if st.button("Save mapping and import", key=f"map-go-{name}"):

@@ -95,3 +95,34 @@ def test_an_unrecognised_file_opens_the_mapping_step_on_its_closest_table(empty_
         "Required for deployments and not found by name: deployed_at. Pick the header that holds each."
         in [plain(c.value) for c in at.caption]
     )
+    # Headers that name a column are filled in; the user picks the rest, and the file loads.
+    assert at.selectbox(key="map-ci_runs.csv-deployments-deploy_id").value == "Deploy ID"
+    assert at.selectbox(key="map-ci_runs.csv-deployments-service").value == "Service"
+    at.selectbox(key="map-ci_runs.csv-deployments-deployed_at").set_value("When").run()
+    next(b for b in at.button if b.label == "Save mapping and import").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["1 file(s) loaded: 1 row (1 new)."]
+
+
+def test_a_time_zone_chosen_for_one_file_of_a_batch_moves_that_file_only(empty_db, run_page):
+    at = run_page(empty_db, "pages/data.py")
+    first = b"deploy_id,deployed_at\ndeploy-001,2025-09-01 15:00\n"
+    second = b"deploy_id,deployed_at\ndeploy-101,2025-08-01 15:00\n"
+    at.file_uploader[0].set_value(
+        [("deployments.csv", first, "text/csv"), ("deployments_india.csv", second, "text/csv")]
+    ).run()
+    zones = [s for s in at.selectbox if s.label == "Time zone of times written without one"]
+    assert [z.value for z in zones] == ["UTC", "UTC"]
+    zones[1].set_value("Asia/Kolkata").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["2 file(s) loaded: 2 rows (2 new)."]
+    con = duckdb.connect(str(empty_db), read_only=True)
+    try:
+        stored = dict(
+            con.execute("select deploy_id, strftime(deployed_at, '%H:%M') from deployments").fetchall()
+        )
+        assert stored == {"deploy-001": "15:00", "deploy-101": "09:30"}
+        assert con.execute("select count(*) from layout_choices").fetchall() == [(0,)]  # no zone remembered
+    finally:
+        con.close()
