@@ -7,6 +7,7 @@ the warnings of the formats and of validation are gathered, per sheet.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +148,7 @@ def _headers_by_value(source: SourceFile, problems: tuple[Problem, ...]) -> tupl
 
     try:
         headers, rows = read_rows(source)
-    except (OSError, ValueError, UnicodeError):
+    except (OSError, ValueError, UnicodeError, csv.Error):  # the refusal stands, naming the column as it is
         return problems
     cells = {n: row for n, row in rows if n in wanted}
     out = []
