@@ -80,7 +80,8 @@ def test_the_same_file_again_changes_nothing_and_a_changed_file_says_what_it_cha
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == (
         f"skipped teams.csv: already imported on {when:%Y-%m-%d %H:%M} UTC as import {import_id[:8]} "
-        "(teams.csv); nothing changed (to import it again with other choices, undo that import first)"
+        "(teams.csv); nothing changed (to import it again with other choices, undo that import first)\n"
+        "  note: --again imports it anyway, with the options given"
     )
 
     changed = tmp_path / "teams_v2.csv"
