@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lib.charts import registry
 from lib.views import skills
+from lib.views.skills_learning import learning_by_period
 from tests.unit.fixtures import make_db, scope
 
 # Period [2025-01-01, 2025-04-01): 90 days.
@@ -284,3 +286,28 @@ def test_organisation_level_rows_count_only_where_no_team_row_of_that_tool_exist
     assert got["ai_acceptance_rate"] == pytest.approx((4 + 2 + 30 + 5) / (40 + 20 + 100 + 10))
     team_a = skills.skills_summary(con, scope(*PERIOD, teams=("a",)))
     assert team_a["ai_acceptance_rate"] == pytest.approx((4 + 5) / (40 + 10))
+
+
+def test_completions_without_time_spent_leave_hours_unknown_not_zero(tmp_path, monkeypatch):
+    """A completion report gives no hours: learning hours are null (unknown), never 0, while
+    certifications still count; once any row gives hours, rows without them add nothing."""
+    monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "3")  # four people: shown
+    completions = [
+        dict(employee_id="e1", date="2025-01-10", title="CKA", kind="certification"),
+        dict(employee_id="e2", date="2025-02-10", title="Go course", kind="course"),
+    ]
+    con = make_db(tmp_path, employees=EMPLOYEES, learning=completions)
+    got = skills.skills_summary(con, scope(*PERIOD))
+    assert got["learning_hours_per_engineer_annualized"] is None
+    assert got["certifications"] == 1
+    frame = learning_by_period(con, scope(*PERIOD))
+    assert frame["learning_hours"].isna().all() and list(frame["activities"]) == [1, 1, 0]
+    assert frame["learning_hours_per_engineer_annualized"].isna().all()
+    fig = registry.figure(con, "skills.learning_hours_by_team", scope(*PERIOD))
+    assert registry.title(fig) == "Learning hours: the learning records give no time spent"
+
+    con.execute("insert into learning values ('e3', '2025-03-01', 'x', 'course', 9, null)")
+    got = skills.skills_summary(con, scope(*PERIOD))
+    # 9 known hours ÷ average headcount 4 × 365 ÷ 90
+    assert got["learning_hours_per_engineer_annualized"] == pytest.approx(9 / 4 * 365 / 90)
+    assert list(learning_by_period(con, scope(*PERIOD))["learning_hours"]) == [0, 0, 9]
