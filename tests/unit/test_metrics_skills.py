@@ -311,3 +311,25 @@ def test_completions_without_time_spent_leave_hours_unknown_not_zero(tmp_path, m
     # 9 known hours ÷ average headcount 4 × 365 ÷ 90
     assert got["learning_hours_per_engineer_annualized"] == pytest.approx(9 / 4 * 365 / 90)
     assert list(learning_by_period(con, scope(*PERIOD))["learning_hours"]) == [0, 0, 9]
+
+
+def test_gap_and_single_holder_tables_never_give_a_small_group_exact_count(tmp_path):
+    """A coverage gap or a single holder among two raters says where each of them stands, so
+    under the anonymity threshold (5) the table says 'fewer than 5' instead of the count."""
+    from lib.views.skills_charts import risks
+
+    people = [dict(employee_id=f"a{i}", team="a", hire_date="2020-01-01") for i in range(6)]
+    people += [dict(employee_id=f"b{i}", team="b", hire_date="2020-01-01") for i in range(2)]
+    rows = [dict(employee_id=f"a{i}", skill="python", proficiency=2) for i in range(6)]
+    rows += [dict(employee_id="a0", skill="go", proficiency=4)]
+    rows += [
+        dict(employee_id="b0", skill="go", proficiency=3),
+        dict(employee_id="b1", skill="go", proficiency=1),
+    ]
+    targets = [dict(team="a", skill="python", target=3), dict(team="b", skill="go", target=4)]
+    con = make_db(tmp_path, employees=people, skills=rows, skill_targets=targets)
+    got = risks(con, scope(*PERIOD))
+    gaps = {(r.team, r.skill): (r.team_target, r.people_rated) for r in got["gaps"].itertuples()}
+    assert gaps == {("a", "python"): (3, "6"), ("b", "go"): (4, "fewer than 5")}
+    single = {(r.team, r.skill): r.people_rated for r in got["single_holders"].itertuples()}
+    assert single == {("a", "go"): "fewer than 5", ("b", "go"): "fewer than 5"}
