@@ -12,6 +12,7 @@ with scored as (
     from survey_responses
     where score is not null
       and nullif(trim(dimension), '') is not null
+      and isfinite(survey_date)  -- a stored ±infinity (no import writes one) is no wave's date
       and (len($surveys) = 0 or list_contains($surveys, survey_id))
 ),
 
