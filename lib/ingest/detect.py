@@ -10,6 +10,7 @@ saved mapping for that table and these headers still applies).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
@@ -40,6 +41,16 @@ def _missing(fmt: Format, source: SourceFile) -> tuple[str, ...]:
     return tuple(missing(source)) if callable(missing) else ()
 
 
+def _score(fmt: Format, source: SourceFile) -> float:
+    """`fmt.score(source)`; 0 when the format's sample of the records cannot be read as CSV (a
+    cell over csv's field limit): the strict reader refuses such a file naming row, column
+    and cause, and no format's score may pre-empt that with csv's own message."""
+    try:
+        return fmt.score(source)
+    except csv.Error:
+        return 0.0
+
+
 def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format] | None = None) -> Format:
     """The format for `source`; `formats` defaults to `all_formats()` (load adds saved mappings)."""
     formats = list(all_formats() if formats is None else formats)
@@ -52,7 +63,7 @@ def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format]
                 return fmt
         return next(f for f in formats if f.name == f"canonical:{hint}")
 
-    scored = sorted(((f.score(source), i, f) for i, f in enumerate(formats)), key=lambda t: (-t[0], t[1]))
+    scored = sorted(((_score(f, source), i, f) for i, f in enumerate(formats)), key=lambda t: (-t[0], t[1]))
     candidates = [
         (f.name, s, missing) for s, _, f in scored if s >= SUGGEST and not (missing := _missing(f, source))
     ][:CANDIDATES]

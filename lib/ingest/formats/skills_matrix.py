@@ -31,8 +31,6 @@ Levels (0–4: 0 none, 1 novice, 2 intermediate, 3 advanced, 4 expert):
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -230,26 +228,11 @@ def _numbers(records, columns: list[int]) -> list[float]:
 
 
 def _sample_records(source: SourceFile) -> tuple[Fields, list[tuple[int, list[str]]]]:
-    """The first SAMPLE_ROWS records, for scoring (no records when the file is not at hand or
-    cannot be read as CSV: the strict reader names that cause). Reads no further than them:
-    scoring runs on every file an import is shown, a teams file of any size included."""
-    if source.path is None or not Path(source.path).is_file() or source.kind != "csv":
+    """The first SAMPLE_ROWS records, for scoring (no records when the file is not at hand)."""
+    if source.path is None or not Path(source.path).is_file():
         return Fields(source.headers), []
-    width = len(source.headers)
-    try:
-        with open(source.path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, delimiter=source.delimiter or ",")
-            next(reader, None)
-            numbered = ((n + source.row_offset, row) for n, row in enumerate(reader, start=2))
-            records = [
-                (n, row + [""] * (width - len(row)))
-                for n, row in itertools.islice(
-                    ((n, r) for n, r in numbered if any(c.strip() for c in r)), SAMPLE_ROWS
-                )
-            ]
-    except (csv.Error, UnicodeDecodeError, OSError):
-        return Fields(source.headers), []
-    return Fields(source.headers), records
+    fields, records = csv_records(source, limit=SAMPLE_ROWS)
+    return fields, records[:SAMPLE_ROWS]
 
 
 def _looks_like_levels(source: SourceFile) -> bool:
