@@ -42,12 +42,12 @@ def _missing(fmt: Format, source: SourceFile) -> tuple[str, ...]:
 
 
 def _score(fmt: Format, source: SourceFile) -> float:
-    """`fmt.score(source)`; 0 when the format's sample of the records cannot be read as CSV (a
-    cell over csv's field limit): the strict reader refuses such a file naming row, column
-    and cause, and no format's score may pre-empt that with csv's own message."""
+    """A format's score for `source`; 0 when it cannot even sample the file (a value past the
+    csv module's field limit, bytes that are not its encoding): the reader that is chosen then
+    names the row and the cause."""
     try:
         return fmt.score(source)
-    except csv.Error:
+    except (csv.Error, UnicodeError, ValueError, OSError):
         return 0.0
 
 

@@ -56,8 +56,7 @@ def poison(con: duckdb.DuckDBPyConnection) -> int:
         for when in VALUES:
             added += 1
             values = ", ".join(_value(table, c, added, when, team) for c in table.columns)
-            # by name: a column added by a later migration (employees.email_id) sits after import_id
-            names = ", ".join([*(c.name for c in table.columns), "import_id"])
+            names = ", ".join([*(f'"{c.name}"' for c in table.columns), "import_id"])
             con.execute(f"insert into {table.name} ({names}) values ({values}, '{IMPORT}')")
     con.execute(
         "insert into imports values (?, 'many', 'canonical', 'old.csv', 'ab', ?, now()::timestamp, 'loaded')",
