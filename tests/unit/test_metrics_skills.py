@@ -333,3 +333,31 @@ def test_gap_and_single_holder_tables_never_give_a_small_group_exact_count(tmp_p
     assert gaps == {("a", "python"): (3, "6"), ("b", "go"): (4, "fewer than 5")}
     single = {(r.team, r.skill): r.people_rated for r in got["single_holders"].itertuples()}
     assert single == {("a", "go"): "fewer than 5", ("b", "go"): "fewer than 5"}
+
+
+def test_the_cli_prints_every_skills_key_of_spec_5_with_the_hand_values(full, capsys):
+    """`python -m lib metrics` over the fixture above, every skills.* key by hand."""
+    import json
+
+    from lib import cli
+
+    path = full.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    full.close()
+    assert cli.main(["metrics", "--db", path, "--start", PERIOD[0], "--end", PERIOD[1]]) == 0
+    got = json.loads(capsys.readouterr().out)["skills"]
+    assert got == pytest.approx(
+        {
+            # level 3+ among people active at the end: go e1 only, python e2 only (e1 is at 2)
+            "bus_factor_risks": 2,
+            # CKA 30 + Terraform 20 + Go 5 + GCP 10 (x9, no employee: counts org-wide) ÷ 4 × 365 ÷ 90
+            "learning_hours_per_engineer_annualized": 65 / 4 * 365 / 90,
+            # the last 28 days [03-04, 04-01): 03-10 cursor, 1 active user ÷ headcount 4
+            "ai_adoption_rate": 1 / 4,
+            "ai_acceptance_rate": 40 / 150,
+            "ai_assisted_pr_share": 2 / 3,
+            "skill_gap_share": 2 / 6,
+            "certifications": 3,
+        }
+    )
