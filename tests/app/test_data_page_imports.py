@@ -7,6 +7,7 @@ undoing the newer of two imports of a teams file brings the older teams back.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import duckdb
@@ -126,3 +127,25 @@ def test_a_time_zone_chosen_for_one_file_of_a_batch_moves_that_file_only(empty_d
         assert con.execute("select count(*) from layout_choices").fetchall() == [(0,)]  # no zone remembered
     finally:
         con.close()
+
+
+def test_the_period_follows_the_first_import_until_the_user_picks_one(empty_db, run_page):
+    """Into an empty database the default period is the last 90 days; after the first import
+    it is the data's (deployments in March 2025), on the same page without navigating."""
+    deployments = (
+        b"deploy_id,service,team,environment,deployed_at,commit_at,status\n"
+        b"d1,api,payments,production,2025-03-03T10:00:00Z,2025-03-03T08:00:00Z,success\n"
+        b"d2,api,payments,production,2025-03-20T10:00:00Z,2025-03-20T09:00:00Z,success\n"
+    )
+    at = run_page(empty_db, "pages/data.py")
+    before = at.date_input(key="to").value
+    _import(at, "deployments.csv", deployments)
+    at.run()
+    assert at.date_input(key="to").value == dt.date(2025, 3, 20) != before
+    assert at.date_input(key="from").value == dt.date(2025, 3, 20) - dt.timedelta(days=89)
+    # A date the user picks stays when the data moves the default again.
+    at.date_input(key="from").set_value(dt.date(2025, 1, 1)).run()
+    _import(at, "later.csv", deployments.replace(b"2025-03-20", b"2025-04-20").replace(b"d2", b"d3"))
+    at.run()
+    assert at.date_input(key="from").value == dt.date(2025, 1, 1)
+    assert at.date_input(key="to").value == dt.date(2025, 4, 20)
