@@ -12,16 +12,21 @@ docs/OVERVIEW.md states the rules with their reasons and sources; in short:
   events (deployments, incidents, answers, leavers…); fewer cannot tell a change from
   chance (a handful of leavers, a dozen deployments).
 - S1 materiality: a change under 5% (1 point for shares and scores) is not board news.
-- S2 sampling noise: where the value is a count, a share or an eNPS, the change must
-  exceed twice its standard error (Poisson for counts and rates, binomial for shares,
-  the multinomial variance for eNPS).
+- S2 sampling noise: where the value is a count, a share, a median, a total or an eNPS,
+  the change must exceed three standard errors (Poisson for counts and rates, binomial
+  for shares, the middle half's spread for medians, compound Poisson for totals, the
+  multinomial variance for eNPS): the three-sigma limits of process control.
 - S3 usual swing: the value must sit outside the natural process limits of the earlier
   periods (their mean ± 2.66 × their mean period-to-period change: the XmR chart of
   Donald Wheeler, *Understanding Variation*, 1993), on the side the change points to,
   with at least `MIN_BASELINE` earlier comparable periods to know the swing from.
-- T run: otherwise, `MIN_RUN` or more period-over-period changes in a row the same way,
-  whose total passes S1 and S2, are a sustained move (five values in a monotone run
-  arise from noise about once in sixty).
+- S3 also asks the change itself to exceed 3.268 × the mean period-to-period change
+  (Wheeler's upper range limit).
+- T run: otherwise, `MIN_RUN` (4) or more period-over-period changes in a row the same
+  way, whose total passes S1 and S2, are a sustained move: five values in a monotone run
+  arise from noise about once in sixty, and the total must also clear three standard
+  errors. A value without a sampling model needs `MIN_RUN_UNSAMPLED` (5) changes: six
+  values in a monotone run arise about once in 360.
 
 A change that passes G1, G2, S1, S2 and S3 is a *shift*; one that passes G1, G2 and T is
 a *run*. Takeaways are ordered by strength: how far the value now sits from the earlier
@@ -40,10 +45,12 @@ from dataclasses import dataclass
 from lib.formatting import format_value
 
 SWING_CONSTANT = 2.66  # Wheeler's XmR scaling: limits = mean ± 2.66 × mean moving range
+RANGE_CONSTANT = 3.268  # Wheeler's upper range limit: a period-to-period change beyond 3.268 × the mean
 MIN_BASELINE = 4  # earlier comparable periods needed to know the usual swing (3 moving ranges)
 MAX_BASELINE = 7
-MIN_RUN = 4  # changes in a row the same way that make a sustained move
-SAMPLING_Z = 2.0  # a change must exceed twice its standard error (about 95% two-sided)
+MIN_RUN = 4  # changes in a row the same way that make a sustained move (five values)…
+MIN_RUN_UNSAMPLED = 5  # …six for a value without a sampling model (headcount, finance figures)
+SAMPLING_Z = 3.0  # a change must exceed three standard errors (about 99.7% two-sided, as SPC limits)
 MATERIAL_RELATIVE = 0.05
 MATERIAL_POINTS = 1.0  # points of a share (×100) or of a score
 MIN_EVENTS = 20  # default floor: below it one event moves a count by 5% or more
@@ -131,6 +138,20 @@ def share_se(share: float, trials: int) -> float | None:
     return math.sqrt(p * (1 - p) / trials)
 
 
+def median_se(iqr: float | None, events: int) -> float | None:
+    """A median of `events` durations: the spread of the middle half ÷ √n, the normal-theory
+    error of a median (1.25 σ/√n ≈ 0.93 IQR/√n) rounded up for skewed durations."""
+    if iqr is None or not events:
+        return None
+    return iqr / math.sqrt(events)
+
+
+def sum_se(sum_of_squares: float, denominator: float) -> float | None:
+    """A total of amounts over a population (learning hours ÷ headcount): compound Poisson,
+    sd √Σx²."""
+    return math.sqrt(sum_of_squares) / denominator if denominator else None
+
+
 def nps_se(promoters: float, detractors: float, respondents: int) -> float | None:
     """eNPS (−100..100) from shares of promoters and detractors among `respondents`: the
     multinomial variance p₊ + p₋ − (p₊ − p₋)², at least 1/n."""
@@ -202,6 +223,7 @@ class _Swing:
     center: float
     limit: float  # 2.66 × mean moving range
     periods: int
+    moving_range: float  # the mean period-to-period change
 
     def range_text(self, unit: str) -> str:
         low, high = _bounds(unit)
@@ -215,7 +237,8 @@ def usual_swing(values: list[float]) -> _Swing | None:
     if len(values) < MIN_BASELINE:
         return None
     moving = [abs(a - b) for a, b in zip(values, values[1:], strict=False)]
-    return _Swing(statistics.fmean(values), SWING_CONSTANT * statistics.fmean(moving), len(values))
+    mean_range = statistics.fmean(moving)
+    return _Swing(statistics.fmean(values), SWING_CONSTANT * mean_range, len(values), mean_range)
 
 
 def _baseline(h: History) -> list[float]:
@@ -303,9 +326,13 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
 
     material = _material(now.value, before.value, h.unit)
     noise_ok, margin = _beyond_noise(now, before)
-    beyond = swing is not None and (
-        (change > 0 and now.value > swing.center + swing.limit)
-        or (change < 0 and now.value < swing.center - swing.limit)
+    beyond = (
+        swing is not None
+        and abs(change) > RANGE_CONSTANT * swing.moving_range
+        and (
+            (change > 0 and now.value > swing.center + swing.limit)
+            or (change < 0 and now.value < swing.center - swing.limit)
+        )
     )
     if material and noise_ok and beyond:
         side = "above" if change > 0 else "below"
@@ -320,7 +347,8 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
         strength = _strength(now.value, swing)
         return Takeaway(h.key, h.label, text + _verdict(improved), "shift", short, strength, improved)
 
-    if run >= MIN_RUN:
+    needed = MIN_RUN if now.se is not None else MIN_RUN_UNSAMPLED
+    if run >= needed:
         start = h.windows[run]
         run_noise_ok, _ = _beyond_noise(now, start)
         if _material(now.value, start.value, h.unit) and run_noise_ok:

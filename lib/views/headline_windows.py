@@ -28,7 +28,7 @@ import pandas as pd
 from lib import anonymity
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.takeaways import Window, count_se, nps_se, rate_se, share_se
+from lib.takeaways import Window, count_se, median_se, nps_se, rate_se, share_se, sum_se
 from lib.views import one_row, params, plain
 from lib.views.engagement_figures import answered_by, figures, in_period, ordered
 
@@ -149,7 +149,14 @@ def _se(key: str, row: dict, value: float, events: int | None, days: int) -> flo
         return share_se(value, events)
     if key == "engagement.enps":
         return nps_se(row["promoters"], row["detractors"], events)
-    return None  # medians, stocks and finance figures: no sampling model
+    if key == "delivery.lead_time_hours_p50":
+        return median_se(plain(row["lead_time_iqr"]), events)
+    if key == "delivery.recovery_time_hours_p50":
+        return median_se(plain(row["recovery_iqr"]), events)
+    if key == "skills.learning_hours_per_engineer_annualized":
+        se = sum_se(row["learning_hours_squared"], row["average_headcount"])
+        return None if se is None else se * 365 / days
+    return None  # headcount and finance figures are counted, not sampled
 
 
 def _gap(spec: Spec, row: dict, frame: pd.DataFrame, days: int, extents: dict) -> str | None:

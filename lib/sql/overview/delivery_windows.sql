@@ -50,7 +50,9 @@ deploy_summary as (
         count(*) filter (where is_success) as successful_deployments,
         count(*) filter (where is_deployment and is_named) as change_failures,
         median(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_time_hours_p50,
-        count(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_times
+        count(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_times,
+        -- the spread of the middle half, for the median's sampling error
+        quantile_cont(span_hours(commit_at, deployed_at), [0.25, 0.75]) filter (where is_success) as lead_time_quartiles
     from flagged
     group by window_index
 ),
@@ -73,7 +75,8 @@ incident_summary as (
     select
         (($end::date - started_at::date) - 1) // $days as window_index,
         median(span_hours(started_at, resolved_at)) as recovery_time_hours_p50,
-        count(span_hours(started_at, resolved_at)) as recoveries
+        count(span_hours(started_at, resolved_at)) as recoveries,
+        quantile_cont(span_hours(started_at, resolved_at), [0.25, 0.75]) as recovery_quartiles
     from incidents
     where started_at >= $end::date - ($windows * $days)::integer
       and started_at < $end::date
@@ -95,10 +98,12 @@ final as (
         end as deployment_frequency_per_week,
         d.lead_time_hours_p50,
         coalesce(d.lead_times, 0) as lead_times,
+        d.lead_time_quartiles[2] - d.lead_time_quartiles[1] as lead_time_iqr,
         coalesce(d.change_failures, 0) as change_failures,
         d.change_failures / nullif(d.deployments, 0) as change_failure_rate,
         i.recovery_time_hours_p50,
-        coalesce(i.recoveries, 0) as recoveries
+        coalesce(i.recoveries, 0) as recoveries,
+        i.recovery_quartiles[2] - i.recovery_quartiles[1] as recovery_iqr
     from windows as w
     cross join table_runs as t
     left join deploy_summary as d using (window_index)

@@ -65,6 +65,7 @@ learned as (
     select
         (($end::date - date) - 1) // $days as window_index,
         coalesce(sum(hours), 0) as learning_hours,
+        coalesce(sum(hours * hours), 0) as learning_hours_squared,
         count(*) as learning_records
     from scoped_learning
     group by all
@@ -86,6 +87,8 @@ final as (
         a.ai_active_users_daily_mean / nullif(h.headcount_end, 0) as ai_adoption_rate,
         case when l.has_learning_data then coalesce(x.learning_records, 0) end as learning_records,
         case when l.has_learning_data then coalesce(x.learning_hours, 0) end as learning_hours,
+        case when l.has_learning_data then coalesce(x.learning_hours_squared, 0) end as learning_hours_squared,
+        (h.headcount_start + h.headcount_end) / 2.0 as average_headcount,
         case when l.has_learning_data
             then coalesce(x.learning_hours, 0) / nullif((h.headcount_start + h.headcount_end) / 2.0, 0) * (365.0 / $days)
         end as learning_hours_per_engineer_annualized
