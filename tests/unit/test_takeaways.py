@@ -219,10 +219,10 @@ def _noise_histories(rng) -> list[History]:
     return [
         deployments(list(map(int, counts))),
         History("delivery.change_failure_rate", "Change failure rate", "%", False,
-                windows(list(fails / cfr_n), list(map(int, cfr_n)), [share_se(f / n, n) for f, n in zip(fails, cfr_n)])),
+                windows(list(fails / cfr_n), list(map(int, cfr_n)), [share_se(f / n, n) for f, n in zip(fails, cfr_n, strict=True)])),
         History("engagement.index", "Engagement index", "%", True,
                 windows(list(favourable / answers), list(map(int, answers)),
-                        [share_se(f / n, n) for f, n in zip(favourable, answers)])),
+                        [share_se(f / n, n) for f, n in zip(favourable, answers, strict=True)])),
         History("delivery.lead_time_hours_p50", "Change lead time (median)", "hours", False,
                 windows(medians, [250] * 8, [median_se(s, 250) for s in spreads])),
     ]  # fmt: skip
