@@ -24,7 +24,8 @@ from lib.formatting import format_value, is_missing
 from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.scope import Scope, period_text
-from lib.views import business, delivery
+from lib.sql import query_df
+from lib.views import business, delivery, params
 from lib.views.headline_windows import SPECS, headline_windows, source_extents
 
 # Tile labels short enough for a sixth of the page (the definition is in the tile's help).
@@ -126,7 +127,7 @@ def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
     return Board(
         period=period_text(scope),
         phrase=period_phrase(scope.days),
-        headline=investment_headline(con, scope, windows),
+        headline=investment_headline(con, scope),
         groups=groups,
         takeaways=tuple(found),
         held_back=tuple(held),
@@ -144,7 +145,12 @@ def _history(key: str, windows: tuple[rules.Window, ...]) -> rules.History:
         windows=windows,
         min_events=spec.min_events,
         noun=spec.noun,
+        months=_months_between(windows[0].start, windows[0].end) if spec.frame == "business" else None,
     )
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def _group(con, pillar, name, keys, windows, extents, reasons, news) -> Group:
@@ -252,12 +258,9 @@ def _first_lower(text: str) -> str:
 # ------------------------------------------------------------------------ investment headline
 
 
-def _months_text(scope: Scope) -> str | None:
-    """'Oct–Dec 2026': the months whose finance figures the period sums (those starting in it)."""
-    first = scope.start if scope.start.day == 1 else _next_month(scope.start)
-    last = (scope.end - dt.timedelta(days=1)).replace(day=1)
-    if last < first:
-        return None
+def months_text(months: Scope) -> str:
+    """'Oct–Dec 2026' for a span of whole months."""
+    first, last = months.start, (months.end - dt.timedelta(days=1)).replace(day=1)
     if first == last:
         return f"{first:%b %Y}"
     if first.year == last.year:
@@ -265,72 +268,80 @@ def _months_text(scope: Scope) -> str | None:
     return f"{first:%b %Y}–{last:%b %Y}"
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def _count(n: int | None, one: str, many: str) -> str:
-    return f"**{n:,}** {one if n == 1 else many}"
+    return f"**{n or 0:,}** {one if n == 1 else many}"
 
 
-def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope, windows: dict) -> str:
-    """What R&D spend produced in the period, in one paragraph (markdown, numbers in bold):
-    features delivered, production deployments and their change failure rate and recovery,
-    the share of effort on new features, and revenue per engineer; what is missing when
-    finance, work-item or deployment data is absent. Business metrics have no team: under
-    a team filter the spend stays the organisation's and is not set against the teams."""
-    summary = business.business_summary(con, scope)
+def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    """What R&D spend produced, in one paragraph (markdown, numbers in bold): features
+    delivered, production deployments and the change failures among them, the share of effort
+    on new features and revenue per engineer; and what is missing when finance, work-item or
+    deployment data is absent.
+
+    Spend is monthly, so when it is set against the output the paragraph covers the period's
+    whole months (the months starting in it, `business_months`, as the finance tiles here and
+    on the Business alignment page do) and names them; otherwise it covers the period. Business metrics have no
+    team: under a team filter the spend stays the organisation's and is not set against the
+    teams' output."""
     inputs = business.has_business_data(con)
+    team = scope.teams is not None
+    whole = business.business_months(scope)
+    months = whole if inputs["rnd_spend"] and not team else None  # spend set against the output
+    span = months or scope
+    summary = business.business_summary(con, span)
     currency = business.currency(con)[0]
     extents = source_extents(con)
-    cfr = windows["delivery.change_failure_rate"][0]
-    row = {"work_items": extents["work_items_rows"] > 0, "deployments": cfr.events}
-    features = summary["features_completed"]
-    share = summary["investment_mix"]["feature"]
-    months = _months_text(scope)
-    team = scope.teams is not None
+    window = query_df(con, "overview/delivery_windows", params(span, windows=1)).iloc[0]
+    deployments = None if extents["deployments_rows"] == 0 else int(window["deployments"])
+    failures = int(window["change_failures"])
 
     output = []
-    if row["work_items"]:
-        output.append(_count(features, "feature", "features"))
-    delivered = row["deployments"] is not None and row["deployments"] > 0
-    if delivered:
-        output.append(_count(row["deployments"], "production deployment", "production deployments"))
+    if extents["work_items_rows"]:
+        output.append(_count(summary["features_completed"], "feature", "features"))
+    if deployments:
+        text = _count(deployments, "production deployment", "production deployments")
+        text += (
+            f" ({failures:,} of them change failures)" if failures != 1 else " (1 of them a change failure)"
+        )
+        output.append(text)
     produced = " and ".join(output)
-    if delivered and not is_missing(cfr.value):
-        produced += f" at a **{format_value(cfr.value, '%')}** change failure rate"
-        recovery = windows.get("delivery.recovery_time_hours_p50")
-        if recovery and not is_missing(recovery[0].value):
-            produced += f", with service restored in a median **{format_value(recovery[0].value, 'hours')}**"
+    when = months_text(months) if months else period_text(scope)
+    if months and months.end > scope.end:
+        # the last month has not ended with the period: its spend is whole, the output not
+        when += f" (output to {scope.end - dt.timedelta(days=1):%d %b})"
 
-    spend = summary["rnd_spend"]
     sentences = []
-    if spend is not None and not team and produced:
-        sentences.append(f"In {months}, **{money(spend, currency)}** of R&D spend delivered {produced}.")
+    spend = summary["rnd_spend"]
+    if produced and spend is not None and not team:
+        sentences.append(f"In {when}, **{money(spend, currency)}** of R&D spend delivered {produced}.")
     elif produced:
-        sentences.append(f"In {period_text(scope)}, engineering delivered {produced}.")
+        sentences.append(f"In {when}, engineering delivered {produced}.")
+    share = summary["investment_mix"]["feature"]
     rpe = summary["revenue_per_engineer_annualized"]
-    effort = (
-        f"**{format_value(share, '%')}** of engineering effort went to new features"
-        if share is not None
-        else None
-    )
-    revenue = f"revenue per engineer ran at **{money(rpe, currency)}** a year" if rpe is not None else None
-    if effort or revenue:
-        sentences.append(_first_upper("; ".join(part for part in (effort, revenue) if part)) + ".")
+    parts = []
+    if share is not None:
+        parts.append(f"**{format_value(share, '%')}** of engineering effort went to new features")
+    if rpe is not None:
+        parts.append(f"revenue per engineer ran at **{money(rpe, currency)}** a year")
+    if parts:
+        sentences.append(_first_upper("; ".join(parts)) + ".")
 
     gaps = []
     if not inputs["rnd_spend"]:
         gaps.append("no R&D spend is loaded, so what this cost is not shown")
     elif team:
         gaps.append("R&D spend and revenue are the whole organisation's (business metrics carry no team)")
+    elif whole is None:
+        gaps.append(
+            "R&D spend is kept by month: choose a period holding a whole month to set it against the output"
+        )
     elif spend is None:
-        gaps.append(f"no R&D spend is loaded for {months or 'this period'}")
+        gaps.append(f"no R&D spend is loaded for {when}")
     if not inputs["revenue"]:
         gaps.append("no revenue is loaded, so revenue per engineer is not shown")
-    if not row["work_items"]:
+    if not extents["work_items_rows"]:
         gaps.append("no work items are loaded, so features delivered and the effort mix are not shown")
-    if row["deployments"] is None:
+    if deployments is None:
         gaps.append("no deployments are loaded")
     if gaps:
         sentences.append(_first_upper("; ".join(gaps)) + " (load them on the Data page).")

@@ -86,6 +86,7 @@ class History:
     windows: tuple[Window, ...]
     min_events: int = MIN_EVENTS
     noun: str = "events"
+    months: int | None = None  # windows of whole months (finance figures), else of the period's days
 
     def usable(self, i: int) -> bool:
         """Window i can be compared: it has a value, no gap and enough events."""
@@ -177,6 +178,13 @@ def period_words(days: int) -> tuple[str, str]:
     if 364 <= days <= 366:
         return "year", "years"
     return f"{days}-day period", f"{days}-day periods"
+
+
+def month_words(months: int) -> tuple[str, str]:
+    """('quarter', 'quarters') for blocks of 3 months."""
+    named = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
+    one = named.get(months, f"{months}-month period")
+    return one, one + "s"
 
 
 def over_phrase(days: int) -> str:
@@ -294,7 +302,10 @@ def _verdict(improved: bool | None) -> str:
 def judge(h: History, days: int) -> Takeaway | HeldBack | None:
     """The takeaway `h` makes over a period of `days` days, or why it makes none (None when the
     period has no value: the tile says why)."""
-    one, many = period_words(days)
+    one, many = period_words(days) if h.months is None else month_words(h.months)
+    phrase = f"{one} over {one}" if not one.endswith("period") else f"against the previous {one}"
+    if h.months is None:
+        phrase = over_phrase(days)
     now = h.windows[0]
     if now.value is None:
         return None
@@ -317,12 +328,11 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
         )
     change = now.value - before.value
     if change == 0:
-        return held(f"unchanged {over_phrase(days)}")
+        return held(f"unchanged {phrase}")
     direction = "up" if change > 0 else "down"
     swing = usual_swing(_baseline(h))
     run = _run_length(h)
     improved = _improved(h, change)
-    phrase = over_phrase(days)
 
     material = _material(now.value, before.value, h.unit)
     noise_ok, margin = _beyond_noise(now, before)
@@ -339,7 +349,7 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
         text = (
             f"{h.label} {direction} {change_words(now.value, before.value, h.unit)} {phrase} to "
             f"{_show(now.value, h.unit)}, {side} its usual range ({swing.range_text(h.unit)}) over the "
-            f"previous {swing.periods} {many}"
+            f"previous {_words(swing.periods)} {many}"
         )
         if run >= MIN_RUN:
             text += f", the {_ordinal(run)} {'rise' if change > 0 else 'fall'} in a row"
@@ -376,9 +386,16 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
             f"{direction} {amount}, but its usual swing needs {MIN_BASELINE} earlier {many} of comparable "
             f"data (has {len(_baseline(h))})"
         )
+    inside = swing.center - swing.limit <= now.value <= swing.center + swing.limit
+    if not inside or (change > 0) != (now.value > swing.center):
+        usual = RANGE_CONSTANT * swing.moving_range
+        return held(
+            f"{direction} {amount}, within its usual change from one {one} to the next (up to "
+            f"{_show_margin(usual, h.unit)} over the previous {_words(swing.periods)} {many})"
+        )
     return held(
         f"{direction} {amount}, within its usual range ({swing.range_text(h.unit)}) over the previous "
-        f"{swing.periods} {many}"
+        f"{_words(swing.periods)} {many}"
     )
 
 
@@ -392,6 +409,10 @@ def _show_margin(margin: float, unit: str) -> str:
     if unit == "score":
         return f"{margin:.0f} pts"
     return _show(margin, unit)
+
+
+def _words(n: int) -> str:
+    return {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}.get(n, str(n))
 
 
 def _ordinal(n: int) -> str:

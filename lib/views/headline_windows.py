@@ -10,6 +10,13 @@ The values are the catalog's (SPEC §5) computed for many periods in one query p
 Overview needs eight. A unit test holds windows 0 and 1 equal to the catalog over the
 period and the previous one, on fixtures and on the demo organisation.
 
+Finance figures are monthly: their windows are blocks of the period's whole months
+(`lib.views.business.business_months`, the months starting in the period, as the Business
+page's tiles read them), so an annualised figure is never read a third low because a
+90-day period holds two month starts. Window 0 is the catalog over those months, window 1
+over the same number of months before (`previous_months`); for a period of whole months
+both equal the catalog over the period.
+
 Coverage (rule G1 of lib.takeaways): a period is not compared when it starts before its
 source's first record (deployments, incidents, AI usage, learning), ends more than
 `slack_days` after its last, needs leavers from before the first recorded separation
@@ -30,6 +37,7 @@ from lib.scope import Scope
 from lib.sql import query_df
 from lib.takeaways import Window, count_se, median_se, nps_se, rate_se, share_se, sum_se
 from lib.views import one_row, params, plain
+from lib.views.business import business_months
 from lib.views.engagement_figures import answered_by, figures, in_period, ordered
 
 WINDOWS = 8
@@ -97,8 +105,10 @@ def headline_windows(
     specs = {key: SPECS[key] for key in keys}
     bound = params(scope, windows=count)
     frames: dict[str, pd.DataFrame] = {}
-    for name in sorted({s.frame for s in specs.values()} - {"engagement"}):
+    for name in sorted({s.frame for s in specs.values()} - {"engagement", "business"}):
         frames[name] = query_df(con, f"overview/{name}_windows", bound)
+    if any(s.frame == "business" for s in specs.values()):
+        frames["business"] = _business_frame(con, scope, count)
     if any(s.frame == "engagement" for s in specs.values()):
         frames["engagement"] = _engagement_frame(con, scope, count)
     extents = source_extents(con)
@@ -192,9 +202,27 @@ def _gap(spec: Spec, row: dict, frame: pd.DataFrame, days: int, extents: dict) -
         )
         if loaded < months:
             return f"{loaded} of its {months} months of finance data are loaded"
-        if source == "revenue" and months != int(frame["month_starts"].iloc[0]):
-            return f"it holds {months} month starts and the period {int(frame['month_starts'].iloc[0])}, so annualised revenue would differ by the calendar alone"
     return None
+
+
+def _business_frame(con: duckdb.DuckDBPyConnection, scope: Scope, count: int) -> pd.DataFrame:
+    """One row per block of the period's whole months (`business_months`: the months starting
+    in it), newest first; the period's own windows without figures when it holds no month start."""
+    months = business_months(scope)
+    if months is None:  # the period's windows, with no finance figure (see `_gap`)
+        return pd.DataFrame(
+            [
+                {"window_index": k, "window_start": scope.end - dt.timedelta(days=(k + 1) * scope.days),
+                 "window_end": scope.end - dt.timedelta(days=k * scope.days), "month_starts": 0,
+                 "revenue_months": 0, "rnd_spend_months": 0, "rnd_pct_revenue": None,
+                 "revenue_per_engineer_annualized": None}
+                for k in range(count)
+            ]
+        )  # fmt: skip
+    size = (months.end.year - months.start.year) * 12 + months.end.month - months.start.month
+    return query_df(
+        con, "overview/business_windows", params(scope, windows=count, months=size, month_end=months.end)
+    )
 
 
 def _engagement_frame(con: duckdb.DuckDBPyConnection, scope: Scope, count: int) -> pd.DataFrame:

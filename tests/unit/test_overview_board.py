@@ -16,6 +16,7 @@ from lib import db
 from lib.charts import registry
 from lib.metrics import catalog, flatten
 from lib.overview_board import board
+from lib.views.business import business_months, previous_months
 from lib.views.headline_windows import SPECS, headline_windows
 from tests.unit.fixtures import insert, make_db, scope
 
@@ -91,10 +92,15 @@ QUARTER = scope((END - dt.timedelta(days=90)).isoformat(), END.isoformat())
 
 
 def _assert_windows_are_the_catalog(con, s):
+    """Windows 0 and 1 are the catalog over the period and the previous one; finance figures
+    over the period's whole months and as many months before (as the Business page reads them)."""
     windows = headline_windows(con, s)
     now, before = flatten(catalog(con, s)), flatten(catalog(con, s.previous()))
+    months = business_months(s)
+    money_now, money_before = flatten(catalog(con, months)), flatten(catalog(con, previous_months(months)))
     for key in SPECS:
-        for k, expected in ((0, now[key]), (1, before[key])):
+        pair = (money_now[key], money_before[key]) if key.startswith("business.") else (now[key], before[key])
+        for k, expected in enumerate(pair):
             got = windows[key][k].value
             if expected is None:
                 assert got is None, (key, k, got)
@@ -189,23 +195,26 @@ def test_a_source_that_stops_early_is_not_compared(steady_copy):
     assert held["delivery.deployment_frequency_per_week"].startswith("this quarter cannot be compared: ")
 
 
-def test_revenue_per_engineer_over_unequal_months_shows_no_change(steady):
-    # 3 Jul – 30 Sep holds two month starts (Aug, Sep); 4 Apr – 2 Jul holds three.
+def test_finance_figures_are_read_over_whole_months(steady):
+    """3 Jul – 30 Sep holds two month starts (Aug, Sep): revenue per engineer is annualised over
+    those two months (61 days), not over 90 days, where it would read a third low."""
     s = scope("2026-07-03", "2026-10-01")
-    windows = headline_windows(steady, s, ("business.revenue_per_engineer_annualized",))
-    w = windows["business.revenue_per_engineer_annualized"]
-    assert w[0].gap is None
-    assert (
-        w[1].gap
-        == "it holds 3 month starts and the period 2, so annualised revenue would differ by the calendar alone"
-    )
-    tile = next(
-        t
-        for g in board(steady, s).groups
-        for t in g.tiles
-        if t.key == "business.revenue_per_engineer_annualized"
-    )
-    assert tile.change is None and tile.value is not None
+    w = headline_windows(steady, s, ("business.revenue_per_engineer_annualized",))[
+        "business.revenue_per_engineer_annualized"
+    ]
+    assert (w[0].start, w[0].end) == (dt.date(2026, 8, 1), dt.date(2026, 10, 1))
+    assert (w[1].start, w[1].end) == (dt.date(2026, 6, 1), dt.date(2026, 8, 1))
+    revenue, people = steady.execute(
+        """
+        select (select sum(value) from business_metrics where metric = 'revenue'
+                  and period_start in ('2026-08-01', '2026-09-01')),
+               (select (count(*) filter (where hire_date <= '2026-08-01' and not coalesce(termination_date <= '2026-08-01', false))
+                      + count(*) filter (where hire_date <= '2026-10-01' and not coalesce(termination_date <= '2026-10-01', false))) / 2.0
+                from employees)
+        """
+    ).fetchone()
+    assert w[0].value == pytest.approx(revenue / people * 365 / 61)
+    assert all(x.gap is None for x in w)
 
 
 def test_the_investment_headline_by_hand(tmp_path):
@@ -227,17 +236,23 @@ def test_the_investment_headline_by_hand(tmp_path):
             {"period_start": f"2026-0{m}-01", "metric": "rnd_spend", "value": 100_000.0} for m in (7, 8, 9)
         ],
     )  # fmt: skip
-    s = scope("2026-07-01", "2026-09-29")
+    s = scope("2026-07-01", "2026-10-01")
     text = board(con, s).headline
-    # 2 features; 4 production deployments, 1 rolled back → 25%; effort 4 of 8 on features.
+    # 2 features; 4 production deployments, 1 rolled back; effort 4 of 8 on features.
     assert text == (
         "In Jul–Sep 2026, **$300k** of R&D spend delivered **2** features and **4** production deployments "
-        "at a **25%** change failure rate. **50%** of engineering effort went to new features. "
+        "(1 of them a change failure). **50%** of engineering effort went to new features. "
         "No revenue is loaded, so revenue per engineer is not shown (load them on the Data page)."
     )
     team = board(con, dataclasses.replace(s, teams=("core",))).headline
-    assert team.startswith("In 01 Jul 2026 – 28 Sep 2026, engineering delivered **2** features")
+    assert team.startswith("In 01 Jul 2026 – 30 Sep 2026, engineering delivered **2** features")
     assert "R&D spend and revenue are the whole organisation's (business metrics carry no team)" in team
+    # A period that is not whole months: the paragraph names the months its spend covers.
+    shifted = board(con, scope("2026-06-20", "2026-09-18")).headline
+    assert shifted.startswith("In Jul–Sep 2026 (output to 17 Sep), **$300k** of R&D spend delivered")
+    # A fortnight holds no month: the spend is not set against it.
+    short = board(con, scope("2026-07-02", "2026-07-16")).headline
+    assert "R&D spend is kept by month: choose a period holding a whole month" in short
 
 
 def test_without_finance_the_headline_says_what_is_missing(tmp_path):
@@ -249,8 +264,8 @@ def test_without_finance_the_headline_says_what_is_missing(tmp_path):
     )
     b = board(con, scope("2026-07-01", "2026-09-29"))
     assert b.headline == (
-        "In 01 Jul 2026 – 28 Sep 2026, engineering delivered **1** production deployment at a **0.0%** change "
-        "failure rate. No R&D spend is loaded, so what this cost is not shown; no revenue is loaded, so revenue "
+        "In 01 Jul 2026 – 28 Sep 2026, engineering delivered **1** production deployment (0 of them change failures). "
+        "No R&D spend is loaded, so what this cost is not shown; no revenue is loaded, so revenue "
         "per engineer is not shown; no work items are loaded, so features delivered and the effort mix are not "
         "shown (load them on the Data page)."
     )

@@ -60,7 +60,7 @@ def test_a_step_beyond_noise_and_the_usual_swing_is_a_takeaway():
     assert result.kind == "shift"
     assert result.text == (
         "Deployment frequency up 50% quarter over quarter to 11.7/wk, above its usual range "
-        "(6.93/wk–8.65/wk) over the previous 7 quarters: an improvement."
+        "(6.93/wk–8.65/wk) over the previous seven quarters: an improvement."
     )
     assert result.short == "Deployment frequency up 50% quarter over quarter"
     assert result.strength == pytest.approx((150 - 701 / 7) / (2.66 * 25 / 6))
@@ -91,7 +91,20 @@ def test_a_change_within_the_usual_swing_is_held_back():
     # Mean 675/7 = 96.4; moving ranges 80, 70, 60, 65, 70, 60 → mean 67.5; upper limit
     # 96.4 + 179.6 = 276.0 deployments = 21.5/wk: 150 (11.7/wk) is within it.
     assert isinstance(result, HeldBack)
-    assert result.reason == "up 150%, within its usual range (0/wk–21.5/wk) over the previous 7 quarters"
+    assert result.reason == "up 150%, within its usual range (0/wk–21.5/wk) over the previous seven quarters"
+
+
+def test_a_change_within_the_usual_period_to_period_change_is_held_back():
+    # Beyond the upper limit (mean 113.86 + 2.66 × 5.33 = 128.05) but a step of 10 where steps of
+    # up to 3.268 × 5.33 = 17.4 are usual: the level drifts, nothing happened this quarter.
+    h = History(
+        "x.per_week", "Throughput", "per week", True, windows([130, 120, 127, 118, 114, 110, 106, 102])
+    )
+    result = judge(h, 90)
+    assert isinstance(result, HeldBack)
+    assert result.reason == (
+        "up 8%, within its usual change from one quarter to the next (up to 17.4/wk over the previous seven quarters)"
+    )
 
 
 def test_a_change_within_sampling_noise_is_held_back():

@@ -1,36 +1,20 @@
--- one row per window: revenue, R&D spend, R&D as a share of revenue and revenue per engineer (as business/business.sql) over $windows consecutive periods of $days days ending at $end, window 0 being [end - days, end), with the months behind them
+-- one row per window: revenue, R&D spend, R&D as a share of revenue and revenue per engineer (as business/business.sql over whole months) over $windows consecutive blocks of $months whole months ending at $month_end (the first day after the period's whole months), window 0 being the period's own months
 with windows as (
     select
         k as window_index,
-        $end::date - ((k + 1) * $days)::integer as window_start,
-        $end::date - (k * $days)::integer as window_end
+        ($month_end::date - to_months(((k + 1) * $months)::integer))::date as window_start,
+        ($month_end::date - to_months((k * $months)::integer))::date as window_end
     from range(0, $windows) as r (k)
-),
-
-month_starts as (
-    -- the first days of months in each window: the months whose figures it sums
-    select
-        w.window_index,
-        count(*) as month_starts
-    from windows as w
-    inner join range(
-        date_trunc('month', $end::date - ($windows * $days)::integer)::timestamp,
-        $end::date::timestamp,
-        interval 1 month
-    ) as m (month_start)
-        on m.month_start::date >= w.window_start and m.month_start::date < w.window_end
-    group by w.window_index
 ),
 
 months as (
     select
-        (($end::date - period_start) - 1) // $days as window_index,
-        lower(trim(metric)) as metric,
-        period_start,
-        value
-    from business_metrics
-    where period_start >= $end::date - ($windows * $days)::integer
-      and period_start < $end::date
+        w.window_index,
+        lower(trim(b.metric)) as metric,
+        b.period_start,
+        b.value
+    from business_metrics as b
+    inner join windows as w on b.period_start >= w.window_start and b.period_start < w.window_end
 ),
 
 money as (
@@ -66,18 +50,18 @@ final as (
         w.window_index,
         w.window_start,
         w.window_end,
-        coalesce(s.month_starts, 0) as month_starts,
+        $months as month_starts,
         coalesce(m.revenue_months, 0) as revenue_months,
         coalesce(m.rnd_spend_months, 0) as rnd_spend_months,
         m.revenue,
         m.rnd_spend,
         m.rnd_spend / nullif(m.revenue, 0) as rnd_pct_revenue,
         h.average_headcount,
-        case when $all_teams then m.revenue / nullif(h.average_headcount, 0) * (365.0 / $days) end
-            as revenue_per_engineer_annualized
+        case when $all_teams
+            then m.revenue / nullif(h.average_headcount, 0) * (365.0 / (w.window_end - w.window_start))
+        end as revenue_per_engineer_annualized
     from windows as w
     inner join headcount as h using (window_index)
-    left join month_starts as s using (window_index)
     left join money as m using (window_index)
     order by w.window_index
 )
