@@ -78,7 +78,7 @@ def test_own_exports_build_the_overview_and_a_missing_pillar_points_to_the_data_
     ]
     _open(page, f"{own_data_server}/data")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
-    expect(page.get_by_text(files[-1].name).first).to_be_visible()
+    expect(page.get_by_text(files[-1].name).first).to_be_visible(timeout=60_000)
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^5 file\(s\) loaded"))).to_be_visible(timeout=60_000)
