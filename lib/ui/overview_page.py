@@ -2,8 +2,9 @@
 
 Everything above the trends comes from one cached call, `lib.overview_board.board`, the
 object the board pack's `overview.headlines` slide draws too. Laid out to read as a board
-slide on a 1440 × 900 screen: the headline, then two rows of six tiles (delivery and
-engagement; retention, skills and business), then what changed.
+slide on a 1440 × 900 screen: what the spend produced and what changed, then two rows of
+six tiles (delivery and engagement; retention, skills and business), then why the other
+changes are not news.
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ def header(scope):
     return board
 
 
-def headline(board) -> None:
+def summary(board) -> None:
+    """The slide's message: what the spend produced, then what changed (the takeaways)."""
     with st.container(border=True):
         st.markdown(board.headline)
+        if board.takeaways:
+            st.markdown(f"**What changed, {board.phrase}**")
+            st.markdown("\n".join(f"- {item.text}" for item in board.takeaways))
+        else:
+            st.markdown(f"**What changed:** no headline metric moved beyond its usual swing {board.phrase}.")
 
 
 def tile_groups(board) -> None:
@@ -72,17 +79,15 @@ def _delta_color(key: str) -> str:
     return "off" if better is None else "normal" if better else "inverse"
 
 
-def takeaway_list(board) -> None:
-    with st.container(border=True):
-        st.markdown(f"**What changed, {board.phrase}**")
-        if not board.takeaways:
-            st.markdown(f"No headline metric moved beyond its usual swing {board.phrase}.")
-        for item in board.takeaways:
-            st.markdown(f"- {item.text}")
-        if board.held_back:
-            with st.expander(f"Why the other changes are not news ({len(board.held_back)})"):
-                st.markdown("\n".join(f"- **{h.label}**: {h.reason}." for h in board.held_back))
-                st.caption("The rules: docs/OVERVIEW.md (too few events, sampling noise, the usual swing).")
+def held_back(board) -> None:
+    """Why each other change is not news, for the VP who is asked about one."""
+    if board.held_back:
+        with st.expander(f"Why the other changes are not news ({len(board.held_back)})"):
+            st.markdown("\n".join(f"- **{h.label}**: {h.reason}." for h in board.held_back))
+            st.caption(
+                "A change is news when it rests on enough events, exceeds its sampling noise and leaves the "
+                "range of the seven periods before it, or continues a run (docs/OVERVIEW.md)."
+            )
 
 
 def pillar_trends(scope) -> None:

@@ -49,7 +49,7 @@ def test_the_overview_reads_as_a_board_slide_on_the_demo(server, browser):
         assert _tile(tab, "Deploy frequency").endswith("/wk")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / "overview-demo-1440x900.png"))
-        tab.get_by_text(re.compile(r"^What changed, ")).scroll_into_view_if_needed()
+        tab.get_by_text(re.compile(r"^Why the other changes are not news")).scroll_into_view_if_needed()
         expect(tab.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=60_000)
         tab.screenshot(path=str(SCREENSHOTS / "overview-demo-takeaways.png"))
     finally:
@@ -91,7 +91,7 @@ def test_own_exports_build_the_overview_and_a_missing_pillar_points_to_the_data_
     assert _tile(page, "R&D / revenue") == "23%"
     expect(page.get_by_text(re.compile(r"of R&D spend delivered"))).to_be_visible()
     # Too few events for any takeaway, and the page says why.
-    expect(page.get_by_text(re.compile("No headline metric moved beyond its usual swing"))).to_be_visible()
+    expect(page.get_by_text(re.compile("no headline metric moved beyond its usual swing"))).to_be_visible()
     # No survey and no AI or learning export: said, with the way to the Data page.
     expect(page.get_by_text(re.compile("^No survey loaded"))).to_be_visible()
     expect(page.get_by_text(re.compile("^No AI-usage or learning export loaded"))).to_be_visible()
