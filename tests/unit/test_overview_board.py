@@ -137,6 +137,25 @@ def test_windows_equal_the_catalog_for_the_period_and_the_previous_one(steady):
     _assert_windows_are_the_catalog(steady, scope("2026-09-01", "2026-10-01"))
 
 
+def test_windows_apply_the_production_rule_per_period(tmp_path):
+    """A period whose runs name no environment counts them all; one that names some counts
+    only production (SPEC §5), each window on its own as the catalog does per period."""
+    con = make_db(
+        tmp_path,
+        deployments=[
+            {"deploy_id": "a", "deployed_at": "2026-08-05 10:00", "commit_at": "2026-08-05 08:00", "status": "success"},
+            {"deploy_id": "b", "environment": " ", "deployed_at": "2026-09-05 10:00", "commit_at": "2026-09-04 10:00", "status": "rollback"},
+            {"deploy_id": "c", "environment": "prod.eu-west-1", "deployed_at": "2026-06-05 10:00", "commit_at": "2026-06-05 09:00", "status": "success"},
+            {"deploy_id": "d", "environment": "staging", "deployed_at": "2026-06-06 10:00", "commit_at": "2026-06-06 09:00", "status": "success"},
+            {"deploy_id": "e", "environment": "preprod", "deployed_at": "2026-06-07 10:00", "status": "rollback"},
+        ],
+    )  # fmt: skip
+    _assert_windows_are_the_catalog(con, QUARTER)
+    w = headline_windows(con, QUARTER, ("delivery.change_failure_rate",))["delivery.change_failure_rate"]
+    assert (w[0].value, w[0].events) == (0.5, 2)  # a and b: no environment named, both count
+    assert (w[1].value, w[1].events) == (0.0, 1)  # c only: staging and preprod are not production
+
+
 def test_windows_equal_the_catalog_on_the_demo(demo_db):
     con = db.connect(demo_db, read_only=True)
     try:

@@ -17,13 +17,24 @@ scoped as (
       and ($all_teams or list_contains($teams, team))
 ),
 
+environments as (
+    -- the production rule's parts, once per distinct environment rather than once per row
+    select
+        environment,
+        is_production_environment(environment) as is_production,
+        names_environment(environment) as names
+    from scoped
+    group by environment
+),
+
 production as (
     -- the production rule over each window's scope, as dora.sql applies it over the period
-    select *, lower(trim(status)) as run_status
+    -- (counts_as_production: every run counts when no run of the window names an environment)
+    select scoped.*, lower(trim(scoped.status)) as run_status
     from scoped
-    qualify counts_as_production(
-        environment, bool_or(names_environment(environment)) over (partition by window_index)
-    )
+    left join environments on scoped.environment is not distinct from environments.environment
+    qualify not coalesce(bool_or(environments.names) over (partition by scoped.window_index), false)
+        or environments.is_production
 ),
 
 named_by_incident as (
