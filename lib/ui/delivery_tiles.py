@@ -11,7 +11,7 @@ from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
-from lib.views.delivery_detail import incidents_note, no_data_reason
+from lib.views.delivery_detail import incidents_note, no_data_reason, status_note
 
 DORA_KEYS = (
     "delivery.deployment_frequency_per_week",
@@ -51,6 +51,12 @@ def tile_band(item, coverage: dict) -> str:
     else:
         band = band_text(item) or "No benchmark"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
+        band += f"  \n{note}"
+    if (
+        item.key == "delivery.deployment_frequency_per_week"
+        and not is_missing(item.value)  # with no value, the reason above already says it
+        and (note := status_note(coverage))
+    ):
         band += f"  \n{note}"
     return band
 

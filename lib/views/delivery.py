@@ -148,7 +148,8 @@ def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
     `incidents`, `resolved_incidents`, `rework_deployments`, `deployment_runs` (every
     environment), `production_runs` (any status), `no_production` (deployments exist but
-    none is production: the rates are null), the backwards spans left out of the medians
+    none is production: the rates are null), `no_status` (production runs exist but none has
+    a status: the frequency is null), the backwards spans left out of the medians
     (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`) and `tiers`
     (key → tier). Counts are ints, durations hours, rates fractions 0–1.
     """

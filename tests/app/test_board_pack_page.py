@@ -53,9 +53,13 @@ def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
     assert rows[1].startswith("**3.** Deployment frequency trend")
     assert len(rows) == 13
     assert [t.label for t in at.tabs] == [
-        "Overview", "Delivery & quality", "People engagement", "Retention & development", "Skills & capabilities",
+        "Overview",
+        "Delivery & quality",
+        "People engagement",
+        "Retention & development",
+        "Skills & capabilities",
         "Business alignment",
-    ]  # fmt: skip
+    ]
     toggles = {t.label: t.value for t in at.toggle}
     assert toggles["Headline metrics (the Overview's tiles)"] is True
     assert toggles["Delivery: deployment frequency trend"] is False

@@ -44,9 +44,9 @@ def test_page_opens_without_error_and_draws(server, page, page_info):
     expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
     if page_info["url"] not in NO_CHARTS:
         charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts.first).to_be_visible(timeout=30_000)
+        expect(charts.first).to_be_visible(timeout=DRAW_TIMEOUT)
         # Plotly drew into the chart: its SVG holds at least one trace.
-        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=30_000)
+        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=DRAW_TIMEOUT)
     screenshot(page, page_info["url"])
 
 
