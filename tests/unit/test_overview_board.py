@@ -148,12 +148,16 @@ def test_windows_apply_the_production_rule_per_period(tmp_path):
             {"deploy_id": "c", "environment": "prod.eu-west-1", "deployed_at": "2026-06-05 10:00", "commit_at": "2026-06-05 09:00", "status": "success"},
             {"deploy_id": "d", "environment": "staging", "deployed_at": "2026-06-06 10:00", "commit_at": "2026-06-06 09:00", "status": "success"},
             {"deploy_id": "e", "environment": "preprod", "deployed_at": "2026-06-07 10:00", "status": "rollback"},
+            # a quarter whose only production run says nothing of its outcome: frequency unknown
+            {"deploy_id": "f", "environment": "prod", "deployed_at": "2026-03-07 10:00"},
         ],
     )  # fmt: skip
     _assert_windows_are_the_catalog(con, QUARTER)
     w = headline_windows(con, QUARTER, ("delivery.change_failure_rate",))["delivery.change_failure_rate"]
     assert (w[0].value, w[0].events) == (0.5, 2)  # a and b: no environment named, both count
     assert (w[1].value, w[1].events) == (0.0, 1)  # c only: staging and preprod are not production
+    frequency = headline_windows(con, QUARTER, ("delivery.deployment_frequency_per_week",))
+    assert frequency["delivery.deployment_frequency_per_week"][2].value is None
 
 
 def test_windows_equal_the_catalog_on_the_demo(demo_db):

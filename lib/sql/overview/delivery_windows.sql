@@ -58,6 +58,9 @@ deploy_summary as (
         window_index,
         count(*) as production_runs,
         count(*) filter (where is_deployment) as deployments,
+        -- a run without a status (or another one) may or may not have reached production
+        count(*) filter (where run_status is null or run_status not in ('success', 'rollback', 'failure'))
+            as runs_without_status,
         count(*) filter (where is_success) as successful_deployments,
         count(*) filter (where is_deployment and is_named) as change_failures,
         median(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_time_hours_p50,
@@ -105,6 +108,8 @@ final as (
         case
             when t.table_runs = 0 or t.table_production_candidates = 0 then null
             when coalesce(r.deployment_runs, 0) > 0 and coalesce(d.production_runs, 0) = 0 then null
+            -- no production run says whether it succeeded: the frequency is unknown, not 0
+            when d.production_runs > 0 and d.runs_without_status = d.production_runs then null
             else coalesce(d.successful_deployments, 0) / ($days / 7.0)
         end as deployment_frequency_per_week,
         d.lead_time_hours_p50,
