@@ -33,9 +33,10 @@ import duckdb
 import pandas as pd
 
 from lib import anonymity
+from lib.sampling import count_se, median_se, nps_se, rate_se, share_se, sum_se
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.takeaways import Window, count_se, median_se, nps_se, rate_se, share_se, sum_se
+from lib.takeaways import Window
 from lib.views import one_row, params, plain
 from lib.views.business import business_months
 from lib.views.engagement_figures import answered_by, figures, in_period, ordered
