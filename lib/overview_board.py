@@ -279,8 +279,8 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     deployment data is absent.
 
     Spend is monthly, so when it is set against the output the paragraph covers the period's
-    whole months (the months starting in it, `business_months`, as the finance tiles here and
-    on the Business alignment page do) and names them; otherwise it covers the period. Business metrics have no
+    whole months (the months that start and end in it, `business_months`, as the finance tiles
+    here and on the Business alignment page do) and names them; otherwise it covers the period. Business metrics have no
     team: under a team filter the spend stays the organisation's and is not set against the
     teams' output."""
     inputs = business.has_business_data(con)
@@ -306,9 +306,6 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         output.append(text)
     produced = " and ".join(output)
     when = months_text(months) if months else period_text(scope)
-    if months and months.end > scope.end:
-        # the last month has not ended with the period: its spend is whole, the output not
-        when += f" (output to {scope.end - dt.timedelta(days=1):%d %b})"
 
     sentences = []
     spend = summary["rnd_spend"]

@@ -271,8 +271,8 @@ def test_the_investment_headline_by_hand(tmp_path):
     assert team.startswith("In 01 Jul 2026 – 30 Sep 2026, engineering delivered **2** features")
     assert "R&D spend and revenue are the whole organisation's (business metrics carry no team)" in team
     # A period that is not whole months: the paragraph names the months its spend covers.
-    shifted = board(con, scope("2026-06-20", "2026-09-18")).headline
-    assert shifted.startswith("In Jul–Sep 2026 (output to 17 Sep), **$300k** of R&D spend delivered")
+    shifted = board(con, scope("2026-06-20", "2026-10-18")).headline
+    assert shifted.startswith("In Jul–Sep 2026, **$300k** of R&D spend delivered")
     # A fortnight holds no month: the spend is not set against it.
     short = board(con, scope("2026-07-02", "2026-07-16")).headline
     assert "R&D spend is kept by month: choose a period holding a whole month" in short
