@@ -139,7 +139,7 @@ def test_malformed_csv_is_refused_with_row_and_column(server, page, tmp_path):
 def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
     page.goto(server)
     wait_for_app(page)
-    before = _tile_value(page, "Deployment frequency")
+    before = _tile_value(page, "Deploy frequency")
 
     rows = ["deploy_id,service,team,environment,deployed_at,commit_at,status"]
     for i in range(300):
@@ -155,7 +155,7 @@ def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
 
     page.goto(server)
     wait_for_app(page)
-    after = _tile_value(page, "Deployment frequency")
+    after = _tile_value(page, "Deploy frequency")
     assert after != before, (before, after)
 
 
