@@ -35,6 +35,7 @@ def sidebar() -> Scope:
     options = _options()
     first, last = _default_period()
     linked = {key: st.query_params.get_all(key) for key in _LINKED}  # before the widgets drop any
+    _follow_the_default_period(first, last)
     with st.sidebar:
         st.subheader("Filters")
         start = st.date_input("From", value=first, key="from", bind="query-params", format="YYYY-MM-DD")
@@ -156,6 +157,23 @@ def _say_what_the_link_asked_for(unknown: list[str], chosen_now: tuple) -> None:
         "the link was shared) or it is not a valid value; the page shows the rest of the link's filters.",
         icon=":material/link_off:",
     )
+
+
+_DEFAULT_SEEN = "pillars_default_period_seen"
+
+
+def _follow_the_default_period(first: dt.date, last: dt.date) -> None:
+    """When the default period moves (the first import into an empty database, a later
+    import with newer rows), a From or To the user left at the old default follows it; a
+    date the user chose stays. Widgets with a key keep their value across reruns, so without
+    this the period stayed at the old default until the page was left."""
+    seen = st.session_state.get(_DEFAULT_SEEN)
+    if seen and seen != (first, last):
+        if st.session_state.get("from") == seen[0]:
+            st.session_state["from"] = first
+        if st.session_state.get("to") == seen[1]:
+            st.session_state["to"] = last
+    st.session_state[_DEFAULT_SEEN] = (first, last)
 
 
 def _say_what_the_default_period_leaves_out() -> None:
