@@ -38,7 +38,7 @@ current = st.navigation(pages)
 layout.theme()
 filters.sidebar()
 layout.demo_notice()
-if current.url_path != "data":
+if current.url_path not in ("data", "overview", ""):  # the Overview (default: "") links each pillar
     layout.no_data_pointer()
 if current.url_path != "data":  # the Data page still imports while the setting is fixed
     try:

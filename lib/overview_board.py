@@ -21,6 +21,7 @@ from lib import takeaways as rules
 from lib.benchmarks import DORA_CITE
 from lib.charts.business import money
 from lib.formatting import format_value, is_missing
+from lib.glossary import explain
 from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.scope import Scope, period_text
@@ -184,7 +185,7 @@ def _tile(con, key: str, windows: tuple[rules.Window, ...], reason: str | None, 
     else:
         band = band_text(item) or "No published benchmark"
     spark = tuple(w.value if w.gap is None else None for w in reversed(windows))
-    help_text = f"{definition.label}: {definition.definition}"
+    help_text = f"{definition.label}: {explain(key)}"
     if item.tier and item.band:
         help_text += f" {DORA_CITE} {item.tier} tier: {item.band}."
     return Tile(

@@ -62,11 +62,13 @@ def _group(group) -> None:
             return
         for column, tile in zip(st.columns(len(group.tiles)), group.tiles, strict=True):
             with column:
+                steady = layout.unchanged(tile.change)  # "+0.0 pts": no arrow, no colour
                 st.metric(
                     tile.label,
                     tile.text,
-                    delta=tile.change,
-                    delta_color=_delta_color(tile.key) if tile.news else "off",
+                    delta=tile.change.lstrip("+-−±") if steady else tile.change,
+                    delta_color=_delta_color(tile.key) if tile.news and not steady else "off",
+                    delta_arrow="off" if steady else "auto",
                     help=tile.help,
                     chart_data=[v for v in tile.spark if v is not None] or None,
                     chart_type="line",
