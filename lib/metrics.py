@@ -16,7 +16,7 @@ import duckdb
 from lib.formatting import relative_change
 from lib.question_bank import dimension_label
 from lib.scope import Scope
-from lib.views import business, delivery, engagement, flow, plain, retention, skills
+from lib.views import business, data_span, delivery, engagement, flow, plain, retention, skills
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 PILLARS = ("delivery", "flow", "engagement", "retention", "skills", "business")
@@ -438,7 +438,13 @@ def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             )
         },
     }
+    if data_span.beyond_data(con, scope):  # no team matches, or a period after all data
+        result = _all_null(result)
     return _plain_tree(_null_where_never_loaded(con, result))
+
+
+def _all_null(tree: dict) -> dict:
+    return {k: _all_null(v) if isinstance(v, dict) else None for k, v in tree.items()}
 
 
 # Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.

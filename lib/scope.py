@@ -149,15 +149,16 @@ def resolve_teams(
 ) -> tuple[str, ...] | None:
     """Teams matching every non-empty filter; None when no filter is set (all teams).
 
-    `acquired` holds company names from `teams.acquired_from`, or "(organic)" for teams
-    that were not acquired.
+    `orgs` holds org names, or "(no org)" for teams without one, and `acquired` company
+    names from `teams.acquired_from`, or "(organic)" for teams that were not acquired: the
+    labels `filter_options` offers, so every option it offers selects its teams.
     """
     if not (orgs or teams or locations or sourcing or acquired):
         return None
     rows = con.execute(
         """
         select team from teams
-        where (len($orgs) = 0 or list_contains($orgs, org))
+        where (len($orgs) = 0 or list_contains($orgs, coalesce(org, '(no org)')))
           and (len($teams) = 0 or list_contains($teams, team))
           and (len($locations) = 0 or list_contains($locations, location))
           and (len($sourcing) = 0 or list_contains($sourcing, sourcing))

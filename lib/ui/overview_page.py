@@ -15,7 +15,7 @@ from lib.ui.delivery_tiles import tile_band
 def headline_tiles(scope) -> list:
     items = data.view("lib.overview.headlines", scope)
     phrase = period_phrase(scope.days)
-    reasons = data.view("lib.overview.engagement_reasons", scope)
+    reasons = data.view("lib.overview.no_data_reasons", scope)
     # Delivery tiles read as on the Delivery page: the tier, or why there is no value, and the
     # incidents the change failure rate cannot count.
     coverage = data.view("lib.views.delivery_detail.coverage", scope)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.views import data_span, params, plain_dict
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,12 @@ def trend_window(scope: Scope, min_days: int = 365) -> Scope:
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Row counts of each delivery input, table-wide and in the scope's period and teams."""
-    return plain_dict(query_one(con, "delivery/coverage", params(scope)))
+    """Row counts of each delivery input, table-wide and in the scope's period and teams, and
+    `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`)."""
+    return {
+        **plain_dict(query_one(con, "delivery/coverage", params(scope))),
+        "gaps": data_span.gaps(con, scope),
+    }
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -220,8 +224,20 @@ def no_production(c: dict) -> bool:
 
 
 def no_data_reason(key: str, c: dict) -> str:
-    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix)."""
+    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix):
+    first a period outside its source's data ("no deployments after 12 Mar 2025")."""
     short = key.split(".", 1)[1]
+    source = (
+        "work_items"
+        if key.startswith("flow.")
+        else "incidents"
+        if short in ("recovery_time_hours_p50", "incidents_without_deploy")
+        else "pull_requests"
+        if short.startswith("pr_")
+        else "deployments"
+    )
+    if gap := c.get("gaps", {}).get(source):
+        return gap
     if key.startswith("flow."):
         if not c["work_items_total"]:
             return "no work items loaded"

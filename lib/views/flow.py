@@ -11,14 +11,19 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import one_row, params
+from lib.views import data_span, one_row, params
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
 
 def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every `flow.*` catalog key over the scope, `distribution` nested by work type."""
+    """Every `flow.*` catalog key over the scope, `distribution` nested by work type, and
+    `gap`: why the period has no work item data (`lib.views.data_span.gap`; every key is
+    then null), else None."""
     row = one_row(con, "flow/flow", params(scope))
+    gap = data_span.gaps(con, scope)["work_items"]
+    if gap:  # a period outside the work items' span has no flow data: null, never 0
+        row = {key: None if key != "items_with_history" else value for key, value in row.items()}
     return {
         "velocity": row["velocity"],
         "velocity_per_week": row["velocity_per_week"],
@@ -27,6 +32,7 @@ def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "distribution": {t: row[f"distribution_{t}"] for t in WORK_TYPES},
         "efficiency": row["efficiency"],
         "items_with_history": row["items_with_history"],
+        "gap": gap,
     }
 
 

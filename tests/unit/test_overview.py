@@ -162,10 +162,17 @@ def test_counts_are_null_when_their_table_was_never_loaded(tmp_path):
         "insert into deployments (deploy_id, deployed_at, status) values ('d1', '2025-06-01 10:00', 'success')"
     )
     values = flatten(catalog(con, scope))
-    # Loaded, but nothing in the period: an honest zero.
+    # Loaded, but the period starts after the last deployment: no data, never "0/wk"
+    assert values["delivery.deployments"] is None
+    assert values["delivery.deployment_frequency_per_week"] is None
+    assert values["flow.velocity"] is None
+    # a period the deployments span, with none in it: an honest zero
+    con.execute(
+        "insert into deployments (deploy_id, deployed_at, status) values ('d2', '2026-06-01 10:00', 'success')"
+    )
+    values = flatten(catalog(con, scope))
     assert values["delivery.deployments"] == 0
     assert values["delivery.deployment_frequency_per_week"] == 0
-    assert values["flow.velocity"] is None
 
 
 def test_trend_takeaway_averages_the_ends_so_one_noisy_month_is_not_the_headline():
