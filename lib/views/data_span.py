@@ -102,6 +102,11 @@ def _spans_of(frame: pd.DataFrame, scope: Scope) -> dict[str, Span]:
     return found
 
 
+def scope_spans(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Span]:
+    """Every source's span for the teams in `scope`: source → Span (one query)."""
+    return _spans_of(_frame(con, scope, "all"), scope)
+
+
 def span(con: duckdb.DuckDBPyConnection, source: str, scope: Scope) -> Span:
     """The span of `source`'s rows for the teams in `scope` (at any date, not only the period)."""
     if source not in NOUNS:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import data_span, one_row, params, pull_requests
+from lib.views import buckets, data_span, one_row, params, pull_requests
 
 TIERS = ("elite", "high", "medium", "low")  # best first
 DORA_SOURCE = (
@@ -191,10 +191,28 @@ def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     change failure rate, time to restore service and rework rate, for trend charts.
 
     Edge buckets are clipped to the period; `days` is the clipped length, so per-week
-    rates stay comparable across a partial first or last bucket.
+    rates stay comparable across a partial first or last bucket. `partial` and `no_data`
+    (`lib.views.buckets.mark`): a bucket outside the deployments' (or incidents') span has
+    their figures null, a gap, not 0.
     """
     frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit="all"))
-    return frame.drop(columns="unit")
+    return buckets.mark(frame.drop(columns="unit"), scope, data_span.scope_spans(con, scope), BY_SOURCE)
+
+
+# The by-period columns each source feeds (a bucket outside its span has them null).
+BY_SOURCE = {
+    "deployments": (
+        "deployments",
+        "successful_deployments",
+        "failed_deployment_runs",
+        "deployment_frequency_per_week",
+        "lead_time_hours_p50",
+        "change_failures",
+        "change_failure_rate",
+        "rework_rate",
+    ),
+    "incidents": ("incidents", "recovery_time_hours_p50"),
+}
 
 
 def bands(key: str) -> tuple[Band, ...]:

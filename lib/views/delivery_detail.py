@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df, query_one
-from lib.views import data_span, params, plain_dict
+from lib.views import buckets, data_span, params, plain_dict
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,10 @@ def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str)
     medians are over all its teams' deployments, not a median of team medians."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
-    return query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    from lib.views.delivery import BY_SOURCE
+
+    frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    return buckets.mark(frame, scope, columns=BY_SOURCE, unit_spans=data_span.spans(con, scope, unit))
 
 
 def no_production(c: dict) -> bool:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import data_span, one_row, params
+from lib.views import buckets, data_span, one_row, params
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
@@ -39,5 +39,15 @@ def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def flow_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: velocity (and per week over the bucket's days in
     the period), median flow time, load at the bucket's end, distribution shares and
-    flow efficiency of the items completed in the bucket."""
-    return query_df(con, "flow/flow_by_period", params(scope))
+    flow efficiency of the items completed in the bucket; `partial` and `no_data`
+    (`lib.views.buckets.mark`: outside the work items' span every figure is null)."""
+    return mark_work(con, scope, query_df(con, "flow/flow_by_period", params(scope)))
+
+
+def mark_work(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame, unit: str | None = None):
+    """`buckets.mark` for a frame of work item figures: every column but the bucket's own is
+    fed by work items (per team or org when `unit` is given)."""
+    columns = {"work_items": tuple(c for c in frame.columns if c not in buckets.BUCKET_COLUMNS + ("type",))}
+    if unit:
+        return buckets.mark(frame, scope, columns=columns, unit_spans=data_span.spans(con, scope, unit))
+    return buckets.mark(frame, scope, data_span.scope_spans(con, scope), columns)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import data_span, one_row, params
+from lib.views import buckets, data_span, one_row, params
 
 CATALOG_KEYS = (
     "bus_factor_risks",
@@ -48,8 +48,13 @@ def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: daily-mean active and engaged users (summed over
     teams and tools, over days with data), suggestions, acceptances, acceptance rate,
-    headcount at the bucket's end and adoption rate (active users ÷ that headcount)."""
-    return query_df(con, "skills/ai_adoption_by_period", params(scope))
+    headcount at the bucket's end and adoption rate (active users ÷ that headcount); `partial`
+    and `no_data` (`lib.views.buckets.mark`: outside the AI usage span its figures are null)."""
+    frame = query_df(con, "skills/ai_adoption_by_period", params(scope))
+    columns = {
+        "ai_usage": tuple(c for c in frame.columns if c not in buckets.BUCKET_COLUMNS + ("headcount_end",))
+    }
+    return buckets.mark(frame, scope, data_span.scope_spans(con, scope), columns)
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
