@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
+from lib.charts.marks import flag_points
 from lib.charts.titles import headline
 from lib.views.delivery import bands as dora_bands
 
@@ -44,11 +45,19 @@ def _bands(column: str, low: float, high: float, log: bool) -> list[tuple[float,
 
 
 def dora_trend(
-    frame: pd.DataFrame, column: str, caption: str, x_title: str, empty_message: str | None = None
+    frame: pd.DataFrame,
+    column: str,
+    caption: str,
+    x_title: str,
+    empty_message: str | None = None,
+    now=None,
+    grain: str = "month",
 ) -> go.Figure:
     """One DORA key by period on the DORA tier bands of the report the project cites.
 
-    `empty_message` says why there is nothing to draw (e.g. no production deployments)."""
+    `empty_message` says why there is nothing to draw (e.g. no production deployments);
+    `now` is the catalog's value over the chosen period (the tile's), which the title states
+    with its tier; partial buckets and buckets on too few events are marked, never the title."""
     metric = DORA_METRICS[column]
     frame = since_first_data(frame, "incidents" if column == "recovery_time_hours_p50" else "deployments")
     values = points(frame, column)[column]
@@ -58,9 +67,10 @@ def dora_trend(
         )
     low, high = _y_range(values, metric)
     bands = _bands(column, low, high, metric.log) if column != "rework_rate" else []
-    claim, detail = trend_title(frame, metric)
+    claim, detail = trend_title(frame, metric, now=now, grain=grain)
     fig = line_chart(frame, "period", {column: metric.label}, title=claim, caption=caption, x_title=x_title,
                      y_title=metric.y_title, y_format=metric.y_format, bands=bands)  # fmt: skip
+    flag_points(fig, frame, "period", column, grain, metric.count, metric.noun)
     if metric.log:
         ticks = [(v, t) for v, t in LOG_TICKS if low <= v <= high]
         fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)],
