@@ -459,6 +459,32 @@ def value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     return flatten(_branches(con, scope, (pillar,)))[key]
 
 
+def source_of(key: str) -> str | None:
+    """The event table a dotted key counts over, whose span (`lib.views.data_span`) says
+    whether a period is wholly covered; None for keys of stocks, waves and monthly rows."""
+    pillar, short = key.split(".", 1)
+    if pillar == "flow":
+        return "work_items"
+    if pillar == "delivery":
+        if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+            return "incidents"
+        return "pull_requests" if short.startswith("pr_") else "deployments"
+    if key in ("skills.ai_adoption_rate", "skills.ai_acceptance_rate"):
+        return "ai_usage"
+    return "pull_requests" if key == "skills.ai_assisted_pr_share" else None
+
+
+def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
+    """The value a trend title ends on: the tile's (`value`), when the period lies within its
+    source's data; None when more than a week of it has none (the rate then spreads the
+    source's rows over days it did not record, as SPEC §5's per-period definition does, and
+    the tile says so: `data_span.partly`), so the title falls back to its whole buckets."""
+    source = source_of(key)
+    if source and data_span.notes(con, scope)[source]:
+        return None
+    return value(con, scope, key)
+
+
 def _all_null(tree: dict) -> dict:
     return {k: _all_null(v) if isinstance(v, dict) else None for k, v in tree.items()}
 

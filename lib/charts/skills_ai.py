@@ -16,7 +16,8 @@ from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery.dora import LOG_TICKS
-from lib.charts.titles import headline
+from lib.charts.marks import few_flags, flag_points
+from lib.charts.titles import headline, trend_takeaway
 from lib.formatting import format_value, is_missing
 from lib.views.skills_ai import DELIVERY_KEYS
 
@@ -42,21 +43,24 @@ def _pct(value) -> str:
     return "no data" if is_missing(value) else f"{value:.0%}"
 
 
-def adoption_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def adoption_title(frame: pd.DataFrame, now=None, grain: str = "month") -> tuple[str, str | None]:
+    """By the shared trend rule (`lib.charts.titles.trend_takeaway`): partial buckets and
+    buckets of fewer than MIN_COUNT people never speak; `now` is the tile's AI adoption."""
     rows = frame.dropna(subset=["ai_adoption_rate"])
     if rows.empty:
         return "AI adoption: no usage data in this window", None
-    last, first = rows.iloc[-1], rows.iloc[0]
-    claim = f"{last['ai_adoption_rate']:.0%} of engineers used AI daily on average in {_when(last['period'])}"
-    if len(rows) > 1:
-        claim += f", up from {first['ai_adoption_rate']:.0%}" if last["ai_adoption_rate"] > first["ai_adoption_rate"] \
-            else f", down from {first['ai_adoption_rate']:.0%}"  # fmt: skip
-    detail = None
+    claim, detail = trend_takeaway("AI adoption", "%", list(frame["period"]), list(frame["ai_adoption_rate"]),
+                                   partial=_partial(frame), few=few_flags(frame, "headcount_end"), now=now,
+                                   grain=grain)  # fmt: skip
+    last = rows.iloc[-1]
     if not is_missing(last["seats_per_head"]):
-        detail = (
-            f"seats for {last['seats_per_head']:.0%} of the headcount; {last['headcount_end']:.0f} people"
-        )
+        seats = f"seats for {last['seats_per_head']:.0%} of the headcount in {_when(last['period'])}"
+        detail = f"{detail} · {seats}" if detail else seats
     return claim, detail
+
+
+def _partial(frame: pd.DataFrame) -> list | None:
+    return list(frame["partial"]) if "partial" in frame else None
 
 
 def adoption_trend(agg: dict, caption: str) -> go.Figure:
@@ -77,7 +81,9 @@ def adoption_trend(agg: dict, caption: str) -> go.Figure:
                            hovertemplate="%{x|%b %Y}: %{y:.0%} of headcount<extra>" + name + "</extra>")
             )  # fmt: skip
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    title, detail = adoption_title(frame)
+    grain = agg["window"].grain if "window" in agg else "month"
+    flag_points(fig, frame, "period", "ai_adoption_rate", grain, "headcount_end", "people")
+    title, detail = adoption_title(frame, agg.get("now"), grain)
     fig = finish(fig, title, caption, "Period", "Share of headcount (%)")
     return headline(fig, title, detail)
 
@@ -267,19 +273,15 @@ def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
 INK_MARK = "#1B2430"
 
 
-def prs_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def prs_title(frame: pd.DataFrame, now=None, grain: str = "month") -> tuple[str, str | None]:
+    """By the shared trend rule: partial buckets and buckets of fewer than MIN_COUNT flagged pull
+    requests never speak; `now` is the tile's AI-assisted share."""
     rows = frame.dropna(subset=["ai_assisted_pr_share"])
     if rows.empty:
         return "AI-assisted pull requests: no pull request carries the flag", None
-    last, first = rows.iloc[-1], rows.iloc[0]
-    claim = f"{last['ai_assisted_pr_share']:.0%} of merged pull requests were AI-assisted in {_when(last['period'])}"
-    if len(rows) > 1 and abs(last["ai_assisted_pr_share"] - first["ai_assisted_pr_share"]) >= 0.01:
-        word = "up" if last["ai_assisted_pr_share"] > first["ai_assisted_pr_share"] else "down"
-        claim += f", {word} from {first['ai_assisted_pr_share']:.0%} in {_when(first['period'])}"
-    return (
-        claim,
-        f"{last['prs_with_ai_flag']:.0f} merged pull requests with the flag in {_when(last['period'])}",
-    )
+    return trend_takeaway("AI-assisted pull requests", "%", list(frame["period"]),
+                          list(frame["ai_assisted_pr_share"]), partial=_partial(frame),
+                          few=few_flags(frame, "prs_with_ai_flag"), now=now, grain=grain)  # fmt: skip
 
 
 def prs_trend(agg: dict, caption: str) -> go.Figure:
@@ -298,7 +300,9 @@ def prs_trend(agg: dict, caption: str) -> go.Figure:
     )  # fmt: skip
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_layout(showlegend=False)
-    title, detail = prs_title(frame)
+    grain = agg["window"].grain if "window" in agg else "month"
+    flag_points(fig, frame, "period", "ai_assisted_pr_share", grain, "prs_with_ai_flag", "pull requests")
+    title, detail = prs_title(frame, agg.get("now"), grain)
     fig = finish(fig, title, caption, "Period", "AI-assisted pull requests (% of merged)")
     return headline(fig, title, detail)
 

@@ -23,7 +23,7 @@ import datetime as dt
 import pandas as pd
 
 from lib.scope import Scope
-from lib.views.data_span import Span
+from lib.views.data_span import SLACK_DAYS, Span
 
 # The fewest events (deployments, incidents, completed items, merged pull requests) or people
 # a bucket's rate may stand on to make a takeaway. 20, for two reasons that agree: a count of
@@ -36,7 +36,7 @@ from lib.views.data_span import Span
 MIN_COUNT = 20
 
 # Days of a bucket outside its source's span above which the bucket is partial.
-REACH_DAYS = 7
+REACH_DAYS = SLACK_DAYS
 
 # The columns that are the bucket itself, kept in a no-data bucket.
 BUCKET_COLUMNS = ("unit", "group", "period", "bucket_start", "bucket_end", "days", "partial", "no_data")

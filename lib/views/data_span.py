@@ -166,3 +166,35 @@ def beyond_data(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date | N
     if scope.start > today:
         return f"the period starts after today ({day_text(today)})"
     return None
+
+
+# Days of a period outside its source's span that a figure over it may ignore (a quiet
+# weekend after the last deployment is not the data's end); lib.views.buckets uses the same.
+SLACK_DAYS = 7
+
+
+def partly(found: Span, start: dt.date, end: dt.date) -> str | None:
+    """When the period [start, end) has data from the source for only part of its days (more
+    than SLACK_DAYS outside the span), the words a tile adds under its value ('no deployments
+    before 3 Mar 2025: 61 of the period's 181 days'); None otherwise, or when it has none."""
+    if gap(found, start, end) or found.first is None or found.last is None:
+        return None
+    before = max((found.first - start).days, 0)
+    after = max(((end - dt.timedelta(days=1)) - found.last).days, 0)
+    days = (end - start).days
+    parts = []
+    if before > SLACK_DAYS:
+        parts.append(
+            f"no {found.noun} before {day_text(found.first)}: the period's first {before} of {days} days"
+        )
+    if after > SLACK_DAYS:
+        parts.append(
+            f"no {found.noun} after {day_text(found.last)}: the period's last {after} of {days} days"
+        )
+    return "; ".join(parts) or None
+
+
+def notes(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str | None]:
+    """Per source: `partly` for the scope's period (one query)."""
+    found = _spans_of(_frame(con, scope, "all"), scope)
+    return {source: partly(one, scope.start, scope.end) for source, one in found.items()}

@@ -45,11 +45,13 @@ def trend_window(scope: Scope, min_days: int = 365) -> Scope:
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Row counts of each delivery input, table-wide and in the scope's period and teams, and
-    `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`)."""
+    """Row counts of each delivery input, table-wide and in the scope's period and teams;
+    `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`);
+    `partly`: per source, the part of the period without its data (`data_span.notes`)."""
     return {
         **plain_dict(query_one(con, "delivery/coverage", params(scope))),
         "gaps": data_span.gaps(con, scope),
+        "partly": data_span.notes(con, scope),
     }
 
 
@@ -226,20 +228,27 @@ def no_production(c: dict) -> bool:
     )
 
 
+def source_of(key: str) -> str:
+    """The table a Delivery or Flow catalog key is computed from (key with its prefix)."""
+    short = key.split(".", 1)[1]
+    if key.startswith("flow."):
+        return "work_items"
+    if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+        return "incidents"
+    return "pull_requests" if short.startswith("pr_") else "deployments"
+
+
+def partly_note(key: str, c: dict) -> str | None:
+    """Under a tile with a value: the part of the period its source has no data for ('no
+    deployments before 3 Mar 2025: the period's first 61 of 181 days'), else None."""
+    return c.get("partly", {}).get(source_of(key))
+
+
 def no_data_reason(key: str, c: dict) -> str:
     """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix):
     first a period outside its source's data ("no deployments after 12 Mar 2025")."""
     short = key.split(".", 1)[1]
-    source = (
-        "work_items"
-        if key.startswith("flow.")
-        else "incidents"
-        if short in ("recovery_time_hours_p50", "incidents_without_deploy")
-        else "pull_requests"
-        if short.startswith("pr_")
-        else "deployments"
-    )
-    if gap := c.get("gaps", {}).get(source):
+    if gap := c.get("gaps", {}).get(source_of(key)):
         return gap
     if key.startswith("flow."):
         if not c["work_items_total"]:

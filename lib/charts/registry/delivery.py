@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lib.charts import delivery as charts
 from lib.charts.registry import Context, NoData, missing, register
-from lib.metrics import value
+from lib.metrics import title_value
 from lib.views import delivery, flow, flow_detail, incidents, pull_requests
 from lib.views.delivery_detail import (
     MAX_PANELS,
@@ -78,7 +78,7 @@ def _dora(column: str, source: str, sections: tuple[str, ...]):
         )
         # the title ends on the tile's number: the catalog's value over the chosen period
         fig = charts.dora_trend(trend, column, ctx.caption(source, extra=extra), ctx.x_title, empty_message=empty,
-                                now=value(con, scope, f"delivery.{column}"), grain=scope.grain)  # fmt: skip
+                                now=title_value(con, scope, f"delivery.{column}"), grain=scope.grain)  # fmt: skip
         return _explained(fig, con, scope, sections)
 
     return build
@@ -143,7 +143,7 @@ def flow_velocity_by_type(con, scope, filters):
     ctx = Context(scope, filters)
     by_type = flow_detail.completed_by_type_period(con, ctx.window)
     fig = charts.velocity_by_type(by_type, ctx.caption("work_items"), ctx.x_title,
-                                  now=value(con, scope, "flow.velocity_per_week"), grain=scope.grain)  # fmt: skip
+                                  now=title_value(con, scope, "flow.velocity_per_week"), grain=scope.grain)  # fmt: skip
     return _explained(fig, con, scope, FLOW)
 
 
@@ -214,7 +214,7 @@ def flow_load_trend(con, scope, filters):
     ctx = Context(scope, filters)
     frame = flow.flow_by_period(con, ctx.window)
     fig = charts.simple_trend(frame, LOAD, ctx.caption("work_items"), ctx.x_title, "No work in progress in this period.",
-                              now=value(con, scope, "flow.load"), grain=scope.grain)  # fmt: skip
+                              now=title_value(con, scope, "flow.load"), grain=scope.grain)  # fmt: skip
     return _explained(fig, con, scope, FLOW)
 
 
@@ -236,7 +236,7 @@ def flow_efficiency_trend(con, scope, filters):
         ctx.caption("work_items, work_item_transitions"),
         ctx.x_title,
         "No status history: flow efficiency cannot be computed.",
-        now=value(con, scope, "flow.efficiency"),
+        now=title_value(con, scope, "flow.efficiency"),
         grain=scope.grain,
     )
     return _explained(fig, con, scope, ("flow", "efficiency"))

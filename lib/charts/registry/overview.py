@@ -9,7 +9,7 @@ import importlib
 
 from lib.charts import overview as charts
 from lib.charts.registry import register
-from lib.metrics import value
+from lib.metrics import title_value
 from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, headlines, trend_scope
 from lib.views.business import business_scope
 from lib.views.delivery import dora_summary
@@ -58,7 +58,7 @@ def _trend(spec, metric: str):
         module, func = spec.view.rsplit(".", 1)
         frame = getattr(importlib.import_module(module), func)(con, window)
         # the title ends on the tile's number: the catalog's value over the chosen period
-        return charts.pillar_trend(frame, spec, window, filters, now=value(con, scope, metric))
+        return charts.pillar_trend(frame, spec, window, filters, now=title_value(con, scope, metric))
 
     build.__doc__ = f"{spec.pillar}: {spec.label} over at least the twelve months ending with the period."
     return build
