@@ -68,7 +68,7 @@ def rnd_pct_revenue(
     private = next(b for b in benchmarks if b.ownership == "private")
     public = next(b for b in benchmarks if b.ownership == "public")
     claim = (
-        f"R&D was {value:.0%} of revenue in {when}: {_side(value, private)} the private-SaaS "
+        f"R&D was {value:.1%} of revenue in {when}: {_side(value, private)} the private-SaaS "
         f"median and {_side(value, public)} the public one"
     )
     top = max([*(b.value for b in benchmarks), float(data["rnd_pct_revenue"].max())])

@@ -11,6 +11,7 @@ from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
 from lib.charts.marks import flag_points
 from lib.charts.titles import headline
+from lib.formatting import format_value, is_missing
 from lib.views.delivery import bands as dora_bands
 
 LOG_TICKS = (
@@ -84,17 +85,31 @@ def dora_trend(
     return headline(fig, claim, detail)
 
 
-def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+def outcomes_by_period(
+    frame: pd.DataFrame, caption: str, x_title: str, period: dict | None = None
+) -> go.Figure:
     """Production deployments per period, those that were change failures (rolled back or named
-    by an incident) apart, and the failed runs that never reached production beside them."""
+    by an incident) apart, and the failed runs that never reached production beside them.
+
+    `period`: the catalog's `deployments`, `change_failures`, `failed_deployment_runs` and
+    `change_failure_rate` over the chosen period (`dora_summary`); the title then states the
+    rate the page's tile shows, else the window's."""
     frame = since_first_data(frame, "deployments")
     if frame.empty or not frame["deployments"].sum():
         return empty_figure("Deployments by outcome", "No production deployments for this period and filter.")
     data = frame.assign(no_failure=frame["deployments"] - frame["change_failures"])
     total, failed = int(frame["deployments"].sum()), int(frame["change_failures"].sum())
     runs = int(frame["failed_deployment_runs"].sum())
-    claim = f"{failed / total:.0%} of production deployments were change failures"
+    claim = f"{format_value(failed / total, '%')} of production deployments were change failures"
     detail = f"{failed:,} of {total:,} rolled back or named by an incident"
+    if period and not is_missing(period.get("change_failure_rate")):
+        total, failed = int(period["deployments"]), int(period["change_failures"])
+        runs = int(period["failed_deployment_runs"] or 0)
+        claim = (
+            f"{format_value(period['change_failure_rate'], '%')} of production deployments were change "
+            "failures in the chosen period"
+        )
+        detail = f"{failed:,} of {total:,} rolled back or named by an incident"
     series = {"no_failure": "Deployed, no failure", "change_failures": "Change failure"}
     if runs:
         series["failed_deployment_runs"] = "Failed run (never reached production)"

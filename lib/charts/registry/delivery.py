@@ -122,7 +122,9 @@ def deployment_outcomes(con, scope, filters):
     _opens(con, scope, "dora")
     ctx = Context(scope, filters)
     trend = delivery.dora_by_period(con, ctx.window)
-    fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
+    # the title states the tile's change failure rate: the chosen period's, from the catalog's view
+    period = delivery.dora_summary(con, scope)
+    fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title, period=period)
     return _explained(fig, con, scope, ("dora",))
 
 
