@@ -134,3 +134,13 @@ def is_few(counts) -> pd.Series:
     """True where a rate stands on fewer than MIN_COUNT events or people (null counts: few)."""
     series = pd.Series(counts)
     return series.fillna(0) < MIN_COUNT
+
+
+def few_people(summary: dict) -> bool:
+    """An annualised people rate of a retention summary (`lib.views.retention.retention_summary`)
+    stands on fewer than MIN_COUNT people on average: its change is not worth an arrow (one
+    leaver among six people over a week annualises to 900%)."""
+    start, end = summary.get("headcount_start"), summary.get("headcount_end")
+    if start is None or end is None:
+        return True
+    return (start + end) / 2 < MIN_COUNT
