@@ -27,12 +27,11 @@ from lib.views.data_span import SLACK_DAYS, Span
 
 # The fewest events (deployments, incidents, completed items, merged pull requests) or people
 # a bucket's rate may stand on to make a takeaway. 20, for two reasons that agree: a count of
-# n events has a Poisson relative standard error of 1/√n, 22% at 20, and the US National
-# Center for Health Statistics flags rates based on fewer than 20 events as unreliable
-# (NCHS Data Presentation Standards for Proportions, 2017; "Health, United States",
-# reliability of estimates); and over fewer than 20 people one person moves a share by more
-# than 5 points, the width of a DORA change-failure band (5%, 10%, 15%). METRICS.md, Small
-# numbers.
+# n events has a Poisson relative standard error of 1/√n, 22% at 20, which is why NCHS vital
+# statistics flag rates on fewer than 20 events as unreliable (Parker and Makuc, NCHS, APHA
+# 2007) and CDC WISQARS calls a rate on 20 or fewer deaths unstable; and over fewer than 20
+# people one person moves a share by more than 5 points, the width of a DORA change-failure
+# band (5%, 10%, 15%). METRICS.md, Small numbers.
 MIN_COUNT = 20
 
 # Days of a bucket outside its source's span above which the bucket is partial.
