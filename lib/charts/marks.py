@@ -16,6 +16,7 @@ from lib.charts import MUTED
 from lib.views.buckets import MIN_COUNT, full_days, is_few
 
 LEGEND = "Partial or too few: not in the title"
+NOTE = "○ partial period or too few to count: drawn, not in the title"
 
 
 def few_flags(frame: pd.DataFrame, count: str | None) -> pd.Series | None:
@@ -72,11 +73,19 @@ def flag_points(
             marker={"symbol": "circle-open", "size": 13, "color": MUTED, "line": {"width": 2}},
             customdata=[[why[i]] for i in rows],
             hovertemplate="%{customdata[0]}<extra></extra>",
-            showlegend=not where,
+            showlegend=False,
             legendgroup="flagged",
         ),
         **where,
     )
-    if not where:
-        fig.update_layout(showlegend=True)
+    return note_flagged(fig)
+
+
+def note_flagged(fig: go.Figure) -> go.Figure:
+    """Say once, in the caption, what the hollow markers mean (a legend entry would crowd the
+    title); call it again after `finish` when the caption came later."""
+    flagged = any(t.legendgroup == "flagged" for t in fig.data)
+    caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
+    if flagged and caption is not None and NOTE not in (caption.text or ""):
+        caption.text = f"{caption.text} · {NOTE}"
     return fig

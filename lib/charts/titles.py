@@ -205,7 +205,7 @@ def trend_takeaway(
     since = when(move.since, grain)
     start, end = format_value(move.first, unit), format_value(move.last, unit)
     if move.now:
-        start += f" (median of the first {move.k} {noun}s)" if move.k > 1 else f" in {since}"
+        start = f"first {move.k} {noun}s' median {start}" if move.k > 1 else f"{start} in {since}"
         detail = f"{start} → {end} in the chosen period"
     elif move.k > 1:
         detail = f"{start} → {end}, medians of the first and last {move.k} {noun}s"

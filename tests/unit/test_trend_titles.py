@@ -109,7 +109,7 @@ def test_buckets_on_too_few_events_never_make_a_title():
 def test_the_end_is_the_tiles_value_when_the_page_shows_one():
     claim, detail = title([2.0] * 12, now=3.0)
     assert claim == "Deployment frequency up 50% since Jan 2025"
-    assert detail == "2/wk (median of the first 3 months) → 3/wk in the chosen period"
+    assert detail == "first 3 months' median 2/wk → 3/wk in the chosen period"
 
 
 def test_moves_in_fractions_are_points_and_small_moves_are_steady():
@@ -161,6 +161,7 @@ def test_change_failure_rate_by_week_on_few_deployments_is_marked_not_titled():
     flagged = next(t for t in fig.data if t.name == LEGEND)
     assert len(flagged.x) == 12
     assert flagged.customdata[0][0] == "only 2 deployments (fewer than 20)"  # drawn with its count
+    assert "○ partial period or too few to count: drawn, not in the title" in registry.caption(fig)
 
 
 def test_flow_velocity_by_type_leaves_a_partial_week_out():
