@@ -78,14 +78,24 @@ def flag_points(
         ),
         **where,
     )
-    return note_flagged(fig)
+    return fig
+
+
+def flagged(fig: go.Figure) -> bool:
+    return any(t.legendgroup == "flagged" for t in fig.data)
+
+
+def with_note(detail: str | None, fig: go.Figure) -> str | None:
+    """The line under a title, saying once what the hollow markers mean when there are any
+    (a legend entry would crowd the title); for charts finished with `titles.headline`."""
+    if not flagged(fig):
+        return detail
+    return f"{detail} · {NOTE}" if detail else NOTE[:1].upper() + NOTE[1:]
 
 
 def note_flagged(fig: go.Figure) -> go.Figure:
-    """Say once, in the caption, what the hollow markers mean (a legend entry would crowd the
-    title); call it again after `finish` when the caption came later."""
-    flagged = any(t.legendgroup == "flagged" for t in fig.data)
+    """The same note on its own caption line, for charts without a subtitle."""
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
-    if flagged and caption is not None and NOTE not in (caption.text or ""):
-        caption.text = f"{caption.text} · {NOTE}"
+    if flagged(fig) and caption is not None and NOTE not in (caption.text or ""):
+        caption.text = f"{caption.text}<br>{NOTE}"
     return fig

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import BAD, GOOD, GRID, INK, MUTED, caption_text, empty_figure, finish, line_chart
-from lib.charts.marks import few_flags, flag_points
+from lib.charts.marks import few_flags, flag_points, note_flagged
 from lib.formatting import format_value, is_missing
 from lib.metrics import Headline
 from lib.overview import TrendSpec, band_text, change_text, period_phrase, trend_takeaway
@@ -39,7 +39,7 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         y_title=spec.unit_title,
         y_format=spec.y_format,
     )
-    flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, "people")
+    note_flagged(flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, "people"))
     # From zero: a 2-point move in a 65% index must not fill the chart's height.
     return fig.update_yaxes(rangemode="tozero")
 

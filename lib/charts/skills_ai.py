@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery.dora import LOG_TICKS
-from lib.charts.marks import few_flags, flag_points, note_flagged
+from lib.charts.marks import few_flags, flag_points, with_note
 from lib.charts.titles import headline, trend_takeaway
 from lib.formatting import format_value, is_missing
 from lib.views.skills_ai import DELIVERY_KEYS
@@ -84,8 +84,8 @@ def adoption_trend(agg: dict, caption: str) -> go.Figure:
     grain = agg["window"].grain if "window" in agg else "month"
     flag_points(fig, frame, "period", "ai_adoption_rate", grain, "headcount_end", "people")
     title, detail = adoption_title(frame, agg.get("now"), grain)
-    fig = note_flagged(finish(fig, title, caption, "Period", "Share of headcount (%)"))
-    return headline(fig, title, detail)
+    fig = finish(fig, title, caption, "Period", "Share of headcount (%)")
+    return headline(fig, title, with_note(detail, fig))
 
 
 def tools_title(frame: pd.DataFrame) -> tuple[str, str | None]:
@@ -303,8 +303,8 @@ def prs_trend(agg: dict, caption: str) -> go.Figure:
     grain = agg["window"].grain if "window" in agg else "month"
     flag_points(fig, frame, "period", "ai_assisted_pr_share", grain, "prs_with_ai_flag", "pull requests")
     title, detail = prs_title(frame, agg.get("now"), grain)
-    fig = note_flagged(finish(fig, title, caption, "Period", "AI-assisted pull requests (% of merged)"))
-    return headline(fig, title, detail)
+    fig = finish(fig, title, caption, "Period", "AI-assisted pull requests (% of merged)")
+    return headline(fig, title, with_note(detail, fig))
 
 
 # ---------------------------------------------------------------------------- AI against delivery

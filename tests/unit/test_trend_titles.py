@@ -161,7 +161,7 @@ def test_change_failure_rate_by_week_on_few_deployments_is_marked_not_titled():
     flagged = next(t for t in fig.data if t.name == LEGEND)
     assert len(flagged.x) == 12
     assert flagged.customdata[0][0] == "only 2 deployments (fewer than 20)"  # drawn with its count
-    assert "○ partial period or too few to count: drawn, not in the title" in registry.caption(fig)
+    assert "○ partial period or too few to count: drawn, not in the title" in registry.subtitle(fig)
 
 
 def test_flow_velocity_by_type_leaves_a_partial_week_out():

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
-from lib.charts.marks import flag_points
+from lib.charts.marks import flag_points, with_note
 from lib.charts.titles import headline
 from lib.formatting import format_value, is_missing
 from lib.views.delivery import bands as dora_bands
@@ -82,7 +82,7 @@ def dora_trend(
                 note.y = math.log10(note.y)
     else:
         fig.update_yaxes(range=[low, high])
-    return headline(fig, claim, detail)
+    return headline(fig, claim, with_note(detail, fig))
 
 
 def outcomes_by_period(

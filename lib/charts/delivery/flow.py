@@ -17,7 +17,7 @@ from lib.charts.delivery.common import (
     since_first_data,
     trend_title,
 )
-from lib.charts.marks import flag_points
+from lib.charts.marks import flag_points, with_note
 from lib.charts.titles import headline, trend_takeaway
 from lib.formatting import format_value, is_missing
 
@@ -49,7 +49,7 @@ def velocity_by_type(
     fig = bar_chart(wide, "period", series, claim, caption, x_title, "Items completed per week", stacked=True)
     color_by(fig, series, TYPE_COLORS)
     flag_points(fig, wide, "period", "total", grain)
-    return headline(fig, claim, detail)
+    return headline(fig, claim, with_note(detail, fig))
 
 
 def distribution_title(frame: pd.DataFrame) -> tuple[str, str]:
@@ -164,4 +164,4 @@ def simple_trend(
         fig.update_yaxes(range=[0, 1])
     else:
         fig.update_yaxes(rangemode="tozero")
-    return headline(fig, claim, detail)
+    return headline(fig, claim, with_note(detail, fig))

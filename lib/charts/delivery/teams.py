@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from lib.charts import MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery.common import TEAM_METRICS, Metric, since_first_data
-from lib.charts.marks import few_flags, flag_points, note_flagged
+from lib.charts.marks import few_flags, flag_points, with_note
 from lib.charts.titles import headline, trend_move, when
 
 
@@ -99,9 +99,9 @@ def team_small_multiples(
     claim, detail = team_trends_title(frame, metric, noun, grain)
     if len(shown) < len(units):
         detail += f" · showing the first {len(shown)} of {len(units)} {noun}s alphabetically"
-    note_flagged(finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows))
+    finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows)
     fig.update_layout(hovermode="closest", margin={"b": 70})
-    headline(fig, claim, detail, width=100, extra_top=24)
+    headline(fig, claim, with_note(detail, fig), width=100, extra_top=24)
     # No x-axis title here, so the caption sits closer under the last row's tick labels.
     fig.update_annotations(selector={"name": "caption"}, y=0, yshift=-34)
     return fig
