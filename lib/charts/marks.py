@@ -36,8 +36,10 @@ def reasons(
     out = []
     for i, (idx, row) in enumerate(frame.iterrows()):
         why = []
-        if bool(partial.iloc[i]) and "days" in frame:
+        if bool(partial.iloc[i]) and "days" in frame and int(row["days"]) < full_days(row["period"], grain):
             why.append(f"partial {grain}: {int(row['days'])} of {full_days(row['period'], grain)} days")
+        elif bool(partial.iloc[i]) and "days" in frame:
+            why.append(f"the data begins or ends in this {grain}")
         elif bool(partial.iloc[i]):
             why.append(f"partial {grain}")
         if few is not None and bool(few.loc[idx]):
