@@ -125,6 +125,14 @@ DEFINITIONS: dict[str, Definition] = {
         "rate cannot count them; null when no incident was loaded.",
         False,
     ),
+    "delivery.runs_without_status": _D(
+        "Deployment runs without a status",
+        "runs",
+        "Production deployment runs with deployed_at in period whose status is empty (or not success, "
+        "failure or rollback): whether they reached production is unknown, so they are neither "
+        "deployments nor failed runs; null when no deployment was loaded.",
+        False,
+    ),
     "delivery.dora_tier": _D(
         "DORA performance tier",
         "tier",
@@ -379,6 +387,7 @@ DELIVERY_KEYS = (
     "pr_pickup_hours_p50",
     "pr_review_hours_p50",
     "incidents_without_deploy",
+    "runs_without_status",
     "dora_tier",
 )
 FLOW_KEYS = ("velocity", "velocity_per_week", "time_days_p50", "load", "distribution", "efficiency")

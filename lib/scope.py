@@ -68,6 +68,15 @@ ACTIVITY: tuple[tuple[str, str], ...] = (
     ("employees", "hire_date"),
     ("employees", "termination_date"),
 )
+# The newest plausible activity date over ACTIVITY (names from the code above, values bound).
+_LATEST_SQL = (
+    "select max(d) from ("
+    + " union all ".join(
+        f"select max({column}::date) filter (where {column}::date between $low and $high) as d from {table}"
+        for table, column in ACTIVITY
+    )
+    + ")"
+)
 
 
 def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -86,11 +95,7 @@ def latest_data_date(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     `implausible_dates` lists such values so the pages can say so.
     """
     low, high = plausible_dates(today)
-    union = " union all ".join(
-        f"select max({column}::date) filter (where {column}::date between $low and $high) as d from {table}"
-        for table, column in ACTIVITY
-    )
-    row = con.execute(f"select max(d) from ({union})", {"low": low, "high": high}).fetchone()
+    row = con.execute(_LATEST_SQL, {"low": low, "high": high}).fetchone()
     return row[0]
 
 

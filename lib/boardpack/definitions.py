@@ -18,7 +18,6 @@ from pathlib import Path
 from lib.metrics import definition_for
 
 METRICS_MD = Path(__file__).resolve().parents[2] / "METRICS.md"
-_ROW = re.compile(r"^\|\s*`(?P<key>[a-zA-Z_.]+)`\s*\|\s*(?P<unit>[^|]*?)\s*\|\s*(?P<text>.+?)\s*\|\s*$")
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,34 @@ def _plain(markdown: str) -> str:
     return re.sub(r"(\*\*|__|`)", "", text)
 
 
+_KEY = re.compile(r"\b(?:delivery|flow|engagement|retention|skills|business)\.[a-z_]+(?:\.[a-z_]+)?\b")
+
+
+def _named(text: str) -> str:
+    """Catalog keys a definition mentions ("delivery.deployments with status success") read
+    as their labels ("Production deployments with status success")."""
+
+    def label(match: re.Match) -> str:
+        try:
+            return definition_for(match[0]).label
+        except KeyError:
+            return match[0]
+
+    return _KEY.sub(label, text)
+
+
 @cache
 def _documented() -> dict[str, tuple[str, str]]:
+    """Catalog key → (unit, definition and notes as plain text), from METRICS.md's tables
+    (`| key | unit | definition | notes |`; the notes column is optional)."""
     rows = {}
     if METRICS_MD.exists():
         for line in METRICS_MD.read_text(encoding="utf-8").splitlines():
-            match = _ROW.match(line)
-            if match and "." in match["key"]:
-                rows[match["key"]] = (match["unit"], _plain(match["text"]))
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            if len(cells) < 3 or not re.fullmatch(r"`[a-zA-Z_.]+`", cells[0]) or "." not in cells[0]:
+                continue
+            text = " ".join(c if c.endswith((".", ":", "!", "?")) else c + "." for c in cells[2:] if c)
+            rows[cells[0].strip("`")] = (cells[1], _plain(text))
     return rows
 
 
@@ -55,9 +74,9 @@ def definition(key: str) -> MetricDefinition:
     """The definition of catalog key `key`; raises KeyError for a key the catalog lacks."""
     spec = definition_for(key)
     unit, text = _documented().get(key, (spec.unit, spec.definition))
-    if text.startswith("The same"):
+    if text.lower().startswith("the same"):
         text = spec.definition
-    return MetricDefinition(key, spec.label.replace("DIMENSION", "each dimension"), unit, text)
+    return MetricDefinition(key, spec.label.replace("DIMENSION", "each dimension"), unit, _named(text))
 
 
 def definitions(keys) -> list[MetricDefinition]:

@@ -10,6 +10,7 @@ saved mapping for that table and these headers still applies).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
@@ -40,6 +41,16 @@ def _missing(fmt: Format, source: SourceFile) -> tuple[str, ...]:
     return tuple(missing(source)) if callable(missing) else ()
 
 
+def _score(fmt: Format, source: SourceFile) -> float:
+    """A format's score for `source`; 0 when it cannot even sample the file (a value past the
+    csv module's field limit, bytes that are not its encoding): the reader that is chosen then
+    names the row and the cause."""
+    try:
+        return fmt.score(source)
+    except (csv.Error, UnicodeError, ValueError, OSError):
+        return 0.0
+
+
 def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format] | None = None) -> Format:
     """The format for `source`; `formats` defaults to `all_formats()` (load adds saved mappings)."""
     formats = list(all_formats() if formats is None else formats)
@@ -52,7 +63,7 @@ def detect(source: SourceFile, options: ImportOptions, formats: Sequence[Format]
                 return fmt
         return next(f for f in formats if f.name == f"canonical:{hint}")
 
-    scored = sorted(((f.score(source), i, f) for i, f in enumerate(formats)), key=lambda t: (-t[0], t[1]))
+    scored = sorted(((_score(f, source), i, f) for i, f in enumerate(formats)), key=lambda t: (-t[0], t[1]))
     candidates = [
         (f.name, s, missing) for s, _, f in scored if s >= SUGGEST and not (missing := _missing(f, source))
     ][:CANDIDATES]

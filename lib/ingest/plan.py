@@ -64,7 +64,7 @@ def _refuse_repeated_columns(fmt: Format, source: SourceFile) -> None:
 def declared_tables(fmt: Format) -> set[str] | None:
     """The tables a format loads, when it says so before reading (canonical, mapped, HRIS)."""
     declared = getattr(fmt, "tables", None) or getattr(fmt, "table", None)
-    if declared is None:
+    if declared is None or callable(declared):  # a method: the format decides while reading
         return None
     items = [declared] if isinstance(declared, str) or hasattr(declared, "name") else list(declared)
     return {getattr(t, "name", t) for t in items}

@@ -280,6 +280,7 @@ def check(
             problems, count = _problems(con, table, present, typed, order, today)
     if not count:
         warnings += backward_spans(con, table, present, typed)
+        warnings += deployments_without_status(con, table, present, typed)
     keys = ", ".join(ident(k) for k in table.key)
     query = f"select count(*) from {ident(typed)}"
     rows = con.execute(query).fetchall()[0][0]
@@ -422,6 +423,28 @@ def backward_spans(
             )
             out.append(warn("backward_span", message, rows or (), count))
     return out
+
+
+def deployments_without_status(
+    con: duckdb.DuckDBPyConnection, table: Table, present: set[str], typed: str
+) -> list[ImportWarning]:
+    """Deployments with no status (no `status` column, or a blank one): kept, but SPEC §5 counts
+    a run as a deployment only with status success or rollback, so these count as neither a
+    deployment nor a failed run until they get one. One warning, listing the rows."""
+    if table.name != "deployments":
+        return []
+    where = "status is null" if "status" in present else "true"
+    query = f"select count(*), list(_row order by _row)[1:5] from {ident(typed)} where {where}"
+    count, rows = con.execute(query).fetchall()[0]
+    if not count:
+        return []
+    start = "Deployments without a status" if "status" in present else "The file has no status column"
+    message = (
+        f"{start}: kept, but neither a deployment nor a failed run (a run counts as a deployment only "
+        "with status success or rollback), so deployment frequency and the rates leave them out; "
+        "give each run a status (success, failure or rollback)"
+    )
+    return [warn("deployment_without_status", message, rows or (), count)]
 
 
 @dataclass(frozen=True)

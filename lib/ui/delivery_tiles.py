@@ -11,7 +11,7 @@ from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
-from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note
+from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
 DORA_KEYS = (
     "delivery.deployment_frequency_per_week",
@@ -53,6 +53,12 @@ def tile_band(item, coverage: dict) -> str:
     if not is_missing(item.value) and (note := partly_note(item.key, coverage)):
         band += f"  \n{note[:1].upper()}{note[1:]}"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
+        band += f"  \n{note}"
+    if (
+        item.key == "delivery.deployment_frequency_per_week"
+        and not is_missing(item.value)  # with no value, the reason above already says it
+        and (note := status_note(coverage))
+    ):
         band += f"  \n{note}"
     return band
 

@@ -148,7 +148,8 @@ def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
     `incidents`, `resolved_incidents`, `rework_deployments`, `deployment_runs` (every
     environment), `production_runs` (any status), `no_production` (deployments exist but
-    none is production: the rates are null), the backwards spans left out of the medians
+    none is production: the rates are null), `no_status` (production runs exist but none has
+    a status: the frequency is null), the backwards spans left out of the medians
     (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`), `tiers`
     (key → tier) and `gaps` (source → why the period has none of its data, else None; the
     keys that source feeds are then null, `NO_DATA_KEYS`). Counts are ints, durations
@@ -173,6 +174,7 @@ NO_DATA_KEYS = {
     "deployments": (
         "deployments",
         "failed_deployment_runs",
+        "runs_without_status",
         "successful_deployments",
         "deployment_frequency_per_week",
         "lead_time_hours_p50",

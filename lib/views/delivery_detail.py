@@ -87,6 +87,16 @@ def missing_data(c: dict) -> list[Gap]:
         )
     elif not c["deployments_in_period"]:
         gaps.append(Gap("dora", "No deployments in this period for these teams."))
+    elif no_status(c):
+        gaps.append(
+            Gap(
+                "dora",
+                f"{_plural(c['production_runs_in_period'], 'production deployment run')} in this period, but "
+                "none has a status: a run counts as a deployment only when it succeeded or was rolled back, "
+                "so deployment frequency, change lead time, change failure rate and rework rate are not "
+                "shown. Give each run a status (success, failure or rollback) in the deployments file.",
+            )
+        )
     else:
         if not c["deployments_with_commit"]:
             gaps.append(
@@ -141,16 +151,16 @@ def data_notes(c: dict) -> list[str]:
     (SPEC §4) keep their row but have no duration, so no median or average counts them.
     """
     notes = []
-    runs = []
     if c["failed_runs_in_period"]:
-        runs.append(_plural(c["failed_runs_in_period"], "failed deployment run"))
-    if c["other_status_in_period"]:
-        runs.append(_plural(c["other_status_in_period"], "production run") + " of another or no status")
-    if runs:
         notes.append(
-            f"Not counted as deployments: {' and '.join(runs)} in this period. A run that failed never "
-            "reached production, so it is neither a deployment nor a change failure (as DORA's Four Keys, "
-            "Apache DevLake and Middleware count)."
+            f"Not counted as deployments: {_plural(c['failed_runs_in_period'], 'failed deployment run')} in "
+            "this period. A run that failed never reached production, so it is neither a deployment nor a "
+            "change failure (as DORA's Four Keys, Apache DevLake and Middleware count)."
+        )
+    if c["other_status_in_period"] and not no_status(c):
+        notes.append(
+            f"{status_note(c)} A run counts as a deployment only when it succeeded or was rolled back: "
+            "give each run a status (success, failure or rollback) in the deployments file."
         )
     if c["unnamed_left_out_in_period"]:
         notes.append(
@@ -228,6 +238,24 @@ def no_production(c: dict) -> bool:
     )
 
 
+def no_status(c: dict) -> bool:
+    """Production runs in the scope, none with a status: the deployment rates are null."""
+    return (
+        bool(c["production_runs_in_period"]) and c["other_status_in_period"] == c["production_runs_in_period"]
+    )
+
+
+def status_note(c: dict) -> str | None:
+    """Beside the deployment frequency: how many production runs in the period have no status."""
+    without, runs = c["other_status_in_period"], c["production_runs_in_period"]
+    if not without:
+        return None
+    return (
+        f"{without:,} of {runs:,} production runs in the period have no status: not counted, as whether "
+        "they reached production is unknown."
+    )
+
+
 def source_of(key: str) -> str:
     """The table a Delivery or Flow catalog key is computed from (key with its prefix)."""
     short = key.split(".", 1)[1]
@@ -270,6 +298,8 @@ def no_data_reason(key: str, c: dict) -> str:
         return "no deployments loaded"
     if no_production(c):
         return "no deployment is to a production environment"
+    if no_status(c):
+        return "no production run in the period has a status"
     if not c["production_deployments_in_period"]:
         return "no production deployment in the period"
     if short == "lead_time_hours_p50":

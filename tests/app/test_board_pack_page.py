@@ -52,7 +52,14 @@ def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
     assert rows[0].startswith("**2.** Headline metrics (the Overview's tiles)")
     assert rows[1].startswith("**3.** Deployment frequency trend")
     assert len(rows) == 12
-    assert [t.label for t in at.tabs] == ["Overview", "Delivery & quality", "People engagement"]
+    assert [t.label for t in at.tabs] == [
+        "Overview",
+        "Delivery & quality",
+        "People engagement",
+        "Retention & development",
+        "Skills & capabilities",
+        "Business alignment",
+    ]
     toggles = {t.label: t.value for t in at.toggle}
     assert toggles["Headline metrics (the Overview's tiles)"] is True
     assert toggles["Delivery: deployment frequency trend"] is False

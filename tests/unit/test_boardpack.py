@@ -158,8 +158,7 @@ def test_a_chart_without_its_data_gets_a_slide_saying_what_is_missing(tmp_path):
     gap = slides[2]
     assert pictures(gap) == []
     assert (
-        gap.shapes.title.text.replace("\v", " ")
-        == "Failed-deployment recovery time trend: no data for this period"
+        gap.shapes.title.text.replace("\v", " ") == "Time to restore service trend: no data for this period"
     )
     assert "No incident data" in texts(gap) and "PagerDuty or Opsgenie" in texts(gap)
     assert "No incident data" in gap.notes_slide.notes_text_frame.text
@@ -215,12 +214,15 @@ def test_slide_figure_moves_title_and_caption_onto_the_slide():
 def test_definitions_are_metrics_md_in_plain_words():
     efficiency = definition("flow.efficiency")
     assert efficiency.label == "Flow efficiency" and efficiency.unit == "%"
-    assert "a ratio of sums, so long items weigh more" in efficiency.text
+    assert (
+        "A ratio of sums (sum of active time ÷ sum of flow time), so long items weigh more" in efficiency.text
+    )
     assert "*" not in efficiency.text and "`" not in efficiency.text
     # A row that only says "The same for `defect`." takes the catalog's own sentence.
     defect = definition("flow.distribution.defect")
     assert defect.text == "Share (0–1) of work items completed in the period whose type is defect."
     assert definition("delivery.deployment_frequency_per_week").line() == (
-        "Deployment frequency (per week): Production deployments in the period with status success ÷ "
-        "(days ÷ 7). 0 when there are none."
-    )
+        "Deployment frequency (per week): Production deployments with status success ÷ (days ÷ 7). 0 when "
+        "there are none (an honest zero), null when deployments exist but none is production (above) or the "
+        "table is empty."
+    )  # the catalog key METRICS.md names reads as its label

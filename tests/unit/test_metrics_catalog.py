@@ -78,7 +78,7 @@ SPEC_KEYS = {
     "business.capitalizable_rnd_estimate",
 }
 # Keys Pillars adds to SPEC §5 (documented in METRICS.md).
-EXTRA_KEYS = {"delivery.incidents_without_deploy"}
+EXTRA_KEYS = {"delivery.incidents_without_deploy", "delivery.runs_without_status"}
 FAVORABILITY = {"engagement.favorability.psychological_safety", "engagement.favorability.autonomy"}
 PULL_REQUESTS = [
     dict(pr_id="r#1", repo="acme/r", team="a", opened_at="2025-01-02 09:00", first_review_at="2025-01-02 11:00",

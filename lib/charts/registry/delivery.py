@@ -100,9 +100,11 @@ for chart_id, name, column, source, sections in DORA_TRENDS:
         chart_id,
         "delivery",
         name,
-        # the change failure rate's notes also say how many incidents it cannot count
+        # the change failure rate's notes also say how many incidents it cannot count, the
+        # frequency's how many runs have no status
         metrics=(f"delivery.{column}",)
-        + (("delivery.incidents_without_deploy",) if column == "change_failure_rate" else ()),
+        + (("delivery.incidents_without_deploy",) if column == "change_failure_rate" else ())
+        + (("delivery.runs_without_status",) if column == "deployment_frequency_per_week" else ()),
         sources=tuple(dict.fromkeys((source, "deployments"))),
         note=(RECOVERY_NOTE if column == "recovery_time_hours_p50" else "") + DORA_NOTE
         if column != "rework_rate"
