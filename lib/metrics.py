@@ -398,8 +398,9 @@ def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
     The Delivery page's tiles read this: the same function, without the other pillars.
     """
-    d = delivery.dora_summary(con, scope)
-    f = flow.flow_summary(con, scope)
+    gaps = data_span.gaps(con, scope)  # one query for both pillars
+    d = delivery.dora_summary(con, scope, gaps)
+    f = flow.flow_summary(con, scope, gaps)
     return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
 
 

@@ -196,5 +196,13 @@ def partly(found: Span, start: dt.date, end: dt.date) -> str | None:
 
 def notes(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str | None]:
     """Per source: `partly` for the scope's period (one query)."""
+    return gaps_and_notes(con, scope)[1]
+
+
+def gaps_and_notes(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict, dict]:
+    """(`gaps`, `notes`) from one query."""
     found = _spans_of(_frame(con, scope, "all"), scope)
-    return {source: partly(one, scope.start, scope.end) for source, one in found.items()}
+    return (
+        {source: gap(one, scope.start, scope.end) for source, one in found.items()},
+        {source: partly(one, scope.start, scope.end) for source, one in found.items()},
+    )

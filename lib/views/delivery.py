@@ -142,7 +142,7 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
     return TIERS[ranks[1]]
 
 
-def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope, gaps: dict | None = None) -> dict:
     """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers.
 
     Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
@@ -152,15 +152,15 @@ def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     a status: the frequency is null), the backwards spans left out of the medians
     (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`), `tiers`
     (key → tier) and `gaps` (source → why the period has none of its data, else None; the
-    keys that source feeds are then null, `NO_DATA_KEYS`). Counts are ints, durations
-    hours, rates fractions 0–1.
+    keys that source feeds are then null, `NO_DATA_KEYS`; a caller that has them for the same
+    scope may pass them). Counts are ints, durations hours, rates fractions 0–1.
     """
     row = one_row(con, "delivery/dora", params(scope))
     prs = pull_requests.pr_cycle(con, scope)
     row["pr_pickup_hours_p50"] = prs["pickup_hours_p50"]
     row["pr_review_hours_p50"] = prs["review_hours_p50"]
     row["pull_requests_backwards"] = prs["backwards_prs"]
-    gaps = data_span.gaps(con, scope)
+    gaps = gaps if gaps is not None else data_span.gaps(con, scope)
     for source, keys in NO_DATA_KEYS.items():
         if gaps[source]:
             row.update(dict.fromkeys(keys))

@@ -48,11 +48,8 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Row counts of each delivery input, table-wide and in the scope's period and teams;
     `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`);
     `partly`: per source, the part of the period without its data (`data_span.notes`)."""
-    return {
-        **plain_dict(query_one(con, "delivery/coverage", params(scope))),
-        "gaps": data_span.gaps(con, scope),
-        "partly": data_span.notes(con, scope),
-    }
+    gaps, partly = data_span.gaps_and_notes(con, scope)
+    return {**plain_dict(query_one(con, "delivery/coverage", params(scope))), "gaps": gaps, "partly": partly}
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

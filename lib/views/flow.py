@@ -16,12 +16,12 @@ from lib.views import buckets, data_span, one_row, params
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
 
-def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope, gaps: dict | None = None) -> dict:
     """Every `flow.*` catalog key over the scope, `distribution` nested by work type, and
     `gap`: why the period has no work item data (`lib.views.data_span.gap`; every key is
-    then null), else None."""
+    then null), else None. `gaps`: `data_span.gaps` for the same scope, when the caller has it."""
     row = one_row(con, "flow/flow", params(scope))
-    gap = data_span.gaps(con, scope)["work_items"]
+    gap = (gaps if gaps is not None else data_span.gaps(con, scope))["work_items"]
     if gap:  # a period outside the work items' span has no flow data: null, never 0
         row = {key: None if key != "items_with_history" else value for key, value in row.items()}
     return {
