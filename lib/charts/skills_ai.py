@@ -409,27 +409,35 @@ def delivery_panels(agg: dict, caption: str) -> go.Figure:
     return headline(fig, title, detail, width=90, extra_top=24, legend_px=900)
 
 
-def lead_time_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def lead_time_title(frame: pd.DataFrame, now_ai=None) -> tuple[str, str | None]:
+    """Lead time before AI arrived against the last periods, by the shared trend rule's
+    countable points (whole periods on at least MIN_COUNT successful deployments; medians of
+    three); the AI share stated is the page tile's (`now_ai`) when given."""
     rows = frame.dropna(subset=["lead_time_hours_p50"])
     ai = frame.dropna(subset=["ai_adoption_rate"])
     if rows.empty:
         return "Change lead time: no deployments with commit times in this window", None
+    partial = rows["partial"].fillna(False).astype(bool) if "partial" in rows else False
+    few = few_flags(rows, "successful_deployments")
+    countable = rows[~(partial | (few if few is not None else False))]
     first_ai = ai["period"].min() if len(ai) else None
-    before = rows[rows["period"] < first_ai] if first_ai is not None else rows.iloc[0:0]
-    last = rows.tail(3)
-    if before.empty or ai.empty:
+    before = countable[countable["period"] < first_ai] if first_ai is not None else countable.iloc[0:0]
+    last = countable.tail(3)
+    if before.empty or ai.empty or last.empty:
         return "Change lead time and AI adoption over time", None
     start = before.tail(3)
-    was, now = start["lead_time_hours_p50"].mean(), last["lead_time_hours_p50"].mean()
+    was, now = start["lead_time_hours_p50"].median(), last["lead_time_hours_p50"].median()
     change = (now - was) / was
     word = "down" if change < 0 else "up"
+    share = now_ai if not is_missing(now_ai) else ai["ai_adoption_rate"].iloc[-1]
     claim = (
         f"Change lead time {word} {abs(change):.0%} since AI arrived in {_when(first_ai)}, "
-        f"as daily AI use rose to {ai['ai_adoption_rate'].iloc[-1]:.0%} of engineers"
+        f"as daily AI use rose to {format_value(share, '%')} of engineers"
     )
     return (
         claim,
-        f"median {was:.1f} h in the 3 periods before → {now:.1f} h in the last 3; correlation, not proof",
+        f"median {was:.1f} h in the 3 periods before → {now:.1f} h in the last 3 whole ones; "
+        "correlation, not proof",
     )
 
 
@@ -452,6 +460,6 @@ def lead_time_trend(agg: dict, caption: str) -> go.Figure:
     fig.update_yaxes(title_text="AI adoption (% of headcount)", tickformat=".0%", rangemode="tozero",
                      dtick=0.1 if frame["ai_adoption_rate"].max() <= 0.6 else 0.2, showgrid=False,
                      secondary_y=True)  # fmt: skip
-    title, detail = lead_time_title(frame)
+    title, detail = lead_time_title(frame, agg.get("now"))
     fig = finish(fig, title, caption, "Period", None)
     return headline(fig, title, detail)

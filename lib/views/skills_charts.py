@@ -200,8 +200,9 @@ def ai_delivery(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def ai_lead_time(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """{window, frame}: per bucket, the median change lead time (hours) with its successful
-    deployments, and the AI adoption rate (daily active ÷ headcount). The window reaches
+    """{window, frame, now}: per bucket, the median change lead time (hours) with its successful
+    deployments and `partial` flag, and the AI adoption rate (daily active ÷ headcount); `now`
+    the tile's AI adoption over the chosen period. The window reaches
     back to half a year before the first AI usage (at most three years), so the chart
     shows delivery before AI as well as after."""
     window = trend_window(scope)
@@ -211,6 +212,9 @@ def ai_lead_time(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             first - dt.timedelta(days=LEAD_TIME_LOOKBACK_DAYS), scope.end - dt.timedelta(days=3 * 365)
         )
         window = trend_window(replace(scope, start=min(window.start, earliest)))
-    dora = delivery.dora_by_period(con, window)[["period", "lead_time_hours_p50", "successful_deployments"]]
+    dora = delivery.dora_by_period(con, window)[
+        ["period", "lead_time_hours_p50", "successful_deployments", "partial"]
+    ]
     ai = skills_ai.adoption_by_period(con, window, "all")[["period", "ai_adoption_rate", "days_with_data"]]
-    return {"window": window, "frame": dora.merge(ai, on="period", how="outer").sort_values("period")}
+    frame = dora.merge(ai, on="period", how="outer").sort_values("period")
+    return {"window": window, "frame": frame, "now": _now(con, scope, "ai_usage", "ai_adoption_rate")}

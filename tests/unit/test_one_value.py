@@ -48,6 +48,7 @@ PAIRS = {
     # Skills & capabilities
     "skills.ai_adoption_trend": "skills.ai_adoption_rate",
     "skills.ai_assisted_prs_trend": "skills.ai_assisted_pr_share",
+    "skills.lead_time_and_ai": "skills.ai_adoption_rate",
 }
 DORA = (
     "deployment_frequency_per_week",
