@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--table", default=None, help="canonical table, when the file's headers are ambiguous")
     imp.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file even if an import that stands already loaded its exact bytes (with the options "
+        "given now); without it such a file is skipped and changes nothing. Undo restores the earlier rows",
+    )
+    imp.add_argument(
         "--date-order",
         choices=("dmy", "mdy", "ymd"),
         default=None,
@@ -194,9 +200,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             save_jira_rules(con, rules)
         options = options_for(con, tz=args.tz, table_hint=args.table, date_order=args.date_order)
         for path in args.files:
-            result = import_file(con, path, options)
+            result = import_file(con, path, options, again=args.again)
             if result.ok:
                 print("\n".join(result.lines()), flush=True)
+                if result.already:
+                    print("  note: --again imports it anyway, with the options given", flush=True)
             else:
                 failed += 1
                 print(result.summary(), file=sys.stderr, flush=True)
@@ -357,8 +365,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        deleted = undo_import(con, import_id)
-    print(f"undone import {import_id} ({printable(file_name or '', 80)}): {deleted:,} rows deleted")
+        undone = undo_import(con, import_id)
+    restored = f", {undone.restored:,} rows it had replaced restored" if undone.restored else ""
+    print(
+        f"undone import {import_id} ({printable(file_name or '', 80)}): {undone.deleted:,} rows deleted{restored}"
+    )
     return 0
 
 

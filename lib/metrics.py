@@ -590,6 +590,13 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
     return [_headline(key, now.get(key), before.get(key)) for key in keys]
 
 
+def compare(key: str, value, previous) -> Headline:
+    """One key's value against its value in the previous period of equal length, as a tile
+    reads it (for values computed elsewhere over the same periods, e.g. the Overview's
+    windows, lib.views.headline_windows, which a test holds equal to this catalog)."""
+    return _headline(key, value, previous)
+
+
 def _headline(key: str, value, previous) -> Headline:
     spec = definition_for(key)
     delta = None if value is None or previous is None else value - previous

@@ -98,13 +98,30 @@ BACKWARD_SPANS: tuple[tuple[str, str, str, str], ...] = (
     ("employees", "hire_date", "termination_date", "left before they were hired"),
 )
 
-_TYPE_WORDS = {  # accepted spellings are listed in docs/IMPORT.md
-    "timestamp": "is not a timestamp",
-    "date": "is not a date",
-    "double": "is not a number",
-    "integer": "is not a whole number",
-    "boolean": "is not true or false",
+# What a refusal says, and how to write the value instead (the accepted shapes are listed
+# in full in docs/IMPORT.md, "Dates and times" and "Values").
+TIMESTAMP_SHAPES = (
+    "2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or July 14, 2025"
+)
+DATE_SHAPES = "2025-09-01, 1 Sep 2025 or September 1, 2025"
+_TYPE_WORDS = {
+    "timestamp": f"is not a timestamp: write a date and time such as {TIMESTAMP_SHAPES}",
+    "date": f"is not a date: write it as {DATE_SHAPES}",
+    "double": "is not a number: write digits with a decimal point, such as 1200 or 2.5 (no units or thousands separators)",
+    "integer": "is not a whole number: write digits only, such as 12",
+    "boolean": "is not true or false: write true or false, yes or no, or 1 or 0",
 }
+REQUIRED_EMPTY = "is empty: every row needs a value in this column"
+
+
+def missing_column(table: Table, column: str) -> str:
+    """Why a required column that the file lacks refuses it, and the two ways to fix it."""
+    words = table.name.replace("_", " ")
+    return (
+        f"is missing from the file (required column of {words}): add a column headed {column}, as in the "
+        f"{words} template (Data page, Templates, {table.name}.csv), or map the file's own columns to "
+        f"{words} in the Data page's mapping step"
+    )
 
 
 def error_message(file_name: str, problems: tuple[Problem, ...] | list[Problem], count: int) -> str:
@@ -363,7 +380,7 @@ def _problems(
     unread_dates: bool = True,
 ) -> tuple[list[Problem], int]:
     problems = [
-        Problem(None, c.name, None, "is missing from the file (required column)")
+        Problem(None, c.name, None, missing_column(table, c.name))
         for c in table.columns
         if c.required and c.name not in present
     ]
@@ -474,7 +491,10 @@ def _checks(
                 condition = f"{condition} and not coalesce({_whole(raw)}, false)"
             if column.type in ("timestamp", "date") and order:
                 numeric = dates.numeric_sql(raw)
-                reason = f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file"
+                reason = (
+                    f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file: write it "
+                    "in that order, or choose another date order for this file"
+                )
                 rules.append((column.name, f"{condition} and {numeric}", f"trim({raw})", reason))
                 condition = f"{condition} and not {numeric}"
             rules.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
@@ -513,7 +533,5 @@ def _checks(
                 empty = f"({raw} is null or trim({raw}) = '')"
             else:
                 empty = f"{raw} is null" if _needs_raw(column) else "true"
-            rules.append(
-                (column.name, f"{name} is null and {empty}", "null", "is empty (the column is required)")
-            )
+            rules.append((column.name, f"{name} is null and {empty}", "null", REQUIRED_EMPTY))
     return _Rules(sql, rules)

@@ -33,6 +33,7 @@ def sidebar() -> Scope:
     """Draw the filters; return the Scope every page computes over."""
     options = _options()
     first, last = _default_period()
+    _follow_the_default_period(first, last)
     with st.sidebar:
         st.subheader("Filters")
         start = st.date_input("From", value=first, key="from", bind="query-params", format="YYYY-MM-DD")
@@ -75,6 +76,23 @@ def sidebar() -> Scope:
         text = f"All teams you may see ({data.grant().describe()})"
     st.session_state[_FILTER_TEXT] = text
     return scope
+
+
+_DEFAULT_SEEN = "pillars_default_period_seen"
+
+
+def _follow_the_default_period(first: dt.date, last: dt.date) -> None:
+    """When the default period moves (the first import into an empty database, a later
+    import with newer rows), a From or To the user left at the old default follows it; a
+    date the user chose stays. Widgets with a key keep their value across reruns, so without
+    this the period stayed at the old default until the page was left."""
+    seen = st.session_state.get(_DEFAULT_SEEN)
+    if seen and seen != (first, last):
+        if st.session_state.get("from") == seen[0]:
+            st.session_state["from"] = first
+        if st.session_state.get("to") == seen[1]:
+            st.session_state["to"] = last
+    st.session_state[_DEFAULT_SEEN] = (first, last)
 
 
 def _say_what_the_default_period_leaves_out() -> None:

@@ -54,14 +54,22 @@ def matrix(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def risks(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """{by_skill (lib.views.skills_matrix.risks_by_skill), gaps, single_holders (team ×
-    skill rows: team, skill, team_target / holders), teams (in scope with skills data)}."""
+    skill rows: team, skill, team_target / people_rated), teams (in scope with skills data)}.
+
+    `people_rated` is text: the count of people who rated the skill, or "fewer than k" under
+    the anonymity threshold k, since a gap or a single holder among two raters says where
+    each of them stands (the heatmap hides the same cells)."""
     cells = skills_matrix.team_skill_cells(con, scope)
-    gaps = cells.loc[cells["coverage_gap"], ["team", "skill", "team_target", "people_rated"]]
-    single = cells.loc[cells["single_holder"], ["team", "skill", "people_rated"]]
+    k = threshold(con)
+    rated = cells["people_rated"].map(lambda n: f"{n:.0f}" if n >= k else f"fewer than {k}")
+    cells = cells.assign(people_shown=rated)
+    gaps = cells.loc[cells["coverage_gap"], ["team", "skill", "team_target", "people_shown"]]
+    single = cells.loc[cells["single_holder"], ["team", "skill", "people_shown"]]
+    shown = {"people_shown": "people_rated"}
     return {
         "by_skill": skills_matrix.risks_by_skill(con, scope, cells),
-        "gaps": gaps.sort_values(["team", "skill"], ignore_index=True),
-        "single_holders": single.sort_values(["team", "skill"], ignore_index=True),
+        "gaps": gaps.rename(columns=shown).sort_values(["team", "skill"], ignore_index=True),
+        "single_holders": single.rename(columns=shown).sort_values(["team", "skill"], ignore_index=True),
         "teams": int(cells.loc[cells["people_rated"] > 0, "team"].nunique()),
         "as_of": scope.end - dt.timedelta(days=1),
     }

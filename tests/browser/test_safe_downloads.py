@@ -69,7 +69,7 @@ def hostile(demo_db, tmp_path_factory):
         path = work / name
         path.write_bytes(template_csv("teams"))
         done = subprocess.run(
-            [sys.executable, "-m", "lib", "import", "--db", str(db_file), str(path)],
+            [sys.executable, "-m", "lib", "import", "--db", str(db_file), "--again", str(path)],  # same bytes
             cwd=ROOT,
             env={k: v for k, v in os.environ.items() if k != "PILLARS_DB"},
             capture_output=True,

@@ -10,9 +10,9 @@ import importlib
 from lib.charts import overview as charts
 from lib.charts.registry import register
 from lib.metrics import title_value
-from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, headlines, trend_scope
+from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, trend_scope
+from lib.overview_board import board
 from lib.views.business import business_scope
-from lib.views.delivery import dora_summary
 
 # Each pillar trend: registry id and the catalog key it follows, by PILLAR_TRENDS position.
 TRENDS = (
@@ -43,11 +43,12 @@ TRENDS = (
         "ai_usage",
         "business_metrics",
     ),  # fmt: skip
-    note="Each change compares the period with the period of equal length just before it.",
+    note="Each change compares the period with the period of equal length just before it; a change is "
+    "coloured and titled only when it passes the takeaway rules (docs/OVERVIEW.md: enough events, beyond "
+    "sampling noise, beyond the usual swing of the seven periods before). Benchmarks cite report and year.",
 )
 def headline_tiles(con, scope, filters):
-    tier = dora_summary(con, scope)["dora_tier"]
-    return charts.headline_tiles(headlines(con, scope), scope, filters, dora_tier=tier)
+    return charts.headline_tiles(board(con, scope), scope, filters)
 
 
 def _trend(spec, metric: str):

@@ -88,10 +88,11 @@ def count_present(source: SourceFile, names: Iterable[str]) -> int:
     return sum(loose(n) in have for n in names)
 
 
-def csv_records(source: SourceFile) -> tuple[Fields, list[tuple[int, list[str]]]]:
+def csv_records(source: SourceFile, limit: int | None = None) -> tuple[Fields, list[tuple[int, list[str]]]]:
     """The file's (or workbook sheet's) columns and its non-empty records with their
-    spreadsheet row numbers (records padded to the header's width)."""
-    headers, records = read_rows(source)
+    spreadsheet row numbers (records padded to the header's width); with `limit`, of the
+    first `limit` records only."""
+    headers, records = read_rows(source, limit)
     width = len(headers)
     return Fields(headers), [(n, list(r) + [""] * (width - len(r))) for n, r in records]
 

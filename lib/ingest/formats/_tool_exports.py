@@ -15,6 +15,7 @@ import ast
 import csv
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -47,8 +48,9 @@ def read_records(source: SourceFile) -> tuple[list[str], list[list[str]]]:
     return header, records
 
 
-def read_rows(source: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header cells and (row number, cells) of each non-blank record, CSV or JSON.
+def read_rows(source: SourceFile, limit: int | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header cells and (row number, cells) of each non-blank record, CSV or JSON; with
+    `limit`, only the first `limit` records are read (a format's score reads a sample).
 
     CSV rows are numbered as a spreadsheet shows them (the header is row 1, a blank line
     counts, a workbook sheet's rows above its header are added). JSON: the n-th object
@@ -65,9 +67,10 @@ def read_rows(source: SourceFile) -> tuple[list[str], list[tuple[int, list[str]]
         reader = csv.reader(handle, delimiter=source.delimiter or ",")
         header = next(reader, [])
         width = len(header)
+        records = enumerate(reader, start=2)
         rows = [
             (n + source.row_offset, row + [""] * (width - len(row)))
-            for n, row in enumerate(reader, start=2)
+            for n, row in (records if limit is None else itertools.islice(records, limit))
             if any(c.strip() for c in row)
         ]
     return header, rows
