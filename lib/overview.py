@@ -90,20 +90,6 @@ def engagement_reasons(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str
     return {f"engagement.{key}": text for key, text in summary["reasons"].items()}
 
 
-def no_data_reasons(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str]:
-    """Why a null headline tile has no value, by dotted key, for the keys whose reason is
-    known here: engagement's (`engagement_reasons`), and for every pillar a scope without
-    data at all ("no team matches these filters", a period after today). Delivery and flow
-    tiles take theirs from `lib.views.delivery_detail.no_data_reason` ("no deployments
-    after 12 Mar 2025")."""
-    from lib.views.data_span import beyond_data
-
-    found = dict(engagement_reasons(con, scope))
-    if gap := beyond_data(con, scope):
-        found.update({key: gap for key in HEADLINE_KEYS})
-    return found
-
-
 def _in_points(change: float, unit: str) -> float:
     """A change in a fraction (unit "%") as percentage points; scores already are points."""
     return change * (100 if unit == "%" else 1)

@@ -47,7 +47,9 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
 def _takeaway(frame: pd.DataFrame, spec: TrendSpec, window: Scope, now) -> str:
     partial = list(frame["partial"]) if "partial" in frame else None
     few = few_flags(frame, spec.people)
-    return trend_takeaway(list(frame[spec.column]), list(frame[spec.x]), spec, partial, few, now, window.grain)
+    return trend_takeaway(
+        list(frame[spec.column]), list(frame[spec.x]), spec, partial, few, now, window.grain
+    )
 
 
 TITLE_CHARS_FULL = 96  # a full-width figure's title line at 17 px

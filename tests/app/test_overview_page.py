@@ -81,7 +81,7 @@ def test_a_source_that_ends_before_the_period_shows_no_data_with_its_end_date(tm
     at = run_page(_deployments_then_a_later_survey(tmp_path))
     assert_no_exception(at)
     # the default period runs to the survey: no deployment in it is no data, never "0/wk, −100%, low tier"
-    tile = _metric(at, "Deployment frequency")
+    tile = next(m for m in at.metric if "frequency" in m.label.lower())
     assert tile.value == "—" and not tile.delta
     captions = [c.value for c in at.caption]
     assert "No data: no deployments after 12 Mar 2025" in captions

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from lib import metrics, overview
+from lib import metrics, overview_board
 from lib.scope import Scope, default_scope, filter_options, resolve_teams
 from lib.views import data_span, delivery
 from lib.views.delivery_detail import coverage, no_data_reason
@@ -63,7 +63,11 @@ def test_the_default_period_after_a_source_ends_shows_no_data_with_the_date_it_e
     assert values["delivery.dora_tier"] is None
     (item,) = metrics.headline(con, scope, ("delivery.deployment_frequency_per_week",))
     assert (item.value, item.tier, item.change, item.improved) == (None, None, None, None)  # was −100%
-    assert overview.takeaways([item], scope) == []  # never "worth a look"
+    board = overview_board.board(con, scope)  # the Overview: no takeaway, no tier, the reason
+    assert not any("eployment frequency" in t.text for t in board.takeaways)
+    tile = next(t for g in board.groups for t in g.tiles if t.key == "delivery.deployment_frequency_per_week")
+    assert (tile.value, tile.text, tile.change) == (None, "—", None)
+    assert tile.band == "No data: no deployments after 12 Mar 2025"
     found = coverage(con, scope)
     assert (
         no_data_reason("delivery.deployment_frequency_per_week", found) == "no deployments after 12 Mar 2025"
@@ -86,9 +90,9 @@ def test_filters_that_match_no_team_show_no_data_not_zero(con):
     assert all(v is None for v in values.values()), {k: v for k, v in values.items() if v is not None}
     (item,) = metrics.headline(con, scope, ("delivery.deployment_frequency_per_week",))
     assert (item.value, item.tier) == (None, None)
-    assert overview.no_data_reasons(con, scope)["delivery.deployment_frequency_per_week"] == (
-        "no team matches these filters"
-    )
+    board = overview_board.board(con, scope)
+    tile = next(t for g in board.groups for t in g.tiles if t.key == "delivery.deployment_frequency_per_week")
+    assert (tile.text, tile.band) == ("—", "No data: no team matches these filters")
     assert no_data_reason("delivery.deployment_frequency_per_week", coverage(con, scope)) == (
         "no team matches these filters"
     )
