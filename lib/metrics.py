@@ -488,7 +488,12 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     """The value a trend title ends on: the tile's (`value`), when the period lies within its
     source's data; None when more than a week of it has none (the rate then spreads the
     source's rows over days it did not record, as SPEC §5's per-period definition does, and
-    the tile says so: `data_span.partly`), so the title falls back to its whole buckets."""
+    the tile says so: `data_span.partly`), so the title falls back to its whole buckets.
+    Business keys are read over the period's whole months (`business_months`), as the
+    Overview's and the Business page's tiles read them."""
+    if key.startswith("business."):  # monthly rows: the tiles read the period's whole months
+        months = business.business_months(scope)
+        return None if months is None else value(con, months, key)
     source = source_of(key)
     if source and data_span.notes(con, scope)[source]:
         return None

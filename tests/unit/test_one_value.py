@@ -88,6 +88,20 @@ def test_each_chart_states_its_pages_tile_value(demo, chart_id):
         assert registry.title(registry.figure(con, chart_id, scope)).endswith(f"now {tier}")
 
 
+def test_the_overview_revenue_trend_states_the_overview_tiles_value(demo):
+    from lib.overview_board import board
+
+    con, scope = demo
+    tile = next(
+        t
+        for g in board(con, scope).groups
+        for t in g.tiles
+        if t.key == "business.revenue_per_engineer_annualized"
+    )
+    fig = registry.figure(con, "overview.business_trend", scope)
+    assert f"{tile.text} in the chosen period" in registry.title(fig), (tile.text, registry.title(fig))
+
+
 def test_business_charts_state_the_business_tiles_value(demo):
     con, scope = demo
     months = business_months(scope)
