@@ -55,7 +55,8 @@ def header(scope: Scope) -> Context:
     layout.page_header(
         "Retention & development",
         f"{filters.period_text(scope)} · {filters.filter_text()} · career frameworks and coached managers keep "
-        "top talent. Aggregates only: groups under the anonymity threshold are never shown.",
+        "top talent. Aggregates only: a team, location, sourcing, cohort or level with fewer people than the "
+        "anonymity threshold is never shown; the figures for the whole selection are shown at any size.",
     )
     return Context(scope)
 
