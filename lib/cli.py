@@ -217,6 +217,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     teams = (args.team,) if args.team else None
     with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        if args.team and (unknown := _unknown_team(con, args.team)):
+            return _fail(unknown)
         if args.start and args.end:
             scope = Scope(start=args.start, end=args.end, teams=teams)
         else:
@@ -225,6 +227,19 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             scope = Scope(start=start, end=args.end or base.end, teams=teams)
         print(json.dumps(catalog(con, scope), indent=2, default=str))
     return 0
+
+
+def _unknown_team(con, team: str) -> str | None:
+    """Why `team` cannot scope a command (no such team in the teams table or any imported
+    data: every figure would read 0 or null), or None when it exists."""
+    from lib.privacy import printable
+    from lib.scope import filter_options
+
+    known = filter_options(con)["teams"]
+    if team in known:
+        return None
+    listed = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+    return f"no team {printable(team, 60)!r} in the data (teams: {listed or 'none'})"
 
 
 def _fail(message: str) -> int:
@@ -274,11 +289,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         with store.reading(args.db, on_wait=_waiting(args.db)) as con:
             teams = None
             if args.team:
-                known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
-                if args.team not in known:
-                    return _fail(
-                        f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
-                    )
+                if unknown := _unknown_team(con, args.team):
+                    return _fail(unknown)
                 teams = (args.team,)
             base = default_scope(con, teams=teams)
             end = args.end or base.end

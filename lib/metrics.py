@@ -16,7 +16,7 @@ import duckdb
 from lib.formatting import relative_change
 from lib.question_bank import dimension_label
 from lib.scope import Scope
-from lib.views import business, delivery, engagement, flow, plain, retention, skills
+from lib.views import business, data_span, delivery, engagement, flow, plain, retention, skills
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 PILLARS = ("delivery", "flow", "engagement", "retention", "skills", "business")
@@ -398,56 +398,110 @@ def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
     The Delivery page's tiles read this: the same function, without the other pillars.
     """
-    d = delivery.dora_summary(con, scope)
-    f = flow.flow_summary(con, scope)
+    gaps = data_span.gaps(con, scope)  # one query for both pillars
+    d = delivery.dora_summary(con, scope, gaps)
+    f = flow.flow_summary(con, scope, gaps)
     return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
+
+
+ENGAGEMENT_KEYS = ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
+RETENTION_KEYS = (
+    "headcount_start",
+    "headcount_end",
+    "hires",
+    "separations",
+    "attrition_rate_annualized",
+    "voluntary_attrition_rate_annualized",
+    "regretted_attrition_rate_annualized",
+    "attrition_rate_ttm",
+    "first_year_attrition_rate",
+    "span_of_control_median",
+    "one_on_one_coverage",
+    "median_tenure_years",
+    "promotion_rate_annualized",
+)
+BUSINESS_KEYS = (
+    "revenue",
+    "rnd_spend",
+    "rnd_pct_revenue",
+    "revenue_per_engineer_annualized",
+    "investment_mix",
+    "cost_per_feature",
+    "capitalizable_rnd_estimate",
+)
+
+
+def _branches(con: duckdb.DuckDBPyConnection, scope: Scope, pillars: tuple[str, ...]) -> dict:
+    """The catalog's branches for `pillars`, each from its pillar's summary view."""
+    result: dict = {}
+    if "delivery" in pillars or "flow" in pillars:
+        both = delivery_catalog(con, scope)
+        result.update({p: both[p] for p in ("delivery", "flow") if p in pillars})
+    if "engagement" in pillars:
+        e = engagement.engagement_summary(con, scope)
+        result["engagement"] = {key: e[key] for key in ENGAGEMENT_KEYS}
+    if "retention" in pillars:
+        r = retention.retention_summary(con, scope)
+        result["retention"] = {key: r[key] for key in RETENTION_KEYS}
+    if "skills" in pillars:
+        s = skills.skills_summary(con, scope)
+        result["skills"] = {key: s[key] for key in skills.CATALOG_KEYS}
+    if "business" in pillars:
+        b = business.business_summary(con, scope)
+        result["business"] = {key: b[key] for key in BUSINESS_KEYS}
+    if data_span.beyond_data(con, scope):  # no team matches, or a period after today
+        result = _all_null(result)
+    return _plain_tree(_null_where_never_loaded(con, result))
 
 
 def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
-    e = engagement.engagement_summary(con, scope)
-    r = retention.retention_summary(con, scope)
-    s = skills.skills_summary(con, scope)
-    b = business.business_summary(con, scope)
-    result = {
-        **delivery_catalog(con, scope),
-        "engagement": {
-            key: e[key]
-            for key in ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
-        },
-        "retention": {
-            key: r[key]
-            for key in (
-                "headcount_start",
-                "headcount_end",
-                "hires",
-                "separations",
-                "attrition_rate_annualized",
-                "voluntary_attrition_rate_annualized",
-                "regretted_attrition_rate_annualized",
-                "attrition_rate_ttm",
-                "first_year_attrition_rate",
-                "span_of_control_median",
-                "one_on_one_coverage",
-                "median_tenure_years",
-                "promotion_rate_annualized",
-            )
-        },
-        "skills": {key: s[key] for key in skills.CATALOG_KEYS},
-        "business": {
-            key: b[key]
-            for key in (
-                "revenue",
-                "rnd_spend",
-                "rnd_pct_revenue",
-                "revenue_per_engineer_annualized",
-                "investment_mix",
-                "cost_per_feature",
-                "capitalizable_rnd_estimate",
-            )
-        },
-    }
-    return _plain_tree(_null_where_never_loaded(con, result))
+    return _branches(con, scope, PILLARS)
+
+
+def value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
+    """One dotted key's catalog value over `scope`, computing only its pillar's branch: the
+    number a tile shows for `key`, for a chart on the same screen to state (issue 18: one value
+    per metric per screen). Raises KeyError for a key the catalog lacks."""
+    pillar = key.split(".", 1)[0]
+    if pillar not in PILLARS:
+        raise KeyError(key)
+    return flatten(_branches(con, scope, (pillar,)))[key]
+
+
+def source_of(key: str) -> str | None:
+    """The event table a dotted key counts over, whose span (`lib.views.data_span`) says
+    whether a period is wholly covered; None for keys of stocks, waves and monthly rows."""
+    pillar, short = key.split(".", 1)
+    if pillar == "flow":
+        return "work_items"
+    if pillar == "delivery":
+        if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+            return "incidents"
+        return "pull_requests" if short.startswith("pr_") else "deployments"
+    if key in ("skills.ai_adoption_rate", "skills.ai_acceptance_rate"):
+        return "ai_usage"
+    return "pull_requests" if key == "skills.ai_assisted_pr_share" else None
+
+
+def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
+    """The value a trend title ends on: the tile's (`value`), when the period lies within its
+    source's data; None when more than a week of it has none (the rate then spreads the
+    source's rows over days it did not record, as SPEC §5's per-period definition does, and
+    the tile says so: `data_span.partly`), so the title falls back to its whole buckets.
+    Business keys are read over the period's whole months (`business_months`), as the
+    Overview's and the Business page's tiles read them."""
+    if key.startswith("business."):  # monthly rows: the tiles read the period's whole months
+        months = business.business_months(scope)
+        return None if months is None else value(con, months, key)
+    source = source_of(key)
+    if source and data_span.notes(con, scope)[source]:
+        return None
+    return value(con, scope, key)
+
+
+def _all_null(tree: dict) -> dict:
+    return {k: _all_null(v) if isinstance(v, dict) else None for k, v in tree.items()}
 
 
 # Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.
@@ -463,6 +517,8 @@ def _null_where_never_loaded(con: duckdb.DuckDBPyConnection, result: dict) -> di
     A table that has rows, just none in the period or team, keeps its honest zero.
     """
     for table, (pillar, keys) in _COUNTS_BY_SOURCE.items():
+        if pillar not in result:
+            continue
         # Table names come from the fixed mapping above, never from input.
         if con.execute("select not exists (select 1 from " + table + ")").fetchone()[0]:
             for key in keys:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import duckdb
 
 from lib import benchmarks
-from lib.formatting import format_value, is_missing, relative_change
+from lib.formatting import format_value
 from lib.metrics import Headline, definition_for, headline
 from lib.scope import Scope
 
@@ -128,6 +128,7 @@ class TrendSpec:
     source: str
     y_format: str | None = None
     count: str | None = None  # the view's count column: periods before its first non-zero are before the data
+    people: str | None = None  # the people or events a point's rate stands on (too few: not in the title)
 
 
 PILLAR_TRENDS = (
@@ -167,6 +168,7 @@ PILLAR_TRENDS = (
         "survey_responses",
         ".0%",
         count="respondents",
+        people="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -180,6 +182,7 @@ PILLAR_TRENDS = (
         "employees",
         ".0%",
         count="headcount_end",
+        people="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -193,6 +196,7 @@ PILLAR_TRENDS = (
         "ai_usage, employees",
         ".0%",
         count="days_with_data",
+        people="headcount_end",
     ),
     TrendSpec(
         "Business alignment",
@@ -210,34 +214,22 @@ PILLAR_TRENDS = (
 )
 
 
-def trend_takeaway(values: list, periods: list, spec: TrendSpec) -> str:
-    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025'.
+def trend_takeaway(
+    values: list, periods: list, spec: TrendSpec, partial=None, few=None, now=None, grain: str = "month"
+) -> str:
+    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025
+    (70/wk (median of the first 3 months) → 97.1/wk in the chosen period)'.
 
-    It compares the average of the first few periods with the average of the last few
-    (a quarter of the points, one to three), so one noisy month doesn't make the headline.
+    The shared rule of every pillar's trend titles (`lib.charts.titles.trend_takeaway`):
+    medians of the first and last few countable points (partial buckets, gaps and buckets on
+    too few events or people never count), or the chosen period's own value (`now`, the
+    tile's) at the end; the numbers behind the claim in parentheses.
     """
-    points = [(p, v) for p, v in zip(periods, values, strict=True) if not is_missing(v)]
-    if len(points) < 2:
-        return f"{spec.label}: not enough data for a trend"
-    k = max(1, min(3, len(points) // 4))
-    first = sum(v for _, v in points[:k]) / k
-    last = sum(v for _, v in points[-k:]) / k
-    first_period = points[0][0]
-    since = f"{first_period:%b %Y}" if hasattr(first_period, "strftime") else str(first_period)
-    span = f"{format_value(first, spec.unit)} → {format_value(last, spec.unit)}"
-    if k > 1:
-        span = f"{k}-period averages {span}"
-    if spec.unit in _POINT_UNITS:
-        change = _in_points(last - first, spec.unit)
-        if abs(change) < 1:
-            return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
-        direction = "up" if change > 0 else "down"
-        return f"{spec.label} {direction} {abs(change):.0f} pts since {since} ({span})"
-    change = relative_change(last, first)
-    if change is None or abs(change) < 0.05:
-        return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
-    direction = "up" if change > 0 else "down"
-    return f"{spec.label} {direction} {abs(change) * 100:.0f}% since {since} ({span})"
+    from lib.charts.titles import trend_takeaway as shared
+
+    bucket = "survey wave" if spec.x == "survey_date" else None
+    claim, detail = shared(spec.label, spec.unit, periods, values, partial, few, now, grain, bucket)
+    return f"{claim} ({detail})" if detail else claim
 
 
 def trend_scope(scope: Scope, min_days: int = 365) -> Scope:

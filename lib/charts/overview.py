@@ -13,15 +13,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import BAD, GOOD, GRID, INK, MUTED, caption_text, empty_figure, finish, line_chart
+from lib.charts.marks import few_flags, flag_points, note_flagged
 from lib.charts.titles import headline
 from lib.overview import TrendSpec, trend_takeaway
 from lib.overview_board import Board
 from lib.scope import Scope, period_text
 
 
-def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: str) -> go.Figure:
+def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: str, now=None) -> go.Figure:
     """One pillar's headline metric over the trend window (`frame`: one row per period or
-    survey wave with `spec.x` and `spec.column`), titled with what the trend says."""
+    survey wave with `spec.x` and `spec.column`), titled with what the trend says; `now` is
+    the catalog's value over the chosen period (the tile's), which the title ends on."""
     if spec.count and spec.count in frame:
         started = frame[spec.count].fillna(0) > 0
         frame = frame[started.cummax()]  # periods before a source's first record are not zeros
@@ -31,14 +33,23 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         frame,
         spec.x,
         {spec.column: spec.label},
-        title=f"{spec.pillar}: {trend_takeaway(list(frame[spec.column]), list(frame[spec.x]), spec)}",
+        title=f"{spec.pillar}: {_takeaway(frame, spec, window, now)}",
         caption=caption_text(spec.source, period_text(window), filters),
         x_title="Survey wave" if spec.x == "survey_date" else f"{window.grain.capitalize()}",
         y_title=spec.unit_title,
         y_format=spec.y_format,
     )
+    note_flagged(flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, "people"))
     # From zero: a 2-point move in a 65% index must not fill the chart's height.
     return fig.update_yaxes(rangemode="tozero")
+
+
+def _takeaway(frame: pd.DataFrame, spec: TrendSpec, window: Scope, now) -> str:
+    partial = list(frame["partial"]) if "partial" in frame else None
+    few = few_flags(frame, spec.people)
+    return trend_takeaway(
+        list(frame[spec.column]), list(frame[spec.x]), spec, partial, few, now, window.grain
+    )
 
 
 TITLE_CHARS_FULL = 96  # a full-width figure's title line at 17 px

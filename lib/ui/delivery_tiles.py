@@ -12,7 +12,7 @@ from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
-from lib.views.delivery_detail import incidents_note, no_data_reason, status_note
+from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
 DORA_KEYS = (
     "delivery.deployment_frequency_per_week",
@@ -51,6 +51,8 @@ def tile_band(item, coverage: dict) -> str:
         band = "DORA publishes no tier bands for rework rate"
     else:
         band = band_text(item) or "No benchmark"
+    if not is_missing(item.value) and (note := partly_note(item.key, coverage)):
+        band += f"  \n{note[:1].upper()}{note[1:]}"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
         band += f"  \n{note}"
     if (

@@ -29,6 +29,7 @@ from lib.overview import period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
 from lib.ui import retention_drill as drill
+from lib.views.buckets import few_people
 from lib.views.delivery_detail import trend_window
 
 VIEWS = "lib.views.retention"
@@ -55,7 +56,8 @@ def header(scope: Scope) -> Context:
     layout.page_header(
         "Retention & development",
         f"{filters.period_text(scope)} · {filters.filter_text()} · career frameworks and coached managers keep "
-        "top talent. Aggregates only: groups under the anonymity threshold are never shown.",
+        "top talent. Aggregates only: a team, location, sourcing, cohort or level with fewer people than the "
+        "anonymity threshold is never shown; the figures for the whole selection are shown at any size.",
     )
     return Context(scope)
 
@@ -85,7 +87,9 @@ def enough_people(ctx: Context) -> bool:
 # ---------------------------------------------------------------------------- tiles
 
 
-def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phrase: str) -> layout.Tile:
+def _tile(
+    key: str, now: dict, before: dict, label: str, band: str | None, phrase: str, few: bool = False
+) -> layout.Tile:
     short = key.removeprefix("retention.")
     spec = definition_for(key)
     value, previous = now.get(short), before.get(short)
@@ -95,8 +99,8 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
         change = value - previous
         delta = f"{change * 100:+.1f} pts" if spec.unit == "%" else f"{change:+,.0f}" if spec.unit == "people" \
             else f"{change:+,.1f}"  # fmt: skip
-        if delta.lstrip("+-").rstrip(" pts") in ("0", "0.0"):
-            delta = None  # no change worth an arrow
+        if delta.lstrip("+-").rstrip(" pts") in ("0", "0.0") or few:
+            delta = None  # no change worth an arrow (or a rate on too few people: lib.views.buckets)
     better = spec.higher_is_better
     return layout.Tile(
         label=label,
@@ -125,6 +129,9 @@ def summary(ctx: Context) -> None:
     phrase = period_phrase(ctx.scope.days)
     st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {phrase}")
     span_band = band_text("retention.span_of_control_median", now.get("span_of_control_median"))
+    # annualised rates on fewer than MIN_COUNT people: shown, never compared (issue 18, small numbers)
+    few = few_people(now) or few_people(before)
+    average = ((now.get("headcount_start") or 0) + (now.get("headcount_end") or 0)) / 2
     tiles = [
         _tile("retention.attrition_rate_ttm", now, before, "Attrition, last 12 months", f"{split} · {ttm_band}", phrase),
         _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
@@ -138,9 +145,10 @@ def summary(ctx: Context) -> None:
               else "A one-on-one in the last 30 days", phrase),
         _tile("retention.promotion_rate_annualized", now, before, "Promotion rate",
               "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
-              else f"{now.get('promotions') or 0} promotions in the period", phrase),
+              else f"{now.get('promotions') or 0} promotions in the period", phrase, few=few),
         _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",
-              "Annualised over the chosen period: noisy for small groups", phrase),
+              f"{now.get('separations') or 0} leavers among {average:.0f} people on average: too few to compare"
+              if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
     layout.tiles(tiles, per_row=4)
     st.caption(f"Benchmarks: {RANGES['retention.attrition_rate_ttm'].source}; span of control: "

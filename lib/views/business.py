@@ -39,7 +39,8 @@ def business_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def business_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: revenue and R&D spend of the months starting in
-    it, R&D % of revenue, revenue per engineer (annualised over the bucket's days), ARR,
+    it, R&D % of revenue, revenue per engineer (annualised over the days of the months
+    summed, so a week holding a month start reads that month's figure, as the month does), ARR,
     customers and company headcount (last month: stocks), ARR per employee (ARR ÷ company
     headcount), NPS and churn (mean of the months), items and features completed, the
     feature share of effort, cost per feature and the capitalisable R&D estimate (both

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.views import buckets, data_span, params, plain_dict
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,11 @@ def trend_window(scope: Scope, min_days: int = 365) -> Scope:
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Row counts of each delivery input, table-wide and in the scope's period and teams."""
-    return plain_dict(query_one(con, "delivery/coverage", params(scope)))
+    """Row counts of each delivery input, table-wide and in the scope's period and teams;
+    `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`);
+    `partly`: per source, the part of the period without its data (`data_span.notes`)."""
+    gaps, partly = data_span.gaps_and_notes(con, scope)
+    return {**plain_dict(query_one(con, "delivery/coverage", params(scope))), "gaps": gaps, "partly": partly}
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -218,7 +221,10 @@ def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str)
     medians are over all its teams' deployments, not a median of team medians."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
-    return query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    from lib.views.delivery import BY_SOURCE
+
+    frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    return buckets.mark(frame, scope, columns=BY_SOURCE, unit_spans=data_span.spans(con, scope, unit))
 
 
 def no_production(c: dict) -> bool:
@@ -247,9 +253,28 @@ def status_note(c: dict) -> str | None:
     )
 
 
-def no_data_reason(key: str, c: dict) -> str:
-    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix)."""
+def source_of(key: str) -> str:
+    """The table a Delivery or Flow catalog key is computed from (key with its prefix)."""
     short = key.split(".", 1)[1]
+    if key.startswith("flow."):
+        return "work_items"
+    if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+        return "incidents"
+    return "pull_requests" if short.startswith("pr_") else "deployments"
+
+
+def partly_note(key: str, c: dict) -> str | None:
+    """Under a tile with a value: the part of the period its source has no data for ('no
+    deployments before 3 Mar 2025: the period's first 61 of 181 days'), else None."""
+    return c.get("partly", {}).get(source_of(key))
+
+
+def no_data_reason(key: str, c: dict) -> str:
+    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix):
+    first a period outside its source's data ("no deployments after 12 Mar 2025")."""
+    short = key.split(".", 1)[1]
+    if gap := c.get("gaps", {}).get(source_of(key)):
+        return gap
     if key.startswith("flow."):
         if not c["work_items_total"]:
             return "no work items loaded"

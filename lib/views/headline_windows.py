@@ -37,7 +37,7 @@ from lib.sampling import count_se, median_se, nps_se, rate_se, share_se, sum_se
 from lib.scope import Scope
 from lib.sql import query_df
 from lib.takeaways import Window
-from lib.views import one_row, params, plain
+from lib.views import data_span, one_row, params, plain
 from lib.views.business import business_months
 from lib.views.engagement_figures import answered_by, figures, in_period, ordered
 
@@ -113,11 +113,35 @@ def headline_windows(
     if any(s.frame == "engagement" for s in specs.values()):
         frames["engagement"] = _engagement_frame(con, scope, count)
     extents = source_extents(con)
+    # no data is not zero (lib.views.data_span, as the catalog): a window outside its source's
+    # span for these teams, filters matching no team or a future period give no value at all
+    spans, beyond = data_span.scope_spans(con, scope), data_span.beyond_data(con, scope)
     out = {}
     for key, spec in specs.items():
         frame = frames[spec.frame]
-        out[key] = tuple(_window(key, spec, row, frame, scope, extents) for row in frame.to_dict("records"))
+        out[key] = tuple(
+            _outside(key, _window(key, spec, row, frame, scope, extents), spans, beyond)
+            for row in frame.to_dict("records")
+        )
     return out
+
+
+# The event table whose span bounds each key's windows (as lib.views.delivery.NO_DATA_KEYS).
+SPAN_SOURCES = {
+    "delivery.deployment_frequency_per_week": "deployments",
+    "delivery.lead_time_hours_p50": "deployments",
+    "delivery.change_failure_rate": "deployments",
+    "delivery.recovery_time_hours_p50": "incidents",
+}
+
+
+def _outside(key: str, window: Window, spans: dict, beyond: str | None) -> Window:
+    """The window with no value when the catalog has none there: no team matches, the period
+    is in the future, or the window lies wholly outside its source's span."""
+    source = SPAN_SOURCES.get(key)
+    if beyond or (source and data_span.gap(spans[source], window.start, window.end)):
+        return replace(window, value=None, se=None, gap=None)
+    return window
 
 
 def source_extents(con: duckdb.DuckDBPyConnection) -> dict:

@@ -62,3 +62,37 @@ def test_overview_without_data_names_what_to_load_and_shows_no_zero(empty_db, ru
     assert len(at.get("page_link")) == 5
     assert "No R&D spend is loaded" in _markdown(at)
     assert not any("Demo data" in info.value for info in at.info)
+
+
+def _deployments_then_a_later_survey(tmp_path):
+    """Deployments ending 12 Mar 2025, a survey taken on 20 Jun (tests/unit/test_no_data.py)."""
+    from tests.unit import test_no_data as case
+    from tests.unit.fixtures import make_db
+
+    con = make_db(tmp_path, teams=case.TEAMS, deployments=case._deploys(), survey_responses=case.SURVEY)
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    return path
+
+
+def test_a_source_that_ends_before_the_period_shows_no_data_with_its_end_date(tmp_path, run_page):
+    at = run_page(_deployments_then_a_later_survey(tmp_path))
+    assert_no_exception(at)
+    # the default period runs to the survey: no deployment in it is no data, never "0/wk, −100%, low tier"
+    tile = next(m for m in at.metric if "frequency" in m.label.lower())
+    assert tile.value == "—" and not tile.delta
+    captions = [c.value for c in at.caption]
+    assert "No data: no deployments after 12 Mar 2025" in captions
+    assert not any("low tier" in c for c in captions)
+    assert not any("Deployment frequency" in m.value for m in at.markdown if "worth a look" in m.value)
+
+
+def test_filters_that_match_no_team_show_no_data_on_every_tile(tmp_path, run_page):
+    at = run_page(
+        _deployments_then_a_later_survey(tmp_path), query={"location": "Oslo", "sourcing": "offshore"}
+    )
+    assert_no_exception(at)
+    assert all(m.value == "—" for m in at.metric), {m.label: m.value for m in at.metric}
+    assert "No data: no team matches these filters" in [c.value for c in at.caption]

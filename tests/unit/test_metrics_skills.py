@@ -88,7 +88,10 @@ def test_no_learning_in_period_is_zero_when_the_source_exists(con):
 
 def test_ai_adoption_by_month(con):
     frame = skills.ai_adoption_by_period(con, scope(*PERIOD))
-    assert list(frame["days_with_data"]) == [0, 0, 3]
+    # AI usage begins in March: January and February are before its first row, no data (a gap)
+    assert list(frame["no_data"]) == [True, True, False]
+    assert frame["days_with_data"].isna().tolist() == [True, True, False]
+    assert frame["days_with_data"].iloc[2] == 3
     # March: daily sums 100, 4, 3 → mean 107 ÷ 3; headcount at 04-01 = 4
     assert frame["active_users_daily_mean"].iloc[2] == pytest.approx(107 / 3)
     assert frame["ai_adoption_rate"].iloc[2] == pytest.approx(107 / 3 / 4)

@@ -58,8 +58,8 @@ def test_trend_takeaway_for_shares_speaks_in_points():
 
 def test_trend_takeaway_says_when_there_is_no_trend():
     spec = PILLAR_TRENDS[0]
-    assert trend_takeaway([None, 2.0], [dt.date(2025, 1, 1), dt.date(2025, 2, 1)], spec).endswith(
-        "not enough data for a trend"
+    assert trend_takeaway([None, 2.0], [dt.date(2025, 1, 1), dt.date(2025, 2, 1)], spec) == (
+        "Deployment frequency: one month of data, not yet a trend (2/wk in Feb 2025)"
     )
 
 
@@ -133,19 +133,27 @@ def test_counts_are_null_when_their_table_was_never_loaded(tmp_path):
         "insert into deployments (deploy_id, deployed_at, status) values ('d1', '2025-06-01 10:00', 'success')"
     )
     values = flatten(catalog(con, scope))
-    # Loaded, but nothing in the period: an honest zero.
+    # Loaded, but the period starts after the last deployment: no data, never "0/wk"
+    assert values["delivery.deployments"] is None
+    assert values["delivery.deployment_frequency_per_week"] is None
+    assert values["flow.velocity"] is None
+    # a period the deployments span, with none in it: an honest zero
+    con.execute(
+        "insert into deployments (deploy_id, deployed_at, status) values ('d2', '2026-06-01 10:00', 'success')"
+    )
+    values = flatten(catalog(con, scope))
     assert values["delivery.deployments"] == 0
     assert values["delivery.deployment_frequency_per_week"] == 0
-    assert values["flow.velocity"] is None
 
 
-def test_trend_takeaway_averages_the_ends_so_one_noisy_month_is_not_the_headline():
+def test_trend_takeaway_takes_medians_of_the_ends_so_one_noisy_month_is_not_the_headline():
     spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_ttm")
     months = [dt.date(2025, m, 1) for m in range(1, 13)]
-    # A 48% spike in the first month alone; the first three average 20%, the last three 10%.
+    # A 48% spike in the first month alone: the first three's median is 6%, the last three's 10%
+    # (their average, 20%, would have made a "down 10 pts" headline of one month)
     values = [0.48, 0.06, 0.06, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
     title = trend_takeaway(values, months, spec)
-    assert title == "Attrition down 10 pts since Jan 2025 (3-period averages 20% → 10%)"
+    assert title == "Attrition up 4 pts since Jan 2025 (6.0% → 10%, medians of the first and last 3 months)"
 
 
 def test_long_titles_wrap_to_fit_a_half_width_card():
