@@ -91,6 +91,8 @@ def sidebar() -> Scope:
     first_run = not st.session_state.get(_LINK_READ)
     st.session_state[_LINK_READ] = True
     unknown = unknown_link_values(linked, options, orgs) if first_run else []
+    if first_run:
+        unknown += dropped_link_dates(linked, st.session_state.get("from"), st.session_state.get("to"))
     _say_what_the_link_asked_for(unknown, chosen_now)
     return scope
 
@@ -108,6 +110,21 @@ _LABELS = {
 }
 _LINK_NOTICE = "pillars_link_notice"
 _LINK_READ = "pillars_link_read"
+
+
+def dropped_link_dates(linked: dict[str, list[str]], shown_from, shown_to) -> list[str]:
+    """Valid dates a shared link asks for that the date pickers did not take (outside the range
+    they offer), as 'From: 2001-01-01 (outside the dates the picker offers)'."""
+    dropped = []
+    for key, shown in (("from", shown_from), ("to", shown_to)):
+        for value in linked.get(key, []):
+            try:
+                asked = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # named by unknown_link_values
+            if asked != shown:
+                dropped.append(f"{_LABELS[key]}: {value} (outside the dates the picker offers)")
+    return dropped
 
 
 def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.app.conftest import assert_no_exception
 
 
@@ -96,3 +98,12 @@ def test_filters_that_match_no_team_show_no_data_on_every_tile(tmp_path, run_pag
     assert_no_exception(at)
     assert all(m.value == "—" for m in at.metric), {m.label: m.value for m in at.metric}
     assert "No data: no team matches these filters" in [c.value for c in at.caption]
+
+
+def test_a_shared_link_with_a_date_the_picker_cannot_show_says_so(run_page, demo_db):
+    at = run_page(demo_db, query={"from": "1999-01-01"})
+    assert_no_exception(at)
+    notices = [
+        re.sub(r"\\(.)", r"\1", w.value) for w in at.warning if "Left out of this link's view" in w.value
+    ]
+    assert len(notices) == 1 and "From: 1999-01-01 (outside the dates the picker offers)" in notices[0]

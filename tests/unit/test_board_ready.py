@@ -244,3 +244,15 @@ def test_link_values_the_data_no_longer_has_are_named():
     # A team outside the chosen org is not offered either.
     assert unknown_link_values({"team": ["infra"]}, options, ["Commerce"]) == ["Team: infra"]
     assert unknown_link_values({"team": ["infra"], "grain": ["week"]}, options, []) == []
+
+
+def test_a_linked_date_the_picker_did_not_take_is_named():
+    """A valid date outside the date pickers' range was dropped from a shared link silently."""
+    import datetime as dt
+
+    from lib.ui.filters import dropped_link_dates
+
+    linked = {"from": ["1999-01-01"], "to": ["2025-03-31"]}
+    shown = (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    assert dropped_link_dates(linked, *shown) == ["From: 1999-01-01 (outside the dates the picker offers)"]
+    assert dropped_link_dates({"from": ["2025-01-01"], "to": ["nope"]}, *shown) == []
