@@ -269,7 +269,7 @@ def test_a_source_with_no_rows_says_so_instead_of_drawing_a_flat_line(tmp_path):
     con = make_db(tmp_path, deployments=_weekday_deploys(dt.date(2025, 3, 3), dt.date(2025, 6, 30)))
     scope = Scope(dt.date(2025, 1, 1), dt.date(2025, 7, 1))
     fig = registry.figure(con, "overview.flow_trend", scope)
-    assert registry.missing(fig) == "No work_items data for this period and filter."
+    assert registry.missing(fig) == "No work items data for this period and filter."
     assert not any(len(t.x or ()) for t in fig.data)  # no line at 0
 
 
