@@ -9,7 +9,7 @@ from lib.ui import access, data, filters, layout, use_navigation
 
 st.set_page_config(
     page_title="Pillars · Engineering leadership",
-    page_icon=":material/account_balance:",
+    page_icon=layout.ICON,  # inline: nothing leaves the machine (a material icon is fetched from Google)
     layout="wide",
 )
 
@@ -35,8 +35,11 @@ pages = [
 ]
 current = st.navigation(pages)
 
+layout.theme()
 filters.sidebar()
 layout.demo_notice()
+if current.url_path not in ("data", "overview", ""):  # the Overview (default: "") links each pillar
+    layout.no_data_pointer()
 if current.url_path != "data":  # the Data page still imports while the setting is fixed
     try:
         anonymity.threshold(data.cursor())

@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--table", default=None, help="canonical table, when the file's headers are ambiguous")
     imp.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file even if an import that stands already loaded its exact bytes (with the options "
+        "given now); without it such a file is skipped and changes nothing. Undo restores the earlier rows",
+    )
+    imp.add_argument(
         "--date-order",
         choices=("dmy", "mdy", "ymd"),
         default=None,
@@ -194,9 +200,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             save_jira_rules(con, rules)
         options = options_for(con, tz=args.tz, table_hint=args.table, date_order=args.date_order)
         for path in args.files:
-            result = import_file(con, path, options)
+            result = import_file(con, path, options, again=args.again)
             if result.ok:
                 print("\n".join(result.lines()), flush=True)
+                if result.already:
+                    print("  note: --again imports it anyway, with the options given", flush=True)
             else:
                 failed += 1
                 print(result.summary(), file=sys.stderr, flush=True)
@@ -209,6 +217,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     teams = (args.team,) if args.team else None
     with store.reading(args.db, on_wait=_waiting(args.db)) as con:
+        if args.team and (unknown := _unknown_team(con, args.team)):
+            return _fail(unknown)
         if args.start and args.end:
             scope = Scope(start=args.start, end=args.end, teams=teams)
         else:
@@ -217,6 +227,19 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             scope = Scope(start=start, end=args.end or base.end, teams=teams)
         print(json.dumps(catalog(con, scope), indent=2, default=str))
     return 0
+
+
+def _unknown_team(con, team: str) -> str | None:
+    """Why `team` cannot scope a command (no such team in the teams table or any imported
+    data: every figure would read 0 or null), or None when it exists."""
+    from lib.privacy import printable
+    from lib.scope import filter_options
+
+    known = filter_options(con)["teams"]
+    if team in known:
+        return None
+    listed = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+    return f"no team {printable(team, 60)!r} in the data (teams: {listed or 'none'})"
 
 
 def _fail(message: str) -> int:
@@ -266,11 +289,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         with store.reading(args.db, on_wait=_waiting(args.db)) as con:
             teams = None
             if args.team:
-                known = [r[0] for r in con.execute("select team from teams order by team").fetchall()]
-                if args.team not in known:
-                    return _fail(
-                        f"no team {args.team!r} in the teams table (teams: {', '.join(known) or 'none'})"
-                    )
+                if unknown := _unknown_team(con, args.team):
+                    return _fail(unknown)
                 teams = (args.team,)
             base = default_scope(con, teams=teams)
             end = args.end or base.end
@@ -357,8 +377,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        deleted = undo_import(con, import_id)
-    print(f"undone import {import_id} ({printable(file_name or '', 80)}): {deleted:,} rows deleted")
+        undone = undo_import(con, import_id)
+    restored = f", {undone.restored:,} rows it had replaced restored" if undone.restored else ""
+    print(
+        f"undone import {import_id} ({printable(file_name or '', 80)}): {undone.deleted:,} rows deleted{restored}"
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ import duckdb
 from lib.formatting import relative_change
 from lib.question_bank import dimension_label
 from lib.scope import Scope
-from lib.views import business, delivery, engagement, flow, plain, retention, skills
+from lib.views import business, data_span, delivery, engagement, flow, plain, retention, skills
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 PILLARS = ("delivery", "flow", "engagement", "retention", "skills", "business")
@@ -123,6 +123,14 @@ DEFINITIONS: dict[str, Definition] = {
         "incidents",
         "Incidents started in the period whose caused_by_deploy_id is empty: the change failure "
         "rate cannot count them; null when no incident was loaded.",
+        False,
+    ),
+    "delivery.runs_without_status": _D(
+        "Deployment runs without a status",
+        "runs",
+        "Production deployment runs with deployed_at in period whose status is empty (or not success, "
+        "failure or rollback): whether they reached production is unknown, so they are neither "
+        "deployments nor failed runs; null when no deployment was loaded.",
         False,
     ),
     "delivery.dora_tier": _D(
@@ -379,27 +387,21 @@ DELIVERY_KEYS = (
     "pr_pickup_hours_p50",
     "pr_review_hours_p50",
     "incidents_without_deploy",
+    "runs_without_status",
     "dora_tier",
 )
 FLOW_KEYS = ("velocity", "velocity_per_week", "time_days_p50", "load", "distribution", "efficiency")
 
 
-def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
+def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """The `delivery` and `flow` branches of the catalog, exactly as `catalog` gives them.
 
     The Delivery page's tiles read this: the same function, without the other pillars.
-    With `prs=False` the pull-request keys (`pr_pickup_hours_p50`, `pr_review_hours_p50`)
-    are left null and their query is not run (`values` asks for them only when wanted).
     """
-    return _plain_tree({"delivery": _delivery(con, scope, prs), "flow": _flow(con, scope)})
-
-
-def _delivery(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
-    return _pick(delivery.dora_summary(con, scope, prs=prs), DELIVERY_KEYS)
-
-
-def _flow(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    return _pick(flow.flow_summary(con, scope), FLOW_KEYS)
+    gaps = data_span.gaps(con, scope)  # one query for both pillars
+    d = delivery.dora_summary(con, scope, gaps)
+    f = flow.flow_summary(con, scope, gaps)
+    return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
 
 
 ENGAGEMENT_KEYS = ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
@@ -427,45 +429,79 @@ BUSINESS_KEYS = (
     "cost_per_feature",
     "capitalizable_rnd_estimate",
 )
-# The other pillars' branches, each from its own summary: `catalog` computes them all,
-# `values` only those its keys belong to.
-_BRANCHES = {
-    "engagement": lambda con, scope: _pick(engagement.engagement_summary(con, scope), ENGAGEMENT_KEYS),
-    "retention": lambda con, scope: _pick(retention.retention_summary(con, scope), RETENTION_KEYS),
-    "skills": lambda con, scope: _pick(skills.skills_summary(con, scope), skills.CATALOG_KEYS),
-    "business": lambda con, scope: _pick(business.business_summary(con, scope), BUSINESS_KEYS),
-}
-_PR_KEYS = ("delivery.pr_pickup_hours_p50", "delivery.pr_review_hours_p50")
 
 
-def _pick(summary: dict, keys) -> dict:
-    return {key: summary[key] for key in keys}
+def _branches(con: duckdb.DuckDBPyConnection, scope: Scope, pillars: tuple[str, ...]) -> dict:
+    """The catalog's branches for `pillars`, each from its pillar's summary view."""
+    result: dict = {}
+    if "delivery" in pillars or "flow" in pillars:
+        both = delivery_catalog(con, scope)
+        result.update({p: both[p] for p in ("delivery", "flow") if p in pillars})
+    if "engagement" in pillars:
+        e = engagement.engagement_summary(con, scope)
+        result["engagement"] = {key: e[key] for key in ENGAGEMENT_KEYS}
+    if "retention" in pillars:
+        r = retention.retention_summary(con, scope)
+        result["retention"] = {key: r[key] for key in RETENTION_KEYS}
+    if "skills" in pillars:
+        s = skills.skills_summary(con, scope)
+        result["skills"] = {key: s[key] for key in skills.CATALOG_KEYS}
+    if "business" in pillars:
+        b = business.business_summary(con, scope)
+        result["business"] = {key: b[key] for key in BUSINESS_KEYS}
+    if data_span.beyond_data(con, scope):  # no team matches, or a period after today
+        result = _all_null(result)
+    return _plain_tree(_null_where_never_loaded(con, result))
 
 
 def catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every key of SPEC §5 over `scope`, nested by pillar, with plain JSON-able values."""
-    result = {
-        **delivery_catalog(con, scope),
-        **{pillar: branch(con, scope) for pillar, branch in _BRANCHES.items()},
-    }
-    return _plain_tree(_null_where_never_loaded(con, result))
+    return _branches(con, scope, PILLARS)
 
 
-def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> dict[str, object]:
-    """The catalog's value of each dotted key over `scope` (`flatten(catalog(...))[key]`),
-    computing only the pillars the keys belong to: the Overview's tiles, in two periods,
-    never compute the whole catalog (tests/unit/test_metrics_catalog.py checks they agree)."""
-    pillars = {key.split(".", 1)[0] for key in keys}
-    tree: dict = {}
-    if "delivery" in pillars:
-        tree["delivery"] = _delivery(con, scope, prs=any(key in _PR_KEYS for key in keys))
-    if "flow" in pillars:
-        tree["flow"] = _flow(con, scope)
-    for pillar, branch in _BRANCHES.items():
-        if pillar in pillars:
-            tree[pillar] = branch(con, scope)
-    flat = flatten(_plain_tree(_null_where_never_loaded(con, tree)))
-    return {key: flat.get(key) for key in keys}
+def value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
+    """One dotted key's catalog value over `scope`, computing only its pillar's branch: the
+    number a tile shows for `key`, for a chart on the same screen to state (issue 18: one value
+    per metric per screen). Raises KeyError for a key the catalog lacks."""
+    pillar = key.split(".", 1)[0]
+    if pillar not in PILLARS:
+        raise KeyError(key)
+    return flatten(_branches(con, scope, (pillar,)))[key]
+
+
+def source_of(key: str) -> str | None:
+    """The event table a dotted key counts over, whose span (`lib.views.data_span`) says
+    whether a period is wholly covered; None for keys of stocks, waves and monthly rows."""
+    pillar, short = key.split(".", 1)
+    if pillar == "flow":
+        return "work_items"
+    if pillar == "delivery":
+        if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+            return "incidents"
+        return "pull_requests" if short.startswith("pr_") else "deployments"
+    if key in ("skills.ai_adoption_rate", "skills.ai_acceptance_rate"):
+        return "ai_usage"
+    return "pull_requests" if key == "skills.ai_assisted_pr_share" else None
+
+
+def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
+    """The value a trend title ends on: the tile's (`value`), when the period lies within its
+    source's data; None when more than a week of it has none (the rate then spreads the
+    source's rows over days it did not record, as SPEC §5's per-period definition does, and
+    the tile says so: `data_span.partly`), so the title falls back to its whole buckets.
+    Business keys are read over the period's whole months (`business_months`), as the
+    Overview's and the Business page's tiles read them."""
+    if key.startswith("business."):  # monthly rows: the tiles read the period's whole months
+        months = business.business_months(scope)
+        return None if months is None else value(con, months, key)
+    source = source_of(key)
+    if source and data_span.notes(con, scope)[source]:
+        return None
+    return value(con, scope, key)
+
+
+def _all_null(tree: dict) -> dict:
+    return {k: _all_null(v) if isinstance(v, dict) else None for k, v in tree.items()}
 
 
 # Counts that would read 0 on a table that was never loaded; "no data" is null, not zero.
@@ -481,7 +517,7 @@ def _null_where_never_loaded(con: duckdb.DuckDBPyConnection, result: dict) -> di
     A table that has rows, just none in the period or team, keeps its honest zero.
     """
     for table, (pillar, keys) in _COUNTS_BY_SOURCE.items():
-        if pillar not in result:  # `values` computed only other pillars
+        if pillar not in result:
             continue
         # Table names come from the fixed mapping above, never from input.
         if con.execute("select not exists (select 1 from " + table + ")").fetchone()[0]:
@@ -552,10 +588,18 @@ class Headline:
 
 def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...] = HEADLINE_KEYS) -> list:
     """Headline metrics (the Overview's, or the Delivery page's tiles), each against the previous
-    period of equal length: the catalog's values (`values`), only the pillars the keys need."""
-    now = values(con, scope, keys)
-    before = values(con, scope.previous(), keys)
+    period of equal length. Keys of delivery and flow only are computed without the other pillars."""
+    values = delivery_catalog if all(k.split(".", 1)[0] in ("delivery", "flow") for k in keys) else catalog
+    now = flatten(values(con, scope))
+    before = flatten(values(con, scope.previous()))
     return [_headline(key, now.get(key), before.get(key)) for key in keys]
+
+
+def compare(key: str, value, previous) -> Headline:
+    """One key's value against its value in the previous period of equal length, as a tile
+    reads it (for values computed elsewhere over the same periods, e.g. the Overview's
+    windows, lib.views.headline_windows, which a test holds equal to this catalog)."""
+    return _headline(key, value, previous)
 
 
 def _headline(key: str, value, previous) -> Headline:

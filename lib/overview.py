@@ -11,26 +11,40 @@ from dataclasses import dataclass
 import duckdb
 
 from lib import benchmarks
-from lib.formatting import format_value, is_missing, relative_change
+from lib.formatting import format_value
 from lib.metrics import Headline, definition_for, headline
 from lib.scope import Scope
 
-# Headline metrics, in the order tiles are laid out (four per row).
-HEADLINE_KEYS = (
-    "delivery.deployment_frequency_per_week",
-    "delivery.lead_time_hours_p50",
-    "delivery.change_failure_rate",
-    "delivery.recovery_time_hours_p50",
-    "flow.velocity_per_week",
-    "flow.time_days_p50",
-    "engagement.index",
-    "engagement.enps",
+# The Overview's tile groups: one per pillar, its headline metrics in tile order (two rows of
+# six tiles on a 1440-px screen). Flow has its trend below the tiles and its features in the
+# investment headline; first-year attrition needs two years of leavers, more than a sparkline has.
+PILLAR_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "delivery",
+        "Delivery & quality",
+        (
+            "delivery.deployment_frequency_per_week",
+            "delivery.lead_time_hours_p50",
+            "delivery.change_failure_rate",
+            "delivery.recovery_time_hours_p50",
+        ),
+    ),
+    ("engagement", "People engagement", ("engagement.index", "engagement.enps")),
     # the trailing-twelve-month rate: a quarter's annualised rate swings with one month's leavers
-    "retention.attrition_rate_ttm",
-    "retention.first_year_attrition_rate",
-    "skills.ai_adoption_rate",
-    "business.rnd_pct_revenue",
+    ("retention", "Retention & development", ("retention.attrition_rate_ttm", "retention.headcount_end")),
+    (
+        "skills",
+        "Skills & capabilities",
+        ("skills.ai_adoption_rate", "skills.learning_hours_per_engineer_annualized"),
+    ),
+    (
+        "business",
+        "Business alignment",
+        ("business.rnd_pct_revenue", "business.revenue_per_engineer_annualized"),
+    ),
 )
+# Headline metrics, in the order tiles are laid out.
+HEADLINE_KEYS = tuple(key for _, _, keys in PILLAR_GROUPS for key in keys)
 
 # Fractions ("%") and scores change in points; everything else in percent.
 _POINT_UNITS = ("%", "score")
@@ -90,55 +104,13 @@ def change_text(item: Headline) -> str | None:
     return None if item.change is None else f"{item.change * 100:+.0f}%"
 
 
-# Published context for headline metrics that have no benchmark band, labelled as such.
-CONTEXT = {
-    # DORA 2024 Accelerate State of DevOps report: 75.9% of respondents rely on AI for at least
-    # one daily task (a survey of people, not tool telemetry): context, not a band.
-    "skills.ai_adoption_rate": "Context: 76% of developers rely on AI for a daily task (DORA 2024 survey)",
-}
-
-
 def band_text(item: Headline) -> str | None:
-    """The tile's benchmark line: DORA tier with its band, a labelled typical range, or context."""
+    """The tile's benchmark line, citing report and year: DORA tier with its band, a published
+    range or figure (lib.benchmarks), or None when nothing is published for the metric."""
     if item.tier:
-        return f"DORA: {item.tier} tier ({item.band})" if item.band else f"DORA: {item.tier} tier"
-    return benchmarks.band_text(item.key, item.value) or CONTEXT.get(item.key)
-
-
-def _move_size(item: Headline) -> float | None:
-    """How big a move is, in percent or points; None when it is not news (< 5% or < 1 pt)."""
-    if item.unit in _POINT_UNITS:
-        if item.delta is None:
-            return None
-        size = abs(_in_points(item.delta, item.unit))
-        return size if size >= 1 else None
-    if item.change is None or abs(item.change) < 0.05:
-        return None
-    return abs(item.change) * 100
-
-
-def takeaways(items: list[Headline], scope: Scope, dora_tier: str | None = None, limit: int = 5) -> list[str]:
-    """The largest moves, in words: 'Deployment frequency up 38% quarter over quarter (now …)'."""
-    phrase = period_phrase(scope.days)
-    moves = sorted(
-        ((size, item) for item in items if (size := _move_size(item)) is not None),
-        key=lambda pair: -pair[0],
-    )
-    lines = []
-    for _, item in moves[:limit]:
-        direction = "up" if (item.delta or 0) > 0 else "down"
-        amount = change_text(item).lstrip("+-")
-        sentence = f"{item.label} {direction} {amount} {phrase} (now {format_value(item.value, item.unit)})"
-        if item.tier:
-            sentence += f", in the DORA {item.tier} tier"
-        if item.improved is None:
-            sentence += "."
-        else:
-            sentence += ": an improvement." if item.improved else ": worth a look."
-        lines.append(sentence)
-    if dora_tier:
-        lines.append(f"Overall delivery performance sits in the DORA {dora_tier} tier for this period.")
-    return lines
+        cite = benchmarks.DORA_CITE
+        return f"{cite}: {item.tier} tier ({item.band})" if item.band else f"{cite}: {item.tier} tier"
+    return benchmarks.band_text(item.key, item.value)
 
 
 @dataclass(frozen=True)
@@ -156,6 +128,7 @@ class TrendSpec:
     source: str
     y_format: str | None = None
     count: str | None = None  # the view's count column: periods before its first non-zero are before the data
+    people: str | None = None  # the people or events a point's rate stands on (too few: not in the title)
 
 
 PILLAR_TRENDS = (
@@ -195,6 +168,7 @@ PILLAR_TRENDS = (
         "survey_responses",
         ".0%",
         count="respondents",
+        people="respondents",
     ),
     TrendSpec(
         "Retention & development",
@@ -208,6 +182,7 @@ PILLAR_TRENDS = (
         "employees",
         ".0%",
         count="headcount_end",
+        people="headcount_end",
     ),
     TrendSpec(
         "Skills & capabilities",
@@ -221,6 +196,7 @@ PILLAR_TRENDS = (
         "ai_usage, employees",
         ".0%",
         count="days_with_data",
+        people="headcount_end",
     ),
     TrendSpec(
         "Business alignment",
@@ -238,34 +214,22 @@ PILLAR_TRENDS = (
 )
 
 
-def trend_takeaway(values: list, periods: list, spec: TrendSpec) -> str:
-    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025'.
+def trend_takeaway(
+    values: list, periods: list, spec: TrendSpec, partial=None, few=None, now=None, grain: str = "month"
+) -> str:
+    """A chart title stating what the trend says: 'Deployment frequency up 42% since Jan 2025
+    (70/wk (median of the first 3 months) → 97.1/wk in the chosen period)'.
 
-    It compares the average of the first few periods with the average of the last few
-    (a quarter of the points, one to three), so one noisy month doesn't make the headline.
+    The shared rule of every pillar's trend titles (`lib.charts.titles.trend_takeaway`):
+    medians of the first and last few countable points (partial buckets, gaps and buckets on
+    too few events or people never count), or the chosen period's own value (`now`, the
+    tile's) at the end; the numbers behind the claim in parentheses.
     """
-    points = [(p, v) for p, v in zip(periods, values, strict=True) if not is_missing(v)]
-    if len(points) < 2:
-        return f"{spec.label}: not enough data for a trend"
-    k = max(1, min(3, len(points) // 4))
-    first = sum(v for _, v in points[:k]) / k
-    last = sum(v for _, v in points[-k:]) / k
-    first_period = points[0][0]
-    since = f"{first_period:%b %Y}" if hasattr(first_period, "strftime") else str(first_period)
-    span = f"{format_value(first, spec.unit)} → {format_value(last, spec.unit)}"
-    if k > 1:
-        span = f"{k}-period averages {span}"
-    if spec.unit in _POINT_UNITS:
-        change = _in_points(last - first, spec.unit)
-        if abs(change) < 1:
-            return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
-        direction = "up" if change > 0 else "down"
-        return f"{spec.label} {direction} {abs(change):.0f} pts since {since} ({span})"
-    change = relative_change(last, first)
-    if change is None or abs(change) < 0.05:
-        return f"{spec.label} steady since {since} at {format_value(last, spec.unit)}"
-    direction = "up" if change > 0 else "down"
-    return f"{spec.label} {direction} {abs(change) * 100:.0f}% since {since} ({span})"
+    from lib.charts.titles import trend_takeaway as shared
+
+    bucket = "survey wave" if spec.x == "survey_date" else None
+    claim, detail = shared(spec.label, spec.unit, periods, values, partial, few, now, grain, bucket)
+    return f"{claim} ({detail})" if detail else claim
 
 
 def trend_scope(scope: Scope, min_days: int = 365) -> Scope:

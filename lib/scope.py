@@ -68,6 +68,15 @@ ACTIVITY: tuple[tuple[str, str], ...] = (
     ("employees", "hire_date"),
     ("employees", "termination_date"),
 )
+# The newest plausible activity date over ACTIVITY (names from the code above, values bound).
+_LATEST_SQL = (
+    "select max(d) from ("
+    + " union all ".join(
+        f"select max({column}::date) filter (where {column}::date between $low and $high) as d from {table}"
+        for table, column in ACTIVITY
+    )
+    + ")"
+)
 
 
 def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -86,11 +95,7 @@ def latest_data_date(con: duckdb.DuckDBPyConnection, today: dt.date | None = Non
     `implausible_dates` lists such values so the pages can say so.
     """
     low, high = plausible_dates(today)
-    union = " union all ".join(
-        f"select max({column}::date) filter (where {column}::date between $low and $high) as d from {table}"
-        for table, column in ACTIVITY
-    )
-    row = con.execute(f"select max(d) from ({union})", {"low": low, "high": high}).fetchone()
+    row = con.execute(_LATEST_SQL, {"low": low, "high": high}).fetchone()
     return row[0]
 
 
@@ -139,6 +144,38 @@ def default_scope(con: duckdb.DuckDBPyConnection, days: int = 90, **kwargs) -> S
     return Scope(start=end - dt.timedelta(days=days), end=end, **kwargs)
 
 
+# Names the importer stores where a row has no real team (lib/ingest/formats/_people_files.py):
+# never offered as a team to filter on.
+PLACEHOLDER_TEAMS = ("(no team)", "(all teams)")
+NO_ORG = "(no org)"
+ORGANIC = "(organic)"
+
+
+def _named_teams_sql() -> str:
+    """SQL: one row per team, from the `teams` table (`listed`) and from every table with a
+    `team` column, so teams named in imported data (deployments, work items, PRs, incidents,
+    employees, surveys…) are filters without a separate teams file. Columns: team, org,
+    location, sourcing, cohort (acquired_from, or "(organic)"; null for a team the `teams`
+    table does not list, whose org is "(no org)")."""
+    from lib.tables import TABLES
+
+    named = " union ".join(
+        f"select team from \"{name}\" where team is not null and trim(team) <> ''"
+        for name, table in TABLES.items()
+        if name != "teams" and "team" in table.column_names
+    )
+    return (
+        "select team, coalesce(org, $no_org) as org, location, sourcing, "
+        "coalesce(acquired_from, $organic) as cohort from teams "
+        f"union all select team, $no_org, null, null, null from ({named}) "
+        "where team not in (select team from teams) and not list_contains($placeholders, team)"
+    )
+
+
+def _named_params() -> dict:
+    return {"no_org": NO_ORG, "organic": ORGANIC, "placeholders": list(PLACEHOLDER_TEAMS)}
+
+
 def resolve_teams(
     con: duckdb.DuckDBPyConnection,
     orgs: tuple[str, ...] = (),
@@ -149,45 +186,44 @@ def resolve_teams(
 ) -> tuple[str, ...] | None:
     """Teams matching every non-empty filter; None when no filter is set (all teams).
 
-    `acquired` holds company names from `teams.acquired_from`, or "(organic)" for teams
-    that were not acquired.
+    Teams come from the `teams` table and from the imported rows that name them
+    (`_named_teams_sql`): a team without an org matches "(no org)". `acquired` holds
+    company names from `teams.acquired_from`, or "(organic)" for teams that were not
+    acquired (a team the `teams` table does not list has no cohort: it matches none).
     """
     if not (orgs or teams or locations or sourcing or acquired):
         return None
-    rows = con.execute(
-        """
-        select team from teams
-        where (len($orgs) = 0 or list_contains($orgs, org))
-          and (len($teams) = 0 or list_contains($teams, team))
-          and (len($locations) = 0 or list_contains($locations, location))
-          and (len($sourcing) = 0 or list_contains($sourcing, sourcing))
-          and (len($acquired) = 0 or list_contains($acquired, coalesce(acquired_from, '(organic)')))
-        order by team
-        """,
-        {
-            "orgs": list(orgs),
-            "teams": list(teams),
-            "locations": list(locations),
-            "sourcing": list(sourcing),
-            "acquired": list(acquired),
-        },
-    ).fetchall()
-    return tuple(r[0] for r in rows)
+    query = (
+        f"select distinct team from ({_named_teams_sql()}) "
+        "where (len($orgs) = 0 or list_contains($orgs, org)) "
+        "and (len($teams) = 0 or list_contains($teams, team)) "
+        "and (len($locations) = 0 or list_contains($locations, location)) "
+        "and (len($sourcing) = 0 or list_contains($sourcing, sourcing)) "
+        "and (len($acquired) = 0 or list_contains($acquired, cohort)) "
+        "order by team"
+    )
+    params = {
+        **_named_params(),
+        "orgs": list(orgs),
+        "teams": list(teams),
+        "locations": list(locations),
+        "sourcing": list(sourcing),
+        "acquired": list(acquired),
+    }
+    return tuple(r[0] for r in con.execute(query, params).fetchall())
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """The values the global filters offer, from the `teams` table."""
-    rows = con.execute(
-        """
-        select team, coalesce(org, '(no org)'), location, sourcing, coalesce(acquired_from, '(organic)')
-        from teams order by org, team
-        """
-    ).fetchall()
+    """The values the global filters offer: every team of the `teams` table and every team
+    named in imported data (a team without an org under "(no org)"); locations, sourcing and
+    cohorts from the `teams` table."""
+    query = f"select team, org, location, sourcing, cohort from ({_named_teams_sql()}) order by org, lower(team), team"
+    rows = con.execute(query, _named_params()).fetchall()
     return {
         "orgs": sorted({r[1] for r in rows}),
         "teams": [r[0] for r in rows],
         "teams_by_org": {org: [r[0] for r in rows if r[1] == org] for org in {r[1] for r in rows}},
         "locations": sorted({r[2] for r in rows if r[2]}),
         "sourcing": sorted({r[3] for r in rows if r[3]}),
-        "cohorts": sorted({r[4] for r in rows}),
+        "cohorts": sorted({r[4] for r in rows if r[4]}),
     }

@@ -2,10 +2,13 @@
 
 METRICS.md is the documented contract (a unit test keeps every catalog key in it), so a
 board member reading the notes reads what the repository documents. Each row is
-`| \\`key\\` | unit | definition |`; markdown formatting (code ticks, bold, links) is
-dropped. A row that only refers to the one above ("The same for `defect`.") reads badly on
-its own, so it takes the catalog's self-contained sentence (`lib.metrics.definition_for`)
-instead, as does a key METRICS.md lacks.
+`| \\`key\\` | unit | definition |`, or `| \\`key\\` | unit | definition (SPEC §5) | Pillars'
+reading |` (the two read as one text, in that order); markdown formatting (code ticks,
+bold, links) is dropped, and a catalog key named in the text (`delivery.deployments`) reads
+as its label ("Production deployments"). A row that only refers to the one above ("The same
+for `defect`.", "the same") reads badly on its own, so it takes the catalog's
+self-contained sentence (`lib.metrics.definition_for`) instead, as does a key METRICS.md
+lacks.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from pathlib import Path
 from lib.metrics import definition_for
 
 METRICS_MD = Path(__file__).resolve().parents[2] / "METRICS.md"
-_ROW = re.compile(r"^\|\s*`(?P<key>[a-zA-Z_.]+)`\s*\|\s*(?P<unit>[^|]*?)\s*\|\s*(?P<text>.+?)\s*\|\s*$")
+_ROW = re.compile(
+    r"^\|\s*`(?P<key>[a-zA-Z_.]+)`\s*\|\s*(?P<unit>[^|]*?)\s*\|\s*(?P<text>[^|]+?)\s*\|"
+    r"(?:\s*(?P<reading>[^|]*?)\s*\|)?\s*$"
+)
+_KEY = re.compile(r"\b(?:delivery|flow|engagement|retention|skills|business)\.[a-z_]+(?:\.[a-z_]+)*\b")
 
 
 @dataclass(frozen=True)
@@ -35,28 +42,46 @@ class MetricDefinition:
 
 
 def _plain(markdown: str) -> str:
-    """Markdown inline formatting as plain words: code ticks, emphasis and links dropped."""
+    """Markdown inline formatting as plain words: code ticks, emphasis and links dropped,
+    catalog keys as their labels."""
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
-    return re.sub(r"(\*\*|__|`)", "", text)
+    return _KEY.sub(_label, re.sub(r"(\*\*|__|`)", "", text))
+
+
+def _label(match: re.Match) -> str:
+    try:
+        label = definition_for(match[0]).label
+    except KeyError:
+        return match[0]
+    return label[0].lower() + label[1:] if label[1:2].islower() else label  # "revenue", "R&D spend"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
 
 
 @cache
-def _documented() -> dict[str, tuple[str, str]]:
+def _documented() -> dict[str, tuple[str, str, str]]:
     rows = {}
     if METRICS_MD.exists():
         for line in METRICS_MD.read_text(encoding="utf-8").splitlines():
             match = _ROW.match(line)
             if match and "." in match["key"]:
-                rows[match["key"]] = (match["unit"], _plain(match["text"]))
+                rows[match["key"]] = (match["unit"], _plain(match["text"]), _plain(match["reading"] or ""))
     return rows
 
 
 def definition(key: str) -> MetricDefinition:
     """The definition of catalog key `key`; raises KeyError for a key the catalog lacks."""
     spec = definition_for(key)
-    unit, text = _documented().get(key, (spec.unit, spec.definition))
-    if text.startswith("The same"):
+    unit, text, reading = _documented().get(key, (spec.unit, spec.definition, ""))
+    if text.lower().startswith("the same"):
         text = spec.definition
+    text = " ".join(part for part in (_sentence(text), _sentence(reading)) if part)
     return MetricDefinition(key, spec.label.replace("DIMENSION", "each dimension"), unit, text)
 
 

@@ -8,12 +8,14 @@ Builders receive aggregates, never raw rows. No streamlit here.
 
 from __future__ import annotations
 
-import textwrap
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from lib.charts.fit import PAD_PX, card_px, file_stem, fit, wrap_px
 
 PALETTE = (
     "#1F4E79",  # deep blue
@@ -49,12 +51,18 @@ CHART_CONFIG = {
 # The caption sits this many pixels below the plot area: under tick labels and axis
 # title, inside the 96 px bottom margin, whatever the chart's height.
 CAPTION_SHIFT_PX = -62
-TITLE_WIDTH = 52  # characters per title line at 17 px in a half-width card
 
 pio.templates["pillars"] = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT, "size": 13, "color": INK},
-        title={"font": {"size": 17, "color": INK}, "x": 0.0, "xanchor": "left", "y": 0.96},
+        title={
+            "font": {"size": 17, "color": INK},
+            "x": 0.0,
+            "xref": "container",
+            "xanchor": "left",
+            "pad": {"l": PAD_PX},
+            "y": 0.96,
+        },
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -89,15 +97,10 @@ def finish(
     y_title: str | None = None,
     height: int = 380,
 ) -> go.Figure:
-    """Apply the house layout: takeaway title, unit-bearing axis titles, in-figure caption."""
-    lines = wrap_title(title)
+    """Apply the house layout: takeaway title, unit-bearing axis titles, in-figure caption,
+    title and caption wrapped to a half-width card with room for every line (`fit`)."""
     top = max(fig.layout.margin.t or 0, 64)  # a builder may need more room (e.g. top-side labels)
-    fig.update_layout(
-        template="pillars",
-        title={"text": "<br>".join(lines)},
-        height=height + 22 * (len(lines) - 1),
-        margin={"t": top + 22 * (len(lines) - 1)},
-    )
+    fig.update_layout(template="pillars", title={"text": title}, height=height, margin={"t": top})
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
@@ -116,17 +119,47 @@ def finish(
         align="left",
         name="caption",
     )
-    return fig
+    return fit(fig)
 
 
-def wrap_title(title: str, width: int = TITLE_WIDTH) -> list[str]:
-    """Break a takeaway title into lines that fit a half-width card (plotly doesn't wrap)."""
-    return textwrap.wrap(title, width=width, break_long_words=False) or [title]
+def chart_config(name: str, fig: go.Figure | None = None) -> dict:
+    """`CHART_CONFIG` with the camera PNG named after the chart and the period its caption
+    states: 'deployment-frequency-trend-2025-11-01-to-2026-10-31.png' (`fit.file_stem`)."""
+    options = {**CHART_CONFIG["toImageButtonOptions"], "filename": file_stem(name, fig)}
+    return {**CHART_CONFIG, "toImageButtonOptions": options}
+
+
+def wrap_title(title: str, width: float | None = None) -> list[str]:
+    """Break a takeaway title into lines that fit a half-width card, or `width` px (plotly
+    doesn't wrap): `fit.wrap_px` at the template's title size."""
+    return wrap_px(title, width or card_px() - 2 * PAD_PX, 17) or [title]
+
+
+# The canonical tables (lib/tables.py) as a caption names them: words, not table names.
+SOURCE_WORDS = {
+    "work_item_transitions": "work item status changes",
+    "work_items": "work items",
+    "pull_requests": "pull requests",
+    "survey_responses": "survey answers",
+    "one_on_ones": "one-on-ones",
+    "skill_targets": "skill targets",
+    "ai_usage": "AI tool usage",
+    "user_teams": "AI tool users' teams",
+    "business_metrics": "business figures",
+    "engineer_costs": "engineer cost rates",
+}
+_TABLE_NAME = re.compile(r"\b(" + "|".join(sorted(SOURCE_WORDS, key=len, reverse=True)) + r")\b")
+
+
+def source_words(source: str) -> str:
+    """'survey_responses, ai_usage' → 'survey answers, AI tool usage'."""
+    return _TABLE_NAME.sub(lambda m: SOURCE_WORDS[m.group()], source)
 
 
 def caption_text(source: str, period: str, filters: str = "") -> str:
-    """'Source: deployments · Period: 1 Aug – 31 Oct 2025 · Teams: payments'."""
-    parts = [f"Source: {source}", f"Period: {period}"]
+    """'Source: deployments · Period: 1 Aug – 31 Oct 2025 · Teams: payments', the source's
+    table names in words (`source_words`)."""
+    parts = [f"Source: {source_words(source)}", f"Period: {period}"]
     if filters:
         parts.append(filters)
     return " · ".join(parts)
@@ -212,13 +245,21 @@ def empty_figure(title: str, message: str) -> go.Figure:
     The message is kept in `layout.meta["no_data"]`, so the board pack can say on the slide
     what is missing instead of showing a blank chart (`lib.charts.registry.missing`).
     """
+    message = source_words(message)
     fig = go.Figure()
     fig.add_annotation(
-        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": MUTED}
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"color": MUTED},
+        name="message",
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
         template="pillars", title={"text": title}, height=240, hovermode=False, meta={"no_data": message}
     )
-    return fig
+    return fit(fig)

@@ -13,6 +13,7 @@ streamlit here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,11 +124,22 @@ def _initiative_cost(con, scope, filters=None):
     return cb.initiative_cost(costs, column, currency, caption(months, source, filters), text)
 
 
+def _now(con, scope, key: str) -> tuple[float | None, str]:
+    """The page's tile for `key`: its value over the period's whole months, and their name."""
+    months = _months(scope)
+    last = months.end - dt.timedelta(days=1)
+    label = f"{months.start:%b}–{last:%b %Y}" if months.start.month != last.month else f"{last:%b %Y}"
+    if months.start.year != last.year:
+        label = f"{months.start:%b %Y}–{last:%b %Y}"
+    return vb.business_summary(con, months)[key], label
+
+
 def _rnd(con, scope, filters=None):
     trend = _trend(scope)
     frame = vb.business_by_period(con, trend)
     cap = caption(trend, "business_metrics", filters, org_only=True)
-    return cm.rnd_pct_revenue(frame, bench.RND_PCT_REVENUE, cap, x_title(trend))
+    now, label = _now(con, scope, "rnd_pct_revenue")
+    return cm.rnd_pct_revenue(frame, bench.RND_PCT_REVENUE, cap, x_title(trend), now=now, now_label=label)
 
 
 def _revenue_per_person(con, scope, filters=None):
@@ -137,7 +149,8 @@ def _revenue_per_person(con, scope, filters=None):
     currency, _ = vb.currency(con)
     band = bench.arr_band(float(arr.iloc[-1]) if len(arr) else None)
     cap = caption(trend, "business_metrics, employees", filters)
-    return cm.revenue_per_person(frame, band, currency, cap, x_title(trend))
+    now, label = _now(con, scope, "revenue_per_engineer_annualized")
+    return cm.revenue_per_person(frame, band, currency, cap, x_title(trend), now=now, now_label=label)
 
 
 def _cost_per_feature(con, scope, filters=None):

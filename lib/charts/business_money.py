@@ -29,9 +29,16 @@ def _last(frame: pd.DataFrame, column: str) -> pd.Series | None:
 
 
 def rnd_pct_revenue(
-    frame: pd.DataFrame, benchmarks: tuple[Benchmark, ...], caption: str, x_title: str
+    frame: pd.DataFrame,
+    benchmarks: tuple[Benchmark, ...],
+    caption: str,
+    x_title: str,
+    now: float | None = None,
+    now_label: str | None = None,
 ) -> go.Figure:
-    """R&D spend ÷ revenue per period, with each benchmark median as a labelled line."""
+    """R&D spend ÷ revenue per period, with each benchmark median as a labelled line. The title
+    states `now`, the page tile's value over `now_label` (the period's whole months), when
+    given, else the last period's."""
     last = _last(frame, "rnd_pct_revenue")
     if last is None:
         return empty_figure(
@@ -42,7 +49,7 @@ def rnd_pct_revenue(
         go.Scatter(
             x=data["period"],
             y=data["rnd_pct_revenue"],
-            name="R&D ÷ revenue",
+            name="R&D as % of revenue",
             mode="lines+markers",
             line={"width": 2.8, "color": PALETTE[0]},
             hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>",
@@ -56,11 +63,12 @@ def rnd_pct_revenue(
             annotation_position="top left",
             annotation_font={"size": 10, "color": BENCH_COLORS[b.ownership]},
         )
-    value = float(last["rnd_pct_revenue"])
+    value = float(last["rnd_pct_revenue"]) if now is None else float(now)
+    when = _month(last["period"]) if now is None else now_label
     private = next(b for b in benchmarks if b.ownership == "private")
     public = next(b for b in benchmarks if b.ownership == "public")
     claim = (
-        f"R&D was {value:.0%} of revenue in {_month(last['period'])}: {_side(value, private)} the private-SaaS "
+        f"R&D was {value:.1%} of revenue in {when}: {_side(value, private)} the private-SaaS "
         f"median and {_side(value, public)} the public one"
     )
     top = max([*(b.value for b in benchmarks), float(data["rnd_pct_revenue"].max())])
@@ -68,7 +76,12 @@ def rnd_pct_revenue(
     month_axis(fig, data["period"])
     fig.update_layout(showlegend=False)
     finish(
-        fig, claim, f"{caption} · {bench_caption(benchmarks)}", x_title, "R&D spend ÷ revenue (%)", height=400
+        fig,
+        claim,
+        f"{caption} · {bench_caption(benchmarks)}",
+        x_title,
+        "R&D spend as % of revenue",
+        height=400,
     )
     detail = f"Medians, not targets: {private.label}; {public.label}"
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
@@ -81,7 +94,13 @@ def _side(value: float, bench: Benchmark) -> str:
 
 
 def revenue_per_person(
-    frame: pd.DataFrame, band: Benchmark | None, currency: str, caption: str, x_title: str
+    frame: pd.DataFrame,
+    band: Benchmark | None,
+    currency: str,
+    caption: str,
+    x_title: str,
+    now: float | None = None,
+    now_label: str | None = None,
 ) -> go.Figure:
     """Annualised revenue per engineer, and ARR per employee of the whole company (when the
     company headcount is loaded) against the private band for the company's ARR size and the
@@ -159,8 +178,9 @@ def revenue_per_person(
         )
     else:
         last = _last(frame, "revenue_per_engineer_annualized")
-        claim = (
-            f"Revenue per engineer {money(float(last['revenue_per_engineer_annualized']), currency)} a year"
+        value = float(last["revenue_per_engineer_annualized"]) if now is None else float(now)
+        claim = f"Revenue per engineer {money(value, currency)} a year" + (
+            f" in {now_label}" if now_label else ""
         )
         reason = (
             "benchmarks are in USD and Pillars converts no currency"

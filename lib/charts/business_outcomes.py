@@ -100,13 +100,14 @@ def lag_grid(correlations: pd.DataFrame, strongest: pd.DataFrame, caption: str) 
         return empty_figure("Lagged correlations", "Too few months to compare (at least 8 are needed).")
     pairs = [(e.column, o.column) for o in OUTCOMES for e in ENGINEERING]
     labels = [f"{LABELS[o].label} ← {_short(LABELS[e].label).lower()}" for e, o in pairs]
-    z, text = [], []
+    z, text, months_behind = [], [], []
     for e, o in pairs:
         row = correlations[(correlations["engineering"] == e) & (correlations["outcome"] == o)].sort_values(
             "lag"
         )
         z.append([None if pd.isna(r) else r for r in row["r"]])
         text.append(["" if pd.isna(r) else f"{r:+.2f}" for r in row["r"]])
+        months_behind.append([0 if pd.isna(n) else int(n) for n in row["n"]])
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -119,7 +120,8 @@ def lag_grid(correlations: pd.DataFrame, strongest: pd.DataFrame, caption: str) 
             texttemplate="%{text}",
             textfont={"size": 10},
             colorbar={"title": {"text": "r"}, "thickness": 10},
-            hovertemplate="%{y}, %{x} later: r = %{z:.2f}<extra></extra>",
+            customdata=months_behind,
+            hovertemplate="%{y}, %{x} later: r = %{z:.2f} over %{customdata} months<extra></extra>",
             xgap=1,
             ygap=1,
         )

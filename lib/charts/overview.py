@@ -13,15 +13,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import BAD, GOOD, GRID, INK, MUTED, caption_text, empty_figure, finish, line_chart
-from lib.formatting import format_value, is_missing
-from lib.metrics import Headline
-from lib.overview import TrendSpec, band_text, change_text, period_phrase, trend_takeaway
+from lib.charts.marks import few_flags, flag_points, note_flagged
+from lib.charts.titles import headline
+from lib.overview import TrendSpec, trend_takeaway
+from lib.overview_board import Board
 from lib.scope import Scope, period_text
 
 
-def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: str) -> go.Figure:
+def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: str, now=None) -> go.Figure:
     """One pillar's headline metric over the trend window (`frame`: one row per period or
-    survey wave with `spec.x` and `spec.column`), titled with what the trend says."""
+    survey wave with `spec.x` and `spec.column`), titled with what the trend says; `now` is
+    the catalog's value over the chosen period (the tile's), which the title ends on."""
     if spec.count and spec.count in frame:
         started = frame[spec.count].fillna(0) > 0
         frame = frame[started.cummax()]  # periods before a source's first record are not zeros
@@ -31,77 +33,124 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         frame,
         spec.x,
         {spec.column: spec.label},
-        title=f"{spec.pillar}: {trend_takeaway(list(frame[spec.column]), list(frame[spec.x]), spec)}",
+        title=f"{spec.pillar}: {_takeaway(frame, spec, window, now)}",
         caption=caption_text(spec.source, period_text(window), filters),
         x_title="Survey wave" if spec.x == "survey_date" else f"{window.grain.capitalize()}",
         y_title=spec.unit_title,
         y_format=spec.y_format,
     )
+    note_flagged(flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, "people"))
     # From zero: a 2-point move in a 65% index must not fill the chart's height.
     return fig.update_yaxes(rangemode="tozero")
 
 
-TILE_CHARS = 40  # characters of 10.5 px text on a line of a tile a quarter of 960 px wide
-
-
-def headlines_title(items: list[Headline], days: int, dora_tier: str | None) -> str:
-    """'7 of 10 headline metrics improved quarter over quarter; delivery in the DORA high tier'."""
-    moved = [i for i in items if i.improved is not None]
-    better = sum(1 for i in moved if i.improved)
-    phrase = period_phrase(days)
-    title = (
-        f"{better} of {len(moved)} headline metrics improved {phrase}"
-        if moved
-        else f"Headline metrics: no change to compare {phrase}"
+def _takeaway(frame: pd.DataFrame, spec: TrendSpec, window: Scope, now) -> str:
+    partial = list(frame["partial"]) if "partial" in frame else None
+    few = few_flags(frame, spec.people)
+    return trend_takeaway(
+        list(frame[spec.column]), list(frame[spec.x]), spec, partial, few, now, window.grain
     )
-    if dora_tier:
-        title += f"; delivery in the DORA {dora_tier} tier"
-    return title
 
 
-def headline_tiles(
-    items: list[Headline], scope: Scope, filters: str, dora_tier: str | None = None, per_row: int = 4
-) -> go.Figure:
-    """The Overview's KPI tiles as one figure: per metric its value, change against the previous
-    period of equal length (green when better, red when worse) and benchmark band."""
-    if all(is_missing(i.value) for i in items):
-        return empty_figure("Headline metrics", "No headline metric has data for this period and filter.")
-    rows = -(-len(items) // per_row)
+TITLE_CHARS_FULL = 96  # a full-width figure's title line at 17 px
+TILE_CHARS = 24  # characters of 10.5 px text on a line of a tile a sixth of 960 px wide
+ROWS = (("delivery", "engagement"), ("retention", "skills", "business"))  # as the Overview page
+
+
+def _plain(markdown: str) -> str:
+    return markdown.replace("**", "")
+
+
+def headline_tiles(board: Board, scope: Scope, filters: str) -> go.Figure:
+    """The Overview's tile groups as one figure (`board`: lib.overview_board.board): per pillar a
+    box of tiles, each with its value, change against the previous period of equal length
+    (coloured only when it is a takeaway: colour is news), a sparkline over the period and
+    the seven before it, and its cited benchmark; a pillar without data says what to load.
+    Title: the strongest takeaways; subtitle: the investment headline."""
+    groups = {g.pillar: g for g in board.groups}
+    if all(not g.tiles for g in board.groups):
+        return empty_figure("Headline metrics", "No headline metric has data: load exports on the Data page.")
     fig = go.Figure()
-    gap_x, gap_y = 0.016, 0.05
-    width = (1 - gap_x * (per_row - 1)) / per_row
-    height = (1 - gap_y * (rows - 1)) / rows
-    chars = TILE_CHARS * 4 // per_row  # characters per line of 11 px text in a tile
-    for i, item in enumerate(items):
-        col, row = i % per_row, i // per_row
-        x0 = col * (width + gap_x)
-        y1 = 1 - row * (height + gap_y)
-        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + width, y0=y1 - height, y1=y1,
-                      line={"color": GRID, "width": 1.5}, fillcolor="white", layer="below")  # fmt: skip
-        change = change_text(item)
-        color = MUTED if item.improved is None else GOOD if item.improved else BAD
-        band = "<br>".join(textwrap.wrap(band_text(item) or "No benchmark", chars)[:2])
-        lines = (
-            ("<br>".join(textwrap.wrap(item.label, chars - 6)[:2]), 12, MUTED, 0.05, "top"),
-            (f"<b>{format_value(item.value, item.unit)}</b>", 24, INK, 0.29, "top"),
-            (
-                f"{change} {period_phrase(scope.days)}" if change else "No change to compare",
-                11.5,
-                color,
-                0.55,
-                "top",
-            ),
-            (band, 10.5, MUTED, 0.71, "top"),
-        )
-        for text, size, ink, down, anchor in lines:
-            fig.add_annotation(text=text, xref="paper", yref="paper", x=x0 + 0.01, y=y1 - height * down,
-                               xanchor="left", yanchor=anchor, showarrow=False, align="left",
-                               font={"size": size, "color": ink})  # fmt: skip
-    fig.update_xaxes(visible=False, range=[0, 1])
-    fig.update_yaxes(visible=False, range=[0, 1])
-    fig.update_layout(hovermode=False, showlegend=False)
-    source = "metric catalog (every canonical table)"
-    caption = caption_text(source, period_text(scope), filters) + f" · Change: {period_phrase(scope.days)}"
-    finish(fig, headlines_title(items, scope.days, dora_tier), caption, height=150 + 130 * rows)
+    gap_x, gap_y, pad = 0.012, 0.06, 0.006
+    row_h = (1 - gap_y) / 2
+    axis = 2  # sparklines on axes 2…; the first pair spans the paper, invisible
+    for r, row in enumerate(ROWS):
+        shown = [groups[p] for p in row if p in groups]
+        slots = [max(len(g.tiles), 2) for g in shown]
+        unit = (1 - gap_x * (len(shown) - 1)) / sum(slots)
+        x0 = 0.0
+        y1 = 1 - r * (row_h + gap_y)
+        y0 = y1 - row_h
+        for group, n in zip(shown, slots, strict=True):
+            x1 = x0 + unit * n
+            _box(fig, x0, x1, y0, y1)
+            name = f"<b>{group.name}</b>" + (f"  ·  {group.status}" if group.status else "")
+            _text(fig, name, x0 + pad, y1 - 0.012, 12.5, INK)
+            if group.missing:
+                wrapped = "<br>".join(textwrap.wrap(group.missing, int(TILE_CHARS * n * 1.1)))
+                _text(fig, wrapped, x0 + pad, y1 - 0.09, 11, MUTED)
+            for i, tile in enumerate(group.tiles):
+                tx0 = x0 + unit * i
+                _tile(fig, tile, tx0 + pad, tx0 + unit - pad, y0, y1 - 0.06, axis)
+                axis += 1
+            x0 = x1 + gap_x
+    fig.update_layout(
+        xaxis={"visible": False, "range": [0, 1]},
+        yaxis={"visible": False, "range": [0, 1]},
+        hovermode=False,
+        showlegend=False,
+    )
+    caption = caption_text("metric catalog (every canonical table)", board.period, filters)
+    caption += f" · Change: {board.phrase} · Lines: the period and the seven of equal length before it"
+    finish(fig, board.title, caption, height=560)
+    headline(fig, board.title, _plain(board.headline), width=TITLE_CHARS_FULL)
     fig.update_layout(margin={"l": 8, "r": 8})
     return fig
+
+
+def _box(fig: go.Figure, x0: float, x1: float, y0: float, y1: float) -> None:
+    fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x1, y0=y0, y1=y1,
+                  line={"color": GRID, "width": 1.5}, fillcolor="white", layer="below")  # fmt: skip
+
+
+def _text(fig: go.Figure, text: str, x: float, y: float, size: float, color: str) -> None:
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=x, y=y, xanchor="left", yanchor="top",
+                       showarrow=False, align="left", font={"size": size, "color": color})  # fmt: skip
+
+
+def _tile(fig: go.Figure, tile, x0: float, x1: float, y0: float, y1: float, axis: int) -> None:
+    """One tile inside [x0, x1] × [y0, y1] (paper): label, value, change, sparkline, benchmark."""
+    h = y1 - y0
+    color = MUTED if not tile.news else INK if tile.improved is None else GOOD if tile.improved else BAD
+    _text(fig, tile.label, x0, y1, 11.5, MUTED)
+    _text(fig, f"<b>{tile.text}</b>", x0, y1 - h * 0.11, 21, INK)
+    _text(fig, tile.change or "no change to compare", x0, y1 - h * 0.30, 11, color)
+    if tile.spark:
+        name = str(axis)
+        fig.add_trace(
+            go.Scatter(
+                y=list(tile.spark),
+                mode="lines",
+                line={"color": color, "width": 1.8},
+                xaxis=f"x{name}",
+                yaxis=f"y{name}",
+                hoverinfo="skip",
+            )  # fmt: skip
+        )
+        fig.update_layout(
+            {
+                f"xaxis{name}": {
+                    "domain": [x0, x1 - 0.004],
+                    "visible": False,
+                    "anchor": f"y{name}",
+                    "range": [-0.2, len(tile.spark) - 0.8],
+                },
+                f"yaxis{name}": {
+                    "domain": [y0 + h * 0.30, y0 + h * 0.56],
+                    "visible": False,
+                    "anchor": f"x{name}",
+                },
+            }
+        )
+    band = "<br>".join(textwrap.wrap(tile.band, TILE_CHARS)[:3])
+    _text(fig, band, x0, y0 + h * 0.27, 10, MUTED)

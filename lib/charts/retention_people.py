@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
+from lib.charts.marks import few_flags
 from lib.charts.retention import TOTAL, VOLUNTARY, few, hidden_note, label, pct, titled
+from lib.charts.titles import trend_move
 
 NEUTRAL = "#C9CED6"
 WIDE = {"width": 96, "legend_px": 760}  # a full-width card: longer title lines, a wider legend
@@ -250,9 +252,18 @@ def coverage_trend(frame: pd.DataFrame, caption: str, x_title: str, wide: bool =
     fig = finish(
         fig, "", caption, x_title, "Had a one-on-one in the 30 days before (% of people)", height=380
     )
-    first, last = rows.iloc[0]["one_on_one_coverage"], rows.iloc[-1]["one_on_one_coverage"]
-    move = (last - first) * 100
-    trend = "steady" if abs(move) < 2 else f"{'up' if move > 0 else 'down'} {abs(move):.0f} pts"
+    # the shared trend rule (lib.charts.titles.trend_move): medians of the ends, fewer than
+    # MIN_COUNT people at a bucket's end never count
+    last = rows.iloc[-1]["one_on_one_coverage"]
+    move = trend_move(list(rows["period"]), list(rows["one_on_one_coverage"]), "%",
+                      few=few_flags(rows, "active"))  # fmt: skip
+    trend = (
+        "too few people for a trend"
+        if move is None
+        else "steady"
+        if move.direction == "steady" or abs(move.size) < 2
+        else f"{move.direction} {abs(move.size):.0f} pts"
+    )
     return titled(
         fig, f"One-on-one coverage {trend} over the year, now {pct(last)}", None, **(WIDE if wide else {})
     )

@@ -279,7 +279,14 @@ def learning_hours_title(agg: dict) -> tuple[str, str | None]:
 
 def learning_hours(agg: dict, caption: str) -> go.Figure:
     """Unit × period heatmap of learning hours per engineer (annualised), the whole scope on top."""
-    if agg["total"]["learning_hours"].fillna(0).sum() == 0:
+    total = agg["total"]
+    if total["learning_hours"].isna().all() and total["activities"].fillna(0).sum() > 0:
+        return empty_figure(
+            "Learning hours: the learning records give no time spent",
+            "The LMS exports imported list completions without hours: import a usage report "
+            "(hours, minutes or seconds per course) to see learning hours.",
+        )
+    if total["learning_hours"].fillna(0).sum() == 0:
         return empty_figure("Learning hours: none recorded", "Import an LMS export or the learning template.")
     noun = UNIT_NOUN[agg["unit"]]
     fig = _units_heatmap(agg["units"], agg["total"], "learning_hours_per_engineer_annualized", ".0f",

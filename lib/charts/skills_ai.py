@@ -16,7 +16,8 @@ from plotly.subplots import make_subplots
 
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery.dora import LOG_TICKS
-from lib.charts.titles import headline
+from lib.charts.marks import few_flags, flag_points, with_note
+from lib.charts.titles import headline, trend_takeaway
 from lib.formatting import format_value, is_missing
 from lib.views.skills_ai import DELIVERY_KEYS
 
@@ -42,21 +43,24 @@ def _pct(value) -> str:
     return "no data" if is_missing(value) else f"{value:.0%}"
 
 
-def adoption_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def adoption_title(frame: pd.DataFrame, now=None, grain: str = "month") -> tuple[str, str | None]:
+    """By the shared trend rule (`lib.charts.titles.trend_takeaway`): partial buckets and
+    buckets of fewer than MIN_COUNT people never speak; `now` is the tile's AI adoption."""
     rows = frame.dropna(subset=["ai_adoption_rate"])
     if rows.empty:
         return "AI adoption: no usage data in this window", None
-    last, first = rows.iloc[-1], rows.iloc[0]
-    claim = f"{last['ai_adoption_rate']:.0%} of engineers used AI daily on average in {_when(last['period'])}"
-    if len(rows) > 1:
-        claim += f", up from {first['ai_adoption_rate']:.0%}" if last["ai_adoption_rate"] > first["ai_adoption_rate"] \
-            else f", down from {first['ai_adoption_rate']:.0%}"  # fmt: skip
-    detail = None
+    claim, detail = trend_takeaway("AI adoption", "%", list(frame["period"]), list(frame["ai_adoption_rate"]),
+                                   partial=_partial(frame), few=few_flags(frame, "headcount_end"), now=now,
+                                   grain=grain)  # fmt: skip
+    last = rows.iloc[-1]
     if not is_missing(last["seats_per_head"]):
-        detail = (
-            f"seats for {last['seats_per_head']:.0%} of the headcount; {last['headcount_end']:.0f} people"
-        )
+        seats = f"seats for {last['seats_per_head']:.0%} of the headcount in {_when(last['period'])}"
+        detail = f"{detail} · {seats}" if detail else seats
     return claim, detail
+
+
+def _partial(frame: pd.DataFrame) -> list | None:
+    return list(frame["partial"]) if "partial" in frame else None
 
 
 def adoption_trend(agg: dict, caption: str) -> go.Figure:
@@ -77,9 +81,11 @@ def adoption_trend(agg: dict, caption: str) -> go.Figure:
                            hovertemplate="%{x|%b %Y}: %{y:.0%} of headcount<extra>" + name + "</extra>")
             )  # fmt: skip
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    title, detail = adoption_title(frame)
+    grain = agg["window"].grain if "window" in agg else "month"
+    flag_points(fig, frame, "period", "ai_adoption_rate", grain, "headcount_end", "people")
+    title, detail = adoption_title(frame, agg.get("now"), grain)
     fig = finish(fig, title, caption, "Period", "Share of headcount (%)")
-    return headline(fig, title, detail)
+    return headline(fig, title, with_note(detail, fig))
 
 
 def tools_title(frame: pd.DataFrame) -> tuple[str, str | None]:
@@ -227,7 +233,7 @@ def _unit_period_heatmap(
         )
     )  # fmt: skip
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(showgrid=False, ticks="", tickangle=0)
+    fig.update_xaxes(showgrid=False, ticks="")  # Plotly turns month labels that would overlap
     fig.update_yaxes(showgrid=False, ticks="")
     return fig
 
@@ -239,11 +245,11 @@ def adoption_by_team_trend(agg: dict, caption: str) -> go.Figure:
         return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
     frame = _since_first(frame, "ai_adoption_rate")
     fig = _unit_period_heatmap(
-        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active<br>÷ headcount"
+        frame, "ai_adoption_rate", "headcount_end", "people", "Daily active,<br>% of headcount"
     )
     title, detail = _spread_title(frame, "ai_adoption_rate", noun, "Daily AI use")
     n = frame["unit"].nunique()
-    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users ÷ headcount)",
+    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (daily active AI users as % of headcount)",
                  height=max(340, 150 + 30 * n))  # fmt: skip
     return headline(fig, title, detail, width=90, legend_px=900)
 
@@ -253,7 +259,7 @@ def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
     frame, noun = agg["prs"], agg["unit"]
     if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
         return empty_figure(f"AI-assisted pull requests by {noun}: no flag recorded",
-                            "Pull requests need an ai_assisted column (true/false) to draw this chart.")  # fmt: skip
+                            "Pull requests need an AI-assisted column (true or false) to draw this chart.")  # fmt: skip
     frame = _since_first(frame, "ai_assisted_pr_share")
     fig = _unit_period_heatmap(frame, "ai_assisted_pr_share", "prs_with_ai_flag", "pull requests with the flag",
                                "AI-assisted<br>PRs")  # fmt: skip
@@ -267,19 +273,15 @@ def prs_by_team_trend(agg: dict, caption: str) -> go.Figure:
 INK_MARK = "#1B2430"
 
 
-def prs_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def prs_title(frame: pd.DataFrame, now=None, grain: str = "month") -> tuple[str, str | None]:
+    """By the shared trend rule: partial buckets and buckets of fewer than MIN_COUNT flagged pull
+    requests never speak; `now` is the tile's AI-assisted share."""
     rows = frame.dropna(subset=["ai_assisted_pr_share"])
     if rows.empty:
         return "AI-assisted pull requests: no pull request carries the flag", None
-    last, first = rows.iloc[-1], rows.iloc[0]
-    claim = f"{last['ai_assisted_pr_share']:.0%} of merged pull requests were AI-assisted in {_when(last['period'])}"
-    if len(rows) > 1 and abs(last["ai_assisted_pr_share"] - first["ai_assisted_pr_share"]) >= 0.01:
-        word = "up" if last["ai_assisted_pr_share"] > first["ai_assisted_pr_share"] else "down"
-        claim += f", {word} from {first['ai_assisted_pr_share']:.0%} in {_when(first['period'])}"
-    return (
-        claim,
-        f"{last['prs_with_ai_flag']:.0f} merged pull requests with the flag in {_when(last['period'])}",
-    )
+    return trend_takeaway("AI-assisted pull requests", "%", list(frame["period"]),
+                          list(frame["ai_assisted_pr_share"]), partial=_partial(frame),
+                          few=few_flags(frame, "prs_with_ai_flag"), now=now, grain=grain)  # fmt: skip
 
 
 def prs_trend(agg: dict, caption: str) -> go.Figure:
@@ -288,7 +290,7 @@ def prs_trend(agg: dict, caption: str) -> go.Figure:
     if frame["prs_with_ai_flag"].fillna(0).sum() == 0:
         return empty_figure(
             "AI-assisted pull requests: no flag recorded",
-            "Pull requests need an ai_assisted column (true/false) to draw this chart.",
+            "Pull requests need an AI-assisted column (true or false) to draw this chart.",
         )
     fig = go.Figure(
         go.Scatter(x=frame["period"], y=frame["ai_assisted_pr_share"], mode="lines+markers", name="AI-assisted",
@@ -298,9 +300,11 @@ def prs_trend(agg: dict, caption: str) -> go.Figure:
     )  # fmt: skip
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_layout(showlegend=False)
-    title, detail = prs_title(frame)
+    grain = agg["window"].grain if "window" in agg else "month"
+    flag_points(fig, frame, "period", "ai_assisted_pr_share", grain, "prs_with_ai_flag", "pull requests")
+    title, detail = prs_title(frame, agg.get("now"), grain)
     fig = finish(fig, title, caption, "Period", "AI-assisted pull requests (% of merged)")
-    return headline(fig, title, detail)
+    return headline(fig, title, with_note(detail, fig))
 
 
 # ---------------------------------------------------------------------------- AI against delivery
@@ -405,27 +409,35 @@ def delivery_panels(agg: dict, caption: str) -> go.Figure:
     return headline(fig, title, detail, width=90, extra_top=24, legend_px=900)
 
 
-def lead_time_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+def lead_time_title(frame: pd.DataFrame, now_ai=None) -> tuple[str, str | None]:
+    """Lead time before AI arrived against the last periods, by the shared trend rule's
+    countable points (whole periods on at least MIN_COUNT successful deployments; medians of
+    three); the AI share stated is the page tile's (`now_ai`) when given."""
     rows = frame.dropna(subset=["lead_time_hours_p50"])
     ai = frame.dropna(subset=["ai_adoption_rate"])
     if rows.empty:
         return "Change lead time: no deployments with commit times in this window", None
+    partial = rows["partial"].fillna(False).astype(bool) if "partial" in rows else False
+    few = few_flags(rows, "successful_deployments")
+    countable = rows[~(partial | (few if few is not None else False))]
     first_ai = ai["period"].min() if len(ai) else None
-    before = rows[rows["period"] < first_ai] if first_ai is not None else rows.iloc[0:0]
-    last = rows.tail(3)
-    if before.empty or ai.empty:
+    before = countable[countable["period"] < first_ai] if first_ai is not None else countable.iloc[0:0]
+    last = countable.tail(3)
+    if before.empty or ai.empty or last.empty:
         return "Change lead time and AI adoption over time", None
     start = before.tail(3)
-    was, now = start["lead_time_hours_p50"].mean(), last["lead_time_hours_p50"].mean()
+    was, now = start["lead_time_hours_p50"].median(), last["lead_time_hours_p50"].median()
     change = (now - was) / was
     word = "down" if change < 0 else "up"
+    share = now_ai if not is_missing(now_ai) else ai["ai_adoption_rate"].iloc[-1]
     claim = (
         f"Change lead time {word} {abs(change):.0%} since AI arrived in {_when(first_ai)}, "
-        f"as daily AI use rose to {ai['ai_adoption_rate'].iloc[-1]:.0%} of engineers"
+        f"as daily AI use rose to {format_value(share, '%')} of engineers"
     )
     return (
         claim,
-        f"median {was:.1f} h in the 3 periods before → {now:.1f} h in the last 3; correlation, not proof",
+        f"median {was:.1f} h in the 3 periods before → {now:.1f} h in the last 3 whole ones; "
+        "correlation, not proof",
     )
 
 
@@ -448,6 +460,6 @@ def lead_time_trend(agg: dict, caption: str) -> go.Figure:
     fig.update_yaxes(title_text="AI adoption (% of headcount)", tickformat=".0%", rangemode="tozero",
                      dtick=0.1 if frame["ai_adoption_rate"].max() <= 0.6 else 0.2, showgrid=False,
                      secondary_y=True)  # fmt: skip
-    title, detail = lead_time_title(frame)
+    title, detail = lead_time_title(frame, agg.get("now"))
     fig = finish(fig, title, caption, "Period", None)
     return headline(fig, title, detail)

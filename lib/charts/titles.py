@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from lib.charts import MUTED
+from lib.charts.fit import PAD_PX, card_px, wrap_caption
+from lib.formatting import format_value, is_missing
 
 TITLE_CHARS = 46  # a half-width chart's title line at the template's 17 px
 
@@ -69,7 +72,7 @@ def headline(
     )  # fmt: skip
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
     if caption is not None:
-        caption.text = "<br>".join(wrap(caption.text, CAPTION_CHARS * width // TITLE_CHARS))
+        caption.text = "<br>".join(wrap_caption(caption.text, card_px() * width / TITLE_CHARS - 2 * PAD_PX))
     return fig
 
 
@@ -79,3 +82,145 @@ def split_detail(title: str) -> tuple[str, str | None]:
         claim, _, detail = title[:-1].rpartition(" (")
         return claim, detail
     return title, None
+
+
+# ---------------------------------------------------------------------------- trend takeaways
+# One rule for every pillar's trend title (delivery, flow, engagement, retention, skills,
+# business, the Overview), tested on crafted series in tests/unit/test_trend_titles.py:
+#
+# - only *countable* points speak: a value (a gap is no data, never 0), a whole bucket (not
+#   `partial`) standing on enough events or people (not `few`, lib.views.buckets.MIN_COUNT);
+# - fewer than two countable points: no trend is claimed;
+# - the start is the median of the first k countable points, the end the median of the last
+#   k (k = 1 under 6 points, 2 under 9, else 3), so one spike never makes the headline; or,
+#   when the caller gives `now` (the catalog's value over the chosen period, the very number
+#   its tile shows), the end is `now`;
+# - "since" names the first countable point (a source that starts mid-window says so);
+# - a move under 1 point (fractions, scores) or 5% (anything else) is "steady"; a move
+#   from 0 is "up from 0", never a percentage.
+
+POINT_UNITS = ("%", "score")  # moves in points; everything else in percent
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a trend did between its start and its end (`trend_move`)."""
+
+    first: float
+    last: float
+    since: object  # the first countable period
+    k: int  # points in each end's median
+    points: int  # countable points
+    size: float | None  # points for POINT_UNITS, else a relative change; None from 0
+    direction: str  # "up", "down" or "steady"
+    now: bool  # the end is the chosen period's value
+
+
+def countable(periods, values, partial=None, few=None) -> list[tuple[object, float]]:
+    """(period, value) of the points that may make a title: a value, a whole bucket, enough
+    events or people behind it."""
+    n = len(values)
+    partial = list(partial) if partial is not None else [False] * n
+    few = list(few) if few is not None else [False] * n
+    return [
+        (p, float(v))
+        for p, v, cut, small in zip(periods, values, partial, few, strict=True)
+        if not is_missing(v) and not bool(cut) and not bool(small)
+    ]
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def trend_move(periods, values, unit: str, partial=None, few=None, now=None) -> Move | None:
+    """The move a title may state, or None with fewer than two countable points."""
+    points = countable(periods, values, partial, few)
+    if len(points) < 2:
+        return None
+    k = 1 if len(points) < 6 else 2 if len(points) < 9 else 3
+    first = _median([v for _, v in points[:k]])
+    last = float(now) if not is_missing(now) else _median([v for _, v in points[-k:]])
+    if unit in POINT_UNITS:
+        size = (last - first) * (100 if unit == "%" else 1)
+        steady = abs(size) < 1
+    elif first == 0:
+        size, steady = None, last == 0
+    else:
+        size = (last - first) / abs(first)
+        steady = abs(size) < 0.05
+    direction = "steady" if steady else "up" if last > first else "down"
+    return Move(first, last, points[0][0], k, len(points), size, direction, not is_missing(now))
+
+
+def when(period, grain: str = "month") -> str:
+    """How a title names a bucket: 'Dec 2025' (month), 'Q4 2025' (quarter), '1 Dec 2025' (week)."""
+    if not hasattr(period, "strftime"):
+        return str(period)
+    if grain == "week":
+        return f"{period.day} {period:%b %Y}"
+    if grain == "quarter":
+        return f"Q{(period.month - 1) // 3 + 1} {period:%Y}"
+    return f"{period:%b %Y}"
+
+
+def trend_takeaway(
+    label: str,
+    unit: str,
+    periods,
+    values,
+    partial=None,
+    few=None,
+    now=None,
+    grain: str = "month",
+    bucket: str | None = None,
+) -> tuple[str, str | None]:
+    """(claim, the numbers behind it) for a trend of `values` over `periods`:
+    ('Deployment frequency up 38% since Dec 2025', '81/wk (Dec 2025) → 97.1/wk (chosen period)').
+
+    `partial` and `few` flag points that may not speak (above); `now` is the chosen
+    period's value (the tile's) when the page shows one; `grain` names the buckets
+    ("week", "month", "quarter"); `bucket` overrides the noun ("survey wave").
+    """
+    noun = bucket or grain
+    if bucket:  # survey waves are dated by their month, whatever the grain
+        grain = "month"
+    shown = [v for v in values if not is_missing(v)]
+    if not shown:
+        return f"{label}: no data", None
+    move = trend_move(periods, values, unit, partial, few, now)
+    if move is None:
+        points = countable(periods, values, partial, few)
+        if points:
+            period, value = points[0]
+            return (
+                f"{label}: one {noun} of data, not yet a trend",
+                f"{format_value(value, unit)} in {when(period, grain)}",
+            )
+        return (
+            f"{label}: too little data for a trend",
+            f"no whole {noun} with at least {_min_count()} events or people behind it",
+        )
+    since = when(move.since, grain)
+    start, end = format_value(move.first, unit), format_value(move.last, unit)
+    if move.now:
+        start = f"first {move.k} {noun}s' median {start}" if move.k > 1 else f"{start} in {since}"
+        detail = f"{start} → {end} in the chosen period"
+    elif move.k > 1:
+        detail = f"{start} → {end}, medians of the first and last {move.k} {noun}s"
+    else:
+        detail = f"{start} → {end}"
+    if move.direction == "steady":
+        return f"{label} steady since {since} at {format_value(move.last, unit)}", detail
+    if move.size is None:
+        return f"{label} up from 0 since {since}", detail
+    amount = f"{abs(move.size):.0f} pts" if unit in POINT_UNITS else f"{abs(move.size) * 100:.0f}%"
+    return f"{label} {move.direction} {amount} since {since}", detail
+
+
+def _min_count() -> int:
+    from lib.views.buckets import MIN_COUNT
+
+    return MIN_COUNT

@@ -55,12 +55,13 @@ def generate(world: World) -> Iterator[tuple[str, pd.DataFrame]]:
     del items
     yield "work_item_transitions", transitions
     del transitions
-    deployments, incidents = delivery.deployments_and_incidents(world, staff)
+    deployments, incidents, pull_requests = delivery.deployments_and_incidents(world, staff)
     yield "deployments", deployments
     yield "incidents", incidents
     incidents_by_month = business.monthly_counts(world, incidents["started_at"])
     del deployments, incidents
-    yield "pull_requests", delivery.pull_requests(world, staff)
+    yield "pull_requests", pull_requests
+    del pull_requests
     yield "survey_responses", culture.survey_responses(world, staff)
     yield "skills", capabilities.skills(world, staff)
     yield "skill_targets", capabilities.skill_targets(world)

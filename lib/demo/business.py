@@ -135,7 +135,7 @@ def business_metrics(
     revenue = average_arr / 12 * services * (1 + rng.normal(0, 0.01, n))
     contract = 26_000 * (1 + 0.25 * trend)  # ARR per customer
     customers = np.round(arr / contract * (1 + 0.03 * joined) * (1 + rng.normal(0, 0.004, n)))
-    nps = np.round(31 + 10 * trend - 12 * _lagged(incident_news, 1) + rng.normal(0, 2.0, n))
+    nps = np.round(31 + 10 * trend - 20 * _lagged(incident_news, 1) + rng.normal(0, 1.5, n))
     company_headcount = np.round(engineers / (0.48 + 0.07 * trend))
 
     series = {

@@ -4,6 +4,13 @@ Deployment rate, lead time, failure rate and recovery time follow each team's hi
 capability, so DORA tiers differ between teams, and every team gets better over time.
 Fearful teams ship less. Lead time and PR cycle time shrink as a team's engineers adopt
 the AI tool, and the change failure rate drops after the tech-debt push.
+
+One story across pages: a merged pull request goes out with its team's next successful
+production deployment (its repository is that deployment's service), and a deployment's
+commit time is the first commit of the oldest change it ships. So change lead time (the
+Delivery tiles) is coding + PR review + the wait for that deployment, the very wait the
+PR tab shows as "merge to production": never shorter than it. A deployment that ships no
+pull request (a config change, a hotfix) keeps a short lead time of its own.
 """
 
 from __future__ import annotations
@@ -41,37 +48,27 @@ def debt_relief(world: World, days: np.ndarray) -> np.ndarray:
     return np.interp(days, [push_start, push_end + 60], [1.0, 0.55])
 
 
-def deployments_and_incidents(world: World, staff: Staff) -> tuple[pd.DataFrame, pd.DataFrame]:
+def deployments_and_incidents(world: World, staff: Staff) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(deployments, incidents, pull_requests): generated together, so lead times are made of
+    the pull requests each deployment ships (module docstring)."""
     rng = world.rng("deployments")
     cap = world.capability
     progress = world.progress
     headcount = staff.headcount(world)
-    share = ai_share(world, staff)
-    weekday = np.where(world.weekday < 5, 1.36, 0.1)
-    per_engineer_week = 0.32 * np.exp(1.5 * cap + 0.4 * world.safety)
-    rate = headcount * (per_engineer_week / 7)[:, None] * weekday * (0.75 + 0.5 * progress)
-    team, day = poisson_events(rng, rate)
-    n = len(team)
     names, first_service, n_services = _services(world)
-
-    deployed = world.working_seconds(day, team, rng)
-    lead_h = (
-        40
-        * np.exp(-1.9 * cap[team])
-        * (1.25 - 0.45 * progress[day])
-        * (1 - 0.5 * share[team, day])
-        * rng.lognormal(0, 0.85, n)
-    )
-    commit = deployed - np.maximum(lead_h * HOUR_S, 600)
+    prs = _pull_request_times(world, staff)
+    prs["service"] = _pick_service(world.rng("pr-services"), prs["team"], first_service, n_services)
+    team, deployed, commit, service = _releases(world, rng, prs)
+    day = np.minimum((deployed // DAY_S).astype(np.int64), world.n_days - 1)
+    n = len(team)
     p_fail = 0.18 * np.exp(-1.1 * cap[team]) * debt_relief(world, day) * (1.15 - 0.3 * progress[day])
     failed = rng.random(n) < np.minimum(p_fail, 0.45)
     status = np.where(failed, np.where(rng.random(n) < 0.4, 2, 1), 0)
-    service = _pick_service(rng, team, first_service, n_services)
     rework = ~failed & (rng.random(n) < 0.025)
 
     fix = np.nonzero(failed & (rng.random(n) < 0.65))[0]
     gap = rng.uniform(0.5, 10, len(fix)) * HOUR_S
-    fix_commit = deployed[fix] + gap * rng.uniform(0.1, 0.7, len(fix))
+    fix_commit = commit[fix]  # the fix ships the failed release's changes too: its oldest commit
     fix_status = np.where(rng.random(len(fix)) < 0.07, 1, 0)
 
     stage = np.nonzero(rng.random(n) < 0.4)[0]
@@ -91,6 +88,7 @@ def deployments_and_incidents(world: World, staff: Staff) -> tuple[pd.DataFrame,
     )
     deploys = deploys[deploys["deployed"] < world.horizon_s].sort_values("deployed", ignore_index=True)
     deploys["deploy_id"] = numbered("d-", np.arange(1, len(deploys) + 1), 7)
+    _ship(world, deploys, prs)
 
     deployments = pd.DataFrame(
         {
@@ -104,7 +102,8 @@ def deployments_and_incidents(world: World, staff: Staff) -> tuple[pd.DataFrame,
             "is_rework": deploys["rework"].to_numpy(),
         }
     )
-    return deployments, _incidents(world, rng, deploys, headcount, names, first_service, n_services)
+    incidents = _incidents(world, rng, deploys, headcount, names, first_service, n_services)
+    return deployments, incidents, _pull_request_frame(world, staff, prs, names)
 
 
 def _incidents(world, rng, deploys, headcount, names, first_service, n_services) -> pd.DataFrame:
@@ -161,13 +160,16 @@ def _incidents(world, rng, deploys, headcount, names, first_service, n_services)
     )
 
 
-def pull_requests(world: World, staff: Staff) -> pd.DataFrame:
-    """Each engineer opens about two PRs a week while employed; AI-assisted ones move faster."""
+def _pull_request_times(world: World, staff: Staff) -> dict[str, np.ndarray]:
+    """Each engineer opens two to three PRs a week while employed (fewer, larger ones early on);
+    AI-assisted ones move faster.
+    Times in seconds, per PR: team, author (index into the non-directors), first commit,
+    opened, first review, merged (NaN when not merged or not reviewed), AI-assisted, size."""
     rng = world.rng("pull-requests")
     cap = world.capability
     who = np.nonzero(staff.kind != DIRECTOR)[0]
     team = staff.team[who]
-    per_week = np.where(staff.kind[who] == ENGINEER, 2.2, 0.4) * np.exp(0.3 * cap[team])
+    per_week = np.where(staff.kind[who] == ENGINEER, 2.6, 0.5) * np.exp(0.45 * cap[team])
     first = np.maximum(np.maximum(staff.hire[who], world.active_from[team]), 0)
     span = np.maximum(np.minimum(staff.term[who], world.n_days) - first, 0)
     count = rng.poisson(per_week * span / 7)
@@ -175,6 +177,9 @@ def pull_requests(world: World, staff: Staff) -> pd.DataFrame:
     day = first[author] + (rng.random(len(author)) * span[author]).astype(np.int64)
     weekday = world.weekday[day]
     day = np.maximum(day - np.select([weekday == 5, weekday == 6], [1, 2], 0), first[author])
+    # smaller batches as practice improves: 60% of today's pull request rate at the start
+    kept = rng.random(len(day)) < 0.6 + 0.4 * world.progress[day]
+    author, day = author[kept], day[kept]
     team = team[author]
     n = len(author)
 
@@ -183,6 +188,8 @@ def pull_requests(world: World, staff: Staff) -> pd.DataFrame:
     speed = np.exp(-0.6 * cap[team]) * np.where(assisted, 0.6, 1.0) * (1.15 - 0.3 * world.progress[day])
     review = opened + np.maximum(5 * speed * rng.lognormal(0, 1.0, n), 0.1) * HOUR_S
     merged = review + np.maximum(14 * speed * rng.lognormal(0, 0.9, n), 0.1) * HOUR_S
+    # coding: the first commit comes some hours before the PR opens
+    commit = opened - np.maximum(3 * speed * rng.lognormal(0, 0.8, n), 0.1) * HOUR_S
     merged[rng.random(n) < 0.06] = np.nan
     review[rng.random(n) < 0.02] = np.nan
     horizon = world.horizon_s
@@ -190,26 +197,102 @@ def pull_requests(world: World, staff: Staff) -> pd.DataFrame:
     merged[merged >= horizon] = np.nan
     additions = np.round(rng.lognormal(np.log(90) + 0.25 * assisted, 1.1, n)).astype(np.int64)
     deletions = np.round(additions * rng.beta(2, 5, n)).astype(np.int64)
+    return {
+        "who": who, "author": author, "team": team, "commit": commit, "opened": opened, "review": review,
+        "merged": merged, "assisted": assisted, "additions": additions, "deletions": deletions,
+        "service": np.full(n, -1, dtype=np.int64),
+    }  # fmt: skip
 
-    names, first_service, n_services = _services(world)
-    service = _pick_service(rng, team, first_service, n_services)
+
+def _releases(world: World, rng, prs: dict) -> tuple[np.ndarray, ...]:
+    """Production releases made of merged pull requests: each merged PR is ready a pipeline
+    delay after its merge, and goes out with its service's next release, on the team's
+    release cadence, in its office hours. (team, deployed, commit, service) per release: a
+    release's commit is the first commit of the oldest PR it was made for (`_ship` then
+    accounts for what each deployment really carried).
+
+    Capable, safe teams have a short pipeline and release every change (continuous delivery);
+    others batch into daily or slower trains; every team gets faster with `progress`."""
+    cap, safety = world.capability, world.safety
+    merged = prs["merged"]
+    ok = np.nonzero(np.isfinite(merged))[0]
+    team = prs["team"][ok]
+    day = np.minimum((merged[ok] // DAY_S).astype(np.int64), world.n_days - 1)
+    pace = 1.6 - 0.9 * world.progress[day // 28 * 28]  # one release grid per team per four weeks
+    delay_h = 0.6 * np.exp(-1.2 * cap[team] - 0.4 * safety[team]) * pace * rng.lognormal(0, 0.6, len(ok))
+    cadence_h = 3.0 * np.exp(-3.6 * cap[team] - 1.8 * safety[team]) * pace
+    ready = merged[ok] + delay_h * HOUR_S
+    slot = np.ceil(ready / (cadence_h * HOUR_S)) * cadence_h * HOUR_S
+    at = _office_hours(world, slot, team)
+    # one release per service and release moment
+    frame = pd.DataFrame({"pr": ok, "team": team, "service": prs["service"][ok], "at": np.round(at),
+                          "commit": prs["commit"][ok]})  # fmt: skip
+    frame = frame[frame["at"] < world.horizon_s]
+    grouped = frame.groupby(["service", "at"], sort=True)
+    releases = grouped.agg(team=("team", "first"), commit=("commit", "min")).reset_index()
+    deployed = releases["at"].to_numpy(dtype=float) + rng.uniform(60, 900, len(releases))
+    commit = np.minimum(releases["commit"].to_numpy(dtype=float), deployed - 600)
+    return releases["team"].to_numpy(), deployed, commit, releases["service"].to_numpy()
+
+
+def _ship(world: World, deploys: pd.DataFrame, prs: dict) -> None:
+    """What production saw: each merged PR reaches it with the first successful production
+    deployment of its service at or after its merge (the PR tab's rule, whatever release it
+    was meant for: a failed release's changes go with the next good one), and that
+    deployment's commit time becomes no later than the PR's first commit (in place)."""
+    ok = np.nonzero((deploys["production"] & (deploys["status"] == 0)).to_numpy())[0]
+    scale = 4 * world.horizon_s  # service-major keys: one sorted array, searched once
+    keys = deploys["service"].to_numpy()[ok] * scale + deploys["deployed"].to_numpy()[ok]
+    order = np.argsort(keys, kind="stable")
+    keys, ok = keys[order], ok[order]
+    merged, service = prs["merged"], prs["service"]
+    has = np.isfinite(merged)
+    at = np.searchsorted(keys, service * scale + np.where(has, merged, 0), side="left")
+    found = has & (at < len(keys))
+    found[found] = (keys[at[found]] // scale).astype(np.int64) == service[found]
+    by = ok[np.minimum(at, len(ok) - 1)][found]
+    oldest = pd.Series(prs["commit"][found]).groupby(by).min()
+    commit = deploys["commit"].to_numpy().copy()
+    rows = oldest.index.to_numpy()
+    commit[rows] = np.minimum(commit[rows], oldest.to_numpy())
+    deploys["commit"] = commit
+
+
+def _office_hours(world: World, seconds: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """Each moment, or the next one in the team's office hours (09:00–18:00 local, weekdays)."""
+    offset = world.utc_offset_h[team] * HOUR_S
+    local = seconds + offset
+    day = np.floor(local / DAY_S)
+    into = local - day * DAY_S
+    day = np.where(into >= 18 * HOUR_S, day + 1, day)
+    into = np.where(into >= 18 * HOUR_S, 9 * HOUR_S, np.maximum(into, 9 * HOUR_S))
+    weekday = world.weekday[np.clip(day.astype(np.int64), 0, world.n_days - 1)]
+    skip = np.select([weekday == 5, weekday == 6], [2, 1], 0)
+    into = np.where(skip > 0, 9 * HOUR_S, into)
+    return (day + skip) * DAY_S + into - offset
+
+
+def _pull_request_frame(world: World, staff: Staff, prs: dict, names: list[str]) -> pd.DataFrame:
+    """The pull_requests table, each PR in the repository of the service it shipped with."""
+    service, opened, team, author = prs["service"], prs["opened"], prs["team"], prs["author"]
+    n = len(service)
     order = np.lexsort((author, opened, service))
     service, opened, team = service[order], opened[order], team[order]
-    new_repo = np.r_[True, service[1:] != service[:-1]]
-    run_start = np.maximum.accumulate(np.where(new_repo, np.arange(n), 0))
+    new_repo = np.r_[True, service[1:] != service[:-1]] if n else np.zeros(0, bool)
+    run_start = np.maximum.accumulate(np.where(new_repo, np.arange(n), 0)) if n else np.zeros(0, np.int64)
     repos = pd.Series(np.asarray(["acme/" + s for s in names], dtype=object)[service])
     frame = pd.DataFrame(
         {
             "pr_id": numbered(repos + "#", np.arange(n) - run_start + 1),
             "repo": repos,
             "team": labels(team, [t.team for t in world.teams]),
-            "author_id": staff.ids.to_numpy()[who[author[order]]],
+            "author_id": staff.ids.to_numpy()[prs["who"][author[order]]],
             "opened_at": world.stamps(opened),
-            "first_review_at": world.stamps(review[order]),
-            "merged_at": world.stamps(merged[order]),
-            "additions": additions[order],
-            "deletions": deletions[order],
-            "ai_assisted": assisted[order],
+            "first_review_at": world.stamps(prs["review"][order]),
+            "merged_at": world.stamps(prs["merged"][order]),
+            "additions": prs["additions"][order],
+            "deletions": prs["deletions"][order],
+            "ai_assisted": prs["assisted"][order],
         }
     )
     return frame.sort_values("opened_at", kind="stable", ignore_index=True)

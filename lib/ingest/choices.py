@@ -1,10 +1,12 @@
 """Choices that shape an import: options, the user's Jira marks, and what was chosen per layout.
 
 `options_for` builds the `ImportOptions` of an import from the arguments and the saved
-settings. The date order and time zone a user chose for a file are remembered for its
-layout (its header signature, migration 007) and shown pre-filled before the next import
-of a file with the same headers (`layout_choice`): never applied unseen, so the CLI and
-`options_for` never read them back.
+settings. The date order a user chose for a file is remembered for its layout (its
+header signature, migration 007) and shown pre-filled before the next import of a file
+with the same headers (`layout_choice`): never applied unseen, so the CLI and
+`options_for` never read it back. The time zone chosen for a file is not remembered
+(issue 18): a zone picked for one file never reaches a later one, even pre-filled; a
+later file starts from the saved default (`default_tz`), else UTC.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def save_jira_rules(con: duckdb.DuckDBPyConnection, rules: dict[str, dict[str, s
 
 @dataclass(frozen=True)
 class LayoutChoice:
-    """What the user chose for files with these headers (migration 007)."""
+    """What the user chose for files with these headers (migration 007). `time_zone` is
+    only ever what an older version saved: it is no longer written nor pre-filled."""
 
     date_order: str | None
     time_zone: str | None
@@ -79,10 +82,11 @@ def layout_choice(con: duckdb.DuckDBPyConnection, source: SourceFile) -> LayoutC
 
 
 def remember_layout(con: duckdb.DuckDBPyConnection, source: SourceFile, options: ImportOptions) -> None:
-    """Remember the date order (when one was chosen) and time zone used for this layout."""
+    """Remember the date order chosen for this layout (when one was chosen). The time zone
+    is not remembered (module doc): the row's `time_zone` is left empty."""
+    if not options.date_order:
+        return  # nothing chosen: what was remembered stays as it is
     signature = header_signature(source)
-    previous = layout_choice(con, source)
-    order = options.date_order or (previous.date_order if previous else None)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("delete from layout_choices where header_signature = ?", [signature])
-    con.execute("insert into layout_choices values (?, ?, ?, ?)", [signature, order, options.default_tz, now])
+    con.execute("insert into layout_choices values (?, ?, null, ?)", [signature, options.date_order, now])

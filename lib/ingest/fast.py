@@ -70,23 +70,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lib.ingest import dates, records
+from lib.ingest import dates, records, replaced
 from lib.ingest.detect import detect
 from lib.ingest.formats import ImportOptions, SourceFile
 from lib.ingest.plan import _candidates, _refuse_repeated_columns
-from lib.ingest.read import (
-    _SEP_LINE,
-    CHUNK,
-    SAMPLE_CHARS,
-    _bom_encoding,
-    _has_blank_line,
-    _line_count,
-    _sample_records,
-    ident,
-    sniff_delimiter,
-    stage_name,
-)
+from lib.ingest.read import _SEP_LINE, SAMPLE_CHARS, _bom_encoding, _sample_records, sniff_delimiter
 from lib.ingest.report import ImportWarning
+from lib.ingest.stage import CHUNK, _has_blank_line, _line_count, ident, stage_name
 from lib.ingest.validate import BACKWARD_SPANS, Checked, _bounds, _raw, _Sql, _typed, backward_spans
 from lib.tables import PERSON_LEVEL, Column, Table
 
@@ -127,6 +117,7 @@ class Written:
     rows: int
     warnings: tuple[ImportWarning, ...]
     checked: Checked
+    replaced: replaced.Replaced = replaced.Replaced()  # rows of earlier imports it replaced (kept for undo)
 
 
 def prepare(
@@ -444,8 +435,10 @@ def write(
         warnings = tuple(backward_spans(con, table, present, _numbered(con, prepared, spans, view, params)))
     if "team" in present and table.name != "teams":
         _respell_teams(con, table, import_id)
-    _replace_earlier(con, table, view, import_id)
-    return Written(rows, warnings, Checked(table, view, rows, (), 0, warnings, options.date_order, rows))
+    kept = _replace_earlier(con, table, view, import_id)
+    return Written(
+        rows, warnings, Checked(table, view, rows, (), 0, warnings, options.date_order, rows), kept
+    )
 
 
 def _numbered(
@@ -499,18 +492,23 @@ def _respell_teams(con: duckdb.DuckDBPyConnection, table: Table, import_id: str)
         con.execute(query, {"import_id": import_id})
 
 
-def _replace_earlier(con: duckdb.DuckDBPyConnection, table: Table, view: str, import_id: str) -> None:
-    """Delete the rows of earlier imports whose key the file holds (the upsert's delete)."""
+def _replace_earlier(
+    con: duckdb.DuckDBPyConnection, table: Table, view: str, import_id: str
+) -> replaced.Replaced:
+    """Keep aside, then delete, the rows of earlier imports whose key the file holds (the
+    upsert's `replaced.keep` and delete: undo puts them back)."""
     target = ident(table.name)
     query = f"select exists (select 1 from {target} where import_id is distinct from $import_id)"
     if not con.execute(query, {"import_id": import_id}).fetchall()[0][0]:
-        return
+        return replaced.Replaced()
+    kept = replaced.keep(con, table, f"temp.{ident(view)}", import_id)
     match = " and ".join(f"s.{ident(k)} = t.{ident(k)}" for k in table.key)
     query = (
         f"delete from {target} t where t.import_id is distinct from $import_id "
         f"and exists (select 1 from {ident(view)} s where {match})"
     )
     con.execute(query, {"import_id": import_id})
+    return kept
 
 
 def check_rows(path: str | os.PathLike, written: Written) -> None:

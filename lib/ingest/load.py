@@ -3,8 +3,10 @@
 The rules (docs/IMPORT.md): every staged table of a file is validated before anything is
 written; any problem rejects the whole file. A loaded file's rows are pseudonymised,
 deduplicated on the table key (the last row of the file wins) and upserted (existing
-rows with the same key are deleted, then the new ones inserted), each carrying the
-import's id. The original upload is kept as `uploads/<sha256>.<ext>` beside the database
+rows with the same key are kept aside in `replaced_rows` and deleted, then the new ones
+inserted), each carrying the import's id. Undoing an import deletes its rows and puts
+back the rows it replaced (`lib.ingest.replaced`). A file whose exact bytes an import
+that stands already loaded changes nothing (`ImportResult.already`). The original upload is kept as `uploads/<sha256>.<ext>` beside the database
 so any import can be replayed. A rejected file is logged in `imports` with status
 'rejected' after the rollback, so the Data page can list it; no canonical table changes,
 and no copy of it is kept. Undoing an import deletes its kept copy unless another
@@ -36,13 +38,12 @@ import time
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from lib.ingest import fast
+from lib.ingest import fast, replaced
 from lib.ingest.choices import (  # noqa: F401 (re-exported: the import API lives here)
     LayoutChoice,
     layout_choice,
@@ -64,7 +65,8 @@ from lib.ingest.read import (
     read_sources,
     stage_name,
 )
-from lib.ingest.report import ImportWarning, merge
+from lib.ingest.report import merge
+from lib.ingest.result import Changes, Earlier, ImportResult  # noqa: F401 (re-exported)
 from lib.ingest.validate import Checked, Problem, ValidationError
 from lib.privacy import printable, salt
 from lib.tables import PERSON_LEVEL, TABLES
@@ -75,44 +77,6 @@ MESSAGE_CHARS = 1000  # a refusal is cut to this many characters (its problems a
 # pass (DuckDB sees no conflict between two inserts), so writes take turns in a process;
 # DuckDB itself lets only one process write a database file.
 _WRITE_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    ok: bool
-    file_name: str
-    tables: tuple[str, ...] = ()
-    rows: int = 0
-    rows_by_table: dict[str, int] = field(default_factory=dict)
-    import_id: str | None = None
-    source_format: str | None = None
-    sha256: str = ""
-    errors: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = ()  # the first MAX_PROBLEMS, for the validation report
-    problem_count: int = 0
-    seconds: float = 0.0
-    unrecognised: bool = False  # no format matched: offer the column-mapping step
-    # What the importer interpreted (lib.ingest.report): listed beside the file's result.
-    warnings: tuple[ImportWarning, ...] = ()
-
-    @property
-    def table(self) -> str | None:
-        return self.tables[0] if self.tables else None
-
-    @property
-    def error(self) -> str | None:
-        return self.errors[0] if self.errors else None
-
-    def summary(self) -> str:
-        """One line: `loaded work_items.csv → work_items: 120 rows (import 3f2a1b2c…)`."""
-        if not self.ok:
-            return f"rejected {self.error or self.file_name}"
-        loaded = ", ".join(f"{t}: {n} rows" for t, n in self.rows_by_table.items()) or "0 rows"
-        return f"loaded {self.file_name} → {loaded} (import {(self.import_id or '')[:8]}…)"
-
-    def lines(self) -> list[str]:
-        """The summary, then one `  warning: …` line per warning (what the CLI prints)."""
-        return [self.summary(), *(f"  warning: {w.describe()}" for w in self.warnings)]
 
 
 def uploads_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -172,7 +136,11 @@ def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
     return con.execute("select count(*) from pg_timezone_names() where name = ?", [tz]).fetchall()[0][0] > 0
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) -> int:
+def _upsert(
+    con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str
+) -> tuple[int, replaced.Replaced]:
+    """Write the file's rows of one table; returns the rows written (one per key) and the
+    stored rows they replaced (kept for undo, `lib.ingest.replaced`)."""
     table = checked.table
     target, source = ident(table.name), "temp." + ident(checked.name)
     keys = ", ".join(ident(k) for k in table.key)
@@ -190,13 +158,14 @@ def _upsert(con: duckdb.DuckDBPyConnection, checked: Checked, import_id: str) ->
         source = "temp." + ident(deduped)
     if "team" in table.column_names and table.name != "teams":
         _spell_teams_as_the_teams_table(con, source)
+    kept = replaced.keep(con, table, source, import_id)  # before the delete: undo restores them
     match = " and ".join(f"t.{ident(k)} = s.{ident(k)}" for k in table.key)
     query = f"delete from {target} t using {source} s where {match}"
     con.execute(query)
     columns = ", ".join(ident(c) for c in table.column_names)
     query = f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}"
     con.execute(query, {"import_id": import_id})
-    return distinct
+    return distinct, kept
 
 
 def _spell_teams_as_the_teams_table(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -237,12 +206,23 @@ def _log(
     )
 
 
+def earlier_import(con: duckdb.DuckDBPyConnection, sha256: str) -> Earlier | None:
+    """The newest import of these exact bytes that still stands (status `loaded`), if any."""
+    rows = con.execute(
+        "select import_id, imported_at, file_name from imports where sha256 = ? and status = 'loaded' "
+        "order by imported_at desc nulls last limit 1",
+        [sha256],
+    ).fetchall()
+    return Earlier(*rows[0]) if rows and sha256 else None
+
+
 def import_file(
     con: duckdb.DuckDBPyConnection,
     path: str | os.PathLike,
     options: ImportOptions | None = None,
     name: str | None = None,
     *,
+    again: bool = False,
     fast_path: bool = True,
 ) -> ImportResult:
     """Import one file whole or not at all; never raises for a bad file (see `ok`).
@@ -252,8 +232,14 @@ def import_file(
     upserted by the general path (`fast_path=False` forces it: the tests compare both).
 
     A workbook is one file: every sheet with a header row is imported, all in one
-    transaction, or none. The date order and time zone used are remembered for the
-    file's layout (`layout_choice`) once it loads.
+    transaction, or none. The date order chosen is remembered for the file's layout
+    (`layout_choice`) once it loads.
+
+    A file whose exact bytes (sha256) an import that still stands already loaded changes
+    nothing: the result is `ok` with `already` naming that import, and no import is
+    logged, so pressing Import twice, or uploading the same export again, never rewrites
+    rows (with today's options). `again=True` imports it anyway (`replay_import`).
+    `changes` says, per table, how many rows were new, updated or unchanged.
     """
     began = time.perf_counter()
     options = options or options_for(con)
@@ -288,7 +274,7 @@ def import_file(
         return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
     quick = fast.prepare(con, path, name, options) if fast_path else None
     if quick is not None:  # a canonical template: read once, straight into its table (fast.py)
-        done = _import_quick(con, quick, path, name, options, began)
+        done = _import_quick(con, quick, path, name, options, began, again)
         if done is not None:
             return done
     try:
@@ -308,7 +294,21 @@ def import_file(
         if len(sources) == 1 and not kept and not tables & PERSON_LEVEL:
             kept.append(copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name)))
 
+    def skipped(earlier: Earlier) -> ImportResult:
+        return ImportResult(
+            True,
+            name,
+            source_format=None,
+            sha256=sources[0].sha256,
+            seconds=time.perf_counter() - began,
+            already=earlier,
+        )
+
     try:
+        earlier = None if again else earlier_import(con, sources[0].sha256)
+        if earlier:
+            loaded_ok = True  # nothing to forget: the earlier import keeps its copy
+            return skipped(earlier)
         plan = plan_sources(con, sources, options, salt(home_dir(con)), on_read=keep_original)
         formats = plan.formats
         if plan.person_level:
@@ -321,11 +321,23 @@ def import_file(
         for future in kept:
             future.result()
         with _WRITE_LOCK:
+            earlier = None if again else earlier_import(con, sources[0].sha256)
+            if earlier:  # the same bytes loaded by another session meanwhile
+                loaded_ok = True
+                return skipped(earlier)
             con.execute("begin transaction")
             try:
                 loaded: dict[str, int] = {}
+                changes: dict[str, Changes] = {}
                 for c in plan.checked:
-                    loaded[c.table.name] = loaded.get(c.table.name, 0) + _upsert(con, c, import_id)
+                    rows, kept_rows = _upsert(con, c, import_id)
+                    loaded[c.table.name] = loaded.get(c.table.name, 0) + rows
+                    before = changes.get(c.table.name, Changes())
+                    changes[c.table.name] = Changes(
+                        before.new + rows - kept_rows.rows,
+                        before.updated + kept_rows.updated,
+                        before.unchanged + kept_rows.unchanged,
+                    )
                 source_format = ",".join(dict.fromkeys(formats))
                 _log(
                     con,
@@ -355,6 +367,7 @@ def import_file(
             sha256=sources[0].sha256,
             seconds=time.perf_counter() - began,
             warnings=merge(plan.warnings),
+            changes=changes,
         )
     except UnrecognisedFile as exc:
         return rejected(str(exc), unrecognised=True)
@@ -381,9 +394,12 @@ def _import_quick(
     name: str,
     options: ImportOptions,
     began: float,
+    again: bool = False,
 ) -> ImportResult | None:
     """`import_file` for a canonical template by the fast path, or None when the file needs
-    the general path (nothing written, nothing kept: the general path starts afresh)."""
+    the general path (nothing written, nothing kept: the general path starts afresh). The
+    file's hash is known only once it is read (on the keeper's thread), so bytes an import
+    that stands already loaded are found then, and the read is rolled back unseen."""
     import_id = uuid.uuid4().hex
     keeper = fast.Keeper(path, None if quick.person_level else uploads_dir(con))
     written: fast.Written | None = None
@@ -395,6 +411,13 @@ def _import_quick(
                 written = fast.write(con, quick, options, salt(home_dir(con)), import_id)
                 scan = keeper.result()
                 sha256 = scan.sha256
+                earlier = None if again else earlier_import(con, sha256)
+                if earlier:  # the same bytes loaded before: nothing changes (as the general path)
+                    con.execute("rollback")
+                    return ImportResult(
+                        True, name, source_format=None, sha256=sha256,
+                        seconds=time.perf_counter() - began, already=earlier,
+                    )  # fmt: skip
                 fast.check_rows(path, written)
                 source = dataclasses.replace(quick.source, sha256=sha256)
                 if quick.person_level:
@@ -424,6 +447,11 @@ def _import_quick(
             sha256=sha256,
             seconds=time.perf_counter() - began,
             warnings=merge(written.warnings),
+            changes={
+                quick.table.name: Changes(
+                    written.rows - written.replaced.rows, written.replaced.updated, written.replaced.unchanged
+                )
+            },
         )
     finally:
         keeper.discard()
@@ -472,30 +500,32 @@ def forget_upload(con: duckdb.DuckDBPyConnection, sha256: str) -> list[Path]:
     return removed
 
 
-def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
-    """Delete every row the import wrote, in one transaction; returns the rows deleted.
+def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> replaced.Undone:
+    """Undo an import in one transaction: delete every row it wrote and put back the rows
+    it had replaced, where the import that wrote them still stands (`lib.ingest.replaced`:
+    the data is then as if the import had never been made, in whatever order imports are
+    undone). Returns the rows deleted and restored; raises KeyError for an unknown import.
+    An import already undone, or rejected, changes nothing.
 
-    Rows the import had replaced (same key, earlier import) are not restored: replay that
-    earlier import to bring them back. The kept copy of the upload is deleted once the
-    undo commits, unless another import that stands came from the same bytes
-    (`forget_upload`): an undone import cannot be replayed.
+    The kept copy of the upload is deleted once the undo commits, unless another import
+    that stands came from the same bytes (`forget_upload`): an undone import cannot be
+    replayed.
     """
     found = con.execute("select sha256 from imports where import_id = ?", [import_id]).fetchall()
     if not found:
         raise KeyError(f"no import {import_id}")
     with _WRITE_LOCK:
-        deleted = _undo(con, import_id)
+        undone = _undo(con, import_id)
     forget_upload(con, found[0][0] or "")
-    return deleted
+    return undone
 
 
-def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
+def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> replaced.Undone:
     con.execute("begin transaction")
     try:
-        deleted = 0
-        for table in TABLES:
-            query = f"delete from {ident(table)} where import_id = ?"
-            deleted += con.execute(query, [import_id]).fetchall()[0][0]
+        query = "select count(*) from imports where import_id = ? and status = 'loaded'"
+        standing = con.execute(query, [import_id]).fetchall()[0][0]
+        undone = replaced.undo(con, import_id) if standing else replaced.Undone()
         con.execute(
             "update imports set status = 'undone' where import_id = ? and status = 'loaded'", [import_id]
         )
@@ -503,7 +533,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> int:
     except Exception:
         con.execute("rollback")
         raise
-    return deleted
+    return undone
 
 
 def replay_import(
@@ -522,7 +552,9 @@ def replay_import(
         for copy in minimised:
             table = copy.name.split(MINIMISED)[1].split(".")[0]
             name = f"{Path(file_name or 'upload').stem} (minimised {table}).csv"
-            results.append(import_file(con, copy, dataclasses.replace(options, table_hint=table), name=name))
+            results.append(
+                import_file(con, copy, dataclasses.replace(options, table_hint=table), name=name, again=True)
+            )
         failed = [r for r in results if not r.ok]
         return failed[0] if failed else results[-1]
     kept = _upload_path(con, sha256, file_name or "")
@@ -530,7 +562,7 @@ def replay_import(
         kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)
     if not kept.exists():
         raise FileNotFoundError(f"the upload of import {import_id} is no longer kept ({kept.name})")
-    return import_file(con, kept, options, name=file_name)
+    return import_file(con, kept, options, name=file_name, again=True)
 
 
 def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -7,6 +7,8 @@ the warnings of the formats and of validation are gathered, per sheet.
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from lib.ingest.formats.mapped import saved_formats
 from lib.ingest.records import MalformedFile
 from lib.ingest.report import ImportWarning, shown
 from lib.ingest.validate import Checked, Problem, ValidationError, check
+from lib.ingest.words import format_words
 from lib.tables import PERSON_LEVEL
 
 # Formats that read a file through `lib.ingest.read.stage_columns`, DuckDB's strict reader.
@@ -64,7 +67,7 @@ def _refuse_repeated_columns(fmt: Format, source: SourceFile) -> None:
 def declared_tables(fmt: Format) -> set[str] | None:
     """The tables a format loads, when it says so before reading (canonical, mapped, HRIS)."""
     declared = getattr(fmt, "tables", None) or getattr(fmt, "table", None)
-    if declared is None:
+    if declared is None or callable(declared):  # a method: the format decides while reading
         return None
     items = [declared] if isinstance(declared, str) or hasattr(declared, "name") else list(declared)
     return {getattr(t, "name", t) for t in items}
@@ -99,14 +102,14 @@ def _stage_and_check(
             refused = ValidationError(source.label, tuple(exc.problems), exc.count)
         else:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            problem = Problem(None, None, None, f"cannot be read as {fmt.name}: {reason}")
+            problem = Problem(None, None, None, f"cannot be read as a {format_words(fmt.name)}: {reason}")
             refused = ValidationError(source.label, (problem,), 1)
         refused.source_format = fmt.name  # the Data page still names what the file was recognised as
         raise refused from exc
     if on_read and declared is None:
         on_read({s.table for s in staged})
     supplied = [tuple(col for col in s.relation.columns if col != "_row") for s in staged]
-    checked = [check(con, s, options, salt_value) for s in staged]
+    checked = [in_users_words(fmt, source, check(con, s, options, salt_value)) for s in staged]
     warnings = [w for s in staged for w in s.warnings] + [w for c in checked for w in c.warnings]
     if source.workbook:
         warnings = [
@@ -114,6 +117,49 @@ def _stage_and_check(
             for w in warnings
         ]
     return fmt, checked, warnings, supplied
+
+
+def in_users_words(fmt: Format, source: SourceFile, checked: Checked) -> Checked:
+    """`checked` with each problem naming the file's own header of its column (`Created At`
+    for created_at), so a refusal says which column of the file to fix.
+
+    A template or a mapped file says which header gives each column (`picks`). A tool
+    export reads cells in Python: a problem's header is the one whose cell in that row holds
+    the value refused, when exactly one header does (else only the canonical name is given).
+    """
+    if not checked.problems:
+        return checked
+    picks = getattr(fmt, "picks", None)
+    if callable(picks):
+        headers = {column: source.headers[index] for index, column in picks(source)}
+        problems = tuple(
+            dataclasses.replace(p, header=headers.get(p.column)) if p.column in headers else p
+            for p in checked.problems
+        )
+        return dataclasses.replace(checked, problems=problems)
+    return dataclasses.replace(checked, problems=_headers_by_value(source, checked.problems))
+
+
+def _headers_by_value(source: SourceFile, problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    wanted = {p.row for p in problems if p.row is not None and p.value is not None and p.column}
+    if not wanted:
+        return problems
+    from lib.ingest.formats._tool_exports import read_rows
+
+    try:
+        headers, rows = read_rows(source)
+    except (OSError, ValueError, UnicodeError, csv.Error):  # the refusal stands, naming the column as it is
+        return problems
+    cells = {n: row for n, row in rows if n in wanted}
+    out = []
+    for p in problems:
+        row = cells.get(p.row) if p.row is not None and p.value is not None else None
+        if row is not None:
+            named = {h for h, cell in zip(headers, row, strict=False) if cell.strip() == str(p.value).strip()}
+            if len(named) == 1:
+                p = dataclasses.replace(p, header=named.pop())
+        out.append(p)
+    return tuple(out)
 
 
 @dataclass

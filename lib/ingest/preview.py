@@ -138,8 +138,9 @@ class Inspection:
         return self.date_order if self.date_order_status in ("tool", "values", "chosen") else None
 
     def prefill_time_zone(self, default: str) -> str:
-        """The time zone to show pre-filled: the one remembered for this layout, else `default`."""
-        return (self.remembered.time_zone if self.remembered else None) or default
+        """The time zone to show pre-filled: `default` (the saved default). A zone chosen for an
+        earlier file with these headers is never pre-filled (lib/ingest/choices.py)."""
+        return default
 
     @property
     def needs_order(self) -> bool:

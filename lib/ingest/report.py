@@ -30,24 +30,34 @@ class Problem:
     row: the spreadsheet row number (header = row 1), None for the whole file;
     column: the canonical column, or the file's header when the problem is the record
       itself (lib/ingest/records.py); value: the cell as written, None when there is none;
-    reason: the cause, in words, after the value.
+    reason: the cause, in words, after the value;
+    header: the file's own header of that column, when it is not written as the canonical
+      name (`Created At` for created_at): messages name the column as the user wrote it.
     """
 
     row: int | None
     column: str | None
     value: str | None
     reason: str
+    header: str | None = None
+
+    @property
+    def where(self) -> str:
+        """`column Created At (created_at)`: the file's header first, the canonical name after
+        it when they differ; `column created_at` when the file writes it so."""
+        if not self.column:
+            return ""
+        named = shown(self.header.strip(), 40) if self.header and self.header.strip() else ""
+        if not named or named == self.column:
+            return f"column {shown(self.column, 40)}"
+        return f"column {named} ({shown(self.column, 40)})"
 
     def describe(self) -> str:
-        """`row 7, column created_at: 'yesterday' is not a timestamp`; a long value is cut and
-        every value is shown as a Python literal, so control characters stay visible text."""
+        """`row 7, column Created At (created_at): 'yesterday' is not a timestamp…`; a long
+        value is cut and every value is shown as a Python literal, so control characters stay
+        visible text."""
         where = ", ".join(
-            part
-            for part in (
-                f"row {self.row}" if self.row is not None else "",
-                f"column {shown(self.column, 40)}" if self.column else "",
-            )
-            if part
+            part for part in (f"row {self.row}" if self.row is not None else "", self.where) if part
         )
         what = f"{shown_value(self.value)} {self.reason}" if self.value is not None else self.reason
         return f"{where}: {what}" if where else what

@@ -98,13 +98,30 @@ BACKWARD_SPANS: tuple[tuple[str, str, str, str], ...] = (
     ("employees", "hire_date", "termination_date", "left before they were hired"),
 )
 
-_TYPE_WORDS = {  # accepted spellings are listed in docs/IMPORT.md
-    "timestamp": "is not a timestamp",
-    "date": "is not a date",
-    "double": "is not a number",
-    "integer": "is not a whole number",
-    "boolean": "is not true or false",
+# What a refusal says, and how to write the value instead (the accepted shapes are listed
+# in full in docs/IMPORT.md, "Dates and times" and "Values").
+TIMESTAMP_SHAPES = (
+    "2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or July 14, 2025"
+)
+DATE_SHAPES = "2025-09-01, 1 Sep 2025 or September 1, 2025"
+_TYPE_WORDS = {
+    "timestamp": f"is not a timestamp: write a date and time such as {TIMESTAMP_SHAPES}",
+    "date": f"is not a date: write it as {DATE_SHAPES}",
+    "double": "is not a number: write digits with a decimal point, such as 1200 or 2.5 (no units or thousands separators)",
+    "integer": "is not a whole number: write digits only, such as 12",
+    "boolean": "is not true or false: write true or false, yes or no, or 1 or 0",
 }
+REQUIRED_EMPTY = "is empty: every row needs a value in this column"
+
+
+def missing_column(table: Table, column: str) -> str:
+    """Why a required column that the file lacks refuses it, and the two ways to fix it."""
+    words = table.name.replace("_", " ")
+    return (
+        f"is missing from the file (required column of {words}): add a column headed {column}, as in the "
+        f"{words} template (Data page, Templates, {table.name}.csv), or map the file's own columns to "
+        f"{words} in the Data page's mapping step"
+    )
 
 
 def error_message(file_name: str, problems: tuple[Problem, ...] | list[Problem], count: int) -> str:
@@ -280,6 +297,7 @@ def check(
             problems, count = _problems(con, table, present, typed, order, today)
     if not count:
         warnings += backward_spans(con, table, present, typed)
+        warnings += deployments_without_status(con, table, present, typed)
     keys = ", ".join(ident(k) for k in table.key)
     query = f"select count(*) from {ident(typed)}"
     rows = con.execute(query).fetchall()[0][0]
@@ -362,7 +380,7 @@ def _problems(
     unread_dates: bool = True,
 ) -> tuple[list[Problem], int]:
     problems = [
-        Problem(None, c.name, None, "is missing from the file (required column)")
+        Problem(None, c.name, None, missing_column(table, c.name))
         for c in table.columns
         if c.required and c.name not in present
     ]
@@ -424,6 +442,28 @@ def backward_spans(
     return out
 
 
+def deployments_without_status(
+    con: duckdb.DuckDBPyConnection, table: Table, present: set[str], typed: str
+) -> list[ImportWarning]:
+    """Deployments with no status (no `status` column, or a blank one): kept, but SPEC §5 counts
+    a run as a deployment only with status success or rollback, so these count as neither a
+    deployment nor a failed run until they get one. One warning, listing the rows."""
+    if table.name != "deployments":
+        return []
+    where = "status is null" if "status" in present else "true"
+    query = f"select count(*), list(_row order by _row)[1:5] from {ident(typed)} where {where}"
+    count, rows = con.execute(query).fetchall()[0]
+    if not count:
+        return []
+    start = "Deployments without a status" if "status" in present else "The file has no status column"
+    message = (
+        f"{start}: kept, but neither a deployment nor a failed run (a run counts as a deployment only "
+        "with status success or rollback), so deployment frequency and the rates leave them out; "
+        "give each run a status (success, failure or rollback)"
+    )
+    return [warn("deployment_without_status", message, rows or (), count)]
+
+
 @dataclass(frozen=True)
 class _Rules:
     sql: _Sql
@@ -451,7 +491,10 @@ def _checks(
                 condition = f"{condition} and not coalesce({_whole(raw)}, false)"
             if column.type in ("timestamp", "date") and order:
                 numeric = dates.numeric_sql(raw)
-                reason = f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file"
+                reason = (
+                    f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file: write it "
+                    "in that order, or choose another date order for this file"
+                )
                 rules.append((column.name, f"{condition} and {numeric}", f"trim({raw})", reason))
                 condition = f"{condition} and not {numeric}"
             rules.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
@@ -490,7 +533,5 @@ def _checks(
                 empty = f"({raw} is null or trim({raw}) = '')"
             else:
                 empty = f"{raw} is null" if _needs_raw(column) else "true"
-            rules.append(
-                (column.name, f"{name} is null and {empty}", "null", "is empty (the column is required)")
-            )
+            rules.append((column.name, f"{name} is null and {empty}", "null", REQUIRED_EMPTY))
     return _Rules(sql, rules)

@@ -89,7 +89,7 @@ def deck_section(scope: Scope) -> list[str]:
             )
         for n, chart_id in enumerate(ids, start=2):
             chart = registry.get(chart_id)
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
                 st.markdown(f"**{n}.** {chart.name} · :gray[{chart.pillar_name}]", width="stretch")
                 st.button("", icon=":material/arrow_upward:", key=f"up-{chart_id}", help="Earlier",
                           on_click=_move, args=(chart_id, -1), disabled=n == 2, type="tertiary")  # fmt: skip
@@ -171,9 +171,9 @@ def build_controls(scope: Scope, ids: list[str]) -> None:
         says = "its slide says" if len(gaps) == 1 else "their slides say"
         layout.missing(f"No data for {', '.join(gaps)}: {says} what is missing.")
     with st.container(horizontal=True):
-        st.download_button("PowerPoint (.pptx)", files["pptx"], file_name=_file_name(scope, "pptx"), mime=PPTX_MIME,
+        layout.file_download("PowerPoint (.pptx)", files["pptx"], _file_name(scope, "pptx"), PPTX_MIME,
                            icon=":material/download:", on_click="ignore", key="download-pptx")  # fmt: skip
-        st.download_button("PDF", files["pdf"], file_name=_file_name(scope, "pdf"), mime="application/pdf",
+        layout.file_download("PDF", files["pdf"], _file_name(scope, "pdf"), "application/pdf",
                            icon=":material/download:", on_click="ignore", key="download-pdf")  # fmt: skip
 
 

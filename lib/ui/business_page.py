@@ -45,7 +45,7 @@ class Context:
     def chart(self, chart_id: str, key: str, note: str | None = None) -> None:
         """A registered chart (`lib/charts/registry/business.py`): the page draws exactly the
         figure the Board pack puts on a slide."""
-        registered.chart(chart_id, self.chosen, key=key, note=note)
+        registered.chart(chart_id, self.chosen, key=key, note=note, span=1)
 
 
 def header(scope: Scope) -> Context:
@@ -138,7 +138,7 @@ def summary(ctx: Context) -> None:
                 delta_description=vs_prev,
                 band=f"SaaS medians: private {private.value:.0%}, public {public.value:.0%} (Benchmarkit 2025)"
                 + (" · whole organisation" if ctx.team_filter else ""),
-                help="R&D spend ÷ revenue over the months starting in the period.",
+                help="R&D spend as a share of revenue, over the months that start in the period.",
             ),
             layout.Tile(
                 "Revenue per engineer",
@@ -148,7 +148,7 @@ def summary(ctx: Context) -> None:
                 ),
                 delta_description=vs_prev,
                 band=ORG_ONLY if ctx.team_filter else "Annualised · benchmarks compare ARR per employee",
-                help="Revenue ÷ average headcount × 365 ÷ days (whole organisation).",
+                help="Revenue per engineer (average headcount), scaled to a year; whole organisation.",
             ),
             layout.Tile(
                 "Cost per feature",
@@ -159,13 +159,13 @@ def summary(ctx: Context) -> None:
                 band=ORG_ONLY
                 if ctx.team_filter
                 else f"{now['features_completed'] or 0:,} features completed",
-                help="R&D spend ÷ feature work items completed in the period.",
+                help="R&D spend divided by the features completed in the period.",
             ),
             layout.Tile(
                 "Capitalisable R&D",
                 _money(None if estimate is None else estimate * choice.effective_share, ctx.currency),
                 band=ORG_ONLY if ctx.team_filter else "For finance review · not accounting advice",
-                help="R&D spend × feature share of effort × the policy's capitalisable share "
+                help="The share of R&D spend that went to features, times the policy's capitalisable share "
                 f"({choice.effective_share:.0%} under {POLICIES[choice.policy].label}). Never an accounting entry.",
             ),
             layout.Tile(
@@ -177,7 +177,7 @@ def summary(ctx: Context) -> None:
                 band="No target mix set"
                 if gap is None
                 else f"Target {target['feature']:.0%} · {gap * 100:+.0f} pts",
-                help="Share of effort (story points, else one per item) on features among items completed.",
+                help="Share of the effort on completed work that went to features (story points, else one per item).",
             ),
         ],
         per_row=5,

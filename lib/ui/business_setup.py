@@ -132,7 +132,7 @@ def cost_note(ctx, basis: str, costs: pd.DataFrame, column: str) -> str:
         )
     else:
         parts.append(
-            "Each person's loaded annual cost × days in the period ÷ 365, split by their team's effort."
+            "Each person's loaded annual cost, pro-rated to the days in the period, split by their team's effort."
         )
     if len(uncosted):
         places = ", ".join(

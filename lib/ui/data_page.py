@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import db, store
-from lib.ingest.detect import shown_headers
+from lib.ingest.detect import closest_table, shown_headers
+from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
 from lib.tables import TABLES
 from lib.ui import data, layout
@@ -22,6 +23,8 @@ from lib.ui import data, layout
 SURVEY_SIZE_LIMIT = 20 * 2**20
 _RESULTS = "pillars_import_results"
 _UNRECOGNISED = "pillars_unrecognised"
+_UNDONE = "pillars_undone"
+_UPLOADER = "pillars_uploader_round"  # the uploader's key changes after every import: it empties
 
 TIME_ZONES = (
     "UTC",
@@ -86,12 +89,14 @@ def upload_section() -> None:
         return
     con = data.cursor()
     default_tz = db.get_setting(con, "default_tz") or "UTC"
+    # A new key after every import empties the uploader: pressing Import again never
+    # re-imports files already imported, with whatever is chosen by then (issue 18).
     files = st.file_uploader(
         "CSV, JSON or Excel exports (canonical templates, Jira, Linear, GitHub, PagerDuty, Opsgenie, surveys, "
         "HRIS…)",
         type=["csv", "tsv", "txt", "json", "ndjson", "jsonl", "xlsx", "xlsm", "xls", "ods"],
         accept_multiple_files=True,
-        key="uploads",
+        key=f"uploads-{st.session_state.get(_UPLOADER, 0)}",
     )
     waiting = _survey_questions_to_map(files or [])
     if waiting:
@@ -104,7 +109,6 @@ def upload_section() -> None:
         )
         choices = [import_options.file_box(con, f, i, default_tz, TIME_ZONES) for i, f in enumerate(files)]
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
-        marks = import_options.merged_marks(choices)
         results = []
         progress = st.progress(0.0, text="Importing…")
         try:
@@ -112,17 +116,23 @@ def upload_section() -> None:
                 tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder,
                 data.writing(f"importing {len(files)} uploaded file(s)") as con,
             ):
-                if marks:
-                    save_jira_rules(con, marks)
-                    import_options.forget_inspections()
-                for done, (upload, choice) in enumerate(zip(files, choices, strict=True), start=1):
+                # Every file's options first: one file's choices never reach another's import.
+                options = [
+                    import_options.options_of(options_for(con, tz=c.time_zone, date_order=c.date_order), c)
+                    for c in choices
+                ]
+                for done, (upload, choice, chosen) in enumerate(
+                    zip(files, choices, options, strict=True), start=1
+                ):
                     progress.progress(
                         (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
                     )
                     path = Path(folder) / Path(upload.name).name
                     path.write_bytes(upload.getvalue())
-                    options = options_for(con, tz=choice.time_zone, date_order=choice.date_order)
-                    results.append(import_file(con, path, options, name=upload.name))
+                    result = import_file(con, path, chosen, name=upload.name)
+                    results.append(result)
+                    if result.ok and not result.already and choice.jira_marks:
+                        save_jira_rules(con, choice.jira_marks)  # shown pre-filled for later Jira files
         except store.Busy as busy:
             progress.empty()
             st.error(f"Nothing was imported: {busy}", icon=":material/lock_clock:")
@@ -132,8 +142,10 @@ def upload_section() -> None:
         st.session_state[_UNRECOGNISED] = [
             (r.file_name, f.getvalue()) for r, f in zip(results, files, strict=True) if _unrecognised(r)
         ]
+        st.session_state[_UPLOADER] = st.session_state.get(_UPLOADER, 0) + 1
         import_options.forget_inspections()
         _after_change()
+        st.rerun()
     _show_results()
 
 
@@ -158,38 +170,56 @@ def _unrecognised(result) -> bool:
 
 
 def _result_row(result) -> dict:
+    total = result.total
     return {
         "File": result.file_name,
-        "Status": "loaded" if result.ok else "rejected",
-        "Format": result.source_format or "",
+        "Status": result.status,
+        "Format": format_words(result.source_format) if result.source_format else "",
         "Tables": ", ".join(result.tables) if getattr(result, "tables", None) else "",
         "Rows": result.rows if result.ok else 0,
+        "New": total.new,
+        "Updated": total.updated,
+        "Unchanged": total.unchanged,
         "Warnings": len(result.warnings),
         "Message": result.summary(),
         "_warnings": [w.describe() for w in result.warnings],
     }
 
 
+def results_headline(rows: list[dict]) -> str | None:
+    """`2 file(s) loaded: 24 rows (8 new, 4 updated, 12 unchanged).`, or None when none loaded."""
+    loaded = [r for r in rows if r["Status"] == "loaded"]
+    if not loaded:
+        return None
+    parts = [
+        f"{sum(r[k] for r in loaded):,} {k.lower()}"
+        for k in ("New", "Updated", "Unchanged")
+        if sum(r[k] for r in loaded)
+    ]
+    rows_total = sum(r["Rows"] for r in loaded)
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"{len(loaded)} file(s) loaded: {rows_total:,} row{'s' * (rows_total != 1)}{detail}."
+
+
 def _show_results() -> None:
     rows = st.session_state.get(_RESULTS)
     if not rows:
         return
-    loaded = sum(r["Status"] == "loaded" for r in rows)
-    rejected = len(rows) - loaded
-    if loaded:
-        st.success(
-            f"{loaded} file(s) loaded, {sum(r['Rows'] for r in rows):,} rows.", icon=":material/check:"
-        )
+    headline = results_headline(rows)
+    if headline:
+        st.success(headline, icon=":material/check:")
     for row in rows:
         if row["Status"] == "rejected":
             st.error(markdown_text(row["Message"]), icon=":material/error:")
+        elif row["Status"] == "already imported":
+            st.info(markdown_text(row["Message"].removeprefix("skipped ")), icon=":material/content_copy:")
         elif row.get("_warnings"):
             # What the importer interpreted in this file (SPEC §4), beside its result.
             listed = "\n".join(f"- {markdown_text(text)}" for text in row["_warnings"])
             st.warning(
                 f"**{markdown_text(row['File'], 120)}** loaded with {len(row['_warnings'])} warning(s):\n\n{listed}"
             )
-    if rejected:
+    if any(r["Status"] == "rejected" for r in rows):
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")
     table = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
     layout.table(table, hide_index=True, width="stretch")
@@ -200,7 +230,7 @@ def mapping_section() -> None:
     pending = st.session_state.get(_UNRECOGNISED) or []
     if not pending or not may_change():
         return
-    from lib.ingest.formats.mapped import save_mapping
+    from lib.ingest.formats.mapped import save_mapping, suggest_mapping
     from lib.ingest.load import import_file, options_for
     from lib.ingest.read import read_source
 
@@ -216,13 +246,34 @@ def mapping_section() -> None:
             st.markdown(
                 f"**{markdown_text(name, 120)}** · headers: {markdown_text(shown_headers(source.headers))}"
             )
-            table = st.selectbox("Canonical table", list(TABLES), key=f"map-table-{name}")
+            closest = closest_table(source)  # the table the refusal named: the step opens on it
+            tables = list(TABLES)
+            table = st.selectbox(
+                "Canonical table",
+                tables,
+                index=tables.index(closest[0]) if closest else 0,
+                key=f"map-table-{name}",
+            )
+            if closest and closest[1]:
+                st.caption(
+                    f"Required for {closest[0].replace('_', ' ')} and not found by name: "
+                    f"{', '.join(closest[1])}. Pick the header that holds each."
+                )
             choices = ["(not in file)", *source.headers]
+            # Headers that name a column already (`Deploy ID` → deploy_id) are filled in.
+            suggested = {
+                column: header for header, column in suggest_mapping(source, table).items() if column
+            }
             mapping = {}
             columns = st.columns(3)
             for i, column in enumerate(TABLES[table].columns):
                 label = f"{column.name}{' *' if column.required else ''}"
-                picked = columns[i % 3].selectbox(label, choices, key=f"map-{name}-{table}-{column.name}")
+                picked = columns[i % 3].selectbox(
+                    label,
+                    choices,
+                    index=choices.index(suggested[column.name]) if column.name in suggested else 0,
+                    key=f"map-{name}-{table}-{column.name}",
+                )
                 if picked != "(not in file)":
                     mapping[picked] = column.name
             if st.button("Save mapping and import", key=f"map-go-{name}"):
@@ -251,6 +302,8 @@ def history_section() -> None:
             "The import log names every file loaded, for every org unit: it is shown to people who see all."
         )
         return
+    if said := st.session_state.pop(_UNDONE, None):
+        st.success(markdown_text(said), icon=":material/undo:")
     history = data.frame("lib.ingest.load.import_history")
     if history.empty:
         st.caption("No imports yet.")
@@ -260,19 +313,32 @@ def history_section() -> None:
     if undoable.empty:
         return
     labels = {row.import_id: _import_label(row) for row in undoable.itertuples()}
-    chosen = st.selectbox("Undo an import", list(labels), format_func=labels.get, index=None)
+    chosen = st.selectbox(
+        "Undo an import", list(labels), format_func=labels.get, index=None, key="undo-import"
+    )
     if chosen and st.button("Undo this import", icon=":material/undo:"):
         try:
             with data.writing("undoing an import") as con:
-                undo_import(con, chosen)
+                undone = undo_import(con, chosen)
         except store.Busy as busy:
             st.error(str(busy), icon=":material/lock_clock:")
             return
         except KeyError:
             st.warning("That import is no longer in the log (undone elsewhere?).")
             return
-        st.toast("Import undone.")
+        st.session_state[_UNDONE] = undone_words(labels[chosen], undone)
+        st.session_state.pop(_RESULTS, None)  # the last import's results no longer describe the data
         st.rerun()
+
+
+def undone_words(label: str, undone) -> str:
+    """`Undone: teams.csv → teams (2 rows, …): 2 rows deleted, 2 rows it had replaced restored.`"""
+    restored = (
+        f", {undone.restored:,} row{'s' * (undone.restored != 1)} it had replaced restored"
+        if undone.restored
+        else ""
+    )
+    return f"Undone: {label}: {undone.deleted:,} row{'s' * (undone.deleted != 1)} deleted{restored}."
 
 
 def _import_label(row) -> str:

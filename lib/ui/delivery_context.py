@@ -51,12 +51,20 @@ class Context:
         return next((g.message for g in self.gaps if g.section == section), None)
 
     def chart(
-        self, chart_id: str, key: str, drill: str | None = None, note: str | None = None, team: bool = False
+        self,
+        chart_id: str,
+        key: str,
+        drill: str | None = None,
+        note: str | None = None,
+        team: bool = False,
+        span: float = 0.5,
     ) -> None:
         """The registered chart `chart_id` (the board pack's figure), in a card. With a `drill` (of
         lib.views.drilldown) its points open the rows behind them; `team` reads the team of a
-        clicked small multiple."""
-        points = registered.chart(chart_id, self.scope, key=key, note=note, clickable=drill is not None)
+        clicked small multiple; `span` is the share of the page's width the card takes."""
+        points = registered.chart(
+            chart_id, self.scope, key=key, note=note, clickable=drill is not None, span=span
+        )
         if points and drill:
             picked_team = points[0].get("legendgroup") if team else None
             self.picks.append(Pick(key, drill, str(points[0].get("x", "")), picked_team))

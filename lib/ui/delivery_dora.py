@@ -71,7 +71,7 @@ def tier_source() -> None:
         "Pillars' bands, read literally: elite frequency is more than one successful deployment a day on "
         "average; 'less than one day' excludes exactly 24 h and 'less than one hour' exactly 1 h. The report "
         "gives one change failure rate per level, so a rate up to a level's value earns that level. A "
-        "month is 365.25 ÷ 12 days. The overall tier is Pillars' own rule: the best tier reached by all but "
+        "month is a twelfth of 365.25 days. The overall tier is Pillars' own rule: the best tier reached by all but "
         "one of the four keys (at least three needed). Time to restore service is measured over every "
         "incident; its bands are the report's failed deployment recovery time."
     )

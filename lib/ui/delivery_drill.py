@@ -7,10 +7,12 @@ Used by the Drill down tab and under a chart whose point was clicked
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
 
+from lib.charts import source_words
 from lib.scope import Scope
 from lib.ui import data, layout
 from lib.views.drilldown import DEFAULT_LIMIT, DRILLS
@@ -80,19 +82,38 @@ def bucket_label(grain: str, start: dt.date, end: dt.date) -> str:
 
 
 def rows_table(metric: str, scope: Scope, where: str, key: str) -> None:
-    """The newest rows (at most DEFAULT_LIMIT) behind `metric` in `scope`, with their count."""
-    rows, total = data.view("lib.views.drilldown.rows_behind", scope, metric)
+    """The newest rows (at most DEFAULT_LIMIT) behind `metric` in `scope`, with their count, and
+    every one of them as a CSV named after the metric, the bucket and the team."""
+    rows, total = data.view("lib.views.drilldown.rows_behind", scope, metric, None)
     drill = DRILLS[metric]
+    source = source_words(drill.source)
     if not total:
-        st.info(f"No rows in `{drill.source}` for {where}.", icon=":material/search_off:")
+        st.info(f"No rows in {source} for {where}.", icon=":material/search_off:")
         return
-    shown = len(rows)
+    shown = min(total, DEFAULT_LIMIT)
     st.caption(
-        f"{total:,} row{'s' if total != 1 else ''} in `{drill.source}` · "
-        + (f"showing the newest {shown:,}" if shown < total else "showing all")
+        f"{total:,} row{'s' if total != 1 else ''} in {source} · "
+        + (f"showing the newest {shown:,}; the CSV holds all {total:,}" if shown < total else "showing all")
         + f" · {scope.start:%d %b %Y} – {scope.end - dt.timedelta(days=1):%d %b %Y}"
     )
-    layout.table(rows, hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key=key)
+    layout.table(rows.head(shown), hide_index=True, width="stretch", column_config=DRILL_COLUMNS, key=key)
+    layout.csv_download(
+        f"Download all {total:,} rows (CSV)",
+        rows,
+        file_name=drill_file_name(metric, scope),
+        key=f"{key}-csv",
+        deferred=True,
+    )
+
+
+def drill_file_name(metric: str, scope: Scope) -> str:
+    """'change-failure-rate-2026-09-01-to-2026-09-30-payments.csv': metric, bucket (first and
+    last day) and team ('all-teams' without a filter, 'N-teams' for several)."""
+    teams = scope.teams
+    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
+    last = scope.end - dt.timedelta(days=1)
+    stem = f"{metric} {scope.start:%Y-%m-%d} to {last:%Y-%m-%d} {who}"
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("&", "and")).strip("-") + ".csv"
 
 
 def drilldown_section(ctx) -> None:
@@ -100,8 +121,8 @@ def drilldown_section(ctx) -> None:
     st.subheader("Drill down: the rows behind a number")
     st.caption(
         "Pick a metric, a period (any bucket of the trends) and a team to see the records it is computed "
-        f"from, newest first (at most {DEFAULT_LIMIT}). Ids only: no personal names. Clicking a point on "
-        "a trend in the other tabs shows its rows under the chart."
+        f"from, newest first (the newest {DEFAULT_LIMIT} on the page, all of them in the CSV). Ids only: no "
+        "personal names. Clicking a point on a trend in the other tabs shows its rows under the chart."
     )
     found = buckets(ctx.scope, ctx.window)
     left, middle, right = st.columns(3)

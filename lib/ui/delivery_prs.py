@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.formatting import format_value
+from lib.glossary import explain
 from lib.ui import data, layout
 from lib.ui.delivery_context import Context, opens
 from lib.ui.delivery_tiles import tile_value
@@ -30,16 +31,14 @@ def pull_request_section(ctx: Context) -> None:
     stats = (
         ("PRs merged", format_value(summary["merged_prs"]), "Pull requests merged in the period."),
         ("Pickup (median)", tile_value(summary["pickup_hours_p50"], "hours"),
-         "PR opened → first review by a person: reviews by the PR's author or by bots (logins ending "
-         "[bot] or -bot, AI reviewers such as coderabbitai or copilot-pull-request-reviewer) are not "
-         "reviews. Catalog key delivery.pr_pickup_hours_p50."),
+         explain("delivery.pr_pickup_hours_p50") + " Reviews by bots and AI reviewers do not count."),
         ("Review (median)", tile_value(summary["review_hours_p50"], "hours"),
-         "First human review → merge, over the same PRs. Catalog key delivery.pr_review_hours_p50."),
+         explain("delivery.pr_review_hours_p50")),
         ("Deploy (median)", tile_value(summary["deploy_hours_p50"], "hours"),
          "Merge → first successful production deployment of the service named like the repository."),
     )  # fmt: skip
     for cell, (label, value, help_text) in zip(cells, stats, strict=True):
         with cell, st.container(border=True):
             st.metric(label, value, help=help_text)
-    ctx.chart("delivery.pr_cycle_breakdown", "pr-breakdown", "Pull requests")
+    ctx.chart("delivery.pr_cycle_breakdown", "pr-breakdown", "Pull requests", span=1)
     ctx.show_picks()

@@ -51,7 +51,7 @@ def teams_section(ctx: Context) -> None:
     )
     # the Teams tab draws the registered small multiples of the chosen metric (by org past MAX_PANELS)
     if by_org:
-        ctx.chart(TEAM_CHARTS[column], "teams")
+        ctx.chart(TEAM_CHARTS[column], "teams", span=1)
     else:
-        ctx.chart(TEAM_CHARTS[column], "teams", TEAM_DRILLS[column], team=True)
+        ctx.chart(TEAM_CHARTS[column], "teams", TEAM_DRILLS[column], team=True, span=1)
         ctx.show_picks()

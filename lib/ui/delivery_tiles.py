@@ -7,11 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.formatting import format_value, is_missing
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
-from lib.views.delivery_detail import incidents_note, no_data_reason
+from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
 DORA_KEYS = (
     "delivery.deployment_frequency_per_week",
@@ -50,7 +51,15 @@ def tile_band(item, coverage: dict) -> str:
         band = "DORA publishes no tier bands for rework rate"
     else:
         band = band_text(item) or "No benchmark"
+    if not is_missing(item.value) and (note := partly_note(item.key, coverage)):
+        band += f"  \n{note[:1].upper()}{note[1:]}"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
+        band += f"  \n{note}"
+    if (
+        item.key == "delivery.deployment_frequency_per_week"
+        and not is_missing(item.value)  # with no value, the reason above already says it
+        and (note := status_note(coverage))
+    ):
         band += f"  \n{note}"
     return band
 
@@ -70,7 +79,7 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
                 delta=change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
                 band=tile_band(item, coverage),
-                help=f"{item.label}: {definition_for(item.key).definition}",
+                help=explain(item.key),
             )
         )
     layout.tiles(shown, per_row=per_row)

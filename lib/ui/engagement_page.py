@@ -12,18 +12,20 @@ import streamlit as st
 from lib.charts import caption_text
 from lib.charts import engagement as charts
 from lib.formatting import is_missing
+from lib.glossary import explain
 from lib.overview import tile_value
 from lib.question_bank import DIMENSIONS
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 from lib.views import engagement_story as story
+from lib.views.engagement_detail import HEATMAP_CSV_NOTE, named_waves
 
 DETAIL = "lib.views.engagement_detail"
 SOURCE = "survey_responses"
 
 
-def _caption(scope: Scope, survey_id: str, extra: str = "") -> str:
-    text = caption_text(f"{SOURCE}, survey {survey_id}", filters.period_text(scope), filters.filter_text())
+def _caption(scope: Scope, survey: str, extra: str = "") -> str:
+    text = caption_text(f"{SOURCE}, {survey}", filters.period_text(scope), filters.filter_text())
     return f"{text} · {extra}" if extra else text
 
 
@@ -83,7 +85,7 @@ def tiles(scope: Scope, current: dict) -> None:
                 band=no_data("index")
                 if is_missing(summary.get("index"))
                 else "Favourable answers (4–5) over all questions",
-                help="Share of Likert answers of 4 or 5 over every non-eNPS question of the survey.",
+                help=explain("engagement.index"),
             ),
             layout.Tile(
                 "eNPS",
@@ -91,7 +93,7 @@ def tiles(scope: Scope, current: dict) -> None:
                 delta=change("enps", 1, "pts"),
                 delta_description=vs,
                 band=split,
-                help="100 × (share of 9–10 − share of 0–6) on 'How likely are you to recommend … as a place to work'.",
+                help=explain("engagement.enps"),
             ),
             layout.Tile(
                 "Participation",
@@ -106,8 +108,7 @@ def tiles(scope: Scope, current: dict) -> None:
                         else f" · {reasons.get('participation_rate', 'no headcount')}"
                     )
                 ),
-                help="Respondents (people with at least one score) ÷ employees active on the survey date "
-                "(needs the employees table).",
+                help=explain("engagement.participation_rate") + " Needs the HR data (employees).",
             ),
             layout.Tile(
                 "Survey closed",
@@ -128,7 +129,7 @@ def tiles(scope: Scope, current: dict) -> None:
         released = current.get("released_at")
         when = f" on {released:%d %b %Y}" if released else ""
         st.caption(
-            f"Figures of {current['survey_id']} are as published{when}. Answers received since are held back "
+            f"Figures of the {current['label']} are as published{when}. Answers received since are held back "
             f"until, with others, they change at least {_threshold()} people's answers in each team they touch: "
             "shown alone, the change would let a small group's answers be worked out by comparing before and after."
         )
@@ -140,13 +141,18 @@ def _pair(current: dict) -> tuple[str, ...]:
 
 def favorability(scope: Scope, current: dict) -> None:
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
-    caption = _caption(scope, current["survey_id"])
+    caption = _caption(scope, current["label"])
     if dims.empty or dims["respondents"].isna().all():
         reasons = data.view("lib.views.engagement.engagement_summary", scope)["reasons"]
         why = reasons.get("respondents") or reasons.get("index") or "every figure is hidden"
         layout.missing(f"No figures for this selection: {why}. Widen the filters.")
         return
-    layout.chart(charts.favorability_bars(dims, story.favorability_title(dims), caption), "eng-favorability")
+    layout.chart(
+        charts.favorability_bars(dims, story.favorability_title(dims), caption),
+        "eng-favorability",
+        name="Favourability per dimension",
+        span=1,
+    )
     if not dims["is_enps"].astype(bool).any():
         layout.missing(
             "This survey has no eNPS question ('How likely are you to recommend … as a place to work')."
@@ -159,6 +165,8 @@ def favorability(scope: Scope, current: dict) -> None:
     layout.chart(
         charts.enps_split(dims, story.enps_title(dims), caption),
         "eng-enps",
+        name="eNPS promoters passives detractors",
+        span=1,
         note=f"n = {enps['respondents']:.0f} respondents answered the eNPS question.",
     )
 
@@ -175,16 +183,23 @@ def heatmap(scope: Scope, current: dict) -> None:
         "worked out by subtracting shown teams from the total. Hover a cell for n and the reason."
     )
     fig = charts.heatmap(
-        cells, story.heatmap_title(cells), _caption(scope, current["survey_id"]), list(DIMENSIONS)
+        cells, story.heatmap_title(cells), _caption(scope, current["label"]), list(DIMENSIONS)
     )
-    layout.chart(fig, "eng-heatmap", note=note if hidden or cells["value"].isna().any() else None)
+    layout.chart(
+        fig,
+        "eng-heatmap",
+        note=note if hidden or cells["value"].isna().any() else None,
+        name="Engagement team heatmap",
+        span=1,
+    )
     table = data.frame(f"{DETAIL}.heatmap_table", scope, current["survey_id"])
     layout.csv_download(
-        "Download the heatmap (CSV, hidden cells marked)",
+        "Download the heatmap (CSV)",
         table,
-        file_name=f"engagement-heatmap-{current['survey_id']}.csv",
+        file_name=f"engagement-heatmap-survey-of-{current['survey_date']:%Y-%m-%d}.csv",
         key="eng-heatmap-csv",
     )
+    st.caption(HEATMAP_CSV_NOTE)
 
 
 def changes(scope: Scope, current: dict) -> None:
@@ -192,16 +207,18 @@ def changes(scope: Scope, current: dict) -> None:
         st.caption("Only one survey so far: the change between waves appears with the next one.")
         return
     pair = _pair(current)
-    frame = data.frame(f"{DETAIL}.wave_changes", scope, pair)
+    frame, names = named_waves(data.frame(f"{DETAIL}.wave_changes", scope, pair), current)
     fig = charts.wave_changes(
         frame,
-        list(pair),
-        story.wave_title(frame, current["previous_id"], current["survey_id"]),
-        _caption(scope, current["survey_id"], f"compared with {current['previous_id']}"),
+        names,
+        story.wave_title(frame, *names),
+        _caption(scope, current["label"], f"compared with the {current['previous_label']}"),
     )
     layout.chart(
         fig,
         "eng-waves",
+        name="Engagement change since the previous survey",
+        span=1,
         note="n under each bar: the people with a score on that dimension in that wave (the index pools them).",
     )
 
@@ -219,9 +236,11 @@ def drivers(scope: Scope, current: dict) -> None:
         return
     layout.chart(
         charts.drivers(
-            frame, story.drivers_title(frame, outcome), _caption(scope, current["survey_id"]), outcome
+            frame, story.drivers_title(frame, outcome), _caption(scope, current["label"]), outcome
         ),
         "eng-drivers",
+        name="Drivers of engagement",
+        span=1,
         note=(
             f"Pearson correlation between each person's mean score on a dimension and their {outcome}, "
             f"over at least 25 respondents who answered both. It shows which dimensions move together with "
@@ -286,8 +305,14 @@ def delivery_link(scope: Scope, current: dict) -> None:
         if good
         else "Psychological safety shows no clear link to delivery in this selection"
     )
-    caption = _caption(scope, current["survey_id"], "delivery and attrition over the 12 months to period end")
-    layout.chart(charts.safety_panels(frame, panels, title, caption), "eng-link", note=" ".join(notes))
+    caption = _caption(scope, current["label"], "delivery and attrition over the 12 months to period end")
+    layout.chart(
+        charts.safety_panels(frame, panels, title, caption),
+        "eng-link",
+        note=" ".join(notes),
+        name="Psychological safety against delivery and attrition",
+        span=1,
+    )
 
 
 def _corr(frame: pd.DataFrame, y: str) -> tuple[float | None, int]:

@@ -12,6 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.privacy import markdown_text
 from lib.scope import GRAINS, Scope, plausible_dates
 from lib.scope import period_text as scope_period_text
 from lib.ui import data, use_navigation
@@ -33,6 +34,8 @@ def sidebar() -> Scope:
     """Draw the filters; return the Scope every page computes over."""
     options = _options()
     first, last = _default_period()
+    linked = {key: st.query_params.get_all(key) for key in _LINKED}  # before the widgets drop any
+    _follow_the_default_period(first, last)
     with st.sidebar:
         st.subheader("Filters")
         start = st.date_input("From", value=first, key="from", bind="query-params", format="YYYY-MM-DD")
@@ -74,7 +77,120 @@ def sidebar() -> Scope:
     if text == "All teams" and not data.grant().everything:
         text = f"All teams you may see ({data.grant().describe()})"
     st.session_state[_FILTER_TEXT] = text
+    chosen_now = (
+        start,
+        end,
+        grain,
+        tuple(orgs),
+        tuple(teams),
+        tuple(locations),
+        tuple(sourcing),
+        tuple(cohorts),
+    )
+    # Only the session's first run reads a link: later, the URL follows the widgets.
+    first_run = not st.session_state.get(_LINK_READ)
+    st.session_state[_LINK_READ] = True
+    unknown = unknown_link_values(linked, options, orgs) if first_run else []
+    if first_run:
+        unknown += dropped_link_dates(linked, st.session_state.get("from"), st.session_state.get("to"))
+    _say_what_the_link_asked_for(unknown, chosen_now)
     return scope
+
+
+_LINKED = ("from", "to", "grain", "org", "team", "location", "sourcing", "cohort")
+_LABELS = {
+    "from": "From",
+    "to": "To",
+    "grain": "Period grain",
+    "org": "Organisation",
+    "team": "Team",
+    "location": "Location",
+    "sourcing": "Sourcing",
+    "cohort": "Acquired-company cohort",
+}
+_LINK_NOTICE = "pillars_link_notice"
+_LINK_READ = "pillars_link_read"
+
+
+def dropped_link_dates(linked: dict[str, list[str]], shown_from, shown_to) -> list[str]:
+    """Valid dates a shared link asks for that the date pickers did not take (outside the range
+    they offer), as 'From: 2001-01-01 (outside the dates the picker offers)'."""
+    dropped = []
+    for key, shown in (("from", shown_from), ("to", shown_to)):
+        for value in linked.get(key, []):
+            try:
+                asked = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # named by unknown_link_values
+            if asked != shown:
+                dropped.append(f"{_LABELS[key]}: {value} (outside the dates the picker offers)")
+    return dropped
+
+
+def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:
+    """The filter values a shared link asks for that the data no longer has (a team renamed or
+    removed, an org gone) or that are not a value at all (a date that is no date, a grain Pillars
+    does not offer), as '<filter>: <value>' in the sidebar's words; the widgets drop them."""
+    teams = [t for org in orgs for t in options["teams_by_org"].get(org, [])] if orgs else options["teams"]
+    offered = {
+        "grain": GRAINS,
+        "org": options["orgs"],
+        "team": teams,
+        "location": options["locations"],
+        "sourcing": options["sourcing"],
+        "cohort": options["cohorts"],
+    }
+    unknown = []
+    for key, values in linked.items():
+        for value in values:
+            if value == "":
+                continue
+            if key in ("from", "to"):
+                try:
+                    dt.date.fromisoformat(value)
+                    continue
+                except ValueError:
+                    pass
+            elif value in offered[key]:
+                continue
+            unknown.append(f"{_LABELS[key]}: {value}")
+    return unknown
+
+
+def _say_what_the_link_asked_for(unknown: list[str], chosen_now: tuple) -> None:
+    """A notice naming what a shared link asked for and the data no longer has, kept until the
+    person changes the filters (the widgets drop the values from the URL on the first run)."""
+    if unknown:
+        st.session_state[_LINK_NOTICE] = (tuple(unknown), chosen_now)
+    notice = st.session_state.get(_LINK_NOTICE)
+    if notice is None:
+        return
+    if notice[1] != chosen_now:
+        del st.session_state[_LINK_NOTICE]
+        return
+    names = " · ".join(f"**{markdown_text(item)}**" for item in notice[0])
+    st.warning(
+        f"Left out of this link's view: {names}. The data does not have it (renamed or removed since "
+        "the link was shared) or it is not a valid value; the page shows the rest of the link's filters.",
+        icon=":material/link_off:",
+    )
+
+
+_DEFAULT_SEEN = "pillars_default_period_seen"
+
+
+def _follow_the_default_period(first: dt.date, last: dt.date) -> None:
+    """When the default period moves (the first import into an empty database, a later
+    import with newer rows), a From or To the user left at the old default follows it; a
+    date the user chose stays. Widgets with a key keep their value across reruns, so without
+    this the period stayed at the old default until the page was left."""
+    seen = st.session_state.get(_DEFAULT_SEEN)
+    if seen and seen != (first, last):
+        if st.session_state.get("from") == seen[0]:
+            st.session_state["from"] = first
+        if st.session_state.get("to") == seen[1]:
+            st.session_state["to"] = last
+    st.session_state[_DEFAULT_SEEN] = (first, last)
 
 
 def _say_what_the_default_period_leaves_out() -> None:

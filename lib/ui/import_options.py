@@ -6,17 +6,23 @@ would read it (`lib.ingest.load.inspect_file`, nothing written) and its box show
 - the date order of its numeric dates, pre-filled with the order remembered for files with
   the same headers, else the one its tool writes, else the one its values allow; empty
   (and flagged) when the file cannot be imported without one;
-- the time zone of its times written without one, pre-filled with the zone remembered for
-  its layout, else the saved default;
+- the time zone of its times written without one, pre-filled with the saved default
+  (`default_tz`, else UTC): a zone chosen for one file is never remembered, so it never
+  reaches a later file unseen (issue 18: an India time zone chosen once was read into a
+  later session's Jira export);
 - for a Jira export, every resolution and status in it with how it counts (done, dropped,
-  open), editable; a change is saved for every later import.
+  open), editable; a change applies to that file's import, and once it loads is saved as
+  the pre-fill of later Jira files.
 
-A choice applies only to the file it was made for. The inspection is kept in the session
-per uploaded file, so a rerun does not read the file again.
+A choice applies only to the file it was made for: the widgets are keyed by the upload's
+id, and every file's options are built before any file is imported (`options_of`). The
+inspection is kept in the session per uploaded file, so a rerun does not read the file
+again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib.ingest.words import format_words  # noqa: F401 (used by the Data page and tests)
 from lib.privacy import markdown_text
 from lib.ui import layout
 
@@ -94,36 +101,6 @@ def _order_note(info) -> str:
     return "No numeric day/month dates were found: no order is needed."
 
 
-def format_words(source_format: str | None) -> str:
-    """`canonical:employees,canonical:teams` → `employees and teams templates`, in plain words."""
-    if not source_format:
-        return "not recognised: it can be mapped after the import"
-    words, templates = [], []
-    for name in source_format.split(","):
-        kind, _, table = name.partition(":")
-        if kind == "canonical":
-            templates.append(table.replace("_", " "))
-        elif kind == "mapped":
-            words.append(f"{table.replace('_', ' ')} (your saved column mapping)")
-        else:
-            words.append(_TOOLS.get(name, name))
-    if templates:
-        words.append(f"{' and '.join(templates)} template{'s' if len(templates) > 1 else ''}")
-    return ", ".join(words)
-
-
-_TOOLS = {
-    "jira": "Jira export",
-    "linear": "Linear export",
-    "github_prs": "GitHub pull requests",
-    "pagerduty": "PagerDuty incidents",
-    "opsgenie": "Opsgenie alerts",
-    "survey_wide": "survey export",
-    "qualtrics": "Qualtrics survey export",
-    "surveymonkey": "SurveyMonkey survey export",
-}
-
-
 def _chosen(order: str | None, info) -> str | None:
     """The order to import with: None when it is the detected one, so the import still says
     where the order came from (a tool or the values) in its warnings."""
@@ -148,7 +125,7 @@ def file_box(con, upload, index: int, default_tz: str, time_zones: tuple[str, ..
             orders,
             index=orders.index(info.prefill_order),
             format_func=labels.get,
-            key=f"date-order-{index}-{upload.name}",
+            key=f"date-order-{upload.file_id}",
             help="How numeric dates such as 05/11/2025 are written in this file. Applies to this file only.",
         )
         if info.needs_order and order is None:
@@ -162,16 +139,20 @@ def file_box(con, upload, index: int, default_tz: str, time_zones: tuple[str, ..
             "Time zone of times written without one",
             zones,
             index=zones.index(zone),
-            key=f"time-zone-{index}-{upload.name}",
-            help="Times with an offset or Z keep their own zone; everything is stored in UTC.",
+            key=f"time-zone-{upload.file_id}",
+            help="Times with an offset or Z keep their own zone; everything is stored in UTC. Applies to this "
+            "file only, and is not remembered.",
         )
-        marks = _jira_marks(info, index, upload.name) if info.jira else {}
+        marks = _jira_marks(info, upload.file_id) if info.jira else {}
     return FileChoice(upload.name, tz, _chosen(order, info), marks)
 
 
-def _jira_marks(info, index: int, name: str) -> dict[str, dict[str, str]]:
+def _jira_marks(info, file_id: str) -> dict[str, dict[str, str]]:
     """The Jira vocabulary of the file, editable; returns the rows the user changed."""
-    st.markdown("How Jira's resolutions and statuses count (a change is saved for later imports):")
+    st.markdown(
+        "How Jira's resolutions and statuses count in this file (a change is shown pre-filled for later "
+        "Jira files):"
+    )
     rows = [
         {
             "Kind": kind,
@@ -197,7 +178,7 @@ def _jira_marks(info, index: int, name: str) -> dict[str, dict[str, str]]:
         disabled=["Kind", "Name", "Issues", "Note"],
         hide_index=True,
         width="stretch",
-        key=f"jira-rules-{index}-{name}",
+        key=f"jira-rules-{file_id}",
     )
     changed: dict[str, dict[str, str]] = {}
     for before, after in zip(rows, edited.to_dict("records"), strict=True):
@@ -210,13 +191,15 @@ def _jira_marks(info, index: int, name: str) -> dict[str, dict[str, str]]:
     return changed
 
 
-def merged_marks(choices: list[FileChoice]) -> dict[str, dict[str, str]]:
-    """Every file's changed Jira marks together, to save once before the imports."""
-    out: dict[str, dict[str, str]] = {}
-    for choice in choices:
-        for kind, marks in choice.jira_marks.items():
-            out.setdefault(kind, {}).update(marks)
-    return out
+def options_of(options, choice: FileChoice):
+    """`options` (an `ImportOptions` with the saved Jira rules) with this file's own Jira marks
+    on top: applied to this file's import only."""
+    if not choice.jira_marks:
+        return options
+    rules = {kind: dict(marks) for kind, marks in options.jira_rules.items()}
+    for kind, marks in choice.jira_marks.items():
+        rules.setdefault(kind, {}).update(marks)
+    return dataclasses.replace(options, jira_rules=rules)
 
 
 def forget_inspections() -> None:

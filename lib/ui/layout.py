@@ -8,15 +8,28 @@ every path out (SPEC §6).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.charts import CHART_CONFIG
+from lib.charts import chart_config
+from lib.charts.fit import HALF, card_px, fit
 from lib.privacy import safe_frame, to_safe_csv
 from lib.ui import data, use_navigation
+
+EMPTY = "—"  # how a table shows an empty cell (Streamlit's own default reads "None")
+ASSETS = Path(__file__).parent / "assets"
+ICON = ASSETS / "icon.svg"  # the browser tab's icon: sent inline, never fetched from a font server
+
+
+def theme() -> None:
+    """What `.streamlit/config.toml` cannot set (a visible focus ring, tile labels that wrap):
+    `assets/theme.css`, as a style element on every page."""
+    st.html(ASSETS / "theme.css")
 
 
 @dataclass(frozen=True)
@@ -40,39 +53,75 @@ def demo_notice() -> None:
         )
 
 
+def no_data_pointer() -> None:
+    """With nothing loaded (the demo cleared, nothing imported yet), every page but the Data
+    page says where to start, with a link to it."""
+    if data.is_demo() or data.view("lib.scope.latest_data_date") is not None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            "**No data yet.** Upload your tools' exports (deployments, incidents, work items, pull "
+            "requests, surveys, HR) on the Data page: each pillar fills in as its data arrives."
+        )
+        st.page_link("pages/data.py", label="Open the Data page", icon=":material/upload_file:")
+
+
 def page_header(title: str, question: str) -> None:
     use_navigation()
     st.title(title)
     st.caption(question)
 
 
+_ZERO = re.compile(r"^[+\-−±]?\s*[$€£]?0+(?:[.,]0+)?(?![\d.,])")
+
+
+def unchanged(delta: str | None) -> bool:
+    """A change that rounds to zero as shown ("+0.0 pts", "−0%"): no arrow, no colour."""
+    return bool(delta) and bool(_ZERO.match(delta.strip()))
+
+
 def tiles(items: list[Tile], per_row: int = 4) -> None:
+    """KPI tiles, `per_row` to a row. A change that rounds to zero is shown unsigned, grey and
+    without an arrow: '−0.0 pts' in green would claim an improvement that is not there."""
     for start in range(0, len(items), per_row):
         row = items[start : start + per_row]
         for column, tile in zip(st.columns(per_row), row, strict=False):
+            steady = unchanged(tile.delta)
             with column, st.container(border=True):
                 st.metric(
                     tile.label,
                     tile.value,
-                    delta=tile.delta,
-                    delta_color=tile.delta_color if tile.delta else "off",
+                    delta=tile.delta.strip().lstrip("+-−±").strip() if steady else tile.delta,
+                    delta_color="off" if steady or not tile.delta else tile.delta_color,
+                    delta_arrow="off" if steady else "auto",
                     delta_description=tile.delta_description if tile.delta else None,
                     help=tile.help,
                 )
                 st.caption(tile.band or "No benchmark")
 
 
-def chart(fig: go.Figure, key: str, note: str | None = None, clickable: bool = False) -> list[dict]:
+def chart(
+    fig: go.Figure,
+    key: str,
+    note: str | None = None,
+    clickable: bool = False,
+    name: str | None = None,
+    span: float = HALF,
+) -> list[dict]:
     """A bordered card holding one chart; the camera button downloads a 3× PNG.
 
+    `span` is the share of the page's width the card takes (0.5 in two columns, 1 alone):
+    title and caption are wrapped to it (`lib.charts.fit`), so nothing is cut at 1280 px.
+    The PNG is named after `name` (default: `key`) and the period the caption states.
     A `clickable` chart reruns the page when a point is clicked and returns the clicked
     points (Plotly's `x`, `y`, `curve_number`, `legendgroup`, …); otherwise nothing.
     """
+    fig = fit(go.Figure(fig), card_px(span))
     with st.container(border=True):
         event = st.plotly_chart(
             fig,
             theme=None,
-            config=CHART_CONFIG,
+            config=chart_config(name or key, fig),
             key=key,
             width="stretch",
             on_select="rerun" if clickable else "ignore",
@@ -101,9 +150,9 @@ def table(frame: pd.DataFrame, **kwargs):
     The table's own toolbar button "Download as CSV" writes each cell exactly as shown,
     so cells beginning with = + - @ (or a tab or carriage return) are shown, and so
     downloaded, with a leading apostrophe. Returns what `st.dataframe` returns (the
-    selection, with `on_select`).
+    selection, with `on_select`). An empty cell shows `EMPTY`, never "None".
     """
-    return st.dataframe(safe_frame(frame), **kwargs)
+    return st.dataframe(safe_frame(frame), **{"placeholder": EMPTY, **kwargs})
 
 
 def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
@@ -113,7 +162,7 @@ def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
     frame; the columns named in `disabled` come back with their original values (they are
     keys the caller saves against, and cannot have been edited).
     """
-    edited = st.data_editor(safe_frame(frame), **kwargs)
+    edited = st.data_editor(safe_frame(frame), **{"placeholder": EMPTY, **kwargs})
     disabled = kwargs.get("disabled")
     if isinstance(disabled, list | tuple) and len(edited) == len(frame):
         edited = edited.copy()
@@ -123,9 +172,14 @@ def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
     return edited
 
 
-def csv_download(label: str, frame: pd.DataFrame, file_name: str, **kwargs) -> bool:
-    """A download button for `frame` as UTF-8 CSV, text cells and headers neutralised."""
-    return st.download_button(label, to_safe_csv(frame), file_name=file_name, mime="text/csv", **kwargs)
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, deferred: bool = False, **kwargs) -> bool:
+    """A download button for `frame` as UTF-8 CSV, text cells and headers neutralised.
+
+    `deferred` writes the CSV only when the button is clicked (for frames of many rows, such
+    as every row behind a drill-down: no copy of the file is held per session until then).
+    """
+    content = (lambda: to_safe_csv(frame)) if deferred else to_safe_csv(frame)
+    return st.download_button(label, content, file_name=file_name, mime="text/csv", **kwargs)
 
 
 def file_download(label: str, content: bytes, file_name: str, mime: str, **kwargs) -> bool:

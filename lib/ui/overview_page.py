@@ -1,42 +1,79 @@
-"""The Overview's sections: KPI tiles with change and benchmark, takeaways, pillar trends."""
+"""The Overview's sections: the investment headline, one tile group per pillar, takeaways, trends.
+
+Everything above the trends comes from one cached call, `lib.overview_board.board`, the
+object the board pack's `overview.headlines` slide draws too. Laid out to read as a board
+slide on a 1440 × 900 screen: what the spend produced and what changed, then two rows of
+six tiles (delivery and engagement; retention, skills and business), then why the other
+changes are not news.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib.charts.registry.overview import TRENDS
-from lib.formatting import is_missing
 from lib.metrics import definition_for
-from lib.overview import band_text, change_text, period_phrase, takeaways, tile_value
-from lib.ui import data, layout, registered
-from lib.ui.delivery_tiles import tile_band
+from lib.ui import data, filters, layout, registered
+
+# Tile groups per row: six tiles a row fit 1100 px of content at 1440 px.
+ROWS = (("delivery", "engagement"), ("retention", "skills", "business"))
 
 
-def headline_tiles(scope) -> list:
-    items = data.view("lib.overview.headlines", scope)
-    phrase = period_phrase(scope.days)
-    reasons = data.view("lib.overview.engagement_reasons", scope)
-    # Delivery tiles read as on the Delivery page: the tier, or why there is no value, and the
-    # incidents the change failure rate cannot count.
-    coverage = data.view("lib.views.delivery_detail.coverage", scope)
-    tiles = [
-        layout.Tile(
-            label=item.label,
-            value=tile_value(item.key, item.value),
-            delta=change_text(item),
-            delta_color=_delta_color(item.key),
-            delta_description=phrase,
-            band=f"No data: {reasons[item.key]}"
-            if is_missing(item.value) and item.key in reasons
-            else tile_band(item, coverage)
-            if item.pillar in ("delivery", "flow")
-            else band_text(item),
-            help=definition_for(item.key).definition,
-        )
-        for item in items
-    ]
-    layout.tiles(tiles, per_row=4)
-    return items
+def header(scope):
+    """The page title and the board object for `scope`."""
+    board = data.view("lib.overview_board.board", scope)
+    layout.page_header(
+        "Engineering at a glance",
+        f"{board.period} · {filters.filter_text()} · arrows: change {board.phrase}",
+    )
+    return board
+
+
+def summary(board) -> None:
+    """The slide's message: what the spend produced, then what changed (the takeaways)."""
+    with st.container(border=True):
+        st.markdown(board.headline)
+        if board.takeaways:
+            st.markdown(f"**What changed, {board.phrase}**")
+            st.markdown("\n".join(f"- {item.text}" for item in board.takeaways))
+        else:
+            st.markdown(f"**What changed:** no headline metric moved beyond its usual swing {board.phrase}.")
+
+
+def tile_groups(board) -> None:
+    groups = {g.pillar: g for g in board.groups}
+    for row in ROWS:
+        shown = [groups[p] for p in row if p in groups]
+        columns = st.columns([max(len(g.tiles), 2) for g in shown])
+        for column, group in zip(columns, shown, strict=True):
+            with column:
+                _group(group)
+
+
+def _group(group) -> None:
+    with st.container(border=True, height="stretch"):
+        title = f"**{group.name}**"
+        if group.status:
+            title += f" · {group.status}"
+        st.markdown(title)
+        if group.missing:
+            st.info(group.missing, icon=":material/database_off:")
+            st.page_link("pages/data.py", label="Load data on the Data page", icon=":material/upload_file:")
+            return
+        for column, tile in zip(st.columns(len(group.tiles)), group.tiles, strict=True):
+            with column:
+                steady = layout.unchanged(tile.change)  # "+0.0 pts": no arrow, no colour
+                st.metric(
+                    tile.label,
+                    tile.text,
+                    delta=tile.change.lstrip("+-−±") if steady else tile.change,
+                    delta_color=_delta_color(tile.key) if tile.news and not steady else "off",
+                    delta_arrow="off" if steady else "auto",
+                    help=tile.help,
+                    chart_data=[v for v in tile.spark if v is not None] or None,
+                    chart_type="line",
+                )
+                st.caption(tile.band)
 
 
 def _delta_color(key: str) -> str:
@@ -44,16 +81,15 @@ def _delta_color(key: str) -> str:
     return "off" if better is None else "normal" if better else "inverse"
 
 
-def takeaway_list(items, scope) -> None:
-    # The tier alone (the DORA query, without the other pillars or the pull requests).
-    tier = data.view("lib.metrics.values", scope, ("delivery.dora_tier",))["delivery.dora_tier"]
-    lines = takeaways(items, scope, dora_tier=tier)
-    with st.container(border=True):
-        st.markdown("**Takeaways**")
-        if not lines:
-            st.markdown("No headline metric moved by more than 5% against the previous period.")
-        for line in lines:
-            st.markdown(f"- {line}")
+def held_back(board) -> None:
+    """Why each other change is not news, for the VP who is asked about one."""
+    if board.held_back:
+        with st.expander(f"Why the other changes are not news ({len(board.held_back)})"):
+            st.markdown("\n".join(f"- **{h.label}**: {h.reason}." for h in board.held_back))
+            st.caption(
+                "A change is news when it rests on enough events, exceeds its sampling noise and leaves the "
+                "range of the seven periods before it, or continues a run (docs/OVERVIEW.md)."
+            )
 
 
 def pillar_trends(scope) -> None:

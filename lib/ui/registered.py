@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from lib.charts.fit import HALF
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 
@@ -26,7 +27,27 @@ def figure(chart_id: str, scope: Scope) -> go.Figure:
 
 
 def chart(
-    chart_id: str, scope: Scope, key: str | None = None, note: str | None = None, clickable: bool = False
+    chart_id: str,
+    scope: Scope,
+    key: str | None = None,
+    note: str | None = None,
+    clickable: bool = False,
+    span: float = HALF,
 ):
-    """Draw the registered chart in a card (`lib.ui.layout.chart`); returns clicked points."""
-    return layout.chart(figure(chart_id, scope), key=key or chart_id, note=note, clickable=clickable)
+    """Draw the registered chart in a card (`lib.ui.layout.chart`) taking `span` of the page's
+    width; its camera PNG is named after the chart and its period. Returns clicked points."""
+    return layout.chart(
+        figure(chart_id, scope),
+        key=key or chart_id,
+        note=note,
+        clickable=clickable,
+        name=registry_name(chart_id),
+        span=span,
+    )
+
+
+def registry_name(chart_id: str) -> str:
+    """The chart's name in the registry ('Delivery: deployment frequency trend')."""
+    from lib.charts import registry
+
+    return registry.get(chart_id).name

@@ -23,11 +23,13 @@ from lib.charts import caption_text
 from lib.charts import retention as charts
 from lib.charts.registry.retention import SURVIVAL
 from lib.formatting import NO_DATA, format_value, is_missing
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
 from lib.ui import retention_drill as drill
+from lib.views.buckets import few_people
 from lib.views.delivery_detail import trend_window
 
 VIEWS = "lib.views.retention"
@@ -54,7 +56,8 @@ def header(scope: Scope) -> Context:
     layout.page_header(
         "Retention & development",
         f"{filters.period_text(scope)} · {filters.filter_text()} · career frameworks and coached managers keep "
-        "top talent. Aggregates only: groups under the anonymity threshold are never shown.",
+        "top talent. Aggregates only: a team, location, sourcing, cohort or level with fewer people than the "
+        "anonymity threshold is never shown; the figures for the whole selection are shown at any size.",
     )
     return Context(scope)
 
@@ -84,7 +87,9 @@ def enough_people(ctx: Context) -> bool:
 # ---------------------------------------------------------------------------- tiles
 
 
-def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phrase: str) -> layout.Tile:
+def _tile(
+    key: str, now: dict, before: dict, label: str, band: str | None, phrase: str, few: bool = False
+) -> layout.Tile:
     short = key.removeprefix("retention.")
     spec = definition_for(key)
     value, previous = now.get(short), before.get(short)
@@ -94,8 +99,8 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
         change = value - previous
         delta = f"{change * 100:+.1f} pts" if spec.unit == "%" else f"{change:+,.0f}" if spec.unit == "people" \
             else f"{change:+,.1f}"  # fmt: skip
-        if delta.lstrip("+-").rstrip(" pts") in ("0", "0.0"):
-            delta = None  # no change worth an arrow
+        if delta.lstrip("+-").rstrip(" pts") in ("0", "0.0") or few:
+            delta = None  # no change worth an arrow (or a rate on too few people: lib.views.buckets)
     better = spec.higher_is_better
     return layout.Tile(
         label=label,
@@ -104,7 +109,7 @@ def _tile(key: str, now: dict, before: dict, label: str, band: str | None, phras
         delta_color="off" if better is None else "normal" if better else "inverse",
         delta_description=phrase,
         band=band,
-        help=f"{spec.label}: {spec.definition}",
+        help=explain(key),
     )
 
 
@@ -124,6 +129,9 @@ def summary(ctx: Context) -> None:
     phrase = period_phrase(ctx.scope.days)
     st.caption(f"{filters.period_text(ctx.scope)} · arrows: change {phrase}")
     span_band = band_text("retention.span_of_control_median", now.get("span_of_control_median"))
+    # annualised rates on fewer than MIN_COUNT people: shown, never compared (issue 18, small numbers)
+    few = few_people(now) or few_people(before)
+    average = ((now.get("headcount_start") or 0) + (now.get("headcount_end") or 0)) / 2
     tiles = [
         _tile("retention.attrition_rate_ttm", now, before, "Attrition, last 12 months", f"{split} · {ttm_band}", phrase),
         _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
@@ -137,9 +145,10 @@ def summary(ctx: Context) -> None:
               else "A one-on-one in the last 30 days", phrase),
         _tile("retention.promotion_rate_annualized", now, before, "Promotion rate",
               "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
-              else f"{now.get('promotions') or 0} promotions in the period", phrase),
+              else f"{now.get('promotions') or 0} promotions in the period", phrase, few=few),
         _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",
-              "Annualised over the chosen period: noisy for small groups", phrase),
+              f"{now.get('separations') or 0} leavers among {average:.0f} people on average: too few to compare"
+              if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
     layout.tiles(tiles, per_row=4)
     st.caption(f"Benchmarks: {RANGES['retention.attrition_rate_ttm'].source}; span of control: "
@@ -149,9 +158,12 @@ def summary(ctx: Context) -> None:
 # ---------------------------------------------------------------------------- attrition
 
 
-def _chart(ctx: Context, chart_id: str, key: str, note: str | None = None, clickable: bool = False) -> list:
-    """A registered chart (lib.charts.registry.retention): the board pack's very figure."""
-    return registered.chart(chart_id, ctx.scope, key=key, note=note, clickable=clickable)
+def _chart(
+    ctx: Context, chart_id: str, key: str, note: str | None = None, clickable: bool = False, span: float = 0.5
+) -> list:
+    """A registered chart (lib.charts.registry.retention): the board pack's very figure, in a card
+    taking `span` of the page's width."""
+    return registered.chart(chart_id, ctx.scope, key=key, note=note, clickable=clickable, span=span)
 
 
 def attrition_section(ctx: Context) -> None:
@@ -175,7 +187,7 @@ def attrition_section(ctx: Context) -> None:
 def teams_section(ctx: Context) -> None:
     st.subheader("Teams: who loses people, and how safe they feel")
     teams = data.frame("lib.views.retention_teams.team_attrition_and_safety", ctx.scope)
-    _chart(ctx, "retention.attrition_and_safety", "ret-teams", note=_team_note(teams, ctx.k))
+    _chart(ctx, "retention.attrition_and_safety", "ret-teams", note=_team_note(teams, ctx.k), span=1)
 
 
 def _team_note(teams: pd.DataFrame, k: int) -> str | None:
@@ -210,7 +222,7 @@ def tenure_section(ctx: Context) -> None:
     ) or "cohort"  # fmt: skip
     result = data.view("lib.views.retention_tenure.survival", ctx.scope, group)
     chart_id = SURVIVAL[group][0]
-    points = _chart(ctx, chart_id, "ret-survival", clickable=True, note=(
+    points = _chart(ctx, chart_id, "ret-survival", clickable=True, span=1, note=(
         f"Kaplan–Meier estimate (scipy.stats.ecdf): people still employed at the period end count as censored. "
         f"Each curve stops where fewer than {ctx.k} people are still at risk. Earlier hires are left out: "
         "leavers from before the first recorded separation may be missing from the export."))  # fmt: skip
@@ -280,7 +292,7 @@ def groups_section(ctx: Context) -> None:
         _chart(ctx, "retention.acquired_attrition_trend", "ret-acquired-trend")
     with right:
         _chart(ctx, "retention.acquired_first_year", "ret-acquired-first-year")
-    _chart(ctx, "retention.survival_by_acquired_company", "ret-acquired-survival", note=(
+    _chart(ctx, "retention.survival_by_acquired_company", "ret-acquired-survival", span=1, note=(
         "Tenure counts from the day people joined: for an acquired company, the acquisition's closing date "
         "when the HRIS restarts hire dates there."))  # fmt: skip
 

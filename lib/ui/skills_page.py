@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib.charts.skills import LEVELS
 from lib.formatting import NO_DATA, format_value, is_missing, relative_change
+from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
@@ -41,8 +42,12 @@ def _threshold() -> int:
 # ---------------------------------------------------------------------------- tiles
 
 TILES = (
-    ("ai_adoption_rate", "AI adoption", "Daily active AI users ÷ headcount (last 28 days of the period)"),
-    ("ai_acceptance_rate", "Suggestions accepted", "Acceptances ÷ suggestions, all tools"),
+    (
+        "ai_adoption_rate",
+        "AI adoption",
+        "Daily active AI users as a share of headcount (last 28 days of the period)",
+    ),
+    ("ai_acceptance_rate", "Suggestions accepted", "Share of AI suggestions accepted, all tools"),
     ("ai_assisted_pr_share", "AI-assisted PRs", "Merged pull requests flagged AI-assisted"),
     ("learning_hours_per_engineer_annualized", "Learning hours", "Per engineer, annualised"),
     ("certifications", "Certifications", "Earned in the period"),
@@ -90,7 +95,11 @@ def tiles(scope: Scope) -> dict:
         if key == "ai_adoption_rate" and not is_missing(value) and value > 1:
             band = "Above 100%: the AI data counts people the HRIS lacks, or people using several tools twice"
         delta, color = _delta(key, value, previous)
-        help_text = definition_for(f"skills.{key}").definition if key != "experiments" else None
+        help_text = (
+            explain(f"skills.{key}")
+            if key != "experiments"
+            else "Hackathon, spike and innovation-time participations in the period."
+        )
         items.append(
             layout.Tile(label, _tile_value(key, value), delta=delta, delta_color=color,
                         delta_description="vs previous period", band=band, help=help_text)
@@ -147,6 +156,7 @@ def matrix_section(scope: Scope, c: dict) -> None:
     registered.chart(
         "skills.matrix_heatmap",
         scope,
+        span=1,
         note=(
             "Each cell: mean proficiency of the team's people who rated the skill, against their target (their own, "
             f"else the team's). Levels: {LEVELS}. Grey cells are hidden: fewer than {_threshold()} people. "
@@ -156,7 +166,7 @@ def matrix_section(scope: Scope, c: dict) -> None:
     risks = data.view(f"{CHARTS}.risks", scope)
     left, right = st.columns([3, 2])
     with left:
-        registered.chart("skills.coverage_and_bus_factor", scope,
+        registered.chart("skills.coverage_and_bus_factor", scope, span=0.6,
                          note="A coverage gap: the team has a target for the skill and none of its people reaches "
                          "it. A bus-factor risk: one person holds the skill at level 3 or more.")  # fmt: skip
     with right:
@@ -182,12 +192,12 @@ def learning_section(scope: Scope, c: dict) -> None:
         f"Hidden: groups of fewer than {_threshold()} people on average, and the next-smallest while the hidden "
         "ones together hold fewer (so the total can't give them away)."
     )
-    registered.chart(f"skills.learning_hours_by_{by}", scope, key="skills-learning-hours", note=note)
-    registered.chart(f"skills.certifications_by_{by}", scope, key="skills-certifications")
+    registered.chart(f"skills.learning_hours_by_{by}", scope, key="skills-learning-hours", note=note, span=1)
+    registered.chart(f"skills.certifications_by_{by}", scope, key="skills-certifications", span=1)
     ex = data.view(f"{CHARTS}.experiments", scope)
     left, right = st.columns([3, 2])
     with left:
-        registered.chart("skills.experiments", scope)
+        registered.chart("skills.experiments", scope, span=0.6)
     with right:
         st.markdown("**Experiments in the window** (hackathons, spikes, innovation time)")
         runs = ex["runs"].rename(columns={"title": "Experiment", "participants": "People", "teams": "Teams",
@@ -211,18 +221,18 @@ def adoption_section(scope: Scope, c: dict) -> None:
         registered.chart("skills.ai_acceptance_trend", scope)
     with right:
         registered.chart("skills.ai_assisted_prs_trend", scope)
-    registered.chart("skills.ai_adoption_by_team", scope,
+    registered.chart("skills.ai_adoption_by_team", scope, span=1,
                      note="Headcount in brackets. Seats where the source gives them.")  # fmt: skip
-    registered.chart("skills.ai_adoption_by_team_trend", scope)
-    registered.chart("skills.ai_assisted_prs_by_team", scope)
+    registered.chart("skills.ai_adoption_by_team_trend", scope, span=1)
+    registered.chart("skills.ai_assisted_prs_by_team", scope, span=1)
 
 
 def delivery_section(scope: Scope, c: dict) -> None:
     if not c["ai_usage_rows"] or not c["deployments"]:
         layout.nothing_to_draw("AI against delivery needs AI usage per team and deployments.")
         return
-    registered.chart("skills.lead_time_and_ai", scope)
-    registered.chart("skills.ai_delivery_before_after", scope)
+    registered.chart("skills.lead_time_and_ai", scope, span=1)
+    registered.chart("skills.ai_delivery_before_after", scope, span=1)
     unit = data.view(f"{CHARTS}.team_unit", scope)
     st.markdown(
         f"**How to read it.** A {unit}'s adoption week is the first week its highest daily number of "

@@ -46,9 +46,14 @@ def unmapped_questions(path: str | Path, name: str | None = None) -> list[str]:
     return [q for q, _ in found.unmapped] if found else []
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 response', '15 responses'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _summary(plan: SurveyPreview) -> None:
-    excluded = f", {plan.excluded} preview or test response(s) left out" if plan.excluded else ""
-    st.markdown(f"**{plan.file_name}** · {plan.tool} export · {plan.responses} response(s){excluded}")
+    excluded = f", {_count(plan.excluded, 'preview or test response')} left out" if plan.excluded else ""
+    st.markdown(f"**{plan.file_name}** · {plan.tool} export · {_count(plan.responses, 'response')}{excluded}")
     if plan.questions:
         rows = [
             {
@@ -114,9 +119,10 @@ def mapping_step(path: str | Path, name: str | None = None, key: str = "survey-m
         _summary(plan)
         if plan.ready:
             return True
+        waiting = len(plan.unmapped) + len(plan.undecided)
         st.info(
-            f"{len(plan.unmapped) + len(plan.undecided)} question(s) need your choice before this survey can be "
-            "imported. The choice is saved and reused for the next wave.",
+            f"{_count(waiting, 'question')} {'needs' if waiting == 1 else 'need'} your choice before this "
+            "survey can be imported. The choice is saved and reused for the next wave.",
             icon=":material/rule:",
         )
         dimensions = _dimension_choices(key, plan, survey_mappings.dimension_choices(data.cursor()))
@@ -125,7 +131,9 @@ def mapping_step(path: str | Path, name: str | None = None, key: str = "survey-m
             return False
         missing = [q for q, d in {**dimensions, **scales}.items() if not d]
         if missing:
-            st.warning(f"Make a choice for {len(missing)} more question(s).")
+            st.warning(
+                f"Make a choice for {len(missing)} more {'question' if len(missing) == 1 else 'questions'}."
+            )
             return False
         try:
             with data.writing("saving survey question choices") as w:

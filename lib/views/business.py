@@ -39,7 +39,8 @@ def business_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def business_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: revenue and R&D spend of the months starting in
-    it, R&D % of revenue, revenue per engineer (annualised over the bucket's days), ARR,
+    it, R&D % of revenue, revenue per engineer (annualised over the days of the months
+    summed, so a week holding a month start reads that month's figure, as the month does), ARR,
     customers and company headcount (last month: stocks), ARR per employee (ARR ÷ company
     headcount), NPS and churn (mean of the months), items and features completed, the
     feature share of effort, cost per feature and the capitalisable R&D estimate (both
@@ -53,19 +54,21 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def business_months(scope: Scope) -> Scope | None:
-    """The whole months of a period: from its first month start to the end of the month of
-    its last month start (None when it holds no month start).
+    """The whole months of a period: the months that start and end inside it, from its first
+    month start to the last month start on or before its end (None when no whole month fits).
 
     Business metrics are monthly and count when their month starts in the period (SPEC §5),
     while annualised ratios divide by the period's days: 3 Aug – 31 Oct holds two month
-    starts in 90 days and would read a third low. The page's money figures use these whole
-    months (labelled so); for a month-aligned period they equal the catalog's.
+    starts in 90 days and would read a third low. A month the period only begins (7 Sep –
+    5 Dec and its December) would set a whole month's revenue and spend against five days
+    of output. The page's money figures use these whole months (labelled so); for a
+    month-aligned period they equal the catalog's.
     """
     first = scope.start if scope.start.day == 1 else _add_months(scope.start, 1)
-    last_start = (scope.end - dt.timedelta(days=1)).replace(day=1)
-    if last_start < first:
+    end = scope.end.replace(day=1)  # the end of the last month that ends within the period
+    if end <= first:
         return None
-    return replace(scope, start=first, end=_add_months(last_start, 1))
+    return replace(scope, start=first, end=end)
 
 
 def previous_months(months: Scope) -> Scope:

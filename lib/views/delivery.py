@@ -17,7 +17,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import one_row, params, pull_requests
+from lib.views import buckets, data_span, one_row, params, pull_requests
 
 TIERS = ("elite", "high", "medium", "low")  # best first
 DORA_SOURCE = (
@@ -142,29 +142,50 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
     return TIERS[ranks[1]]
 
 
-def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope, prs: bool = True) -> dict:
+def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope, gaps: dict | None = None) -> dict:
     """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers.
 
     Keys as in METRICS.md; besides them: `successful_deployments`, `change_failures`,
     `incidents`, `resolved_incidents`, `rework_deployments`, `deployment_runs` (every
     environment), `production_runs` (any status), `no_production` (deployments exist but
-    none is production: the rates are null), the backwards spans left out of the medians
-    (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`) and `tiers`
-    (key → tier). Counts are ints, durations hours, rates fractions 0–1. With `prs=False` the
-    pull-request stages are not computed (their keys are null): what `lib.metrics.values`
-    asks when no pull-request key is wanted.
+    none is production: the rates are null), `no_status` (production runs exist but none has
+    a status: the frequency is null), the backwards spans left out of the medians
+    (`lead_time_backwards`, `recovery_backwards`, `pull_requests_backwards`), `tiers`
+    (key → tier) and `gaps` (source → why the period has none of its data, else None; the
+    keys that source feeds are then null, `NO_DATA_KEYS`; a caller that has them for the same
+    scope may pass them). Counts are ints, durations hours, rates fractions 0–1.
     """
     row = one_row(con, "delivery/dora", params(scope))
-    cycle = (
-        pull_requests.pr_cycle(con, scope)
-        if prs
-        else dict.fromkeys(("pickup_hours_p50", "review_hours_p50", "backwards_prs"))
-    )
-    row["pr_pickup_hours_p50"] = cycle["pickup_hours_p50"]
-    row["pr_review_hours_p50"] = cycle["review_hours_p50"]
-    row["pull_requests_backwards"] = cycle["backwards_prs"]
+    prs = pull_requests.pr_cycle(con, scope)
+    row["pr_pickup_hours_p50"] = prs["pickup_hours_p50"]
+    row["pr_review_hours_p50"] = prs["review_hours_p50"]
+    row["pull_requests_backwards"] = prs["backwards_prs"]
+    gaps = gaps if gaps is not None else data_span.gaps(con, scope)
+    for source, keys in NO_DATA_KEYS.items():
+        if gaps[source]:
+            row.update(dict.fromkeys(keys))
     tiers = {key: tier_for(key, row[key]) for key in DORA_KEYS}
-    return {**row, "dora_tier": overall_tier(tiers), "tiers": tiers}
+    return {**row, "dora_tier": overall_tier(tiers), "tiers": tiers, "gaps": gaps}
+
+
+# A period outside a source's data (after its last row, before its first, or teams without
+# any) has no data for the keys that source feeds: null, never 0 (lib.views.data_span).
+NO_DATA_KEYS = {
+    "deployments": (
+        "deployments",
+        "failed_deployment_runs",
+        "runs_without_status",
+        "successful_deployments",
+        "deployment_frequency_per_week",
+        "lead_time_hours_p50",
+        "change_failures",
+        "change_failure_rate",
+        "rework_deployments",
+        "rework_rate",
+    ),
+    "incidents": ("incidents", "resolved_incidents", "incidents_without_deploy", "recovery_time_hours_p50"),
+    "pull_requests": ("pr_pickup_hours_p50", "pr_review_hours_p50"),
+}
 
 
 def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -172,10 +193,28 @@ def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     change failure rate, time to restore service and rework rate, for trend charts.
 
     Edge buckets are clipped to the period; `days` is the clipped length, so per-week
-    rates stay comparable across a partial first or last bucket.
+    rates stay comparable across a partial first or last bucket. `partial` and `no_data`
+    (`lib.views.buckets.mark`): a bucket outside the deployments' (or incidents') span has
+    their figures null, a gap, not 0.
     """
     frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit="all"))
-    return frame.drop(columns="unit")
+    return buckets.mark(frame.drop(columns="unit"), scope, data_span.scope_spans(con, scope), BY_SOURCE)
+
+
+# The by-period columns each source feeds (a bucket outside its span has them null).
+BY_SOURCE = {
+    "deployments": (
+        "deployments",
+        "successful_deployments",
+        "failed_deployment_runs",
+        "deployment_frequency_per_week",
+        "lead_time_hours_p50",
+        "change_failures",
+        "change_failure_rate",
+        "rework_rate",
+    ),
+    "incidents": ("incidents", "recovery_time_hours_p50"),
+}
 
 
 def bands(key: str) -> tuple[Band, ...]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.views import buckets, data_span, params, plain_dict
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,11 @@ def trend_window(scope: Scope, min_days: int = 365) -> Scope:
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Row counts of each delivery input, table-wide and in the scope's period and teams."""
-    return plain_dict(query_one(con, "delivery/coverage", params(scope)))
+    """Row counts of each delivery input, table-wide and in the scope's period and teams;
+    `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`);
+    `partly`: per source, the part of the period without its data (`data_span.notes`)."""
+    gaps, partly = data_span.gaps_and_notes(con, scope)
+    return {**plain_dict(query_one(con, "delivery/coverage", params(scope))), "gaps": gaps, "partly": partly}
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -81,6 +84,16 @@ def missing_data(c: dict) -> list[Gap]:
         )
     elif not c["deployments_in_period"]:
         gaps.append(Gap("dora", "No deployments in this period for these teams."))
+    elif no_status(c):
+        gaps.append(
+            Gap(
+                "dora",
+                f"{_plural(c['production_runs_in_period'], 'production deployment run')} in this period, but "
+                "none has a status: a run counts as a deployment only when it succeeded or was rolled back, "
+                "so deployment frequency, change lead time, change failure rate and rework rate are not "
+                "shown. Give each run a status (success, failure or rollback) in the deployments file.",
+            )
+        )
     else:
         if not c["deployments_with_commit"]:
             gaps.append(
@@ -135,16 +148,16 @@ def data_notes(c: dict) -> list[str]:
     (SPEC §4) keep their row but have no duration, so no median or average counts them.
     """
     notes = []
-    runs = []
     if c["failed_runs_in_period"]:
-        runs.append(_plural(c["failed_runs_in_period"], "failed deployment run"))
-    if c["other_status_in_period"]:
-        runs.append(_plural(c["other_status_in_period"], "production run") + " of another or no status")
-    if runs:
         notes.append(
-            f"Not counted as deployments: {' and '.join(runs)} in this period. A run that failed never "
-            "reached production, so it is neither a deployment nor a change failure (as DORA's Four Keys, "
-            "Apache DevLake and Middleware count)."
+            f"Not counted as deployments: {_plural(c['failed_runs_in_period'], 'failed deployment run')} in "
+            "this period. A run that failed never reached production, so it is neither a deployment nor a "
+            "change failure (as DORA's Four Keys, Apache DevLake and Middleware count)."
+        )
+    if c["other_status_in_period"] and not no_status(c):
+        notes.append(
+            f"{status_note(c)} A run counts as a deployment only when it succeeded or was rolled back: "
+            "give each run a status (success, failure or rollback) in the deployments file."
         )
     if c["unnamed_left_out_in_period"]:
         notes.append(
@@ -208,7 +221,10 @@ def dora_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str)
     medians are over all its teams' deployments, not a median of team medians."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
-    return query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    from lib.views.delivery import BY_SOURCE
+
+    frame = query_df(con, "delivery/dora_by_unit_period", params(scope, unit=unit))
+    return buckets.mark(frame, scope, columns=BY_SOURCE, unit_spans=data_span.spans(con, scope, unit))
 
 
 def no_production(c: dict) -> bool:
@@ -219,9 +235,46 @@ def no_production(c: dict) -> bool:
     )
 
 
-def no_data_reason(key: str, c: dict) -> str:
-    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix)."""
+def no_status(c: dict) -> bool:
+    """Production runs in the scope, none with a status: the deployment rates are null."""
+    return (
+        bool(c["production_runs_in_period"]) and c["other_status_in_period"] == c["production_runs_in_period"]
+    )
+
+
+def status_note(c: dict) -> str | None:
+    """Beside the deployment frequency: how many production runs in the period have no status."""
+    without, runs = c["other_status_in_period"], c["production_runs_in_period"]
+    if not without:
+        return None
+    return (
+        f"{without:,} of {runs:,} production runs in the period have no status: not counted, as whether "
+        "they reached production is unknown."
+    )
+
+
+def source_of(key: str) -> str:
+    """The table a Delivery or Flow catalog key is computed from (key with its prefix)."""
     short = key.split(".", 1)[1]
+    if key.startswith("flow."):
+        return "work_items"
+    if short in ("recovery_time_hours_p50", "incidents_without_deploy"):
+        return "incidents"
+    return "pull_requests" if short.startswith("pr_") else "deployments"
+
+
+def partly_note(key: str, c: dict) -> str | None:
+    """Under a tile with a value: the part of the period its source has no data for ('no
+    deployments before 3 Mar 2025: the period's first 61 of 181 days'), else None."""
+    return c.get("partly", {}).get(source_of(key))
+
+
+def no_data_reason(key: str, c: dict) -> str:
+    """Why a Delivery tile's key has no value, in a few words, from `coverage` (key with prefix):
+    first a period outside its source's data ("no deployments after 12 Mar 2025")."""
+    short = key.split(".", 1)[1]
+    if gap := c.get("gaps", {}).get(source_of(key)):
+        return gap
     if key.startswith("flow."):
         if not c["work_items_total"]:
             return "no work items loaded"
@@ -242,6 +295,8 @@ def no_data_reason(key: str, c: dict) -> str:
         return "no deployments loaded"
     if no_production(c):
         return "no deployment is to a production environment"
+    if no_status(c):
+        return "no production run in the period has a status"
     if not c["production_deployments_in_period"]:
         return "no production deployment in the period"
     if short == "lead_time_hours_p50":

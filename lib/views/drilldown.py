@@ -112,10 +112,12 @@ DRILLS: dict[str, Drill] = {
 
 
 def rows_behind(
-    con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, limit: int = DEFAULT_LIMIT
+    con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, limit: int | None = DEFAULT_LIMIT
 ) -> tuple[pd.DataFrame, int]:
-    """The newest rows behind `metric` over `scope` (at most `limit`) and how many there are."""
+    """The newest rows behind `metric` over `scope` (at most `limit`; every row with None) and
+    how many there are."""
     drill = DRILLS[metric]
-    frame = query_df(con, drill.query, params(scope, subset=drill.subset, row_limit=int(limit)))
+    row_limit = None if limit is None else int(limit)
+    frame = query_df(con, drill.query, params(scope, subset=drill.subset, row_limit=row_limit))
     total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
     return frame.drop(columns="total_rows"), total

@@ -37,8 +37,9 @@ def waves(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, dt.da
 def current_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict | None:
     """The latest wave in the period and the one before it (any date), or None.
 
-    Keys: survey_id, survey_date, previous_id, previous_date, waves (ids up to it),
-    held_back (later answers not shown yet), released_at (when its figures were cut).
+    Keys: survey_id, survey_date, label (its name in words, `survey_names`), previous_id,
+    previous_date, previous_label, waves (ids up to it), held_back (later answers not shown
+    yet), released_at (when its figures were cut).
     """
     published = anonymity.waves(con)
     mine = [w for w in ordered(published) if answered_by(w, scope)]
@@ -47,15 +48,43 @@ def current_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict | None:
         return None
     wave = in_period[-1]
     earlier = [w for w in mine if w.last_date < wave.last_date]
+    names = survey_names(published.values())
     return {
         "survey_id": wave.survey_id,
         "survey_date": wave.last_date,
+        "label": names[wave.survey_id],
         "previous_id": earlier[-1].survey_id if earlier else None,
         "previous_date": earlier[-1].last_date if earlier else None,
+        "previous_label": names[earlier[-1].survey_id] if earlier else None,
         "waves": tuple(w.survey_id for w in mine if w.last_date <= wave.last_date),
         "held_back": wave.held_back,
         "released_at": wave.released_at,
     }
+
+
+def survey_names(published) -> dict[str, str]:
+    """survey_id → how a page names the wave: 'Oct 2026 survey' after the month of its last
+    answer, '06 Oct 2026 survey' when another wave ended in the same month. An id is the
+    export's key ('engagement-2026-10', a UUID), not words for a reader."""
+    months: dict[str, int] = {}
+    for wave in published:
+        months[f"{wave.last_date:%b %Y}"] = months.get(f"{wave.last_date:%b %Y}", 0) + 1
+    return {
+        w.survey_id: f"{w.last_date:%b %Y} survey"
+        if months[f"{w.last_date:%b %Y}"] == 1
+        else f"{w.last_date:%d %b %Y} survey"
+        for w in published
+    }
+
+
+def named_waves(frame: pd.DataFrame, current: dict) -> tuple[pd.DataFrame, list[str]]:
+    """`wave_changes` of the previous and the current wave with each wave's name in place of
+    its id, and the names in order, for the chart and its title."""
+    names = {current["previous_id"]: current["previous_label"], current["survey_id"]: current["label"]}
+    return frame.assign(survey_id=frame["survey_id"].map(names)), [
+        current["previous_label"],
+        current["label"],
+    ]
 
 
 def _wave(con: duckdb.DuckDBPyConnection, survey_id: str) -> anonymity.Wave | None:
@@ -83,6 +112,13 @@ def heatmap(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.
     return figures_module.cells(wave, scope.teams)
 
 
+HIDDEN = "hidden"  # a heatmap CSV cell the anonymity plan hides
+HEATMAP_CSV_NOTE = (
+    "The CSV: one row per team; each dimension's favourable share from 0 to 1, eNPS from −100 to 100; "
+    f'a cell the anonymity rule hides reads "{HIDDEN}", never a number.'
+)
+
+
 def heatmap_table(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> pd.DataFrame:
     """The heatmap as the CSV download gives it: one row per team, one column per
     dimension label (favourable share 0–1 rounded to 3 places, eNPS rounded to 1), "hidden"
@@ -97,7 +133,7 @@ def heatmap_table(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) 
     order = [dimension_label(d) for d in DIMENSIONS if dimension_label(d) in table.columns]
     table = table[order + [c for c in table.columns if c not in order]].reset_index()
     table.columns.name = None
-    return table.astype(object).where(table.notna(), "hidden")
+    return table.astype(object).where(table.notna(), HIDDEN)
 
 
 def hidden_teams(con: duckdb.DuckDBPyConnection, scope: Scope, survey_id: str) -> int:

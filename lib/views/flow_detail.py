@@ -17,8 +17,11 @@ def flow_time_spread(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def flow_time_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Per bucket: items completed and the percentiles of their flow time (days), for box plots."""
-    return query_df(con, "flow/flow_time_by_period", params(scope))
+    """Per bucket: items completed and the percentiles of their flow time (days), for box plots,
+    marked (`lib.views.flow.mark_work`)."""
+    from lib.views.flow import mark_work
+
+    return mark_work(con, scope, query_df(con, "flow/flow_time_by_period", params(scope)))
 
 
 def flow_time_histogram(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -27,12 +30,18 @@ def flow_time_histogram(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
 
 
 def completed_by_type_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Per bucket and work type: items completed, per week of the bucket, and share of the bucket."""
-    return query_df(con, "flow/completed_by_type_period", params(scope))
+    """Per bucket and work type: items completed, per week of the bucket, and share of the bucket,
+    marked (`lib.views.flow.mark_work`)."""
+    from lib.views.flow import mark_work
+
+    return mark_work(con, scope, query_df(con, "flow/completed_by_type_period", params(scope)))
 
 
 def flow_by_unit_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> pd.DataFrame:
-    """One row per team or org (`unit`) per bucket: flow velocity per week and median flow time."""
+    """One row per team or org (`unit`) per bucket: flow velocity per week and median flow time,
+    marked per unit (`lib.views.flow.mark_work`)."""
     if unit not in ("team", "org"):
         raise ValueError(f"unit must be 'team' or 'org', not {unit!r}")
-    return query_df(con, "flow/flow_by_unit_period", params(scope, unit=unit))
+    from lib.views.flow import mark_work
+
+    return mark_work(con, scope, query_df(con, "flow/flow_by_unit_period", params(scope, unit=unit)), unit)

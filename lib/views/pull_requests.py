@@ -22,7 +22,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df, query_one
-from lib.views import params, plain_dict
+from lib.views import buckets, data_span, params, plain_dict
 
 STAGES = (
     ("pickup_hours_p50", "Pickup", "PR opened → first human review"),
@@ -41,5 +41,8 @@ def pr_cycle(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def pr_cycle_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Per bucket (by merge date): PRs merged, reviewed, deployed, and each stage's median hours."""
-    return query_df(con, "delivery/pr_cycle", params(scope, by_period=True))
+    """Per bucket (by merge date): PRs merged, reviewed, deployed, and each stage's median hours,
+    marked (`lib.views.buckets.mark`: outside the pull requests' span every figure is null)."""
+    frame = query_df(con, "delivery/pr_cycle", params(scope, by_period=True))
+    columns = {"pull_requests": tuple(c for c in frame.columns if c != "period")}
+    return buckets.mark(frame, scope, data_span.scope_spans(con, scope), columns)

@@ -21,7 +21,7 @@ import pandas as pd
 from lib.anonymity import threshold
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import one_row, params
+from lib.views import data_span, one_row, params
 
 GROUPS = ("all", "org", "team", "location", "sourcing", "acquired")
 GROUP_LABELS = {
@@ -71,8 +71,13 @@ def suppress(frame: pd.DataFrame, size: str, figures: tuple[str, ...] | list[str
 def retention_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `retention.*` catalog key plus the counts behind the rates (headcount a year
     before the end, trailing-year separations, the first-year cohort and its leavers,
-    managers counted in the span median, people covered by a recent one-on-one)."""
-    return one_row(con, "retention/retention", params(scope))
+    managers counted in the span median, people covered by a recent one-on-one).
+
+    Every value is null, with `gap` saying why, when no team matches the filters or the
+    period starts after the last day of any data (`lib.views.data_span.beyond_data`)."""
+    row = one_row(con, "retention/retention", params(scope))
+    gap = data_span.beyond_data(con, scope)
+    return {**(dict.fromkeys(row) if gap else row), "gap": gap}
 
 
 def headcount_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

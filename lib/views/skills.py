@@ -14,7 +14,7 @@ import pandas as pd
 
 from lib.scope import Scope
 from lib.sql import query_df
-from lib.views import one_row, params
+from lib.views import buckets, data_span, one_row, params
 
 CATALOG_KEYS = (
     "bus_factor_risks",
@@ -36,16 +36,25 @@ def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     employees), `learning_hours`, `ai_days_with_data`, `ai_active_users_daily_mean`,
     `headcount_end`, `ai_suggestions`, `ai_acceptances`, `prs_with_ai_flag`,
     `ai_assisted_prs`, `experiments` (learning rows of kind experiment in the period).
-    Definitions: METRICS.md, Skills.
+    Definitions: METRICS.md, Skills. Every value is null, with `gap` saying why, when no
+    team matches the filters or the period starts after the last day of any data
+    (`lib.views.data_span.beyond_data`).
     """
-    return one_row(con, "skills/skills", params(scope))
+    row = one_row(con, "skills/skills", params(scope))
+    gap = data_span.beyond_data(con, scope)
+    return {**(dict.fromkeys(row) if gap else row), "gap": gap}
 
 
 def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: daily-mean active and engaged users (summed over
     teams and tools, over days with data), suggestions, acceptances, acceptance rate,
-    headcount at the bucket's end and adoption rate (active users ÷ that headcount)."""
-    return query_df(con, "skills/ai_adoption_by_period", params(scope))
+    headcount at the bucket's end and adoption rate (active users ÷ that headcount); `partial`
+    and `no_data` (`lib.views.buckets.mark`: outside the AI usage span its figures are null)."""
+    frame = query_df(con, "skills/ai_adoption_by_period", params(scope))
+    columns = {
+        "ai_usage": tuple(c for c in frame.columns if c not in buckets.BUCKET_COLUMNS + ("headcount_end",))
+    }
+    return buckets.mark(frame, scope, data_span.scope_spans(con, scope), columns)
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:

@@ -19,7 +19,7 @@ import pandas as pd
 from lib.anonymity import threshold
 from lib.scope import Scope
 from lib.sql import query_rows
-from lib.views import delivery, skills_ai, skills_learning, skills_matrix
+from lib.views import buckets, data_span, delivery, skills, skills_ai, skills_learning, skills_matrix
 from lib.views.delivery_detail import trend_window
 
 MAX_TEAMS = 24
@@ -54,14 +54,22 @@ def matrix(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def risks(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """{by_skill (lib.views.skills_matrix.risks_by_skill), gaps, single_holders (team ×
-    skill rows: team, skill, team_target / holders), teams (in scope with skills data)}."""
+    skill rows: team, skill, team_target / people_rated), teams (in scope with skills data)}.
+
+    `people_rated` is text: the count of people who rated the skill, or "fewer than k" under
+    the anonymity threshold k, since a gap or a single holder among two raters says where
+    each of them stands (the heatmap hides the same cells)."""
     cells = skills_matrix.team_skill_cells(con, scope)
-    gaps = cells.loc[cells["coverage_gap"], ["team", "skill", "team_target", "people_rated"]]
-    single = cells.loc[cells["single_holder"], ["team", "skill", "people_rated"]]
+    k = threshold(con)
+    rated = cells["people_rated"].map(lambda n: f"{n:.0f}" if n >= k else f"fewer than {k}")
+    cells = cells.assign(people_shown=rated)
+    gaps = cells.loc[cells["coverage_gap"], ["team", "skill", "team_target", "people_shown"]]
+    single = cells.loc[cells["single_holder"], ["team", "skill", "people_shown"]]
+    shown = {"people_shown": "people_rated"}
     return {
         "by_skill": skills_matrix.risks_by_skill(con, scope, cells),
-        "gaps": gaps.sort_values(["team", "skill"], ignore_index=True),
-        "single_holders": single.sort_values(["team", "skill"], ignore_index=True),
+        "gaps": gaps.rename(columns=shown).sort_values(["team", "skill"], ignore_index=True),
+        "single_holders": single.rename(columns=shown).sort_values(["team", "skill"], ignore_index=True),
         "teams": int(cells.loc[cells["people_rated"] > 0, "team"].nunique()),
         "as_of": scope.end - dt.timedelta(days=1),
     }
@@ -93,10 +101,28 @@ def experiments(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     }
 
 
+def _marked(con: duckdb.DuckDBPyConnection, window: Scope, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """`lib.views.buckets.mark` with every figure but headcount fed by `source`."""
+    keep = buckets.BUCKET_COLUMNS + ("headcount_end",)
+    columns = {source: tuple(c for c in frame.columns if c not in keep)}
+    return buckets.mark(frame, window, data_span.scope_spans(con, window), columns)
+
+
 def ai_adoption(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """{window, frame: lib.views.skills_ai.adoption_by_period over the trend window, whole scope}."""
+    """{window, frame: lib.views.skills_ai.adoption_by_period over the trend window, whole scope,
+    marked (`lib.views.buckets.mark`), now: the catalog's AI adoption over the chosen period
+    (the page tile's value, which the title ends on)}."""
     window = trend_window(scope)
-    return {"window": window, "frame": skills_ai.adoption_by_period(con, window, "all")}
+    frame = _marked(con, window, skills_ai.adoption_by_period(con, window, "all"), "ai_usage")
+    return {"window": window, "frame": frame, "now": _now(con, scope, "ai_usage", "ai_adoption_rate")}
+
+
+def _now(con: duckdb.DuckDBPyConnection, scope: Scope, source: str, key: str):
+    """The tile's value for a title to end on, None when a week or more of the period has
+    none of `source`'s data (as `lib.metrics.title_value`)."""
+    if data_span.notes(con, scope)[source]:
+        return None
+    return skills.skills_summary(con, scope)[key]
 
 
 def ai_tools(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
@@ -156,9 +182,15 @@ def ai_by_team(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def ai_prs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """{window, frame: lib.views.skills_ai.pr_share_by_period over the trend window}."""
+    """{window, frame: lib.views.skills_ai.pr_share_by_period over the trend window, marked,
+    now: the catalog's AI-assisted PR share over the chosen period (the tile's)}."""
     window = trend_window(scope)
-    return {"window": window, "frame": skills_ai.pr_share_by_period(con, window, "all")}
+    frame = _marked(con, window, skills_ai.pr_share_by_period(con, window, "all"), "pull_requests")
+    return {
+        "window": window,
+        "frame": frame,
+        "now": _now(con, scope, "pull_requests", "ai_assisted_pr_share"),
+    }
 
 
 def ai_delivery(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
@@ -176,8 +208,9 @@ def ai_delivery(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def ai_lead_time(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """{window, frame}: per bucket, the median change lead time (hours) with its successful
-    deployments, and the AI adoption rate (daily active ÷ headcount). The window reaches
+    """{window, frame, now}: per bucket, the median change lead time (hours) with its successful
+    deployments and `partial` flag, and the AI adoption rate (daily active ÷ headcount); `now`
+    the tile's AI adoption over the chosen period. The window reaches
     back to half a year before the first AI usage (at most three years), so the chart
     shows delivery before AI as well as after."""
     window = trend_window(scope)
@@ -187,6 +220,9 @@ def ai_lead_time(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             first - dt.timedelta(days=LEAD_TIME_LOOKBACK_DAYS), scope.end - dt.timedelta(days=3 * 365)
         )
         window = trend_window(replace(scope, start=min(window.start, earliest)))
-    dora = delivery.dora_by_period(con, window)[["period", "lead_time_hours_p50", "successful_deployments"]]
+    dora = delivery.dora_by_period(con, window)[
+        ["period", "lead_time_hours_p50", "successful_deployments", "partial"]
+    ]
     ai = skills_ai.adoption_by_period(con, window, "all")[["period", "ai_adoption_rate", "days_with_data"]]
-    return {"window": window, "frame": dora.merge(ai, on="period", how="outer").sort_values("period")}
+    frame = dora.merge(ai, on="period", how="outer").sort_values("period")
+    return {"window": window, "frame": frame, "now": _now(con, scope, "ai_usage", "ai_adoption_rate")}

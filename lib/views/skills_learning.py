@@ -37,7 +37,8 @@ def learning_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str =
     Columns: unit, period, bucket_start, bucket_end, days, learning_hours (hours),
     activities, courses, certifications, conferences, experiments (counts of learning
     rows), average_headcount (people), learning_hours_per_engineer_annualized (hours per
-    year), hidden, hidden_reason. Hidden rows have every figure set to None. Learning of
+    year), hidden, hidden_reason. Hidden rows have every figure set to None; hours are None
+    everywhere when no learning row gives time spent (completion reports only). Learning of
     people who match no employee counts in the "all" unit of an unfiltered scope only.
     Raises ValueError for a unit not in UNITS.
     """

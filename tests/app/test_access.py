@@ -13,8 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import access
-from lib.formatting import format_value
-from lib.overview import headlines
+from lib.overview_board import board
 from lib.scope import default_scope
 from tests.app.conftest import ROOT, assert_no_exception
 
@@ -88,7 +87,7 @@ def test_a_person_granted_one_org_sees_only_its_teams_and_numbers(signed_in, dem
     assert sorted(team.options) == COMMERCE
 
     def tiles(con) -> dict[str, str]:
-        return {i.label: format_value(i.value, i.unit) for i in headlines(con, default_scope(con))}
+        return {t.label: t.text for g in board(con, default_scope(con)).groups for t in g.tiles}
 
     con = duckdb.connect(str(demo_db_copy), read_only=True)
     whole = tiles(con)
@@ -98,7 +97,7 @@ def test_a_person_granted_one_org_sees_only_its_teams_and_numbers(signed_in, dem
     restricted.close()
     shown = {m.label: m.value for m in at.metric}
     assert shown == mine
-    assert mine["Deployment frequency"] != whole["Deployment frequency"]
+    assert mine["Deploy frequency"] != whole["Deploy frequency"]
 
 
 def test_editing_the_url_to_another_org_or_team_shows_none_of_its_numbers(signed_in):

@@ -47,12 +47,19 @@ def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
     at = run_page(pack_db, PAGE)
     assert_no_exception(at)
     assert at.title[0].value == "Board pack"
-    assert any(s.value == "Your deck: 12 charts" for s in at.subheader)
+    assert any(s.value == "Your deck: 13 charts" for s in at.subheader)
     rows = deck_rows(at)
     assert rows[0].startswith("**2.** Headline metrics (the Overview's tiles)")
     assert rows[1].startswith("**3.** Deployment frequency trend")
-    assert len(rows) == 12
-    assert [t.label for t in at.tabs] == ["Overview", "Delivery & quality", "People engagement"]
+    assert len(rows) == 13
+    assert [t.label for t in at.tabs] == [
+        "Overview",
+        "Delivery & quality",
+        "People engagement",
+        "Retention & development",
+        "Skills & capabilities",
+        "Business alignment",
+    ]
     toggles = {t.label: t.value for t in at.toggle}
     assert toggles["Headline metrics (the Overview's tiles)"] is True
     assert toggles["Delivery: deployment frequency trend"] is False

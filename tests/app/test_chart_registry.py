@@ -53,9 +53,12 @@ PAGES = {
 
 
 def _comparable(spec: dict) -> dict:
+    """Data, title, subtitle and caption as words: a page wraps them to its card's width."""
     layout = spec["layout"]
     caption = next((a["text"] for a in layout.get("annotations", []) if a.get("name") == "caption"), None)
-    return {"data": spec["data"], "title": layout["title"], "caption": caption}
+    title = layout.get("title", {})
+    words = (registry.plain(title.get("text")), registry.plain((title.get("subtitle") or {}).get("text")))
+    return {"data": spec["data"], "title": words, "caption": registry.plain(caption)}
 
 
 @pytest.mark.parametrize(("page", "section"), list(PAGES), ids=[f"{p}:{s}" for p, s in PAGES])
@@ -82,3 +85,78 @@ def test_headline_tiles_figure_shows_the_overviews_tiles(demo_db, run_page):
     for label, value in tiles.items():
         at_label = texts.index(next(t for t in texts if t.replace("<br>", " ") == label))
         assert texts[at_label + 1] == f"<b>{value}</b>", label
+
+
+# Pages that draw only registered charts (lib.ui.registered): each section's figures must be, trace
+# for trace, figures the registry builds for the board pack over the page's default period.
+REGISTERED_ONLY = {
+    "pages/retention.py": ("retention", ["Attrition", "Teams", "Tenure", "Careers", "Managers",
+                                         "Locations and acquisitions"]),
+    "pages/skills.py": ("skills", ["Skills matrix", "Learning", "AI adoption", "AI and delivery"]),
+    "pages/business.py": ("business", ["Investment mix", "Initiatives", "Efficiency", "Capitalisation",
+                                       "Outcomes"]),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built_by_pillar(demo_db):
+    """Every registered figure of each pillar over the demo's default period, as the deck builds it."""
+    con = db.connect(demo_db)
+    scope = default_scope(con)
+    return {
+        pillar: [
+            _comparable(json.loads(registry.figure(con, c.id, scope).to_json()))
+            for c in registry.charts(pillar)
+        ]
+        for pillar, _ in REGISTERED_ONLY.values()
+    }
+
+
+@pytest.mark.parametrize(
+    ("page", "section"),
+    [(page, section) for page, (_, sections) in REGISTERED_ONLY.items() for section in sections],
+)
+def test_every_chart_of_a_registered_page_is_the_decks_figure(
+    demo_db, run_page, built_by_pillar, page, section
+):
+    at = run_page(demo_db, page, query={"section": section})
+    assert_no_exception(at)
+    drawn = [_comparable(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+    assert drawn, f"{page} {section}: no chart drawn"
+    built = built_by_pillar[REGISTERED_ONLY[page][0]]
+    for figure in drawn:
+        assert any(_same(figure, other) for other in built), f"{page} {section}: {figure['title']} differs"
+
+
+def _numbers(value):
+    """Plotly's typed arrays ({dtype, bdata}) as floats; anything else as it is."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        shape = value.get("shape")
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+        return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
+
+
+def _same(a, b) -> bool:
+    """Equal, numbers to 1e-9 relative (a sum over parallel threads may differ in its last bit)."""
+    import numpy as np
+
+    a, b = _numbers(a), _numbers(b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=0, equal_nan=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    return a == b

@@ -338,7 +338,7 @@ def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
     assert_no_exception(at)
     # July 2025: d-1, d-2, d-4, production deployments of checkout-api (d-3's run failed).
     assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, July 2025**"], [3])
-    assert any(c.value.startswith("3 rows in `deployments`") for c in at.caption)
+    assert any(c.value.startswith("3 rows in deployments") for c in at.caption)
 
 
 def test_clicking_a_team_panel_shows_that_teams_rows(tmp_path, run_page):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from lib import db
 from lib.ingest.choices import LayoutChoice
-from lib.ingest.load import import_file, options_for
+from lib.ingest.formats import ImportOptions
+from lib.ingest.load import import_file, inspect_file, options_for
 from lib.ingest.preview import Inspection
 from lib.ui import import_options
-from lib.ui.import_options import FileChoice, _chosen, format_words, merged_marks
+from lib.ui.import_options import FileChoice, _chosen, format_words, options_of
 
 AMBIGUOUS = "manager_id,employee_id,held_at\nm-1,e-1,05/11/2025\n"
 
@@ -26,7 +27,8 @@ def test_formats_are_named_in_plain_words():
 def test_the_remembered_order_is_prefilled_before_the_detected_one():
     remembered = LayoutChoice("dmy", "Europe/London", dt.datetime(2025, 11, 6))
     info = Inspection("f.csv", date_order_status="tool", date_order="mdy", remembered=remembered)
-    assert info.prefill_order == "dmy" and info.prefill_time_zone("UTC") == "Europe/London"
+    # A zone an older version remembered for the layout is not pre-filled: the default is.
+    assert info.prefill_order == "dmy" and info.prefill_time_zone("UTC") == "UTC"
     assert Inspection("f.csv", date_order_status="values", date_order="dmy").prefill_order == "dmy"
     ambiguous = Inspection("f.csv", date_order_status="ambiguous")
     assert ambiguous.prefill_order is None and ambiguous.needs_order
@@ -41,17 +43,35 @@ def test_a_detected_order_left_as_it_is_is_not_sent_as_the_users_choice():
     assert _chosen("dmy", Inspection("x.csv", date_order_status="ambiguous")) == "dmy"
 
 
-def test_jira_marks_of_every_file_are_saved_together():
-    choices = [
-        FileChoice("a.csv", "UTC", None, {"resolutions": {"Out of Date": "dropped"}}),
-        FileChoice(
-            "b.csv", "UTC", None, {"resolutions": {"Shipped": "done"}, "statuses": {"Parked": "open"}}
-        ),
-    ]
-    assert merged_marks(choices) == {
-        "resolutions": {"Out of Date": "dropped", "Shipped": "done"},
+def test_jira_marks_apply_to_their_own_file_only():
+    saved = ImportOptions(jira_rules={"resolutions": {"Won't Do": "dropped"}})
+    a = FileChoice("a.csv", "UTC", None, {"resolutions": {"Out of Date": "dropped"}})
+    b = FileChoice("b.csv", "UTC", None, {"statuses": {"Parked": "open"}})
+    assert options_of(saved, a).jira_rules == {
+        "resolutions": {"Won't Do": "dropped", "Out of Date": "dropped"}
+    }
+    assert options_of(saved, b).jira_rules == {
+        "resolutions": {"Won't Do": "dropped"},
         "statuses": {"Parked": "open"},
     }
+    assert options_of(saved, FileChoice("c.csv", "UTC", None)) is saved
+    assert saved.jira_rules == {"resolutions": {"Won't Do": "dropped"}}  # the saved rules are not touched
+
+
+def test_a_time_zone_chosen_for_one_file_is_not_remembered_for_the_next(tmp_path):
+    con = db.connect(tmp_path / "pillars.duckdb")
+    first = tmp_path / "deployments.csv"
+    first.write_text("deploy_id,deployed_at\nd-1,2025-09-01 15:00\n")
+    assert import_file(con, first, options_for(con, tz="Asia/Kolkata")).ok
+    later = tmp_path / "deployments_later.csv"
+    later.write_text("deploy_id,deployed_at\nd-2,2025-09-02 15:00\n")
+    info = inspect_file(con, later)
+    assert info.prefill_time_zone("UTC") == "UTC"
+    assert con.execute("select count(*) from layout_choices").fetchall() == [(0,)]
+    # A chosen date order is remembered, and nothing else.
+    assert import_file(con, later, options_for(con, tz="Asia/Tokyo", date_order="dmy")).ok
+    assert con.execute("select date_order, time_zone from layout_choices").fetchall() == [("dmy", None)]
+    con.close()
 
 
 class Upload:

@@ -42,7 +42,7 @@ def test_tiles_on_the_demo_organisation(run_page, demo_db):
     [
         ("Skills matrix", 2, "sit below target"),
         ("Learning", 3, "learning hours per engineer a year"),
-        ("AI adoption", 7, "of engineers used AI daily"),
+        ("AI adoption", 7, "AI adoption up"),
         ("AI and delivery", 2, "Change lead time fell in"),
     ],
 )
@@ -61,7 +61,9 @@ def test_ai_and_delivery_states_its_caveats_and_the_demo_story(run_page, demo_db
     assert "correlation, not proof" in shown
     title = next(t for t in chart_titles(at) if t.startswith("Change lead time fell"))
     fell, of = (int(n) for n in title.split("fell in ")[1].split(" teams")[0].split(" of "))
-    assert fell >= of - 1 and of >= 6  # the demo's story: AI adoption shortens lead time
+    # the demo's story: AI adoption shortens lead time in most teams (7 of 9 since lead time counts
+    # only successful production deployments, issue 9)
+    assert fell >= of - 2 and of >= 6
 
 
 def test_an_empty_database_names_each_missing_source(run_page, empty_db):

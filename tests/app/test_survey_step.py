@@ -46,7 +46,7 @@ def step(path: Path, name: str | None = None) -> AppTest:
 
 def test_each_question_shows_its_dimension_scale_and_how_it_was_decided(empty_db):
     at = step(EXPORTS / "google_forms_somewhat_scale.csv")
-    assert "Google Forms export · 15 response(s)" in at.markdown[0].value
+    assert "Google Forms export · 15 responses" in at.markdown[0].value
     table = at.dataframe[0].value
     rows = {r["Question"]: (r["Dimension"], r["Scale"], r["Decided from"]) for r in table.to_dict("records")}
     assert rows["I can decide how to approach my work."] == (

@@ -19,12 +19,12 @@ def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_pa
     page.goto(f"{server}/board_pack?team=payments")
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_role("heading", name="Your deck: 12 charts")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Your deck: 13 charts")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)  # thumbnails drawn
     page.get_by_role("button", name="Build the deck").click()
     download_button = page.get_by_role("button", name="PowerPoint (.pptx)")
     expect(download_button).to_be_visible(timeout=240_000)
-    expect(page.get_by_text("15 slides: the title, 12 charts and the definitions.")).to_be_visible()
+    expect(page.get_by_text("16 slides: the title, 13 charts and the definitions.")).to_be_visible()
     screenshot(page, "board-pack-built")
     with page.expect_download() as caught:
         download_button.click()

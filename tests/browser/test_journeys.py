@@ -44,9 +44,9 @@ def test_page_opens_without_error_and_draws(server, page, page_info):
     expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
     if page_info["url"] not in NO_CHARTS:
         charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts.first).to_be_visible(timeout=30_000)
+        expect(charts.first).to_be_visible(timeout=DRAW_TIMEOUT)
         # Plotly drew into the chart: its SVG holds at least one trace.
-        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=30_000)
+        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=DRAW_TIMEOUT)
     screenshot(page, page_info["url"])
 
 
@@ -139,7 +139,7 @@ def test_malformed_csv_is_refused_with_row_and_column(server, page, tmp_path):
 def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
     page.goto(server)
     wait_for_app(page)
-    before = _tile_value(page, "Deployment frequency")
+    before = _tile_value(page, "Deploy frequency")
 
     rows = ["deploy_id,service,team,environment,deployed_at,commit_at,status"]
     for i in range(300):
@@ -150,12 +150,12 @@ def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
     good = tmp_path / "deployments.csv"
     good.write_text("\n".join(rows) + "\n")
     _upload(page, server, good)
-    expect(page.get_by_text("1 file(s) loaded, 300 rows.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("1 file(s) loaded: 300 rows (300 new).")).to_be_visible(timeout=30_000)
     screenshot(page, "data-loaded")
 
     page.goto(server)
     wait_for_app(page)
-    after = _tile_value(page, "Deployment frequency")
+    after = _tile_value(page, "Deploy frequency")
     assert after != before, (before, after)
 
 

@@ -25,8 +25,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib import access
-from lib.formatting import format_value
-from lib.overview import headlines
+from lib.overview_board import board
 from lib.scope import default_scope
 from tests.browser.conftest import _free_port, screenshot, serve, wait_for_app
 
@@ -74,7 +73,8 @@ def app(provider, demo_db, tmp_path_factory):
 
 
 def _tiles(con) -> dict[str, str]:
-    return {i.label: format_value(i.value, i.unit) for i in headlines(con, default_scope(con))}
+    """The Overview's tiles as the page shows them: label → value."""
+    return {t.label: t.text for g in board(con, default_scope(con)).groups for t in g.tiles}
 
 
 def _sign_in(tab, url: str, who: str) -> None:
@@ -109,7 +109,7 @@ def test_a_person_granted_one_org_signs_in_and_sees_only_its_numbers(app, page):
     restricted = access.open_restricted(db_file, access.Grant(KIM, orgs=("commerce",)))
     mine = _tiles(restricted)
     restricted.close()
-    label = "Deployment frequency"
+    label = "Deploy frequency"
     assert mine[label] != whole[label]
     metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True))
     expect(metric.get_by_test_id("stMetricValue")).to_have_text(mine[label])

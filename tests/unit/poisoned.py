@@ -56,7 +56,8 @@ def poison(con: duckdb.DuckDBPyConnection) -> int:
         for when in VALUES:
             added += 1
             values = ", ".join(_value(table, c, added, when, team) for c in table.columns)
-            con.execute(f"insert into {table.name} values ({values}, '{IMPORT}')")
+            names = ", ".join([*(f'"{c.name}"' for c in table.columns), "import_id"])
+            con.execute(f"insert into {table.name} ({names}) values ({values}, '{IMPORT}')")
     con.execute(
         "insert into imports values (?, 'many', 'canonical', 'old.csv', 'ab', ?, now()::timestamp, 'loaded')",
         [IMPORT, added],

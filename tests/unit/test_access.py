@@ -238,7 +238,7 @@ def test_filters_and_urls_naming_another_org_find_nothing(org):
     assert resolve_teams(cur, teams=("infra",)) == ()
     assert resolve_teams(cur, orgs=("Commerce",)) == ("checkout", "payments")
     other = catalog(cur, scope("2025-03-01", "2025-04-01", teams=("infra",)))
-    assert other["delivery"]["deployments"] == 0
+    assert other["delivery"]["deployments"] is None  # no team of theirs matches: no data, not 0 (issue 18)
     mine = catalog(cur, scope("2025-03-01", "2025-04-01"))
     assert mine["delivery"]["deployments"] == 3
 
@@ -283,3 +283,27 @@ def test_cursors_of_a_restricted_connection_stay_restricted(org):
     assert nested.execute("select count(*) from deployments").fetchone()[0] == 3
     buckets = "select count(*) from period_buckets(date '2025-01-01', date '2025-03-01', 'month')"
     assert nested.execute(buckets).fetchone()[0] == 2
+
+
+def test_a_board_pack_built_for_one_org_holds_only_its_numbers(org):
+    """The deck computes on the session's restricted cursor (lib/ui/board_pack_page.py): its
+    charts are the org's own and its closing slide counts the org's rows only."""
+    from lib.boardpack import content
+    from lib.charts import registry
+
+    cur = _restricted(org, access.Grant("kim@x.io", orgs=("commerce",)))
+    period = scope("2025-03-01", "2025-04-01", grain="week")
+    chart = "delivery.deployment_frequency_trend"
+    mine = content.chart_content(cur, chart, period, "All teams you may see (Commerce)")
+    deck = content.deck_content(cur, period, [mine])
+    rows = dict(zip(deck.freshness["table"], deck.freshness["rows"], strict=True))
+    assert rows["deployments"] == 3  # d1 d2 d3, not the company's 7
+
+    def weekly(con, teams=None):
+        fig = registry.figure(con, chart, scope("2025-03-01", "2025-04-01", grain="week", teams=teams))
+        return [round(sum(v for v in trace.y if v == v), 6) for trace in fig.data if trace.y is not None]
+
+    assert weekly(cur) == weekly(org.con, ("checkout", "payments")) != weekly(org.con)
+    assert [round(sum(v for v in t.y if v == v), 6) for t in mine.figure.data if t.y is not None] == weekly(
+        cur
+    )

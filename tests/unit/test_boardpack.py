@@ -75,7 +75,7 @@ def test_pptx_has_a_title_slide_a_slide_per_chart_and_closing_slides(demo_deck):
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
     slides = list(prs.slides)
     closing = len(closing_slides(deck.content, 0))
-    assert len(slides) == 1 + 12 + closing
+    assert len(slides) == 1 + len(registry.default_ids()) + closing == 1 + 13 + closing
     first = slides[0]
     assert first.shapes.title.text == "Engineering board pack"
     assert "Demo organisation" in texts(first)
@@ -89,7 +89,7 @@ def test_pptx_has_a_title_slide_a_slide_per_chart_and_closing_slides(demo_deck):
 
 def test_each_chart_slide_carries_the_pages_takeaway_caption_and_definitions(demo_deck):
     deck, period, out, con = demo_deck
-    slides = list(Presentation(str(out / "pack.pptx")).slides)[1:13]
+    slides = list(Presentation(str(out / "pack.pptx")).slides)[1 : 1 + len(registry.default_ids())]
     for chart_id, slide in zip(registry.default_ids(), slides, strict=True):
         fig = registry.figure(con, chart_id, period)  # what the page draws
         title = slide.shapes.title.text.replace("\v", " ").replace("\n", " ")
@@ -105,7 +105,7 @@ def test_each_chart_slide_carries_the_pages_takeaway_caption_and_definitions(dem
 
 def test_each_chart_image_is_high_resolution_and_not_blank(demo_deck):
     deck, period, out, con = demo_deck
-    slides = list(Presentation(str(out / "pack.pptx")).slides)[1:13]
+    slides = list(Presentation(str(out / "pack.pptx")).slides)[1 : 1 + len(registry.default_ids())]
     for slide in slides:
         (picture,) = pictures(slide)
         image = Image.open(io.BytesIO(picture.image.blob))
@@ -140,7 +140,7 @@ def test_pdf_has_one_non_blank_page_per_slide_matching_the_deck(demo_deck, tmp_p
     rendered = Image.open(pages[2]).convert("L").crop(box)
     original = Image.open(io.BytesIO(picture.image.blob)).convert("L").resize(rendered.size)
     same = ImageStat.Stat(ImageChops.difference(rendered, original)).mean[0]
-    bars = list(Presentation(str(out / "pack.pptx")).slides)[6]  # flow velocity: another chart
+    bars = list(Presentation(str(out / "pack.pptx")).slides)[1]  # the headline tiles: another chart
     other = Image.open(io.BytesIO(pictures(bars)[0].image.blob)).convert("L").resize(rendered.size)
     assert same < 4  # resampling noise at 40 dpi (about 2 of 255)
     assert ImageStat.Stat(ImageChops.difference(rendered, other)).mean[0] > 10 * same
@@ -158,8 +158,7 @@ def test_a_chart_without_its_data_gets_a_slide_saying_what_is_missing(tmp_path):
     gap = slides[2]
     assert pictures(gap) == []
     assert (
-        gap.shapes.title.text.replace("\v", " ")
-        == "Failed-deployment recovery time trend: no data for this period"
+        gap.shapes.title.text.replace("\v", " ") == "Time to restore service trend: no data for this period"
     )
     assert "No incident data" in texts(gap) and "PagerDuty or Opsgenie" in texts(gap)
     assert "No incident data" in gap.notes_slide.notes_text_frame.text
@@ -215,12 +214,27 @@ def test_slide_figure_moves_title_and_caption_onto_the_slide():
 def test_definitions_are_metrics_md_in_plain_words():
     efficiency = definition("flow.efficiency")
     assert efficiency.label == "Flow efficiency" and efficiency.unit == "%"
-    assert "a ratio of sums, so long items weigh more" in efficiency.text
-    assert "*" not in efficiency.text and "`" not in efficiency.text
-    # A row that only says "The same for `defect`." takes the catalog's own sentence.
+    # SPEC's definition, then Pillars' reading (METRICS.md's fourth column), as sentences
+    assert efficiency.text.startswith("Active time ÷ flow time over items completed in period")
+    assert "null when none has. A ratio of sums (sum of active time ÷ sum of flow time), so long items" in (
+        efficiency.text
+    )
+    assert "*" not in efficiency.text and "`" not in efficiency.text and "|" not in efficiency.text
+    # A row that only says "the same" takes the catalog's own sentence, then its own reading.
     defect = definition("flow.distribution.defect")
     assert defect.text == "Share (0–1) of work items completed in the period whose type is defect."
+    debt = definition("flow.distribution.debt")
+    assert debt.text.endswith("whose type is debt. Items of other types count in the denominator only.")
+    # catalog keys read as their labels
     assert definition("delivery.deployment_frequency_per_week").line() == (
-        "Deployment frequency (per week): Production deployments in the period with status success ÷ "
-        "(days ÷ 7). 0 when there are none."
+        "Deployment frequency (per week): Production deployments with status success ÷ (days ÷ 7). 0 when "
+        "there are none (an honest zero), null when deployments exist but none is production (above) or the "
+        "table is empty."
     )
+    assert definition("business.rnd_pct_revenue").text == "R&D spend ÷ revenue (a fraction 0–1)."
+    from lib.boardpack.definitions import _documented
+
+    assert len(_documented()) > 45  # every documented key reads as plain sentences
+    for key in _documented():
+        text = definition(key).text
+        assert "|" not in text and "`" not in text and not text.lower().startswith("the same"), key

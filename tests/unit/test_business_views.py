@@ -230,6 +230,10 @@ def test_whole_months_of_a_period():
     before = vb.previous_months(months)
     assert (before.start, before.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 1))
     assert vb.business_months(scope("2026-01-10", "2026-01-20")) is None
+    # A month the period only begins is not one of its whole months (5 days of December).
+    months = vb.business_months(scope("2026-09-07", "2026-12-06"))
+    assert (months.start, months.end) == (dt.date(2026, 10, 1), dt.date(2026, 12, 1))
+    assert vb.business_months(scope("2026-01-01", "2026-01-31")) is None  # January minus its last day
     assert vb.business_months(scope("2026-01-01", "2026-04-01")) == scope("2026-01-01", "2026-04-01")
     trend = vb.business_trend(scope("2026-08-03", "2026-11-01", grain="week"))
     assert (trend.start, trend.end, trend.grain) == (dt.date(2025, 11, 1), dt.date(2026, 11, 1), "month")

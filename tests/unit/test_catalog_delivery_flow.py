@@ -147,6 +147,7 @@ def test_every_delivery_and_flow_key_for_the_organisation(con):
         "delivery.pr_pickup_hours_p50": pytest.approx(6.25),
         "delivery.pr_review_hours_p50": pytest.approx(6.0),
         "delivery.incidents_without_deploy": 3,
+        "delivery.runs_without_status": 0,
         "delivery.dora_tier": "high",
         "flow.velocity": 5,
         "flow.velocity_per_week": pytest.approx(1.25),
@@ -178,6 +179,7 @@ def test_a_team_that_names_no_environment_counts_all_its_deployments(con):
         "delivery.pr_pickup_hours_p50": None,
         "delivery.pr_review_hours_p50": None,
         "delivery.incidents_without_deploy": 1,
+        "delivery.runs_without_status": 0,
         "delivery.dora_tier": "medium",
     }
     # w5 completed (1 day); w8 open

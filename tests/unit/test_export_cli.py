@@ -57,7 +57,7 @@ def test_export_prints_one_line_per_slide_and_writes_the_deck(fixture_db, tmp_pa
         (["--charts", "delivery.deployment_frequency_trend,delivery.lead_time"], "unknown chart id 'delivery.lead_time'"),
         (["--start", "2024-01-01", "--end", "2024-04-01", "--charts", TWO],
          "no data in 01 Jan 2024 – 31 Mar 2024: the data runs from 02 Jan 2025 to 10 Feb 2025"),
-        (["--team", "checkout"], "no team 'checkout' in the teams table (teams: payments, search)"),
+        (["--team", "checkout"], "no team 'checkout' in the data (teams: payments, search)"),
         (["--start", "2025-03-01", "--end", "2025-01-01"], "is not after its start"),
     ],
 )  # fmt: skip
@@ -133,3 +133,14 @@ def test_no_chromium_at_all_is_a_clear_error(fixture_db, tmp_path, capsys, monke
     monkeypatch.setattr("lib.boardpack.render.DEBIAN_CHROMIUM", str(tmp_path / "none"))
     assert export(fixture_db, "--charts", TWO, "--out", str(tmp_path / "pack.pdf")) == 1
     assert "install Debian's chromium" in capsys.readouterr().err
+
+
+def test_metrics_refuses_a_team_the_data_does_not_name(fixture_db, capsys):
+    """`metrics --team` on a misspelt team printed a catalog of zeros (0 deployments, 0/wk)."""
+    from lib import cli
+
+    assert cli.main(["metrics", "--db", str(fixture_db), "--team", "doesnotexist"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "error: no team 'doesnotexist' in the data (teams: payments, search)\n"
+    assert cli.main(["metrics", "--db", str(fixture_db), "--team", "payments"]) == 0

@@ -171,7 +171,9 @@ def test_generic_daily_usage_per_team_and_tool(con):
 
 def test_canonical_ai_usage_template_stays_canonical(tmp_path):
     file = tmp_path / "export.csv"
-    file.write_text("date,team,tool,active_users,engaged_users,suggestions,acceptances,seats\n")
+    file.write_text(
+        "date,team,tool,active_users,engaged_users,suggestions,acceptances,seats\n2025-10-13,payments,copilot,5,4,100,30,6\n"
+    )
     assert detect(read_source(file), ImportOptions()).name == "canonical:ai_usage"
 
 

@@ -185,7 +185,7 @@ def test_a_typo_year_is_refused(con, tmp_path):
     result = import_file(con, path)
     assert (
         not result.ok
-        and "row 2, column hire_date: '1920-05-01' is outside the plausible dates" in result.error
+        and "row 2, column Hire Date (hire_date): '1920-05-01' is outside the plausible dates" in result.error
     )
 
 

@@ -54,11 +54,59 @@ def test_a_rejected_file_exits_1_with_the_error_on_stderr_and_writes_nothing(tmp
     database = tmp_path / "cli.duckdb"
     done = run("--db", str(database), str(good), str(bad), "--tz", "Europe/Paris")
     assert done.returncode == 1
-    assert done.stdout.startswith("loaded teams.csv → teams: 1 rows")
+    assert done.stdout.startswith("loaded teams.csv → teams: 1 row: 1 new")
     assert (
         done.stderr.strip()
-        == "rejected work_items.csv: row 3, column created_at: 'yesterday' is not a timestamp"
+        == "rejected work_items.csv: row 3, column created_at: 'yesterday' is not a timestamp: write a date and "
+        "time such as 2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or "
+        "July 14, 2025"
     )
     con = duckdb.connect(str(database), read_only=True)
     assert con.execute("select count(*) from work_items").fetchall() == [(0,)]
     assert con.execute("select count(*) from teams").fetchall() == [(1,)]
+
+
+def test_the_same_file_again_changes_nothing_and_a_changed_file_says_what_it_changed(tmp_path):
+    database = tmp_path / "cli.duckdb"
+    first = tmp_path / "teams.csv"
+    first.write_text("team,org\nPayments,Commerce\nSearch,Core\n")
+    done = run("--db", str(database), str(first))
+    assert done.returncode == 0 and done.stdout.startswith("loaded teams.csv → teams: 2 rows: 2 new (import ")
+    con = duckdb.connect(str(database), read_only=True)
+    ((import_id, when),) = con.execute("select import_id, imported_at from imports").fetchall()
+    con.close()
+
+    again = run("--db", str(database), str(first))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == (
+        f"skipped teams.csv: already imported on {when:%Y-%m-%d %H:%M} UTC as import {import_id[:8]} "
+        "(teams.csv); nothing changed (to import it again with other choices, undo that import first)\n"
+        "  note: --again imports it anyway, with the options given"
+    )
+
+    changed = tmp_path / "teams_v2.csv"
+    changed.write_text("team,org\nPayments,Payments org\nSearch,Core\nPlatform,Core\n")
+    done = run("--db", str(database), str(changed))
+    assert done.stdout.startswith(
+        "loaded teams_v2.csv → teams: 3 rows: 1 new, 1 updated, 1 unchanged (import "
+    )
+    con = duckdb.connect(str(database), read_only=True)
+    newer = con.execute("select import_id from imports where file_name = 'teams_v2.csv'").fetchall()[0][0]
+    con.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("PILLARS_DB", "PILLARS_SALT")}
+    undone = subprocess.run(
+        [sys.executable, "-m", "lib", "undo", "--db", str(database), newer[:8]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert undone.stdout.strip() == (
+        f"undone import {newer} (teams_v2.csv): 3 rows deleted, 2 rows it had replaced restored"
+    )
+    con = duckdb.connect(str(database), read_only=True)
+    assert con.execute("select team, org from teams order by team").fetchall() == [
+        ("Payments", "Commerce"),
+        ("Search", "Core"),
+    ]

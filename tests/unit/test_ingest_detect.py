@@ -77,7 +77,12 @@ def test_unrecognised_file_suggests_only_tables_it_could_fill():
     with pytest.raises(UnrecognisedFile) as caught:
         detect(source(headers, "budget.csv"), ImportOptions())
     names = [name for name, _, _ in caught.value.candidates]
-    assert "canonical:teams" in names and "canonical:teams" in str(caught.value)
+    assert "canonical:teams" in names
+    assert str(caught.value).endswith(
+        "It has every required column of the teams table, but too few of its other columns to be sure. Choose "
+        "the table (--table teams with python -m lib import), or map its columns to teams in the Data page's "
+        "mapping step; the teams template (Data page, Templates, teams.csv) shows the headers Pillars recognises."
+    )
     assert all(not missing for _, _, missing in caught.value.candidates)
 
 

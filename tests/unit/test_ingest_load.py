@@ -69,7 +69,10 @@ def test_samples_on_disk_are_the_templates():
 
 def test_summary_is_one_line(con, tmp_path):
     result = import_file(con, write(tmp_path, "work_items.csv", WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n"))
-    assert result.summary() == f"loaded work_items.csv → work_items: 1 rows (import {result.import_id[:8]}…)"
+    assert (
+        result.summary()
+        == f"loaded work_items.csv → work_items: 1 row: 1 new (import {result.import_id[:8]}…)"
+    )
 
 
 def test_a_messy_export_loads_like_the_template(con, tmp_path):
@@ -114,7 +117,14 @@ def test_reimporting_the_same_file_does_not_duplicate(con, tmp_path):
     first, second = import_file(con, path), import_file(con, path)
     assert first.ok and second.ok
     assert counts(con)["work_items"] == 2
-    assert con.execute("select distinct import_id from work_items").fetchall() == [(second.import_id,)]
+    # The same bytes again change nothing: no import is logged, the rows stay the first's.
+    assert second.already.import_id == first.import_id and second.import_id is None and second.rows == 0
+    assert con.execute("select distinct import_id from work_items").fetchall() == [(first.import_id,)]
+    assert con.execute("select count(*) from imports").fetchall() == [(1,)]
+    # The same rows in other bytes (another name, a row more) are upserted, not duplicated.
+    third = import_file(con, write(tmp_path, "more.csv", path.read_text() + "C,t,debt,z,2025-09-03,1\n"))
+    assert third.ok and third.changes["work_items"].words() == "1 new, 2 unchanged"
+    assert counts(con)["work_items"] == 3
 
 
 def test_a_changed_row_replaces_the_old_one(con, tmp_path):
@@ -169,7 +179,9 @@ def test_a_malformed_file_is_rejected_whole_with_row_column_and_value(con, tmp_p
     result = import_file(con, write(tmp_path, "work_items.csv", bad))
     assert not result.ok
     assert result.error == (
-        "work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp (and 3 more problems)"
+        "work_items.csv: row 7, column created_at: 'yesterday' is not a timestamp: write a date and time such as "
+        "2025-09-01T09:00:00Z, 2025-09-01 09:00, 2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or July 14, 2025 "
+        "(and 3 more problems)"
     )
     assert result.summary() == "rejected " + result.error
     assert [(p.row, p.column) for p in result.problems] == [
@@ -265,7 +277,7 @@ def test_undo_removes_exactly_one_imports_rows(con, tmp_path):
     )
     b = import_file(con, write(tmp_path, "b.csv", WORK_ITEMS + "C,t,feature,x,2025-09-01,3\n"))
     d = import_file(con, write(tmp_path, "deployments.csv", template_csv("deployments")))
-    assert undo_import(con, a.import_id) == 2
+    assert undo_import(con, a.import_id).deleted == 2
     assert con.execute("select item_id from work_items").fetchall() == [("C",)]
     assert counts(con)["deployments"] == 1
     statuses = dict(con.execute("select import_id, status from imports").fetchall())
@@ -292,7 +304,7 @@ def test_undo_deletes_the_kept_copy_once_no_import_uses_it(con, tmp_path):
     data = (WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n").encode()
     kept = load.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
     first = import_file(con, write(tmp_path, "items.csv", data))
-    second = import_file(con, write(tmp_path, "same_bytes.csv", data))
+    second = import_file(con, write(tmp_path, "same_bytes.csv", data), again=True)
     assert first.ok and second.ok and kept.exists()
     undo_import(con, first.import_id)
     assert kept.read_bytes() == data  # the second import came from the same bytes

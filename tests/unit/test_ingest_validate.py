@@ -111,14 +111,21 @@ def test_every_kind_of_problem_is_reported_with_row_column_and_value(con):
     )
     checked = check(con, s, ImportOptions())
     assert not checked.ok and checked.rows == 7
+    number = "is not a number: write digits with a decimal point, such as 1200 or 2.5 (no units or thousands separators)"
     assert checked.problems == (
-        Problem(3, "item_id", None, "is empty (the column is required)"),
-        Problem(4, "created_at", "yesterday", "is not a timestamp"),
+        Problem(3, "item_id", None, "is empty: every row needs a value in this column"),
+        Problem(
+            4,
+            "created_at",
+            "yesterday",
+            "is not a timestamp: write a date and time such as 2025-09-01T09:00:00Z, 2025-09-01 09:00, "
+            "2025-09-01T11:00:00+02:00, 14/Jul/25 3:42 PM or July 14, 2025",
+        ),
         Problem(5, "type", "epic", "is not one of feature, defect, risk, debt"),
         Problem(6, "effort", "-1", "is out of range (0 to 1,000,000)"),
-        Problem(7, "effort", "lots", "is not a number"),
-        Problem(8, "created_at", None, "is empty (the column is required)"),
-        Problem(8, "effort", "nan", "is not a number"),
+        Problem(7, "effort", "lots", number),
+        Problem(8, "created_at", None, "is empty: every row needs a value in this column"),
+        Problem(8, "effort", "nan", number),
     )
     assert checked.problem_count == 7
 
@@ -144,11 +151,15 @@ def test_integers_must_be_whole_and_within_bounds(con):
 def test_a_missing_required_column_is_a_problem_with_the_file(con):
     s = staged(con, "work_items", ("item_id", "title"), ("a", "t"))
     checked = check(con, s, ImportOptions())
-    assert checked.problems[0] == Problem(
-        None, "created_at", None, "is missing from the file (required column)"
+    reason = (
+        "is missing from the file (required column of work items): add a column headed created_at, as in the "
+        "work items template (Data page, Templates, work_items.csv), or map the file's own columns to work "
+        "items in the Data page's mapping step"
     )
-    assert error_message("w.csv", checked.problems, checked.problem_count) == (
-        "w.csv: column created_at: is missing from the file (required column)"
+    assert checked.problems[0] == Problem(None, "created_at", None, reason)
+    assert (
+        error_message("w.csv", checked.problems, checked.problem_count)
+        == f"w.csv: column created_at: {reason}"
     )
 
 

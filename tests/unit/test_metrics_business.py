@@ -86,3 +86,32 @@ def test_business_by_month(con):
     assert list(frame["features_completed"]) == [1, 1, 0]
     assert frame["arr"].iloc[2] == pytest.approx(3600.0)
     assert frame["arr"].isna().iloc[1]
+
+
+def test_cli_prints_every_business_key_by_hand(con, tmp_path):
+    """`python -m lib metrics` over the fixture: every business.* key of SPEC §5, as above."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "lib", "metrics", "--db", path, "--start", PERIOD[0], "--end", PERIOD[1]],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PILLARS_ANONYMITY_THRESHOLD": "5"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)["business"]
+    assert set(got) == {"revenue", "rnd_spend", "rnd_pct_revenue", "revenue_per_engineer_annualized",
+                        "investment_mix", "cost_per_feature", "capitalizable_rnd_estimate"}  # fmt: skip
+    assert got["revenue"] == pytest.approx(600.0)
+    assert got["rnd_spend"] == pytest.approx(180.0)
+    assert got["rnd_pct_revenue"] == pytest.approx(0.3)
+    assert got["revenue_per_engineer_annualized"] == pytest.approx(600 / 4.5 * 365 / 90)
+    assert got["investment_mix"] == pytest.approx({"feature": 0.4, "defect": 0.2, "risk": 0.0, "debt": 0.4})
+    assert got["cost_per_feature"] == pytest.approx(90.0)
+    assert got["capitalizable_rnd_estimate"] == pytest.approx(72.0)

@@ -78,7 +78,7 @@ SPEC_KEYS = {
     "business.capitalizable_rnd_estimate",
 }
 # Keys Pillars adds to SPEC §5 (documented in METRICS.md).
-EXTRA_KEYS = {"delivery.incidents_without_deploy"}
+EXTRA_KEYS = {"delivery.incidents_without_deploy", "delivery.runs_without_status"}
 FAVORABILITY = {"engagement.favorability.psychological_safety", "engagement.favorability.autonomy"}
 PULL_REQUESTS = [
     dict(pr_id="r#1", repo="acme/r", team="a", opened_at="2025-01-02 09:00", first_review_at="2025-01-02 11:00",
@@ -189,15 +189,15 @@ def test_flatten():
 
 def test_headline_compares_with_the_previous_period(tmp_path):
     con = make_db(tmp_path, deployments=dlv.DEPLOYS, incidents=dlv.INCIDENTS)
-    # [01-01, 01-08) against [12-25, 01-01): d1 d2 d4 d5 d9 → 5 per week; no deployment at all
-    # before (the table has production deployments, just none then) → an honest 0 per week
+    # [01-01, 01-08) against [12-25, 01-01): d1 d2 d4 d5 d9 → 5 per week; the previous period ends
+    # before the first deployment (d8, 1 Jan): no data, not 0, so there is no change to claim
     (item,) = metrics.headline(
         con, scope("2025-01-01", "2025-01-08"), ("delivery.deployment_frequency_per_week",)
     )
-    assert (item.value, item.previous) == (pytest.approx(5.0), 0.0)
-    assert item.change is None  # no relative change from 0
-    assert item.delta == pytest.approx(5.0)
-    assert item.improved is True
+    assert (item.value, item.previous) == (pytest.approx(5.0), None)
+    assert item.change is None
+    assert item.delta is None
+    assert item.improved is None
     assert item.tier == "high"
     assert item.band == "between once a week and once a day"
     # [01-08, 01-15) holds one deployment, to staging (d7 is at the end): deployments exist but none

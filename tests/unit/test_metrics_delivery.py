@@ -158,16 +158,32 @@ def test_dora_keys_team_filter(con):
     assert got["incidents_without_deploy"] == 1  # i1 (i2 names d5)
 
 
-def test_empty_period_gives_zero_counts_and_null_rates(con):
-    got = delivery.dora_summary(con, scope("2030-01-01", "2030-02-01"))
+def test_quiet_days_inside_the_data_give_zero_counts_and_null_rates(con):
+    # 11–13 Jan lies inside the deployments' span (1–15 Jan) and the incidents' (3–15 Jan),
+    # but nothing happened then: an honest zero, and rates without a denominator are null
+    got = delivery.dora_summary(con, scope("2025-01-11", "2025-01-13"))
     assert got["deployments"] == 0
     assert got["deployment_frequency_per_week"] == 0.0
     assert got["lead_time_hours_p50"] is None
     assert got["change_failure_rate"] is None
     assert got["recovery_time_hours_p50"] is None
+    assert got["incidents_without_deploy"] == 0
     assert got["rework_rate"] is None
     # only deployment frequency has a tier: fewer than three keys → no overall tier
     assert got["dora_tier"] is None
+    assert got["gaps"]["deployments"] is None
+
+
+def test_a_period_after_the_data_is_no_data_not_zero(con):
+    # the last deployment is d7 on 15 Jan 2025: a 2030 period has no data, never "0/wk, low tier"
+    got = delivery.dora_summary(con, scope("2030-01-01", "2030-02-01"))
+    assert got["deployments"] is None
+    assert got["deployment_frequency_per_week"] is None
+    assert got["tiers"]["deployment_frequency_per_week"] is None
+    assert got["incidents_without_deploy"] is None
+    assert got["dora_tier"] is None
+    assert got["gaps"]["deployments"] == "no deployments after 15 Jan 2025"
+    assert got["gaps"]["incidents"] == "no incidents after 15 Jan 2025"
 
 
 def test_without_environment_every_deployment_counts(tmp_path):

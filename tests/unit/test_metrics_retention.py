@@ -234,3 +234,37 @@ def test_no_managers_gives_a_null_span(tmp_path):
     got = retention.retention_summary(con, scope(*PERIOD))
     assert got["span_of_control_median"] is None
     assert got["attrition_rate_ttm"] == 0.0
+
+
+def test_the_cli_prints_every_retention_key_of_spec_5_with_the_hand_values(lookback, capsys):
+    """`python -m lib metrics` over the look-back fixture: the same hand-computed values."""
+    import json
+
+    from lib import cli
+
+    path = lookback.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    lookback.close()
+    assert cli.main(["metrics", "--db", path, "--start", PERIOD[0], "--end", PERIOD[1]]) == 0
+    got = json.loads(capsys.readouterr().out)["retention"]
+    assert got == pytest.approx(
+        {
+            "headcount_start": 8,
+            "headcount_end": 7,
+            "hires": 1,
+            "separations": 2,
+            "attrition_rate_annualized": 2 / 7.5 * YEAR,
+            "voluntary_attrition_rate_annualized": 1 / 7.5 * YEAR,  # a5
+            "regretted_attrition_rate_annualized": 1 / 7.5 * YEAR,  # a5
+            "attrition_rate_ttm": 5 / 9,
+            "first_year_attrition_rate": 1 / 3,
+            "span_of_control_median": 2,
+            "one_on_one_coverage": 2 / 7,
+            "median_tenure_years": 2008 / 365.25,
+            "promotion_rate_annualized": None,  # no promotions loaded
+        }
+    )
+    assert cli.main(["metrics", "--db", path, "--start", PERIOD[0], "--end", PERIOD[1], "--team", "A"]) == 0
+    team = json.loads(capsys.readouterr().out)["retention"]
+    assert (team["attrition_rate_ttm"], team["span_of_control_median"]) == (pytest.approx(3 / 5), 3)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lib.charts import registry
 from lib.views import skills
+from lib.views.skills_learning import learning_by_period
 from tests.unit.fixtures import make_db, scope
 
 # Period [2025-01-01, 2025-04-01): 90 days.
@@ -86,7 +88,10 @@ def test_no_learning_in_period_is_zero_when_the_source_exists(con):
 
 def test_ai_adoption_by_month(con):
     frame = skills.ai_adoption_by_period(con, scope(*PERIOD))
-    assert list(frame["days_with_data"]) == [0, 0, 3]
+    # AI usage begins in March: January and February are before its first row, no data (a gap)
+    assert list(frame["no_data"]) == [True, True, False]
+    assert frame["days_with_data"].isna().tolist() == [True, True, False]
+    assert frame["days_with_data"].iloc[2] == 3
     # March: daily sums 100, 4, 3 → mean 107 ÷ 3; headcount at 04-01 = 4
     assert frame["active_users_daily_mean"].iloc[2] == pytest.approx(107 / 3)
     assert frame["ai_adoption_rate"].iloc[2] == pytest.approx(107 / 3 / 4)
@@ -284,3 +289,78 @@ def test_organisation_level_rows_count_only_where_no_team_row_of_that_tool_exist
     assert got["ai_acceptance_rate"] == pytest.approx((4 + 2 + 30 + 5) / (40 + 20 + 100 + 10))
     team_a = skills.skills_summary(con, scope(*PERIOD, teams=("a",)))
     assert team_a["ai_acceptance_rate"] == pytest.approx((4 + 5) / (40 + 10))
+
+
+def test_completions_without_time_spent_leave_hours_unknown_not_zero(tmp_path, monkeypatch):
+    """A completion report gives no hours: learning hours are null (unknown), never 0, while
+    certifications still count; once any row gives hours, rows without them add nothing."""
+    monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "3")  # four people: shown
+    completions = [
+        dict(employee_id="e1", date="2025-01-10", title="CKA", kind="certification"),
+        dict(employee_id="e2", date="2025-02-10", title="Go course", kind="course"),
+    ]
+    con = make_db(tmp_path, employees=EMPLOYEES, learning=completions)
+    got = skills.skills_summary(con, scope(*PERIOD))
+    assert got["learning_hours_per_engineer_annualized"] is None
+    assert got["certifications"] == 1
+    frame = learning_by_period(con, scope(*PERIOD))
+    assert frame["learning_hours"].isna().all() and list(frame["activities"]) == [1, 1, 0]
+    assert frame["learning_hours_per_engineer_annualized"].isna().all()
+    fig = registry.figure(con, "skills.learning_hours_by_team", scope(*PERIOD))
+    assert registry.title(fig) == "Learning hours: the learning records give no time spent"
+
+    con.execute("insert into learning values ('e3', '2025-03-01', 'x', 'course', 9, null)")
+    got = skills.skills_summary(con, scope(*PERIOD))
+    # 9 known hours ÷ average headcount 4 × 365 ÷ 90
+    assert got["learning_hours_per_engineer_annualized"] == pytest.approx(9 / 4 * 365 / 90)
+    assert list(learning_by_period(con, scope(*PERIOD))["learning_hours"]) == [0, 0, 9]
+
+
+def test_gap_and_single_holder_tables_never_give_a_small_group_exact_count(tmp_path):
+    """A coverage gap or a single holder among two raters says where each of them stands, so
+    under the anonymity threshold (5) the table says 'fewer than 5' instead of the count."""
+    from lib.views.skills_charts import risks
+
+    people = [dict(employee_id=f"a{i}", team="a", hire_date="2020-01-01") for i in range(6)]
+    people += [dict(employee_id=f"b{i}", team="b", hire_date="2020-01-01") for i in range(2)]
+    rows = [dict(employee_id=f"a{i}", skill="python", proficiency=2) for i in range(6)]
+    rows += [dict(employee_id="a0", skill="go", proficiency=4)]
+    rows += [
+        dict(employee_id="b0", skill="go", proficiency=3),
+        dict(employee_id="b1", skill="go", proficiency=1),
+    ]
+    targets = [dict(team="a", skill="python", target=3), dict(team="b", skill="go", target=4)]
+    con = make_db(tmp_path, employees=people, skills=rows, skill_targets=targets)
+    got = risks(con, scope(*PERIOD))
+    gaps = {(r.team, r.skill): (r.team_target, r.people_rated) for r in got["gaps"].itertuples()}
+    assert gaps == {("a", "python"): (3, "6"), ("b", "go"): (4, "fewer than 5")}
+    single = {(r.team, r.skill): r.people_rated for r in got["single_holders"].itertuples()}
+    assert single == {("a", "go"): "fewer than 5", ("b", "go"): "fewer than 5"}
+
+
+def test_the_cli_prints_every_skills_key_of_spec_5_with_the_hand_values(full, capsys):
+    """`python -m lib metrics` over the fixture above, every skills.* key by hand."""
+    import json
+
+    from lib import cli
+
+    path = full.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    full.close()
+    assert cli.main(["metrics", "--db", path, "--start", PERIOD[0], "--end", PERIOD[1]]) == 0
+    got = json.loads(capsys.readouterr().out)["skills"]
+    assert got == pytest.approx(
+        {
+            # level 3+ among people active at the end: go e1 only, python e2 only (e1 is at 2)
+            "bus_factor_risks": 2,
+            # CKA 30 + Terraform 20 + Go 5 + GCP 10 (x9, no employee: counts org-wide) ÷ 4 × 365 ÷ 90
+            "learning_hours_per_engineer_annualized": 65 / 4 * 365 / 90,
+            # the last 28 days [03-04, 04-01): 03-10 cursor, 1 active user ÷ headcount 4
+            "ai_adoption_rate": 1 / 4,
+            "ai_acceptance_rate": 40 / 150,
+            "ai_assisted_pr_share": 2 / 3,
+            "skill_gap_share": 2 / 6,
+            "certifications": 3,
+        }
+    )

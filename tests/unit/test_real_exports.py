@@ -92,7 +92,7 @@ def test_a_done_status_without_resolution_completes_with_a_warning_and_rules_can
     assert codes(result.warnings)["jira_completed_from_status"].count == 1  # Closed
     assert metrics(con)["flow"]["velocity"] == 1  # "Shipped to customer" unknown: still open
     rules = {"statuses": {"Shipped to customer": "done", "Parked": "dropped"}}
-    result = import_file(con, path, ImportOptions(jira_rules=rules))
+    result = import_file(con, path, ImportOptions(jira_rules=rules), again=True)  # the same bytes, new rules
     rows = dict(con.execute("select item_id, coalesce(completed_at, canceled_at) from work_items").fetchall())
     assert metrics(con)["flow"]["velocity"] == 2 and rows["X-3"] == dt.datetime(2025, 7, 5, 9)
     assert con.execute("select canceled_at is not null from work_items where item_id = 'X-3'").fetchone()[0]
@@ -129,7 +129,7 @@ def test_an_unknown_resolution_counts_as_delivered_with_a_warning_until_marked(t
     assert "'Parked for later' is not one Pillars knows: counted as delivered" in warning.message
     assert metrics(con)["flow"]["velocity"] == 5
     save_jira_rules(con, {"resolutions": {"Parked for later": "dropped"}})
-    result = import_file(con, path, options_for(con))  # saved: applies to the next import
+    result = import_file(con, path, options_for(con), again=True)  # saved: applies to the next import
     assert "jira_unknown_resolution" not in codes(result.warnings)
     assert metrics(con)["flow"]["velocity"] == 3
 
@@ -152,7 +152,7 @@ def test_the_cli_saves_resolution_marks(tmp_path):
     first = subprocess.run([*command, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0 and "warning: Resolution 'Parked for later'" in first.stdout
     second = subprocess.run(
-        [*command, "--jira-resolution", "Parked for later=dropped", str(path)],
+        [*command, "--jira-resolution", "Parked for later=dropped", "--again", str(path)],
         cwd=ROOT,
         capture_output=True,
         text=True,

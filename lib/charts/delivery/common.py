@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import MUTED, PALETTE
-from lib.charts.titles import split_detail
-from lib.overview import TrendSpec, trend_takeaway
+from lib.charts.marks import few_flags
+from lib.charts.titles import trend_takeaway
+from lib.overview import TrendSpec
 from lib.views.delivery import tier_for
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
@@ -29,6 +30,8 @@ class Metric:
     log: bool = False
     y_format: str | None = None
     source: str = "deployments"
+    count: str | None = None  # the frame's count a bucket's value stands on (few: not in the title)
+    noun: str = "deployments"  # what `count` counts, for the hover
 
     def spec(self) -> TrendSpec:
         return TrendSpec("", "", "period", self.column, self.label, self.y_title, self.unit, self.higher_is_better,
@@ -41,13 +44,15 @@ DORA_METRICS = {
         Metric("deployment_frequency_per_week", "Deployment frequency", "per week",
                "Successful production deployments per week", True),
         Metric("lead_time_hours_p50", "Change lead time", "hours",
-               "Median commit → production (hours, log scale)", False, log=True),
+               "Median commit → production (hours, log scale)", False, log=True, count="successful_deployments",
+               noun="successful deployments"),
         Metric("change_failure_rate", "Change failure rate", "%",
-               "Change failures (% of deployments)", False, y_format=".0%"),
+               "Change failures (% of deployments)", False, y_format=".0%", count="deployments"),
         Metric("recovery_time_hours_p50", "Time to restore service", "hours",
-               "Median incident start → resolved (hours, log scale)", False, log=True, source="incidents"),
+               "Median incident start → resolved (hours, log scale)", False, log=True, source="incidents",
+               count="incidents", noun="incidents"),
         Metric("rework_rate", "Rework rate", "%",
-               "Rework (% of deployments)", False, y_format=".0%"),
+               "Rework (% of deployments)", False, y_format=".0%", count="deployments"),
     )
 }  # fmt: skip
 TEAM_METRICS = {
@@ -61,7 +66,14 @@ TEAM_METRICS = {
         source="work_items",
     ),
     "time_days_p50": Metric(
-        "time_days_p50", "Flow time", "days", "Median flow time (days)", False, source="work_items"
+        "time_days_p50",
+        "Flow time",
+        "days",
+        "Median flow time (days)",
+        False,
+        source="work_items",
+        count="velocity",
+        noun="completed items",
     ),
 }
 
@@ -83,14 +95,31 @@ def points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame[["period", column]].dropna() if column in frame else frame.iloc[0:0]
 
 
-def trend_title(frame: pd.DataFrame, metric: Metric) -> tuple[str, str | None]:
-    """('Change lead time down 42% since Dec 2025, now elite', '20 hours → 12 hours')."""
-    claim, detail = split_detail(
-        trend_takeaway(list(frame[metric.column]), list(frame["period"]), metric.spec())
+def trend_title(
+    frame: pd.DataFrame, metric: Metric, now=None, grain: str = "month"
+) -> tuple[str, str | None]:
+    """('Change lead time down 42% since Dec 2025, now elite', '20 hours → 12 hours in the
+    chosen period'), by the shared rule (`lib.charts.titles.trend_takeaway`): partial buckets
+    and buckets on too few events never speak. `now` is the catalog's value over the chosen
+    period, the number the page's tile shows; the tier, when stated, is that value's, by the
+    tile's rule (`tier_for`), so tile and title never disagree."""
+    claim, detail = trend_takeaway(
+        metric.label,
+        metric.unit,
+        list(frame["period"]),
+        list(frame[metric.column]),
+        partial=list(frame["partial"]) if "partial" in frame else None,
+        few=few_flags(frame, metric.count),
+        now=now,
+        grain=grain,
     )
-    shown = points(frame, metric.column)
-    if metric.column in DORA_METRICS and metric.column != "rework_rate" and len(shown) >= 2:
-        tier = tier_for(metric.column, float(shown[metric.column].iloc[-1]))
+    if (
+        metric.column in DORA_METRICS
+        and metric.column != "rework_rate"
+        and now is not None
+        and " since " in claim
+    ):
+        tier = tier_for(metric.column, now)
         if tier:
             claim += f", now {tier}"
     return claim, detail

@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 
 from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
+from lib.charts.marks import flag_points, with_note
 from lib.charts.titles import headline
+from lib.formatting import format_value, is_missing
 from lib.views.delivery import bands as dora_bands
 
 LOG_TICKS = (
@@ -44,11 +46,19 @@ def _bands(column: str, low: float, high: float, log: bool) -> list[tuple[float,
 
 
 def dora_trend(
-    frame: pd.DataFrame, column: str, caption: str, x_title: str, empty_message: str | None = None
+    frame: pd.DataFrame,
+    column: str,
+    caption: str,
+    x_title: str,
+    empty_message: str | None = None,
+    now=None,
+    grain: str = "month",
 ) -> go.Figure:
     """One DORA key by period on the DORA tier bands of the report the project cites.
 
-    `empty_message` says why there is nothing to draw (e.g. no production deployments)."""
+    `empty_message` says why there is nothing to draw (e.g. no production deployments);
+    `now` is the catalog's value over the chosen period (the tile's), which the title states
+    with its tier; partial buckets and buckets on too few events are marked, never the title."""
     metric = DORA_METRICS[column]
     frame = since_first_data(frame, "incidents" if column == "recovery_time_hours_p50" else "deployments")
     values = points(frame, column)[column]
@@ -58,9 +68,10 @@ def dora_trend(
         )
     low, high = _y_range(values, metric)
     bands = _bands(column, low, high, metric.log) if column != "rework_rate" else []
-    claim, detail = trend_title(frame, metric)
+    claim, detail = trend_title(frame, metric, now=now, grain=grain)
     fig = line_chart(frame, "period", {column: metric.label}, title=claim, caption=caption, x_title=x_title,
                      y_title=metric.y_title, y_format=metric.y_format, bands=bands)  # fmt: skip
+    flag_points(fig, frame, "period", column, grain, metric.count, metric.noun)
     if metric.log:
         ticks = [(v, t) for v, t in LOG_TICKS if low <= v <= high]
         fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)],
@@ -71,20 +82,34 @@ def dora_trend(
                 note.y = math.log10(note.y)
     else:
         fig.update_yaxes(range=[low, high])
-    return headline(fig, claim, detail)
+    return headline(fig, claim, with_note(detail, fig))
 
 
-def outcomes_by_period(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
+def outcomes_by_period(
+    frame: pd.DataFrame, caption: str, x_title: str, period: dict | None = None
+) -> go.Figure:
     """Production deployments per period, those that were change failures (rolled back or named
-    by an incident) apart, and the failed runs that never reached production beside them."""
+    by an incident) apart, and the failed runs that never reached production beside them.
+
+    `period`: the catalog's `deployments`, `change_failures`, `failed_deployment_runs` and
+    `change_failure_rate` over the chosen period (`dora_summary`); the title then states the
+    rate the page's tile shows, else the window's."""
     frame = since_first_data(frame, "deployments")
     if frame.empty or not frame["deployments"].sum():
         return empty_figure("Deployments by outcome", "No production deployments for this period and filter.")
     data = frame.assign(no_failure=frame["deployments"] - frame["change_failures"])
     total, failed = int(frame["deployments"].sum()), int(frame["change_failures"].sum())
     runs = int(frame["failed_deployment_runs"].sum())
-    claim = f"{failed / total:.0%} of production deployments were change failures"
+    claim = f"{format_value(failed / total, '%')} of production deployments were change failures"
     detail = f"{failed:,} of {total:,} rolled back or named by an incident"
+    if period and not is_missing(period.get("change_failure_rate")):
+        total, failed = int(period["deployments"]), int(period["change_failures"])
+        runs = int(period["failed_deployment_runs"] or 0)
+        claim = (
+            f"{format_value(period['change_failure_rate'], '%')} of production deployments were change "
+            "failures in the chosen period"
+        )
+        detail = f"{failed:,} of {total:,} rolled back or named by an incident"
     series = {"no_failure": "Deployed, no failure", "change_failures": "Change failure"}
     if runs:
         series["failed_deployment_runs"] = "Failed run (never reached production)"

@@ -17,17 +17,21 @@ from lib.charts.delivery.common import (
     since_first_data,
     trend_title,
 )
-from lib.charts.titles import headline, split_detail
+from lib.charts.marks import flag_points, with_note
+from lib.charts.titles import headline, trend_takeaway
 from lib.formatting import format_value, is_missing
-from lib.overview import trend_takeaway
 
 
 def _types_present(frame: pd.DataFrame) -> list[str]:
     return [t for t in WORK_TYPES if t in set(frame["type"])]
 
 
-def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
-    """Items completed per week in each period, stacked by flow type."""
+def velocity_by_type(
+    frame: pd.DataFrame, caption: str, x_title: str, now=None, grain: str = "month"
+) -> go.Figure:
+    """Items completed per week in each period, stacked by flow type. `now`: the catalog's
+    flow velocity per week over the chosen period (the tile's), which the title ends on;
+    partial buckets are marked and never make the title."""
     frame = since_first_data(frame, "items")
     if frame.empty or not frame["items"].sum():
         return empty_figure("Flow velocity", "No completed work items for this period and filter.")
@@ -35,12 +39,17 @@ def velocity_by_type(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figu
         index="period", columns="type", values="items_per_week", aggfunc="sum"
     ).reset_index()
     wide["total"] = wide[[t for t in WORK_TYPES if t in wide]].sum(axis=1)
+    if "partial" in frame:
+        wide = wide.merge(frame.groupby("period", as_index=False)[["partial", "days"]].max(), on="period")
     metric = TEAM_METRICS["velocity_per_week"]
-    claim, detail = split_detail(trend_takeaway(list(wide["total"]), list(wide["period"]), metric.spec()))
+    claim, detail = trend_takeaway(metric.label, metric.unit, list(wide["period"]), list(wide["total"]),
+                                   partial=list(wide["partial"]) if "partial" in wide else None, now=now,
+                                   grain=grain)  # fmt: skip
     series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
     fig = bar_chart(wide, "period", series, claim, caption, x_title, "Items completed per week", stacked=True)
     color_by(fig, series, TYPE_COLORS)
-    return headline(fig, claim, detail)
+    flag_points(fig, wide, "period", "total", grain)
+    return headline(fig, claim, with_note(detail, fig))
 
 
 def distribution_title(frame: pd.DataFrame) -> tuple[str, str]:
@@ -135,16 +144,24 @@ def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
 
 
 def simple_trend(
-    frame: pd.DataFrame, metric: Metric, caption: str, x_title: str, empty_message: str
+    frame: pd.DataFrame,
+    metric: Metric,
+    caption: str,
+    x_title: str,
+    empty_message: str,
+    now=None,
+    grain: str = "month",
 ) -> go.Figure:
-    """A single trend line titled with its takeaway (flow load, flow efficiency, …)."""
+    """A single trend line titled with its takeaway (flow load, flow efficiency, …); `now`
+    is the catalog's value over the chosen period (the tile's)."""
     if points(frame, metric.column).empty:
         return empty_figure(metric.label, empty_message)
-    claim, detail = trend_title(frame, metric)
+    claim, detail = trend_title(frame, metric, now=now, grain=grain)
     fig = line_chart(frame, "period", {metric.column: metric.label}, title=claim, caption=caption,
                      x_title=x_title, y_title=metric.y_title, y_format=metric.y_format)  # fmt: skip
+    flag_points(fig, frame, "period", metric.column, grain, metric.count, metric.noun)
     if metric.unit == "%":
         fig.update_yaxes(range=[0, 1])
     else:
         fig.update_yaxes(rangemode="tozero")
-    return headline(fig, claim, detail)
+    return headline(fig, claim, with_note(detail, fig))

@@ -10,27 +10,39 @@ from plotly.subplots import make_subplots
 
 from lib.charts import MUTED, PALETTE, empty_figure, finish
 from lib.charts.delivery.common import TEAM_METRICS, Metric, since_first_data
-from lib.charts.titles import headline
+from lib.charts.marks import few_flags, flag_points, with_note
+from lib.charts.titles import headline, trend_move, when
 
 
-def team_trends_title(frame: pd.DataFrame, metric: Metric, noun: str = "team") -> tuple[str, str]:
-    """('7 of 12 teams improved their change lead time', 'since Dec 2025, by 5% or more')."""
+def team_trends_title(
+    frame: pd.DataFrame, metric: Metric, noun: str = "team", grain: str = "month"
+) -> tuple[str, str]:
+    """('7 of 12 teams improved their change lead time', 'since Dec 2025, by 5% or more'): each
+    team's move by the shared rule (`lib.charts.titles.trend_move`: medians of its first and
+    last whole buckets that stand on enough events), so a partial week or a bucket of two
+    deployments never counts a team as improved."""
     improved = moved = 0
-    since = None
+    since = []
     for _, rows in frame.groupby("unit"):
-        points = rows[["period", metric.column]].dropna()
-        if len(points) < 2:
+        move = trend_move(
+            list(rows["period"]),
+            list(rows[metric.column]),
+            metric.unit,
+            partial=list(rows["partial"]) if "partial" in rows else None,
+            few=few_flags(rows, metric.count),
+        )
+        if move is None:
             continue
-        first, last = float(points[metric.column].iloc[0]), float(points[metric.column].iloc[-1])
-        since = since or pd.Timestamp(points["period"].iloc[0]).strftime("%b %Y")
+        since.append(move.since)
         moved += 1
-        if first and metric.higher_is_better is not None and abs(last - first) / abs(first) >= 0.05:
-            improved += (last > first) == metric.higher_is_better
+        if move.direction != "steady" and metric.higher_is_better is not None:
+            improved += (move.direction == "up") == metric.higher_is_better
     if not moved:
         return f"{metric.label} by {noun}: not enough data for a trend", f"Each {noun} on its own scale"
     return (
         f"{improved} of {moved} {noun}s improved their {metric.label.lower()}",
-        f"First to last period since {since}, by 5% or more · each {noun} on its own scale",
+        f"Start to end since {when(min(since), grain)}, by 5% (or 1 pt) or more; partial {grain}s and "
+        f"{grain}s on too few events left out · each {noun} on its own scale",
     )
 
 
@@ -42,6 +54,7 @@ def team_small_multiples(
     noun: str = "team",
     columns: int = 4,
     max_panels: int = 24,
+    grain: str = "month",
 ) -> go.Figure:
     """One small chart per team or org (the frame's `unit`; alphabetical, never ranked), each on
     its own scale, so each is read against its own history rather than against the others.
@@ -75,18 +88,20 @@ def team_small_multiples(
             row=i // columns + 1,
             col=i % columns + 1,
         )
+        flag_points(fig, data, "period", column, grain, metric.count, metric.noun,
+                    row=i // columns + 1, col=i % columns + 1)  # fmt: skip
     if metric.y_format:
         fig.update_yaxes(tickformat=metric.y_format)
     fig.update_yaxes(type="log" if metric.log else "linear", rangemode="normal" if metric.log else "tozero",
                      nticks=4)  # fmt: skip
     fig.update_xaxes(nticks=4, tickformat="%b %y")
     fig.update_annotations(font={"size": 12.5, "color": MUTED})
-    claim, detail = team_trends_title(frame, metric, noun)
+    claim, detail = team_trends_title(frame, metric, noun, grain)
     if len(shown) < len(units):
         detail += f" · showing the first {len(shown)} of {len(units)} {noun}s alphabetically"
     finish(fig, claim, caption + f" · y: {metric.y_title}", None, None, height=120 + 190 * rows)
     fig.update_layout(hovermode="closest", margin={"b": 70})
-    headline(fig, claim, detail, width=100, extra_top=24)
+    headline(fig, claim, with_note(detail, fig), width=100, extra_top=24)
     # No x-axis title here, so the caption sits closer under the last row's tick labels.
     fig.update_annotations(selector={"name": "caption"}, y=0, yshift=-34)
     return fig

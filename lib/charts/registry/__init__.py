@@ -63,20 +63,21 @@ PILLARS = {
     "business": "Business alignment",
 }
 
-# The default deck: the Overview's headline set (lib.overview.HEADLINE_KEYS), one chart per
-# headline metric in tile order, led by the tiles themselves. Ids not registered are skipped.
+# The default deck: the Overview's headline set (lib.overview.HEADLINE_KEYS), led by the tiles
+# themselves, then one chart per headline metric in tile order. Ids not registered are skipped.
 DEFAULT_IDS = (
     "overview.headlines",
     "delivery.deployment_frequency_trend",
     "delivery.lead_time_trend",
     "delivery.change_failure_rate_trend",
     "delivery.recovery_time_trend",
-    "delivery.flow_velocity_by_type",
-    "delivery.flow_time_spread",
     "overview.engagement_trend",
     "engagement.enps_split",
     "overview.retention_trend",
+    "retention.headcount_flow",
     "overview.skills_trend",
+    "skills.learning_hours_by_team",
+    "business.rnd_pct_revenue",
     "overview.business_trend",
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lib.charts import delivery as charts
 from lib.charts.registry import Context, NoData, missing, register
+from lib.metrics import title_value
 from lib.views import delivery, flow, flow_detail, incidents, pull_requests
 from lib.views.delivery_detail import (
     MAX_PANELS,
@@ -75,9 +76,9 @@ def _dora(column: str, source: str, sections: tuple[str, ...]):
             if column != "recovery_time_hours_p50" and no_production(coverage(con, scope))
             else None
         )
-        fig = charts.dora_trend(
-            trend, column, ctx.caption(source, extra=extra), ctx.x_title, empty_message=empty
-        )
+        # the title ends on the tile's number: the catalog's value over the chosen period
+        fig = charts.dora_trend(trend, column, ctx.caption(source, extra=extra), ctx.x_title, empty_message=empty,
+                                now=title_value(con, scope, f"delivery.{column}"), grain=scope.grain)  # fmt: skip
         return _explained(fig, con, scope, sections)
 
     return build
@@ -99,9 +100,11 @@ for chart_id, name, column, source, sections in DORA_TRENDS:
         chart_id,
         "delivery",
         name,
-        # the change failure rate's notes also say how many incidents it cannot count
+        # the change failure rate's notes also say how many incidents it cannot count, the
+        # frequency's how many runs have no status
         metrics=(f"delivery.{column}",)
-        + (("delivery.incidents_without_deploy",) if column == "change_failure_rate" else ()),
+        + (("delivery.incidents_without_deploy",) if column == "change_failure_rate" else ())
+        + (("delivery.runs_without_status",) if column == "deployment_frequency_per_week" else ()),
         sources=tuple(dict.fromkeys((source, "deployments"))),
         note=(RECOVERY_NOTE if column == "recovery_time_hours_p50" else "") + DORA_NOTE
         if column != "rework_rate"
@@ -121,7 +124,9 @@ def deployment_outcomes(con, scope, filters):
     _opens(con, scope, "dora")
     ctx = Context(scope, filters)
     trend = delivery.dora_by_period(con, ctx.window)
-    fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title)
+    # the title states the tile's change failure rate: the chosen period's, from the catalog's view
+    period = delivery.dora_summary(con, scope)
+    fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title, period=period)
     return _explained(fig, con, scope, ("dora",))
 
 
@@ -141,9 +146,9 @@ def flow_velocity_by_type(con, scope, filters):
     _opens(con, scope, "flow")
     ctx = Context(scope, filters)
     by_type = flow_detail.completed_by_type_period(con, ctx.window)
-    return _explained(
-        charts.velocity_by_type(by_type, ctx.caption("work_items"), ctx.x_title), con, scope, FLOW
-    )
+    fig = charts.velocity_by_type(by_type, ctx.caption("work_items"), ctx.x_title,
+                                  now=title_value(con, scope, "flow.velocity_per_week"), grain=scope.grain)  # fmt: skip
+    return _explained(fig, con, scope, FLOW)
 
 
 @register(
@@ -212,9 +217,8 @@ def flow_load_trend(con, scope, filters):
     _opens(con, scope, "flow")
     ctx = Context(scope, filters)
     frame = flow.flow_by_period(con, ctx.window)
-    fig = charts.simple_trend(
-        frame, LOAD, ctx.caption("work_items"), ctx.x_title, "No work in progress in this period."
-    )
+    fig = charts.simple_trend(frame, LOAD, ctx.caption("work_items"), ctx.x_title, "No work in progress in this period.",
+                              now=title_value(con, scope, "flow.load"), grain=scope.grain)  # fmt: skip
     return _explained(fig, con, scope, FLOW)
 
 
@@ -236,6 +240,8 @@ def flow_efficiency_trend(con, scope, filters):
         ctx.caption("work_items, work_item_transitions"),
         ctx.x_title,
         "No status history: flow efficiency cannot be computed.",
+        now=title_value(con, scope, "flow.efficiency"),
+        grain=scope.grain,
     )
     return _explained(fig, con, scope, ("flow", "efficiency"))
 
@@ -321,9 +327,8 @@ def _teams(column: str):
         )
         if in_scope.unit == "org":
             source += ", teams"
-        fig = charts.team_small_multiples(
-            frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit, max_panels=MAX_PANELS
-        )
+        fig = charts.team_small_multiples(frame, column, ctx.caption(source), ctx.x_title, noun=in_scope.unit,
+                                          max_panels=MAX_PANELS, grain=scope.grain)  # fmt: skip
         return _explained(fig, con, scope, FLOW if flow_metric else ("dora", "incidents"))
 
     return build

@@ -27,8 +27,8 @@ SUPPRESSION = (
 )
 
 
-def _caption(scope, filters: str, survey_id: str, extra: str = "") -> str:
-    text = caption_text(f"{SOURCE}, survey {survey_id}", period_text(scope), filters)
+def _caption(scope, filters: str, survey: str, extra: str = "") -> str:
+    text = caption_text(f"{SOURCE}, {survey}", period_text(scope), filters)
     return f"{text} · {extra}" if extra else text
 
 
@@ -63,7 +63,7 @@ def _dimensions(con, scope, filters):
 def favorability(con, scope, filters):
     current, dims = _dimensions(con, scope, filters)
     return charts.favorability_bars(
-        dims, story.favorability_title(dims), _caption(scope, filters, current["survey_id"])
+        dims, story.favorability_title(dims), _caption(scope, filters, current["label"])
     )
 
 
@@ -84,7 +84,7 @@ def enps_split(con, scope, filters):
         )
     if is_missing(enps["promoters"].iloc[0]):
         raise NoData(f"eNPS not shown: {enps['suppressed_reason'].iloc[0]}.")
-    return charts.enps_split(dims, story.enps_title(dims), _caption(scope, filters, current["survey_id"]))
+    return charts.enps_split(dims, story.enps_title(dims), _caption(scope, filters, current["label"]))
 
 
 @register(
@@ -106,7 +106,7 @@ def team_heatmap(con, scope, filters):
             "dimension, or hidden so that a smaller group can't be worked out. Widen the filters."
         )
     return charts.heatmap(
-        cells, story.heatmap_title(cells), _caption(scope, filters, current["survey_id"]), list(DIMENSIONS)
+        cells, story.heatmap_title(cells), _caption(scope, filters, current["label"]), list(DIMENSIONS)
     )
 
 
@@ -123,12 +123,12 @@ def wave_changes(con, scope, filters):
     if not current["previous_id"]:
         raise NoData("Only one survey so far: the change between waves appears with the next one.")
     pair = (current["previous_id"], current["survey_id"])
-    frame = detail.wave_changes(con, scope, pair)
+    frame, names = detail.named_waves(detail.wave_changes(con, scope, pair), current)
     return charts.wave_changes(
         frame,
-        list(pair),
-        story.wave_title(frame, current["previous_id"], current["survey_id"]),
-        _caption(scope, filters, current["survey_id"], f"compared with {current['previous_id']}"),
+        names,
+        story.wave_title(frame, *names),
+        _caption(scope, filters, current["label"], f"compared with the {current['previous_label']}"),
     )
 
 
@@ -153,7 +153,7 @@ def drivers(con, scope, filters):
             "Driver analysis needs at least 25 respondents in the selection; widen the filters to see it."
         )
     title = story.drivers_title(frame, outcome)
-    return charts.drivers(frame, title, _caption(scope, filters, current["survey_id"]), outcome)
+    return charts.drivers(frame, title, _caption(scope, filters, current["label"]), outcome)
 
 
 # (column, label, y title, y format, safer teams …, higher is good): as the page's LINKS.
@@ -210,6 +210,6 @@ def safety_and_delivery(con, scope, filters):
         else "Psychological safety shows no clear link to delivery in this selection"
     )
     caption = _caption(
-        scope, filters, current["survey_id"], "delivery and attrition over the 12 months to period end"
+        scope, filters, current["label"], "delivery and attrition over the 12 months to period end"
     )
     return charts.safety_panels(frame, panels, title, caption)

@@ -9,8 +9,10 @@ import importlib
 
 from lib.charts import overview as charts
 from lib.charts.registry import register
-from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, headlines, trend_scope
-from lib.views.delivery import dora_summary
+from lib.metrics import title_value
+from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, trend_scope
+from lib.overview_board import board
+from lib.views.business import business_scope
 
 # Each pillar trend: registry id and the catalog key it follows, by PILLAR_TRENDS position.
 TRENDS = (
@@ -41,19 +43,23 @@ TRENDS = (
         "ai_usage",
         "business_metrics",
     ),  # fmt: skip
-    note="Each change compares the period with the period of equal length just before it.",
+    note="Each change compares the period with the period of equal length just before it; a change is "
+    "coloured and titled only when it passes the takeaway rules (docs/OVERVIEW.md: enough events, beyond "
+    "sampling noise, beyond the usual swing of the seven periods before). Benchmarks cite report and year.",
 )
 def headline_tiles(con, scope, filters):
-    tier = dora_summary(con, scope, prs=False)["dora_tier"]  # the tier needs no pull request
-    return charts.headline_tiles(headlines(con, scope), scope, filters, dora_tier=tier)
+    return charts.headline_tiles(board(con, scope), scope, filters)
 
 
 def _trend(spec, metric: str):
     def build(con, scope, filters):
         window = trend_scope(scope)
+        if spec.pillar == "Business alignment":  # monthly rows: a week holds no month's revenue
+            window = business_scope(window)
         module, func = spec.view.rsplit(".", 1)
         frame = getattr(importlib.import_module(module), func)(con, window)
-        return charts.pillar_trend(frame, spec, window, filters)
+        # the title ends on the tile's number: the catalog's value over the chosen period
+        return charts.pillar_trend(frame, spec, window, filters, now=title_value(con, scope, metric))
 
     build.__doc__ = f"{spec.pillar}: {spec.label} over at least the twelve months ending with the period."
     return build

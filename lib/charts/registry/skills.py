@@ -134,7 +134,7 @@ def ai_adoption_by_team_trend(con, scope, filters):
           metrics=("skills.ai_assisted_pr_share",), sources=("pull_requests",))  # fmt: skip
 def ai_assisted_prs_by_team(con, scope, filters):
     _require(con, scope, "pull_requests_with_ai_flag",
-             message="No pull request carries an AI-assisted flag (an ai_assisted column, true or false).")  # fmt: skip
+             message="No pull request says whether it was AI-assisted (the pull requests file needs an AI-assisted column, true or false).")  # fmt: skip
     agg = aggregates.ai_by_team(con, scope)
     return ai_charts.prs_by_team_trend(agg, Context(scope, filters).caption("pull_requests"))
 
@@ -143,7 +143,7 @@ def ai_assisted_prs_by_team(con, scope, filters):
           metrics=("skills.ai_assisted_pr_share",), sources=("pull_requests",))  # fmt: skip
 def ai_assisted_prs_trend(con, scope, filters):
     _require(con, scope, "pull_requests_with_ai_flag",
-             message="No pull request carries an AI-assisted flag (an ai_assisted column, true or false).")  # fmt: skip
+             message="No pull request says whether it was AI-assisted (the pull requests file needs an AI-assisted column, true or false).")  # fmt: skip
     agg = aggregates.ai_prs(con, scope)
     return ai_charts.prs_trend(agg, Context(scope, filters).caption("pull_requests"))
 

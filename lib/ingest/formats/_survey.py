@@ -61,7 +61,8 @@ class UnmappedQuestions(SurveyImportError):
         listed = "; ".join(f'"{q}" ({why})' for q, why in list(questions.items())[:5])
         more = f" and {len(questions) - 5} more" if len(questions) > 5 else ""
         super().__init__(
-            f"{len(questions)} question(s) need a dimension before this survey can be imported: "
+            f"{len(questions)} {'question needs' if len(questions) == 1 else 'questions need'} a dimension before "
+            "this survey can be imported: "
             f"{listed}{more}. Map each to a dimension (or skip it) on the Data page; "
             "the mapping is saved and reused for the next wave."
         )
@@ -142,7 +143,8 @@ def read(
         raise UnmappedQuestions({text[i]: why for i, why in plan.unmapped.items()})
     if plan.undecided:
         i, why = next(iter(plan.undecided.items()))
-        more = f" ({len(plan.undecided) - 1} more question(s) too)" if len(plan.undecided) > 1 else ""
+        others = len(plan.undecided) - 1
+        more = f" ({others} more {'question' if others == 1 else 'questions'} too)" if others else ""
         raise SurveyImportError(
             f"the scale of {text[i]!r} cannot be decided: {why}{more}. Choose it on the Data page's survey step"
         )

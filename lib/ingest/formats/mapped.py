@@ -103,10 +103,13 @@ def save_mapping(
     targets = list(clean.values())
     doubled = sorted({v for v in targets if targets.count(v) > 1})
     if doubled:
-        raise ValueError(f"several headers map to {', '.join(doubled)}")
+        raise ValueError(f"several headers map to {', '.join(doubled)}: pick one header for each column")
     missing = [c.name for c in spec.columns if c.required and c.name not in targets]
     if missing:
-        raise ValueError(f"{table} needs a column for {', '.join(missing)}")
+        raise ValueError(
+            f"{table.replace('_', ' ')} needs a column for {', '.join(missing)}: pick the header of the file that "
+            f"holds {'it' if len(missing) == 1 else 'each'} (a file without one cannot be imported as {table})"
+        )
     signature = header_signature(source)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("begin transaction")

@@ -196,8 +196,8 @@ def _cli_warnings(rows: list[dict], unresolvable: list[int], options: ImportOpti
     if not unresolvable:
         return []
     message = (
-        "`pd incident list --csv` has no resolution time: these resolved incidents have no recovery time. "
-        "Export `pd incident list --json` or the web UI's CSV to measure recovery"
+        "`pd incident list --csv` has no resolution time: these resolved incidents have no time to restore service. "
+        "Export `pd incident list --json` or the web UI's CSV to measure it"
     )
     return [warn("no_resolution_time", message, unresolvable)]
 

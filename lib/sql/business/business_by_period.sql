@@ -1,5 +1,6 @@
 -- one row per period bucket ($grain) of [start, end): business metrics of the months starting in it, next to
--- engineering output, with the catalog's business ratios per bucket
+-- engineering output, with the catalog's business ratios per bucket; money is annualised over the days of the
+-- months it sums (a week holding a month start carries that month's revenue, for that month's days)
 with buckets as (
     select period, bucket_start, bucket_end, days
     from period_buckets($start, $end, $grain)
@@ -28,6 +29,13 @@ business_by_bucket as (
         avg(value) filter (where metric = 'churn_rate') as churn_rate,
         arg_max(value, period_start) filter (where metric = 'company_headcount') as company_headcount
     from months
+    group by period
+),
+
+revenue_days as (
+    -- the days of the months whose revenue a bucket sums: what its annualisation divides by
+    select period, sum(((period_start + interval 1 month)::date - period_start)) as revenue_days
+    from (select distinct period, period_start from months where metric = 'revenue')
     group by period
 ),
 
@@ -73,7 +81,7 @@ final as (
         b.revenue,
         b.rnd_spend,
         b.rnd_spend / nullif(b.revenue, 0) as rnd_pct_revenue,
-        case when $all_teams then b.revenue / nullif(h.average_headcount, 0) * (365.0 / buckets.days) end
+        case when $all_teams then b.revenue / nullif(h.average_headcount, 0) * (365.0 / rd.revenue_days) end
             as revenue_per_engineer_annualized,
         b.arr,
         b.customers,
@@ -88,6 +96,7 @@ final as (
         case when $all_teams then b.rnd_spend * o.feature_share end as capitalizable_rnd_estimate
     from buckets
     left join business_by_bucket as b using (period)
+    left join revenue_days as rd using (period)
     left join headcount as h using (period)
     left join output as o using (period)
     order by buckets.period

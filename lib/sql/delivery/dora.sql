@@ -36,6 +36,10 @@ deploy_summary as (
         count(*) as production_runs,
         count(*) filter (where is_deployment) as deployments,
         count(*) filter (where run_status = 'failure') as failed_deployment_runs,
+        -- a run without a status (or another one) may or may not have reached production: neither
+        -- a deployment nor a failed run, counted so the page and the catalog can say so
+        count(*) filter (where run_status is null or run_status not in ('success', 'rollback', 'failure'))
+            as runs_without_status,
         count(*) filter (where is_success) as successful_deployments,
         count(*) filter (where is_deployment and is_named) as change_failures,
         count(*) filter (where is_deployment and is_rework) as rework_deployments,
@@ -80,10 +84,13 @@ final as (
     select
         case when table_runs > 0 then deployments end as deployments,
         case when table_runs > 0 then failed_deployment_runs end as failed_deployment_runs,
+        case when table_runs > 0 then runs_without_status end as runs_without_status,
         successful_deployments,
         case
             when table_runs = 0 or table_production_candidates = 0 then null
             when deployment_runs > 0 and production_runs = 0 then null
+            -- no production run says whether it succeeded: the frequency is unknown, not 0
+            when production_runs > 0 and runs_without_status = production_runs then null
             else successful_deployments / ($days / 7.0)
         end as deployment_frequency_per_week,
         lead_time_hours_p50,
@@ -100,7 +107,8 @@ final as (
         deployment_runs,
         production_runs,
         table_runs > 0 and (table_production_candidates = 0 or (deployment_runs > 0 and production_runs = 0))
-            as no_production
+            as no_production,
+        production_runs > 0 and runs_without_status = production_runs as no_status
     from deploy_summary, scope_runs, table_runs, incident_summary, incident_table
 )
 

@@ -82,6 +82,7 @@ deploys as (
         count(*) as production_runs,
         count(*) filter (where is_deployment) as deployments,
         count(*) filter (where run_status = 'failure') as failed_deployment_runs,
+        count(*) filter (where run_status in ('success', 'rollback', 'failure')) as runs_with_status,
         count(*) filter (where is_success) as successful_deployments,
         count(*) filter (where is_deployment and is_named) as change_failures,
         count(*) filter (where is_deployment and is_rework) as rework_deployments,
@@ -122,6 +123,8 @@ final as (
         case
             when not tables.may_have_production then null
             when coalesce(s.deployment_runs, 0) > 0 and coalesce(d.production_runs, 0) = 0 then null
+            -- production runs without a status: whether any reached production is unknown
+            when d.production_runs > 0 and d.runs_with_status = 0 then null
             else coalesce(d.successful_deployments, 0) / (buckets.days / 7.0)
         end as deployment_frequency_per_week,
         d.lead_time_hours_p50,

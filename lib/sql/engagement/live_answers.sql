@@ -12,6 +12,8 @@ with scored as (
     from survey_responses
     where score is not null
       and nullif(trim(dimension), '') is not null
+      -- a stored ±infinity date (no import writes one: SPEC §4) is in no wave
+      and coalesce(isfinite(survey_date), true)
       and (len($surveys) = 0 or list_contains($surveys, survey_id))
 ),
 

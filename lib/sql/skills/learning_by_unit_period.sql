@@ -78,6 +78,11 @@ headcount as (
     group by units.unit, buckets.period
 ),
 
+-- no learning row with time spent (completion reports without hours): hours unknown, not 0
+hours_known as (
+    select count(hours) > 0 as known from learning
+),
+
 final as (
     select
         units.unit,
@@ -85,17 +90,18 @@ final as (
         buckets.bucket_start,
         buckets.bucket_end,
         buckets.days,
-        coalesce(learned.learning_hours, 0) as learning_hours,
+        case when hours_known.known then coalesce(learned.learning_hours, 0) end as learning_hours,
         coalesce(learned.activities, 0) as activities,
         coalesce(learned.courses, 0) as courses,
         coalesce(learned.certifications, 0) as certifications,
         coalesce(learned.conferences, 0) as conferences,
         coalesce(learned.experiments, 0) as experiments,
         headcount.average_headcount,
-        coalesce(learned.learning_hours, 0) / nullif(headcount.average_headcount, 0) * (365.0 / buckets.days)
-            as learning_hours_per_engineer_annualized
+        case when hours_known.known then coalesce(learned.learning_hours, 0) end
+        / nullif(headcount.average_headcount, 0) * (365.0 / buckets.days) as learning_hours_per_engineer_annualized
     from units
     cross join buckets
+    cross join hours_known
     left join learned on learned.unit = units.unit and learned.period = buckets.period
     left join headcount on headcount.unit = units.unit and headcount.period = buckets.period
     order by units.unit, buckets.period

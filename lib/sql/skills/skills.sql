@@ -63,6 +63,8 @@ learned as (
     -- without any learning row at all the source is missing: null, not 0
     select
         (select count(*) > 0 from learning) as has_learning_data,
+        -- completions without time spent (a file that gives none) make hours unknown, not 0
+        (select count(hours) > 0 from learning) as has_learning_hours,
         coalesce(sum(hours) filter (where date >= $start and date < $end), 0) as learning_hours,
         count(*) filter (where date >= $start and date < $end and kind = 'certification') as certifications,
         count(*) filter (where date >= $start and date < $end and kind = 'experiment') as experiments
@@ -128,8 +130,8 @@ final as (
         skills_rows_with_target,
         skills_rows_below_target,
         skills_rows_below_target / nullif(skills_rows, 0) as skill_gap_share,
-        case when has_learning_data then learning_hours end as learning_hours,
-        case when has_learning_data then learning_hours / nullif(average_headcount, 0) * (365.0 / $days) end
+        case when has_learning_hours then learning_hours end as learning_hours,
+        case when has_learning_hours then learning_hours / nullif(average_headcount, 0) * (365.0 / $days) end
             as learning_hours_per_engineer_annualized,
         case when has_learning_data then certifications end as certifications,
         case when has_learning_data then experiments end as experiments,

@@ -1,0 +1,350 @@
+"""The Overview as one board slide: a headline that frames the investment, one tile group per
+pillar (value, change against the previous period of equal length, a sparkline and a cited
+benchmark) and the takeaways that are news rather than noise.
+
+`board(con, scope)` computes it once, from the headline windows
+(`lib.views.headline_windows`: the catalog's values over the period and the seven periods
+of equal length before it, one query per pillar) and the business views. The Overview page
+(`lib.ui.overview_page`) and the registered chart `overview.headlines` (the board pack's
+first slide) both draw this object, so page and deck show the same numbers. Takeaway rules:
+`lib.takeaways`; their long form: docs/OVERVIEW.md. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from lib import takeaways as rules
+from lib.benchmarks import DORA_CITE
+from lib.charts.business import money
+from lib.formatting import format_value, is_missing
+from lib.glossary import explain
+from lib.metrics import compare, definition_for
+from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
+from lib.scope import Scope, period_text
+from lib.sql import query_df
+from lib.views import business, delivery, params
+from lib.views.headline_windows import SPECS, headline_windows, source_extents
+
+# Tile labels short enough for a sixth of the page (the definition is in the tile's help).
+TILE_LABELS = {
+    "delivery.deployment_frequency_per_week": "Deploy frequency",
+    "delivery.lead_time_hours_p50": "Lead time (median)",
+    "delivery.change_failure_rate": "Change failure rate",
+    "delivery.recovery_time_hours_p50": "Time to restore",
+    "engagement.index": "Engagement index",
+    "engagement.enps": "eNPS",
+    "retention.attrition_rate_ttm": "Attrition (year)",
+    "retention.headcount_end": "Engineers",
+    "skills.ai_adoption_rate": "AI adoption",
+    "skills.learning_hours_per_engineer_annualized": "Learning hours",
+    "business.rnd_pct_revenue": "R&D / revenue",
+    "business.revenue_per_engineer_annualized": "Revenue/engineer",
+}
+# Units short enough for a tile: "4.94 h", not "4.94 hours" cut to "4.94 h…".
+SHORT_UNITS = {"hours": " h", "days": " d", "people": "", "hours per year": " h/yr"}
+
+# What a pillar needs when none of its sources holds a row: named, never drawn as zeros.
+MISSING = {
+    "delivery": (
+        ("deployments_rows", "incidents_rows"),
+        "No deployments or incidents loaded: delivery needs deployments from CI and incidents from "
+        "PagerDuty or Opsgenie.",
+    ),
+    "engagement": (
+        ("survey_rows",),
+        "No survey loaded: engagement needs a survey export (Culture Amp, Lattice, Google Forms, Qualtrics…).",
+    ),
+    "retention": (
+        ("employees_rows",),
+        "No HRIS export loaded: attrition and headcount need employees with hire and leaving dates "
+        "(BambooHR, Workday, HiBob…).",
+    ),
+    "skills": (
+        ("ai_usage_rows", "learning_rows"),
+        "No AI-usage or learning export loaded: adoption needs GitHub Copilot or Cursor usage, learning "
+        "hours an LMS export.",
+    ),
+    "business": (
+        ("business_rows",),
+        "No finance data loaded: R&D spend and revenue need business metrics by month (finance's "
+        "spreadsheet, wide or long).",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline metric as the Overview shows it."""
+
+    key: str
+    label: str
+    value: float | None  # the catalog's value over the period
+    text: str  # the value as shown ("97.1/wk"; "—" for no value)
+    change: str | None  # "+8%", "-2.3 pts"; None when there is nothing comparable
+    improved: bool | None  # the change is better (True), worse (False) or neither / unknown
+    news: bool  # the change is a takeaway (only then is it coloured: colour is news)
+    band: str  # the cited benchmark, or why there is no value
+    spark: tuple[float | None, ...]  # the period and the seven before, oldest first; None: not comparable
+    help: str  # the definition, and the DORA tier's band
+
+
+@dataclass(frozen=True)
+class Group:
+    pillar: str  # a key of lib.charts.registry.PILLARS
+    name: str
+    status: str | None  # e.g. "DORA 2023: elite tier" for delivery
+    tiles: tuple[Tile, ...]
+    missing: str | None  # what to load when the pillar has no data at all (then no tiles)
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str  # "07 Sep 2026 – 05 Dec 2026"
+    phrase: str  # "quarter over quarter"
+    headline: str  # the investment headline (markdown: numbers in bold)
+    groups: tuple[Group, ...]
+    takeaways: tuple[rules.Takeaway, ...]
+    held_back: tuple[rules.HeldBack, ...]
+    title: str  # the board slide's takeaway title
+
+
+def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
+    """Everything the Overview shows over `scope` (see the module doc)."""
+    keys = tuple(key for _, _, group in PILLAR_GROUPS for key in group)
+    windows = headline_windows(con, scope, keys)
+    extents = source_extents(con)
+    reasons = _reasons(con, scope, windows, extents)
+    histories = [_history(key, windows[key]) for key in keys]
+    found, held = rules.takeaways(histories, scope.days)
+    news = {t.key for t in found}
+    groups = tuple(
+        _group(con, pillar, name, group, windows, extents, reasons, news)
+        for pillar, name, group in PILLAR_GROUPS
+    )
+    return Board(
+        period=period_text(scope),
+        phrase=period_phrase(scope.days),
+        headline=investment_headline(con, scope),
+        groups=groups,
+        takeaways=tuple(found),
+        held_back=tuple(held),
+        title=slide_title(found, scope.days),
+    )
+
+
+def _history(key: str, windows: tuple[rules.Window, ...]) -> rules.History:
+    spec, definition = SPECS[key], definition_for(key)
+    return rules.History(
+        key=key,
+        label=definition.label if key != "retention.headcount_end" else "Headcount",
+        unit=definition.unit,
+        higher_is_better=definition.higher_is_better,
+        windows=windows,
+        min_events=spec.min_events,
+        noun=spec.noun,
+        months=_months_between(windows[0].start, windows[0].end) if spec.frame == "business" else None,
+    )
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def _group(con, pillar, name, keys, windows, extents, reasons, news) -> Group:
+    tables, missing = MISSING[pillar]
+    if not any(extents[t] for t in tables):
+        return Group(pillar, name, None, (), missing)
+    tiles = tuple(_tile(con, key, windows[key], reasons.get(key), key in news) for key in keys)
+    status = None
+    if pillar == "delivery":
+        tiers = {k.removeprefix("delivery."): delivery.tier_for(k, windows[k][0].value) for k in keys}
+        tier = delivery.overall_tier(tiers)
+        status = f"{DORA_CITE}: {tier} tier overall" if tier else None
+    return Group(pillar, name, status, tiles, None)
+
+
+def _tile(con, key: str, windows: tuple[rules.Window, ...], reason: str | None, news: bool) -> Tile:
+    now, before = windows[0], windows[1]
+    comparable = now.gap is None and before.gap is None
+    item = compare(key, now.value, before.value if comparable else None)
+    definition = definition_for(key)
+    if key.startswith("business.") and definition.unit == "USD":
+        text = money(now.value, business.currency(con)[0])
+    elif definition.unit in SHORT_UNITS and not is_missing(now.value):
+        text = format_value(now.value) + SHORT_UNITS[definition.unit]
+    else:
+        text = format_value(now.value, definition.unit)
+    if is_missing(now.value):
+        band = f"No data: {reason or 'nothing in this period for this selection'}"
+    elif item.tier:
+        band = f"{DORA_CITE}: {item.tier} tier"  # the tier's band is in the tile's help
+    else:
+        band = band_text(item) or "No published benchmark"
+    spark = tuple(w.value if w.gap is None else None for w in reversed(windows))
+    help_text = f"{definition.label}: {explain(key)}"
+    if item.tier and item.band:
+        help_text += f" {DORA_CITE} {item.tier} tier: {item.band}."
+    return Tile(
+        key=key,
+        label=TILE_LABELS.get(key, definition.label),
+        value=now.value,
+        text=text,
+        change=change_text(item),
+        improved=item.improved,
+        news=news,
+        band=band,
+        spark=spark if sum(v is not None for v in spark) >= 2 else (),
+        help=help_text,
+    )
+
+
+def _reasons(con, scope: Scope, windows: dict, extents: dict) -> dict[str, str]:
+    """Why a tile has no value, for the keys without one (a few words each)."""
+    empty = [key for key, w in windows.items() if w[0].value is None]
+    if not empty:
+        return {}
+    out: dict[str, str] = {}
+    if any(k.startswith("delivery.") for k in empty):
+        from lib.views.delivery_detail import coverage, no_data_reason
+
+        c = coverage(con, scope)
+        out |= {k: no_data_reason(k, c) for k in empty if k.startswith("delivery.")}
+    if any(k.startswith("engagement.") for k in empty):
+        from lib.overview import engagement_reasons
+
+        out |= {k: v for k, v in engagement_reasons(con, scope).items() if k in empty}
+    for key in empty:
+        if key in out:
+            continue
+        if key == "business.revenue_per_engineer_annualized" and scope.teams is not None:
+            out[key] = "organisation only: revenue has no team"
+        elif key.startswith("business."):
+            out[key] = (
+                "no finance months in this period" if extents["business_rows"] else "no finance data loaded"
+            )
+        elif key == "skills.ai_adoption_rate":
+            out[key] = (
+                "no AI usage in the period's last 28 days"
+                if extents["ai_usage_rows"]
+                else "no AI-usage export loaded"
+            )
+        elif key == "skills.learning_hours_per_engineer_annualized":
+            out[key] = (
+                "no learning export loaded" if not extents["learning_rows"] else "no engineers in scope"
+            )
+        elif key.startswith("retention."):
+            out[key] = (
+                "no employees loaded" if not extents["employees_rows"] else "no employees in these teams"
+            )
+    return out
+
+
+def slide_title(found: list[rules.Takeaway], days: int) -> str:
+    """The board slide's title: the strongest takeaways in short, or that none moved."""
+    if not found:
+        return f"No headline metric moved beyond its usual swing {period_phrase(days)}"
+    shorts = [t.short for t in found[:2]]
+    return "; ".join([shorts[0], *(_first_lower(text) for text in shorts[1:])])
+
+
+def _first_lower(text: str) -> str:
+    """'Deployment frequency' → 'deployment frequency'; 'AI adoption', 'eNPS' unchanged."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+# ------------------------------------------------------------------------ investment headline
+
+
+def months_text(months: Scope) -> str:
+    """'Oct–Dec 2026' for a span of whole months."""
+    first, last = months.start, (months.end - dt.timedelta(days=1)).replace(day=1)
+    if first == last:
+        return f"{first:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b}–{last:%b %Y}"
+    return f"{first:%b %Y}–{last:%b %Y}"
+
+
+def _count(n: int | None, one: str, many: str) -> str:
+    return f"**{n or 0:,}** {one if n == 1 else many}"
+
+
+def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    """What R&D spend produced, in one paragraph (markdown, numbers in bold): features
+    delivered, production deployments and the change failures among them, the share of effort
+    on new features and revenue per engineer; and what is missing when finance, work-item or
+    deployment data is absent.
+
+    Spend is monthly, so when it is set against the output the paragraph covers the period's
+    whole months (the months that start and end in it, `business_months`, as the finance tiles
+    here and on the Business alignment page do) and names them; otherwise it covers the period. Business metrics have no
+    team: under a team filter the spend stays the organisation's and is not set against the
+    teams' output."""
+    inputs = business.has_business_data(con)
+    team = scope.teams is not None
+    whole = business.business_months(scope)
+    months = whole if inputs["rnd_spend"] and not team else None  # spend set against the output
+    span = months or scope
+    summary = business.business_summary(con, span)
+    currency = business.currency(con)[0]
+    extents = source_extents(con)
+    window = query_df(con, "overview/delivery_windows", params(span, windows=1)).iloc[0]
+    deployments = None if extents["deployments_rows"] == 0 else int(window["deployments"])
+    failures = int(window["change_failures"])
+
+    output = []
+    if extents["work_items_rows"]:
+        output.append(_count(summary["features_completed"], "feature", "features"))
+    if deployments:
+        text = _count(deployments, "production deployment", "production deployments")
+        text += (
+            f" ({failures:,} of them change failures)" if failures != 1 else " (1 of them a change failure)"
+        )
+        output.append(text)
+    produced = " and ".join(output)
+    when = months_text(months) if months else period_text(scope)
+
+    sentences = []
+    spend = summary["rnd_spend"]
+    if produced and spend is not None and not team:
+        sentences.append(f"In {when}, **{money(spend, currency)}** of R&D spend delivered {produced}.")
+    elif produced:
+        sentences.append(f"In {when}, engineering delivered {produced}.")
+    share = summary["investment_mix"]["feature"]
+    rpe = summary["revenue_per_engineer_annualized"]
+    parts = []
+    if share is not None:
+        parts.append(f"**{format_value(share, '%')}** of engineering effort went to new features")
+    if rpe is not None:
+        parts.append(f"revenue per engineer ran at **{money(rpe, currency)}** a year")
+    if parts:
+        sentences.append(_first_upper("; ".join(parts)) + ".")
+
+    gaps = []
+    if not inputs["rnd_spend"]:
+        gaps.append("no R&D spend is loaded, so what this cost is not shown")
+    elif team:
+        gaps.append("R&D spend and revenue are the whole organisation's (business metrics carry no team)")
+    elif whole is None:
+        gaps.append(
+            "R&D spend is kept by month: choose a period holding a whole month to set it against the output"
+        )
+    elif spend is None:
+        gaps.append(f"no R&D spend is loaded for {when}")
+    if not inputs["revenue"]:
+        gaps.append("no revenue is loaded, so revenue per engineer is not shown")
+    if not extents["work_items_rows"]:
+        gaps.append("no work items are loaded, so features delivered and the effort mix are not shown")
+    if deployments is None:
+        gaps.append("no deployments are loaded")
+    if gaps:
+        sentences.append(_first_upper("; ".join(gaps)) + " (load them on the Data page).")
+    return " ".join(sentences)
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,55 @@
+"""The Delivery page with deployment runs that carry no status (SPEC §5: only success and
+rollback are deployments): the page says how many, and shows no frequency when none has one,
+never "0/wk" rated low. Values as in tests/unit/test_deployments_without_status.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lib import db
+from tests.app.conftest import assert_no_exception
+from tests.unit.fixtures import make_db
+from tests.unit.test_deployments_without_status import MIXED
+
+PAGE = "pages/delivery.py"
+QUERY = {"from": "2025-03-03", "to": "2025-03-16"}  # [3 March, 17 March): two weeks
+
+
+def _file(tmp_path, rows) -> Path:
+    con = make_db(tmp_path, deployments=rows)
+    db.set_setting(con, "demo", "false")
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    return Path(path)
+
+
+def _tile(at, label) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_runs_without_a_status_are_named_under_the_frequency(run_page, tmp_path):
+    at = run_page(_file(tmp_path, MIXED), PAGE, query=QUERY)
+    assert_no_exception(at)
+    assert _tile(at, "Deploy frequency") == "1.5/wk"  # s1 s2 s3 in two weeks
+    assert "2 of 7 production runs in the period have no status: not counted" in _captions(at)
+    assert any(i.value.startswith("2 of 7 production runs in the period have no status") for i in at.info)
+
+
+def test_no_status_at_all_shows_no_data_with_the_reason(run_page, tmp_path):
+    at = run_page(_file(tmp_path, [{**r, "status": None} for r in MIXED]), PAGE, query=QUERY)
+    assert_no_exception(at)
+    for label in ("Deploy frequency", "Lead time (median)", "Change failure rate"):
+        assert _tile(at, label) == "—", label
+    assert "No data: no production run in the period has a status" in _captions(at)
+    assert "have no status: not counted" not in _captions(at)  # the reason says it once
+    assert "low tier" not in _captions(at).lower()
+    assert any(
+        w.value.startswith("7 production deployment runs in this period, but none has a status")
+        for w in at.warning
+    )
