@@ -15,7 +15,7 @@ table spells them, rows of earlier imports with the same keys are deleted, warni
 DuckDB writes the rows as they come (`preserve_insertion_order` off, which costs less),
 except for a person-level table, whose minimised copy lists rows in the file's order;
 the rows a warning lists are then numbered by reading the file again, in order, only when
-there are such rows. Peak memory stays that of DuckDB's own read: about 620 MiB for a
+there are such rows. Peak memory stays that of DuckDB's own read: 710 MiB for a
 5M-row file (bench/RESULTS.md).
 
 It writes the same rows as the general path or nothing: whenever the file is anything
