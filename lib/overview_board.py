@@ -26,8 +26,9 @@ from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.scope import Scope, period_text
 from lib.sql import query_df
-from lib.views import business, delivery, params
+from lib.views import business, delivery, params, skills
 from lib.views.headline_windows import SPECS, headline_windows, source_extents
+from lib.views.people_share import different_people
 
 # Tile labels short enough for a sixth of the page (the definition is in the tile's help).
 TILE_LABELS = {
@@ -202,6 +203,19 @@ def _tile(con, key: str, windows: tuple[rules.Window, ...], reason: str | None, 
     )
 
 
+def _ai_adoption_reason(con, scope: Scope, extents: dict) -> str:
+    """Why AI adoption has no value: no export, no usage in the window, or more daily users
+    than people (`lib.views.people_share`)."""
+    if not extents["ai_usage_rows"]:
+        return "no AI-usage export loaded"
+    row = skills.skills_summary(con, scope)
+    if row.get("ai_users_exceed_headcount"):
+        return different_people(
+            "daily AI users", row["ai_active_users_daily_mean"], "people in the HR data", row["headcount_end"]
+        )
+    return "no AI usage in the period's last 28 days"
+
+
 def _reasons(con, scope: Scope, windows: dict, extents: dict) -> dict[str, str]:
     """Why a tile has no value, for the keys without one (a few words each)."""
     empty = [key for key, w in windows.items() if w[0].value is None]
@@ -227,11 +241,7 @@ def _reasons(con, scope: Scope, windows: dict, extents: dict) -> dict[str, str]:
                 "no finance months in this period" if extents["business_rows"] else "no finance data loaded"
             )
         elif key == "skills.ai_adoption_rate":
-            out[key] = (
-                "no AI usage in the period's last 28 days"
-                if extents["ai_usage_rows"]
-                else "no AI-usage export loaded"
-            )
+            out[key] = _ai_adoption_reason(con, scope, extents)
         elif key == "skills.learning_hours_per_engineer_annualized":
             out[key] = (
                 "no learning export loaded" if not extents["learning_rows"] else "no engineers in scope"

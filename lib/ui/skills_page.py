@@ -20,6 +20,7 @@ from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
+from lib.views.people_share import different_people
 from lib.views.skills_ai import ADOPTION_SHARE, CAVEATS, MIN_DEPLOYMENTS, MIN_WINDOW_DAYS, WINDOW_DAYS
 
 CHARTS = "lib.views.skills_charts"
@@ -92,8 +93,13 @@ def tiles(scope: Scope) -> dict:
         if small and key in PER_PERSON:
             items.append(layout.Tile(label, NO_DATA, band=f"Hidden: fewer than {k} people in the filter"))
             continue
-        if key == "ai_adoption_rate" and not is_missing(value) and value > 1:
-            band = "Above 100%: the AI data counts people the HRIS lacks, or people using several tools twice"
+        if key == "ai_adoption_rate" and now.get("ai_users_exceed_headcount"):
+            band = "No data: " + different_people(
+                "daily AI users",
+                now["ai_active_users_daily_mean"],
+                "people in the HR data",
+                now["headcount_end"],
+            )
         delta, color = _delta(key, value, previous)
         help_text = (
             explain(f"skills.{key}")

@@ -17,6 +17,7 @@ from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import params
 from lib.views.engagement_figures import Figures, answered_by, figures, in_period, ordered
+from lib.views.people_share import different_people, exceeds, people_share
 
 
 def waves_in_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Wave]:
@@ -50,8 +51,9 @@ def wave_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[Wav
 def engagement_by_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per wave in the period, oldest first: survey_id, survey_date (its last
     answer date), suppressed (respondents hidden), respondents (people), employees_active,
-    participation_rate (0–1), enps (−100..100), engagement_index (0–1); each figure null
-    when hidden or missing."""
+    participation_rate (0–1; null when the respondents outnumber the employees, whose files
+    then cover different people: `lib.views.people_share`), enps (−100..100),
+    engagement_index (0–1); each figure null when hidden or missing."""
     found = wave_figures(con, scope)
     staff = _employees_active(con, scope, found)
     rows = []
@@ -64,7 +66,7 @@ def engagement_by_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
                 "suppressed": fig.respondents is None,
                 "respondents": fig.respondents,
                 "employees_active": employees,
-                "participation_rate": fig.respondents / employees if fig.respondents and employees else None,
+                "participation_rate": people_share(fig.respondents, employees) if fig.respondents else None,
                 "enps": fig.enps,
                 "engagement_index": fig.index,
             }
@@ -105,6 +107,20 @@ def favorability_by_wave(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
+def _participation_reason(fig: Figures, employees: int | None, participation: float | None) -> str | None:
+    """Why participation is missing: respondents hidden, no HR data on the survey date, or
+    more respondents than people (`lib.views.people_share`)."""
+    if fig.respondents is None:
+        return fig.respondents_reason
+    if participation is not None:
+        return None
+    if exceeds(fig.respondents, employees):
+        return different_people(
+            "respondents", fig.respondents, "people in the HR data on the survey date", employees
+        )
+    return "no employees loaded for these teams on the survey date"
+
+
 def engagement_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Every `engagement.*` catalog key, from the latest wave in the period, and why a
     figure is null.
@@ -131,17 +147,13 @@ def engagement_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         }
     wave, fig = found[-1]
     employees = _employees_active(con, scope, [(wave, fig)]).get(wave.survey_id)
-    participation = fig.respondents / employees if fig.respondents and employees else None
+    participation = people_share(fig.respondents, employees) if fig.respondents else None
     likert = fig.dimensions[~fig.dimensions["is_enps"]]
     reasons = {
         "respondents": fig.respondents_reason,
         "enps": fig.enps_reason,
         "index": fig.index_reason,
-        "participation_rate": fig.respondents_reason
-        if fig.respondents is None
-        else (
-            None if participation is not None else "no employees loaded for these teams on the survey date"
-        ),
+        "participation_rate": _participation_reason(fig, employees, participation),
     }
     reasons |= {f"favorability.{d.dimension}": d.suppressed_reason for d in likert.itertuples()}
     return {

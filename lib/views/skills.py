@@ -34,7 +34,8 @@ def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     cannot support the figure), `skills_rows`, `skills_rows_with_target`,
     `skills_rows_below_target`, `skills_recorded` (distinct skills held by active
     employees), `learning_hours`, `ai_days_with_data`, `ai_active_users_daily_mean`,
-    `headcount_end`, `ai_suggestions`, `ai_acceptances`, `prs_with_ai_flag`,
+    `headcount_end`, `ai_users_exceed_headcount` (AI adoption is then null: the AI export and
+    the HR data cover different people, `lib.views.people_share`), `ai_suggestions`, `ai_acceptances`, `prs_with_ai_flag`,
     `ai_assisted_prs`, `experiments` (learning rows of kind experiment in the period).
     Definitions: METRICS.md, Skills. Every value is null, with `gap` saying why, when no
     team matches the filters or the period starts after the last day of any data
@@ -48,7 +49,8 @@ def skills_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def ai_adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: daily-mean active and engaged users (summed over
     teams and tools, over days with data), suggestions, acceptances, acceptance rate,
-    headcount at the bucket's end and adoption rate (active users ÷ that headcount); `partial`
+    headcount at the bucket's end and adoption rate (active users ÷ that headcount, null
+    with `ai_users_exceed_headcount` when the users outnumber it); `partial`
     and `no_data` (`lib.views.buckets.mark`: outside the AI usage span its figures are null)."""
     frame = query_df(con, "skills/ai_adoption_by_period", params(scope))
     columns = {

@@ -63,8 +63,9 @@ def adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str =
     active_users_daily_mean, engaged_users_daily_mean, seats_daily_mean (people; daily
     means over days with data, summed over the unit's teams and tools), suggestions,
     acceptances (counts), acceptance_rate (0–1), headcount_end (people in the unit at the
-    bucket's end; for a tool, everyone in scope), ai_adoption_rate, engaged_rate,
-    seats_per_head (each ÷ headcount_end). Organisation-level rows (team "(all teams)")
+    bucket's end; for a tool, everyone in scope), ai_adoption_rate, engaged_rate (each ÷
+    headcount_end, null when the users outnumber it: `lib.views.people_share`),
+    ai_users_exceed_headcount, seats_per_head (÷ headcount_end). Organisation-level rows (team "(all teams)")
     count for "all" and "tool" only. Raises ValueError for another unit.
     """
     _check_unit(unit, ("all", "tool", "team", "org"))

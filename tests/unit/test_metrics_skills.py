@@ -63,8 +63,12 @@ def test_team_filter(con):
     assert got["bus_factor_risks"] == 1  # k8s (e1 only; e4 left); python has two
     # a: start e1 e2 e4 = 3, end e1 e2 = 2 → average 2.5; hours 18 → 18 ÷ 2.5 × 365 ÷ 90
     assert got["learning_hours_per_engineer_annualized"] == pytest.approx(18 / 2.5 * 365 / 90)
-    # a's days: 03-04 → 2 + 1 = 3, 03-20 → 3; mean 3 ÷ headcount 2
-    assert got["ai_adoption_rate"] == pytest.approx(1.5)
+    # a's days: 03-04 → 2 + 1 = 3, 03-20 → 3; mean 3 users over headcount 2: the AI export
+    # counts people the HR data does not have, so no share (never 150%)
+    assert got["ai_active_users_daily_mean"] == pytest.approx(3.0)
+    assert got["headcount_end"] == 2
+    assert got["ai_adoption_rate"] is None
+    assert got["ai_users_exceed_headcount"] is True
 
 
 def test_period_shorter_than_28_days_uses_all_of_it(con):
@@ -94,8 +98,9 @@ def test_ai_adoption_by_month(con):
     assert frame["days_with_data"].iloc[2] == 3
     # March: daily sums 100, 4, 3 → mean 107 ÷ 3; headcount at 04-01 = 4
     assert frame["active_users_daily_mean"].iloc[2] == pytest.approx(107 / 3)
-    assert frame["ai_adoption_rate"].iloc[2] == pytest.approx(107 / 3 / 4)
-    assert frame["ai_adoption_rate"].isna().iloc[0]
+    # 35.7 daily users over 4 people: the sources cover different people, no share (not 892%)
+    assert frame["ai_adoption_rate"].isna().tolist() == [True, True, True]
+    assert frame["ai_users_exceed_headcount"].iloc[2] == True  # noqa: E712 (a numpy bool)
 
 
 def test_a_team_without_learning_rows_has_zero_hours_once_the_table_has_rows(tmp_path):
@@ -284,8 +289,10 @@ def test_organisation_level_rows_count_only_where_no_team_row_of_that_tool_exist
         ],
     )
     got = skills.skills_summary(con, scope(*PERIOD))
-    # days: 03-10 → 2 + 1 = 3; 03-11 → 5 + 1 = 6; mean 4.5 ÷ headcount 4
-    assert got["ai_adoption_rate"] == pytest.approx(4.5 / 4)
+    # days: 03-10 → 2 + 1 = 3; 03-11 → 5 + 1 = 6; mean 4.5 over headcount 4: more users than
+    # people, so no adoption share (tests/unit/test_people_share.py)
+    assert got["ai_active_users_daily_mean"] == pytest.approx(4.5)
+    assert got["ai_adoption_rate"] is None
     assert got["ai_acceptance_rate"] == pytest.approx((4 + 2 + 30 + 5) / (40 + 20 + 100 + 10))
     team_a = skills.skills_summary(con, scope(*PERIOD, teams=("a",)))
     assert team_a["ai_acceptance_rate"] == pytest.approx((4 + 5) / (40 + 10))

@@ -64,7 +64,8 @@ final as (
         u.acceptances,
         u.acceptances / nullif(u.suggestions, 0) as acceptance_rate,
         h.headcount_end,
-        u.active_users_daily_mean / nullif(h.headcount_end, 0) as ai_adoption_rate
+        people_share(u.active_users_daily_mean, h.headcount_end) as ai_adoption_rate,
+        u.active_users_daily_mean > h.headcount_end as ai_users_exceed_headcount
     from buckets
     left join usage_by_period as u using (period)
     left join headcount as h using (period)

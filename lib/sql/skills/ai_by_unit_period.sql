@@ -102,8 +102,9 @@ final as (
         u.acceptances,
         u.acceptances / nullif(u.suggestions, 0) as acceptance_rate,
         h.headcount_end,
-        u.active_users_daily_mean / nullif(h.headcount_end, 0) as ai_adoption_rate,
-        u.engaged_users_daily_mean / nullif(h.headcount_end, 0) as engaged_rate,
+        people_share(u.active_users_daily_mean, h.headcount_end) as ai_adoption_rate,
+        u.active_users_daily_mean > h.headcount_end as ai_users_exceed_headcount,
+        people_share(u.engaged_users_daily_mean, h.headcount_end) as engaged_rate,
         u.seats_daily_mean / nullif(h.headcount_end, 0) as seats_per_head
     from units
     cross join buckets
