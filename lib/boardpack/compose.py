@@ -29,7 +29,7 @@ from lib.boardpack.layout import (
     Text,
     paragraph,
 )
-from lib.charts import BAD, INK, MUTED
+from lib.charts import BAD, INK, MUTED, source_words
 from lib.formatting import is_missing
 
 KICKER = Box(MARGIN, 0.3, CONTENT_W, 0.25)
@@ -145,14 +145,17 @@ def chart_slide(
 
 
 def _freshness_lines(fresh: pd.DataFrame) -> list[tuple[str, str]]:
+    """(the table in words, "1,234 rows · latest … · loaded …") per table the charts read."""
     lines = []
     for row in fresh.itertuples():
+        name = source_words(row.table)
+        name = name[0].upper() + name[1:]
         if is_missing(row.rows) or not row.rows:
-            lines.append((row.table, "not loaded"))
+            lines.append((name, "not loaded"))
             continue
         latest = f"latest {pd.Timestamp(row.latest):%d %b %Y}" if not pd.isna(row.latest) else "no dates"
         loaded = f"loaded {pd.Timestamp(row.last_import):%d %b %Y}" if not pd.isna(row.last_import) else ""
-        lines.append((row.table, " · ".join(p for p in (f"{int(row.rows):,} rows", latest, loaded) if p)))
+        lines.append((name, " · ".join(p for p in (f"{int(row.rows):,} rows", latest, loaded) if p)))
     return lines
 
 
@@ -178,12 +181,12 @@ def _pack(blocks: list[tuple], first_room: float, room: float) -> list[list]:
 
 
 def closing_slides(deck: DeckContent, first_number: int, total: int | None = None) -> list[Slide]:
-    """Definitions of every metric in the deck and the freshness of each table the charts read,
+    """Every metric in the deck in plain words (`MetricDefinition.words`) and the freshness of each table the charts read,
     continued over as many slides as they need."""
     room = CLOSING_BOTTOM - CLOSING_TOP
     seen = list({d.key: d for c in deck.charts for d in c.definitions}.values())
     definitions = _pack(
-        [(paragraph(d.label, 11.5, DEFS_W, bold=True, space_before=7), paragraph(d.text, 10.5, DEFS_W))
+        [(paragraph(d.label, 11.5, DEFS_W, bold=True, space_before=7), paragraph(d.words, 10.5, DEFS_W))
          for d in seen],
         room,
         room,
@@ -223,7 +226,10 @@ def closing_slides(deck: DeckContent, first_number: int, total: int | None = Non
             height = sum(p.height for p in fresh)
             elements.append(Rect(Box(FRESH_LEFT - 0.2, CLOSING_TOP, 0.03, height), LIGHT))
             elements.append(Text(Box(FRESH_LEFT, CLOSING_TOP, FRESH_W, height), tuple(fresh)))
-        notes = "Every metric in this deck, as METRICS.md defines it, and when each table was last updated."
+        notes = (
+            "Every metric in this deck in plain words, and when each table was last updated. The exact "
+            "definition of each (METRICS.md) is in the notes of the slides that show it."
+        )
         slides.append(Slide((*elements, *_footer(deck, first_number + i, total)), notes))
     return slides
 

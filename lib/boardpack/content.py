@@ -40,14 +40,18 @@ class ChartContent:
     definitions: tuple[MetricDefinition, ...]
 
     def notes(self) -> str:
-        """Speaker notes: the takeaway, each metric's definition (METRICS.md), method, source."""
+        """Speaker notes: the takeaway, each metric in plain words and as METRICS.md defines it,
+        method, source."""
         parts = [self.title]
         if self.subtitle:
             parts.append(self.subtitle)
         if self.missing:
             parts.append(f"No data: {self.missing}")
         if self.definitions:
-            parts.append("Definitions (METRICS.md):\n" + "\n".join(f"• {d.line()}" for d in self.definitions))
+            parts.append("In plain words:\n" + "\n".join(f"• {d.label}: {d.words}" for d in self.definitions))
+            parts.append(
+                "Exact definitions (METRICS.md):\n" + "\n".join(f"• {d.line()}" for d in self.definitions)
+            )
         if self.chart.note:
             parts.append(f"Method: {self.chart.note}")
         if self.caption:

@@ -1,4 +1,9 @@
-"""Metric definitions for speaker notes and the closing slide, in METRICS.md's words.
+"""Metric definitions for the deck: plain words on the closing slide, METRICS.md's exact
+definition in the speaker notes.
+
+The closing slide is read by a board: it gives each metric in the words the pages' tile help
+uses (`lib.glossary.explain`), with no column or table name. The speaker notes are read by
+the VP who presents and must defend a number: they add the exact definition from METRICS.md.
 
 METRICS.md is the documented contract (a unit test keeps every catalog key in it), so a
 board member reading the notes reads what the repository documents. Each row is
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from lib.glossary import explain
 from lib.metrics import definition_for
 
 METRICS_MD = Path(__file__).resolve().parents[2] / "METRICS.md"
@@ -33,7 +39,8 @@ class MetricDefinition:
     key: str
     label: str  # "Deployment frequency"
     unit: str  # "per week", "%", "hours", …
-    text: str  # the definition, plain text
+    text: str  # METRICS.md's exact definition, markdown dropped (it names columns: `deployed_at`)
+    words: str = ""  # the same for a board, in plain words (`lib.glossary.explain`): no column names
 
     def line(self) -> str:
         """'Deployment frequency (per week): Production deployments … ÷ (days ÷ 7).'"""
@@ -82,7 +89,8 @@ def definition(key: str) -> MetricDefinition:
     if text.lower().startswith("the same"):
         text = spec.definition
     text = " ".join(part for part in (_sentence(text), _sentence(reading)) if part)
-    return MetricDefinition(key, spec.label.replace("DIMENSION", "each dimension"), unit, text)
+    label = spec.label.replace("DIMENSION", "each dimension")
+    return MetricDefinition(key, label, unit, text, _sentence(explain(key)))
 
 
 def definitions(keys) -> list[MetricDefinition]:

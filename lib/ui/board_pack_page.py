@@ -23,7 +23,7 @@ from lib import boardpack
 from lib.boardpack import choices
 from lib.boardpack.content import default_organisation
 from lib.boardpack.render import ChromiumMissing, RenderError
-from lib.charts import registry
+from lib.charts import registry, source_words
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 
@@ -197,7 +197,8 @@ def picker(scope: Scope, ids: list[str]) -> None:
                 with columns[i % 3], st.container(border=True):
                     slots[chart.id] = st.empty()  # the thumbnail, once drawn: names and switches first
                     st.toggle(chart.name, key=f"pick-{chart.id}", on_change=_toggle, args=(chart.id,))
-                    st.caption(f"`{chart.id}`")
+                    if chart.sources:  # words, not the chart's id (the command line's `--charts` takes ids)
+                        st.caption(f"From {source_words(', '.join(chart.sources))}")
             with status, st.spinner(f"Drawing {len(charts)} thumbnails with the sidebar's filters…"):
                 thumbs = _thumbnails(tuple(slots), scope)
             for chart_id, slot in slots.items():

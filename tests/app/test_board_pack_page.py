@@ -64,6 +64,13 @@ def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
     assert toggles["Headline metrics (the Overview's tiles)"] is True
     assert toggles["Delivery: deployment frequency trend"] is False
     assert len(at.image) == len(registry.charts("overview"))  # a thumbnail per chart of the open tab
+    # each card says in words what the chart reads, never its id (issue 18)
+    captions = [c.value for c in at.caption]
+    assert (
+        "From deployments, incidents, work items, survey answers, employees, AI tool usage, business figures"
+        in captions
+    )
+    assert not [c for c in captions if re.search(r"\b(overview|delivery|skills)\.[a-z_]+", c)]
 
 
 def test_choosing_ordering_and_removing_charts_is_saved(pack_db, run_page):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import shutil
 import subprocess
 
@@ -84,7 +85,15 @@ def test_pptx_has_a_title_slide_a_slide_per_chart_and_closing_slides(demo_deck):
     assert "Demo data" in texts(first)
     assert slides[-closing].shapes.title.text == "Definitions and data freshness"
     assert "Data freshness per table" in texts(slides[-closing])
-    assert "deployments" in texts(slides[-closing])
+    appendix = "\n".join(texts(s) for s in slides[-closing:]).replace("\v", " ")
+    assert "Deployments\n" in appendix and "Survey answers\n" in appendix  # tables in words
+    # a board reads plain words: the glossary's, never METRICS.md's column names (issue 18)
+    assert definition("delivery.lead_time_hours_p50").words in appendix
+    assert (
+        "Typical (median) time from a change's first commit to its successful production deployment"
+        in appendix
+    )
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z]+_[a-z_]+\b", appendix) == []
 
 
 def test_each_chart_slide_carries_the_pages_takeaway_caption_and_definitions(demo_deck):
@@ -96,8 +105,8 @@ def test_each_chart_slide_carries_the_pages_takeaway_caption_and_definitions(dem
         assert registry.title(fig).startswith(title), chart_id
         assert registry.caption(fig) in texts(slide).replace("\v", " ").replace("\n", " "), chart_id
         notes = slide.notes_slide.notes_text_frame.text
-        for key in registry.get(chart_id).metrics:
-            assert definition(key).text in notes, (chart_id, key)
+        for key in registry.get(chart_id).metrics:  # plain words, then the exact definition
+            assert definition(key).words in notes and definition(key).text in notes, (chart_id, key)
         assert f"id {chart_id}" in notes
     by_title = {s.shapes.title.text.replace("\v", " "): s for s in slides}
     assert any(t.startswith("Deployment frequency up") for t in by_title)
