@@ -42,6 +42,11 @@ TIER_COLORS = {
     "low": "rgba(209, 73, 91, 0.09)",
 }
 
+# Above this many rows (teams, orgs) a chart's cells and bars carry no text: the browser draws
+# every label (the large demo's 174 teams: 700–1,200 of them, 1.5–2 s a visit, bench/RESULTS.md)
+# and no one reads them; each figure stays in the tooltip and the CSV download.
+LABELLED_ROWS = 40
+
 CHART_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],

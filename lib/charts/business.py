@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts import MUTED, PALETTE, bar_chart, empty_figure, finish
+from lib.charts import LABELLED_ROWS, MUTED, PALETTE, bar_chart, empty_figure, finish
 from lib.charts.delivery.common import TYPE_COLORS, TYPE_LABELS
 from lib.charts.titles import headline
 
@@ -226,7 +226,10 @@ def mix_by_unit(
                 name=TYPE_LABELS[t],
                 orientation="h",
                 marker_color=TYPE_COLORS[t],
-                text=[f"{v:.0%}" if v >= 0.06 else "" for v in data[t]],
+                # in-bar shares only up to LABELLED_ROWS bars (the tooltip gives them beyond)
+                text=[f"{v:.0%}" if v >= 0.06 else "" for v in data[t]]
+                if len(data) <= LABELLED_ROWS
+                else None,
                 textposition="inside",
                 hovertemplate=f"%{{y}}<br>{TYPE_LABELS[t]}: %{{x:.0%}}<extra></extra>",
             )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts import BAD, GOOD, MUTED, PALETTE, finish
+from lib.charts import BAD, GOOD, LABELLED_ROWS, MUTED, PALETTE, finish
 
 NEUTRAL = "#C9CED6"
 HIDDEN = "#EEF0F3"
@@ -81,9 +81,6 @@ def enps_split(dims: pd.DataFrame, title: str, caption: str) -> go.Figure:
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(showticklabels=False)
     return finish(fig, title, caption, "Share of respondents (%)", None, height=230)
-
-
-LABELLED_ROWS = 40  # above this many teams the cells carry no text: see `heatmap`
 
 
 def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> go.Figure:

@@ -1,7 +1,9 @@
 """The People engagement page's sections: each reads cached views and lays them out.
 
 Every number comes from `lib.views.engagement_detail` / `lib.views.engagement`, already
-suppressed by the anonymity plan; these functions only choose words and places.
+suppressed by the anonymity plan; these functions only choose words and places. Every
+figure is the registered chart (`lib/charts/registry/engagement.py`, drawn with
+`lib.ui.registered.chart`), so the page and the board pack show one computation, cached.
 """
 
 from __future__ import annotations
@@ -9,24 +11,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.charts import caption_text
-from lib.charts import engagement as charts
+from lib.charts.registry.engagement import LINKS
 from lib.formatting import is_missing
 from lib.glossary import explain
 from lib.overview import tile_value
-from lib.question_bank import DIMENSIONS
 from lib.scope import Scope
-from lib.ui import data, filters, layout
+from lib.ui import data, filters, layout, registered
 from lib.views import engagement_story as story
-from lib.views.engagement_detail import HEATMAP_CSV_NOTE, named_waves
+from lib.views.engagement_detail import HEATMAP_CSV_NOTE
 
 DETAIL = "lib.views.engagement_detail"
-SOURCE = "survey_responses"
-
-
-def _caption(scope: Scope, survey: str, extra: str = "") -> str:
-    text = caption_text(f"{SOURCE}, {survey}", filters.period_text(scope), filters.filter_text())
-    return f"{text} · {extra}" if extra else text
 
 
 def _threshold() -> int:
@@ -141,18 +135,12 @@ def _pair(current: dict) -> tuple[str, ...]:
 
 def favorability(scope: Scope, current: dict) -> None:
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])
-    caption = _caption(scope, current["label"])
     if dims.empty or dims["respondents"].isna().all():
         reasons = data.view("lib.views.engagement.engagement_summary", scope)["reasons"]
         why = reasons.get("respondents") or reasons.get("index") or "every figure is hidden"
         layout.missing(f"No figures for this selection: {why}. Widen the filters.")
         return
-    layout.chart(
-        charts.favorability_bars(dims, story.favorability_title(dims), caption),
-        "eng-favorability",
-        name="Favourability per dimension",
-        span=1,
-    )
+    registered.chart("engagement.favorability", scope, key="eng-favorability", span=1)
     if not dims["is_enps"].astype(bool).any():
         layout.missing(
             "This survey has no eNPS question ('How likely are you to recommend … as a place to work')."
@@ -162,10 +150,10 @@ def favorability(scope: Scope, current: dict) -> None:
     if is_missing(enps["promoters"]):
         layout.missing(f"eNPS not shown: {enps['suppressed_reason']}.")
         return
-    layout.chart(
-        charts.enps_split(dims, story.enps_title(dims), caption),
-        "eng-enps",
-        name="eNPS promoters passives detractors",
+    registered.chart(
+        "engagement.enps_split",
+        scope,
+        key="eng-enps",
         span=1,
         note=f"n = {enps['respondents']:.0f} respondents answered the eNPS question.",
     )
@@ -182,14 +170,11 @@ def heatmap(scope: Scope, current: dict) -> None:
         f"Grey cells are hidden: fewer than {k} respondents, or hidden so that a smaller group can't be "
         "worked out by subtracting shown teams from the total. Hover a cell for n and the reason."
     )
-    fig = charts.heatmap(
-        cells, story.heatmap_title(cells), _caption(scope, current["label"]), list(DIMENSIONS)
-    )
-    layout.chart(
-        fig,
-        "eng-heatmap",
+    registered.chart(
+        "engagement.team_heatmap",
+        scope,
+        key="eng-heatmap",
         note=note if hidden or cells["value"].isna().any() else None,
-        name="Engagement team heatmap",
         span=1,
     )
     table = data.frame(f"{DETAIL}.heatmap_table", scope, current["survey_id"])
@@ -206,18 +191,10 @@ def changes(scope: Scope, current: dict) -> None:
     if not current["previous_id"]:
         st.caption("Only one survey so far: the change between waves appears with the next one.")
         return
-    pair = _pair(current)
-    frame, names = named_waves(data.frame(f"{DETAIL}.wave_changes", scope, pair), current)
-    fig = charts.wave_changes(
-        frame,
-        names,
-        story.wave_title(frame, *names),
-        _caption(scope, current["label"], f"compared with the {current['previous_label']}"),
-    )
-    layout.chart(
-        fig,
-        "eng-waves",
-        name="Engagement change since the previous survey",
+    registered.chart(
+        "engagement.wave_changes",
+        scope,
+        key="eng-waves",
         span=1,
         note="n under each bar: the people with a score on that dimension in that wave (the index pools them).",
     )
@@ -234,12 +211,10 @@ def drivers(scope: Scope, current: dict) -> None:
             "Driver analysis needs at least 25 respondents in the selection; widen the filters to see it."
         )
         return
-    layout.chart(
-        charts.drivers(
-            frame, story.drivers_title(frame, outcome), _caption(scope, current["label"]), outcome
-        ),
-        "eng-drivers",
-        name="Drivers of engagement",
+    registered.chart(
+        "engagement.drivers",
+        scope,
+        key="eng-drivers",
         span=1,
         note=(
             f"Pearson correlation between each person's mean score on a dimension and their {outcome}, "
@@ -249,70 +224,14 @@ def drivers(scope: Scope, current: dict) -> None:
     )
 
 
-LINKS = (
-    (
-        "deploys_per_week",
-        "deployment frequency",
-        "Deployments per week",
-        ".1f",
-        "deploy more often",
-        "deploy less often",
-        True,
-    ),
-    (
-        "change_failure_rate",
-        "change failure rate",
-        "Change failure rate (%)",
-        ".0%",
-        "fail less often",
-        "fail more often",
-        False,
-    ),
-    (
-        "attrition_rate",
-        "attrition",
-        "Annualised attrition (%)",
-        ".0%",
-        "lose fewer people",
-        "lose more people",
-        False,
-    ),
-)
-
-
 def delivery_link(scope: Scope, current: dict) -> None:
     frame = data.frame(f"{DETAIL}.delivery_link", scope, current["survey_id"])
     why = story.link_missing(frame)
     if why:
         layout.missing(why)
         return
-    panels, notes, good = [], [], []
-    for y, label, y_title, y_format, better, _worse, higher_good in LINKS:
-        r, n = _corr(frame, y)
-        panels.append(
-            {
-                "column": y,
-                "title": f"{label.capitalize()}: r = {r:.2f}" if r is not None else f"{label}: too few teams",
-                "y_title": y_title,
-                "y_format": y_format,
-            }
-        )
-        notes.append(story.link_caption(r, n, label))
-        if r is not None and abs(r) >= 0.3 and (r > 0) == higher_good:
-            good.append(better)
-    title = (
-        "Safer teams " + ", ".join(good[:-1]) + (" and " if len(good) > 1 else "") + good[-1]
-        if good
-        else "Psychological safety shows no clear link to delivery in this selection"
-    )
-    caption = _caption(scope, current["label"], "delivery and attrition over the 12 months to period end")
-    layout.chart(
-        charts.safety_panels(frame, panels, title, caption),
-        "eng-link",
-        note=" ".join(notes),
-        name="Psychological safety against delivery and attrition",
-        span=1,
-    )
+    notes = [story.link_caption(*_corr(frame, y), label) for y, label, *_ in LINKS]
+    registered.chart("engagement.safety_and_delivery", scope, key="eng-link", note=" ".join(notes), span=1)
 
 
 def _corr(frame: pd.DataFrame, y: str) -> tuple[float | None, int]:

@@ -117,11 +117,19 @@ def chart(
     points (Plotly's `x`, `y`, `curve_number`, `legendgroup`, …); otherwise nothing.
     """
     fig = fit(go.Figure(fig), card_px(span))
+    return chart_card(fig.to_dict(), chart_config(name or key, fig), key, note, clickable)
+
+
+def chart_card(
+    spec: dict, config: dict, key: str, note: str | None = None, clickable: bool = False
+) -> list[dict]:
+    """`chart` for a figure already fitted to its card, as a plain dict (`spec`) with its
+    Plotly `config` (`lib.charts.registry.card` builds both once per data version)."""
     with st.container(border=True):
         event = st.plotly_chart(
-            fig,
+            go.Figure(spec),  # a Figure: Plotly refuses a dict without traces (a no-data notice)
             theme=None,
-            config=chart_config(name or key, fig),
+            config=config,
             key=key,
             width="stretch",
             on_select="rerun" if clickable else "ignore",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from lib.charts.fit import HALF
+from lib.charts.fit import HALF, card_px
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 
@@ -35,14 +35,11 @@ def chart(
     span: float = HALF,
 ):
     """Draw the registered chart in a card (`lib.ui.layout.chart`) taking `span` of the page's
-    width; its camera PNG is named after the chart and its period. Returns clicked points."""
-    return layout.chart(
-        figure(chart_id, scope),
-        key=key or chart_id,
-        note=note,
-        clickable=clickable,
-        name=registry_name(chart_id),
-        span=span,
+    width; its camera PNG is named after the chart and its period. Returns clicked points.
+    The fitted figure comes from the cache as a plain dict (`lib.charts.registry.card`)."""
+    card = data.view("lib.charts.registry.card", chart_id, scope, filters.filter_text(), card_px(span))
+    return layout.chart_card(
+        card["spec"], card["config"], key=key or chart_id, note=note, clickable=clickable
     )
 
 

@@ -156,3 +156,24 @@ def test_target_mix_lines_follow_the_saved_target(demo_db, tmp_path):
     assert "target" in fig.layout.title.text
     assert {a.text for a in fig.layout.annotations} >= {"Features target 55%", "Debts target 20%"}
     con.close()
+
+
+def _units(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"unit": [f"team-{i:03d}" for i in range(n)], "fte": 2.0, "distance": float("nan"),
+         "feature": 0.5, "defect": 0.2, "risk": 0.1, "debt": 0.2}
+    )  # fmt: skip
+
+
+def test_mix_by_unit_labels_its_bars_only_while_they_can_be_read():
+    """The large organisation's 174 teams drew 700 in-bar labels (1.5 s a page switch): past
+    LABELLED_ROWS bars the shares are in the tooltip only."""
+    from lib.charts import LABELLED_ROWS
+    from lib.charts.business import mix_by_unit
+
+    few = mix_by_unit(_units(LABELLED_ROWS), None, "c")
+    assert list(few.data[0].text[:2]) == ["50%", "50%"]
+    assert few.data[1].text[0] == "20%"
+    many = mix_by_unit(_units(LABELLED_ROWS + 1), None, "c")
+    assert all(trace.text is None for trace in many.data)
+    assert "%{x:.0%}" in many.data[0].hovertemplate

@@ -194,6 +194,21 @@ def figure(
         return no_data(chart.name, str(gap))
 
 
+def card(con: duckdb.DuckDBPyConnection, chart_id: str, scope: Scope, filters: str, width: int) -> dict:
+    """What a page's card sends the browser for `chart_id`: {"spec": the figure as a plain
+    dict, its title and caption wrapped to a figure `width` px wide (`lib.charts.fit.fit`),
+    "config": Plotly's config with the camera PNG named after the chart and period}.
+
+    A dict, cheap to cache and copy: a cached `go.Figure` costs its validation again on every
+    page run (about 20 ms a chart with the fit), which a page of six charts pays on each switch.
+    """
+    from lib.charts import chart_config
+    from lib.charts.fit import fit
+
+    fig = fit(figure(con, chart_id, scope, filters), width)
+    return {"spec": fig.to_dict(), "config": chart_config(get(chart_id).name, fig)}
+
+
 def no_data(title: str, message: str) -> go.Figure:
     """A chart-shaped notice: `title`, and the message saying what is missing."""
     return empty_figure(title, message)

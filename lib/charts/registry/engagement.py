@@ -156,7 +156,7 @@ def drivers(con, scope, filters):
     return charts.drivers(frame, title, _caption(scope, filters, current["label"]), outcome)
 
 
-# (column, label, y title, y format, safer teams …, higher is good): as the page's LINKS.
+# (column, label, y title, y format, safer teams …, higher is good); the page's notes read them too.
 LINKS = (
     ("deploys_per_week", "deployment frequency", "Deployments per week", ".1f", "deploy more often", True),
     (
