@@ -34,7 +34,11 @@ Excel `sep=` line or a column given twice. `write` raises NotClean when:
   by an `error()` in the insert, which aborts it);
 - a cell has blanks around it (the general path trims them) or a record holds no value
   (the general path skips it, still counting it as a row);
-- two rows of the file share a key (the general path keeps the later, with a warning).
+- two rows of the file share a key (the general path keeps the later, with a warning);
+- a deployment run has no status (the general path warns: `validate.deployments_without_status`).
+`prepare` also leaves to the general path a file that lacks a required column of its table
+(refused there, naming the template and the mapping step) and a deployments file without a
+status column (a warning there).
 The caller also goes back when the bytes turn out not to be clean UTF-8 text (NUL bytes,
 a byte-order mark inside, invalid UTF-8 anywhere), or a blank line (a row in a
 spreadsheet, skipped by the reader) may have moved the row numbers a warning lists.
@@ -134,9 +138,15 @@ def prepare(
         if not fmt.name.startswith("canonical:") or table is None:
             return None
         _refuse_repeated_columns(fmt, source)
+        picks = tuple(fmt.picks(source))
     except Exception:  # noqa: BLE001 (only a probe: the general path meets the same and reports it)
         return None
-    return Prepared(source, fmt.name, table, tuple(fmt.picks(source)))
+    supplied = {column for _, column in picks}
+    if any(c.required and c.name not in supplied for c in table.columns):
+        return None  # the general path refuses it, naming the column, the template and the mapping step
+    if table.name == "deployments" and "status" not in supplied:
+        return None  # the general path warns that no run counts as a deployment without one
+    return Prepared(source, fmt.name, table, picks)
 
 
 def _sniff(path: Path, name: str) -> SourceFile | None:
@@ -362,12 +372,12 @@ def session(con: duckdb.DuckDBPyConnection, prepared: Prepared, options: ImportO
         "select current_setting('TimeZone'), current_setting('preserve_insertion_order')"
     ).fetchall()[0]
     con.execute("set TimeZone = ?", [options.default_tz])
-    con.execute(f"set preserve_insertion_order = {'true' if prepared.person_level else 'false'}")
+    con.execute("set preserve_insertion_order = ?", [prepared.person_level])
     try:
         yield
     finally:
         con.execute("set TimeZone = ?", [previous[0]])
-        con.execute(f"set preserve_insertion_order = {'true' if previous[1] else 'false'}")
+        con.execute("set preserve_insertion_order = ?", [bool(previous[1])])
 
 
 def _reader(prepared: Prepared) -> str:
@@ -426,6 +436,10 @@ def write(
     rows, distinct_rows, *backwards = con.execute(query, {"import_id": import_id}).fetchall()[0]
     if distinct_rows < rows:
         raise NotClean("two rows of the file share a key")
+    if table.name == "deployments":
+        query = f"select count(*) from {target} where import_id = $import_id and status is null"
+        if con.execute(query, {"import_id": import_id}).fetchone()[0]:
+            raise NotClean("runs without a status: the general path lists them in a warning")
     view = stage_name("typed")
     mine = f"{target} where import_id = '{import_id}'"  # our own hex id, checked above
     query = f"create temp view {ident(view)} as select rowid - (select min(rowid) from {mine}) + 2 as _row, * from {mine}"
@@ -468,12 +482,13 @@ def _numbered(
 def _setting(con: duckdb.DuckDBPyConnection, name: str, value: bool) -> Iterator[None]:
     """A boolean DuckDB setting for the body's queries (`name` is ours, not a file's)."""
     previous = con.execute("select current_setting(?)", [name]).fetchall()[0][0]
-    con.execute(f"set {name} = {'true' if value else 'false'}")
+    statement = f"set {name} = ?"  # a setting name of ours; the value is bound
+    con.execute(statement, [bool(value)])
     try:
         yield
     finally:
         with contextlib.suppress(duckdb.Error):  # a failed transaction: `session` restores it after
-            con.execute(f"set {name} = {'true' if previous else 'false'}")
+            con.execute(statement, [bool(previous)])
 
 
 def _respell_teams(con: duckdb.DuckDBPyConnection, table: Table, import_id: str) -> None:
@@ -526,4 +541,5 @@ def check_rows(path: str | os.PathLike, written: Written) -> None:
 def drop_view(con: duckdb.DuckDBPyConnection, written: Written | None) -> None:
     if written is not None:
         with contextlib.suppress(duckdb.Error):
-            con.execute(f"drop view if exists temp.{ident(written.checked.name)}")
+            query = f"drop view if exists temp.{ident(written.checked.name)}"  # our own view's name
+            con.execute(query)

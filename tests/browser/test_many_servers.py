@@ -96,7 +96,9 @@ def test_two_app_servers_serve_one_database_while_the_cli_imports(demo_db, tmp_p
             timeout=300,
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith(f"loaded {upload.name} → work_items: {ROWS} rows"), done.stdout
+        assert done.stdout.startswith(f"loaded {upload.name} → work_items: {ROWS:,} rows: {ROWS:,} new"), (
+            done.stdout
+        )
         assert "Traceback" not in done.stderr
         for context in open_pages:
             context.close()
