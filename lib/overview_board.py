@@ -213,6 +213,8 @@ def _ai_adoption_reason(con, scope: Scope, extents: dict) -> str:
         return different_people(
             "daily AI users", row["ai_active_users_daily_mean"], "people in the HR data", row["headcount_end"]
         )
+    if row.get("ai_active_users_daily_mean") is not None and not row.get("headcount_end"):
+        return "no people in the HR data for these teams at the period's end: adoption needs the headcount"
     return "no AI usage in the period's last 28 days"
 
 

@@ -7,6 +7,7 @@ then handed to the same `import_file` the CLI uses, so the page and
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -98,7 +99,8 @@ def upload_section() -> None:
         accept_multiple_files=True,
         key=f"uploads-{st.session_state.get(_UPLOADER, 0)}",
     )
-    waiting = _survey_questions_to_map(files or [])
+    files = _distinct(files or [])
+    waiting = _survey_questions_to_map(files)
     if waiting:
         st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
     choices = []
@@ -127,7 +129,8 @@ def upload_section() -> None:
                     progress.progress(
                         (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
                     )
-                    path = Path(folder) / Path(upload.name).name
+                    path = Path(folder) / f"{done}" / Path(upload.name).name  # two files may share a name
+                    path.parent.mkdir()
                     path.write_bytes(upload.getvalue())
                     result = import_file(con, path, chosen, name=upload.name)
                     results.append(result)
@@ -149,18 +152,33 @@ def upload_section() -> None:
     _show_results()
 
 
+def _distinct(files: list) -> list:
+    """The uploads with a file chosen twice (same name, same bytes) kept once, saying so."""
+    seen: set[tuple[str, bytes]] = set()
+    out = []
+    for upload in files:
+        mark = (upload.name, hashlib.sha256(upload.getvalue()).digest())
+        if mark in seen:
+            st.info(f"{upload.name} is chosen twice: it is imported once.", icon=":material/content_copy:")
+            continue
+        seen.add(mark)
+        out.append(upload)
+    return out
+
+
 def _survey_questions_to_map(files) -> int:
     """Show the question-to-dimension step for survey exports with unknown questions."""
     from lib.ui.survey_mapping import mapping_step
 
     waiting = 0
     with tempfile.TemporaryDirectory(prefix="pillars-survey-") as folder:
-        for upload in files:
+        for i, upload in enumerate(files):
             if upload.size > SURVEY_SIZE_LIMIT:
                 continue  # survey exports are small; don't re-read big files on every rerun
-            path = Path(folder) / Path(upload.name).name
+            path = Path(folder) / f"{i}" / Path(upload.name).name  # two files may share a name
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
-            if not mapping_step(path, upload.name, key=f"survey-map-{upload.name}"):
+            if not mapping_step(path, upload.name, key=f"survey-map-{i}-{upload.name}"):
                 waiting += 1
     return waiting
 

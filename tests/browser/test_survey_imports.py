@@ -136,3 +136,34 @@ def test_five_survey_exports_import_with_their_scales_warnings_and_anonymity(emp
     assert figures["surveymonkey_engagement.csv"]["index"] == pytest.approx(19 / 28)
     assert figures["culture_amp_extract.xlsx"]["enps"] == pytest.approx(0.0)
     assert figures["culture_amp_extract.xlsx"]["favorability"]["engagement"] == pytest.approx(5 / 8)
+
+
+def test_a_survey_chosen_twice_and_two_surveys_sharing_a_name_import_without_a_crash(
+    empty_server, page, tmp_path
+):
+    """The same export picked twice in one upload crashed the page (two survey steps with one
+    key); two different exports with one name (from two folders) must both import."""
+    url, database = empty_server
+    same = EXPORTS / "google_forms_engagement.csv"
+    other = tmp_path / "other" / "google_forms_engagement.csv"
+    other.parent.mkdir()
+    other.write_bytes((EXPORTS / "google_forms_somewhat_scale.csv").read_bytes())
+    page.set_viewport_size({"width": 1440, "height": 3200})
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(same), str(same), str(other)])
+    expect(
+        page.get_by_text("google_forms_engagement.csv is chosen twice: it is imported once.")
+    ).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.get_by_role("button", name=re.compile("^.*Import$")).click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^2 file\(s\) loaded"))).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    with store.reading(database) as con:
+        (loaded,) = con.execute(
+            "select count(distinct sha256) from imports where status = 'loaded' and file_name = ?",
+            [same.name],
+        ).fetchone()
+    assert loaded == 2  # the two different files, each once

@@ -111,3 +111,16 @@ def test_ai_adoption_with_enough_people_is_the_share(tmp_path):
     assert got["ai_users_exceed_headcount"] is False
     tiles = {t.key: t for g in board(con, scope(*PERIOD)).groups for t in g.tiles}
     assert tiles["skills.ai_adoption_rate"].value == pytest.approx(317 / 400)
+
+
+def test_without_hr_data_the_reason_is_the_missing_headcount_not_different_people(tmp_path):
+    """Undoing the HRIS import left "19 daily AI users but 0 people in the HR data": no
+    headcount is missing data, not two files that disagree."""
+    con = make_db(tmp_path, ai_usage=ORG_AI)
+    got = skills.skills_summary(con, scope(*PERIOD))
+    assert got["ai_adoption_rate"] is None
+    assert got["ai_users_exceed_headcount"] is False
+    tiles = {t.key: t for g in board(con, scope(*PERIOD)).groups for t in g.tiles}
+    assert tiles["skills.ai_adoption_rate"].band == (
+        "No data: no people in the HR data for these teams at the period's end: adoption needs the headcount"
+    )
