@@ -26,7 +26,7 @@ from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.scope import Scope, period_text
 from lib.sql import query_df
-from lib.views import business, delivery, params, skills
+from lib.views import business, data_span, delivery, params, skills
 from lib.views.headline_windows import SPECS, headline_windows, source_extents
 from lib.views.people_share import different_people
 
@@ -308,10 +308,13 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     deployments = None if extents["deployments_rows"] == 0 else int(window["deployments"])
     failures = int(window["change_failures"])
 
+    # no data is not zero: a period outside a source's rows (the future, before its first
+    # row) says what is missing instead of "delivered 0 features"
+    missing = data_span.gaps(con, span)
     output = []
-    if extents["work_items_rows"]:
+    if extents["work_items_rows"] and not missing["work_items"]:
         output.append(_count(summary["features_completed"], "feature", "features"))
-    if deployments:
+    if deployments and not missing["deployments"]:
         text = _count(deployments, "production deployment", "production deployments")
         text += (
             f" ({failures:,} of them change failures)" if failures != 1 else " (1 of them a change failure)"
@@ -336,7 +339,11 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     if parts:
         sentences.append(_first_upper("; ".join(parts)) + ".")
 
-    gaps = []
+    gaps = [
+        missing[source]
+        for source in ("work_items", "deployments")
+        if extents[f"{source}_rows"] and missing[source]
+    ]
     if not inputs["rnd_spend"]:
         gaps.append("no R&D spend is loaded, so what this cost is not shown")
     elif team:

@@ -276,6 +276,10 @@ def test_the_investment_headline_by_hand(tmp_path):
     # A fortnight holds no month: the spend is not set against it.
     short = board(con, scope("2026-07-02", "2026-07-16")).headline
     assert "R&D spend is kept by month: choose a period holding a whole month" in short
+    # No data is not zero: after the last work item and deployment, nothing was "delivered 0".
+    later = board(con, dataclasses.replace(scope("2026-10-01", "2026-12-30"), teams=("core",))).headline
+    assert "0** features" not in later and "delivered" not in later
+    assert "No work items after 11 Aug 2026; no deployments after 6 Sep 2026" in later
 
 
 def test_without_finance_the_headline_says_what_is_missing(tmp_path):
