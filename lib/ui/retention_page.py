@@ -143,7 +143,7 @@ def summary(ctx: Context) -> None:
         _tile("retention.one_on_one_coverage", now, before, "One-on-one coverage",
               "No one-on-ones loaded" if is_missing(now.get("one_on_one_coverage"))
               else "A one-on-one in the last 30 days", phrase),
-        _tile("retention.promotion_rate_annualized", now, before, "Promotion rate",
+        _tile("retention.promotion_rate_annualized", now, before, "Promotion rate (annualised)",
               "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
               else f"{now.get('promotions') or 0} promotions in the period", phrase, few=few),
         _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",

@@ -52,6 +52,8 @@ def test_tiles_state_the_catalog_values_on_the_demo(run_page, demo_db):
     assert metric(at, "Headcount") == f"{summary['headcount_end']} people"
     assert metric(at, "One-on-one coverage") == f"{summary['one_on_one_coverage'] * 100:.0f}%"
     assert metric(at, "Span of control (median)") == f"{summary['span_of_control_median']:g} reports"
+    # an annualised rate says so: "37%" alone reads as a third of people promoted in a quarter
+    assert metric(at, "Promotion rate (annualised)") == f"{summary['promotion_rate_annualized'] * 100:.0f}%"
     bands = " ".join(c.value for c in at.caption)
     assert "Mercer" in bands and "LinkedIn" in bands and "Grove" in bands
 
