@@ -8,9 +8,12 @@ Builders receive aggregates, never raw rows. No streamlit here.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -110,6 +113,7 @@ def finish(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    _widen_a_single_date(fig)
     fig.add_annotation(
         text=caption,
         xref="paper",
@@ -125,6 +129,35 @@ def finish(
         name="caption",
     )
     return fit(fig)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _widen_a_single_date(fig: go.Figure) -> None:
+    """A time axis holding one date (a single survey wave, one month of data) gets six weeks
+    either side and month ticks: Plotly would zoom to the millisecond around it and label the
+    axis '23:59:59.999 Sep 18, 2025 · 00:00:00.0005'."""
+    days = set()
+    for trace in fig.data:
+        xs = getattr(trace, "x", None)
+        if xs is None or getattr(trace, "orientation", None) == "h":
+            continue
+        for x in xs:
+            if x is None or (isinstance(x, float) and math.isnan(x)):
+                continue
+            if isinstance(x, str) and not _ISO_DAY.match(x):
+                return  # categories (teams, dimensions): not a time axis
+            if not isinstance(x, (str, dt.date, np.datetime64)):
+                return  # numbers
+            stamp = pd.Timestamp(x)
+            if pd.isna(stamp):
+                return
+            days.add(stamp.normalize())
+    if len(days) == 1:
+        (day,) = days
+        around = pd.Timedelta(days=45)
+        fig.update_xaxes(range=[day - around, day + around], tickformat="%b %Y", dtick="M1")
 
 
 def chart_config(name: str, fig: go.Figure | None = None) -> dict:

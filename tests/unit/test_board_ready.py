@@ -256,3 +256,22 @@ def test_a_linked_date_the_picker_did_not_take_is_named():
     shown = (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     assert dropped_link_dates(linked, *shown) == ["From: 1999-01-01 (outside the dates the picker offers)"]
     assert dropped_link_dates({"from": ["2025-01-01"], "to": ["nope"]}, *shown) == []
+
+
+def test_a_time_axis_with_one_date_reads_in_months_not_milliseconds():
+    """One survey wave on a trend: Plotly zoomed to the millisecond around it and labelled the
+    axis '23:59:59.999 Sep 18, 2025'."""
+    import plotly.graph_objects as go
+
+    from lib.charts import finish
+
+    one = finish(go.Figure(go.Scatter(x=[pd.Timestamp("2025-09-18")], y=[0.7])), "t", "c")
+    assert one.layout.xaxis.tickformat == "%b %Y"
+    low, high = (pd.Timestamp(v) for v in one.layout.xaxis.range)
+    assert (low, high) == (pd.Timestamp("2025-08-04"), pd.Timestamp("2025-11-02"))
+    many = finish(go.Figure(go.Scatter(x=["2025-08-01", "2025-09-01"], y=[1, 2])), "t", "c")
+    assert many.layout.xaxis.range is None and many.layout.xaxis.tickformat is None
+    teams = finish(go.Figure(go.Bar(x=["payments"], y=[3])), "t", "c")
+    assert teams.layout.xaxis.range is None
+    numbers = finish(go.Figure(go.Scatter(x=[3.0], y=[1])), "t", "c")
+    assert numbers.layout.xaxis.range is None
