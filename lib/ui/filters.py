@@ -59,7 +59,18 @@ def sidebar() -> Scope:
             "Acquired-company cohort", options["cohorts"], key="cohort", bind="query-params"
         )
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
-        st.sidebar.warning("The period's end is before its start: showing the default period.")
+        # on the page, not only in the sidebar: a shared link with its dates reversed must not
+        # show another period without a word
+        why = (
+            f"The period's end ({end}) is before its start ({start})"
+            if isinstance(start, dt.date) and isinstance(end, dt.date)
+            else "The period has no start or no end"
+        )
+        st.warning(
+            f"{why}: showing the default period, {first:%d %b %Y} – {last:%d %b %Y}. Set From and To in "
+            "the sidebar.",
+            icon=":material/date_range:",
+        )
         start, end = first, last
     end = min(end, dt.date.max - dt.timedelta(days=1))
     _say_what_the_default_period_leaves_out()

@@ -71,3 +71,14 @@ def test_a_link_value_the_data_no_longer_has_is_named_until_the_filters_change(d
     assert [w.value for w in at.warning if "Left out of this link's view" in w.value] == notices
     at.multiselect(key="team").set_value([]).run()
     assert not [w.value for w in at.warning if "Left out of this link's view" in w.value]
+
+
+def test_a_link_whose_dates_run_backwards_says_which_period_it_shows(demo_db, run_page):
+    """`?from=2026-10-20&to=2026-10-01` showed the default period with a note only in the sidebar."""
+    at = run_page(demo_db, query={"from": "2026-10-20", "to": "2026-10-01"})
+    assert_no_exception(at)
+    (notice,) = [w.value for w in at.main.warning if "is before its start" in w.value]
+    assert notice.startswith(
+        "The period's end (2026-10-01) is before its start (2026-10-20): showing the default period, "
+    )
+    assert "Set From and To in the sidebar." in notice
