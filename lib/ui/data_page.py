@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import db, store
+from lib.charts import source_words
 from lib.ingest.detect import closest_table, shown_headers
 from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
@@ -326,7 +327,9 @@ def history_section() -> None:
     if history.empty:
         st.caption("No imports yet.")
         return
-    layout.table(history, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history)))
+    layout.table(
+        history_in_words(history), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history))
+    )
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:
         return
@@ -347,6 +350,45 @@ def history_section() -> None:
         st.session_state[_UNDONE] = undone_words(labels[chosen], undone)
         st.session_state.pop(_RESULTS, None)  # the last import's results no longer describe the data
         st.rerun()
+
+
+HISTORY_WORDS = {
+    "import_id": "Import",
+    "imported_at": "Imported",
+    "file_name": "File",
+    "table": "Data",
+    "source_format": "Read as",
+    "rows": "Rows",
+    "status": "Status",
+    "sha256": "Content fingerprint (SHA-256)",
+}
+FRESHNESS_WORDS = {
+    "table": "Data",
+    "rows": "Rows",
+    "latest": "Newest date in it",
+    "last_import": "Last import",
+}
+
+
+def _table_words(name) -> str:
+    words = source_words(str(name))
+    return words[:1].upper() + words[1:]
+
+
+def history_in_words(history: pd.DataFrame) -> pd.DataFrame:
+    """The import log as a person reads it: column headers and table names in words, the import's
+    id cut to the 8 characters the command line's `undo` takes."""
+    shown = history.copy()
+    shown["import_id"] = shown["import_id"].astype(str).str[:8]
+    shown["table"] = shown["table"].map(_table_words, na_action="ignore")
+    return shown.rename(columns=HISTORY_WORDS)
+
+
+def freshness_in_words(fresh: pd.DataFrame) -> pd.DataFrame:
+    """Data freshness with its headers and table names in words."""
+    shown = fresh.copy()
+    shown["table"] = shown["table"].map(_table_words, na_action="ignore")
+    return shown.rename(columns=FRESHNESS_WORDS)
 
 
 def undone_words(label: str, undone) -> str:
@@ -371,7 +413,7 @@ def _import_label(row) -> str:
 def freshness_section() -> None:
     st.subheader("Data freshness")
     fresh = data.frame("lib.ingest.load.freshness")
-    layout.table(fresh, hide_index=True, width="stretch")
+    layout.table(freshness_in_words(fresh), hide_index=True, width="stretch")
     implausible_section()
 
 

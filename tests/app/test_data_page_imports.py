@@ -149,3 +149,26 @@ def test_the_period_follows_the_first_import_until_the_user_picks_one(empty_db, 
     at.run()
     assert at.date_input(key="from").value == dt.date(2025, 1, 1)
     assert at.date_input(key="to").value == dt.date(2025, 4, 20)
+
+
+def test_the_import_log_and_freshness_read_in_words():
+    """The Data page showed `import_id`, `file_name`, `work_item_transitions` and 32-character ids."""
+    import pandas as pd
+
+    from lib.ui.data_page import freshness_in_words, history_in_words
+
+    history = pd.DataFrame(
+        [{"import_id": "0123456789abcdef0123456789abcdef", "imported_at": pd.Timestamp("2026-12-05 09:00"),
+          "file_name": "jira.csv", "table": "work_item_transitions", "source_format": "jira", "rows": 3,
+          "status": "loaded", "sha256": "ab"}]
+    )  # fmt: skip
+    shown = history_in_words(history)
+    assert list(shown.columns) == [
+        "Import", "Imported", "File", "Data", "Read as", "Rows", "Status", "Content fingerprint (SHA-256)"
+    ]  # fmt: skip
+    assert shown.iloc[0]["Import"] == "01234567" and shown.iloc[0]["Data"] == "Work item status changes"
+    fresh = freshness_in_words(
+        pd.DataFrame([{"table": "one_on_ones", "rows": 2, "latest": None, "last_import": None}])
+    )
+    assert list(fresh.columns) == ["Data", "Rows", "Newest date in it", "Last import"]
+    assert fresh.iloc[0]["Data"] == "One-on-ones"

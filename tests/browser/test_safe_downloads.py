@@ -104,11 +104,11 @@ def test_table_toolbar_download_of_the_import_history(hostile, tab):
     url, _ = hostile
     tab.goto(f"{url}/data")
     wait_for_app(tab)
-    grid = tab.get_by_test_id("stDataFrame").filter(has=tab.locator("th", has_text="file_name"))
+    grid = tab.get_by_test_id("stDataFrame").filter(has=tab.locator("th", has_text="Imported"))
     expect(grid).to_be_visible(timeout=30_000)
     wait_for_app(tab)
     rows = _toolbar_csv(tab, grid)
-    assert rows[0][:3] == ["import_id", "imported_at", "file_name"]
+    assert rows[0][:4] == ["Import", "Imported", "File", "Data"]  # headers in words (issue 18)
     _assert_safe(rows, FILE_PAYLOADS)
     screenshot(tab, "data-history-payloads")
 
