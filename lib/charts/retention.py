@@ -301,5 +301,16 @@ def first_year(frame: pd.DataFrame, caption: str) -> go.Figure:
         title = (f"{totals.index[0]} lost {pct(top['rate'])} of its hires in their first year, "
                  f"{totals.index[-1]} {pct(low['rate'])}")  # fmt: skip
     else:
-        title = f"{pct(totals['rate'].iloc[0])} of new hires left within their first year"
+        # pooled over the quarters drawn, which is not the tile's cohort (hired a year before the
+        # period's end): the title names its quarters so the two never read as one figure
+        hired = int(totals["hired"].iloc[0])
+        title = (f"{pct(totals['rate'].iloc[0])} of the {hired:,} people hired {_quarters(rows['cohort'])} "
+                 "left within their first year")  # fmt: skip
     return titled(fig, title, "hire quarters whose first year has ended")
+
+
+def _quarters(cohorts: pd.Series) -> str:
+    """'in Q4 2023–Q4 2025', or 'in Q2 2024' for one quarter."""
+    days = pd.to_datetime(cohorts)
+    names = [f"Q{(d.month - 1) // 3 + 1} {d.year}" for d in (days.min(), days.max())]
+    return f"in {names[0]}" if names[0] == names[1] else f"in {names[0]}–{names[1]}"

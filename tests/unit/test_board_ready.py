@@ -275,3 +275,20 @@ def test_a_time_axis_with_one_date_reads_in_months_not_milliseconds():
     assert teams.layout.xaxis.range is None
     numbers = finish(go.Figure(go.Scatter(x=[3.0], y=[1])), "t", "c")
     assert numbers.layout.xaxis.range is None
+
+
+def test_first_year_chart_title_names_the_hire_quarters_it_pools():
+    """Retention showed a tile "First-year attrition 33%" over a chart titled "25% of new hires
+    left within their first year": the chart pools every hire quarter drawn, the tile one cohort.
+    The title says which hires it counts, so the two never read as one figure."""
+    from lib.charts.retention import first_year
+
+    frame = pd.DataFrame(
+        {"group": "all", "cohort": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-07-01"]),
+         "hired": [10, 20, 10], "left_in_first_year": [1, 6, 3],
+         "first_year_attrition_rate": [0.1, 0.3, 0.3]}
+    )  # fmt: skip
+    fig = first_year(frame, "Source: employees")
+    assert fig.layout.title.text.replace("<br>", " ").startswith(
+        "25% of the 40 people hired in Q1 2024–Q3 2024 left within their first year"
+    )
