@@ -270,7 +270,12 @@ def learning_hours_title(agg: dict) -> tuple[str, str | None]:
         .agg(h=("learning_hours", "sum"), p=("average_headcount", "mean"))
     )
     by_unit = by_unit[by_unit["p"] > 0]
-    claim = f"{rate:.0f} learning hours per engineer a year across the window"
+    # over the months drawn, not the tiles' period: the title names them so the two never read
+    # as one figure (the Overview's tile gave 58 h over a quarter, this 76 h over eleven months)
+    months = pd.to_datetime(shown["period"])
+    first, last = months.min(), months.max()
+    span = f"{first:%b %Y}" if first == last else f"{first:%b %Y}–{last:%b %Y}"
+    claim = f"{rate:.0f} learning hours per engineer a year over {span}"
     if len(by_unit) > 1:
         per = (by_unit["h"] / by_unit["p"] * 365 / days).sort_values()
         claim += f"; {per.index[-1]} leads at {per.iloc[-1]:.0f}, {per.index[0]} trails at {per.iloc[0]:.0f}"

@@ -371,3 +371,13 @@ def test_the_cli_prints_every_skills_key_of_spec_5_with_the_hand_values(full, ca
             "certifications": 3,
         }
     )
+
+
+def test_learning_hours_chart_title_names_the_months_it_covers(tmp_path, monkeypatch):
+    """The deck read "76 learning hours per engineer a year across the window" beside a tile
+    of 58 h: the title names the months it pools, so the two never read as one figure."""
+    monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "3")
+    con = make_db(tmp_path, employees=EMPLOYEES, learning=LEARNING)
+    fig = registry.figure(con, "skills.learning_hours_by_team", scope(*PERIOD))
+    # the trend window: the twelve months to the period end
+    assert registry.title(fig) == "7 learning hours per engineer a year over Apr 2024–Mar 2025"
