@@ -236,6 +236,12 @@ def test_a_shared_link_naming_a_team_that_is_gone_says_so(server, page):
 def test_keyboard_focus_on_a_sidebar_link_shows_a_ring(server, page):
     page.goto(server)
     wait_for_app(page)
+    # the page's style element (lib/ui/assets/theme.css) arrives with the page's elements: on a
+    # busy machine the sidebar can take focus before it does
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('stSidebarNavLink'))",
+        timeout=60_000,
+    )
     for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.getAttribute('data-testid')") == "stSidebarNavLink":
