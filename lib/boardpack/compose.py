@@ -29,7 +29,7 @@ from lib.boardpack.layout import (
     Text,
     paragraph,
 )
-from lib.charts import BAD, INK, MUTED, source_words
+from lib.charts import BAD, INK, MUTED, table_label
 from lib.formatting import is_missing
 
 KICKER = Box(MARGIN, 0.3, CONTENT_W, 0.25)
@@ -148,8 +148,7 @@ def _freshness_lines(fresh: pd.DataFrame) -> list[tuple[str, str]]:
     """(the table in words, "1,234 rows · latest … · loaded …") per table the charts read."""
     lines = []
     for row in fresh.itertuples():
-        name = source_words(row.table)
-        name = name[0].upper() + name[1:]
+        name = table_label(row.table)
         if is_missing(row.rows) or not row.rows:
             lines.append((name, "not loaded"))
             continue

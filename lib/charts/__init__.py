@@ -194,6 +194,14 @@ def source_words(source: str) -> str:
     return _TABLE_NAME.sub(lambda m: SOURCE_WORDS[m.group()], source)
 
 
+def table_label(table: str) -> str:
+    """A canonical table as a heading or a table cell names it, in `SOURCE_WORDS`' words and
+    capitalised: 'work_items' → 'Work items', 'survey_responses' → 'Survey answers'.
+    (`lib.ingest.words.table_words` is the importer's plainer 'work items' for refusals.)"""
+    words = source_words(str(table))
+    return words[:1].upper() + words[1:]
+
+
 def caption_text(source: str, period: str, filters: str = "") -> str:
     """'Source: deployments · Period: 1 Aug – 31 Oct 2025 · Teams: payments', the source's
     table names in words (`source_words`)."""

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import db, store
-from lib.charts import source_words
+from lib.charts import table_label
 from lib.ingest.detect import closest_table, shown_headers
 from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
@@ -370,24 +370,19 @@ FRESHNESS_WORDS = {
 }
 
 
-def _table_words(name) -> str:
-    words = source_words(str(name))
-    return words[:1].upper() + words[1:]
-
-
 def history_in_words(history: pd.DataFrame) -> pd.DataFrame:
     """The import log as a person reads it: column headers and table names in words, the import's
     id cut to the 8 characters the command line's `undo` takes."""
     shown = history.copy()
     shown["import_id"] = shown["import_id"].astype(str).str[:8]
-    shown["table"] = shown["table"].map(_table_words, na_action="ignore")
+    shown["table"] = shown["table"].map(table_label, na_action="ignore")
     return shown.rename(columns=HISTORY_WORDS)
 
 
 def freshness_in_words(fresh: pd.DataFrame) -> pd.DataFrame:
     """Data freshness with its headers and table names in words."""
     shown = fresh.copy()
-    shown["table"] = shown["table"].map(_table_words, na_action="ignore")
+    shown["table"] = shown["table"].map(table_label, na_action="ignore")
     return shown.rename(columns=FRESHNESS_WORDS)
 
 

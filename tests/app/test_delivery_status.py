@@ -4,25 +4,12 @@ never "0/wk" rated low. Values as in tests/unit/test_deployments_without_status.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from lib import db
 from tests.app.conftest import assert_no_exception
-from tests.unit.fixtures import make_db
+from tests.unit.fixtures import app_file, make_db
 from tests.unit.test_deployments_without_status import MIXED
 
 PAGE = "pages/delivery.py"
 QUERY = {"from": "2025-03-03", "to": "2025-03-16"}  # [3 March, 17 March): two weeks
-
-
-def _file(tmp_path, rows) -> Path:
-    con = make_db(tmp_path, deployments=rows)
-    db.set_setting(con, "demo", "false")
-    path = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()[0]
-    con.close()
-    return Path(path)
 
 
 def _tile(at, label) -> str:
@@ -34,7 +21,7 @@ def _captions(at) -> str:
 
 
 def test_runs_without_a_status_are_named_under_the_frequency(run_page, tmp_path):
-    at = run_page(_file(tmp_path, MIXED), PAGE, query=QUERY)
+    at = run_page(app_file(make_db(tmp_path, deployments=MIXED)), PAGE, query=QUERY)
     assert_no_exception(at)
     assert _tile(at, "Deploy frequency") == "1.5/wk"  # s1 s2 s3 in two weeks
     assert "2 of 7 production runs in the period have no status: not counted" in _captions(at)
@@ -42,7 +29,9 @@ def test_runs_without_a_status_are_named_under_the_frequency(run_page, tmp_path)
 
 
 def test_no_status_at_all_shows_no_data_with_the_reason(run_page, tmp_path):
-    at = run_page(_file(tmp_path, [{**r, "status": None} for r in MIXED]), PAGE, query=QUERY)
+    at = run_page(
+        app_file(make_db(tmp_path, deployments=[{**r, "status": None} for r in MIXED])), PAGE, query=QUERY
+    )
     assert_no_exception(at)
     for label in ("Deploy frequency", "Lead time (median)", "Change failure rate"):
         assert _tile(at, label) == "—", label

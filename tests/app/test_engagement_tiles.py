@@ -3,27 +3,16 @@ through the same function, and a null as "—" with its reason (issue 8, items 6
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lib import db, metrics
+from lib import metrics
 from lib.overview import tile_value
 from tests.app.conftest import assert_no_exception
-from tests.unit.fixtures import make_db, scope
+from tests.unit.fixtures import app_file, make_db, scope
 from tests.unit.test_anonymity import person, team_of
 
 QUERY = {"from": "2025-01-01", "to": "2025-03-31"}
 PAGE = "pages/engagement.py"
-
-
-def _file(con) -> Path:
-    db.set_setting(con, "demo", "false")
-    path = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()[0]
-    con.close()
-    return Path(path)
 
 
 def _tile(at, label) -> str:
@@ -41,7 +30,7 @@ def two_enps_answers(tmp_path):
     rows += person("a0", "a", enps=0)[-1:] + person("a1", "a", enps=10)[-1:]
     con = make_db(tmp_path, survey_responses=rows, teams=[{"team": "a"}])
     tree = metrics.catalog(con, scope("2025-01-01", "2025-04-01"))
-    return _file(con), tree
+    return app_file(con), tree
 
 
 def test_overview_tiles_show_the_catalog_value_and_a_null_with_its_reason(run_page, two_enps_answers):
@@ -69,7 +58,7 @@ def test_engagement_tiles_show_the_same_values_and_reasons(run_page, two_enps_an
 
 def test_a_blank_respondent_does_not_make_five(run_page, tmp_path):
     rows = team_of("a", 4, likert=(5, 5, 5), enps=10) + person("blank", "a", likert=(None,) * 3, enps=None)
-    path = _file(make_db(tmp_path, survey_responses=rows, teams=[{"team": "a"}]))
+    path = app_file(make_db(tmp_path, survey_responses=rows, teams=[{"team": "a"}]))
     for page in ("pages/overview.py", PAGE):
         at = run_page(path, page, query=QUERY)
         assert_no_exception(at)
@@ -78,7 +67,7 @@ def test_a_blank_respondent_does_not_make_five(run_page, tmp_path):
 
 
 def test_a_malformed_threshold_is_shown_as_an_error_not_replaced(run_page, tmp_path, monkeypatch):
-    path = _file(make_db(tmp_path, survey_responses=team_of("a", 6), teams=[{"team": "a"}]))
+    path = app_file(make_db(tmp_path, survey_responses=team_of("a", 6), teams=[{"team": "a"}]))
     monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "1O")
     at = run_page(path, PAGE, query=QUERY)
     assert_no_exception(at)

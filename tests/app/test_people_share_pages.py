@@ -3,24 +3,11 @@ behind it cover different people (issue 18): never AI adoption 317% or participa
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from lib import db
 from tests.app.conftest import assert_no_exception
-from tests.unit.fixtures import make_db
+from tests.unit.fixtures import app_file, make_db
 from tests.unit.test_people_share import ORG_AI, staff, survey
 
 QUERY = {"from": "2025-01-01", "to": "2025-03-31"}
-
-
-def _file(tmp_path, **tables) -> Path:
-    con = make_db(tmp_path, **tables)
-    db.set_setting(con, "demo", "false")
-    path = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()[0]
-    con.close()
-    return Path(path)
 
 
 def _tile(at, label):
@@ -29,7 +16,9 @@ def _tile(at, label):
 
 
 def test_skills_page_names_both_counts_instead_of_317_percent(tmp_path, run_page):
-    at = run_page(_file(tmp_path, ai_usage=ORG_AI, employees=staff(100)), "pages/skills.py", query=QUERY)
+    at = run_page(
+        app_file(make_db(tmp_path, ai_usage=ORG_AI, employees=staff(100))), "pages/skills.py", query=QUERY
+    )
     assert_no_exception(at)
     value, captions = _tile(at, "AI adoption")
     assert value == "—"
@@ -42,7 +31,9 @@ def test_skills_page_names_both_counts_instead_of_317_percent(tmp_path, run_page
 
 def test_engagement_page_names_both_counts_instead_of_160_percent(tmp_path, run_page):
     at = run_page(
-        _file(tmp_path, survey_responses=survey(8), employees=staff(5)), "pages/engagement.py", query=QUERY
+        app_file(make_db(tmp_path, survey_responses=survey(8), employees=staff(5))),
+        "pages/engagement.py",
+        query=QUERY,
     )
     assert_no_exception(at)
     value, captions = _tile(at, "Participation")

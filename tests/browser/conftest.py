@@ -156,10 +156,3 @@ def wait_for_app(tab) -> None:
         1, timeout=60_000
     )
     expect(tab.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
-
-
-def table_words(table: str) -> str:
-    """A canonical table as the Data page's tables name it ('work_items' → 'Work items')."""
-    from lib.ui.data_page import _table_words
-
-    return _table_words(table)

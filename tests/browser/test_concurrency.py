@@ -28,7 +28,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lib import store
-from tests.browser.conftest import ROOT, screenshot, serve, table_words, wait_for_app
+from lib.charts import table_label
+from tests.browser.conftest import ROOT, screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def _work_items(path: Path, prefix: str, rows: int) -> Path:
 def _freshness_rows(tab, table: str) -> int:
     """The `rows` the Data page's freshness table shows for `table`."""
     grid = tab.get_by_test_id("stDataFrame").filter(has=tab.locator("th", has_text="Last import"))
-    row = grid.locator("tr", has=tab.locator("td", has_text=re.compile(f"^{re.escape(table_words(table))}$")))
+    row = grid.locator("tr", has=tab.locator("td", has_text=re.compile(f"^{re.escape(table_label(table))}$")))
     expect(row).to_have_count(1, timeout=30_000)
     return int(re.sub(r"\D", "", row.locator("td").nth(1).inner_text()))
 

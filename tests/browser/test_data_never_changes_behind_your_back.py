@@ -20,7 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lib import db, store
-from tests.browser.conftest import screenshot, serve, table_words, wait_for_app
+from lib.charts import table_label
+from tests.browser.conftest import screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,7 @@ def _teams(database) -> list[tuple]:
 def _expect_freshness(tab, table: str, rows: int, latest: str | None = None) -> None:
     """The Data page's freshness table shows `rows` (and the `latest` value) for `table`."""
     grid = tab.get_by_test_id("stDataFrame").filter(has=tab.locator("th", has_text="Last import"))
-    row = grid.locator("tr", has=tab.locator("td", has_text=re.compile(f"^{re.escape(table_words(table))}$")))
+    row = grid.locator("tr", has=tab.locator("td", has_text=re.compile(f"^{re.escape(table_label(table))}$")))
     expect(row).to_have_count(1, timeout=30_000)
     expect(row.locator("td").nth(1)).to_have_text(re.compile(f"^\\s*{rows:,}\\s*$"), timeout=30_000)
     if latest is not None:

@@ -55,5 +55,16 @@ def make_db(tmp_path: Path, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def app_file(con: duckdb.DuckDBPyConnection) -> Path:
+    """Close `con` (a `make_db` database), marked as the user's own data (no demo label), and
+    return its path: what an AppTest page run opens."""
+    db.set_setting(con, "demo", "false")
+    path = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con.close()
+    return Path(path)
+
+
 def scope(start: str, end: str, teams: tuple[str, ...] | None = None, grain: str = "month") -> Scope:
     return Scope(start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end), teams=teams, grain=grain)
