@@ -63,3 +63,10 @@ def relative_change(current, previous) -> float | None:
     if is_missing(current) or is_missing(previous) or isinstance(current, str) or previous == 0:
         return None
     return (current - previous) / abs(previous)
+
+
+def count_of(n, one: str, many: str | None = None) -> str:
+    """'1 hire', '3 hires', '1,204 leavers', '2 people' (`many` for irregular plurals); a
+    missing count reads 0."""
+    n = 0 if is_missing(n) else int(n)
+    return f"{n:,} {one if n == 1 else many or one + 's'}"

@@ -488,7 +488,9 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     """The value a trend title ends on: the tile's (`value`), when the period lies within its
     source's data; None when more than a week of it has none (the rate then spreads the
     source's rows over days it did not record, as SPEC §5's per-period definition does, and
-    the tile says so: `data_span.partly`), so the title falls back to its whole buckets.
+    the tile says so: `data_span.partly`), or when a DORA median or rate stands on fewer than
+    20 events (`lib.views.delivery.held_back`), so the title falls back to its whole buckets
+    and names the last one.
     Business keys are read over the period's whole months (`business_months`), as the
     Overview's and the Business page's tiles read them."""
     if key.startswith("business."):  # monthly rows: the tiles read the period's whole months
@@ -497,6 +499,11 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     source = source_of(key)
     if source and data_span.notes(con, scope)[source]:
         return None
+    if key.removeprefix("delivery.") in delivery.TIER_EVIDENCE:
+        # a median or rate on too few events is shown on its tile, never a title's end
+        summary = delivery.dora_summary(con, scope)
+        if delivery.held_back(key, delivery.events_for(summary, key)):
+            return None
     return value(con, scope, key)
 
 

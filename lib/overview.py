@@ -208,7 +208,7 @@ PILLAR_TRENDS = (
         "USD",
         True,
         "business_metrics, employees",
-        "$,.3s",
+        "$,.3~s",
         count="revenue",
     ),
 )

@@ -13,7 +13,7 @@ first slide) both draw this object, so page and deck show the same numbers. Take
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -122,8 +122,9 @@ def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
     histories = [_history(key, windows[key]) for key in keys]
     found, held = rules.takeaways(histories, scope.days)
     news = {t.key for t in found}
+    partly = data_span.notes(con, scope)["deployments"]  # a frequency over part of the period: no tier
     groups = tuple(
-        _group(con, pillar, name, group, windows, extents, reasons, news)
+        _group(con, pillar, name, group, windows, extents, reasons, news, partly)
         for pillar, name, group in PILLAR_GROUPS
     )
     return Board(
@@ -155,23 +156,37 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-def _group(con, pillar, name, keys, windows, extents, reasons, news) -> Group:
+def _group(con, pillar, name, keys, windows, extents, reasons, news, partly=None) -> Group:
     tables, missing = MISSING[pillar]
     if not any(extents[t] for t in tables):
         return Group(pillar, name, None, (), missing)
-    tiles = tuple(_tile(con, key, windows[key], reasons.get(key), key in news) for key in keys)
+    tiles = tuple(_tile(con, key, windows[key], reasons.get(key), key in news, partly) for key in keys)
     status = None
     if pillar == "delivery":
-        tiers = {k.removeprefix("delivery."): delivery.tier_for(k, windows[k][0].value) for k in keys}
+        tiers = {k.removeprefix("delivery."): _tier(k, windows[k][0], partly)[0] for k in keys}
         tier = delivery.overall_tier(tiers)
         status = f"{DORA_CITE}: {tier} tier overall" if tier else None
     return Group(pillar, name, status, tiles, None)
 
 
-def _tile(con, key: str, windows: tuple[rules.Window, ...], reason: str | None, news: bool) -> Tile:
+def _tier(key: str, window: rules.Window, partly: str | None) -> tuple[str | None, str | None]:
+    """(the DORA tier a tile states, why it states none although it has a value): the Delivery
+    page's rule (`lib.views.delivery.held_back`) on the window's events."""
+    if key.removeprefix("delivery.") not in delivery.DORA_KEYS or is_missing(window.value):
+        return None, None
+    if reason := delivery.held_back(key, window.events, partly):
+        return None, reason
+    return delivery.tier_for(key, window.value), None
+
+
+def _tile(
+    con, key: str, windows: tuple[rules.Window, ...], reason: str | None, news: bool, partly=None
+) -> Tile:
     now, before = windows[0], windows[1]
     comparable = now.gap is None and before.gap is None
     item = compare(key, now.value, before.value if comparable else None)
+    tier, held = _tier(key, now, partly)
+    item = replace(item, tier=tier, band=item.band if tier else None)
     definition = definition_for(key)
     if key.startswith("business.") and definition.unit == "USD":
         text = money(now.value, business.currency(con)[0])
@@ -181,6 +196,8 @@ def _tile(con, key: str, windows: tuple[rules.Window, ...], reason: str | None, 
         text = format_value(now.value, definition.unit)
     if is_missing(now.value):
         band = f"No data: {reason or 'nothing in this period for this selection'}"
+    elif held:
+        band = held[:1].upper() + held[1:]
     elif item.tier:
         band = f"{DORA_CITE}: {item.tier} tier"  # the tier's band is in the tile's help
     else:

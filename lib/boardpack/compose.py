@@ -34,9 +34,9 @@ from lib.formatting import is_missing
 
 KICKER = Box(MARGIN, 0.3, CONTENT_W, 0.25)
 TITLE = Box(MARGIN, 0.55, CONTENT_W, 0.95)
-PICTURE_BOTTOM = 6.64
-CAPTION = Box(MARGIN, 6.72, CONTENT_W, 0.36)
 FOOTER = Box(MARGIN, 7.12, CONTENT_W, 0.22)
+CAPTION_GAP = 0.04  # between the caption's last line and the footer
+PICTURE_GAP = 0.08  # between the picture and the caption
 # The chart picture is 960 CSS pixels wide (the Pillars template's 13 px text reads as 12 pt on
 # the slide), drawn at scale 2.5: a 2400-pixel-wide PNG.
 PICTURE_PX_WIDTH = 960
@@ -96,6 +96,7 @@ class ChartLayout:
     title: Text
     subtitle: Text | None
     picture: Box
+    caption: Text | None  # as many lines as the caption needs, ending just above the footer
 
     @property
     def picture_px(self) -> tuple[int, int]:
@@ -112,7 +113,12 @@ def chart_layout(content: ChartContent) -> ChartLayout:
         subtitle = Text(Box(MARGIN, y, CONTENT_W, sub.height), (sub,))
         y += sub.height
     top = y + 0.14
-    return ChartLayout(title, subtitle, Box(MARGIN, top, CONTENT_W, PICTURE_BOTTOM - top))
+    bottom, caption = FOOTER.top - CAPTION_GAP, None
+    if content.caption:
+        lines = paragraph(content.caption, 10.5, CONTENT_W, color=MUTED)
+        caption = Text(Box(MARGIN, bottom - lines.height, CONTENT_W, lines.height), (lines,))
+        bottom = caption.box.top
+    return ChartLayout(title, subtitle, Box(MARGIN, top, CONTENT_W, bottom - PICTURE_GAP - top), caption)
 
 
 def chart_slide(
@@ -138,9 +144,8 @@ def chart_slide(
         )
     else:
         elements.append(Picture(placed.picture, png))
-    if content.caption:
-        caption = paragraph(content.caption, 10.5, CONTENT_W, color=MUTED)
-        elements.append(Text(CAPTION, (caption,)))
+    if placed.caption:
+        elements.append(placed.caption)
     return Slide((*elements, *_footer(deck, number, total)), content.notes())
 
 

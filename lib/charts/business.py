@@ -163,7 +163,7 @@ def mix_over_time(
                 annotation_font={"size": 10, "color": TYPE_COLORS[t]},
             )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    month_axis(fig, wide["period"])
+    month_axis(fig, wide["period"], x_title)
     claim, detail = mix_title(data, target)
     finish(fig, claim, caption, x_title, "Share of effort on completed work (%)")
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
@@ -189,7 +189,7 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     for trace, c in zip(fig.data, order, strict=True):
         trace.marker.color = TYPE_COLORS.get(c, GROUP_COLORS.get(c, MUTED))
         trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
-    month_axis(fig, wide["period"])
+    month_axis(fig, wide["period"], x_title)
     last = wide.iloc[-1]
     total = float(sum(last[c] for c in order))
     claim = (
@@ -298,7 +298,7 @@ def initiative_fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) ->
     for i, (trace, c) in enumerate(zip(fig.data, order, strict=True)):
         trace.marker.color = GROUP_COLORS.get(c, PALETTE[i % len(PALETTE)])
         trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
-    month_axis(fig, wide["period"])
+    month_axis(fig, wide["period"], x_title)
     totals = data.groupby("category")["fte"].sum()
     named = totals[[c for c in top if c in totals]]
     share = named.sum() / totals.sum() if totals.sum() else 0
@@ -367,8 +367,17 @@ def fit_caption(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def month_axis(fig: go.Figure, periods) -> go.Figure:
-    """Month labels ('Jan 2026') on a date axis: every month up to 14 points, else every quarter."""
-    count = len(set(pd.to_datetime(pd.Series(list(periods)))))
-    fig.update_xaxes(tickformat="%b %Y", dtick="M1" if count <= 14 else "M3", ticklabelmode="instant")
+QUARTER = "Quarter"  # the x-axis title of a business trend at a quarterly grain (business_figures.x_title)
+
+
+def month_axis(fig: go.Figure, periods, x_title: str = "Month") -> go.Figure:
+    """Bucket labels on a date axis: 'Jan 2026' for months (every month up to 14 points, else
+    every quarter), 'Q1 2026' when the buckets are quarters (`x_title` is `QUARTER`), so a
+    quarterly axis never reads as months."""
+    days = sorted(set(pd.to_datetime(pd.Series(list(periods)))))
+    if x_title == QUARTER:
+        labels = [f"Q{(d.month - 1) // 3 + 1} {d.year}" for d in days]
+        fig.update_xaxes(tickvals=days, ticktext=labels, ticklabelmode="instant")
+        return fig
+    fig.update_xaxes(tickformat="%b %Y", dtick="M1" if len(days) <= 14 else "M3", ticklabelmode="instant")
     return fig

@@ -56,7 +56,7 @@ def caption(scope: Scope, source: str, filters: str | None = None, org_only: boo
 
 
 def x_title(scope: Scope) -> str:
-    return "Quarter" if scope.grain == "quarter" else "Month"
+    return cb.QUARTER if scope.grain == "quarter" else "Month"
 
 
 Build = Callable[[duckdb.DuckDBPyConnection, Scope, str | None], go.Figure]

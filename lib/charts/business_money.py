@@ -73,7 +73,7 @@ def rnd_pct_revenue(
     )
     top = max([*(b.value for b in benchmarks), float(data["rnd_pct_revenue"].max())])
     fig.update_yaxes(tickformat=".0%", range=[0, top * 1.18])
-    month_axis(fig, data["period"])
+    month_axis(fig, data["period"], x_title)
     fig.update_layout(showlegend=False)
     finish(
         fig,
@@ -189,7 +189,7 @@ def revenue_per_person(
         )
         detail = f"Published benchmarks divide ARR by every employee, not by engineers: {reason}"
     fig.update_yaxes(**tick_prefix(currency), rangemode="tozero")
-    month_axis(fig, frame["period"])
+    month_axis(fig, frame["period"], x_title)
     source = f" · {bench_caption(shown)}" if shown else ""
     finish(fig, claim, f"{caption}{source}", x_title, f"{currency} per person per year", height=420)
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
@@ -229,7 +229,7 @@ def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: 
         detail += f" · {left_out} period(s) with fewer than {MIN_FEATURES} features not drawn"
     fig.update_layout(showlegend=False, hovermode="closest")
     fig.update_yaxes(**tick_prefix(currency))
-    month_axis(fig, data["period"])
+    month_axis(fig, data["period"], x_title)
     finish(fig, claim, caption, x_title, f"R&D spend per feature completed ({currency})")
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
@@ -270,7 +270,7 @@ def capitalisation(
     regimes = " then ".join(dict.fromkeys(data["regime"]))
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_yaxes(**tick_prefix(currency))
-    month_axis(fig, data["period"])
+    month_axis(fig, data["period"], x_title)
     finish(fig, claim, f"{caption} · an estimate, never an accounting entry; not accounting or tax advice",
            x_title, f"R&D spend ({currency})", height=400)  # fmt: skip
     return fit_caption(headline(fig, claim, f"{policy_label} · {regimes}", width=WIDE, legend_px=LEGEND_PX))

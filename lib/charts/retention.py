@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from lib.benchmarks import RANGES
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.titles import headline
+from lib.formatting import count_of
 
 TOTAL, VOLUNTARY, REGRETTED = PALETTE[0], PALETTE[2], PALETTE[3]
 BENCH_FILL = "rgba(42, 157, 143, 0.12)"
@@ -70,18 +71,34 @@ def titled(fig: go.Figure, title: str, detail: str | None = None, **kwargs) -> g
 
 
 def headcount_title(frame: pd.DataFrame) -> tuple[str, str | None]:
+    """('Headcount down 29% to 5 since Mar 2024', '7 at the end of Mar 2024 → 5 at the end of
+    Nov 2026 · 2 hires and 4 leavers in between'): the line's first point against its last, so
+    the title never contradicts the line; the hires and leavers are those after the first
+    point, so start + hires − leavers = end. One point: the headcount, no change claimed."""
     rows = _shown(frame, "headcount_end")
     if rows.empty:
         return "Headcount: no data for this selection", None
     first, last = rows.iloc[0], rows.iloc[-1]
-    start = first["headcount_end"] - first["hires"] + first["separations"]
-    hires, leavers = int(rows["hires"].sum()), int(rows["separations"].sum())
-    change = (last["headcount_end"] - start) / start if start else None
+    start, end = first["headcount_end"], last["headcount_end"]
+    at_end = f"at the end of {_month(last['bucket_end'] - pd.Timedelta(days=1))}"
+    if len(rows) == 1:
+        return (
+            f"Headcount {end:.0f} {at_end}",
+            f"{count_of(first['hires'], 'hire')} and {count_of(first['separations'], 'leaver')}",
+        )
+    later = rows.iloc[1:]
+    hires, leavers = int(later["hires"].sum()), int(later["separations"].sum())
+    change = (end - start) / start if start else None
     if change is None or abs(change) < 0.02:
-        claim = f"Headcount steady at {last['headcount_end']:.0f}"
+        claim = f"Headcount steady at {end:.0f}"
     else:
-        claim = f"Headcount {'up' if change > 0 else 'down'} {abs(change):.0%} to {last['headcount_end']:.0f}"
-    return f"{claim} since {_month(first['bucket_start'])}", f"{hires} hires and {leavers} leavers"
+        claim = f"Headcount {'up' if change > 0 else 'down'} {abs(change):.0%} to {end:.0f}"
+    since = _month(first["bucket_end"] - pd.Timedelta(days=1))
+    detail = (
+        f"{start:.0f} at the end of {since} → {end:.0f} {at_end} · "
+        f"{count_of(hires, 'hire')} and {count_of(leavers, 'leaver')} in between"
+    )
+    return f"{claim} since {since}", detail
 
 
 def headcount_flow(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:

@@ -109,6 +109,7 @@ class Move:
     first: float
     last: float
     since: object  # the first countable period
+    until: object  # the last countable period
     k: int  # points in each end's median
     points: int  # countable points
     size: float | None  # points for POINT_UNITS, else a relative change; None from 0
@@ -152,7 +153,9 @@ def trend_move(periods, values, unit: str, partial=None, few=None, now=None) -> 
         size = (last - first) / abs(first)
         steady = abs(size) < 0.05
     direction = "steady" if steady else "up" if last > first else "down"
-    return Move(first, last, points[0][0], k, len(points), size, direction, not is_missing(now))
+    return Move(
+        first, last, points[0][0], points[-1][0], k, len(points), size, direction, not is_missing(now)
+    )
 
 
 def when(period, grain: str = "month") -> str:
@@ -209,9 +212,11 @@ def trend_takeaway(
         start = f"first {move.k} {noun}s' median {start}" if move.k > 1 else f"{start} in {since}"
         detail = f"{start} → {end} in the chosen period"
     elif move.k > 1:
-        detail = f"{start} → {end}, medians of the first and last {move.k} {noun}s"
+        detail = (
+            f"{start} → {end}, medians of the first and last {move.k} {noun}s, to {when(move.until, grain)}"
+        )
     else:
-        detail = f"{start} → {end}"
+        detail = f"{start} → {end} in {when(move.until, grain)}"  # the start is the title's "since"
     if move.direction == "steady":
         return f"{label} steady since {since} at {format_value(move.last, unit)}", detail
     if move.size is None:

@@ -64,7 +64,13 @@ def demo_controls() -> None:
             "**The demo organisation is loaded.** Its numbers are generated. Clear it before "
             "loading your own exports, so the two never mix."
         )
-        if st.button("Clear demo data", type="primary", icon=":material/delete_sweep:", key="clear_demo"):
+        # a second, deliberate click: clearing cannot be undone from the page
+        confirm = st.popover("Clear demo data", type="primary", icon=":material/delete_sweep:")
+        confirm.markdown(
+            "This deletes every demo row (teams, deployments, surveys, people, finance). It cannot be "
+            "undone here; `python -m lib demo` builds it again."
+        )
+        if confirm.button("Yes, clear the demo data", type="primary", key="clear_demo"):
             from lib.demo import clear_demo
 
             try:
@@ -449,16 +455,18 @@ def templates_section() -> None:
 
     st.subheader("Templates")
     st.caption(
-        "One CSV per canonical table: the header and an example row. Extra columns are ignored on import."
+        "One CSV per canonical table (hover a button for its file name): the header and an example row. "
+        "Extra columns are ignored on import."
     )
     columns = st.columns(4)
     for i, name in enumerate(TABLES):
         with columns[i % 4]:
             layout.csv_download(
-                name,
+                table_label(name),
                 template_frame(name),
                 file_name=f"{name}.csv",
                 icon=":material/download:",
                 key=f"template-{name}",
+                help=f"{name}.csv",
                 width="stretch",
             )

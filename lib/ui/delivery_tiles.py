@@ -12,6 +12,7 @@ from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
+from lib.views.delivery import events_for, held_back
 from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
 DORA_KEYS = (
@@ -43,15 +44,20 @@ def tile_value(value, unit: str) -> str:
     return format_value(value, unit)
 
 
-def tile_band(item, coverage: dict) -> str:
-    """The line under a tile: the DORA tier and its band, or why there is no value."""
+def tile_band(item, coverage: dict, events: int | None = None) -> str:
+    """The line under a tile: the DORA tier and its band, or why there is no value, or why
+    the value gets no tier (`lib.views.delivery.held_back`: too few events, a frequency over
+    a partly covered period); `events` are those the value stands on."""
+    partly = partly_note(item.key, coverage)
     if is_missing(item.value):
         band = f"No data: {no_data_reason(item.key, coverage)}"
     elif item.key == "delivery.rework_rate":
         band = "DORA publishes no tier bands for rework rate"
+    elif reason := held_back(item.key, events, partly):
+        band = reason[:1].upper() + reason[1:]
     else:
         band = band_text(item) or "No benchmark"
-    if not is_missing(item.value) and (note := partly_note(item.key, coverage)):
+    if not is_missing(item.value) and (note := partly):
         band += f"  \n{note[:1].upper()}{note[1:]}"
     if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
         band += f"  \n{note}"
@@ -67,6 +73,7 @@ def tile_band(item, coverage: dict) -> str:
 def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, caption: bool = True) -> None:
     # One cached call for both rows of tiles.
     items = [i for i in data.view("lib.metrics.headline", scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
+    dora = data.view("lib.views.delivery.dora_summary", scope)
     if caption:
         st.caption(f"{filters.period_text(scope)} · arrows: change {period_phrase(scope.days)}")
     shown = []
@@ -78,7 +85,7 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
                 value=tile_value(item.value, item.unit),
                 delta=change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
-                band=tile_band(item, coverage),
+                band=tile_band(item, coverage, events_for(dora, item.key)),
                 help=explain(item.key),
             )
         )

@@ -107,7 +107,8 @@ def tiles(scope: Scope, current: dict) -> None:
             layout.Tile(
                 "Survey closed",
                 f"{current['survey_date']:%d %b %Y}",
-                band=str(current["survey_id"]),
+                band=current["label"]
+                + (f" · compared with the {current['previous_label']}" if current["previous_label"] else ""),
                 help="The latest survey with an answer dated in the chosen period (its date is its last "
                 "answer's); its previous wave is the survey before it.",
             ),

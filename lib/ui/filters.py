@@ -35,6 +35,8 @@ def sidebar() -> Scope:
     options = _options()
     first, last = _default_period()
     linked = {key: st.query_params.get_all(key) for key in _LINKED}  # before the widgets drop any
+    if not st.session_state.get(_LINK_READ):
+        linked = _fold_case(linked, options)
     _follow_the_default_period(first, last)
     with st.sidebar:
         st.subheader("Filters")
@@ -136,6 +138,34 @@ def dropped_link_dates(linked: dict[str, list[str]], shown_from, shown_to) -> li
             if asked != shown:
                 dropped.append(f"{_LABELS[key]}: {value} (outside the dates the picker offers)")
     return dropped
+
+
+def folded(values: list[str], offered) -> list[str]:
+    """A link's values spelled as the data spells them when they differ only in case
+    ('Payments' → 'payments'); a value matching no option, or two options alike but for case,
+    stays as written (and is named by `unknown_link_values`)."""
+    by_case: dict[str, list[str]] = {}
+    for option in offered:
+        by_case.setdefault(str(option).casefold(), []).append(option)
+    out = []
+    for value in values:
+        alike = by_case.get(value.casefold(), [])
+        out.append(value if value in offered or len(alike) != 1 else alike[0])
+    return out
+
+
+def _fold_case(linked: dict[str, list[str]], options: dict) -> dict[str, list[str]]:
+    """A shared link typed by hand names 'Payments' for the team 'payments': the filters read
+    it as the data spells it, and the URL is rewritten so, before the widgets read it."""
+    offered = {"org": options["orgs"], "team": options["teams"],
+               "location": options["locations"], "sourcing": options["sourcing"], "cohort": options["cohorts"]}  # fmt: skip
+    out = dict(linked)
+    for key, values in linked.items():
+        if key in offered and values and (spelled := folded(values, offered[key])) != values:
+            out[key] = spelled
+            st.query_params[key] = spelled
+            st.session_state[key] = spelled  # the widget reads the URL as first typed: seed it
+    return out
 
 
 def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:

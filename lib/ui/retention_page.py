@@ -22,7 +22,7 @@ from lib.benchmarks import RANGES, band_text
 from lib.charts import caption_text
 from lib.charts import retention as charts
 from lib.charts.registry.retention import SURVIVAL
-from lib.formatting import NO_DATA, format_value, is_missing
+from lib.formatting import NO_DATA, count_of, format_value, is_missing
 from lib.glossary import explain
 from lib.metrics import definition_for
 from lib.overview import period_phrase
@@ -135,9 +135,9 @@ def summary(ctx: Context) -> None:
     tiles = [
         _tile("retention.attrition_rate_ttm", now, before, "Attrition, last 12 months", f"{split} · {ttm_band}", phrase),
         _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
-              f"{now.get('first_year_leavers') or 0} of {now.get('first_year_cohort') or 0} hired a year earlier", phrase),
+              f"{now.get('first_year_leavers') or 0} of {count_of(now.get('first_year_cohort'), 'person', 'people')} hired a year earlier", phrase),
         _tile("retention.headcount_end", now, before, "Headcount",
-              f"{now.get('hires') or 0} hires, {now.get('separations') or 0} leavers in the period", phrase),
+              f"{count_of(now.get('hires'), 'hire')}, {count_of(now.get('separations'), 'leaver')} in the period", phrase),
         _tile("retention.median_tenure_years", now, before, "Median tenure", "Of people employed at the end", phrase),
         _tile("retention.span_of_control_median", now, before, "Span of control (median)", span_band, phrase),
         _tile("retention.one_on_one_coverage", now, before, "One-on-one coverage",
@@ -145,9 +145,9 @@ def summary(ctx: Context) -> None:
               else "A one-on-one in the last 30 days", phrase),
         _tile("retention.promotion_rate_annualized", now, before, "Promotion rate (annualised)",
               "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
-              else f"{now.get('promotions') or 0} promotions in the period", phrase, few=few),
+              else f"{count_of(now.get('promotions'), 'promotion')} in the period", phrase, few=few),
         _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",
-              f"{now.get('separations') or 0} leavers among {average:.0f} people on average: too few to compare"
+              f"{count_of(now.get('separations'), 'leaver')} among {average:.0f} people on average: too few to compare"
               if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
     layout.tiles(tiles, per_row=4)

@@ -128,6 +128,51 @@ def band_for(key: str, value: float | None) -> Band | None:
     return next((b for b in bands(key) if b.tier == tier), None)
 
 
+# The events each DORA key's value stands on (columns of `dora_summary`, and of the Overview's
+# windows, lib.views.headline_windows), in words. The deployment frequency is itself a count
+# over the period: one deployment in a quarter is a low frequency, not too little evidence.
+TIER_EVIDENCE = {
+    "lead_time_hours_p50": ("lead_times", "successful deployment with a commit time",
+                            "successful deployments with a commit time"),
+    "change_failure_rate": ("deployments", "production deployment", "production deployments"),
+    "recovery_time_hours_p50": ("recoveries", "resolved incident", "resolved incidents"),
+}  # fmt: skip
+
+
+def held_back(key: str, events: int | None, partly: str | None = None) -> str | None:
+    """Why a page states no DORA tier for a key that has a value, in words; None when it may.
+
+    Pillars' rule (METRICS.md, "Tiers on too few events"), the trend titles' rule applied to
+    a tier: a median or a rate over fewer than `buckets.MIN_COUNT` (20) events, `events`,
+    is shown with its count but placed in no tier ("1 production deployment: too few for a
+    DORA tier (20 needed)"); a frequency over a period its deployments cover only part of
+    (`partly`, lib.views.data_span.partly's words) is spread over days without data, so it
+    gets no tier either (the coverage note says which days). The catalog's `delivery.dora_tier` follows SPEC §5's bands alone.
+    """
+    key = key.removeprefix("delivery.")
+    if key == "deployment_frequency_per_week":
+        return "no tier: the deployments cover only part of the period" if partly else None
+    if key not in TIER_EVIDENCE or events is None or events >= buckets.MIN_COUNT:
+        return None
+    _, one, many = TIER_EVIDENCE[key]
+    return f"{events:,} {one if events == 1 else many}: too few for a DORA tier ({buckets.MIN_COUNT} needed)"
+
+
+def shown_tiers(summary: dict, partly: str | None = None) -> dict[str, str | None]:
+    """The tiers a page states: `summary["tiers"]` (`dora_summary`) less those `held_back`;
+    `partly` is the deployments' coverage note for the period, if any."""
+    return {
+        key: None if held_back(key, events_for(summary, key), partly) else tier
+        for key, tier in summary["tiers"].items()
+    }
+
+
+def events_for(summary: dict, key: str) -> int | None:
+    """The events `key`'s value stands on in a `dora_summary` (None for the frequency)."""
+    column = TIER_EVIDENCE.get(key.removeprefix("delivery."), (None,))[0]
+    return None if column is None or summary.get(column) is None else int(summary[column])
+
+
 def overall_tier(tiers: dict[str, str | None]) -> str | None:
     """Pillars' combining rule: the best tier reached by all but one of the keys that have a tier.
 

@@ -127,8 +127,8 @@ def missing_data(c: dict) -> list[Gap]:
         gaps.append(
             Gap(
                 "efficiency",
-                "No status history: flow efficiency needs work_item_transitions, or Linear's time in "
-                "status per status.",
+                "No status history: flow efficiency needs work item status changes (the Data page's "
+                '"Work item status changes" template), or Linear\'s time in status per status.',
             )
         )
     if not c["pull_requests_total"]:

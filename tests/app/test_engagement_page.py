@@ -42,6 +42,12 @@ def test_renders_on_the_demo_organisation(run_page, demo_db):
     assert labels[:2] == ["Engagement index", "eNPS"]
     assert re.match(r"^\d+%$", at.metric[0].value)
     assert len(at.get("plotly_chart")) >= 5
+    # the survey tile names waves in words, never by the export's id ("engagement-2026-10")
+    closed = [m for m in at.metric if m.label == "Survey closed"]
+    assert closed
+    text = texts(at)
+    assert re.search(r"[A-Z][a-z]{2} \d{4} survey · compared with the [A-Z][a-z]{2} \d{4} survey", text)
+    assert "engagement-20" not in text
 
 
 def test_renders_with_only_an_imported_wide_survey(run_page, tmp_path):

@@ -47,13 +47,13 @@ def test_trend_takeaway_states_direction_size_and_endpoints():
     spec = PILLAR_TRENDS[0]
     periods = [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
     title = trend_takeaway([2.0, None, 3.0], periods, spec)
-    assert title == "Deployment frequency up 50% since Jan 2025 (2/wk → 3/wk)"
+    assert title == "Deployment frequency up 50% since Jan 2025 (2/wk → 3/wk in Mar 2025)"
 
 
 def test_trend_takeaway_for_shares_speaks_in_points():
     spec = next(s for s in PILLAR_TRENDS if s.column == "attrition_rate_ttm")
     title = trend_takeaway([0.20, 0.14], [dt.date(2025, 1, 1), dt.date(2025, 6, 1)], spec)
-    assert title == "Attrition down 6 pts since Jan 2025 (20% → 14%)"
+    assert title == "Attrition down 6 pts since Jan 2025 (20% → 14% in Jun 2025)"
 
 
 def test_trend_takeaway_says_when_there_is_no_trend():
@@ -153,7 +153,10 @@ def test_trend_takeaway_takes_medians_of_the_ends_so_one_noisy_month_is_not_the_
     # (their average, 20%, would have made a "down 10 pts" headline of one month)
     values = [0.48, 0.06, 0.06, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
     title = trend_takeaway(values, months, spec)
-    assert title == "Attrition up 4 pts since Jan 2025 (6.0% → 10%, medians of the first and last 3 months)"
+    assert (
+        title
+        == "Attrition up 4 pts since Jan 2025 (6.0% → 10%, medians of the first and last 3 months, to Dec 2025)"
+    )
 
 
 def test_long_titles_wrap_to_fit_a_half_width_card():

@@ -41,7 +41,7 @@ def title(values, unit="per week", periods=MONTHS, **kwargs):
 def test_a_flat_series_is_steady_at_its_level():
     assert title([2.0] * 12) == (
         "Deployment frequency steady since Jan 2025 at 2/wk",
-        "2/wk → 2/wk, medians of the first and last 3 months",
+        "2/wk → 2/wk, medians of the first and last 3 months, to Dec 2025",
     )
 
 
@@ -58,7 +58,7 @@ def test_a_source_that_starts_mid_window_is_dated_from_its_first_point():
     values = [None] * 6 + [2.0, 2.5, 3.0, 3.0, 3.0, 3.4]
     assert title(values) == (
         "Deployment frequency up 42% since Jul 2025",
-        "2.25/wk → 3.2/wk, medians of the first and last 2 months",
+        "2.25/wk → 3.2/wk, medians of the first and last 2 months, to Dec 2025",
     )
     # the same months drawn as zeros (the old chart) would claim a rise from nothing
     assert title([0.0] * 6 + [2.0] * 6)[0] == "Deployment frequency up from 0 since Jan 2025"
@@ -104,6 +104,18 @@ def test_buckets_on_too_few_events_never_make_a_title():
     assert detail == "no whole week with at least 20 events or people behind it"
     # without the flag the same series reads "down 50 pts": the kind of title the issue saw
     assert trend_takeaway("Change failure rate", "%", WEEKS, rates, grain="week")[0] != claim
+
+
+def test_a_title_without_the_tiles_value_names_the_bucket_it_ends_on():
+    # the issue's reviewer: deployments that stop in August of a quarter running to October; the
+    # tile spreads them over the whole quarter (0.08/wk), so the title must say where it ends
+    values = [0.7, 0.68, 0.66, 0.3, 0.25, 0.23, 0.21, None, None]
+    claim, detail = title(values, periods=MONTHS[:9])
+    # 7 months: medians of two at each end, (0.7 + 0.68) / 2 = 0.69 and (0.23 + 0.21) / 2 = 0.22
+    assert claim == "Deployment frequency down 68% since Jan 2025"
+    assert detail == "0.69/wk → 0.22/wk, medians of the first and last 2 months, to Jul 2025"
+    claim, detail = title([2.0, 3.0, None], periods=MONTHS[:3])
+    assert detail == "2/wk → 3/wk in Feb 2025"
 
 
 def test_the_end_is_the_tiles_value_when_the_page_shows_one():
@@ -255,7 +267,7 @@ def test_months_before_a_sources_first_row_are_a_gap_and_the_title_dates_from_it
     # 21 weekdays in March (4.74/wk) … 21 in June (4.9/wk): steady from March, no jump from 0
     fig = registry.figure(con, "overview.delivery_trend", scope)
     assert registry.title(fig) == (
-        "Delivery & quality: Deployment frequency steady since Mar 2025 at 4.9/wk (4.74/wk → 4.9/wk)"
+        "Delivery & quality: Deployment frequency steady since Mar 2025 at 4.9/wk (4.74/wk → 4.9/wk in Jun 2025)"
     )
     # the chosen period (Jan–Jun) spreads 87 deployments over 181 days, 3.36/wk, as SPEC §5 defines
     # it: the title does not end on that number, and the tile says why it reads low

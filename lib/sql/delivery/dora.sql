@@ -45,6 +45,7 @@ deploy_summary as (
         count(*) filter (where is_deployment and is_rework) as rework_deployments,
         count(is_rework) filter (where is_deployment) as rework_known,
         median(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_time_hours_p50,
+        count(span_hours(commit_at, deployed_at)) filter (where is_success) as lead_times,
         count(*) filter (where is_success and runs_backwards(commit_at, deployed_at)) as lead_time_backwards
     from flagged
 ),
@@ -69,6 +70,7 @@ incident_summary as (
         count(resolved_at) as resolved_incidents,
         count(*) filter (where nullif(trim(caused_by_deploy_id), '') is null) as incidents_without_deploy,
         median(span_hours(started_at, resolved_at)) as recovery_time_hours_p50,
+        count(span_hours(started_at, resolved_at)) as recoveries,
         count(*) filter (where runs_backwards(started_at, resolved_at)) as recovery_backwards
     from incidents
     where started_at >= $start
@@ -94,6 +96,7 @@ final as (
             else successful_deployments / ($days / 7.0)
         end as deployment_frequency_per_week,
         lead_time_hours_p50,
+        lead_times,
         lead_time_backwards,
         change_failures,
         change_failures / nullif(deployments, 0) as change_failure_rate,
@@ -101,6 +104,7 @@ final as (
         resolved_incidents,
         case when incident_rows > 0 then incidents_without_deploy end as incidents_without_deploy,
         recovery_time_hours_p50,
+        recoveries,
         recovery_backwards,
         rework_deployments,
         case when rework_known > 0 then rework_deployments / nullif(deployments, 0) end as rework_rate,

@@ -1,0 +1,94 @@
+"""Chart text a VP reads aloud (issue 18, items 5, 10–12, found again by the new-user review):
+a headcount title that matches its line, money ticks that never read "$0.00", a quarterly
+axis labelled in quarters, a deck caption of any length above the footer, counts in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.boardpack.compose import FOOTER, chart_layout
+from lib.charts import business
+from lib.charts.retention import headcount_title
+from lib.formatting import count_of
+from lib.overview import PILLAR_TRENDS
+
+
+def _headcount(ends, hires, leavers) -> pd.DataFrame:
+    starts = pd.to_datetime([f"2026-{m:02d}-01" for m in range(1, len(ends) + 1)])
+    return pd.DataFrame({
+        "period": starts, "bucket_start": starts, "bucket_end": starts + pd.offsets.MonthBegin(1),
+        "headcount_end": ends, "hires": hires, "separations": leavers,
+    })  # fmt: skip
+
+
+def test_the_headcount_title_states_the_lines_own_ends():
+    # the review's case: the line runs 7 → 5; the title used to say "down 17%" (6 at the start
+    # of the first month, a point the line does not draw)
+    frame = _headcount([7, 6, 5], [1, 0, 1], [0, 1, 2])
+    claim, detail = headcount_title(frame)
+    assert claim == "Headcount down 29% to 5 since Jan 2026"  # (5 − 7) ÷ 7
+    # 7 + 1 − 3 = 5: the numbers add up
+    assert detail == "7 at the end of Jan 2026 → 5 at the end of Mar 2026 · 1 hire and 3 leavers in between"
+
+
+def test_one_month_of_headcount_claims_no_change():
+    claim, detail = headcount_title(_headcount([7], [1], [0]))
+    assert claim == "Headcount 7 at the end of Jan 2026"
+    assert detail == "1 hire and 0 leavers"
+
+
+def test_counts_in_words():
+    assert count_of(1, "hire") == "1 hire"
+    assert count_of(0, "leaver") == "0 leavers"
+    assert count_of(1204, "person", "people") == "1,204 people"
+    assert count_of(None, "promotion") == "0 promotions"
+
+
+def test_the_revenue_per_engineer_axis_trims_zeros():
+    # d3's ",.3s" writes 0 as "0.00": the axis read "$0.00" under "$500k"
+    spec = next(s for s in PILLAR_TRENDS if s.column == "revenue_per_engineer_annualized")
+    assert "~" in spec.y_format
+    assert business.tick_prefix("USD")["tickformat"] == "~s"
+
+
+def test_a_quarterly_axis_is_labelled_in_quarters():
+    import plotly.graph_objects as go
+
+    periods = pd.to_datetime(["2025-10-01", "2026-01-01", "2026-04-01"])
+    fig = business.month_axis(go.Figure(), periods, business.QUARTER)
+    assert list(fig.layout.xaxis.ticktext) == ["Q4 2025", "Q1 2026", "Q2 2026"]
+    monthly = business.month_axis(go.Figure(), periods, "Month")
+    assert monthly.layout.xaxis.tickformat == "%b %Y" and monthly.layout.xaxis.ticktext is None
+
+
+@pytest.mark.parametrize("words", [1, 40, 80])
+def test_a_deck_caption_of_any_length_ends_above_the_footer(words):
+    from lib.boardpack.content import ChartContent
+
+    content = ChartContent(
+        chart=None, figure=None, title="R&D was 23% of revenue", subtitle="", missing=None, definitions=(),
+        caption=" ".join(["Source: business_metrics · business figures are the whole organisation's"] * words),
+    )  # fmt: skip
+    placed = chart_layout(content)
+    lines = len(placed.caption.paragraphs[0].lines)
+    assert placed.caption.box.top + placed.caption.box.height <= FOOTER.top
+    assert placed.picture.top + placed.picture.height < placed.caption.box.top
+    if words == 1:
+        assert lines == 1
+    else:
+        assert lines >= 3  # the review's team-filtered slide had three lines
+
+
+def test_delivery_gaps_name_tables_in_words():
+    import re
+
+    from lib.views.delivery_detail import missing_data
+
+    nothing = {"deployments_total": 0, "work_items_total": 0, "pull_requests_total": 0, "incidents_total": 0}
+    items_without_history = {**nothing, "work_items_total": 5, "items_with_history_total": 0}
+    for coverage in (nothing, items_without_history):
+        for gap in missing_data(coverage):
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", gap.message), gap.message
+    (efficiency,) = [g for g in missing_data(items_without_history) if g.section == "efficiency"]
+    assert '"Work item status changes" template' in efficiency.message

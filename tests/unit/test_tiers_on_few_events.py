@@ -1,0 +1,132 @@
+"""Tiers on too few events (issue 18, item 9's kind): "Overall: high tier" and "CFR 0.0%
+elite" stood on one deployment. A DORA median or rate over fewer than 20 events is shown with
+its count and placed in no tier, on the Delivery page's tiles and overall line, the
+Overview's tiles and group line, and the trend titles; a frequency over a period its
+deployments cover only in part gets no tier either. The catalog's `delivery.dora_tier`
+keeps SPEC §5's bands alone (METRICS.md, "Tiers on too few events").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lib import metrics
+from lib.charts import registry
+from lib.overview_board import board
+from lib.scope import Scope
+from lib.views import delivery
+from tests.unit.fixtures import make_db
+
+QUARTER = Scope(dt.date(2025, 7, 1), dt.date(2025, 10, 1))
+
+
+def _deploys(n: int, month: int = 8, rollbacks: int = 0, day: int = 1) -> list[dict]:
+    """`n` production deployments in `month` 2025 from `day` on, the first `rollbacks` rolled
+    back, each 2 h after its commit."""
+    rows = []
+    for i in range(n):
+        at = dt.datetime(2025, month, day + i % 28, 9 + i // 28)
+        rows.append(dict(deploy_id=f"d{month}-{i}", team="a", environment="production", deployed_at=at,
+                         commit_at=at - dt.timedelta(hours=2), status="rollback" if i < rollbacks else "success"))  # fmt: skip
+    return rows
+
+
+def _incidents(n: int) -> list[dict]:
+    return [
+        dict(
+            incident_id=f"i{i}",
+            team="a",
+            started_at=dt.datetime(2025, 8, 2 + i, 10),
+            resolved_at=dt.datetime(2025, 8, 2 + i, 12),
+        )  # fmt: skip
+        for i in range(n)
+    ]
+
+
+def test_the_rule_in_words():
+    assert delivery.held_back("delivery.change_failure_rate", 1) == (
+        "1 production deployment: too few for a DORA tier (20 needed)"
+    )
+    assert delivery.held_back("lead_time_hours_p50", 19) == (
+        "19 successful deployments with a commit time: too few for a DORA tier (20 needed)"
+    )
+    assert delivery.held_back("recovery_time_hours_p50", 3) == (
+        "3 resolved incidents: too few for a DORA tier (20 needed)"
+    )
+    assert delivery.held_back("change_failure_rate", 20) is None  # 20 is enough
+    # the frequency is itself a count over time: one deployment in a quarter is a low frequency
+    assert delivery.held_back("deployment_frequency_per_week", 1) is None
+    assert delivery.held_back("deployment_frequency_per_week", 1, "no deployments after 2 Aug 2025") == (
+        "no tier: the deployments cover only part of the period"
+    )
+
+
+def test_one_deployment_gets_a_value_and_no_tier(tmp_path):
+    con = make_db(tmp_path, deployments=two_deployments())
+    summary = delivery.dora_summary(con, QUARTER)
+    assert summary["change_failure_rate"] == 0.0
+    assert summary["tiers"]["change_failure_rate"] == "elite"  # SPEC §5's bands, read alone
+    shown = delivery.shown_tiers(summary)
+    assert shown["change_failure_rate"] is None
+    assert shown["lead_time_hours_p50"] is None
+    assert shown["deployment_frequency_per_week"] == "low"  # 2 in 13 weeks: under once a month
+    assert delivery.overall_tier(shown) is None  # one key left: no overall tier
+    # the catalog keeps the contract's literal reading
+    assert metrics.flatten(metrics.catalog(con, QUARTER))["delivery.dora_tier"] is not None
+
+
+def test_twenty_deployments_are_rated(tmp_path):
+    con = make_db(tmp_path, deployments=_deploys(21, rollbacks=1), incidents=_incidents(20))
+    shown = delivery.shown_tiers(delivery.dora_summary(con, QUARTER))
+    # 1 of 21 = 4.8%: elite ("5% or less"); 20 lead times of 2 h: elite; 2 h recovery: high
+    assert shown == {
+        "deployment_frequency_per_week": "high",
+        "lead_time_hours_p50": "elite",
+        "change_failure_rate": "elite",
+        "recovery_time_hours_p50": "high",
+    }
+
+
+def test_a_trend_title_never_ends_on_a_value_too_few_events_make(tmp_path):
+    # 60 deployments a month in spring, then 1 in the chosen quarter
+    rows = [r for m in (3, 4, 5, 6) for r in _deploys(60, month=m, rollbacks=6)] + _deploys(1, month=8)
+    con = make_db(tmp_path, deployments=rows)
+    assert metrics.title_value(con, QUARTER, "delivery.change_failure_rate") is None
+    fig = registry.figure(con, "delivery.change_failure_rate_trend", QUARTER)
+    title = registry.title(fig)
+    assert " now " not in title and "elite" not in title, title
+    assert "0.0%" not in f"{title} {registry.subtitle(fig)}"  # the one deployment's rate speaks nowhere
+
+
+def two_deployments() -> list[dict]:
+    """One deployment at each end of the quarter: the period is covered, the evidence thin."""
+    return _deploys(1, month=7, day=2) + _deploys(1, month=9, day=28)
+
+
+def test_the_overview_says_why_there_is_no_tier(tmp_path):
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=two_deployments())
+    group = next(g for g in board(con, QUARTER).groups if g.pillar == "delivery")
+    assert group.status is None  # no "high tier overall" on two deployments
+    bands = {t.key: t.band for t in group.tiles}
+    assert (
+        bands["delivery.change_failure_rate"]
+        == "2 production deployments: too few for a DORA tier (20 needed)"
+    )
+    assert bands["delivery.lead_time_hours_p50"].startswith(
+        "2 successful deployments with a commit time: too few"
+    )
+    assert bands["delivery.deployment_frequency_per_week"] == "DORA 2023: low tier"
+
+
+def test_a_frequency_over_a_partly_covered_period_gets_no_tier(tmp_path):
+    # the reviewer's case: the deployments stop a month into the quarter
+    con = make_db(
+        tmp_path, teams=[{"team": "a"}], deployments=_deploys(1, month=7, day=2) + _deploys(1, month=8)
+    )
+    group = next(g for g in board(con, QUARTER).groups if g.pillar == "delivery")
+    bands = {t.key: t.band for t in group.tiles}
+    assert (
+        bands["delivery.deployment_frequency_per_week"]
+        == "No tier: the deployments cover only part of the period"
+    )
+    assert metrics.title_value(con, QUARTER, "delivery.deployment_frequency_per_week") is None
