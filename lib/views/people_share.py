@@ -25,7 +25,8 @@ def people_share(part: float | None, whole: float | None) -> float | None:
 
 
 def exceeds(part: float | None, whole: float | None) -> bool:
-    """True when both counts are known and the part outnumbers a positive whole."""
+    """True when both counts are known and the part outnumbers a positive whole (the macro
+    `people_exceed` of migration 017)."""
     return not (part is None or whole is None or _nan(part) or _nan(whole)) and whole > 0 and part > whole
 
 

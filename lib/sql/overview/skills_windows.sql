@@ -85,7 +85,7 @@ final as (
         coalesce(a.ai_days_with_data, 0) as ai_days_with_data,
         a.ai_active_users_daily_mean,
         people_share(a.ai_active_users_daily_mean, h.headcount_end) as ai_adoption_rate,
-        h.headcount_end > 0 and a.ai_active_users_daily_mean > h.headcount_end as ai_users_exceed_headcount,
+        people_exceed(a.ai_active_users_daily_mean, h.headcount_end) as ai_users_exceed_headcount,
         case when l.has_learning_data then coalesce(x.learning_records, 0) end as learning_records,
         case when l.has_learning_data then coalesce(x.learning_hours, 0) end as learning_hours,
         case when l.has_learning_data then coalesce(x.learning_hours_squared, 0) end as learning_hours_squared,

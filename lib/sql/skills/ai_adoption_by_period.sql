@@ -65,7 +65,7 @@ final as (
         u.acceptances / nullif(u.suggestions, 0) as acceptance_rate,
         h.headcount_end,
         people_share(u.active_users_daily_mean, h.headcount_end) as ai_adoption_rate,
-        h.headcount_end > 0 and u.active_users_daily_mean > h.headcount_end as ai_users_exceed_headcount
+        people_exceed(u.active_users_daily_mean, h.headcount_end) as ai_users_exceed_headcount
     from buckets
     left join usage_by_period as u using (period)
     left join headcount as h using (period)

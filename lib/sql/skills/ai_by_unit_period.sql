@@ -103,7 +103,7 @@ final as (
         u.acceptances / nullif(u.suggestions, 0) as acceptance_rate,
         h.headcount_end,
         people_share(u.active_users_daily_mean, h.headcount_end) as ai_adoption_rate,
-        h.headcount_end > 0 and u.active_users_daily_mean > h.headcount_end as ai_users_exceed_headcount,
+        people_exceed(u.active_users_daily_mean, h.headcount_end) as ai_users_exceed_headcount,
         people_share(u.engaged_users_daily_mean, h.headcount_end) as engaged_rate,
         u.seats_daily_mean / nullif(h.headcount_end, 0) as seats_per_head
     from units

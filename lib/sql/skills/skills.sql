@@ -139,7 +139,7 @@ final as (
         ai_active_users_daily_mean,
         headcount_end,
         people_share(ai_active_users_daily_mean, headcount_end) as ai_adoption_rate,
-        headcount_end > 0 and ai_active_users_daily_mean > headcount_end as ai_users_exceed_headcount,
+        people_exceed(ai_active_users_daily_mean, headcount_end) as ai_users_exceed_headcount,
         ai_suggestions,
         ai_acceptances,
         ai_acceptances / nullif(ai_suggestions, 0) as ai_acceptance_rate,
