@@ -377,3 +377,25 @@ IMPORTABLE = tuple(TABLES)
 # kept minimised (only the columns imported, identifiers already pseudonymised), never as
 # uploaded.
 PERSON_LEVEL = frozenset({"employees", "promotions", "one_on_ones", "survey_responses", "skills", "learning"})
+
+
+# How a sentence names each canonical table: words, not table names (captions, headings, the
+# Data page, refusals, the deck's closing slides). Tables not listed read as their name with
+# spaces ("deployments", "employees").
+TABLE_WORDS = {
+    "work_item_transitions": "work item status changes",
+    "work_items": "work items",
+    "pull_requests": "pull requests",
+    "survey_responses": "survey answers",
+    "one_on_ones": "one-on-ones",
+    "skill_targets": "skill targets",
+    "ai_usage": "AI tool usage",
+    "user_teams": "AI tool users' teams",
+    "business_metrics": "business figures",
+    "engineer_costs": "engineer cost rates",
+}
+
+
+def table_words(table: str) -> str:
+    """'work_items' → 'work items', 'survey_responses' → 'survey answers' (`TABLE_WORDS`)."""
+    return TABLE_WORDS.get(table, table.replace("_", " "))

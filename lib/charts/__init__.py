@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.charts.fit import PAD_PX, card_px, file_stem, fit, wrap_px
+from lib.tables import TABLE_WORDS
 
 PALETTE = (
     "#1F4E79",  # deep blue
@@ -173,19 +174,8 @@ def wrap_title(title: str, width: float | None = None) -> list[str]:
     return wrap_px(title, width or card_px() - 2 * PAD_PX, 17) or [title]
 
 
-# The canonical tables (lib/tables.py) as a caption names them: words, not table names.
-SOURCE_WORDS = {
-    "work_item_transitions": "work item status changes",
-    "work_items": "work items",
-    "pull_requests": "pull requests",
-    "survey_responses": "survey answers",
-    "one_on_ones": "one-on-ones",
-    "skill_targets": "skill targets",
-    "ai_usage": "AI tool usage",
-    "user_teams": "AI tool users' teams",
-    "business_metrics": "business figures",
-    "engineer_costs": "engineer cost rates",
-}
+# The canonical tables as a caption names them (lib.tables.TABLE_WORDS).
+SOURCE_WORDS = TABLE_WORDS
 _TABLE_NAME = re.compile(r"\b(" + "|".join(sorted(SOURCE_WORDS, key=len, reverse=True)) + r")\b")
 
 
@@ -197,7 +187,7 @@ def source_words(source: str) -> str:
 def table_label(table: str) -> str:
     """A canonical table as a heading or a table cell names it, in `SOURCE_WORDS`' words and
     capitalised: 'work_items' → 'Work items', 'survey_responses' → 'Survey answers'.
-    (`lib.ingest.words.table_words` is the importer's plainer 'work items' for refusals.)"""
+    (`lib.tables.table_words` uncapitalised.)"""
     words = source_words(str(table))
     return words[:1].upper() + words[1:]
 

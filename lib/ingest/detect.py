@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from lib.ingest.formats import Format, ImportOptions, SourceFile, all_formats
 from lib.ingest.report import shown
-from lib.ingest.words import format_words, table_words
-from lib.tables import TABLES
+from lib.ingest.words import format_words
+from lib.tables import TABLES, table_words
 
 MIN_SCORE = 0.5
 SUGGEST = 0.1  # an unrecognised file's candidates: every required column, and this much fit

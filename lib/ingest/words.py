@@ -6,6 +6,8 @@ template". One place, so the Data page and the CLI's refusals name things alike.
 
 from __future__ import annotations
 
+from lib.tables import table_words
+
 TOOLS = {
     "jira": "Jira export",
     "linear": "Linear export",
@@ -38,11 +40,6 @@ TOOLS = {
     "skills:team-targets": "team skill targets",
     "skills:wide": "skills matrix",
 }
-
-
-def table_words(table: str) -> str:
-    """`work_items` → `work items`."""
-    return table.replace("_", " ")
 
 
 def format_words(source_format: str | None) -> str:
