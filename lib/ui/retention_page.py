@@ -104,7 +104,8 @@ def _tile(
     better = spec.higher_is_better
     return layout.Tile(
         label=label,
-        value=format_value(value, unit) if not is_missing(value) else NO_DATA,
+        # a head count reads as its number ("Headcount 132"): "132 people" wrapped at 1280 px
+        value=format_value(value, "" if unit == "people" else unit) if not is_missing(value) else NO_DATA,
         delta=delta,
         delta_color="off" if better is None else "normal" if better else "inverse",
         delta_description=phrase,
