@@ -1,6 +1,6 @@
 """What each catalog metric means, in the words a VP reads on a tile's (?) help.
 
-`lib.metrics.DEFINITIONS` states each key exactly, for METRICS.md and the board pack's
+`lib.definitions.DEFINITIONS` states each key exactly, for METRICS.md and the board pack's
 speaker notes, in the terms of the data model ("deployed_at − commit_at", "÷ (days ÷ 7)").
 A tile's help is read by someone deciding whether to trust the number: it says the same
 thing in plain words, with no column names, formulas or dotted keys. A unit test checks
@@ -124,6 +124,6 @@ def explain(key: str) -> str:
     if key.startswith(prefix):
         dimension = dimension_label(key.removeprefix(prefix)).lower()
         return PLAIN[prefix + "DIMENSION"].replace("this dimension's", f"the {dimension}")
-    from lib.metrics import definition_for
+    from lib.definitions import definition_for
 
     return definition_for(key).definition

@@ -77,7 +77,7 @@ class Window:
 @dataclass(frozen=True)
 class History:
     """A headline metric over the period (`windows[0]`) and the periods of equal length
-    before it, newest first. `unit` as in lib.metrics.DEFINITIONS ("%" for shares 0–1);
+    before it, newest first. `unit` as in lib.definitions.DEFINITIONS ("%" for shares 0–1);
     `noun` names its events in the plural ("successful deployments")."""
 
     key: str

@@ -12,7 +12,7 @@ reading |` (the two read as one text, in that order); markdown formatting (code 
 bold, links) is dropped, and a catalog key named in the text (`delivery.deployments`) reads
 as its label ("Production deployments"). A row that only refers to the one above ("The same
 for `defect`.", "the same") reads badly on its own, so it takes the catalog's
-self-contained sentence (`lib.metrics.definition_for`) instead, as does a key METRICS.md
+self-contained sentence (`lib.definitions.definition_for`) instead, as does a key METRICS.md
 lacks.
 """
 
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from lib.definitions import definition_for
 from lib.glossary import explain
-from lib.metrics import definition_for
 
 METRICS_MD = Path(__file__).resolve().parents[2] / "METRICS.md"
 _ROW = re.compile(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.definitions import definition_for
 from lib.formatting import format_value, is_missing
 from lib.glossary import explain
-from lib.metrics import definition_for
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout

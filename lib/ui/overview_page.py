@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts.registry.overview import TRENDS
-from lib.metrics import definition_for
+from lib.definitions import definition_for
 from lib.ui import data, filters, layout, registered
 
 # Tile groups per row: six tiles a row fit 1100 px of content at 1440 px.

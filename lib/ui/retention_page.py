@@ -22,9 +22,9 @@ from lib.benchmarks import RANGES, band_text
 from lib.charts import caption_text
 from lib.charts import retention as charts
 from lib.charts.registry.retention import SURVIVAL
+from lib.definitions import definition_for
 from lib.formatting import NO_DATA, count_of, format_value, is_missing
 from lib.glossary import explain
-from lib.metrics import definition_for
 from lib.overview import period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
@@ -315,7 +315,7 @@ DEFINED = (
 
 
 def definitions_section(ctx: Context) -> None:
-    """What each figure means (lib.metrics.DEFINITIONS), and the user's own separation rules."""
+    """What each figure means (lib.definitions.DEFINITIONS), and the user's own separation rules."""
     from lib.ui import retention_settings
 
     st.subheader("Definitions")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts.skills import LEVELS
+from lib.definitions import definition_for
 from lib.formatting import NO_DATA, format_value, is_missing, relative_change
 from lib.glossary import explain
-from lib.metrics import definition_for
 from lib.scope import Scope
 from lib.ui import data, filters, layout, registered
 from lib.views.people_share import different_people
