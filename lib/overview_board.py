@@ -194,7 +194,9 @@ def _tile(
         text = format_value(now.value) + SHORT_UNITS[definition.unit]
     else:
         text = format_value(now.value, definition.unit)
-    if is_missing(now.value):
+    if now.hidden:
+        band = f"Hidden: {now.hidden}"
+    elif is_missing(now.value):
         band = f"No data: {reason or 'nothing in this period for this selection'}"
     elif held:
         band = held[:1].upper() + held[1:]

@@ -63,8 +63,9 @@ MAX_STRENGTH = 99.0
 class Window:
     """One period of `History`: [start, end), the value, the events it rests on (None when the
     metric is not built from events), its sampling standard error (None: no sampling model)
-    and `gap`, why the period cannot be compared (it starts before its source's first record,
-    …); None when it can."""
+    `gap`, why the period cannot be compared (it starts before its source's first record,
+    …), None when it can; and `hidden`, why its value is withheld (a selection of fewer people
+    than the anonymity threshold: the value is then None)."""
 
     start: dt.date
     end: dt.date
@@ -72,6 +73,7 @@ class Window:
     events: int | None = None
     se: float | None = None
     gap: str | None = None
+    hidden: str | None = None  # why the value is withheld (fewer people than the anonymity threshold)
 
 
 @dataclass(frozen=True)

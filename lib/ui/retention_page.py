@@ -151,6 +151,11 @@ def summary(ctx: Context) -> None:
               f"{count_of(now.get('separations'), 'leaver')} among {average:.0f} people on average: too few to compare"
               if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
+    if (now.get("first_year_cohort") or 0) < ctx.k:
+        # a cohort of one: its rate says whether that person stayed
+        tiles[1] = layout.Tile(
+            "First-year attrition", NO_DATA, band=f"Hidden: fewer than {ctx.k} people hired a year earlier"
+        )
     layout.tiles(tiles, per_row=4)
     st.caption(f"Benchmarks: {RANGES['retention.attrition_rate_ttm'].source}; span of control: "
                f"{RANGES['retention.span_of_control_median'].source}.")  # fmt: skip

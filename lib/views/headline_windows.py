@@ -116,14 +116,48 @@ def headline_windows(
     # no data is not zero (lib.views.data_span, as the catalog): a window outside its source's
     # span for these teams, filters matching no team or a future period give no value at all
     spans, beyond = data_span.scope_spans(con, scope), data_span.beyond_data(con, scope)
+    k = anonymity.threshold(con)
     out = {}
     for key, spec in specs.items():
         frame = frames[spec.frame]
         out[key] = tuple(
-            _outside(key, _window(key, spec, row, frame, scope, extents), spans, beyond)
+            _private(
+                key, row, _outside(key, _window(key, spec, row, frame, scope, extents), spans, beyond), k
+            )
             for row in frame.to_dict("records")
         )
     return out
+
+
+# Figures about people that the Retention and Skills pages hide for a selection of fewer people
+# than the anonymity threshold (lib.ui.retention_page.enough_people, lib.ui.skills_page.PER_PERSON),
+# and the count each is judged on: the Overview and the board pack hide them the same way.
+PEOPLE_COUNTS = {
+    "retention.attrition_rate_ttm": ("headcount_end", "headcount_year_ago"),
+    "retention.headcount_end": ("headcount_end", "headcount_year_ago"),
+    "retention.first_year_attrition_rate": ("first_year_cohort",),
+    "skills.learning_hours_per_engineer_annualized": ("headcount_end",),
+}
+
+
+def _private(key: str, row: dict, window: Window, k: int) -> Window:
+    """The window with its value withheld when it is about fewer people than `k`: a team of
+    four's attrition names the one who left; a first-year cohort of one, whether that person
+    stayed."""
+    counts = PEOPLE_COUNTS.get(key)
+    if counts is None or window.value is None:
+        return window
+    people = max((plain(row.get(c)) or 0) for c in counts)
+    if people >= k:
+        return window
+    what = (
+        "people hired a year earlier"
+        if key == "retention.first_year_attrition_rate"
+        else "people in this selection"
+    )
+    return replace(
+        window, value=None, se=None, gap=None, hidden=f"fewer than {k} {what} (the anonymity threshold)"
+    )
 
 
 # The event table whose span bounds each key's windows (as lib.views.delivery.NO_DATA_KEYS).

@@ -96,13 +96,23 @@ def attrition_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, group: str
 
     `group` is one of GROUPS (ValueError otherwise). Voluntary and regretted rates are null
     when no leaver in scope has a separation type or a regretted value at all (no data,
-    not 0). Rows of a group-bucket with fewer people than the threshold are suppressed.
+    not 0). Rows of a group-bucket with fewer people than the threshold, over its trailing
+    year or at its end, are suppressed.
     The last bucket's rate equals `retention.attrition_rate_ttm` over the same scope.
     """
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
     frame = query_df(con, "retention/attrition_by_group_period", params(scope, group=group))
-    return suppress(frame, "people", ATTRITION_FIGURES, threshold(con))
+    return suppress(_counted(frame), "counted", ATTRITION_FIGURES, threshold(con)).drop(columns="counted")
+
+
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The people a group-bucket's attrition is judged on for the threshold: the fewer of those
+    employed over its trailing year (`people`) and those at its end (`headcount_end`), so a team
+    of four at the end is never shown, whoever worked there during the year."""
+    return frame.assign(
+        counted=np.fmin(frame["people"].astype("float64"), frame["headcount_end"].astype("float64"))
+    )
 
 
 def group_summary(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> pd.DataFrame:
@@ -120,7 +130,7 @@ def group_summary(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> p
     last = frame[frame["period"] == frame["period"].max()].drop(columns=sums.columns.drop("group"))
     merged = last.merge(sums, on="group").sort_values(["headcount_end", "group"], ascending=[False, True])
     merged = merged.drop(columns=["period", "bucket_start", "bucket_end", "days"]).reset_index(drop=True)
-    return suppress(merged, "people", ATTRITION_FIGURES, threshold(con))
+    return suppress(_counted(merged), "counted", ATTRITION_FIGURES, threshold(con)).drop(columns="counted")
 
 
 def one_on_one_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, group: str = "all") -> pd.DataFrame:

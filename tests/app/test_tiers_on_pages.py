@@ -1,5 +1,6 @@
-"""The Delivery page on two deployments in a quarter (issue 18, item 9's kind): each tile
-shows its value and says why it has no DORA tier, and there is no overall tier."""
+"""Pages on too few events or people (issue 18, item 9's kind): the Delivery page on two deployments
+in a quarter, each tile with its value and why it has no DORA tier; the Retention page on a
+first-year cohort of one."""
 
 from __future__ import annotations
 
@@ -17,3 +18,16 @@ def test_the_delivery_page_says_why_there_is_no_tier(tmp_path, run_page):
     assert "2 successful deployments with a commit time: too few for a DORA tier" in text
     assert "elite tier" not in text
     assert not [m for m in at.markdown if "Overall delivery performance" in m.value]
+
+
+def test_the_retention_page_hides_a_first_year_cohort_of_one(tmp_path, run_page):
+    from tests.unit.test_overview_privacy import _people
+
+    con = make_db(tmp_path, teams=[{"team": "small"}, {"team": "big"}], employees=_people())
+    at = run_page(app_file(con), "pages/retention.py", query={"from": "2025-07-01", "to": "2025-09-30"})
+    assert_no_exception(at)
+    tile = next(m for m in at.metric if m.label == "First-year attrition")
+    assert tile.value == "—"
+    text = " ".join(c.value for c in at.caption)
+    assert "Hidden: fewer than 5 people hired a year earlier" in text
+    assert "1 of 1" not in text

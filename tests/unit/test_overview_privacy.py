@@ -1,0 +1,54 @@
+"""The Overview and the board pack hide people figures as the Retention and Skills pages do
+(issue 18's review): a team of four showed "Engineers 4" and "Attrition (year) 25%" on the
+deck's headline slide while the deck's retention slide said the team was too small to show;
+a first-year cohort of one read "100% · 1 of 1 person hired a year earlier"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lib.overview_board import board
+from lib.scope import Scope
+from tests.unit.fixtures import make_db
+
+QUARTER = Scope(dt.date(2025, 7, 1), dt.date(2025, 10, 1))
+
+
+def _people() -> list[dict]:
+    """Team small: three people all year and one who left in August (four a year ago, three at
+    the end); team big: twelve, one of them hired in August 2024 (a first-year cohort of one)."""
+    rows = [dict(employee_id=f"s{i}", team="small", hire_date="2020-01-01") for i in range(3)]
+    rows.append(
+        dict(employee_id="s-gone", team="small", hire_date="2020-01-01", termination_date="2025-08-15")
+    )
+    rows += [dict(employee_id=f"b{i}", team="big", hire_date="2020-01-01") for i in range(11)]
+    rows.append(dict(employee_id="b-new", team="big", hire_date="2024-08-01", termination_date="2025-08-20"))
+    return rows
+
+
+def _tiles(con, teams):
+    found = board(con, Scope(QUARTER.start, QUARTER.end, teams=teams))
+    return {t.key: t for g in found.groups for t in g.tiles}
+
+
+def test_a_team_below_the_threshold_shows_no_people_figures(tmp_path):
+    con = make_db(tmp_path, teams=[{"team": "small"}, {"team": "big"}], employees=_people())
+    tiles = _tiles(con, ("small",))
+    for key in ("retention.attrition_rate_ttm", "retention.headcount_end"):
+        assert tiles[key].value is None, key
+        assert tiles[key].band == "Hidden: fewer than 5 people in this selection (the anonymity threshold)"
+        assert tiles[key].spark == ()
+    # the whole organisation (16 people a year ago, 14 at the end) is shown
+    everyone = _tiles(con, None)
+    assert everyone["retention.headcount_end"].value == 14
+
+
+def test_a_first_year_cohort_of_one_is_hidden(tmp_path):
+    from lib.views.headline_windows import headline_windows
+
+    con = make_db(tmp_path, teams=[{"team": "small"}, {"team": "big"}], employees=_people())
+    (now, *_) = headline_windows(con, QUARTER, ("retention.first_year_attrition_rate",))[
+        "retention.first_year_attrition_rate"
+    ]
+    assert now.value is None
+    assert now.hidden == "fewer than 5 people hired a year earlier (the anonymity threshold)"
