@@ -129,6 +129,7 @@ class TrendSpec:
     y_format: str | None = None
     count: str | None = None  # the view's count column: periods before its first non-zero are before the data
     people: str | None = None  # the people or events a point's rate stands on (too few: not in the title)
+    noun: str = "people"  # what `people` counts, for the hover ("successful deployments")
 
 
 PILLAR_TRENDS = (
@@ -143,6 +144,8 @@ PILLAR_TRENDS = (
         True,
         "deployments",
         count="deployments",
+        people="successful_deployments",
+        noun="successful deployments",
     ),
     TrendSpec(
         "Flow",
@@ -155,6 +158,8 @@ PILLAR_TRENDS = (
         True,
         "work_items",
         count="velocity",
+        people="velocity",
+        noun="completed items",
     ),
     TrendSpec(
         "People engagement",

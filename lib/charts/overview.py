@@ -39,7 +39,7 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         y_title=spec.unit_title,
         y_format=spec.y_format,
     )
-    note_flagged(flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, "people"))
+    note_flagged(flag_points(fig, frame, spec.x, spec.column, window.grain, spec.people, spec.noun))
     # From zero: a 2-point move in a 65% index must not fill the chart's height.
     return fig.update_yaxes(rangemode="tozero")
 

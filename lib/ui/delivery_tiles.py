@@ -12,6 +12,7 @@ from lib.glossary import explain
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
+from lib.views.buckets import MIN_COUNT
 from lib.views.delivery import events_for, held_back
 from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
@@ -74,6 +75,7 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
     # One cached call for both rows of tiles.
     items = [i for i in data.view("lib.metrics.headline", scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
     dora = data.view("lib.views.delivery.dora_summary", scope)
+    before = data.view("lib.views.delivery.dora_summary", scope.previous())
     if caption:
         st.caption(f"{filters.period_text(scope)} · arrows: change {period_phrase(scope.days)}")
     shown = []
@@ -83,10 +85,17 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
             layout.Tile(
                 label=TILE_LABELS.get(item.key, item.label),
                 value=tile_value(item.value, item.unit),
-                delta=change_text(item),
+                # a change between periods on too few events is noise: shown without an arrow
+                delta=None if few_either(item.key, dora, before) else change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
                 band=tile_band(item, coverage, events_for(dora, item.key)),
                 help=explain(item.key),
             )
         )
     layout.tiles(shown, per_row=per_row)
+
+
+def few_either(key: str, now: dict, before: dict) -> bool:
+    """True when the key's value in either period stands on fewer events than a tier needs
+    (`lib.views.delivery.held_back`): '+400%' from 1 deployment to 5 says nothing."""
+    return any((n := events_for(summary, key)) is not None and n < MIN_COUNT for summary in (now, before))

@@ -129,9 +129,12 @@ def band_for(key: str, value: float | None) -> Band | None:
 
 
 # The events each DORA key's value stands on (columns of `dora_summary`, and of the Overview's
-# windows, lib.views.headline_windows), in words. The deployment frequency is itself a count
-# over the period: one deployment in a quarter is a low frequency, not too little evidence.
+# windows, lib.views.headline_windows), in words. The frequency counts too: three deployments
+# in a quarter read 0.23/wk, "medium", but as a Poisson count they are as likely 0.05 to
+# 0.67/wk (95%), from low to high.
 TIER_EVIDENCE = {
+    "deployment_frequency_per_week": ("successful_deployments", "successful deployment",
+                                      "successful deployments"),
     "lead_time_hours_p50": ("lead_times", "successful deployment with a commit time",
                             "successful deployments with a commit time"),
     "change_failure_rate": ("deployments", "production deployment", "production deployments"),
@@ -145,17 +148,21 @@ def held_back(key: str, events: int | None, partly: str | None = None) -> str | 
     Pillars' rule (METRICS.md, "Tiers on too few events"), the trend titles' rule applied to
     a tier: a median or a rate over fewer than `buckets.MIN_COUNT` (20) events, `events`,
     is shown with its count but placed in no tier ("1 production deployment: too few for a
-    DORA tier (20 needed)"); a frequency over a period its deployments cover only part of
+    DORA tier (20 needed)"), the frequency included; a frequency over a period its deployments cover only part of
     (`partly`, lib.views.data_span.partly's words) is spread over days without data, so it
     gets no tier either (the coverage note says which days). The catalog's `delivery.dora_tier` follows SPEC §5's bands alone.
     """
     key = key.removeprefix("delivery.")
-    if key == "deployment_frequency_per_week":
-        return "no tier: the deployments cover only part of the period" if partly else None
-    if key not in TIER_EVIDENCE or events is None or events >= buckets.MIN_COUNT:
+    if key not in TIER_EVIDENCE:
         return None
-    _, one, many = TIER_EVIDENCE[key]
-    return f"{events:,} {one if events == 1 else many}: too few for a DORA tier ({buckets.MIN_COUNT} needed)"
+    if events is not None and events < buckets.MIN_COUNT:
+        _, one, many = TIER_EVIDENCE[key]
+        return (
+            f"{events:,} {one if events == 1 else many}: too few for a DORA tier ({buckets.MIN_COUNT} needed)"
+        )
+    if key == "deployment_frequency_per_week" and partly:
+        return "no tier: the deployments cover only part of the period"
+    return None
 
 
 def shown_tiers(summary: dict, partly: str | None = None) -> dict[str, str | None]:

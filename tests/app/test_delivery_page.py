@@ -239,7 +239,8 @@ def test_one_team_from_the_url(demo_db, run_page):
 
 
 def many_teams_db(tmp_path: Path) -> Path:
-    """26 teams in two orgs, each with a production deployment a week over the period."""
+    """26 teams in two orgs, each with a production deployment every weekday over the period
+    (about 21 a month: enough events for each team's trend to speak, lib.views.buckets.MIN_COUNT)."""
     import datetime as dt
 
     from tests.unit.fixtures import make_db
@@ -247,16 +248,17 @@ def many_teams_db(tmp_path: Path) -> Path:
     teams = [{"team": f"team-{i:02d}", "org": "North" if i < 13 else "South"} for i in range(26)]
     deployments = [
         {
-            "deploy_id": f"{t['team']}-{week}",
+            "deploy_id": f"{t['team']}-{week}-{day}",
             "service": t["team"],
             "team": t["team"],
             "environment": "production",
-            "commit_at": dt.datetime(2025, 7, 1) + dt.timedelta(weeks=week),
-            "deployed_at": dt.datetime(2025, 7, 1, 6) + dt.timedelta(weeks=week),
+            "commit_at": dt.datetime(2025, 7, 1) + dt.timedelta(weeks=week, days=day),
+            "deployed_at": dt.datetime(2025, 7, 1, 6) + dt.timedelta(weeks=week, days=day),
             "status": "success",
         }
         for t in teams
         for week in range(13)
+        for day in range(5)
     ]
     con = make_db(tmp_path, teams=teams, deployments=deployments)
     db.set_setting(con, "demo", "false")

@@ -31,3 +31,16 @@ def test_the_retention_page_hides_a_first_year_cohort_of_one(tmp_path, run_page)
     text = " ".join(c.value for c in at.caption)
     assert "Hidden: fewer than 5 people hired a year earlier" in text
     assert "1 of 1" not in text
+
+
+def test_a_change_on_too_few_deployments_has_no_arrow(tmp_path, run_page):
+    from tests.unit.test_tiers_on_few_events import _deploys
+
+    # 1 deployment in the previous quarter, 5 in this one: "+400%" said nothing
+    rows = _deploys(1, month=4, day=10) + _deploys(5, month=8)
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=rows)
+    at = run_page(app_file(con), "pages/delivery.py", query={"from": "2025-07-01", "to": "2025-09-30"})
+    assert_no_exception(at)
+    tile = next(m for m in at.metric if m.label == "Deploy frequency")
+    assert tile.value == "0.38/wk"  # 5 in 13 weeks and a day: shown
+    assert not tile.delta

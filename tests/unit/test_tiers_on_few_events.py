@@ -54,9 +54,12 @@ def test_the_rule_in_words():
         "3 resolved incidents: too few for a DORA tier (20 needed)"
     )
     assert delivery.held_back("change_failure_rate", 20) is None  # 20 is enough
-    # the frequency is itself a count over time: one deployment in a quarter is a low frequency
-    assert delivery.held_back("deployment_frequency_per_week", 1) is None
-    assert delivery.held_back("deployment_frequency_per_week", 1, "no deployments after 2 Aug 2025") == (
+    # the frequency counts too: 3 in a quarter read "medium" but could be low or high
+    assert delivery.held_back("deployment_frequency_per_week", 3) == (
+        "3 successful deployments: too few for a DORA tier (20 needed)"
+    )
+    assert delivery.held_back("deployment_frequency_per_week", 40) is None
+    assert delivery.held_back("deployment_frequency_per_week", 40, "no deployments after 2 Aug 2025") == (
         "no tier: the deployments cover only part of the period"
     )
 
@@ -69,8 +72,8 @@ def test_one_deployment_gets_a_value_and_no_tier(tmp_path):
     shown = delivery.shown_tiers(summary)
     assert shown["change_failure_rate"] is None
     assert shown["lead_time_hours_p50"] is None
-    assert shown["deployment_frequency_per_week"] == "low"  # 2 in 13 weeks: under once a month
-    assert delivery.overall_tier(shown) is None  # one key left: no overall tier
+    assert shown["deployment_frequency_per_week"] is None  # 2 in 13 weeks: "low", on 2 events
+    assert delivery.overall_tier(shown) is None
     # the catalog keeps the contract's literal reading
     assert metrics.flatten(metrics.catalog(con, QUARTER))["delivery.dora_tier"] is not None
 
@@ -115,14 +118,14 @@ def test_the_overview_says_why_there_is_no_tier(tmp_path):
     assert bands["delivery.lead_time_hours_p50"].startswith(
         "2 successful deployments with a commit time: too few"
     )
-    assert bands["delivery.deployment_frequency_per_week"] == "DORA 2023: low tier"
+    assert bands["delivery.deployment_frequency_per_week"] == (
+        "2 successful deployments: too few for a DORA tier (20 needed)"
+    )
 
 
 def test_a_frequency_over_a_partly_covered_period_gets_no_tier(tmp_path):
-    # the reviewer's case: the deployments stop a month into the quarter
-    con = make_db(
-        tmp_path, teams=[{"team": "a"}], deployments=_deploys(1, month=7, day=2) + _deploys(1, month=8)
-    )
+    # the reviewer's case: the deployments stop a month into the quarter (40 of them, in July)
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=_deploys(40, month=7, day=2))
     group = next(g for g in board(con, QUARTER).groups if g.pillar == "delivery")
     bands = {t.key: t.band for t in group.tiles}
     assert (
@@ -130,3 +133,13 @@ def test_a_frequency_over_a_partly_covered_period_gets_no_tier(tmp_path):
         == "No tier: the deployments cover only part of the period"
     )
     assert metrics.title_value(con, QUARTER, "delivery.deployment_frequency_per_week") is None
+
+
+def test_a_frequency_trend_on_a_few_deployments_a_month_claims_nothing(tmp_path):
+    # the review's "down 67% … 0.68/wk → 0.23/wk": three deployments in one month against one
+    rows = _deploys(3, month=7) + _deploys(1, month=8) + _deploys(1, month=9)
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=rows)
+    fig = registry.figure(con, "delivery.deployment_frequency_trend", QUARTER)
+    assert registry.title(fig) == "Deployment frequency: too little data for a trend"
+    fig = registry.figure(con, "overview.delivery_trend", QUARTER)
+    assert "too little data for a trend" in registry.title(fig)

@@ -42,7 +42,8 @@ DORA_METRICS = {
     m.column: m
     for m in (
         Metric("deployment_frequency_per_week", "Deployment frequency", "per week",
-               "Successful production deployments per week", True),
+               "Successful production deployments per week", True, count="successful_deployments",
+               noun="successful deployments"),
         Metric("lead_time_hours_p50", "Change lead time", "hours",
                "Median commit → production (hours, log scale)", False, log=True, count="successful_deployments",
                noun="successful deployments"),
@@ -64,6 +65,8 @@ TEAM_METRICS = {
         "Work items completed per week",
         True,
         source="work_items",
+        count="velocity",
+        noun="completed items",
     ),
     "time_days_p50": Metric(
         "time_days_p50",
