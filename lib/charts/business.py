@@ -174,7 +174,9 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     apart. `frame`: mix_by_period(…, "type", "all")."""
     if frame.empty or not frame["fte"].sum():
         return empty_figure("Investment in FTE", "No employees with a team in this period and filter.")
-    wide = frame.pivot_table(index="period", columns="category", values="fte", aggfunc="sum").reset_index()
+    # a category absent from a period has 0 FTE there (the pivot leaves NaN: "nan FTE" in a title)
+    wide = frame.pivot_table(index="period", columns="category", values="fte", aggfunc="sum", fill_value=0)
+    wide = wide.reset_index()
     order = [c for c in (*WORK_TYPES, "(no type)", "(no completed work)") if c in wide]
     fig = bar_chart(
         wide,
@@ -192,9 +194,12 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     month_axis(fig, wide["period"], x_title)
     last = wide.iloc[-1]
     total = float(sum(last[c] for c in order))
+    placed = total - float(last.get("(no completed work)", 0))
     claim = (
-        f"{total:.0f} FTE in {_month(last['period'])}: {float(last.get('feature', 0) or 0):.0f} on features, "
-        f"{float(last.get('defect', 0) or 0):.0f} on defects"
+        f"{total:.0f} FTE in {_month(last['period'])}: {float(last.get('feature', 0)):.0f} on features, "
+        f"{float(last.get('defect', 0)):.0f} on defects"
+        if placed > 0
+        else f"{total:.0f} FTE in {_month(last['period'])}, none on completed work to split them by"
     )
     detail = "Each team's average headcount split by the effort mix of the work it completed"
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))

@@ -164,8 +164,20 @@ def _fold_case(linked: dict[str, list[str]], options: dict) -> dict[str, list[st
         if key in offered and values and (spelled := folded(values, offered[key])) != values:
             out[key] = spelled
             st.query_params[key] = spelled
-            st.session_state[key] = spelled  # the widget reads the URL as first typed: seed it
+    if out != linked:
+        _seed_widgets_from_the_url()
     return out
+
+
+def _seed_widgets_from_the_url() -> None:
+    """Bound widgets take their first value from the URL as the page was loaded; after
+    `_fold_case` rewrote it, they must read the rewritten one, as Streamlit itself has them do
+    after a page change (`set_initial_query_params_from_current`). Without it the widget
+    drops 'Payments' and the address bar loses the filter."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    with get_session_state().query_params() as params:
+        params.set_initial_query_params_from_current()
 
 
 def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ def test_a_team_typed_in_another_case_is_the_team(demo_db_copy, run_page):
     assert team.value == ["payments"]
     assert not [w for w in at.warning if "Left out of this link's view" in w.value]
     assert "Team: payments" in " ".join(c.value for c in at.caption)  # the page's filter line
+    assert at.query_params["team"] == "payments"  # still in the address bar, as the data spells it
 
 
 def test_a_team_that_is_gone_is_still_named(demo_db_copy, run_page):

@@ -92,3 +92,20 @@ def test_delivery_gaps_name_tables_in_words():
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", gap.message), gap.message
     (efficiency,) = [g for g in missing_data(items_without_history) if g.section == "efficiency"]
     assert '"Work item status changes" template' in efficiency.message
+
+
+def test_the_fte_title_never_reads_nan():
+    # the review's Dec 2025: 7 FTE on teams that completed nothing, no feature or defect row
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2025-11-01", "2025-11-01", "2025-12-01"]),
+        "category": ["feature", "defect", "(no completed work)"],
+        "fte": [4.0, 2.0, 7.0],
+    })  # fmt: skip
+    fig = business.fte_over_time(frame, "Source: work items", "Month")
+    from lib.charts import registry
+
+    assert registry.title(fig) == "7 FTE in Dec 2025, none on completed work to split them by"
+    shares = frame.iloc[:2].assign(period=pd.to_datetime(["2025-12-01", "2025-12-01"]))
+    assert registry.title(business.fte_over_time(shares, "Source", "Month")) == (
+        "6 FTE in Dec 2025: 4 on features, 2 on defects"
+    )
