@@ -217,12 +217,23 @@ def trend_takeaway(
         )
     else:
         detail = f"{start} → {end} in {when(move.until, grain)}"  # the start is the title's "since"
-    if move.direction == "steady":
+    # shares: the points between the ends as shown, "17% → 22%" is "up 5 pts", never "up 4"
+    # (21.6 − 17.4); under one shown point the share is steady
+    points = _as_shown(move.last) - _as_shown(move.first) if unit == "%" else None
+    if move.direction == "steady" or (points is not None and abs(points) < 1):
         return f"{label} steady since {since} at {format_value(move.last, unit)}", detail
     if move.size is None:
         return f"{label} up from 0 since {since}", detail
-    amount = f"{abs(move.size):.0f} pts" if unit in POINT_UNITS else f"{abs(move.size) * 100:.0f}%"
+    if points is not None:
+        amount = f"{abs(points):.0f} pts"
+    else:
+        amount = f"{abs(move.size):.0f} pts" if unit in POINT_UNITS else f"{abs(move.size) * 100:.0f}%"
     return f"{label} {move.direction} {amount} since {since}", detail
+
+
+def _as_shown(share: float) -> float:
+    """A share in points as `format_value` shows it: a tenth of a point under 10%, else whole."""
+    return round(share * 100, 1 if abs(share) < 0.1 else 0)
 
 
 def _min_count() -> int:

@@ -130,8 +130,8 @@ def values_evidence(cells: Iterable[tuple[int, str, str]]) -> OrderEvidence:
 
 
 _HOW_TO_SET = (
-    "Set the order with --date-order dmy|mdy|ymd (python -m lib import) or the date order "
-    "on the Data page, then import again."
+    "Choose the date order on the Data page (Day first, Month first or Year first; on the command "
+    "line, --date-order dmy|mdy|ymd), then import again."
 )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lib.charts import business as cb
-from lib.formatting import NO_DATA, is_missing
+from lib.formatting import NO_DATA, count_of, is_missing
 from lib.scope import Scope
 from lib.ui import business_setup as setup
 from lib.ui import data, filters, layout, registered
@@ -85,14 +85,14 @@ def _notices(ctx: Context, chosen: Scope) -> None:
         layout.missing(
             "Not loaded yet: "
             + "; ".join(missing)
-            + ". Import them on the Data page (CSV, any of the layouts "
-            "finance keeps: one column per metric, one row per metric, or months across)."
+            + ". Import them on the Data page as CSV or Excel: the business metrics in any layout finance "
+            "keeps (one column per metric, one row per metric, or months across); the rate card as one row "
+            'per location and sourcing with its loaded cost a year (the "Engineer cost rates" template).'
         )
     if ctx.scope != chosen:
         st.caption(
             f"Business metrics are monthly, so this page covers the whole months of the chosen period: "
-            f"{filters.period_text(ctx.scope)} (compared with the same number of months before). "
-            "python -m lib metrics gives the same figures for these dates."
+            f"{filters.period_text(ctx.scope)} (compared with the same number of months before)."
         )
     elif chosen.start.day != 1 or chosen.end.day != 1:
         st.caption("The chosen period holds no month start: business figures need at least one whole month.")
@@ -158,7 +158,7 @@ def summary(ctx: Context) -> None:
                 delta_description=vs_prev,
                 band=ORG_ONLY
                 if ctx.team_filter
-                else f"{now['features_completed'] or 0:,} features completed",
+                else f"{count_of(now['features_completed'], 'feature')} completed",
                 help="R&D spend divided by the features completed in the period.",
             ),
             layout.Tile(

@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib import db, store
 from lib.charts import table_label
+from lib.formatting import count_of
 from lib.ingest.detect import closest_table, shown_headers
 from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
@@ -68,7 +69,7 @@ def demo_controls() -> None:
         confirm = st.popover("Clear demo data", type="primary", icon=":material/delete_sweep:")
         confirm.markdown(
             "This deletes every demo row (teams, deployments, surveys, people, finance). It cannot be "
-            "undone here; `python -m lib demo` builds it again."
+            "undone from this page."
         )
         if confirm.button("Yes, clear the demo data", type="primary", key="clear_demo"):
             from lib.demo import clear_demo
@@ -109,7 +110,10 @@ def upload_section() -> None:
     files = _distinct(files or [])
     waiting = _survey_questions_to_map(files)
     if waiting:
-        st.caption(f"{waiting} survey file(s) have questions to map above; they are refused until mapped.")
+        st.caption(
+            f"{count_of(waiting, 'survey file')} {'has' if waiting == 1 else 'have'} questions to map above; "
+            f"{'it is' if waiting == 1 else 'they are'} refused until mapped."
+        )
     choices = []
     if files:
         st.caption(
@@ -123,7 +127,7 @@ def upload_section() -> None:
         try:
             with (
                 tempfile.TemporaryDirectory(prefix="pillars-upload-") as folder,
-                data.writing(f"importing {len(files)} uploaded file(s)") as con,
+                data.writing(f"importing {count_of(len(files), 'uploaded file')}") as con,
             ):
                 # Every file's options first: one file's choices never reach another's import.
                 options = [
@@ -212,7 +216,7 @@ def _result_row(result) -> dict:
 
 
 def results_headline(rows: list[dict]) -> str | None:
-    """`2 file(s) loaded: 24 rows (8 new, 4 updated, 12 unchanged).`, or None when none loaded."""
+    """`2 files loaded: 24 rows (8 new, 4 updated, 12 unchanged).`, or None when none loaded."""
     loaded = [r for r in rows if r["Status"] == "loaded"]
     if not loaded:
         return None
@@ -223,7 +227,7 @@ def results_headline(rows: list[dict]) -> str | None:
     ]
     rows_total = sum(r["Rows"] for r in loaded)
     detail = f" ({', '.join(parts)})" if parts else ""
-    return f"{len(loaded)} file(s) loaded: {rows_total:,} row{'s' * (rows_total != 1)}{detail}."
+    return f"{count_of(len(loaded), 'file')} loaded: {count_of(rows_total, 'row')}{detail}."
 
 
 def _show_results() -> None:
@@ -242,7 +246,7 @@ def _show_results() -> None:
             # What the importer interpreted in this file (SPEC §4), beside its result.
             listed = "\n".join(f"- {markdown_text(text)}" for text in row["_warnings"])
             st.warning(
-                f"**{markdown_text(row['File'], 120)}** loaded with {len(row['_warnings'])} warning(s):\n\n{listed}"
+                f"**{markdown_text(row['File'], 120)}** loaded with {count_of(len(row['_warnings']), 'warning')}:\n\n{listed}"
             )
     if any(r["Status"] == "rejected" for r in rows):
         st.caption("Nothing was written from a rejected file. Fix it and upload it again.")

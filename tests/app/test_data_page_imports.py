@@ -53,7 +53,7 @@ def _teams(path) -> list[tuple]:
 def test_upload_reupload_change_and_undo_the_newer(empty_db, run_page):
     at = run_page(empty_db, "pages/data.py")
     _import(at, "teams.csv", V1)
-    assert [s.value for s in at.success] == ["1 file(s) loaded: 2 rows (2 new)."]
+    assert [s.value for s in at.success] == ["1 file loaded: 2 rows (2 new)."]
     # The uploader emptied: nothing is left to import again.
     assert not at.file_uploader[0].value
     assert next(b for b in at.button if b.label == "Import").disabled
@@ -69,7 +69,7 @@ def test_upload_reupload_change_and_undo_the_newer(empty_db, run_page):
     assert not at.success and _teams(empty_db) == [("Payments", "Paris"), ("Search", "Oslo")]
 
     _import(at, "teams_v2.csv", V2)
-    assert [s.value for s in at.success] == ["1 file(s) loaded: 3 rows (1 new, 1 updated, 1 unchanged)."]
+    assert [s.value for s in at.success] == ["1 file loaded: 3 rows (1 new, 1 updated, 1 unchanged)."]
     assert _teams(empty_db) == [("Payments", "Lisbon"), ("Platform", "Oslo"), ("Search", "Oslo")]
 
     undo = at.selectbox(key="undo-import")
@@ -102,7 +102,7 @@ def test_an_unrecognised_file_opens_the_mapping_step_on_its_closest_table(empty_
     at.selectbox(key="map-ci_runs.csv-deployments-deployed_at").set_value("When").run()
     next(b for b in at.button if b.label == "Save mapping and import").click().run()
     assert_no_exception(at)
-    assert [s.value for s in at.success] == ["1 file(s) loaded: 1 row (1 new)."]
+    assert [s.value for s in at.success] == ["1 file loaded: 1 row (1 new)."]
 
 
 def test_a_time_zone_chosen_for_one_file_of_a_batch_moves_that_file_only(empty_db, run_page):
@@ -117,7 +117,7 @@ def test_a_time_zone_chosen_for_one_file_of_a_batch_moves_that_file_only(empty_d
     zones[1].set_value("Asia/Kolkata").run()
     next(b for b in at.button if b.label == "Import").click().run()
     assert_no_exception(at)
-    assert [s.value for s in at.success] == ["2 file(s) loaded: 2 rows (2 new)."]
+    assert [s.value for s in at.success] == ["2 files loaded: 2 rows (2 new)."]
     con = duckdb.connect(str(empty_db), read_only=True)
     try:
         stored = dict(

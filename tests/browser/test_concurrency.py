@@ -157,7 +157,7 @@ def test_cli_imports_page_loads_and_an_upload_share_the_database(demo_db, tmp_pa
             assert proc.wait(timeout=300) == 0, err.read_text()
             assert "Traceback" not in err.read_text()
             assert out.read_text().startswith(f"loaded {file.name} → work_items:")
-        expect(up_tab.get_by_text("1 file(s) loaded: 200 rows (200 new).")).to_be_visible(timeout=300_000)
+        expect(up_tab.get_by_text("1 file loaded: 200 rows (200 new).")).to_be_visible(timeout=300_000)
         wait_for_app(up_tab)
         expect(up_tab.get_by_test_id("stException")).to_have_count(0)
         up_context.close()

@@ -114,7 +114,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     _choose(tab, [first])
     expect(tab.locator(".st-key-import-options-0").get_by_role("combobox", name=ZONE)).to_have_value("UTC")
     _import(tab, "deployments.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 2 rows (2 new).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 2 rows (2 new).")).to_be_visible(timeout=60_000)
     expect(tab.get_by_test_id("stFileUploaderFile")).to_have_count(0)
     expect(tab.get_by_role("button", name=re.compile("^.*Import$"))).to_be_disabled()
     assert _deployed(database)["deploy-001"] == dt.datetime(2025, 9, 1, 15, 0)
@@ -141,7 +141,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     wait_for_app(tab)
     expect(box.get_by_role("combobox", name=ZONE)).to_have_value("Asia/Kolkata")
     _import(tab, "deployments_india.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 1 row (1 new).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 1 row (1 new).")).to_be_visible(timeout=60_000)
     deployed = _deployed(database)
     assert deployed == {
         "deploy-001": dt.datetime(2025, 9, 1, 15, 0),  # the earlier file did not move
@@ -155,7 +155,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     _choose(tab, [third])
     expect(tab.locator(".st-key-import-options-0").get_by_role("combobox", name=ZONE)).to_have_value("UTC")
     _import(tab, "deployments_later.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 1 row (1 new).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 1 row (1 new).")).to_be_visible(timeout=60_000)
     assert _deployed(database)["deploy-201"] == dt.datetime(2025, 7, 1, 15, 0)
     assert _deployed(database)["deploy-001"] == dt.datetime(2025, 9, 1, 15, 0)
 
@@ -173,10 +173,10 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     v2 = _write(tmp_path, "teams_v2.csv", TEAMS_V2)
     _choose(tab, [v1])
     _import(tab, "teams.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 2 rows (2 new).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 2 rows (2 new).")).to_be_visible(timeout=60_000)
     _choose(tab, [v2])
     _import(tab, "teams_v2.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
     assert _teams(database) == [("Payments", "Lisbon"), ("Platform", "Oslo"), ("Search", "Oslo")]
     said = _undo(tab, "teams_v2.csv")
     assert said.endswith("2 rows deleted, 1 row it had replaced restored.")
@@ -187,7 +187,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     # 7. The newer again, then the older undone first: the newer's teams stay; then none.
     _choose(tab, [v2])
     _import(tab, "teams_v2.csv")
-    expect(tab.get_by_text("1 file(s) loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
+    expect(tab.get_by_text("1 file loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
     said = _undo(tab, "teams.csv")
     assert said.endswith("1 row deleted.")  # Search; its Payments row had been replaced
     assert _teams(database) == [("Payments", "Lisbon"), ("Platform", "Oslo")]

@@ -150,7 +150,7 @@ def test_uploaded_csv_changes_the_overview(server, page, tmp_path):
     good = tmp_path / "deployments.csv"
     good.write_text("\n".join(rows) + "\n")
     _upload(page, server, good)
-    expect(page.get_by_text("1 file(s) loaded: 300 rows (300 new).")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("1 file loaded: 300 rows (300 new).")).to_be_visible(timeout=30_000)
     screenshot(page, "data-loaded")
 
     page.goto(server)

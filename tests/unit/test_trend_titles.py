@@ -288,3 +288,15 @@ def test_a_source_with_no_rows_says_so_instead_of_drawing_a_flat_line(tmp_path):
 def test_trend_move_is_none_below_two_countable_points():
     assert trend_move(MONTHS[:3], [1.0, None, None], "per week") is None
     assert trend_move(MONTHS[:3], [1.0, 2.0, 3.0], "per week", partial=[False, True, True]) is None
+
+
+def test_points_are_the_difference_of_the_ends_as_shown():
+    # the review's Overview: "up 4 pts (first 3 months' median 17% → 22%)": 21.6 − 17.4 = 4.2
+    claim, detail = trend_takeaway("Attrition", "%", MONTHS[:2], [0.174, 0.216])
+    assert claim == "Attrition up 5 pts since Jan 2025"
+    assert detail == "17% → 22% in Feb 2025"
+    # 14.6% and 15.4% show as 15% and 15%: steady, not "up 1 pt"
+    assert (
+        trend_takeaway("Attrition", "%", MONTHS[:2], [0.146, 0.154])[0]
+        == "Attrition steady since Jan 2025 at 15%"
+    )

@@ -11,7 +11,7 @@ from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
 from lib.charts.marks import flag_points, with_note
 from lib.charts.titles import headline
-from lib.formatting import format_value, is_missing
+from lib.formatting import count_of, format_value, is_missing
 from lib.views.delivery import bands as dora_bands
 
 LOG_TICKS = (
@@ -113,7 +113,7 @@ def outcomes_by_period(
     series = {"no_failure": "Deployed, no failure", "change_failures": "Change failure"}
     if runs:
         series["failed_deployment_runs"] = "Failed run (never reached production)"
-        detail += f"; {runs:,} failed runs are not deployments"
+        detail += f"; {count_of(runs, 'failed run')} {'is' if runs == 1 else 'are'} not deployments"
     fig = bar_chart(data, "period", series, claim, caption, x_title, "Deployment runs", stacked=True)
     for trace, color in zip(fig.data, ("#2A9D8F", "#D1495B", "#C9CED6"), strict=False):
         trace.marker.color = color
