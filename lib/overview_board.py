@@ -363,13 +363,14 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         for source in ("work_items", "deployments")
         if extents[f"{source}_rows"] and missing[source]
     ]
+    notes = []  # what holds whatever is loaded: said apart from what to load
     if not inputs["rnd_spend"]:
         gaps.append("no R&D spend is loaded, so what this cost is not shown")
     elif team:
-        gaps.append("R&D spend and revenue are the whole organisation's (business metrics carry no team)")
+        notes.append("R&D spend and revenue are the whole organisation's: business figures carry no team.")
     elif whole is None:
-        gaps.append(
-            "R&D spend is kept by month: choose a period holding a whole month to set it against the output"
+        notes.append(
+            "R&D spend is kept by month: choose a period holding a whole month to set it against the output."
         )
     elif spend is None:
         gaps.append(f"no R&D spend is loaded for {when}")
@@ -379,6 +380,7 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         gaps.append("no work items are loaded, so features delivered and the effort mix are not shown")
     if deployments is None:
         gaps.append("no deployments are loaded")
+    sentences += notes
     if gaps:
         sentences.append(_first_upper("; ".join(gaps)) + " (load them on the Data page).")
     return " ".join(sentences)

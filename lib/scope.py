@@ -79,6 +79,19 @@ _LATEST_SQL = (
 )
 
 
+def file_stem(name: str, scope: Scope) -> str:
+    """A download's name without its extension: what it is, its period (first and last day)
+    and its teams ('all-teams' without a filter, the team for one, 'N-teams' for several):
+    'board-pack-2025-09-01-to-2025-11-25-payments'."""
+    import re
+
+    teams = scope.teams
+    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
+    last = scope.end - dt.timedelta(days=1)
+    stem = f"{name} {scope.start:%Y-%m-%d} to {last:%Y-%m-%d} {who}"
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("&", "and")).strip("-")
+
+
 def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The dates a stored value may hold to count (SPEC §4, the importer's own range):
     1990-01-01 to a year after `today` (default: today, UTC), both inclusive."""

@@ -114,7 +114,7 @@ def finish(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    _widen_a_single_date(fig)
+    _date_ticks(fig, x_title)
     fig.add_annotation(
         text=caption,
         xref="paper",
@@ -135,10 +135,12 @@ def finish(
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _widen_a_single_date(fig: go.Figure) -> None:
-    """A time axis holding one date (a single survey wave, one month of data) gets six weeks
-    either side and month ticks: Plotly would zoom to the millisecond around it and label the
-    axis '23:59:59.999 Sep 18, 2025 · 00:00:00.0005'."""
+def _date_ticks(fig: go.Figure, x_title: str | None) -> None:
+    """Ticks a time axis's title promises. One date (a single survey wave, one month of data)
+    gets six weeks either side and month ticks: Plotly would zoom to the millisecond around it
+    and label the axis '23:59:59.999 Sep 18, 2025 · 00:00:00.0005'. An axis titled 'Month …'
+    whose builder set no ticks and spans up to six months gets one tick a month ('Jan 2026'):
+    Plotly chose fortnightly dates ('Jun 29, Jul 13') under 'Month (UTC)'."""
     days = set()
     for trace in fig.data:
         xs = getattr(trace, "x", None)
@@ -159,6 +161,10 @@ def _widen_a_single_date(fig: go.Figure) -> None:
         (day,) = days
         around = pd.Timedelta(days=45)
         fig.update_xaxes(range=[day - around, day + around], tickformat="%b %Y", dtick="M1")
+    elif days and (x_title or "").startswith("Month") and fig.layout.xaxis.tickformat is None:
+        months = (max(days).year - min(days).year) * 12 + max(days).month - min(days).month + 1
+        if months <= 6:  # longer spans: Plotly's own ticks are whole months already
+            fig.update_xaxes(tickformat="%b %Y", dtick="M1")
 
 
 def chart_config(name: str, fig: go.Figure | None = None) -> dict:

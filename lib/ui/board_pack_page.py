@@ -15,8 +15,6 @@ download buttons (a download reruns the page).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from lib import boardpack
@@ -24,7 +22,7 @@ from lib.boardpack import choices
 from lib.boardpack.content import default_organisation
 from lib.boardpack.render import ChromiumMissing, RenderError
 from lib.charts import registry, source_words
-from lib.scope import Scope
+from lib.scope import Scope, file_stem
 from lib.ui import data, filters, layout
 
 FILES = "boardpack-files"
@@ -130,8 +128,8 @@ def _reuse(ids: list[str]) -> None:
 
 
 def _file_name(scope: Scope, ext: str) -> str:
-    last = scope.end - dt.timedelta(days=1)
-    return f"board-pack-{scope.start:%Y-%m-%d}-to-{last:%Y-%m-%d}.{ext}"
+    """'board-pack-2025-09-01-to-2025-11-25-payments.pdf': the period and the teams it covers."""
+    return f"{file_stem('board pack', scope)}.{ext}"
 
 
 def build_controls(scope: Scope, ids: list[str]) -> None:

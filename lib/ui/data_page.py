@@ -20,7 +20,7 @@ from lib.formatting import count_of
 from lib.ingest.detect import closest_table, shown_headers
 from lib.ingest.words import format_words
 from lib.privacy import markdown_text, printable
-from lib.tables import TABLES
+from lib.tables import TABLES, table_words
 from lib.ui import data, layout
 
 SURVEY_SIZE_LIMIT = 20 * 2**20
@@ -407,11 +407,13 @@ def undone_words(label: str, undone) -> str:
 
 
 def _import_label(row) -> str:
-    """`teams.csv → teams (12 rows, 2026-10-31 09:00)`, whatever the log row holds."""
+    """`teams.csv → teams (12 rows, 2026-10-31 09:00)`, `prs.json → pull requests (1 row, …)`:
+    the table in words, whatever the log row holds."""
     when = "time unknown" if pd.isna(row.imported_at) else f"{row.imported_at:%Y-%m-%d %H:%M}"
+    tables = ", ".join(table_words(t.strip()) for t in str(row.table or "-").split(","))
     return (
-        f"{printable(row.file_name or '(no name)', 80)} → {printable(row.table or '-', 40)} "
-        f"({int(row.rows or 0):,} rows, {when})"
+        f"{printable(row.file_name or '(no name)', 80)} → {printable(tables, 60)} "
+        f"({count_of(int(row.rows or 0), 'row')}, {when})"
     )
 
 
@@ -462,9 +464,9 @@ def templates_section() -> None:
         "One CSV per canonical table (hover a button for its file name): the header and an example row. "
         "Extra columns are ignored on import."
     )
-    columns = st.columns(4)
+    columns = st.columns(3)  # "Work item status changes" was cut at a quarter of 1280 px
     for i, name in enumerate(TABLES):
-        with columns[i % 4]:
+        with columns[i % 3]:
             layout.csv_download(
                 table_label(name),
                 template_frame(name),

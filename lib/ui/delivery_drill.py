@@ -7,13 +7,12 @@ Used by the Drill down tab and under a chart whose point was clicked
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 import streamlit as st
 
 from lib.charts import source_words
-from lib.scope import Scope
+from lib.scope import Scope, file_stem
 from lib.ui import data, layout
 from lib.views.drilldown import DEFAULT_LIMIT, DRILLS
 
@@ -109,11 +108,7 @@ def rows_table(metric: str, scope: Scope, where: str, key: str) -> None:
 def drill_file_name(metric: str, scope: Scope) -> str:
     """'change-failure-rate-2026-09-01-to-2026-09-30-payments.csv': metric, bucket (first and
     last day) and team ('all-teams' without a filter, 'N-teams' for several)."""
-    teams = scope.teams
-    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
-    last = scope.end - dt.timedelta(days=1)
-    stem = f"{metric} {scope.start:%Y-%m-%d} to {last:%Y-%m-%d} {who}"
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("&", "and")).strip("-") + ".csv"
+    return file_stem(metric, scope) + ".csv"
 
 
 def drilldown_section(ctx) -> None:

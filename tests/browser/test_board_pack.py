@@ -32,8 +32,9 @@ def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_pa
     with page.expect_download() as caught:
         download_button.click()
     download = caught.value
-    assert download.suggested_filename.startswith("board-pack-") and download.suggested_filename.endswith(
-        ".pptx"
+    # the period and the teams it covers, so two decks never share a name
+    assert re.fullmatch(
+        r"board-pack-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d-payments\.pptx", download.suggested_filename
     )
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)

@@ -4,6 +4,8 @@ axis labelled in quarters, a deck caption of any length above the footer, counts
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -109,3 +111,31 @@ def test_the_fte_title_never_reads_nan():
     assert registry.title(business.fte_over_time(shares, "Source", "Month")) == (
         "6 FTE in Dec 2025: 4 on features, 2 on defects"
     )
+
+
+def test_a_monthly_axis_of_a_few_months_ticks_months():
+    # the review's time-to-restore slide: "Month (UTC)" over "Jun 29, Jul 13 … Nov 2"
+    from lib.charts import line_chart
+
+    frame = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-07-01", "2026-09-01", "2026-10-01"]), "v": [1, 2, 3]}
+    )
+    fig = line_chart(
+        frame, "period", {"v": "Hours"}, title="t", caption="c", x_title="Month (UTC)", y_title="h"
+    )
+    assert fig.layout.xaxis.tickformat == "%b %Y" and fig.layout.xaxis.dtick == "M1"
+    weekly = line_chart(
+        frame, "period", {"v": "Hours"}, title="t", caption="c", x_title="Week (UTC)", y_title="h"
+    )
+    assert weekly.layout.xaxis.dtick is None
+
+
+def test_download_names_carry_period_and_teams():
+    from lib.scope import Scope, file_stem
+
+    period = Scope(dt.date(2025, 9, 1), dt.date(2025, 11, 26))
+    assert file_stem("board pack", period) == "board-pack-2025-09-01-to-2025-11-25-all-teams"
+    one = Scope(period.start, period.end, teams=("Payments",))
+    assert file_stem("board pack", one) == "board-pack-2025-09-01-to-2025-11-25-payments"
+    two = Scope(period.start, period.end, teams=("a", "b"))
+    assert file_stem("Change failure rate", two) == "change-failure-rate-2025-09-01-to-2025-11-25-2-teams"

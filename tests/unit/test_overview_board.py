@@ -271,7 +271,11 @@ def test_the_investment_headline_by_hand(tmp_path):
     )
     team = board(con, dataclasses.replace(s, teams=("core",))).headline
     assert team.startswith("In 01 Jul 2026 – 30 Sep 2026, engineering delivered **2** features")
-    assert "R&D spend and revenue are the whole organisation's (business metrics carry no team)" in team
+    # a note, apart from what to load (it read "… carry no team) (load them on the Data page).")
+    assert (
+        "R&D spend and revenue are the whole organisation's: business figures carry no team. "
+        "No revenue is loaded, so revenue per engineer is not shown (load them on the Data page)."
+    ) in team
     # A period that is not whole months: the paragraph names the months its spend covers.
     shifted = board(con, scope("2026-06-20", "2026-10-18")).headline
     assert shifted.startswith("In Jul–Sep 2026, **$300k** of R&D spend delivered")
