@@ -44,3 +44,11 @@ def test_a_change_on_too_few_deployments_has_no_arrow(tmp_path, run_page):
     tile = next(m for m in at.metric if m.label == "Deploy frequency")
     assert tile.value == "0.38/wk"  # 5 in 13 weeks and a day: shown
     assert not tile.delta
+
+
+def test_the_demo_states_its_overall_tier_and_the_rule(demo_db, run_page):
+    # every key stands on more than 20 events there: the overall line and its rule are shown
+    at = run_page(demo_db, "pages/delivery.py")
+    assert_no_exception(at)
+    (line,) = [m.value for m in at.markdown if "Overall delivery performance" in m.value]
+    assert line.startswith("Overall delivery performance: **high tier**. Pillars' rule")

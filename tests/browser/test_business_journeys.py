@@ -101,7 +101,7 @@ def test_finance_files_uploaded_on_the_data_page_build_the_page(empty_server, pa
         EXPORTS / "linear.csv",
     ]
     _upload(page, empty_server, files)
-    expect(page.get_by_text(re.compile(r"^5 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=60_000)
     for section in SECTIONS:
         _open(
             page, f"{empty_server}/business?from=2025-07-01&to=2025-12-31&section={section.replace(' ', '+')}"

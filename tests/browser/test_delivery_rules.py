@@ -41,7 +41,7 @@ def _import(page, url: str, files) -> None:
     wait_for_app(page)
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(rf"^{len(files)} file\(s\) loaded"))).to_be_visible(timeout=90_000)
+    expect(page.get_by_text(re.compile(rf"^{len(files)} files? loaded"))).to_be_visible(timeout=90_000)
 
 
 def _tile(page, label: str):
@@ -57,18 +57,20 @@ def test_tiers_and_notes_on_the_delivery_page_and_the_overview(empty_server, pag
     _import(page, url, [EXPORTS / "deployments.csv", EXPORTS / "pagerduty_incidents.csv"])
     page.goto(f"{url}/delivery?{PERIOD}")
     wait_for_app(page)
-    # 5 successful deployments in 13 weeks (tests/unit/test_formats_delivery.py): 0.38 a week,
-    # between once a month and once a week → medium; the two failed runs are no deployments
+    # 5 successful deployments in 13 weeks (tests/unit/test_formats_delivery.py): 0.38 a week, which
+    # the bands read as medium, but on 5 events no tier is stated (METRICS.md, "Tiers on too few
+    # events"); the two failed runs are no deployments
     frequency = _tile(page, "Deploy frequency")
     expect(frequency.get_by_test_id("stMetricValue")).to_have_text("0.38/wk")
-    expect(frequency.get_by_text(re.compile(r"DORA 2023: medium tier")).first).to_be_visible()
+    expect(
+        frequency.get_by_text("5 successful deployments: too few for a DORA tier (20 needed)").first
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile("medium tier"))).to_have_count(0)
     expect(page.get_by_text("Not counted as deployments: 2 failed deployment runs").first).to_be_visible()
     rate = _tile(page, "Change failure rate")
     expect(rate.get_by_text("3 of 3 incidents in the period name no deployment").first).to_be_visible()
-    # the overall tier and the rule that combines the keys, stated as Pillars' own
-    expect(
-        page.get_by_text(re.compile(r"^Overall delivery performance: .* tier\. Pillars' rule")).first
-    ).to_be_visible()
+    # no overall tier on keys that have none
+    expect(page.get_by_text(re.compile(r"^Overall delivery performance"))).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "delivery-rules")
 
@@ -76,7 +78,10 @@ def test_tiers_and_notes_on_the_delivery_page_and_the_overview(empty_server, pag
     wait_for_app(page)
     frequency = _tile(page, "Deploy frequency")
     expect(frequency.get_by_test_id("stMetricValue")).to_have_text(re.compile(r"^0\.38"))
-    expect(frequency.get_by_text(re.compile(r"DORA 2023: medium tier")).first).to_be_visible()
+    expect(
+        frequency.get_by_text("5 successful deployments: too few for a DORA tier (20 needed)").first
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"tier overall"))).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "overview-rules")
 

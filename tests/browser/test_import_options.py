@@ -57,7 +57,7 @@ def test_real_exports_import_with_their_options_and_warnings(server, page, tmp_p
 
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     warnings = page.get_by_test_id("stAlert")
     expect(warnings.filter(has_text="jira_server_current_fields.csv loaded with").first).to_be_visible()

@@ -169,6 +169,6 @@ def test_tool_exports_import_together_through_the_data_page(server, page):
     expect(page.get_by_text("github_prs.json").first).to_be_visible()
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^3 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^3 files? loaded"))).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "data-tool-exports")

@@ -81,7 +81,7 @@ def test_own_exports_build_the_overview_and_a_missing_pillar_points_to_the_data_
     expect(page.get_by_text(files[-1].name).first).to_be_visible(timeout=60_000)
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=60_000)
 
     _open(page, f"{own_data_server}/?{PERIOD}")
     expect(page.get_by_text("Demo data", exact=False)).to_have_count(0)

@@ -110,6 +110,6 @@ def test_ai_exports_uploaded_on_the_data_page_show_their_warnings(imported_serve
     expect(page.get_by_text("copilot_seats.json").first).to_be_visible()  # long names are shortened
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^2 file\(s\) loaded"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"^2 files? loaded"))).to_be_visible(timeout=60_000)
     expect(page.get_by_text("no login or e-mail is stored", exact=False).first).to_be_visible()
     screenshot(page, "skills-data-ai-warnings")

@@ -105,7 +105,7 @@ def test_five_survey_exports_import_with_their_scales_warnings_and_anonymity(emp
 
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 file\(s\) loaded"))).to_be_visible(timeout=90_000)
+    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     alerts = page.get_by_test_id("stAlert")
     expect(alerts.filter(has_text="qualtrics_engagement.csv loaded with").first).to_be_visible()
@@ -159,7 +159,7 @@ def test_a_survey_chosen_twice_and_two_surveys_sharing_a_name_import_without_a_c
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.get_by_role("button", name=re.compile("^.*Import$")).click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^2 file\(s\) loaded"))).to_be_visible(timeout=90_000)
+    expect(page.get_by_text(re.compile(r"^2 files? loaded"))).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     with store.reading(database) as con:
         (loaded,) = con.execute(
