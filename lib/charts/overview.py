@@ -113,8 +113,10 @@ def _box(fig: go.Figure, x0: float, x1: float, y0: float, y1: float) -> None:
                   line={"color": GRID, "width": 1.5}, fillcolor="white", layer="below")  # fmt: skip
 
 
-def _text(fig: go.Figure, text: str, x: float, y: float, size: float, color: str) -> None:
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=x, y=y, xanchor="left", yanchor="top",
+def _text(
+    fig: go.Figure, text: str, x: float, y: float, size: float, color: str, anchor: str = "top"
+) -> None:
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=x, y=y, xanchor="left", yanchor=anchor,
                        showarrow=False, align="left", font={"size": size, "color": color})  # fmt: skip
 
 
@@ -146,11 +148,13 @@ def _tile(fig: go.Figure, tile, x0: float, x1: float, y0: float, y1: float, axis
                     "range": [-0.2, len(tile.spark) - 0.8],
                 },
                 f"yaxis{name}": {
-                    "domain": [y0 + h * 0.30, y0 + h * 0.56],
+                    "domain": [y0 + h * 0.36, y0 + h * 0.58],
                     "visible": False,
                     "anchor": f"x{name}",
                 },
             }
         )
     band = "<br>".join(textwrap.wrap(tile.band, TILE_CHARS)[:3])
-    _text(fig, band, x0, y0 + h * 0.27, 10, MUTED)
+    # its last line sits on the box's bottom edge and the lines grow upwards: three lines ran
+    # out of the box on a short deck picture when they hung from a fixed height
+    _text(fig, band, x0, y0 + 0.012, 10, MUTED, anchor="bottom")

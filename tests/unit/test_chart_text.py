@@ -139,3 +139,24 @@ def test_download_names_carry_period_and_teams():
     assert file_stem("board pack", one) == "board-pack-2025-09-01-to-2025-11-25-payments"
     two = Scope(period.start, period.end, teams=("a", "b"))
     assert file_stem("Change failure rate", two) == "change-failure-rate-2025-09-01-to-2025-11-25-2-teams"
+
+
+def test_tile_bands_on_the_deck_never_run_out_of_their_box(demo_db):
+    """The review's slide 2: three-line bands ('No data: no incident started in the period was
+    resolved') ran over the box's bottom edge on a short deck picture. Each band now sits on its
+    box's bottom edge and grows upwards."""
+    import duckdb
+
+    from lib.charts.overview import headline_tiles
+    from lib.overview_board import board
+    from lib.scope import default_scope
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    scope = default_scope(con)
+    fig = headline_tiles(board(con, scope), scope, "All teams")
+    boxes = [(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"]
+    bands = [a for a in fig.layout.annotations if a.font.size == 10]
+    assert len(bands) == 12
+    for band in bands:
+        bottom = next(y0 for y0, y1 in boxes if y0 <= band.y <= y1)
+        assert band.yanchor == "bottom" and band.y - bottom < 0.02, band.text
