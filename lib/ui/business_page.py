@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lib.charts import business as cb
+from lib.charts.business_money import MIN_FEATURES
 from lib.formatting import NO_DATA, count_of, is_missing
 from lib.scope import Scope
 from lib.ui import business_setup as setup
@@ -153,12 +154,16 @@ def summary(ctx: Context) -> None:
             layout.Tile(
                 "Cost per feature",
                 _money(now["cost_per_feature"], ctx.currency),
-                delta=_change(now["cost_per_feature"], before["cost_per_feature"]),
+                # on a handful of features the cost is one item's story: shown, never compared
+                delta=None
+                if few_features(now, before)
+                else _change(now["cost_per_feature"], before["cost_per_feature"]),
                 delta_color="inverse",
                 delta_description=vs_prev,
                 band=ORG_ONLY
                 if ctx.team_filter
-                else f"{count_of(now['features_completed'], 'feature')} completed",
+                else f"{count_of(now['features_completed'], 'feature')} completed"
+                + (f": too few to compare (fewer than {MIN_FEATURES})" if few_features(now, before) else ""),
                 help="R&D spend divided by the features completed in the period.",
             ),
             layout.Tile(
@@ -288,3 +293,9 @@ def sections(ctx: Context) -> None:
         if tab.open:
             with tab:
                 draw(ctx)
+
+
+def few_features(now: dict, before: dict) -> bool:
+    """True when either period's cost per feature stands on fewer than `MIN_FEATURES` features
+    (the Efficiency chart's rule): '+211%' from 3 features to 1 says nothing."""
+    return any((p.get("features_completed") or 0) < MIN_FEATURES for p in (now, before))

@@ -52,3 +52,29 @@ def test_the_demo_states_its_overall_tier_and_the_rule(demo_db, run_page):
     assert_no_exception(at)
     (line,) = [m.value for m in at.markdown if "Overall delivery performance" in m.value]
     assert line.startswith("Overall delivery performance: **high tier**. Pillars' rule")
+
+
+def test_a_cost_per_feature_on_one_feature_is_not_compared(tmp_path, run_page):
+    # the review's Business tile: "$1.1M · +211%" on 1 feature against 3 the quarter before
+    money = [
+        dict(period_start=f"2025-{m:02d}-01", metric=metric, value=value, unit="USD")
+        for m in range(4, 13)
+        for metric, value in (("rnd_spend", 400_000.0), ("revenue", 2_000_000.0))
+    ]
+    items = [
+        dict(
+            item_id=f"f{i}",
+            team="a",
+            type="feature",
+            created_at=f"2025-0{m}-01",
+            completed_at=f"2025-0{m}-20",
+        )
+        for i, m in enumerate((4, 5, 6))
+    ] + [dict(item_id="f9", team="a", type="feature", created_at="2025-10-01", completed_at="2025-11-20")]
+    con = make_db(tmp_path, teams=[{"team": "a"}], business_metrics=money, work_items=items)
+    at = run_page(app_file(con), "pages/business.py", query={"from": "2025-10-01", "to": "2025-12-31"})
+    assert_no_exception(at)
+    tile = next(m for m in at.metric if m.label == "Cost per feature")
+    assert tile.value == "$1.2M"  # 3 months of $400k over 1 feature: shown
+    assert not tile.delta
+    assert "1 feature completed: too few to compare (fewer than 5)" in " ".join(c.value for c in at.caption)
