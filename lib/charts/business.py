@@ -110,11 +110,18 @@ def mix_title(frame: pd.DataFrame, target: dict[str, float] | None) -> tuple[str
     overall = totals / totals.sum() if totals.sum() else totals
     mix = " · ".join(f"{TYPE_LABELS[t]} {overall.get(t, 0):.0%}" for t in WORK_TYPES if t in overall)
     latest_rows = frame[frame["period"] == frame["period"].max()]
+    first, last = _month(frame["period"].min()), _month(frame["period"].max())
+    items = int(frame["items"].sum())
     if latest_rows["items"].sum() >= MIN_ITEMS:
         shares, when = latest_rows.set_index("category")["share"], f"in {_month(frame['period'].max())}"
-    else:
-        first, last = _month(frame["period"].min()), _month(frame["period"].max())
-        shares, when = overall, f"over {first} – {last} ({int(frame['items'].sum())} items)"
+    elif items >= MIN_ITEMS:
+        shares, when = overall, f"over {first} – {last} ({items} items)"
+    else:  # a share of 7 items is one item's story: drawn, never a title (issue 18, item 9)
+        return (
+            f"Effort mix: {items} completed item{'s' * (items != 1)} over {first} – {last}, too few for a "
+            f"share ({MIN_ITEMS} needed)",
+            f"Whole window: {mix}" + ("" if target else " · no target mix set"),
+        )
     feature = float(shares.get("feature", 0) or 0)
     if target:
         gap = feature - target["feature"]
@@ -139,6 +146,7 @@ def mix_over_time(
     if data.empty or not data["effort"].sum():
         return empty_figure("Investment mix", "No completed work items in this period and filter.")
     wide = data.pivot_table(index="period", columns="category", values="share", aggfunc="sum").reset_index()
+    counts = [int(n) for n in data.groupby("period")["items"].sum().reindex(wide["period"]).fillna(0)]
     fig = go.Figure()
     for t in WORK_TYPES:
         if t not in wide:
@@ -150,8 +158,10 @@ def mix_over_time(
                 name=TYPE_LABELS[t],
                 mode="lines+markers",
                 line={"width": 2.6, "color": TYPE_COLORS[t]},
-                marker={"size": 6},
-                hovertemplate=f"{TYPE_LABELS[t]}: %{{y:.0%}}<extra></extra>",
+                # a month of fewer than MIN_ITEMS items: an open marker, its count in the hover
+                marker={"size": 6, "symbol": ["circle-open" if n < MIN_ITEMS else "circle" for n in counts]},
+                customdata=counts,
+                hovertemplate=f"{TYPE_LABELS[t]}: %{{y:.0%}} of %{{customdata}} completed items<extra></extra>",
             )
         )
         if target:

@@ -160,3 +160,25 @@ def test_tile_bands_on_the_deck_never_run_out_of_their_box(demo_db):
     for band in bands:
         bottom = next(y0 for y0, y1 in boxes if y0 <= band.y <= y1)
         assert band.yanchor == "bottom" and band.y - bottom < 0.02, band.text
+
+
+def test_an_effort_mix_of_a_few_items_makes_no_share_title():
+    # the review's Business page: "Features took 58% of effort over Jul 2025 – Nov 2025 (7 items)"
+    from lib.charts import registry
+
+    months = pd.to_datetime(["2025-07-01", "2025-07-01", "2025-09-01"])
+    frame = pd.DataFrame({
+        "period": months, "category": ["feature", "defect", "feature"], "effort": [3.0, 2.0, 2.0],
+        "items": [3, 2, 2], "share": [0.6, 0.4, 1.0],
+    })  # fmt: skip
+    fig = business.mix_over_time(frame, None, "Source: work items", "Month")
+    assert (
+        registry.title(fig)
+        == "Effort mix: 7 completed items over Jul 2025 – Sep 2025, too few for a share (20 needed)"
+    )
+    features = next(t for t in fig.data if t.name == "Features")
+    assert list(features.marker.symbol) == ["circle-open", "circle-open"]  # 5 and 2 items a month
+    many = frame.assign(items=[30, 20, 25])
+    assert registry.title(business.mix_over_time(many, None, "Source", "Month")).startswith(
+        "Features took 100% of effort in Sep 2025"
+    )
