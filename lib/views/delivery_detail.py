@@ -101,7 +101,10 @@ def missing_data(c: dict) -> list[Gap]:
             )
         if not c["deployments_with_rework_flag"]:
             gaps.append(
-                Gap("dora", "Deployments don't say which were rework (is_rework): rework rate is not shown.")
+                Gap(
+                    "dora",
+                    "Deployments don't say which were rework (no rework column): rework rate is not shown.",
+                )
             )
     if not c["incidents_total"]:
         gaps.append(
