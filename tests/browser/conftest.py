@@ -156,3 +156,15 @@ def wait_for_app(tab) -> None:
         1, timeout=60_000
     )
     expect(tab.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
+def press_import(tab, files: int | str, timeout: int = 60_000) -> None:
+    """Press the Data page's Import button and wait for its summary: '1 file loaded…',
+    '5 files loaded…' (`files` may be an expression the summary's count matches, as text)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    tab.get_by_role("button", name=re.compile("^.*Import$")).click()
+    wait_for_app(tab)
+    expect(tab.get_by_text(re.compile(rf"^{files} files? loaded"))).to_be_visible(timeout=timeout)

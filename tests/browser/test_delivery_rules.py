@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib import db
-from tests.browser.conftest import ROOT, screenshot, serve, wait_for_app
+from tests.browser.conftest import ROOT, press_import, screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
@@ -39,9 +39,7 @@ def _import(page, url: str, files) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
     expect(page.get_by_text(files[-1].name).first).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(rf"^{len(files)} files? loaded"))).to_be_visible(timeout=90_000)
+    press_import(page, len(files), timeout=90_000)
 
 
 def _tile(page, label: str):

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, press_import, screenshot, wait_for_app
 from tests.unit.workbook_fixture import hris_workbook
 
 pytestmark = pytest.mark.browser
@@ -55,9 +55,7 @@ def test_real_exports_import_with_their_options_and_warnings(server, page, tmp_p
     wait_for_app(page)
     expect(unset.get_by_text("Choose the date order")).to_have_count(0)
 
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=60_000)
+    press_import(page, 5, timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     warnings = page.get_by_test_id("stAlert")
     expect(warnings.filter(has_text="jira_server_current_fields.csv loaded with").first).to_be_visible()

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import navigation
-from tests.browser.conftest import ROOT, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, press_import, screenshot, wait_for_app
 
 # Drawing six Plotly charts took a loaded 2-core machine (load 20) 45–55 s after the script
 # finished, on main as on this branch: waits, not timings.
@@ -167,8 +167,6 @@ def test_tool_exports_import_together_through_the_data_page(server, page):
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
     expect(page.get_by_text("github_prs.json").first).to_be_visible()
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^3 files? loaded"))).to_be_visible(timeout=60_000)
+    press_import(page, 3, timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "data-tool-exports")

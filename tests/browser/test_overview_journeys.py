@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib import db
-from tests.browser.conftest import ROOT, SCREENSHOTS, serve, wait_for_app
+from tests.browser.conftest import ROOT, SCREENSHOTS, press_import, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 FINANCE = ROOT / "tests" / "fixtures" / "finance"
@@ -79,9 +79,7 @@ def test_own_exports_build_the_overview_and_a_missing_pillar_points_to_the_data_
     _open(page, f"{own_data_server}/data")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
     expect(page.get_by_text(files[-1].name).first).to_be_visible(timeout=60_000)
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=60_000)
+    press_import(page, 5, timeout=60_000)
 
     _open(page, f"{own_data_server}/?{PERIOD}")
     expect(page.get_by_text("Demo data", exact=False)).to_have_count(0)

@@ -12,7 +12,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, _free_port, _wait_healthy, press_import, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
@@ -108,8 +108,6 @@ def test_ai_exports_uploaded_on_the_data_page_show_their_warnings(imported_serve
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
     expect(page.get_by_text("copilot_seats.json").first).to_be_visible()  # long names are shortened
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^2 files? loaded"))).to_be_visible(timeout=60_000)
+    press_import(page, 2, timeout=60_000)
     expect(page.get_by_text("no login or e-mail is stored", exact=False).first).to_be_visible()
     screenshot(page, "skills-data-ai-warnings")

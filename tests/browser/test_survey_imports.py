@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from lib import db, store
 from lib.metrics import catalog
 from lib.scope import Scope
-from tests.browser.conftest import ROOT, screenshot, serve, wait_for_app
+from tests.browser.conftest import ROOT, press_import, screenshot, serve, wait_for_app
 from tests.unit.survey_workbooks import culture_amp_workbook
 
 pytestmark = pytest.mark.browser
@@ -103,9 +103,7 @@ def test_five_survey_exports_import_with_their_scales_warnings_and_anonymity(emp
     wait_for_app(page)
     expect(uk.get_by_text("Choose the date order")).to_have_count(0, timeout=60_000)
 
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^5 files? loaded"))).to_be_visible(timeout=90_000)
+    press_import(page, 5, timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     alerts = page.get_by_test_id("stAlert")
     expect(alerts.filter(has_text="qualtrics_engagement.csv loaded with").first).to_be_visible()
@@ -157,9 +155,7 @@ def test_a_survey_chosen_twice_and_two_surveys_sharing_a_name_import_without_a_c
     ).to_be_visible(timeout=60_000)
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    page.get_by_role("button", name=re.compile("^.*Import$")).click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^2 files? loaded"))).to_be_visible(timeout=90_000)
+    press_import(page, 2, timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     with store.reading(database) as con:
         (loaded,) = con.execute(
