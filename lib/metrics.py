@@ -145,12 +145,15 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     source = source_of(key)
     if source and data_span.notes(con, scope)[source]:
         return None
-    if key.removeprefix("delivery.") in delivery.TIER_EVIDENCE:
-        # a median or rate on too few events is shown on its tile, never a title's end
-        summary = delivery.dora_summary(con, scope)
-        if delivery.held_back(key, delivery.events_for(summary, key)):
-            return None
-    return value(con, scope, key)
+    shown = value(con, scope, key)
+    # a median or rate on too few events is shown on its tile, never a title's end (its count
+    # is not a catalog key: the view is read again for it, only when there is a value)
+    few = (
+        shown is not None
+        and key.removeprefix("delivery.") in delivery.TIER_EVIDENCE
+        and delivery.held_back(key, delivery.events_for(delivery.dora_summary(con, scope), key))
+    )
+    return None if few else shown
 
 
 def _all_null(tree: dict) -> dict:

@@ -135,8 +135,11 @@ def summary(ctx: Context) -> None:
     average = ((now.get("headcount_start") or 0) + (now.get("headcount_end") or 0)) / 2
     tiles = [
         _tile("retention.attrition_rate_ttm", now, before, "Attrition, last 12 months", f"{split} · {ttm_band}", phrase),
-        _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
-              f"{now.get('first_year_leavers') or 0} of {count_of(now.get('first_year_cohort'), 'person', 'people')} hired a year earlier", phrase),
+        # a cohort below the threshold (one person: its rate says whether they stayed) is hidden
+        layout.Tile("First-year attrition", NO_DATA, band=f"Hidden: fewer than {ctx.k} people hired a year earlier")
+        if (now.get("first_year_cohort") or 0) < ctx.k
+        else _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
+                   f"{now.get('first_year_leavers') or 0} of {count_of(now.get('first_year_cohort'), 'person', 'people')} hired a year earlier", phrase),
         _tile("retention.headcount_end", now, before, "Headcount",
               f"{count_of(now.get('hires'), 'hire')}, {count_of(now.get('separations'), 'leaver')} in the period", phrase),
         _tile("retention.median_tenure_years", now, before, "Median tenure", "Of people employed at the end", phrase),
@@ -151,11 +154,6 @@ def summary(ctx: Context) -> None:
               f"{count_of(now.get('separations'), 'leaver')} among {average:.0f} people on average: too few to compare"
               if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
-    if (now.get("first_year_cohort") or 0) < ctx.k:
-        # a cohort of one: its rate says whether that person stayed
-        tiles[1] = layout.Tile(
-            "First-year attrition", NO_DATA, band=f"Hidden: fewer than {ctx.k} people hired a year earlier"
-        )
     layout.tiles(tiles, per_row=4)
     st.caption(f"Benchmarks: {RANGES['retention.attrition_rate_ttm'].source}; span of control: "
                f"{RANGES['retention.span_of_control_median'].source}.")  # fmt: skip
