@@ -154,11 +154,21 @@ def folded(values: list[str], offered) -> list[str]:
     return out
 
 
+def _offered(options: dict, teams: list[str]) -> dict[str, list]:
+    """The values each linked filter offers (`teams`: those the chosen orgs hold)."""
+    return {
+        "org": options["orgs"],
+        "team": teams,
+        "location": options["locations"],
+        "sourcing": options["sourcing"],
+        "cohort": options["cohorts"],
+    }
+
+
 def _fold_case(linked: dict[str, list[str]], options: dict) -> dict[str, list[str]]:
     """A shared link typed by hand names 'Payments' for the team 'payments': the filters read
     it as the data spells it, and the URL is rewritten so, before the widgets read it."""
-    offered = {"org": options["orgs"], "team": options["teams"],
-               "location": options["locations"], "sourcing": options["sourcing"], "cohort": options["cohorts"]}  # fmt: skip
+    offered = _offered(options, options["teams"])
     out = dict(linked)
     for key, values in linked.items():
         if key in offered and values and (spelled := folded(values, offered[key])) != values:
@@ -185,14 +195,7 @@ def unknown_link_values(linked: dict[str, list[str]], options: dict, orgs: list[
     removed, an org gone) or that are not a value at all (a date that is no date, a grain Pillars
     does not offer), as '<filter>: <value>' in the sidebar's words; the widgets drop them."""
     teams = [t for org in orgs for t in options["teams_by_org"].get(org, [])] if orgs else options["teams"]
-    offered = {
-        "grain": GRAINS,
-        "org": options["orgs"],
-        "team": teams,
-        "location": options["locations"],
-        "sourcing": options["sourcing"],
-        "cohort": options["cohorts"],
-    }
+    offered = {"grain": GRAINS, **_offered(options, teams)}
     unknown = []
     for key, values in linked.items():
         for value in values:
