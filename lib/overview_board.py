@@ -199,7 +199,7 @@ def _tile(
     elif is_missing(now.value):
         band = f"No data: {reason or 'nothing in this period for this selection'}"
     elif held:
-        band = held[:1].upper() + held[1:]
+        band = _first_upper(held)
     elif item.tier:
         band = f"{DORA_CITE}: {item.tier} tier"  # the tier's band is in the tile's help
     else:

@@ -12,7 +12,6 @@ from lib.glossary import explain
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
-from lib.views.buckets import MIN_COUNT
 from lib.views.delivery import events_for, held_back
 from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
@@ -98,4 +97,4 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
 def few_either(key: str, now: dict, before: dict) -> bool:
     """True when the key's value in either period stands on fewer events than a tier needs
     (`lib.views.delivery.held_back`): '+400%' from 1 deployment to 5 says nothing."""
-    return any((n := events_for(summary, key)) is not None and n < MIN_COUNT for summary in (now, before))
+    return any(held_back(key, events_for(summary, key)) for summary in (now, before))
