@@ -16,6 +16,8 @@ from plotly.subplots import make_subplots
 from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.business import LEGEND_PX, WIDE, fit_caption
 from lib.charts.titles import headline
+from lib.formatting import count_of
+from lib.views.buckets import MIN_COUNT
 from lib.views.business_outcomes import ENGINEERING, LABELS, MAX_LAG, OUTCOMES
 
 FORMATS = {"USD": "~s", "%": ".1%", "score": ".0f", "count": ",.0f", "per week": ".0f", "hours": ".0f"}
@@ -60,7 +62,8 @@ def outcome_panels(frame: pd.DataFrame, strongest: pd.DataFrame, caption: str, c
                         vertical_spacing=0.055, horizontal_spacing=0.1)  # fmt: skip
     for col, group, color in ((1, ENGINEERING, PALETTE[0]), (2, OUTCOMES, PALETTE[1])):
         for i, series in enumerate(group):
-            data = frame[["period", series.column]].dropna()
+            # gaps stay gaps: a month with no data is not bridged by a line
+            data = frame[["period", series.column]]
             unit = currency if series.unit == "USD" else AXIS_UNITS.get(series.unit, "")
             fig.add_trace(
                 go.Scatter(
@@ -83,6 +86,9 @@ def outcome_panels(frame: pd.DataFrame, strongest: pd.DataFrame, caption: str, c
     fig.update_xaxes(showticklabels=True, row=len(ENGINEERING), col=1)
     fig.update_annotations(font={"size": 12.5, "color": MUTED})
     claim, detail = outcomes_title(strongest)
+    gaps = int((frame["deployments_per_week"].notna() & frame["lead_time_hours_p50"].isna()).sum())
+    if gaps:
+        detail = f"{detail} · lead time: {count_of(gaps, 'month')} on fewer than {MIN_COUNT} deployments left as gaps"
     finish(fig, claim, caption, None, None, height=120 + 150 * rows)
     fig.update_layout(hovermode="x unified", margin={"b": 70})
     headline(fig, claim, detail, width=WIDE, extra_top=40, legend_px=LEGEND_PX)

@@ -13,10 +13,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts import MUTED
+from lib.formatting import count_of
 from lib.views.buckets import MIN_COUNT, full_days, is_few
 
 LEGEND = "Partial or too few: not in the title"
 NOTE = "○ partial period or too few to count: drawn, not in the title"
+# A flagged point more than this many times the highest point that may speak is drawn at the
+# top edge instead of stretching the axis: a partial month of 1 deployment in 2 days reads
+# 3.5/wk, and scaled to it a line at 0.23/wk would lie flat on the floor.
+OFF_SCALE = 2.0
+# Room above the highest point that may speak, as a share of it.
+HEADROOM = 1.25
+
+
+def _one(noun: str) -> str:
+    """The singular of a plural count noun: 'people' → 'person', 'pull requests' → 'pull request'."""
+    return "person" if noun == "people" else noun.removesuffix("s")
 
 
 def few_flags(frame: pd.DataFrame, count: str | None) -> pd.Series | None:
@@ -43,10 +55,29 @@ def reasons(
         elif bool(partial.iloc[i]):
             why.append(f"partial {grain}")
         if few is not None and bool(few.loc[idx]):
-            n = 0 if pd.isna(row[count]) else int(row[count])
-            why.append(f"only {n:,} {noun} (fewer than {MIN_COUNT})")
+            why.append(f"only {count_of(row[count], _one(noun), noun)} (fewer than {MIN_COUNT})")
         out.append("; ".join(why) or None)
     return out
+
+
+def scale_top(frame: pd.DataFrame, column: str, grain: str, count: str | None = None) -> float | None:
+    """The top of a linear y axis fitted to the points that may make a title, when a flagged
+    point lies more than OFF_SCALE times above the highest of them; None when every point
+    may share the axis (or fewer than two points may speak, so there is no line to protect).
+
+    Units are `column`'s. Flagged points above the top are drawn on it by `flag_points`."""
+    if column not in frame or frame.empty:
+        return None
+    why = reasons(frame, grain, count)
+    values = pd.to_numeric(frame[column], errors="coerce")
+    speaking = values[[w is None for w in why]].dropna()
+    flagged_values = values[[w is not None for w in why]].dropna()
+    if len(speaking) < 2 or flagged_values.empty or float(speaking.max()) <= 0:
+        return None
+    high = float(speaking.max())
+    if float(flagged_values.max()) <= OFF_SCALE * high:
+        return None
+    return high * HEADROOM
 
 
 def flag_points(
@@ -57,29 +88,53 @@ def flag_points(
     grain: str,
     count: str | None = None,
     noun: str = "events",
+    fit: bool = True,
+    top: float | None = None,
     **where,
 ) -> go.Figure:
     """Overlay hollow markers on the points of `column` that may not make a title, each with
-    its reason and count in the hover; `where` (row=, col=) places them in a subplot."""
+    its reason and count in the hover; `where` (row=, col=) places them in a subplot.
+
+    With `fit` (a linear axis from zero), a flagged point far above the others (`scale_top`)
+    does not stretch the axis: the axis ends at `scale_top` and the point is drawn on its top
+    edge as an open triangle, its value in the hover ("3.5, off the scale: partial month: 2
+    of 31 days"). A caller that sets its own axis passes its `top` (every flagged point above
+    it is drawn on the edge) and sets the range itself."""
     why = reasons(frame, grain, count, noun)
     rows = [i for i, w in enumerate(why) if w and pd.notna(frame[column].iloc[i])]
     if not rows:
         return fig
+    own = top is not None
+    if not own:
+        top = scale_top(frame, column, grain, count) if fit else None
     shown = frame.iloc[rows]
+    values = pd.to_numeric(shown[column], errors="coerce")
+    above = [top is not None and float(v) > top for v in values]
     fig.add_trace(
         go.Scatter(
             x=shown[x],
-            y=shown[column],
+            y=[top if off else v for v, off in zip(values, above, strict=True)],
             mode="markers",
             name=LEGEND,
-            marker={"symbol": "circle-open", "size": 13, "color": MUTED, "line": {"width": 2}},
-            customdata=[[why[i]] for i in rows],
+            marker={
+                "symbol": ["triangle-up-open" if off else "circle-open" for off in above],
+                "size": 13,
+                "color": MUTED,
+                "line": {"width": 2},
+            },
+            customdata=[
+                [f"{float(v):,.3g}, off the scale: {why[i]}" if off else why[i]]
+                for i, v, off in zip(rows, values, above, strict=True)
+            ],
             hovertemplate="%{customdata[0]}<extra></extra>",
             showlegend=False,
             legendgroup="flagged",
+            cliponaxis=False,
         ),
         **where,
     )
+    if top is not None and not own:
+        fig.update_yaxes(range=[0, top], **where)
     return fig
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from lib.scope import Scope
+from lib.views.buckets import MIN_COUNT
 from lib.views.business import business_by_period
 from lib.views.delivery import dora_by_period
 
@@ -82,18 +83,33 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def outcomes_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per complete month of the window (`outcome_scope`): `period` and the columns
     of ENGINEERING (over the scope's teams) and OUTCOMES (the organisation's: business
-    metrics have no team)."""
+    metrics have no team). Months before the first with features or incidents are NaN there
+    (before the source's history, not zeros). The median lead time of a month with fewer than
+    `lib.views.buckets.MIN_COUNT` successful deployments is NaN (no data), so it is neither
+    drawn nor correlated."""
     window = outcome_scope(scope)
     business = business_by_period(con, window)
     delivery = dora_by_period(con, window)
     out = pd.DataFrame({"period": pd.to_datetime(business["period"])})
-    out["features_shipped"] = business["features_completed"].astype(float).to_numpy()
+    out["features_shipped"] = _since_first(business["features_completed"].astype(float).to_numpy())
     deliver = delivery.assign(period=pd.to_datetime(delivery["period"])).set_index("period")
     out["deployments_per_week"] = out["period"].map(deliver["deployment_frequency_per_week"]).astype(float)
-    out["lead_time_hours_p50"] = out["period"].map(deliver["lead_time_hours_p50"]).astype(float)
-    out["incidents"] = out["period"].map(deliver["incidents"]).astype(float)
+    # A month's median on fewer than MIN_COUNT deployments is one or two changes' story, not the
+    # month's lead time: it is no data there, as on the Delivery page's trend.
+    enough = deliver["successful_deployments"].fillna(0) >= MIN_COUNT
+    out["lead_time_hours_p50"] = out["period"].map(deliver["lead_time_hours_p50"].where(enough)).astype(float)
+    out["incidents"] = _since_first(out["period"].map(deliver["incidents"]).astype(float).to_numpy())
     for s in OUTCOMES:
         out[s.column] = business[s.column].astype(float).to_numpy()
+    return out
+
+
+def _since_first(values: np.ndarray) -> np.ndarray:
+    """Counts from the first month with one on: months before a source's first row are no
+    data (NaN), not zeros, so a panel draws no flat 0 and a correlation never pairs it."""
+    started = np.flatnonzero(np.nan_to_num(values) > 0)
+    out = values.astype(float).copy()
+    out[: started[0] if len(started) else len(out)] = np.nan
     return out
 
 

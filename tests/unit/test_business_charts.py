@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from lib import db
 from lib.charts import business as cb
 from lib.charts import business_money as cm
+from lib.charts import business_outcomes as co
+from lib.charts import registry
 from lib.charts.business_figures import CHARTS, figure
 from lib.scope import Scope
+from lib.views import business_outcomes as vo
 from lib.views import business_settings as vs
 
 PERIOD = Scope(dt.date(2026, 8, 1), dt.date(2026, 11, 1))
@@ -177,3 +181,18 @@ def test_mix_by_unit_labels_its_bars_only_while_they_can_be_read():
     many = mix_by_unit(_units(LABELLED_ROWS + 1), None, "c")
     assert all(trace.text is None for trace in many.data)
     assert "%{x:.0%}" in many.data[0].hovertemplate
+
+
+def test_outcome_panels_leave_months_on_too_few_deployments_as_gaps_and_say_so():
+    periods = pd.date_range("2025-01-01", periods=12, freq="MS")
+    frame = pd.DataFrame({"period": periods})
+    for s in (*vo.ENGINEERING, *vo.OUTCOMES):
+        frame[s.column] = np.nan
+    frame["deployments_per_week"] = 5.0
+    frame["lead_time_hours_p50"] = [10.0] * 10 + [np.nan, np.nan]  # the last two: fewer than 20
+    frame["revenue"] = np.linspace(1e6, 2e6, 12)
+    strongest = vo.strongest_lags(vo.lagged_correlations(frame))
+    fig = co.outcome_panels(frame, strongest, "caption", "USD")
+    lead = next(t for t in fig.data if t.name == "Change lead time (median)")
+    assert len(lead.x) == 12 and np.isnan(lead.y[-1])  # a gap, not a bridged line
+    assert "lead time: 2 months on fewer than 20 deployments left as gaps" in registry.subtitle(fig)

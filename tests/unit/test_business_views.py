@@ -335,3 +335,22 @@ def test_without_employees_spend_follows_effort(tmp_path):
     # 21,000 of R&D × Checkout's 4 of 8 points
     assert costs.loc["Checkout", "cost_rnd_spend"] == pytest.approx(10_500)
     assert set(costs["allocated_by"]) == {"effort"}
+
+
+def test_a_months_lead_time_on_too_few_deployments_is_no_data(tmp_path):
+    # March 2025: 25 deployments, each 10 hours from commit; April: 3 deployments of 100 hours
+    # (the window is the 24 complete months to April: months before March have no deployments).
+    # April's median is three changes' story: no data, neither drawn nor correlated.
+    rows = []
+    for month, count, hours in ((3, 25, 10), (4, 3, 100)):
+        for i in range(count):
+            at = dt.datetime(2025, month, 1 + i, 12)
+            rows.append(dict(deploy_id=f"d{month}-{i}", team="a", environment="production", deployed_at=at,
+                             commit_at=at - dt.timedelta(hours=hours), status="success"))  # fmt: skip
+    con = make_db(tmp_path, teams=TEAMS, deployments=rows)
+    frame = vo.outcomes_by_month(con, scope("2025-03-01", "2025-05-01")).set_index("period")
+    assert frame.loc["2025-03-01", "lead_time_hours_p50"] == pytest.approx(10)
+    assert np.isnan(frame.loc["2025-04-01", "lead_time_hours_p50"])
+    assert frame.loc["2025-04-01", "deployments_per_week"] == pytest.approx(3 / (30 / 7))  # a count stays
+    # no work items and no incidents at all: no data in every month, never a line at 0
+    assert frame["features_shipped"].isna().all() and frame["incidents"].isna().all()

@@ -176,6 +176,46 @@ def test_change_failure_rate_by_week_on_few_deployments_is_marked_not_titled():
     assert "○ partial period or too few to count: drawn, not in the title" in registry.subtitle(fig)
 
 
+def test_a_partial_last_month_far_above_the_line_does_not_stretch_the_axis():
+    # the second review: 1 deployment in the last 2 days of a month reads 3.5/wk over a line at
+    # 0.23/wk; scaled to it, the line lay flat on the floor of a 0-4 axis
+    values = [0.23] * 11 + [3.5]
+    frame = _frame(values, partial=[False] * 11 + [True], successful_deployments=[40] * 11 + [1])
+    frame["deployments"] = frame["successful_deployments"]
+    frame["days"] = [30] * 11 + [2]
+    frame = frame.rename(columns={"value": "deployment_frequency_per_week"})
+    fig = dora_trend(frame, "deployment_frequency_per_week", "caption", "Month")
+    low, high = fig.layout.yaxis.range
+    # 0.23 × 1.25 = 0.29, under the frequency chart's floor of 1.2/wk
+    assert (low, high) == (0.0, 1.2)
+    flagged = next(t for t in fig.data if t.name == LEGEND)
+    assert list(flagged.y) == [1.2]  # drawn on the top edge …
+    assert flagged.marker.symbol == ("triangle-up-open",)
+    # … with its value and why it is not in the title
+    assert (
+        flagged.customdata[0][0]
+        == "3.5, off the scale: partial month: 2 of 31 days; only 1 successful deployment (fewer than 20)"
+    )
+    assert registry.title(fig) == "Deployment frequency steady since Jan 2025 at 0.23/wk"
+    # a flagged point within twice the line's highest keeps its place and the axis its fit
+    values[-1] = 0.4
+    frame["deployment_frequency_per_week"] = values
+    fig = dora_trend(frame, "deployment_frequency_per_week", "caption", "Month")
+    assert next(t for t in fig.data if t.name == LEGEND).y == (0.4,)
+    assert fig.layout.yaxis.range == (0.0, 1.2)
+
+
+def test_an_off_scale_point_in_an_overview_trend_is_drawn_on_the_top_edge():
+    spec = next(s for s in PILLAR_TRENDS if s.column == "deployment_frequency_per_week")
+    frame = _frame([2.0] * 11 + [30.0], partial=[False] * 11 + [True]).rename(columns={"value": spec.column})
+    frame[spec.x] = frame["period"]
+    for name in {spec.count, spec.people} - {None}:
+        frame[name] = 100
+    fig = pillar_trend(frame, spec, Scope(dt.date(2025, 1, 1), dt.date(2025, 12, 2)), "All teams")
+    assert fig.layout.yaxis.range == (0, 2.5)  # 2/wk × 1.25
+    assert next(t for t in fig.data if t.name == LEGEND).y == (2.5,)
+
+
 def test_flow_velocity_by_type_leaves_a_partial_week_out():
     rows = []
     for i, week in enumerate(WEEKS):

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from lib.charts import TIER_COLORS, bar_chart, empty_figure, line_chart
 from lib.charts.delivery.common import DORA_METRICS, Metric, points, since_first_data, trend_title
-from lib.charts.marks import flag_points, with_note
+from lib.charts.marks import flag_points, scale_top, with_note
 from lib.charts.titles import headline
 from lib.formatting import count_of, format_value, is_missing
 from lib.views.delivery import bands as dora_bands
@@ -66,12 +66,15 @@ def dora_trend(
         return empty_figure(
             metric.label, empty_message or f"No {metric.label.lower()} for this period and filter."
         )
-    low, high = _y_range(values, metric)
+    # A partial or few-event point far above the rest is drawn on the top edge, not scaled to.
+    top = None if metric.log else scale_top(frame, column, grain, metric.count)
+    low, high = _y_range(values if top is None else values[values <= top], metric)
     bands = _bands(column, low, high, metric.log) if column != "rework_rate" else []
     claim, detail = trend_title(frame, metric, now=now, grain=grain)
     fig = line_chart(frame, "period", {column: metric.label}, title=claim, caption=caption, x_title=x_title,
                      y_title=metric.y_title, y_format=metric.y_format, bands=bands)  # fmt: skip
-    flag_points(fig, frame, "period", column, grain, metric.count, metric.noun)
+    flag_points(fig, frame, "period", column, grain, metric.count, metric.noun, fit=False,
+                top=None if top is None else high)  # fmt: skip
     if metric.log:
         ticks = [(v, t) for v, t in LOG_TICKS if low <= v <= high]
         fig.update_yaxes(type="log", range=[math.log10(low), math.log10(high)],

@@ -88,7 +88,7 @@ def team_small_multiples(
             row=i // columns + 1,
             col=i % columns + 1,
         )
-        flag_points(fig, data, "period", column, grain, metric.count, metric.noun,
+        flag_points(fig, data, "period", column, grain, metric.count, metric.noun, fit=not metric.log,
                     row=i // columns + 1, col=i % columns + 1)  # fmt: skip
     if metric.y_format:
         fig.update_yaxes(tickformat=metric.y_format)
