@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 from lib.charts import LABELLED_ROWS, MUTED, PALETTE, bar_chart, empty_figure, finish
 from lib.charts.delivery.common import TYPE_COLORS, TYPE_LABELS
 from lib.charts.titles import headline
+from lib.formatting import count_of
+from lib.views.business_mix import NO_WORK
 
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 GROUP_COLORS = {
@@ -179,6 +181,33 @@ def mix_over_time(
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 
 
+def fte_title(frame: pd.DataFrame, wide: pd.DataFrame, order: list[str]) -> str:
+    """'41 FTE in Oct 2026: 22 on features, 9 on defects'; a split that stands on fewer than
+    MIN_ITEMS completed items in that month is one item's story, so the title then gives the
+    window's average month, or no split when the window too has fewer (issue 18, item 9).
+    `frame`: mix_by_period rows; `wide`: FTE per period (rows) and category (`order`)."""
+    last = wide.iloc[-1]
+    month = _month(last["period"])
+    total = float(sum(last[c] for c in order))
+    if total - float(last.get(NO_WORK, 0)) <= 0:
+        return f"{total:.0f} FTE in {month}, none on completed work to split them by"
+    items = frame.groupby("period")["items"].sum()
+    if items.get(last["period"], 0) >= MIN_ITEMS:
+        row, when = last, f"in {month}"
+    elif items.sum() >= MIN_ITEMS:
+        row, when = wide[order].mean(), f"a month on average over {_month(wide['period'].iloc[0])} – {month}"
+        total = float(row.sum())
+    else:
+        return (
+            f"{total:.0f} FTE in {month}; {count_of(items.sum(), 'completed item')} in the window, "
+            f"too few to split them by ({MIN_ITEMS} needed)"
+        )
+    return (
+        f"{total:.0f} FTE {when}: {float(row.get('feature', 0)):.0f} on features, "
+        f"{float(row.get('defect', 0)):.0f} on defects"
+    )
+
+
 def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """FTE per flow type per period (stacked), people of teams that completed nothing shown
     apart. `frame`: mix_by_period(…, "type", "all")."""
@@ -202,15 +231,7 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
         trace.marker.color = TYPE_COLORS.get(c, GROUP_COLORS.get(c, MUTED))
         trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
     month_axis(fig, wide["period"], x_title)
-    last = wide.iloc[-1]
-    total = float(sum(last[c] for c in order))
-    placed = total - float(last.get("(no completed work)", 0))
-    claim = (
-        f"{total:.0f} FTE in {_month(last['period'])}: {float(last.get('feature', 0)):.0f} on features, "
-        f"{float(last.get('defect', 0)):.0f} on defects"
-        if placed > 0
-        else f"{total:.0f} FTE in {_month(last['period'])}, none on completed work to split them by"
-    )
+    claim = fte_title(frame, wide, order)
     detail = "Each team's average headcount split by the effort mix of the work it completed"
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.formatting import is_missing
+from lib.formatting import count_of, is_missing
+from lib.views.buckets import MIN_COUNT
 
 
 def strength(r: float | None) -> str:
@@ -48,6 +49,10 @@ def heatmap_title(cells: pd.DataFrame) -> str:
 
 
 def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
+    """'Engagement index up 4 pts since the Aug 2026 survey; biggest move: …'. A change needs
+    at least `lib.views.buckets.MIN_COUNT` respondents in each wave (the index's for the
+    headline, each dimension's for the biggest move), as every trend title does (issue 18,
+    item 9). `frame`: `named_waves` rows (survey_id is the wave's name)."""
     index = frame[frame["dimension"] == "index"].set_index("survey_id")["value"]
     if (
         previous not in index
@@ -56,12 +61,22 @@ def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
         or is_missing(index[current])
     ):
         return f"Change since {previous}: not enough respondents to compare"
+    people = frame[frame["dimension"] == "index"].set_index("survey_id")["respondents"]
+    fewest = min(people.get(previous, 0), people.get(current, 0))
+    if is_missing(fewest) or fewest < MIN_COUNT:
+        # a move of 17 pts among 6 respondents is one person's answers: drawn, never a title
+        return (
+            f"Change since {previous}: {count_of(fewest, 'respondent')} in the smaller wave, "
+            f"too few to call a change ({MIN_COUNT} needed)"
+        )
     delta = (index[current] - index[previous]) * 100
-    likert = frame[~frame["dimension"].isin(["index", "enps"])].pivot(
-        index="label", columns="survey_id", values="value"
-    )
+    likert = frame[~frame["dimension"].isin(["index", "enps"])]
+    enough = likert.groupby("label")["respondents"].min() >= MIN_COUNT
+    likert = likert.pivot(index="label", columns="survey_id", values="value")
     moves = (
-        (likert[current] - likert[previous]).dropna() if {previous, current} <= set(likert.columns) else None
+        (likert[current] - likert[previous])[enough.reindex(likert.index, fill_value=False)].dropna()
+        if {previous, current} <= set(likert.columns)
+        else None
     )
     direction = "up" if delta > 0.5 else "down" if delta < -0.5 else "flat"
     head = f"Engagement index {direction} {abs(delta):.0f} pts since {previous}"

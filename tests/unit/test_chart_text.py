@@ -102,6 +102,7 @@ def test_the_fte_title_never_reads_nan():
         "period": pd.to_datetime(["2025-11-01", "2025-11-01", "2025-12-01"]),
         "category": ["feature", "defect", "(no completed work)"],
         "fte": [4.0, 2.0, 7.0],
+        "items": [30, 10, 0],
     })  # fmt: skip
     fig = business.fte_over_time(frame, "Source: work items", "Month")
     from lib.charts import registry
@@ -110,6 +111,26 @@ def test_the_fte_title_never_reads_nan():
     shares = frame.iloc[:2].assign(period=pd.to_datetime(["2025-12-01", "2025-12-01"]))
     assert registry.title(business.fte_over_time(shares, "Source", "Month")) == (
         "6 FTE in Dec 2025: 4 on features, 2 on defects"
+    )
+
+
+def test_the_fte_split_of_a_month_on_too_few_items_is_not_the_title():
+    # November split by 40 completed items; December by 3 (2 features, 1 defect): "4 on features"
+    # would be three items' story, so the title gives the window's average month
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2025-11-01", "2025-11-01", "2025-12-01", "2025-12-01"]),
+        "category": ["feature", "defect", "feature", "defect"],
+        "fte": [3.0, 3.0, 4.0, 2.0],
+        "items": [20, 20, 2, 1],
+    })  # fmt: skip
+    from lib.charts import registry
+
+    assert registry.title(business.fte_over_time(frame, "Source", "Month")) == (
+        "6 FTE a month on average over Nov 2025 – Dec 2025: 4 on features, 2 on defects"
+    )  # (3 + 4) / 2 = 3.5 → 4; (3 + 2) / 2 = 2.5 → 2 (round half to even)
+    few = frame.assign(items=[2, 1, 2, 1])
+    assert registry.title(business.fte_over_time(few, "Source", "Month")) == (
+        "6 FTE in Dec 2025; 6 completed items in the window, too few to split them by (20 needed)"
     )
 
 

@@ -1,0 +1,55 @@
+"""Engagement's takeaway titles on crafted wave frames (`lib.views.engagement_story`).
+
+A wave-to-wave change stands on at least `lib.views.buckets.MIN_COUNT` respondents in each
+wave, as every trend title does (issue 18, item 9): 6 respondents moving 17 pts is one
+person's answers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.views.engagement_story import wave_title
+
+AUG, OCT = "Aug 2026 survey", "Oct 2026 survey"
+
+
+def waves(respondents: dict[str, tuple[int, int]], values: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """Rows of `named_waves`: per dimension, the August then the October figure."""
+    rows = []
+    for dimension, (before, after) in values.items():
+        for wave, value, n in (
+            (AUG, before, respondents[dimension][0]),
+            (OCT, after, respondents[dimension][1]),
+        ):
+            rows.append(dict(survey_id=wave, dimension=dimension, label=dimension.capitalize(), value=value,
+                             respondents=float(n), suppressed_reason=None))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_change_among_enough_respondents_names_the_biggest_move():
+    frame = waves(
+        {"index": (40, 42), "growth": (40, 42), "recognition": (40, 42)},
+        {"index": (0.60, 0.66), "growth": (0.50, 0.62), "recognition": (0.70, 0.68)},
+    )
+    assert (
+        wave_title(frame, AUG, OCT)
+        == "Engagement index up 6 pts since Aug 2026 survey; biggest move: growth +12 pts"
+    )
+
+
+def test_a_change_among_too_few_respondents_is_not_a_title():
+    # six people, then seven: one person's answers move the index 17 pts
+    frame = waves({"index": (6, 7), "growth": (6, 7)}, {"index": (0.50, 0.67), "growth": (0.33, 0.71)})
+    assert wave_title(frame, AUG, OCT) == (
+        "Change since Aug 2026 survey: 6 respondents in the smaller wave, too few to call a change (20 needed)"
+    )
+
+
+def test_a_dimension_on_too_few_respondents_is_never_the_biggest_move():
+    # "culture" was asked of 8 people only: its +40 pts is left out, growth's +12 is the move
+    frame = waves(
+        {"index": (40, 42), "growth": (40, 42), "culture": (8, 8)},
+        {"index": (0.60, 0.66), "growth": (0.50, 0.62), "culture": (0.30, 0.70)},
+    )
+    assert wave_title(frame, AUG, OCT).endswith("biggest move: growth +12 pts")
