@@ -74,7 +74,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lib.ingest import dates, records, replaced
+from lib.ingest import dates, records, replaced, team_spelling
 from lib.ingest.detect import detect
 from lib.ingest.formats import ImportOptions, SourceFile
 from lib.ingest.plan import _candidates, _refuse_repeated_columns
@@ -447,8 +447,8 @@ def write(
     warnings: tuple[ImportWarning, ...] = ()
     if any(backwards):
         warnings = tuple(backward_spans(con, table, present, _numbered(con, prepared, spans, view, params)))
-    if "team" in present and table.name != "teams":
-        _respell_teams(con, table, import_id)
+    if "team" in present:
+        team_spelling.respell(con, ident(table.name), import_id, in_target=True, keyed="team" in table.key)
     kept = _replace_earlier(con, table, view, import_id)
     return Written(
         rows, warnings, Checked(table, view, rows, (), 0, warnings, options.date_order, rows), kept
@@ -489,22 +489,6 @@ def _setting(con: duckdb.DuckDBPyConnection, name: str, value: bool) -> Iterator
     finally:
         with contextlib.suppress(duckdb.Error):  # a failed transaction: `session` restores it after
             con.execute(statement, [bool(previous)])
-
-
-def _respell_teams(con: duckdb.DuckDBPyConnection, table: Table, import_id: str) -> None:
-    """`payments` becomes `Payments` when the teams table spells it so (load.py's rule)."""
-    target = ident(table.name)
-    canon = "select lower(trim(team)) as k, min(team) as team from teams group by all having count(distinct team) = 1"
-    query = (
-        f"select count(*) from (select distinct team from {target} where import_id = $import_id) s "
-        f"join ({canon}) c on c.k = lower(trim(s.team)) and c.team <> s.team"
-    )
-    if con.execute(query, {"import_id": import_id}).fetchall()[0][0]:
-        query = (
-            f"update {target} set team = c.team from ({canon}) c "
-            f"where {target}.import_id = $import_id and c.k = lower(trim({target}.team))"
-        )
-        con.execute(query, {"import_id": import_id})
 
 
 def _replace_earlier(

@@ -43,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib.ingest import fast, replaced
+from lib.ingest import fast, replaced, team_spelling
 from lib.ingest.choices import (  # noqa: F401 (re-exported: the import API lives here)
     LayoutChoice,
     layout_choice,
@@ -156,8 +156,8 @@ def _upsert(
         )
         con.execute(query)
         source = "temp." + ident(deduped)
-    if "team" in table.column_names and table.name != "teams":
-        _spell_teams_as_the_teams_table(con, source)
+    if "team" in table.column_names:
+        team_spelling.respell(con, source, import_id, keyed="team" in table.key)
     kept = replaced.keep(con, table, source, import_id)  # before the delete: undo restores them
     match = " and ".join(f"t.{ident(k)} = s.{ident(k)}" for k in table.key)
     query = f"delete from {target} t using {source} s where {match}"
@@ -166,19 +166,6 @@ def _upsert(
     query = f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}"
     con.execute(query, {"import_id": import_id})
     return distinct, kept
-
-
-def _spell_teams_as_the_teams_table(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """`payments` from Jira becomes `Payments` when that is how the teams table spells it, so
-    a team filter finds every tool's rows. Only case and surrounding spaces are forgiven."""
-    canon = "select lower(trim(team)) as k, min(team) as team from teams group by all having count(distinct team) = 1"
-    query = (
-        f"select count(*) from (select distinct team from {source}) s join ({canon}) c "
-        "on c.k = lower(trim(s.team)) and c.team <> s.team"
-    )
-    if con.execute(query).fetchall()[0][0]:
-        query = f"update {source} s set team = c.team from ({canon}) c where c.k = lower(trim(s.team))"
-        con.execute(query)
 
 
 def _log(

@@ -75,15 +75,39 @@ def test_a_teams_file_adds_orgs_and_a_team_without_org_stays_findable(con, tmp_p
     _without_a_teams_file(con, tmp_path)
     load(con, tmp_path, "teams.csv", "team,org,location\nPayments,Commerce,Paris\nSearch,,Oslo\n")
     options = filter_options(con)
-    # `payments` rows were imported before the teams file spelled it `Payments`: both are listed.
-    assert options["teams_by_org"] == {
-        "(no org)": ["payments", "Platform", "Search"],
-        "Commerce": ["Payments"],
-    }
+    # `payments` rows were imported before the teams file spelled it `Payments`: one team, spelled
+    # as first stored, so Commerce finds its deployments (it used to list both, Commerce's empty)
+    assert options["teams_by_org"] == {"(no org)": ["Platform", "Search"], "Commerce": ["payments"]}
     assert options["orgs"] == ["(no org)", "Commerce"] and options["locations"] == ["Oslo", "Paris"]
-    assert resolve_teams(con, orgs=("(no org)",)) == ("Platform", "Search", "payments")
-    assert resolve_teams(con, orgs=("Commerce",)) == ("Payments",)
+    assert resolve_teams(con, orgs=("(no org)",)) == ("Platform", "Search")
+    assert resolve_teams(con, orgs=("Commerce",)) == ("payments",)
     assert resolve_teams(con, locations=("Oslo",)) == ("Search",)
     start, end = dt.date(2025, 9, 1), dt.date(2025, 9, 8)
     no_org = Scope(start, end, teams=resolve_teams(con, orgs=("(no org)",)))
-    assert dora_summary(con, no_org)["deployments"] == 3
+    assert dora_summary(con, no_org)["deployments"] == 1  # Search's
+    commerce = Scope(start, end, teams=resolve_teams(con, orgs=("Commerce",)))
+    assert dora_summary(con, commerce)["deployments"] == 2  # payments': none before this fix
+
+
+def test_every_tool_spells_a_team_as_first_stored(con, tmp_path):
+    # Jira says `payments`, the HRIS `Payments`, PagerDuty ` PAYMENTS `: one team in the filters
+    load(con, tmp_path, "work_items.csv", "item_id,team,type,created_at\nW-1,payments,feature,2025-09-01\n")
+    load(
+        con,
+        tmp_path,
+        "employees.csv",
+        "employee_id,team,hire_date\ne-1,Payments,2020-01-01\ne-2,Search,2021-01-01\n",
+    )
+    load(con, tmp_path, "incidents.csv", "incident_id,team,started_at\ni-1, PAYMENTS ,2025-09-02T10:00:00Z\n")
+    assert filter_options(con)["teams"] == ["payments", "Search"]
+    stored = "select distinct team from {} order by lower(team)"
+    assert con.execute(stored.format("employees")).fetchall() == [("payments",), ("Search",)]
+    assert con.execute(stored.format("incidents")).fetchall() == [("payments",)]
+    # a file keyed by team that spells one name two ways keeps both: folding could merge its rows
+    load(
+        con,
+        tmp_path,
+        "ai_usage.csv",
+        "date,team,tool,active_users\n2025-09-01,SEARCH,copilot,4\n2025-09-01,search,copilot,1\n",
+    )
+    assert con.execute("select count(*) from ai_usage").fetchone()[0] == 2
