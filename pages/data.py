@@ -1,7 +1,5 @@
 """Data: upload exports, see what loaded or why not, history, freshness, templates, demo."""
 
-import streamlit as st
-
 from lib.ui import data_page, layout
 
 layout.page_header(
@@ -13,9 +11,7 @@ data_page.demo_controls()
 data_page.upload_section()
 data_page.mapping_section()
 
-left, right = st.columns([3, 2])
-with left:
-    data_page.history_section()
-with right:
-    data_page.freshness_section()
+# One above the other: side by side, "Newest record" and "Last import" were cut at 1280 px.
+data_page.freshness_section()
+data_page.history_section()
 data_page.templates_section()

@@ -338,7 +338,11 @@ def history_section() -> None:
         st.caption("No imports yet.")
         return
     layout.table(
-        history_in_words(history), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(history))
+        history_in_words(history),
+        hide_index=True,
+        width="stretch",
+        height=min(400, 38 + 35 * len(history)),
+        column_config=_counts_and_times(HISTORY_WORDS["rows"], HISTORY_WORDS["imported_at"]),
     )
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:
@@ -364,7 +368,7 @@ def history_section() -> None:
 
 HISTORY_WORDS = {
     "import_id": "Import",
-    "imported_at": "Imported",
+    "imported_at": "Imported (UTC)",
     "file_name": "File",
     "table": "Data",
     "source_format": "Read as",
@@ -375,9 +379,15 @@ HISTORY_WORDS = {
 FRESHNESS_WORDS = {
     "table": "Data",
     "rows": "Rows",
-    "latest": "Newest date in it",
-    "last_import": "Last import",
+    "latest": "Newest record (UTC)",
+    "last_import": "Last import (UTC)",
 }
+
+
+def _counts_and_times(rows: str, *times: str) -> dict:
+    """Counts with thousands separators (11,429) and times to the minute (2026-10-31 23:59)."""
+    config = {rows: st.column_config.NumberColumn(format="localized")}
+    return config | {t: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm") for t in times}
 
 
 def history_in_words(history: pd.DataFrame) -> pd.DataFrame:
@@ -420,7 +430,11 @@ def _import_label(row) -> str:
 def freshness_section() -> None:
     st.subheader("Data freshness")
     fresh = data.frame("lib.ingest.load.freshness")
-    layout.table(freshness_in_words(fresh), hide_index=True, width="stretch")
+    config = _counts_and_times(
+        FRESHNESS_WORDS["rows"], FRESHNESS_WORDS["latest"], FRESHNESS_WORDS["last_import"]
+    )
+    layout.table(freshness_in_words(fresh), hide_index=True, width="stretch", column_config=config,
+                 height=38 + 35 * len(fresh))  # every table at once: no scrolling inside the page  # fmt: skip
     implausible_section()
 
 

@@ -164,11 +164,11 @@ def test_the_import_log_and_freshness_read_in_words():
     )  # fmt: skip
     shown = history_in_words(history)
     assert list(shown.columns) == [
-        "Import", "Imported", "File", "Data", "Read as", "Rows", "Status", "Content fingerprint (SHA-256)"
+        "Import", "Imported (UTC)", "File", "Data", "Read as", "Rows", "Status", "Content fingerprint (SHA-256)"
     ]  # fmt: skip
     assert shown.iloc[0]["Import"] == "01234567" and shown.iloc[0]["Data"] == "Work item status changes"
     fresh = freshness_in_words(
         pd.DataFrame([{"table": "one_on_ones", "rows": 2, "latest": None, "last_import": None}])
     )
-    assert list(fresh.columns) == ["Data", "Rows", "Newest date in it", "Last import"]
+    assert list(fresh.columns) == ["Data", "Rows", "Newest record (UTC)", "Last import (UTC)"]
     assert fresh.iloc[0]["Data"] == "One-on-ones"
