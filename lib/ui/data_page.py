@@ -403,6 +403,8 @@ def freshness_in_words(fresh: pd.DataFrame) -> pd.DataFrame:
     """Data freshness with its headers and table names in words."""
     shown = fresh.copy()
     shown["table"] = shown["table"].map(table_label, na_action="ignore")
+    for column in ("latest", "last_import"):  # a column of empty tables' None is text to the grid
+        shown[column] = pd.to_datetime(shown[column])
     return shown.rename(columns=FRESHNESS_WORDS)
 
 

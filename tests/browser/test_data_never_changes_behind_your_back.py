@@ -148,7 +148,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
         "deploy-002": dt.datetime(2025, 8, 20, 10, 0),
         "deploy-101": dt.datetime(2025, 8, 1, 9, 30),  # 15:00 in India is 09:30 UTC
     }
-    _expect_freshness(tab, "deployments", 3, "2025-09-01 15:00")
+    _expect_freshness(tab, "deployments", 3, "2025-09-01 15:00:00")  # the grid's cell text, unformatted
 
     # 4. The next file of that layout starts from UTC again: India time was not remembered.
     third = _write(tmp_path, "deployments_later.csv", THIRD)
