@@ -78,7 +78,7 @@ def _deployed(database) -> dict[str, dt.datetime]:
 
 def _teams(database) -> list[tuple]:
     with store.reading(database) as con:
-        return con.execute("select team, location from teams order by team").fetchall()
+        return con.execute("select team, location from teams order by lower(team)").fetchall()
 
 
 def _expect_freshness(tab, table: str, rows: int, latest: str | None = None) -> None:
@@ -168,7 +168,8 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     tab.goto(f"{url}/data")
     wait_for_app(tab)
 
-    # 6. teams.csv twice, the newer undone first: the older teams come back.
+    # 6. teams.csv twice, the newer undone first: the older teams come back. The deployments
+    #    spelled `payments` first, so the teams files' `Payments` is stored so (one spelling a team).
     v1 = _write(tmp_path, "teams.csv", TEAMS_V1)
     v2 = _write(tmp_path, "teams_v2.csv", TEAMS_V2)
     _choose(tab, [v1])
@@ -177,10 +178,10 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     _choose(tab, [v2])
     _import(tab, "teams_v2.csv")
     expect(tab.get_by_text("1 file loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
-    assert _teams(database) == [("Payments", "Lisbon"), ("Platform", "Oslo"), ("Search", "Oslo")]
+    assert _teams(database) == [("payments", "Lisbon"), ("Platform", "Oslo"), ("Search", "Oslo")]
     said = _undo(tab, "teams_v2.csv")
     assert said.endswith("2 rows deleted, 1 row it had replaced restored.")
-    assert _teams(database) == [("Payments", "Paris"), ("Search", "Oslo")]
+    assert _teams(database) == [("payments", "Paris"), ("Search", "Oslo")]
     _expect_freshness(tab, "teams", 2)
     screenshot(tab, "data-journey-6-undone-newer")
 
@@ -190,7 +191,7 @@ def test_upload_reupload_time_zone_and_undo_in_both_orders(app, browser, tmp_pat
     expect(tab.get_by_text("1 file loaded: 2 rows (1 new, 1 updated).")).to_be_visible(timeout=60_000)
     said = _undo(tab, "teams.csv")
     assert said.endswith("1 row deleted.")  # Search; its Payments row had been replaced
-    assert _teams(database) == [("Payments", "Lisbon"), ("Platform", "Oslo")]
+    assert _teams(database) == [("payments", "Lisbon"), ("Platform", "Oslo")]
     _expect_freshness(tab, "teams", 2)
     said = _undo(tab, "teams_v2.csv")
     assert said.endswith("2 rows deleted.")
