@@ -21,6 +21,7 @@ import duckdb
 import plotly.graph_objects as go
 
 from lib.charts import business as cb
+from lib.charts import business_fte as cf
 from lib.charts import business_money as cm
 from lib.charts import business_outcomes as co
 from lib.charts import caption_text
@@ -89,7 +90,7 @@ def _mix(con, scope, filters=None):
 def _fte(con, scope, filters=None):
     trend = _trend(scope)
     frame = vm.mix_by_period(con, trend, "type", "all")
-    return cb.fte_over_time(frame, caption(trend, MIX_SOURCE, filters), x_title(trend))
+    return cf.fte_over_time(frame, caption(trend, MIX_SOURCE, filters), x_title(trend))
 
 
 def _units(unit: str) -> Build:
@@ -104,7 +105,7 @@ def _units(unit: str) -> Build:
 def _initiative_fte(con, scope, filters=None):
     trend = _trend(scope)
     frame = vm.mix_by_period(con, trend, "initiative", "all")
-    return cb.initiative_fte_over_time(
+    return cf.initiative_fte_over_time(
         frame, caption(trend, MIX_SOURCE + ", initiatives", filters), x_title(trend)
     )
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lib.boardpack.compose import FOOTER, chart_layout
-from lib.charts import business
+from lib.charts import business, business_fte
 from lib.charts.retention import headcount_title
 from lib.formatting import count_of
 from lib.overview import PILLAR_TRENDS
@@ -104,12 +104,12 @@ def test_the_fte_title_never_reads_nan():
         "fte": [4.0, 2.0, 7.0],
         "items": [30, 10, 0],
     })  # fmt: skip
-    fig = business.fte_over_time(frame, "Source: work items", "Month")
+    fig = business_fte.fte_over_time(frame, "Source: work items", "Month")
     from lib.charts import registry
 
     assert registry.title(fig) == "7 FTE in Dec 2025, none on completed work to split them by"
     shares = frame.iloc[:2].assign(period=pd.to_datetime(["2025-12-01", "2025-12-01"]))
-    assert registry.title(business.fte_over_time(shares, "Source", "Month")) == (
+    assert registry.title(business_fte.fte_over_time(shares, "Source", "Month")) == (
         "6 FTE in Dec 2025: 4 on features, 2 on defects"
     )
 
@@ -125,11 +125,11 @@ def test_the_fte_split_of_a_month_on_too_few_items_is_not_the_title():
     })  # fmt: skip
     from lib.charts import registry
 
-    assert registry.title(business.fte_over_time(frame, "Source", "Month")) == (
+    assert registry.title(business_fte.fte_over_time(frame, "Source", "Month")) == (
         "6 FTE a month on average over Nov 2025 – Dec 2025: 4 on features, 2 on defects"
     )  # (3 + 4) / 2 = 3.5 → 4; (3 + 2) / 2 = 2.5 → 2 (round half to even)
     few = frame.assign(items=[2, 1, 2, 1])
-    assert registry.title(business.fte_over_time(few, "Source", "Month")) == (
+    assert registry.title(business_fte.fte_over_time(few, "Source", "Month")) == (
         "6 FTE in Dec 2025; 6 completed items in the window, too few to split them by (20 needed)"
     )
 
