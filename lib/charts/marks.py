@@ -135,11 +135,37 @@ def flag_points(
     )
     if top is not None and not own:
         fig.update_yaxes(range=[0, top], **where)
+    _break_lines_at(fig, [(px, v) for px, v, off in zip(shown[x], values, above, strict=True) if off])
     return fig
+
+
+def _break_lines_at(fig: go.Figure, points: list[tuple[object, float]]) -> None:
+    """Leave a gap in every line through an off-scale point: a line running up out of the
+    chart would read as a spike; the open triangle on the top edge stands for it instead."""
+    if not points:
+        return
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.legendgroup == "flagged" or trace.y is None or trace.x is None:
+            continue
+        ys = list(trace.y)
+        xs = [pd.Timestamp(v) if isinstance(v, str) else v for v in trace.x]
+        for px, value in points:
+            for i, (tx, ty) in enumerate(zip(xs, ys, strict=True)):
+                if tx == px and ty is not None and pd.notna(ty) and float(ty) == float(value):
+                    ys[i] = None
+        trace.y = ys
 
 
 def flagged(fig: go.Figure) -> bool:
     return any(t.legendgroup == "flagged" for t in fig.data)
+
+
+OFF_NOTE = "△ off the scale: its value is in the hover"
+
+
+def _note(fig: go.Figure) -> str:
+    off = any(t.legendgroup == "flagged" and "triangle-up-open" in (t.marker.symbol or ()) for t in fig.data)
+    return f"{NOTE} · {OFF_NOTE}" if off else NOTE
 
 
 def with_note(detail: str | None, fig: go.Figure) -> str | None:
@@ -147,12 +173,13 @@ def with_note(detail: str | None, fig: go.Figure) -> str | None:
     (a legend entry would crowd the title); for charts finished with `titles.headline`."""
     if not flagged(fig):
         return detail
-    return f"{detail} · {NOTE}" if detail else NOTE[:1].upper() + NOTE[1:]
+    note = _note(fig)
+    return f"{detail} · {note}" if detail else note[:1].upper() + note[1:]
 
 
 def note_flagged(fig: go.Figure) -> go.Figure:
     """The same note on its own caption line, for charts without a subtitle."""
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
     if flagged(fig) and caption is not None and NOTE not in (caption.text or ""):
-        caption.text = f"{caption.text}<br>{NOTE}"
+        caption.text = f"{caption.text}<br>{_note(fig)}"
     return fig

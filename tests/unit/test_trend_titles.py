@@ -197,6 +197,9 @@ def test_a_partial_last_month_far_above_the_line_does_not_stretch_the_axis():
         == "3.5, off the scale: partial month: 2 of 31 days; only 1 successful deployment (fewer than 20)"
     )
     assert registry.title(fig) == "Deployment frequency steady since Jan 2025 at 0.23/wk"
+    assert "△ off the scale: its value is in the hover" in registry.subtitle(fig)
+    line = next(t for t in fig.data if t.name != LEGEND)
+    assert line.y[-1] is None and line.y[-2] == 0.23  # no line up out of the chart: a gap
     # a flagged point within twice the line's highest keeps its place and the axis its fit
     values[-1] = 0.4
     frame["deployment_frequency_per_week"] = values
