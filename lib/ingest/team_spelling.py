@@ -69,10 +69,14 @@ def respell(
     pairs = con.execute(differ, {"import_id": import_id}).fetchall()
     if not pairs:
         return 0
-    con.execute(
+    # identifiers only (the relation, our own condition); the names are bound
+    update = (
         f"update {relation} as r set team = m.canon "
         "from (select unnest($old) as team, unnest($new) as canon) m "
-        f"where r.team = m.team and {mine}",
+        f"where r.team = m.team and {mine}"
+    )
+    con.execute(
+        update,
         {"old": [p[0] for p in pairs], "new": [p[1] for p in pairs]}
         | ({"import_id": import_id} if in_target else {}),
     )

@@ -108,7 +108,7 @@ def test_table_toolbar_download_of_the_import_history(hostile, tab):
     expect(grid).to_be_visible(timeout=30_000)
     wait_for_app(tab)
     rows = _toolbar_csv(tab, grid)
-    assert rows[0][:4] == ["Import", "Imported", "File", "Data"]  # headers in words (issue 18)
+    assert rows[0][:4] == ["Import", "Imported (UTC)", "File", "Data"]  # headers in words (issue 18)
     _assert_safe(rows, FILE_PAYLOADS)
     screenshot(tab, "data-history-payloads")
 
