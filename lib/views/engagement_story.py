@@ -48,6 +48,17 @@ def heatmap_title(cells: pd.DataFrame) -> str:
     return f"Lowest spot: {low['team']} on {low['label'].lower()} ({low['value']:.0%} favourable)"
 
 
+def _people(frame: pd.DataFrame, wave: str) -> float:
+    """The people behind a wave's index: its own count when the frame gives one, else the most
+    respondents of any of its dimensions (the index averages them; it has no count of its own)."""
+    rows = frame[frame["survey_id"] == wave]
+    index = rows.loc[rows["dimension"] == "index", "respondents"].dropna()
+    if len(index):
+        return float(index.iloc[0])
+    likert = rows.loc[~rows["dimension"].isin(["index", "enps"]), "respondents"].dropna()
+    return float(likert.max()) if len(likert) else 0.0
+
+
 def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
     """'Engagement index up 4 pts since the Aug 2026 survey; biggest move: …'. A change needs
     at least `lib.views.buckets.MIN_COUNT` respondents in each wave (the index's for the
@@ -60,13 +71,12 @@ def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
         or is_missing(index[previous])
         or is_missing(index[current])
     ):
-        return f"Change since {previous}: not enough respondents to compare"
-    people = frame[frame["dimension"] == "index"].set_index("survey_id")["respondents"]
-    fewest = min(people.get(previous, 0), people.get(current, 0))
+        return f"Change since the {previous}: not enough respondents to compare"
+    fewest = min(_people(frame, previous), _people(frame, current))
     if is_missing(fewest) or fewest < MIN_COUNT:
         # a move of 17 pts among 6 respondents is one person's answers: drawn, never a title
         return (
-            f"Change since {previous}: {count_of(fewest, 'respondent')} in the smaller wave, "
+            f"Change since the {previous}: {count_of(fewest, 'respondent')} in the smaller wave, "
             f"too few to call a change ({MIN_COUNT} needed)"
         )
     delta = (index[current] - index[previous]) * 100
@@ -79,9 +89,9 @@ def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
         else None
     )
     direction = "up" if delta > 0.5 else "down" if delta < -0.5 else "flat"
-    head = f"Engagement index {direction} {abs(delta):.0f} pts since {previous}"
+    head = f"Engagement index {direction} {abs(delta):.0f} pts since the {previous}"
     if direction == "flat":
-        head = f"Engagement index flat since {previous} ({delta:+.1f} pts)"
+        head = f"Engagement index flat since the {previous} ({delta:+.1f} pts)"
     if moves is not None and not moves.empty:
         biggest = moves.abs().idxmax()
         head += f"; biggest move: {biggest.lower()} {moves[biggest] * 100:+.0f} pts"

@@ -34,7 +34,7 @@ def test_a_change_among_enough_respondents_names_the_biggest_move():
     )
     assert (
         wave_title(frame, AUG, OCT)
-        == "Engagement index up 6 pts since Aug 2026 survey; biggest move: growth +12 pts"
+        == "Engagement index up 6 pts since the Aug 2026 survey; biggest move: growth +12 pts"
     )
 
 
@@ -42,7 +42,7 @@ def test_a_change_among_too_few_respondents_is_not_a_title():
     # six people, then seven: one person's answers move the index 17 pts
     frame = waves({"index": (6, 7), "growth": (6, 7)}, {"index": (0.50, 0.67), "growth": (0.33, 0.71)})
     assert wave_title(frame, AUG, OCT) == (
-        "Change since Aug 2026 survey: 6 respondents in the smaller wave, too few to call a change (20 needed)"
+        "Change since the Aug 2026 survey: 6 respondents in the smaller wave, too few to call a change (20 needed)"
     )
 
 
@@ -53,3 +53,25 @@ def test_a_dimension_on_too_few_respondents_is_never_the_biggest_move():
         {"index": (0.60, 0.66), "growth": (0.50, 0.62), "culture": (0.30, 0.70)},
     )
     assert wave_title(frame, AUG, OCT).endswith("biggest move: growth +12 pts")
+
+
+def test_the_index_counts_its_dimensions_respondents_when_it_has_no_count_of_its_own():
+    # the views give the index no respondents (NaN): the reviewer's "0 respondents in the smaller
+    # wave" over bars of n=100 and n=106; the index stands on its dimensions' respondents
+    frame = waves({"index": (0, 0), "growth": (100, 106)}, {"index": (0.68, 0.66), "growth": (0.69, 0.60)})
+    frame.loc[frame["dimension"] == "index", "respondents"] = float("nan")
+    assert (
+        wave_title(frame, AUG, OCT)
+        == "Engagement index down 2 pts since the Aug 2026 survey; biggest move: growth -9 pts"
+    )
+
+
+def test_the_demo_change_between_waves_is_titled(demo_db):
+    from lib import db
+    from lib.charts import registry
+    from lib.scope import default_scope
+
+    con = db.connect(demo_db)  # the app's configuration, as the registry test opens it
+    fig = registry.figure(con, "engagement.wave_changes", default_scope(con))
+    # 100 and 106 respondents: the July survey's index 68% → October's 66%
+    assert registry.title(fig).startswith("Engagement index down 2 pts since the Jul 2026 survey")
