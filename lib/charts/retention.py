@@ -151,7 +151,7 @@ def attrition_title(frame: pd.DataFrame) -> tuple[str, str | None]:
         "above" if rate > bench.high else "below" if rate < bench.low else "within"
     ) + f" the {bench.low:.0%}–{bench.high:.0%} tech benchmark"
     claim = f"{pct(rate)} of people left in the 12 months to {_month(last['bucket_end'] - pd.Timedelta(days=1))}, {place}"
-    parts = [f"{last['separations_ttm']:.0f} leavers, average headcount "
+    parts = [f"{count_of(last['separations_ttm'], 'leaver')}, average headcount "
              f"{(last['headcount_year_ago'] + last['headcount_end']) / 2:.0f}"]  # fmt: skip
     if pd.notna(last.get("voluntary_attrition_rate_ttm")):
         parts.append(f"voluntary {pct(last['voluntary_attrition_rate_ttm'])}")
@@ -186,7 +186,11 @@ def attrition_ttm(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
                 hovertemplate=f"%{{x|%b %Y}} · {name.lower()}: %{{y:.1%}} (%{{customdata[0]:.0f}} people)<extra></extra>",
             ))  # fmt: skip
     missing = [name for column, name, *_ in series[1:] if not rows[column].notna().any()]
-    if missing:
+    if missing and "split_hidden" in rows and rows["split_hidden"].astype(bool).any():
+        hidden_note(
+            fig, rows, text="voluntary and regretted hidden: too few leavers (the anonymity threshold)"
+        )
+    elif missing:
         hidden = " and ".join(m.lower() for m in missing)
         hidden_note(fig, rows, text=f"no {hidden} leavers data: the export has no such column")
     top = max(float(rows[[c for c, *_ in series]].max().max()), bench.high) * 1.2

@@ -31,6 +31,7 @@ from lib.ui import data, filters, layout, registered
 from lib.ui import retention_drill as drill
 from lib.views.buckets import few_people
 from lib.views.delivery_detail import trend_window
+from lib.views.retention import too_few_people
 
 VIEWS = "lib.views.retention"
 SOURCE = "employees"
@@ -72,13 +73,10 @@ def enough_people(ctx: Context) -> bool:
             "on the Data page."
         )
         return False
-    biggest = max(
-        summary["headcount_start"] or 0, summary["headcount_end"] or 0, summary["headcount_year_ago"] or 0
-    )
-    if biggest < ctx.k:
+    if too_few_people(summary, ctx.k):
         layout.missing(
-            f"Not shown: this selection has fewer than {ctx.k} people, the anonymity threshold. "
-            "Widen the filters to see retention figures."
+            f"Not shown: this selection has fewer than {ctx.k} people at the end of the period, the anonymity "
+            "threshold. Widen the filters or the period to see retention figures."
         )
         return False
     return True
@@ -119,11 +117,15 @@ def summary(ctx: Context) -> None:
     before = data.view(f"{VIEWS}.retention_summary", ctx.scope.previous())
     trend = data.frame(f"{VIEWS}.attrition_by_period", ctx.window, "all")
     last = trend.iloc[-1] if not trend.empty else pd.Series(dtype=object)
-    split = " · ".join(
-        f"{name} {charts.pct(last.get(column))}"
-        for name, column in (
-            ("voluntary", "voluntary_attrition_rate_ttm"),
-            ("regretted", "regretted_attrition_rate_ttm"),
+    split = (
+        f"voluntary and regretted hidden: fewer than {ctx.k} leavers"
+        if bool(last.get("split_hidden", False))
+        else " · ".join(
+            f"{name} {charts.pct(last.get(column))}"
+            for name, column in (
+                ("voluntary", "voluntary_attrition_rate_ttm"),
+                ("regretted", "regretted_attrition_rate_ttm"),
+            )
         )
     )
     ttm_band = band_text("retention.attrition_rate_ttm", now.get("attrition_rate_ttm"))

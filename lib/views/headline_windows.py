@@ -133,8 +133,8 @@ def headline_windows(
 # than the anonymity threshold (lib.ui.retention_page.enough_people, lib.ui.skills_page.PER_PERSON),
 # and the count each is judged on: the Overview and the board pack hide them the same way.
 PEOPLE_COUNTS = {
-    "retention.attrition_rate_ttm": ("headcount_end", "headcount_year_ago"),
-    "retention.headcount_end": ("headcount_end", "headcount_year_ago"),
+    "retention.attrition_rate_ttm": ("headcount_end",),
+    "retention.headcount_end": ("headcount_end",),
     "retention.first_year_attrition_rate": ("first_year_cohort",),
     "skills.learning_hours_per_engineer_annualized": ("headcount_end",),
 }

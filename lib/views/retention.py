@@ -103,7 +103,37 @@ def attrition_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, group: str
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
     frame = query_df(con, "retention/attrition_by_group_period", params(scope, group=group))
-    return suppress(_counted(frame), "counted", ATTRITION_FIGURES, threshold(con)).drop(columns="counted")
+    k = threshold(con)
+    return _hide_split(suppress(_counted(frame), "counted", ATTRITION_FIGURES, k).drop(columns="counted"), k)
+
+
+# How the leavers left: with fewer than the threshold of leavers over the trailing year, these
+# name one person's reason ("voluntary 14% · regretted 14%" of a 7-person org with 1 leaver).
+SPLIT_FIGURES = (
+    "voluntary_separations",
+    "involuntary_separations",
+    "regretted_separations",
+    "voluntary_ttm",
+    "regretted_ttm",
+    "voluntary_attrition_rate_ttm",
+    "regretted_attrition_rate_ttm",
+)
+
+
+def _hide_split(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Null the voluntary / involuntary / regretted figures of a group-bucket whose trailing
+    year had fewer than `k` leavers; `split_hidden` is True there (totals stay shown)."""
+    few = frame["separations_ttm"].notna() & (frame["separations_ttm"].fillna(0) < k)
+    out = frame.assign(**{c: frame[c].astype("float64").mask(few) for c in SPLIT_FIGURES if c in frame})
+    return out.assign(split_hidden=few)
+
+
+def too_few_people(summary: dict, k: int) -> bool:
+    """True when a selection's retention figures are hidden: fewer than `k` people at the
+    period's end (`retention_summary`'s headcount_end), the rule every bucket of the charts
+    follows (`_counted`), so a tile never shows what its chart hides: a team of five that lost
+    one is four, and its attrition would name the one who left."""
+    return (summary.get("headcount_end") or 0) < k
 
 
 def _counted(frame: pd.DataFrame) -> pd.DataFrame:

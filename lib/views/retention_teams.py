@@ -34,7 +34,9 @@ def team_attrition_and_safety(con: duckdb.DuckDBPyConnection, scope: Scope) -> p
     if frame.empty:
         return pd.DataFrame(columns=columns)
     last = frame[frame["period"] == frame["period"].max()].copy()
-    voluntary = last["voluntary_attrition_rate_ttm"].notna().any()
+    # voluntary leavers only when every team's are shown: a team of fewer leavers than the
+    # threshold has its split hidden (lib.views.retention._hide_split), so all leavers are compared
+    voluntary = last["voluntary_attrition_rate_ttm"].notna().any() and not last["split_hidden"].any()
     last["people"] = (last["headcount_year_ago"] + last["headcount_end"]) / 2
     last["leavers"] = last["voluntary_ttm"] if voluntary else last["separations_ttm"]
     last["attrition_rate"] = last["voluntary_attrition_rate_ttm"] if voluntary else last["attrition_rate_ttm"]

@@ -106,8 +106,8 @@ def test_a_slice_under_the_threshold_shows_only_the_reason(run_page, demo_db):
     at = run_page(demo_db, PAGE, query={"team": "security"})
     assert_no_exception(at)
     assert [w.value for w in at.warning] == [
-        "Not shown: this selection has fewer than 5 people, the anonymity threshold. "
-        "Widen the filters to see retention figures."
+        "Not shown: this selection has fewer than 5 people at the end of the period, the anonymity threshold. "
+        "Widen the filters or the period to see retention figures."
     ]
     assert not at.metric and not at.get("plotly_chart")
 

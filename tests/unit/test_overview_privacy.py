@@ -52,3 +52,48 @@ def test_a_first_year_cohort_of_one_is_hidden(tmp_path):
     ]
     assert now.value is None
     assert now.hidden == "fewer than 5 people hired a year earlier (the anonymity threshold)"
+
+
+def test_a_team_of_five_that_lost_one_is_hidden_everywhere(tmp_path):
+    # the second review: payments, five a year ago and four at the end, showed "Headcount down 20%
+    # to 4 people" on the Overview and the deck, "Attrition 22%" on the Retention tiles, while
+    # its charts hid every month from the leaver's on: one rule now, people at the period's end
+    from lib.charts import registry
+    from lib.views import retention
+
+    people = [dict(employee_id=f"p{i}", team="payments", hire_date="2020-01-01") for i in range(4)]
+    people.append(
+        dict(employee_id="p-gone", team="payments", hire_date="2020-01-01", termination_date="2025-08-15")
+    )
+    con = make_db(tmp_path, teams=[{"team": "payments"}], employees=people)
+    scope = Scope(QUARTER.start, QUARTER.end, teams=("payments",))
+    tiles = _tiles(con, ("payments",))
+    for key in ("retention.attrition_rate_ttm", "retention.headcount_end"):
+        assert tiles[key].value is None, key
+    assert retention.too_few_people(retention.retention_summary(con, scope), 5)
+    fig = registry.figure(con, "retention.headcount_flow", scope, "Team: payments")
+    assert registry.missing(fig) == (
+        "Not shown: Team: payments has fewer than 5 people at the end of the period, the anonymity threshold."
+    )
+
+
+def test_how_one_leaver_left_is_never_shown(tmp_path):
+    # the second review: seven people, one voluntary regretted leaver; "voluntary 14% · regretted
+    # 14%" named that person's reason. Under 5 leavers in the trailing year the split is hidden.
+    from lib.charts import registry
+    from lib.views import retention
+
+    people = [dict(employee_id=f"e{i}", team="a", hire_date="2020-01-01") for i in range(6)]
+    people.append(dict(employee_id="gone", team="a", hire_date="2020-01-01", termination_date="2025-08-15",
+                       termination_type="voluntary", regretted=True))  # fmt: skip
+    con = make_db(tmp_path, teams=[{"team": "a"}], employees=people)
+    last = retention.attrition_by_period(con, QUARTER).iloc[-1]
+    assert last["separations_ttm"] == 1 and bool(last["split_hidden"])
+    for column in retention.SPLIT_FIGURES:
+        assert last[column] != last[column], column  # NaN
+    fig = registry.figure(con, "retention.attrition_trend", QUARTER)
+    assert "regretted 14%" not in registry.subtitle(fig)
+    assert "1 leaver, average headcount 6 · voluntary and regretted hidden" in registry.subtitle(fig)
+    assert [t.name for t in fig.data if t.type == "scatter"] == ["All leavers"]
+    assert "the export has no such column" not in registry.subtitle(fig)
+    assert registry.subtitle(fig).count("hidden") == 1

@@ -270,4 +270,7 @@ def test_registered_charts_of_a_selection_under_the_threshold_say_so(con, monkey
 
     monkeypatch.setenv("PILLARS_ANONYMITY_THRESHOLD", "12")
     fig = registry.figure(con, "retention.headcount_flow", scope(*PERIOD), "Team: A")
-    assert registry.missing(fig) == "Not shown: Team: A has fewer than 12 people, the anonymity threshold."
+    assert (
+        registry.missing(fig)
+        == "Not shown: Team: A has fewer than 12 people at the end of the period, the anonymity threshold."
+    )

@@ -38,8 +38,10 @@ def _people(con, scope, filters) -> None:
         )
     s = views.retention_summary(con, scope)
     k = threshold(con)
-    if max(s["headcount_start"] or 0, s["headcount_end"] or 0, s["headcount_year_ago"] or 0) < k:
-        raise NoData(f"Not shown: {filters} has fewer than {k} people, the anonymity threshold.")
+    if views.too_few_people(s, k):
+        raise NoData(
+            f"Not shown: {filters} has fewer than {k} people at the end of the period, the anonymity threshold."
+        )
 
 
 @register(
