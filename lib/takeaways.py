@@ -194,7 +194,8 @@ class _Swing:
         low, high = _bounds(unit)
         lo = self.center - self.limit if low is None else max(low, self.center - self.limit)
         hi = self.center + self.limit if high is None else min(high, self.center + self.limit)
-        return f"{_show(lo, unit)}–{_show(hi, unit)}"
+        shown = _show(lo, unit), _show(hi, unit)
+        return shown[0] if shown[0] == shown[1] else f"{shown[0]}–{shown[1]}"  # never "5 people–5 people"
 
 
 def usual_swing(values: list[float]) -> _Swing | None:

@@ -257,3 +257,11 @@ def test_noise_rarely_passes_the_rules():
     rng = np.random.default_rng(7)
     made = sum(len(takeaways(_noise_histories(rng), 90)[0]) for _ in range(500))
     assert made / (500 * 4) < 0.005
+
+
+def test_a_usual_range_of_one_value_reads_as_that_value():
+    # the second review: "below its usual range (5 people–5 people)"
+    from lib.takeaways import usual_swing
+
+    swing = usual_swing([5.0] * 6)
+    assert swing.range_text("people") == "5 people"
