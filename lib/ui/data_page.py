@@ -396,7 +396,13 @@ def history_in_words(history: pd.DataFrame) -> pd.DataFrame:
     shown = history.copy()
     shown["import_id"] = shown["import_id"].astype(str).str[:8]
     shown["table"] = shown["table"].map(table_label, na_action="ignore")
+    # "Jira export", "deployments template", not the importer's `jira`, `canonical:deployments`
+    shown["source_format"] = shown["source_format"].map(_read_as, na_action="ignore")
     return shown.rename(columns=HISTORY_WORDS)
+
+
+def _read_as(source_format: str) -> str:
+    return "demo organisation" if source_format == "demo" else format_words(source_format)
 
 
 def freshness_in_words(fresh: pd.DataFrame) -> pd.DataFrame:

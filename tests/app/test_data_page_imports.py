@@ -167,6 +167,7 @@ def test_the_import_log_and_freshness_read_in_words():
         "Import", "Imported (UTC)", "File", "Data", "Read as", "Rows", "Status", "Content fingerprint (SHA-256)"
     ]  # fmt: skip
     assert shown.iloc[0]["Import"] == "01234567" and shown.iloc[0]["Data"] == "Work item status changes"
+    assert shown.iloc[0]["Read as"] == "Jira export"  # the importer's `jira` in words (second review)
     fresh = freshness_in_words(
         pd.DataFrame([{"table": "one_on_ones", "rows": 2, "latest": None, "last_import": None}])
     )
