@@ -9,9 +9,11 @@ import streamlit as st
 from lib.definitions import definition_for
 from lib.formatting import format_value, is_missing
 from lib.glossary import explain
+from lib.metrics import source_of
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
+from lib.views.buckets import MIN_COUNT
 from lib.views.delivery import events_for, held_back
 from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
@@ -75,6 +77,11 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
     items = [i for i in data.view("lib.metrics.headline", scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
     dora = data.view("lib.views.delivery.dora_summary", scope)
     before = data.view("lib.views.delivery.dora_summary", scope.previous())
+    # items completed now and before, and the sources the previous period covers only in part
+    completed = [
+        data.view("lib.views.flow.flow_summary", s).get("velocity") for s in (scope, scope.previous())
+    ]
+    thin_before = data.view("lib.views.data_span.notes", scope.previous())
     if caption:
         st.caption(f"{filters.period_text(scope)} · arrows: change {period_phrase(scope.days)}")
     shown = []
@@ -85,13 +92,23 @@ def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, cap
                 label=TILE_LABELS.get(item.key, item.label),
                 value=tile_value(item.value, item.unit),
                 # a change between periods on too few events is noise: shown without an arrow
-                delta=None if few_either(item.key, dora, before) else change_text(item),
+                delta=None
+                if few_either(item.key, dora, before)
+                or few_items(item.key, completed)
+                or thin_before.get(source_of(item.key) or "")
+                else change_text(item),
                 delta_color="off" if better is None else "normal" if better else "inverse",
                 band=tile_band(item, coverage, events_for(dora, item.key)),
                 help=explain(item.key),
             )
         )
     layout.tiles(shown, per_row=per_row)
+
+
+def few_items(key: str, completed: list) -> bool:
+    """True for a flow key when either period completed fewer than MIN_COUNT items: '+300%'
+    from 4 items to 16 says nothing (issue 18, small numbers)."""
+    return key.startswith("flow.") and any((n or 0) < MIN_COUNT for n in completed)
 
 
 def few_either(key: str, now: dict, before: dict) -> bool:

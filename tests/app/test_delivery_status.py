@@ -42,3 +42,24 @@ def test_no_status_at_all_shows_no_data_with_the_reason(run_page, tmp_path):
         w.value.startswith("7 production deployment runs in this period, but none has a status")
         for w in at.warning
     )
+
+
+def test_no_arrow_against_a_period_the_data_covers_only_in_part(run_page, tmp_path):
+    # the second review: Jira data from 20 Aug; a period from 1 Sep compared with one whose work
+    # items cover 11 days read "Flow velocity +300%". Deployments here: every weekday from 26 Feb,
+    # so the fortnight before 3 March holds them on 3 of its 14 days.
+    import datetime as dt
+
+    rows, day = [], dt.date(2025, 2, 26)
+    while day < dt.date(2025, 3, 17):
+        if day.weekday() < 5:
+            for n in range(8):  # 24 in the 3 days before the period: enough events, too few days
+                at = dt.datetime.combine(day, dt.time(9 + n))
+                rows.append(dict(deploy_id=f"d-{day}-{n}", team="a", environment="production", deployed_at=at,
+                                 commit_at=at - dt.timedelta(hours=2), status="success"))  # fmt: skip
+        day += dt.timedelta(days=1)
+    at = run_page(app_file(make_db(tmp_path, deployments=rows)), PAGE, query=QUERY)
+    assert_no_exception(at)
+    frequency = next(m for m in at.metric if m.label == "Deploy frequency")
+    assert frequency.value == "40/wk"  # 80 deployments in two weeks
+    assert frequency.delta in (None, "")  # the fortnight before: deployments on 3 of its 14 days only

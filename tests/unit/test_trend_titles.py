@@ -343,3 +343,37 @@ def test_points_are_the_difference_of_the_ends_as_shown():
         trend_takeaway("Attrition", "%", MONTHS[:2], [0.146, 0.154])[0]
         == "Attrition steady since Jan 2025 at 15%"
     )
+
+
+def test_flow_on_a_handful_of_items_makes_no_trend_or_mix_title():
+    # the second review: 12 Jira issues read "Flow velocity steady since Sep 2026 at 0.90/wk" and
+    # "Features fell from 100% to 75% of completed work" (2 items against 4)
+    from lib.charts.delivery.flow import distribution_title
+
+    rows = []
+    for month, items in ((dt.date(2026, 8, 1), 2), (dt.date(2026, 9, 1), 4), (dt.date(2026, 10, 1), 4)):
+        rows.append(dict(period=month, type="feature", items=items - (month.month > 8), items_per_week=items / 4.3,
+                         share=1 - (month.month > 8) / items, days=31, partial=False))  # fmt: skip
+        if month.month > 8:
+            rows.append(dict(period=month, type="defect", items=1, items_per_week=1 / 4.3, share=1 / items,
+                             days=31, partial=False))  # fmt: skip
+    frame = pd.DataFrame(rows).assign(period=lambda f: pd.to_datetime(f["period"]))
+    fig = velocity_by_type(frame, "c", "Month")
+    assert registry.title(fig) == "Flow velocity: too little data for a trend"
+    assert (
+        next(t for t in fig.data if t.name == LEGEND).customdata[0][0]
+        == "only 2 completed items (fewer than 20)"
+    )
+    assert (
+        distribution_title(frame)[0]
+        == "Work mix: too few completed items to compare periods (20 needed in each)"
+    )
+
+
+def test_a_flow_tile_on_few_items_or_a_thin_previous_period_has_no_arrow():
+    from lib.ui.delivery_tiles import few_items
+
+    assert few_items("flow.velocity_per_week", [16, 4])  # the review's "+300%"
+    assert few_items("flow.time_days_p50", [40, 19])
+    assert not few_items("flow.velocity_per_week", [40, 25])
+    assert not few_items("delivery.deployment_frequency_per_week", [1, 1])  # DORA keys: few_either

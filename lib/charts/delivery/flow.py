@@ -19,7 +19,8 @@ from lib.charts.delivery.common import (
 )
 from lib.charts.marks import flag_points, with_note
 from lib.charts.titles import headline, trend_takeaway
-from lib.formatting import format_value, is_missing
+from lib.formatting import count_of, format_value, is_missing
+from lib.views.buckets import MIN_COUNT, is_few
 
 
 def _types_present(frame: pd.DataFrame) -> list[str]:
@@ -39,26 +40,36 @@ def velocity_by_type(
         index="period", columns="type", values="items_per_week", aggfunc="sum"
     ).reset_index()
     wide["total"] = wide[[t for t in WORK_TYPES if t in wide]].sum(axis=1)
+    wide = wide.merge(frame.groupby("period", as_index=False)["items"].sum(), on="period")
     if "partial" in frame:
         wide = wide.merge(frame.groupby("period", as_index=False)[["partial", "days"]].max(), on="period")
     metric = TEAM_METRICS["velocity_per_week"]
+    # a period of fewer than MIN_COUNT completed items is drawn, never a title (issue 18, item 9)
     claim, detail = trend_takeaway(metric.label, metric.unit, list(wide["period"]), list(wide["total"]),
-                                   partial=list(wide["partial"]) if "partial" in wide else None, now=now,
-                                   grain=grain)  # fmt: skip
+                                   partial=list(wide["partial"]) if "partial" in wide else None,
+                                   few=list(is_few(wide["items"])), now=now, grain=grain)  # fmt: skip
     series = {t: TYPE_LABELS[t] for t in _types_present(frame)}
     fig = bar_chart(wide, "period", series, claim, caption, x_title, "Items completed per week", stacked=True)
     color_by(fig, series, TYPE_COLORS)
-    flag_points(fig, wide, "period", "total", grain)
+    flag_points(fig, wide, "period", "total", grain, "items", "completed items")
     return headline(fig, claim, with_note(detail, fig))
 
 
 def distribution_title(frame: pd.DataFrame) -> tuple[str, str]:
-    """The biggest move in the share of a work type between the first and last period."""
+    """The biggest move in the share of a work type between the first and last period of at
+    least MIN_COUNT completed items; none when fewer than two periods have that many."""
     totals = frame.groupby("type")["items"].sum()
     overall = totals / totals.sum()
     mix = " · ".join(f"{TYPE_LABELS[t]} {overall.get(t, 0):.0%}" for t in WORK_TYPES)
     shares = frame.pivot_table(index="period", columns="type", values="share", aggfunc="sum")
-    shares = shares[frame.groupby("period")["items"].sum().reindex(shares.index).fillna(0) > 0]
+    # only periods of at least MIN_COUNT completed items compare: 2 items against 4 is no mix
+    shares = shares[frame.groupby("period")["items"].sum().reindex(shares.index).fillna(0) >= MIN_COUNT]
+    if len(shares) < 2:
+        total = int(totals.sum())
+        return (
+            f"Work mix: too few completed items to compare periods ({MIN_COUNT} needed in each)",
+            f"Whole window: {mix} ({count_of(total, 'item')})",
+        )
     if len(shares) >= 2:
         first, last = shares.iloc[0], shares.iloc[-1]
         moves = {t: float(last.get(t, 0) or 0) - float(first.get(t, 0) or 0) for t in WORK_TYPES}
