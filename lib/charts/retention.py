@@ -70,6 +70,15 @@ def titled(fig: go.Figure, title: str, detail: str | None = None, **kwargs) -> g
 # ---------------------------------------------------------------------------- headcount
 
 
+def _at_end(row: pd.Series) -> str:
+    """'at the end of Nov 2026', or 'on 5 Dec 2026' for a month the period cuts short: a
+    month that has not ended has no end to be counted at (the second review)."""
+    last_day = pd.Timestamp(row["bucket_end"]) - pd.Timedelta(days=1)
+    if "bucket_start" in row and (last_day + pd.Timedelta(days=1)).day != 1:
+        return f"on {last_day.day} {last_day:%b %Y}"
+    return f"at the end of {_month(last_day)}"
+
+
 def headcount_title(frame: pd.DataFrame) -> tuple[str, str | None]:
     """('Headcount down 29% to 5 since Mar 2024', '7 at the end of Mar 2024 → 5 at the end of
     Nov 2026 · 2 hires and 4 leavers in between'): the line's first point against its last, so
@@ -80,7 +89,7 @@ def headcount_title(frame: pd.DataFrame) -> tuple[str, str | None]:
         return "Headcount: no data for this selection", None
     first, last = rows.iloc[0], rows.iloc[-1]
     start, end = first["headcount_end"], last["headcount_end"]
-    at_end = f"at the end of {_month(last['bucket_end'] - pd.Timedelta(days=1))}"
+    at_end = _at_end(last)
     if len(rows) == 1:
         return (
             f"Headcount {end:.0f} {at_end}",

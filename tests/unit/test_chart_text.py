@@ -203,3 +203,17 @@ def test_an_effort_mix_of_a_few_items_makes_no_share_title():
     assert registry.title(business.mix_over_time(many, None, "Source", "Month")).startswith(
         "Features took 100% of effort in Sep 2025"
     )
+
+
+def test_a_headcount_in_a_month_not_yet_ended_is_dated_by_its_day():
+    # the second review: "→ 132 at the end of Dec 2026" on 5 Dec 2026
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2026-11-01", "2026-12-01"]),
+        "bucket_start": pd.to_datetime(["2026-11-01", "2026-12-01"]),
+        "bucket_end": pd.to_datetime(["2026-12-01", "2026-12-06"]),
+        "headcount_end": [130.0, 132.0], "hires": [1, 2], "separations": [0, 0],
+    })  # fmt: skip
+    assert (
+        headcount_title(frame)[1]
+        == "130 at the end of Nov 2026 → 132 on 5 Dec 2026 · 2 hires and 0 leavers in between"
+    )
