@@ -154,7 +154,10 @@ def _tile(fig: go.Figure, tile, x0: float, x1: float, y0: float, y1: float, axis
                 },
             }
         )
-    band = "<br>".join(textwrap.wrap(tile.band, TILE_CHARS)[:3])
+    lines = textwrap.wrap(tile.band, TILE_CHARS)
+    if len(lines) > 3:  # never cut silently: the third line ends in an ellipsis
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), TILE_CHARS, placeholder="…")]
+    band = "<br>".join(lines)
     # its last line sits on the box's bottom edge and the lines grow upwards: three lines ran
     # out of the box on a short deck picture when they hung from a fixed height
     _text(fig, band, x0, y0 + 0.012, 10, MUTED, anchor="bottom")
