@@ -212,7 +212,21 @@ def _result_row(result) -> dict:
         "Warnings": len(result.warnings),
         "Message": result.summary(),
         "_warnings": [w.describe() for w in result.warnings],
+        "_problems": other_problems(result),
     }
+
+
+SHOWN_PROBLEMS = 10  # a refusal lists this many of the file's other problems, so one upload fixes more
+
+
+def other_problems(result) -> list[str]:
+    """The problems of a refused file after the first (its message names that one), each as
+    `row 5, column status: 'succes' is not …`, then `… and 12 more` when there are more."""
+    if result.ok or len(result.problems) < 2:
+        return []
+    rest = [p.describe() for p in result.problems[1 : SHOWN_PROBLEMS + 1]]
+    more = max(result.problem_count, len(result.problems)) - 1 - len(rest)
+    return rest + ([f"… and {count_of(more, 'more problem')}"] if more > 0 else [])
 
 
 def results_headline(rows: list[dict]) -> str | None:
@@ -239,7 +253,10 @@ def _show_results() -> None:
         st.success(headline, icon=":material/check:")
     for row in rows:
         if row["Status"] == "rejected":
-            st.error(markdown_text(row["Message"]), icon=":material/error:")
+            others = row.get("_problems") or []
+            listed = "".join(f"\n- {markdown_text(text)}" for text in others)
+            also = f"\n\nAlso in this file:{listed}" if others else ""
+            st.error(markdown_text(row["Message"]) + also, icon=":material/error:")
         elif row["Status"] == "already imported":
             st.info(markdown_text(row["Message"].removeprefix("skipped ")), icon=":material/content_copy:")
         elif row.get("_warnings"):

@@ -173,3 +173,26 @@ def test_the_import_log_and_freshness_read_in_words():
     )
     assert list(fresh.columns) == ["Data", "Rows", "Newest record (UTC)", "Last import (UTC)"]
     assert fresh.iloc[0]["Data"] == "One-on-ones"
+
+
+def test_a_refusal_lists_the_files_other_problems(tmp_path):
+    # the second review: "row 3, column deployed_at: … (and 3 more problems)", the other three
+    # never named, so fixing the file took an upload per problem
+    from lib import db
+    from lib.ingest.load import import_file
+    from lib.ui.data_page import other_problems
+
+    path = tmp_path / "deployments.csv"
+    path.write_text(
+        "deploy_id,team,environment,deployed_at,status,is_rework\n"
+        "d1,a,production,2026-10-01T10:00:00Z,success,false\n"
+        "d2,a,production,yesterday,success,false\n"
+        "d3,a,production,2026-10-02T10:00:00Z,success,maybe\n"
+        "d4,a,production,soon,success,false\n"
+    )
+    result = import_file(db.connect(tmp_path / "p.duckdb"), path)
+    assert not result.ok and "(and 2 more problems)" in result.summary()
+    others = other_problems(result)
+    assert len(others) == 2
+    assert others[0].startswith("row 4, column is_rework: 'maybe'")
+    assert others[1].startswith("row 5, column deployed_at: 'soon'")
