@@ -368,7 +368,15 @@ def history_section() -> None:
     chosen = st.selectbox(
         "Undo an import", list(labels), format_func=labels.get, index=None, key="undo-import"
     )
-    if chosen and st.button("Undo this import", icon=":material/undo:"):
+    if not chosen:
+        return
+    # a second, deliberate click, as for clearing the demo: the kept copy of the upload goes too
+    confirm = st.popover("Undo this import", icon=":material/undo:")
+    confirm.markdown(
+        f"This deletes the rows of **{markdown_text(labels[chosen], 160)}** and restores the rows it had "
+        "replaced. Its kept copy is deleted: to have it back, upload the file again."
+    )
+    if confirm.button("Yes, undo this import", type="primary", key="undo-confirm"):
         try:
             with data.writing("undoing an import") as con:
                 undone = undo_import(con, chosen)

@@ -78,7 +78,7 @@ def test_upload_reupload_change_and_undo_the_newer(empty_db, run_page):
     con.close()
     assert undo.format_func(newer).startswith("teams_v2.csv → teams (3 rows, ")
     undo.set_value(newer).run()
-    next(b for b in at.button if b.label == "Undo this import").click().run()
+    next(b for b in at.button if b.label == "Yes, undo this import").click().run()
     assert_no_exception(at)
     said = [plain(s.value) for s in at.success]
     assert len(said) == 1 and said[0].startswith("Undone: teams_v2.csv → teams (3 rows, ")

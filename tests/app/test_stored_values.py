@@ -45,7 +45,7 @@ def test_the_data_page_lists_them_and_undoes_their_import(poisoned, run_page):
     assert "old.csv → many (72 rows, " in undo.options[0]
     assert "evil?[2J?.csv → deployments (-5 rows, time unknown)" in undo.options
     undo.set_value(IMPORT).run()
-    next(b for b in at.button if b.label == "Undo this import").click().run()
+    next(b for b in at.button if b.label == "Yes, undo this import").click().run()
     assert_no_exception(at)
     con = duckdb.connect(str(poisoned), read_only=True)
     assert con.execute("select count(*) from deployments where import_id = ?", [IMPORT]).fetchone()[0] == 0

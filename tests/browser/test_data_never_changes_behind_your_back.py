@@ -95,7 +95,8 @@ def _undo(tab, file_name: str) -> str:
     tab.get_by_role("combobox", name="Undo an import").click()
     tab.get_by_role("option", name=re.compile(f"^{re.escape(file_name)} → ")).click()
     wait_for_app(tab)
-    tab.get_by_role("button", name=re.compile("Undo this import")).click()
+    tab.get_by_role("button", name=re.compile("Undo this import")).click()  # opens the confirmation
+    tab.get_by_role("button", name=re.compile("Yes, undo this import")).click()
     wait_for_app(tab)
     said = tab.get_by_test_id("stAlert").filter(has_text="Undone:")
     expect(said).to_have_count(1, timeout=30_000)
