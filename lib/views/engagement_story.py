@@ -44,8 +44,14 @@ def heatmap_title(cells: pd.DataFrame) -> str:
     likert = cells[~cells["is_enps"].astype(bool)].dropna(subset=["value"])
     if likert.empty:
         return "Team by dimension: no team has enough respondents to show"
-    low = likert.loc[likert["value"].idxmin()]
-    return f"Lowest spot: {low['team']} on {low['label'].lower()} ({low['value']:.0%} favourable)"
+    # ties as shown (whole percents) are named together: one of two equal cells is no "lowest"
+    shown = likert.assign(pct=(likert["value"] * 100).round())
+    lows = shown[shown["pct"] == shown["pct"].min()]
+    spots = [f"{r['team']} on {r['label'].lower()}" for _, r in lows.head(3).iterrows()]
+    more = f" and {len(lows) - 3} more" if len(lows) > 3 else ""
+    word = "Lowest spot" if len(lows) == 1 else "Lowest spots"
+    names = spots[0] if len(spots) == 1 else f"{', '.join(spots[:-1])} and {spots[-1]}"
+    return f"{word}: {names}{more} ({lows['value'].iloc[0]:.0%} favourable)"
 
 
 def _people(frame: pd.DataFrame, wave: str) -> float:

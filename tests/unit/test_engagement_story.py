@@ -75,3 +75,16 @@ def test_the_demo_change_between_waves_is_titled(demo_db):
     fig = registry.figure(con, "engagement.wave_changes", default_scope(con))
     # 100 and 106 respondents: the July survey's index 68% → October's 66%
     assert registry.title(fig).startswith("Engagement index down 2 pts since the Jul 2026 survey")
+
+
+def test_tied_lowest_cells_are_named_together():
+    from lib.views.engagement_story import heatmap_title
+
+    cells = pd.DataFrame({
+        "team": ["catalog", "growth", "search"], "label": ["Workload", "Recognition", "Trust"],
+        "value": [0.151, 0.149, 0.6], "is_enps": [False] * 3,
+    })  # fmt: skip
+    assert (
+        heatmap_title(cells) == "Lowest spots: catalog on workload and growth on recognition (15% favourable)"
+    )
+    assert heatmap_title(cells.iloc[[0, 2]]) == "Lowest spot: catalog on workload (15% favourable)"
