@@ -159,7 +159,8 @@ def attrition_title(frame: pd.DataFrame) -> tuple[str, str | None]:
     place = (
         "above" if rate > bench.high else "below" if rate < bench.low else "within"
     ) + f" the {bench.low:.0%}–{bench.high:.0%} tech benchmark"
-    claim = f"{pct(rate)} of people left in the 12 months to {_month(last['bucket_end'] - pd.Timedelta(days=1))}, {place}"
+    to = _at_end(last).removeprefix("at the end of ").removeprefix("on ")  # "Nov 2026", "3 Dec 2026"
+    claim = f"{pct(rate)} of people left in the 12 months to {to}, {place}"
     parts = [f"{count_of(last['separations_ttm'], 'leaver')}, average headcount "
              f"{(last['headcount_year_ago'] + last['headcount_end']) / 2:.0f}"]  # fmt: skip
     if pd.notna(last.get("voluntary_attrition_rate_ttm")):

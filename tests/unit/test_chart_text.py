@@ -217,3 +217,14 @@ def test_a_headcount_in_a_month_not_yet_ended_is_dated_by_its_day():
         headcount_title(frame)[1]
         == "130 at the end of Nov 2026 → 132 on 5 Dec 2026 · 2 hires and 0 leavers in between"
     )
+
+
+def test_the_attrition_title_of_a_month_not_yet_ended_names_its_day():
+    from lib.charts.retention import attrition_title
+
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2026-12-01"]), "bucket_start": pd.to_datetime(["2026-12-01"]),
+        "bucket_end": pd.to_datetime(["2026-12-04"]), "attrition_rate_ttm": [0.143], "separations_ttm": [1],
+        "headcount_year_ago": [7], "headcount_end": [7], "suppressed_reason": [None],
+    })  # fmt: skip
+    assert attrition_title(frame)[0].startswith("14% of people left in the 12 months to 3 Dec 2026, above")
