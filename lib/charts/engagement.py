@@ -161,18 +161,26 @@ def wave_changes(frame: pd.DataFrame, waves: list[str], title: str, caption: str
     fig = go.Figure()
     for i, wave in enumerate(waves):
         w = likert[likert["survey_id"] == wave].set_index("label").reindex(order)
+        # the respondents go in the legend and the hover: under each bar, "n=100" ran into the
+        # neighbouring bar's percentage at 1280 px (the second review)
+        counts = w["respondents"].dropna()
+        n = (
+            ""
+            if counts.empty
+            else f" (n={counts.min():.0f})"
+            if counts.min() == counts.max()
+            else f" (n={counts.min():.0f}–{counts.max():.0f})"
+        )
         fig.add_trace(
             go.Bar(
                 x=[_wrap(label) for label in order],
                 y=w["value"],
-                name=wave,
+                name=f"{wave}{n}",
                 marker_color=PALETTE[(i + 6) % len(PALETTE)] if i < len(waves) - 1 else PALETTE[0],
-                text=[
-                    ("hidden" if pd.isna(v) else f"{v:.0%}<br>n={n:.0f}" if pd.notna(n) else f"{v:.0%}")
-                    for v, n in zip(w["value"], w["respondents"], strict=True)
-                ],
+                text=["hidden" if pd.isna(v) else f"{v:.0%}" for v in w["value"]],
                 textposition="outside",
-                hovertemplate="%{x} · " + wave + ": %{y:.0%}<extra></extra>",
+                customdata=w["respondents"].fillna(0).to_numpy(),
+                hovertemplate="%{x} · " + wave + ": %{y:.0%} of %{customdata:.0f} respondents<extra></extra>",
             )
         )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.08])

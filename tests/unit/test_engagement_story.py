@@ -75,6 +75,9 @@ def test_the_demo_change_between_waves_is_titled(demo_db):
     fig = registry.figure(con, "engagement.wave_changes", default_scope(con))
     # 100 and 106 respondents: the July survey's index 68% → October's 66%
     assert registry.title(fig).startswith("Engagement index down 2 pts since the Jul 2026 survey")
+    # respondents in the legend, not under each bar, where they ran into the next bar's label
+    assert [t.name for t in fig.data] == ["Jul 2026 survey (n=100)", "Oct 2026 survey (n=106)"]
+    assert not any("n=" in text for t in fig.data for text in t.text)
 
 
 def test_tied_lowest_cells_are_named_together():
