@@ -54,16 +54,14 @@ def respell(
     `relation` is the quoted name of the rows being imported: a staging table holding only
     them, or (`in_target`) the target table itself, where they are the rows of `import_id`;
     rows of `import_id` are never "stored". `keyed`: the team is part of the table's key.
-    Returns how many names were respelled (0: nothing
-    was written)."""
+    Returns how many names were respelled (0: nothing was written)."""
     mine = "r.import_id = $import_id" if in_target else "true"
-    single = (
-        f"select lower(trim(team)) as k from {relation} r where team is not null and {mine} "
-        "group by k having count(distinct team) = 1"
-    )
+    # the file's distinct names first: folding and matching them costs nothing per row
+    names = f"select distinct team from {relation} r where team is not null and {mine}"
+    single = "select lower(trim(team)) as k from incoming group by k having count(distinct team) = 1"
     differ = (
-        f"select distinct r.team, c.team as canon from {relation} r join ({_canon_sql()}) c "
-        f"on c.k = lower(trim(r.team)) where {mine} and c.team is not null and c.team <> r.team"
+        f"with incoming as ({names}) select i.team, c.team as canon from incoming i "
+        f"join ({_canon_sql()}) c on c.k = lower(trim(i.team)) where c.team is not null and c.team <> i.team"
         + (f" and c.k in ({single})" if keyed else "")
     )
     pairs = con.execute(differ, {"import_id": import_id}).fetchall()
