@@ -173,7 +173,9 @@ def level_distribution(frame: pd.DataFrame, caption: str) -> go.Figure:
         title = (f"{worst['level']} is furthest from the framework: {pct(worst['share'])} of people "
                  f"against a {pct(worst['target_share'])} target")  # fmt: skip
     else:
-        peak = frame.loc[frame["share"].idxmax()]
+        named = frame[~frame["level"].astype(str).str.startswith("Levels of fewer than")]  # the merged row
+        named = named if len(named) else frame
+        peak = named.loc[named["share"].idxmax()]
         title = f"{peak['level']} is the largest level: {pct(peak['share'])} of the headcount"
     detail = (
         f"labels: people · grey: {len(outside)} level(s) not in the framework"

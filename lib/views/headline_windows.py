@@ -150,13 +150,10 @@ def _private(key: str, row: dict, window: Window, k: int) -> Window:
     people = max((plain(row.get(c)) or 0) for c in counts)
     if people >= k:
         return window
-    what = (
-        "people hired a year earlier"
-        if key == "retention.first_year_attrition_rate"
-        else "people in this selection"
-    )
+    # short: a deck tile's band holds three lines of 24 characters ("… (the anonymity…" was cut)
+    what = "hired a year earlier" if key == "retention.first_year_attrition_rate" else "people"
     return replace(
-        window, value=None, se=None, gap=None, hidden=f"fewer than {k} {what} (the anonymity threshold)"
+        window, value=None, se=None, gap=None, hidden=f"fewer than {k} {what} (anonymity threshold)"
     )
 
 

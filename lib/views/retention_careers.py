@@ -53,14 +53,37 @@ def promotions_by_level(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
 def level_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per level, in framework order: headcount at the period end, share (0–1),
     target_share (the framework's, or null), in_framework (False for levels the framework
-    lacks, listed last; framework levels nobody holds have headcount 0)."""
+    lacks, listed last; framework levels nobody holds have headcount 0). Levels of fewer
+    people than the anonymity threshold are one row at the end (`_merge_small_levels`)."""
     frame = query_df(con, "retention/level_distribution", params(scope))
     framework = load_framework(con)
     for level in framework.levels:
         if level not in set(frame["level"]):
             frame.loc[len(frame)] = {"level": level, "headcount": 0, "share": 0.0}
     frame["target_share"] = frame["level"].map(framework.targets).astype("float64")
-    return _in_framework_order(frame, framework)
+    return _merge_small_levels(_in_framework_order(frame, framework), threshold(con))
+
+
+def small_levels_label(k: int) -> str:
+    return f"Levels of fewer than {k}"
+
+
+def _merge_small_levels(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Levels held by 1 to k − 1 people become one row, `small_levels_label(k)`, at the end
+    (not in the framework, no target): a level of one names that person's level. Their
+    combined count is what the total headcount, shown elsewhere, gives away anyway."""
+    small = (frame["headcount"] > 0) & (frame["headcount"] < k)
+    if not small.any():
+        return frame
+    merged = {
+        "level": small_levels_label(k),
+        "headcount": float(frame.loc[small, "headcount"].sum()),
+        "share": float(frame.loc[small, "share"].sum()),
+        "target_share": np.nan,
+        "in_framework": False,
+    }
+    kept = frame[~small]
+    return pd.concat([kept, pd.DataFrame([merged])], ignore_index=True)
 
 
 def _in_framework_order(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame:

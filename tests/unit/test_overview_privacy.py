@@ -6,7 +6,9 @@ a first-year cohort of one read "100% · 1 of 1 person hired a year earlier"."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
+from lib.charts.overview import TILE_CHARS
 from lib.overview_board import board
 from lib.scope import Scope
 from tests.unit.fixtures import make_db
@@ -36,7 +38,8 @@ def test_a_team_below_the_threshold_shows_no_people_figures(tmp_path):
     tiles = _tiles(con, ("small",))
     for key in ("retention.attrition_rate_ttm", "retention.headcount_end"):
         assert tiles[key].value is None, key
-        assert tiles[key].band == "Hidden: fewer than 5 people in this selection (the anonymity threshold)"
+        assert tiles[key].band == "Hidden: fewer than 5 people (anonymity threshold)"
+        assert len(textwrap.wrap(tiles[key].band, TILE_CHARS)) <= 3  # a deck tile's three lines
         assert tiles[key].spark == ()
     # the whole organisation (16 people a year ago, 14 at the end) is shown
     everyone = _tiles(con, None)
@@ -51,7 +54,7 @@ def test_a_first_year_cohort_of_one_is_hidden(tmp_path):
         "retention.first_year_attrition_rate"
     ]
     assert now.value is None
-    assert now.hidden == "fewer than 5 people hired a year earlier (the anonymity threshold)"
+    assert now.hidden == "fewer than 5 hired a year earlier (anonymity threshold)"
 
 
 def test_a_team_of_five_that_lost_one_is_hidden_everywhere(tmp_path):
@@ -71,10 +74,11 @@ def test_a_team_of_five_that_lost_one_is_hidden_everywhere(tmp_path):
     for key in ("retention.attrition_rate_ttm", "retention.headcount_end"):
         assert tiles[key].value is None, key
     assert retention.too_few_people(retention.retention_summary(con, scope), 5)
-    fig = registry.figure(con, "retention.headcount_flow", scope, "Team: payments")
-    assert registry.missing(fig) == (
-        "Not shown: Team: payments has fewer than 5 people at the end of the period, the anonymity threshold."
-    )
+    for chart in ("retention.headcount_flow", "overview.retention_trend"):  # the deck drew the latter
+        fig = registry.figure(con, chart, scope, "Team: payments")
+        assert registry.missing(fig) == (
+            "Not shown: Team: payments has fewer than 5 people at the end of the period, the anonymity threshold."
+        ), chart
 
 
 def test_how_one_leaver_left_is_never_shown(tmp_path):
@@ -97,3 +101,19 @@ def test_how_one_leaver_left_is_never_shown(tmp_path):
     assert [t.name for t in fig.data if t.type == "scatter"] == ["All leavers"]
     assert "the export has no such column" not in registry.subtitle(fig)
     assert registry.subtitle(fig).count("hidden") == 1
+
+
+def test_a_level_held_by_fewer_people_than_the_threshold_is_never_a_bar(tmp_path):
+    # the second review: "L3 is the largest level: 43%" over bars of 1, 3, 1, 1, 1 people
+    from lib.charts import registry
+    from lib.views.retention_careers import level_distribution
+
+    people = [dict(employee_id=f"m{i}", team="a", hire_date="2020-01-01", level="L3") for i in range(6)]
+    people += [dict(employee_id=f"s{i}", team="a", hire_date="2020-01-01", level=level)
+               for i, level in enumerate(("L2", "L4", "L5"))]  # fmt: skip
+    con = make_db(tmp_path, teams=[{"team": "a"}], employees=people)
+    frame = level_distribution(con, QUARTER)
+    assert list(frame["level"]) == ["L3", "Levels of fewer than 5"]
+    assert list(frame["headcount"]) == [6, 3]
+    fig = registry.figure(con, "retention.level_distribution", QUARTER)
+    assert registry.title(fig).startswith("L3 is the largest level: 67%")
