@@ -377,3 +377,21 @@ def test_a_flow_tile_on_few_items_or_a_thin_previous_period_has_no_arrow():
     assert few_items("flow.time_days_p50", [40, 19])
     assert not few_items("flow.velocity_per_week", [40, 25])
     assert not few_items("delivery.deployment_frequency_per_week", [1, 1])  # DORA keys: few_either
+
+
+def test_the_flow_time_histogram_names_no_usual_band_on_few_or_tied_items():
+    from lib.charts.delivery.flow import flow_time_histogram
+
+    def bands(counts):
+        return pd.DataFrame([dict(band_order=i, band=b, type="feature", items=n)
+                             for i, (b, n) in enumerate(zip(("< 1", "1–2", "2–5", "5–10"), counts, strict=True))])  # fmt: skip
+
+    assert (
+        registry.title(flow_time_histogram(bands([0, 0, 4, 4]), "c"))
+        == "Flow time of 8 completed items, by band"
+    )
+    assert registry.title(flow_time_histogram(bands([5, 10, 30, 30]), "c")).startswith("Flow time of 75")
+    assert (
+        registry.title(flow_time_histogram(bands([5, 10, 40, 30]), "c"))
+        == "Most items take 2–5 days from start to done"
+    )

@@ -143,9 +143,17 @@ def flow_time_histogram(frame: pd.DataFrame, caption: str) -> go.Figure:
     wide["total"] = wide[present].sum(axis=1)
     top = wide.loc[wide["total"].idxmax()]
     total = int(wide["total"].sum())
+    tied = int((wide["total"] == top["total"]).sum())
     in_words = "under a day" if top["band"] == "< 1" else f"{top['band']} days"
-    claim = f"Most items take {in_words} from start to done"
-    detail = f"{top['total'] / total:.0%} of the {total:,} items completed in the chosen period"
+    if total < MIN_COUNT or tied > 1:
+        # 4 of 8 items in each of two bands is no "most" (the second review)
+        claim = f"Flow time of {count_of(total, 'completed item')}, by band"
+        detail = "too few or too evenly spread to name a usual band" + (
+            f" ({MIN_COUNT} items needed)" if total < MIN_COUNT else ""
+        )
+    else:
+        claim = f"Most items take {in_words} from start to done"
+        detail = f"{top['total'] / total:.0%} of the {total:,} items completed in the chosen period"
     series = {t: TYPE_LABELS[t] for t in present}
     x_title = "Flow time (days), started (else created) → completed"
     fig = bar_chart(wide, "band", series, claim, caption, x_title, "Items completed", stacked=True)
