@@ -28,7 +28,8 @@ HEADROOM = 1.25
 
 def _one(noun: str) -> str:
     """The singular of a plural count noun: 'people' → 'person', 'pull requests' → 'pull request'."""
-    return "person" if noun == "people" else noun.removesuffix("s")
+    irregular = {"people": "person", "items in progress": "item in progress"}
+    return irregular.get(noun, noun.removesuffix("s"))
 
 
 def few_flags(frame: pd.DataFrame, count: str | None) -> pd.Series | None:

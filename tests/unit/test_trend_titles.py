@@ -395,3 +395,17 @@ def test_the_flow_time_histogram_names_no_usual_band_on_few_or_tied_items():
         registry.title(flow_time_histogram(bands([5, 10, 40, 30]), "c"))
         == "Most items take 2–5 days from start to done"
     )
+
+
+def test_work_in_progress_of_a_few_items_makes_no_trend_title():
+    # the second review: "Work in progress up from 0 since Sep 2026 · 0 items → 1 item in Oct 2026"
+    from lib.charts.delivery.flow import simple_trend
+    from lib.charts.registry.delivery import LOAD
+
+    frame = _frame([0.0, 1.0, 2.0], periods=MONTHS[:3]).rename(columns={"value": "load"})
+    fig = simple_trend(frame, LOAD, "c", "Month", "none")
+    assert registry.title(fig) == "Work in progress: too little data for a trend"
+    assert (
+        next(t for t in fig.data if t.name == LEGEND).customdata[1][0]
+        == "only 1 item in progress (fewer than 20)"
+    )

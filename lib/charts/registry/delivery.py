@@ -199,10 +199,12 @@ def flow_time_histogram(con, scope, filters):
     return _explained(fig, con, scope, FLOW)
 
 
+# A count of fewer than MIN_COUNT items makes no trend title either ("up from 0 … 0 items → 1 item")
 LOAD = charts.Metric("load", "Work in progress", "items", "Items in progress at the period end", False,
-                     source="work_items")  # fmt: skip
+                     source="work_items", count="load", noun="items in progress")  # fmt: skip
 EFFICIENCY = charts.Metric("efficiency", "Flow efficiency", "%", "Active time (% of flow time)", True,
-                           y_format=".0%", source="work_items, work_item_transitions")  # fmt: skip
+                           y_format=".0%", source="work_items, work_item_transitions", count="velocity",
+                           noun="completed items")  # fmt: skip
 
 
 @register(
