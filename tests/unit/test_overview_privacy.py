@@ -117,3 +117,13 @@ def test_a_level_held_by_fewer_people_than_the_threshold_is_never_a_bar(tmp_path
     assert list(frame["headcount"]) == [6, 3]
     fig = registry.figure(con, "retention.level_distribution", QUARTER)
     assert registry.title(fig).startswith("L3 is the largest level: 67%")
+
+
+def test_no_acquired_company_draws_no_acquired_company_chart(tmp_path):
+    # the second review: "Attrition by acquired company: 14%" over the whole organisation's line
+    from lib.charts import registry
+
+    people = [dict(employee_id=f"e{i}", team="a", hire_date="2020-01-01") for i in range(8)]
+    con = make_db(tmp_path, teams=[{"team": "a"}], employees=people)
+    fig = registry.figure(con, "retention.acquired_attrition_trend", QUARTER)
+    assert registry.missing(fig).startswith("No acquired companies in the data")

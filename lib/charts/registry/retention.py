@@ -289,6 +289,9 @@ def acquired_attrition_trend(con, scope, filters):
     _people(con, scope, filters)
     ctx = Context(scope, filters)
     frame = views.attrition_by_period(con, ctx.window, "acquired")
+    if frame.empty or set(frame["group"].dropna()) <= {"Organic"}:  # the SQL's name for the rest
+        # one line of everyone under an "acquired company" title (the second review)
+        raise NoData("No acquired companies in the data: a teams file's acquired_from column names them.")
     return charts.by_group_trend(frame, ctx.caption("employees"), ctx.x_title, "acquired company")
 
 
