@@ -337,7 +337,9 @@ def first_year(frame: pd.DataFrame, caption: str) -> go.Figure:
         hired = int(totals["hired"].iloc[0])
         title = (f"{pct(totals['rate'].iloc[0])} of the {hired:,} people hired {_quarters(rows['cohort'])} "
                  "left within their first year")  # fmt: skip
-    return titled(fig, title, "hire quarters whose first year has ended")
+    # each person's first year has ended; the last quarter holds only those hired a year before
+    # the period's end (the second review read "quarters whose first year has ended" as whole ones)
+    return titled(fig, title, "people whose first year has ended, by hire quarter (the last quarter in part)")
 
 
 def _quarters(cohorts: pd.Series) -> str:
