@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from lib.charts import GOOD, PALETTE, empty_figure, finish
 from lib.charts.business import LEGEND_PX, WIDE, fit_caption, money, month_axis, tick_prefix
 from lib.charts.titles import headline
+from lib.formatting import count_of
 from lib.views.business_benchmarks import ARR_PUBLIC, Benchmark, position
 from lib.views.business_benchmarks import caption as bench_caption
 
@@ -226,7 +227,7 @@ def cost_per_feature(frame: pd.DataFrame, currency: str, caption: str, x_title: 
     detail = f"{features:,} features · a feature is one work item, whatever its size"
     left_out = len(data) - len(enough)
     if left_out:
-        detail += f" · {left_out} period(s) with fewer than {MIN_FEATURES} features not drawn"
+        detail += f" · {count_of(left_out, 'period')} with fewer than {MIN_FEATURES} features not drawn"
     fig.update_layout(showlegend=False, hovermode="closest")
     fig.update_yaxes(**tick_prefix(currency))
     month_axis(fig, data["period"], x_title)

@@ -14,6 +14,7 @@ from lib.charts import BAD, GOOD, MUTED, PALETTE, empty_figure, finish
 from lib.charts.marks import few_flags
 from lib.charts.retention import TOTAL, VOLUNTARY, few, hidden_note, label, pct, titled
 from lib.charts.titles import trend_move
+from lib.formatting import count_of
 
 NEUTRAL = "#C9CED6"
 WIDE = {"width": 96, "legend_px": 760}  # a full-width card: longer title lines, a wider legend
@@ -178,7 +179,7 @@ def level_distribution(frame: pd.DataFrame, caption: str) -> go.Figure:
         peak = named.loc[named["share"].idxmax()]
         title = f"{peak['level']} is the largest level: {pct(peak['share'])} of the headcount"
     detail = (
-        f"labels: people · grey: {len(outside)} level(s) not in the framework"
+        f"labels: people · grey: {count_of(len(outside), 'level')} not in the framework"
         if len(outside)
         else "labels: people"
     )
@@ -308,7 +309,11 @@ def team_attrition_and_safety(frame: pd.DataFrame, caption: str, wide: bool = Fa
                                  line={"dash": "dot", "color": MUTED, "width": 1.5}))  # fmt: skip
     missing = len(frame) - len(known)
     if missing:
-        hidden_note(fig, known, text=f"{missing} team(s) not shown: under the threshold, or no survey figure")
+        hidden_note(
+            fig,
+            known,
+            text=f"{count_of(missing, 'team')} not shown: under the threshold, or no survey figure",
+        )
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(tickformat=".0%", range=[-0.03, float(known["attrition_rate"].max()) * 1.1 + 0.03])
     fig.update_layout(hovermode="closest", showlegend=False)

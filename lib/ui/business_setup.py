@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import store
+from lib.formatting import count_of
 from lib.ui import data, layout
 from lib.views import business_settings as settings
 from lib.views.business_policies import POLICIES
@@ -246,7 +247,7 @@ def mapping_step() -> None:
         except ValueError as exc:
             st.error(f"Not saved: {exc}.")
         else:
-            _saved(f"{saved} mapping(s) saved.")
+            _saved(f"{count_of(saved, 'mapping')} saved.")
 
 
 def rate_card(ctx) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.registry.engagement import LINKS
-from lib.formatting import is_missing
+from lib.formatting import count_of, is_missing
 from lib.glossary import explain
 from lib.overview import tile_value
 from lib.scope import Scope
@@ -117,7 +117,7 @@ def tiles(scope: Scope, current: dict) -> None:
     hidden_teams = data.view(f"{DETAIL}.hidden_teams", scope, current["survey_id"])
     if hidden_teams and scope.teams is not None:
         st.caption(
-            f"Figures for this selection leave out {hidden_teams} team(s) hidden by the anonymity rule "
+            f"Figures for this selection leave out {count_of(hidden_teams, 'team')} hidden by the anonymity rule "
             f"(fewer than {_threshold()} respondents, or hidden so a smaller team can't be worked out)."
         )
     if current.get("held_back"):

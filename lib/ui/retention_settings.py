@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib import store
 from lib.career_framework import load_framework, reset_framework, save_framework, validate
+from lib.formatting import count_of
 from lib.ingest.formats import _hris_rules as rules
 from lib.ui import data, layout
 
@@ -118,4 +119,4 @@ def separation_rules_editor() -> None:
             except (store.Busy, PermissionError) as exc:
                 st.error(f"Not saved: {exc}")
                 return
-            st.success(f"Saved {len(new)} rule(s): they apply to the next import.")
+            st.success(f"Saved {count_of(len(new), 'rule')}: they apply to the next import.")

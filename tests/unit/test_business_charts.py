@@ -134,7 +134,7 @@ def test_cost_per_feature_leaves_out_months_with_few_features():
     assert list(fig.data[0].y) == [5_000.0, 4_000.0]
     title = fig.layout.title.text.replace("\xa0", " ")
     assert title == "Each delivered feature cost $6k of R&D over Sep 2025 – Nov 2025"  # 300k ÷ 47
-    assert "1 period(s) with fewer than 5 features not drawn" in fig.layout.title.subtitle.text
+    assert "1 period with fewer than 5 features not drawn" in fig.layout.title.subtitle.text
 
 
 def test_money_in_the_business_currency():
