@@ -112,6 +112,25 @@ def _tile(
     )
 
 
+def boundary_note(days: dict) -> str:
+    """Why start + hires − leavers may differ from the end count, by SPEC §5's definitions
+    (`lib.views.retention.boundary_days`): ' · 1 leaver on the first day was already out of
+    the start count'; empty when nobody's dates fall on a boundary day. The second review read
+    '+3 · 8 hires, 6 leavers' as a sum that does not add up."""
+    parts = [
+        (days.get("left_on_first_day"), "leaver on the first day was already out of the start count",
+         "leavers on the first day were already out of the start count"),
+        (days.get("hired_on_first_day"), "hire on the first day was already in the start count",
+         "hires on the first day were already in the start count"),
+        (days.get("hired_on_day_after"), "person hired the day after the period is in the end count",
+         "people hired the day after the period are in the end count"),
+        (days.get("left_on_day_after"), "person leaving the day after the period is out of the end count",
+         "people leaving the day after the period are out of the end count"),
+    ]  # fmt: skip
+    said = [f"{n:,} {one if n == 1 else many}" for n, one, many in parts if n]
+    return "".join(f" · {text}" for text in said)
+
+
 def summary(ctx: Context) -> None:
     now = data.view(f"{VIEWS}.retention_summary", ctx.scope)
     before = data.view(f"{VIEWS}.retention_summary", ctx.scope.previous())
@@ -143,7 +162,8 @@ def summary(ctx: Context) -> None:
         else _tile("retention.first_year_attrition_rate", now, before, "First-year attrition",
                    f"{now.get('first_year_leavers') or 0} of {count_of(now.get('first_year_cohort'), 'person', 'people')} hired a year earlier", phrase),
         _tile("retention.headcount_end", now, before, "Headcount",
-              f"{count_of(now.get('hires'), 'hire')}, {count_of(now.get('separations'), 'leaver')} in the period", phrase),
+              f"{count_of(now.get('hires'), 'hire')}, {count_of(now.get('separations'), 'leaver')} in the period"
+              + boundary_note(data.view(f"{VIEWS}.boundary_days", ctx.scope)), phrase),
         _tile("retention.median_tenure_years", now, before, "Median tenure", "Of people employed at the end", phrase),
         _tile("retention.span_of_control_median", now, before, "Span of control (median)", span_band, phrase),
         _tile("retention.one_on_one_coverage", now, before, "One-on-one coverage",

@@ -80,6 +80,16 @@ def retention_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     return {**(dict.fromkeys(row) if gap else row), "gap": gap}
 
 
+def boundary_days(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """People hired or leaving on the period's first day or on the day after its last, by
+    SPEC §5's definitions counted in hires or separations but not both headcounts (or the
+    reverse): `hired_on_first_day`, `left_on_first_day`, `hired_on_day_after`,
+    `left_on_day_after` (counts of people). headcount_start + hires − separations equals
+    headcount_end − hired_on_first_day + left_on_first_day − hired_on_day_after + left_on_day_after
+    … rearranged in `lib.ui.retention_page`, which says so when they are not all 0."""
+    return one_row(con, "retention/boundary_days", params(scope))
+
+
 def headcount_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket (clipped to the period): headcount at the bucket's
     start and end, hires, separations (total, voluntary, regretted) and attrition

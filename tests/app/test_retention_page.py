@@ -117,3 +117,22 @@ def test_without_employees_the_page_says_what_to_import(run_page, empty_db):
     assert_no_exception(at)
     assert "No employee data" in at.warning[0].value
     assert not at.get("plotly_chart")
+
+
+def test_the_headcount_tile_says_why_its_hires_and_leavers_do_not_add_up(run_page, tmp_path):
+    # the second review: "132 · +3 · 8 hires, 6 leavers" (8 − 6 = 2): someone left on the period's
+    # first day, which SPEC §5 counts as a separation but not in the start headcount
+    from tests.unit.fixtures import app_file, make_db
+
+    people = [dict(employee_id=f"e{i}", team="a", hire_date="2020-01-01") for i in range(8)]
+    people += [dict(employee_id="new", team="a", hire_date="2025-08-01"),
+               dict(employee_id="gone", team="a", hire_date="2020-01-01", termination_date="2025-07-01")]  # fmt: skip
+    at = run_page(app_file(make_db(tmp_path, teams=[{"team": "a"}], employees=people)), PAGE,
+                  query={"from": "2025-07-01", "to": "2025-09-30"})  # fmt: skip
+    assert_no_exception(at)
+    assert next(m for m in at.metric if m.label == "Headcount").value == "9"  # 8 at the start, 1 hire
+    shown = "\n".join(e.value for e in (*at.markdown, *at.caption) if isinstance(e.value, str))
+    assert (
+        "1 hire, 1 leaver in the period · 1 leaver on the first day was already out of the start count"
+        in shown
+    )
