@@ -173,7 +173,7 @@ def summary(ctx: Context) -> None:
               "No promotions loaded" if is_missing(now.get("promotion_rate_annualized"))
               else f"{count_of(now.get('promotions'), 'promotion')} in the period", phrase, few=few),
         _tile("retention.attrition_rate_annualized", now, before, "Attrition in the period",
-              f"{count_of(now.get('separations'), 'leaver')} among {average:.0f} people on average: too few to compare"
+              f"{count_of(now.get('separations'), 'leaver')} among {average:.3g} people on average, annualised: too few to compare"
               if few else "Annualised over the chosen period: noisy for small groups", phrase, few=few),
     ]  # fmt: skip
     layout.tiles(tiles, per_row=4)

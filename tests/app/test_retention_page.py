@@ -136,3 +136,5 @@ def test_the_headcount_tile_says_why_its_hires_and_leavers_do_not_add_up(run_pag
         "1 hire, 1 leaver in the period · 1 leaver on the first day was already out of the start count"
         in shown
     )
+    # (8 + 9) ÷ 2 people, not "among 8": the annualised rate is 1 ÷ 8.5 × 365 ÷ 92
+    assert "1 leaver among 8.5 people on average, annualised: too few to compare" in shown
