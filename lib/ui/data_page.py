@@ -106,6 +106,8 @@ def upload_section() -> None:
         type=["csv", "tsv", "txt", "json", "ndjson", "jsonl", "xlsx", "xlsm", "xls", "ods"],
         accept_multiple_files=True,
         key=f"uploads-{st.session_state.get(_UPLOADER, 0)}",
+        # a new file staged: the last import's result no longer sits above it (the second review)
+        on_change=lambda: st.session_state.pop(_RESULTS, None),
     )
     files = _distinct(files or [])
     waiting = _survey_questions_to_map(files)
