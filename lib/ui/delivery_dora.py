@@ -66,7 +66,7 @@ def tier_source() -> None:
         "DORA, *Accelerate State of DevOps Report 2023* (Google Cloud), table of software delivery "
         "performance levels (shares of respondents: elite 18%, high 31%, medium 33%, low 17%), as printed:"
     )
-    layout.table(REPORT_TABLE, hide_index=True, width="stretch")
+    layout.static_table(REPORT_TABLE)
     st.caption(
         "Pillars' bands, read literally: elite frequency is more than one successful deployment a day on "
         "average; 'less than one day' excludes exactly 24 h and 'less than one hour' exactly 1 h. The report "
@@ -75,7 +75,7 @@ def tier_source() -> None:
         "one of the four keys (at least three needed). Time to restore service is measured over every "
         "incident; its bands are the report's failed deployment recovery time."
     )
-    layout.table(bands_table(), hide_index=True, width="stretch")
+    layout.static_table(bands_table())
 
 
 def incidents_section(ctx: Context) -> None:

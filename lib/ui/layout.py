@@ -163,6 +163,13 @@ def table(frame: pd.DataFrame, **kwargs):
     return st.dataframe(safe_frame(frame), **{"placeholder": EMPTY, **kwargs})
 
 
+def static_table(frame: pd.DataFrame) -> None:
+    """A small reference table whose cells wrap (`st.table`): every column fits the page at
+    1280 px, where the grid of `table` cut the last one ("Time to restore" of the DORA bands).
+    Formula-like text is neutralised as in `table`; there is no download toolbar."""
+    st.table(safe_frame(frame).set_index(frame.columns[0]))
+
+
 def editor(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """`st.data_editor(frame, **kwargs)` with formula-like text neutralised, as `table` does.
 
