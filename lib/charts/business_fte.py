@@ -56,6 +56,17 @@ def fte_title(frame: pd.DataFrame, wide: pd.DataFrame, order: list[str]) -> str:
     )
 
 
+def _fte_bars(wide: pd.DataFrame, order: list[str], caption: str, x_title: str, color) -> go.Figure:
+    """FTE per period stacked by the categories of `order` (columns of `wide`), untitled; `color`
+    (position, category) → the bar colour. Both FTE charts draw through it."""
+    series = {c: category_label(c) for c in order}
+    fig = bar_chart(wide, "period", series, "", caption, x_title, "People (FTE)", stacked=True)
+    for i, (trace, c) in enumerate(zip(fig.data, order, strict=True)):
+        trace.marker.color = color(i, c)
+        trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
+    return month_axis(fig, wide["period"], x_title)
+
+
 def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     """FTE per flow type per period (stacked), people of teams that completed nothing shown
     apart. `frame`: mix_by_period(…, "type", "all")."""
@@ -65,20 +76,9 @@ def fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) -> go.Figure:
     wide = frame.pivot_table(index="period", columns="category", values="fte", aggfunc="sum", fill_value=0)
     wide = wide.reset_index()
     order = [c for c in (*WORK_TYPES, "(no type)", "(no completed work)") if c in wide]
-    fig = bar_chart(
-        wide,
-        "period",
-        {c: category_label(c) for c in order},
-        "",
-        caption,
-        x_title,
-        "People (FTE)",
-        stacked=True,
+    fig = _fte_bars(
+        wide, order, caption, x_title, lambda i, c: TYPE_COLORS.get(c, GROUP_COLORS.get(c, MUTED))
     )
-    for trace, c in zip(fig.data, order, strict=True):
-        trace.marker.color = TYPE_COLORS.get(c, GROUP_COLORS.get(c, MUTED))
-        trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
-    month_axis(fig, wide["period"], x_title)
     claim = fte_title(frame, wide, order)
     detail = "Each team's average headcount split by the effort mix of the work it completed"
     return fit_caption(headline(fig, claim, detail, width=WIDE, legend_px=LEGEND_PX))
@@ -98,20 +98,9 @@ def initiative_fte_over_time(frame: pd.DataFrame, caption: str, x_title: str) ->
     )
     wide = data.pivot_table(index="period", columns="category", values="fte", aggfunc="sum").reset_index()
     order = [*top, *(c for c in GROUP_COLORS if c in wide and c not in top)]
-    fig = bar_chart(
-        wide,
-        "period",
-        {c: category_label(c) for c in order},
-        "",
-        caption,
-        x_title,
-        "People (FTE)",
-        stacked=True,
+    fig = _fte_bars(
+        wide, order, caption, x_title, lambda i, c: GROUP_COLORS.get(c, PALETTE[i % len(PALETTE)])
     )
-    for i, (trace, c) in enumerate(zip(fig.data, order, strict=True)):
-        trace.marker.color = GROUP_COLORS.get(c, PALETTE[i % len(PALETTE)])
-        trace.hovertemplate = f"{category_label(c)}: %{{y:.1f}} FTE<extra></extra>"
-    month_axis(fig, wide["period"], x_title)
     totals = data.groupby("category")["fte"].sum()
     named = totals[[c for c in top if c in totals]]
     share = named.sum() / totals.sum() if totals.sum() else 0

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import importlib
 
-from lib.anonymity import threshold
 from lib.charts import overview as charts
-from lib.charts.registry import NoData, register
+from lib.charts.registry import register
+from lib.charts.registry.retention import enough_people
 from lib.metrics import title_value
 from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, trend_scope
 from lib.overview_board import board
-from lib.views import retention
 from lib.views.business import business_scope
 
 # Each pillar trend: registry id and the catalog key it follows, by PILLAR_TRENDS position.
@@ -58,14 +57,8 @@ def _trend(spec, metric: str):
         window = trend_scope(scope)
         if spec.pillar == "Business alignment":  # monthly rows: a week holds no month's revenue
             window = business_scope(window)
-        if spec.pillar == "Retention & development":
-            # hidden as the Retention page hides it: fewer people than the threshold at the end
-            summary = retention.retention_summary(con, scope)
-            if retention.too_few_people(summary, threshold(con)):
-                raise NoData(
-                    f"Not shown: {filters} has fewer than {threshold(con)} people at the end of the period, "
-                    "the anonymity threshold."
-                )
+        if spec.pillar == "Retention & development":  # hidden as the Retention page hides it
+            enough_people(con, scope, filters)
         module, func = spec.view.rsplit(".", 1)
         frame = getattr(importlib.import_module(module), func)(con, window)
         # the title ends on the tile's number: the catalog's value over the chosen period

@@ -36,9 +36,15 @@ def _people(con, scope, filters) -> None:
             "No employee data: import an HRIS employee report (BambooHR, Workday, HiBob, Personio, Rippling, "
             "ADP, or a spreadsheet with employee id, hire and termination dates) or the employees template."
         )
-    s = views.retention_summary(con, scope)
+    enough_people(con, scope, filters)
+
+
+def enough_people(con, scope, filters) -> None:
+    """NoData when the selection has fewer people than the threshold at the period's end
+    (`lib.views.retention.too_few_people`): every chart about its people, the Overview's
+    attrition trend included, is hidden alike."""
     k = threshold(con)
-    if views.too_few_people(s, k):
+    if views.too_few_people(views.retention_summary(con, scope), k):
         raise NoData(
             f"Not shown: {filters} has fewer than {k} people at the end of the period, the anonymity threshold."
         )
