@@ -323,7 +323,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_imports(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from lib.ingest.load import import_history
+    from lib.ingest.import_log import import_history
     from lib.privacy import to_safe_csv
 
     with store.reading(args.db, on_wait=_waiting(args.db)) as con:
@@ -350,7 +350,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from lib.ingest.load import undo_import
+    from lib.ingest.import_log import undo_import
 
     wanted = args.import_id.strip().lower()
     purpose = f"python -m lib undo {printable(wanted, 40)}"

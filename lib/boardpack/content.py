@@ -110,7 +110,7 @@ def deck_content(
 ) -> DeckContent:
     """The deck's facts around its charts: organisation (`organisation`, else the default), demo
     flag, and the freshness of each table the charts read (in the order they first read them)."""
-    from lib.ingest.load import freshness
+    from lib.ingest.import_log import freshness
 
     tables = list(dict.fromkeys(t for c in charts for t in c.chart.sources))
     fresh = freshness(con)

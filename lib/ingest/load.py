@@ -4,21 +4,15 @@ The rules (docs/IMPORT.md): every staged table of a file is validated before any
 written; any problem rejects the whole file. A loaded file's rows are pseudonymised,
 deduplicated on the table key (the last row of the file wins) and upserted (existing
 rows with the same key are kept aside in `replaced_rows` and deleted, then the new ones
-inserted), each carrying the import's id. Undoing an import deletes its rows and puts
-back the rows it replaced (`lib.ingest.replaced`). A file whose exact bytes an import
-that stands already loaded changes nothing (`ImportResult.already`). The original upload is kept as `uploads/<sha256>.<ext>` beside the database
-so any import can be replayed. A rejected file is logged in `imports` with status
-'rejected' after the rollback, so the Data page can list it; no canonical table changes,
-and no copy of it is kept. Undoing an import deletes its kept copy unless another
-import that stands (status 'loaded') came from the same bytes (`forget_upload`).
+inserted), each carrying the import's id. A file whose exact bytes an import that stands
+already loaded changes nothing (`ImportResult.already`). A rejected file is logged in
+`imports` with status 'rejected' after the rollback, so the Data page can list it; no
+canonical table changes, and no copy of it is kept. The import log, and undoing an
+import, are lib/ingest/import_log.py.
 
-A file with person-level rows (`lib.tables.PERSON_LEVEL`: HRIS reports, surveys, skills,
-learning, one-on-ones) is never kept as uploaded: names, e-mail addresses and sensitive
-columns (pay, birth date, …) must not reach the disk (SPEC §4). What is kept instead,
-before the import commits, is its minimised copy `uploads/<sha256>.minimised.<table>.csv`
-(one per table it loads): the canonical columns the file supplied, as stored
-(identifiers pseudonymised), which `replay_import` loads again. `<sha256>` stays the
-original's, so the import log still names the upload.
+The original upload, or a person-level file's minimised copy, is kept beside the
+database before the import commits (lib/ingest/uploads.py), so any import can be
+replayed (`replay_import`).
 
 Messages are printable text only (lib.privacy.printable): a file name or a header from
 a file never sends control characters or escape sequences to a terminal or a page.
@@ -28,12 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import os
-import re
-import shutil
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterable
@@ -41,9 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from lib.ingest import fast, replaced, team_spelling
+from lib.ingest import fast, fast_import, import_log, replaced, team_spelling
 from lib.ingest.choices import (  # noqa: F401 (re-exported: the import API lives here)
     LayoutChoice,
     layout_choice,
@@ -67,69 +56,12 @@ from lib.ingest.read import (
 )
 from lib.ingest.report import merge
 from lib.ingest.result import Changes, Earlier, ImportResult  # noqa: F401 (re-exported)
+from lib.ingest.uploads import MINIMISED, copy_into, forget_upload, keep_minimised, upload_path, uploads_dir
 from lib.ingest.validate import Checked, Problem, ValidationError
 from lib.privacy import printable, salt
-from lib.tables import PERSON_LEVEL, TABLES
+from lib.tables import PERSON_LEVEL
 
-_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
 MESSAGE_CHARS = 1000  # a refusal is cut to this many characters (its problems are listed in full)
-# Keys are enforced by delete-then-insert, which two concurrent transactions could both
-# pass (DuckDB sees no conflict between two inserts), so writes take turns in a process;
-# DuckDB itself lets only one process write a database file.
-_WRITE_LOCK = threading.Lock()
-
-
-def uploads_dir(con: duckdb.DuckDBPyConnection) -> Path:
-    return home_dir(con) / "uploads"
-
-
-def _upload_path(con: duckdb.DuckDBPyConnection, sha256: str, name: str) -> Path:
-    ext = Path(name).suffix.lower()
-    return uploads_dir(con) / f"{sha256}{ext if _EXTENSION.match(ext) else '.csv'}"
-
-
-def _copy_into(path: str | os.PathLike, target: Path) -> Path:
-    if target.exists() or Path(path).resolve() == target.resolve():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    os.close(fd)
-    shutil.copyfile(path, tmp)
-    os.replace(tmp, target)
-    return target
-
-
-def keep_upload(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, sha256: str, name: str) -> Path:
-    """Copy the original bytes to `uploads/<sha256>.<ext>` (once; content-addressed)."""
-    return _copy_into(path, _upload_path(con, sha256, name))
-
-
-MINIMISED = ".minimised."
-
-
-def keep_minimised(
-    con: duckdb.DuckDBPyConnection, checked: Checked, columns: Iterable[str], sha256: str, part: int = 1
-) -> Path:
-    """Write a file's rows of one table as stored (pseudonymised), only `columns`, as
-    `uploads/<sha256>.minimised.<table>.csv` (`.<part>` before `.csv` for a second sheet of
-    the same table); dates ISO, timestamps UTC with `Z`."""
-    table = checked.table
-    wanted = [c for c in table.columns if c.name in set(columns)] or [table.columns[0]]
-    select = ", ".join(
-        f"strftime({ident(c.name)}, '%Y-%m-%dT%H:%M:%SZ') as {ident(c.name)}"
-        if c.type == "timestamp"
-        else ident(c.name)
-        for c in wanted
-    )
-    suffix = f".{part}" if part > 1 else ""
-    target = uploads_dir(con) / f"{sha256}{MINIMISED}{table.name}{suffix}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".csv")
-    os.close(fd)
-    query = f"select {select} from temp.{ident(checked.name)} order by _row"
-    con.sql(query).write_csv(tmp, header=True)
-    os.replace(tmp, target)
-    return target
 
 
 def _valid_tz(con: duckdb.DuckDBPyConnection, tz: str) -> bool:
@@ -166,41 +98,6 @@ def _upsert(
     query = f"insert into {target} ({columns}, import_id) select {columns}, $import_id from {source}"
     con.execute(query, {"import_id": import_id})
     return distinct, kept
-
-
-def _log(
-    con: duckdb.DuckDBPyConnection,
-    import_id: str,
-    tables: Iterable[str],
-    source_format: str | None,
-    name: str,
-    sha256: str,
-    rows: int,
-    status: str,
-) -> None:
-    con.execute(
-        "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            import_id,
-            ",".join(tables),
-            source_format,
-            name,
-            sha256,
-            rows,
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            status,
-        ],
-    )
-
-
-def earlier_import(con: duckdb.DuckDBPyConnection, sha256: str) -> Earlier | None:
-    """The newest import of these exact bytes that still stands (status `loaded`), if any."""
-    rows = con.execute(
-        "select import_id, imported_at, file_name from imports where sha256 = ? and status = 'loaded' "
-        "order by imported_at desc nulls last limit 1",
-        [sha256],
-    ).fetchall()
-    return Earlier(*rows[0]) if rows and sha256 else None
 
 
 def import_file(
@@ -241,7 +138,9 @@ def import_file(
         source_format = ",".join(dict.fromkeys(formats)) or None
         if sources:
             with contextlib.suppress(duckdb.Error):  # the log is a courtesy; the rejection stands
-                _log(con, import_id, [], source_format, name, sources[0].sha256, 0, "rejected")
+                import_log.log_import(
+                    con, import_id, [], source_format, name, sources[0].sha256, 0, "rejected"
+                )
         return ImportResult(
             False,
             name,
@@ -261,7 +160,7 @@ def import_file(
         return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
     quick = fast.prepare(con, path, name, options) if fast_path else None
     if quick is not None:  # a canonical template: read once, straight into its table (fast.py)
-        done = _import_quick(con, quick, path, name, options, began, again)
+        done = fast_import.import_quick(con, quick, path, name, options, began, again)
         if done is not None:
             return done
     try:
@@ -279,7 +178,7 @@ def import_file(
 
     def keep_original(tables: set[str]) -> None:
         if len(sources) == 1 and not kept and not tables & PERSON_LEVEL:
-            kept.append(copier.submit(_copy_into, path, _upload_path(con, sources[0].sha256, name)))
+            kept.append(copier.submit(copy_into, path, upload_path(con, sources[0].sha256, name)))
 
     def skipped(earlier: Earlier) -> ImportResult:
         return ImportResult(
@@ -292,7 +191,7 @@ def import_file(
         )
 
     try:
-        earlier = None if again else earlier_import(con, sources[0].sha256)
+        earlier = None if again else import_log.earlier_import(con, sources[0].sha256)
         if earlier:
             loaded_ok = True  # nothing to forget: the earlier import keeps its copy
             return skipped(earlier)
@@ -304,11 +203,11 @@ def import_file(
                 parts[c.table.name] = parts.get(c.table.name, 0) + 1
                 keep_minimised(con, c, columns, sources[0].sha256, parts[c.table.name])
         elif not kept:
-            _copy_into(path, _upload_path(con, sources[0].sha256, name))
+            copy_into(path, upload_path(con, sources[0].sha256, name))
         for future in kept:
             future.result()
-        with _WRITE_LOCK:
-            earlier = None if again else earlier_import(con, sources[0].sha256)
+        with import_log.WRITE_LOCK:
+            earlier = None if again else import_log.earlier_import(con, sources[0].sha256)
             if earlier:  # the same bytes loaded by another session meanwhile
                 loaded_ok = True
                 return skipped(earlier)
@@ -326,7 +225,7 @@ def import_file(
                         before.unchanged + kept_rows.unchanged,
                     )
                 source_format = ",".join(dict.fromkeys(formats))
-                _log(
+                import_log.log_import(
                     con,
                     import_id,
                     loaded,
@@ -374,77 +273,6 @@ def import_file(
                 forget_upload(con, sources[0].sha256)
 
 
-def _import_quick(
-    con: duckdb.DuckDBPyConnection,
-    quick: fast.Prepared,
-    path: str | os.PathLike,
-    name: str,
-    options: ImportOptions,
-    began: float,
-    again: bool = False,
-) -> ImportResult | None:
-    """`import_file` for a canonical template by the fast path, or None when the file needs
-    the general path (nothing written, nothing kept: the general path starts afresh). The
-    file's hash is known only once it is read (on the keeper's thread), so bytes an import
-    that stands already loaded are found then, and the read is rolled back unseen."""
-    import_id = uuid.uuid4().hex
-    keeper = fast.Keeper(path, None if quick.person_level else uploads_dir(con))
-    written: fast.Written | None = None
-    sha256 = ""
-    try:
-        with _WRITE_LOCK, fast.session(con, quick, options):
-            con.execute("begin transaction")
-            try:
-                written = fast.write(con, quick, options, salt(home_dir(con)), import_id)
-                scan = keeper.result()
-                sha256 = scan.sha256
-                earlier = None if again else earlier_import(con, sha256)
-                if earlier:  # the same bytes loaded before: nothing changes (as the general path)
-                    con.execute("rollback")
-                    return ImportResult(
-                        True, name, source_format=None, sha256=sha256,
-                        seconds=time.perf_counter() - began, already=earlier,
-                    )  # fmt: skip
-                fast.check_rows(path, written)
-                source = dataclasses.replace(quick.source, sha256=sha256)
-                if quick.person_level:
-                    keep_minimised(con, written.checked, quick.supplied, sha256)
-                else:
-                    keeper.keep(_upload_path(con, sha256, name))
-                loaded = {quick.table.name: written.rows}
-                _log(con, import_id, loaded, quick.format_name, name, sha256, written.rows, "loaded")
-                remember_layout(con, source, options)
-                con.execute("commit")
-            except BaseException as exc:
-                con.execute("rollback")
-                if isinstance(exc, fast.NotClean | duckdb.Error | OSError):
-                    if sha256:  # a minimised copy written before the rollback
-                        with contextlib.suppress(OSError, duckdb.Error):
-                            forget_upload(con, sha256)
-                    return None
-                raise
-        return ImportResult(
-            True,
-            name,
-            tables=tuple(loaded),
-            rows=written.rows,
-            rows_by_table=loaded,
-            import_id=import_id,
-            source_format=quick.format_name,
-            sha256=sha256,
-            seconds=time.perf_counter() - began,
-            warnings=merge(written.warnings),
-            changes={
-                quick.table.name: Changes(
-                    written.rows - written.replaced.rows, written.replaced.updated, written.replaced.unchanged
-                )
-            },
-        )
-    finally:
-        keeper.discard()
-        fast.drop_view(con, written)
-
-
 def import_files(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[str | os.PathLike],
@@ -471,58 +299,6 @@ def import_bytes(
         Path(tmp).unlink(missing_ok=True)
 
 
-def forget_upload(con: duckdb.DuckDBPyConnection, sha256: str) -> list[Path]:
-    """Delete what is kept of an upload (`uploads/<sha256>.*`: the original, or its
-    minimised copies) unless an import that stands (status 'loaded') came from it;
-    returns the files deleted. Called on every rejection and undo."""
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
-        return []
-    query = "select count(*) from imports where sha256 = ? and status = 'loaded'"
-    if con.execute(query, [sha256]).fetchall()[0][0]:
-        return []
-    removed = []
-    for kept in sorted(uploads_dir(con).glob(f"{sha256}.*")):
-        kept.unlink(missing_ok=True)
-        removed.append(kept)
-    return removed
-
-
-def undo_import(con: duckdb.DuckDBPyConnection, import_id: str) -> replaced.Undone:
-    """Undo an import in one transaction: delete every row it wrote and put back the rows
-    it had replaced, where the import that wrote them still stands (`lib.ingest.replaced`:
-    the data is then as if the import had never been made, in whatever order imports are
-    undone). Returns the rows deleted and restored; raises KeyError for an unknown import.
-    An import already undone, or rejected, changes nothing.
-
-    The kept copy of the upload is deleted once the undo commits, unless another import
-    that stands came from the same bytes (`forget_upload`): an undone import cannot be
-    replayed.
-    """
-    found = con.execute("select sha256 from imports where import_id = ?", [import_id]).fetchall()
-    if not found:
-        raise KeyError(f"no import {import_id}")
-    with _WRITE_LOCK:
-        undone = _undo(con, import_id)
-    forget_upload(con, found[0][0] or "")
-    return undone
-
-
-def _undo(con: duckdb.DuckDBPyConnection, import_id: str) -> replaced.Undone:
-    con.execute("begin transaction")
-    try:
-        query = "select count(*) from imports where import_id = ? and status = 'loaded'"
-        standing = con.execute(query, [import_id]).fetchall()[0][0]
-        undone = replaced.undo(con, import_id) if standing else replaced.Undone()
-        con.execute(
-            "update imports set status = 'undone' where import_id = ? and status = 'loaded'", [import_id]
-        )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return undone
-
-
 def replay_import(
     con: duckdb.DuckDBPyConnection, import_id: str, options: ImportOptions | None = None
 ) -> ImportResult:
@@ -544,42 +320,9 @@ def replay_import(
             )
         failed = [r for r in results if not r.ok]
         return failed[0] if failed else results[-1]
-    kept = _upload_path(con, sha256, file_name or "")
+    kept = upload_path(con, sha256, file_name or "")
     if not kept.exists():
         kept = next(iter(sorted(uploads_dir(con).glob(f"{sha256}.*"))), kept)
     if not kept.exists():
         raise FileNotFoundError(f"the upload of import {import_id} is no longer kept ({kept.name})")
     return import_file(con, kept, options, name=file_name, again=True)
-
-
-def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every import, newest first: import_id, imported_at (naive UTC), file_name, table,
-    source_format, rows, status, sha256.
-
-    A log row written by hand or by an older version never breaks a listing: an
-    `imported_at` outside 1970–2200 (or infinite) is shown as no time (NaT, listed last),
-    a missing row count as 0 and a missing status as 'unknown'.
-    """
-    return con.execute(
-        "select import_id, "
-        "case when imported_at between timestamp '1970-01-01' and timestamp '2200-01-01' then imported_at "
-        'end as imported_at, file_name, "table", source_format, coalesce(rows, 0) as rows, '
-        "coalesce(status, 'unknown') as status, sha256 from imports order by 2 desc nulls last, import_id"
-    ).df()
-
-
-def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per canonical table: rows, the latest date or time in it, and its last import."""
-    out = []
-    for table in TABLES.values():
-        times = [f"max({ident(c.name)})::timestamp" for c in table.columns if c.type in ("timestamp", "date")]
-        latest = f"greatest({', '.join(times)})" if times else "null::timestamp"
-        query = f"select count(*), {latest} from {ident(table.name)}"
-        rows, newest = con.execute(query).fetchall()[0]
-        (last_import,) = con.execute(
-            "select max(imported_at) from imports where status = 'loaded' "
-            "and list_contains(string_split(\"table\", ','), ?)",
-            [table.name],
-        ).fetchall()[0]
-        out.append({"table": table.name, "rows": rows, "latest": newest, "last_import": last_import})
-    return pd.DataFrame(out, columns=["table", "rows", "latest", "last_import"])

@@ -342,7 +342,7 @@ def mapping_section() -> None:
 
 
 def history_section() -> None:
-    from lib.ingest.load import undo_import
+    from lib.ingest.import_log import undo_import
 
     st.subheader("Import history")
     if not may_change():
@@ -352,7 +352,7 @@ def history_section() -> None:
         return
     if said := st.session_state.pop(_UNDONE, None):
         st.success(markdown_text(said), icon=":material/undo:")
-    history = data.frame("lib.ingest.load.import_history")
+    history = data.frame("lib.ingest.import_log.import_history")
     if history.empty:
         st.caption("No imports yet.")
         return
@@ -464,7 +464,7 @@ def _import_label(row) -> str:
 
 def freshness_section() -> None:
     st.subheader("Data freshness")
-    fresh = data.frame("lib.ingest.load.freshness")
+    fresh = data.frame("lib.ingest.import_log.freshness")
     config = _counts_and_times(
         FRESHNESS_WORDS["rows"], FRESHNESS_WORDS["latest"], FRESHNESS_WORDS["last_import"]
     )

@@ -19,7 +19,8 @@ import pytest
 
 from lib import cli, db
 from lib.ingest.formats import ImportOptions
-from lib.ingest.load import import_file, uploads_dir
+from lib.ingest.load import import_file
+from lib.ingest.uploads import uploads_dir
 from lib.tables import TABLES
 from lib.templates import template_csv
 from tests.unit.bad_input_corpus import CORPUS, Case, Refused

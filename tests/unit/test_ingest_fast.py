@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import db
-from lib.ingest import fast, load
+from lib.ingest import fast, fast_import, uploads
 from lib.ingest.formats import ImportOptions
 from lib.ingest.load import import_file
 from lib.tables import TABLES
@@ -39,7 +39,7 @@ def _salt(monkeypatch):
 def paths(monkeypatch):
     """Which path took each file imported with the fast path allowed: 'fast' or 'general'."""
     taken: list[str] = []
-    real_prepare, real_import = fast.prepare, load._import_quick
+    real_prepare, real_import = fast.prepare, fast_import.import_quick
 
     def prepare(*args, **kwargs):
         prepared = real_prepare(*args, **kwargs)
@@ -53,7 +53,7 @@ def paths(monkeypatch):
         return result
 
     monkeypatch.setattr(fast, "prepare", prepare)
-    monkeypatch.setattr(load, "_import_quick", quick)
+    monkeypatch.setattr(fast_import, "import_quick", quick)
     return taken
 
 
@@ -77,10 +77,10 @@ def outcome(con, result, tables) -> dict:
         "problem_count": result.problem_count,
         "warnings": [w.describe() for w in result.warnings],
         "stored": {t: stored(con, t) for t in tables},
-        "kept": sorted(p.name for p in load.uploads_dir(con).glob("*") if not p.name.startswith(".")),
+        "kept": sorted(p.name for p in uploads.uploads_dir(con).glob("*") if not p.name.startswith(".")),
         "minimised": {
             p.name: p.read_text()
-            for p in load.uploads_dir(con).glob(f"*{load.MINIMISED}*")
+            for p in uploads.uploads_dir(con).glob(f"*{uploads.MINIMISED}*")
             if not p.name.startswith(".")
         },
         "log": con.execute(

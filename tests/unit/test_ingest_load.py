@@ -13,19 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from lib import db
-from lib.ingest import load
+from lib.ingest import import_log, load, uploads
 from lib.ingest.formats import ImportOptions
 from lib.ingest.formats.mapped import header_signature, save_mapping, suggest_mapping
+from lib.ingest.import_log import freshness, import_history, undo_import
 from lib.ingest.load import (
-    freshness,
     import_bytes,
     import_file,
     import_files,
-    import_history,
     options_for,
     preview_file,
     replay_import,
-    undo_import,
 )
 from lib.ingest.read import read_source
 from lib.tables import TABLES
@@ -106,7 +104,7 @@ def test_utf16_tab_separated_excel_export_loads(con, tmp_path):
     result = import_file(con, path)
     assert result.ok, result.summary()
     assert con.execute("select deploy_id, status from deployments").fetchall() == [("d-1", "success")]
-    kept = load.uploads_dir(con) / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.txt"
+    kept = uploads.uploads_dir(con) / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.txt"
     assert kept.read_bytes() == path.read_bytes()
 
 
@@ -211,7 +209,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(con, tmp_path, monkeypatc
         raise RuntimeError("disk full")
 
     path = write(tmp_path, "work_items.csv", WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n")
-    monkeypatch.setattr(load, "_log", broken_log)
+    monkeypatch.setattr(import_log, "log_import", broken_log)
     with pytest.raises(RuntimeError):
         import_file(con, path)
     assert counts(con)["work_items"] == 0
@@ -290,7 +288,7 @@ def test_uploads_are_kept_by_sha256_and_can_be_replayed(con, tmp_path):
     data = (WORK_ITEMS + "A,t,feature,x,2025-09-01 09:00,3\n").encode("utf-8-sig")
     path = write(tmp_path, "items.csv", data)
     first = import_file(con, path)
-    kept = load.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
+    kept = uploads.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
     assert kept.read_bytes() == data
     path.unlink()
     # Replayed in another time zone, from the kept copy alone: 09:00 in Paris is 07:00 UTC.
@@ -302,14 +300,14 @@ def test_uploads_are_kept_by_sha256_and_can_be_replayed(con, tmp_path):
 
 def test_undo_deletes_the_kept_copy_once_no_import_uses_it(con, tmp_path):
     data = (WORK_ITEMS + "A,t,feature,x,2025-09-01,3\n").encode()
-    kept = load.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
+    kept = uploads.uploads_dir(con) / f"{hashlib.sha256(data).hexdigest()}.csv"
     first = import_file(con, write(tmp_path, "items.csv", data))
     second = import_file(con, write(tmp_path, "same_bytes.csv", data), again=True)
     assert first.ok and second.ok and kept.exists()
     undo_import(con, first.import_id)
     assert kept.read_bytes() == data  # the second import came from the same bytes
     undo_import(con, second.import_id)
-    assert not kept.exists() and list(load.uploads_dir(con).iterdir()) == []
+    assert not kept.exists() and list(uploads.uploads_dir(con).iterdir()) == []
     with pytest.raises(FileNotFoundError, match="no longer kept"):
         replay_import(con, second.import_id)
 
@@ -321,7 +319,7 @@ def test_a_rejected_file_leaves_no_copy(con, tmp_path):
     assert not import_file(con, write(tmp_path, "bad.csv", bad)).ok
     assert not import_bytes(con, bad, "bad_upload.csv").ok
     assert not import_bytes(con, b"\x89PNG\r\n\x1a\n\x00\x00", "image.csv").ok
-    kept = sorted(p.name for p in load.uploads_dir(con).iterdir())
+    kept = sorted(p.name for p in uploads.uploads_dir(con).iterdir())
     assert kept == [f"{hashlib.sha256(good).hexdigest()}.csv"]
 
 
@@ -409,5 +407,5 @@ def test_bom_only_difference_keeps_separate_uploads(con, tmp_path):
     plain = template_csv("teams")
     import_file(con, write(tmp_path, "a.csv", plain))
     import_file(con, write(tmp_path, "b.csv", codecs.BOM_UTF8 + plain))
-    assert len(list(load.uploads_dir(con).glob("*.csv"))) == 2
+    assert len(list(uploads.uploads_dir(con).glob("*.csv"))) == 2
     assert counts(con)["teams"] == 1

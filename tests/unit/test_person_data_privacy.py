@@ -13,7 +13,9 @@ import pytest
 
 from lib import db
 from lib.ingest.formats import ImportOptions
-from lib.ingest.load import import_bytes, import_file, replay_import, undo_import, uploads_dir
+from lib.ingest.import_log import undo_import
+from lib.ingest.load import import_bytes, import_file, replay_import
+from lib.ingest.uploads import uploads_dir
 from tests.unit.test_hris_import import FIXTURES, LAYOUTS
 
 # Names, e-mails, pay, birth dates, gender, ethnicity, marital status, addresses and

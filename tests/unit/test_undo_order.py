@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import db
-from lib.ingest.load import import_file, undo_import
+from lib.ingest.import_log import undo_import
+from lib.ingest.load import import_file
 
 TEAMS = "team,org,location\n"
 
