@@ -74,14 +74,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lib.ingest import dates, records, replaced, team_spelling
+from lib.ingest import cast, dates, records, replaced, team_spelling
 from lib.ingest.detect import detect
 from lib.ingest.formats import ImportOptions, SourceFile
 from lib.ingest.plan import _candidates, _refuse_repeated_columns
 from lib.ingest.read import _SEP_LINE, SAMPLE_CHARS, _bom_encoding, _sample_records, sniff_delimiter
 from lib.ingest.report import ImportWarning
 from lib.ingest.stage import CHUNK, _has_blank_line, _line_count, ident, stage_name
-from lib.ingest.validate import BACKWARD_SPANS, Checked, _bounds, _raw, _Sql, _typed, backward_spans
+from lib.ingest.validate import BACKWARD_SPANS, Checked, _bounds, backward_spans
 from lib.tables import PERSON_LEVEL, Column, Table
 
 _NOT_CSV = (".json", ".ndjson", ".jsonl", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -289,7 +289,7 @@ class Keeper:
 
 @dataclass
 class _Insert:
-    sql: _Sql
+    sql: cast.Sql
     cells: list[str] = field(default_factory=list)  # level 1: the cell as read, named as its column
     values: list[str] = field(default_factory=list)  # level 2: the value stored, or error()
     columns: list[str] = field(default_factory=list)
@@ -309,7 +309,7 @@ def _guarded(column: Column, value: str, ok: str | None, cell: str) -> str:
 
 def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | None) -> _Insert:
     """The cells of the file and the value stored for each, by `validate.check`'s rules."""
-    table, sql = prepared.table, _Sql(salt_value)
+    table, sql = prepared.table, cast.Sql(salt_value)
     out = _Insert(sql)
     low, high = dates.plausible_range()
     epoch, micro = dt.datetime(1970, 1, 1), dt.timedelta(microseconds=1)
@@ -318,12 +318,12 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
     for index, name in prepared.picks:
         column = table.column(name)
         cell = ident(name)
-        if column.type == "date":  # as validate._raw gives it: BambooHR's 0000-00-00 is no date
-            out.cells.append(f"{_raw(column, f'c{index}')} as {cell}")
+        if column.type == "date":  # as cast.raw_text gives it: BambooHR's 0000-00-00 is no date
+            out.cells.append(f"{cast.raw_text(column, f'c{index}')} as {cell}")
         else:
             out.cells.append(f"c{index} as {cell}")
         if column.type not in _READ_AS and column.type != "date":
-            # validate._raw trims text and makes blank text null; the reader already gives null
+            # cast.raw_text trims text and makes blank text null; the reader already gives null
             # for an empty cell, so a cell that needs trimming is the only difference left.
             out.padded.append(f"starts_with({cell}, ' ') or ends_with({cell}, ' ')")
         out.columns.append(cell)
@@ -348,7 +348,9 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
                 ok += f" and {cell} = trunc({cell})"
                 value = f"cast({cell} as bigint)"
         else:
-            value = _typed(sql, table, column, cell, salt_value is not None, hints, options.date_order)
+            value = cast.typed_value(
+                sql, table, column, cell, salt_value is not None, hints, options.date_order
+            )
             if column.type == "date":
                 ok = f"{value} between {sql.bind(low)} and {sql.bind(high)}"
             elif column.type == "boolean":

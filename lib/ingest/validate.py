@@ -1,7 +1,7 @@
 """Cast a staged relation to its canonical table's types, in SQL, and list every problem.
 
 Shared by every format. Each column is trimmed (empty text is null) and cast with
-`try_cast`; a value that does not cast, an unknown choice, a value out of bounds, or a
+`try_cast` (lib/ingest/cast.py); a value that does not cast, an unknown choice, a value out of bounds, or a
 missing required value is a problem (row, column, value, reason). The typed rows land in
 a temporary table that `load.py` upserts from once the whole file is clean.
 
@@ -29,61 +29,14 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest import dates
+from lib.ingest.cast import Sql, casts, needs_raw, typed_table
 from lib.ingest.formats import ImportOptions, Staged
 from lib.ingest.read import ident, register, stage_name
 from lib.ingest.report import ImportWarning, Problem, warn
-from lib.privacy import pseudonym_sql
 from lib.tables import TABLES, Column, Table
 
 MAX_PROBLEMS = 100
-TRUE_WORDS = ("true", "yes", "y", "1", "t")
-FALSE_WORDS = ("false", "no", "n", "0", "f")
 INT32 = (-(2**31), 2**31 - 1)
-_SQL_TYPES = {t: t for t in ("varchar", "timestamp", "date", "double", "integer", "boolean")}
-
-# Spellings tools use for an enumerated value, keyed by lower-case text with spaces
-# and hyphens as underscores.
-ALIASES: dict[tuple[str, str], dict[str, str]] = {
-    ("deployments", "status"): {
-        "success": "success",
-        "succeeded": "success",
-        "successful": "success",
-        "passed": "success",
-        "ok": "success",
-        "failed": "failure",
-        "failure": "failure",
-        "error": "failure",
-        "errored": "failure",
-        "broken": "failure",
-        "rollback": "rollback",
-        "rolled_back": "rollback",
-        "rolledback": "rollback",
-        "reverted": "rollback",
-    },
-    # learning kinds as teams write them (lib/ingest/formats/lms.py reads tool exports' types)
-    ("learning", "kind"): {
-        **dict.fromkeys(("certificate", "certified", "exam", "credential"), "certification"),
-        **dict.fromkeys(("event", "summit", "meetup", "webinar", "talk"), "conference"),
-        **dict.fromkeys(
-            (
-                "hackathon",
-                "hack_day",
-                "hackday",
-                "hack_week",
-                "spike",
-                "innovation_time",
-                "innovation_day",
-                "proof_of_concept",
-                "poc",
-                "prototype",
-            ),
-            "experiment",
-        ),
-        **dict.fromkeys(
-            ("training", "video", "e_learning", "elearning", "learning_path", "book", "workshop"), "course"
-        ),
-    },
-}
 
 # (table, start column, end column, what it means when the end comes first). The rows are
 # kept, and listed as an import warning; their duration is unknown (SPEC §4).
@@ -180,82 +133,10 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
-class _Sql:
-    """Collects bound parameters while the typed-table SQL is written."""
-
-    def __init__(self, salt: str | None) -> None:
-        self.params: dict[str, object] = {}
-        self.salt = salt
-
-    def bind(self, value: object) -> str:
-        key = f"p{len(self.params)}"
-        self.params[key] = value
-        return f"${key}"
-
-
-def _typed(
-    sql: _Sql,
-    table: Table,
-    column: Column,
-    raw: str,
-    pseudonymise: bool,
-    hints: dates.DateHints,
-    order: str | None,
-) -> str:
-    if column.type == "timestamp":
-        return f"({dates.instant_sql(raw, order, epoch=hints.epoch, serial=hints.serial)}) at time zone 'UTC'"
-    if column.type == "date":
-        return dates.date_sql(raw, order, serial=hints.serial)
-    if column.type == "double":
-        number = f"try_cast({raw} as double)"
-        return f"case when isfinite({number}) then {number} end"
-    if column.type == "integer":
-        number = f"try_cast({raw} as double)"
-        return f"case when isfinite({number}) and {number} = trunc({number}) then try_cast({number} as bigint) end"
-    if column.type == "boolean":
-        return (
-            f"case when list_contains({sql.bind(list(TRUE_WORDS))}, lower({raw})) then true "
-            f"when list_contains({sql.bind(list(FALSE_WORDS))}, lower({raw})) then false end"
-        )
-    if column.choices:
-        aliases = ALIASES.get((table.name, column.name))
-        if aliases:
-            key = f"regexp_replace(lower({raw}), '[ -]+', '_', 'g')"
-            mapped = f"map_extract_value(map({sql.bind(list(aliases))}, {sql.bind(list(aliases.values()))}), {key})"
-            return f"coalesce({mapped}, lower({raw}))"
-        return f"lower({raw})"
-    if column.person and pseudonymise:
-        sql.params["salt"] = sql.salt
-        return pseudonym_sql(raw, "$salt")
-    return raw
-
-
 def _whole(raw: str) -> str:
     """SQL: the text is a finite whole number (of any size)."""
     number = f"try_cast({raw} as double)"
     return f"(isfinite({number}) and {number} = trunc({number}))"
-
-
-def _casts(column: Column) -> bool:
-    return column.type in ("timestamp", "date", "double", "integer")
-
-
-def _raw(column: Column, expression: str) -> str:
-    """The cell as text: `try_cast` ignores surrounding blanks, so only text is trimmed
-    (of spaces; checking the ends first is twice as fast as trimming every cell)."""
-    text = f"cast({expression} as varchar)"
-    if column.type in ("timestamp", "date"):
-        return dates.blank_sql(text)  # BambooHR's 0000-00-00 is no date
-    if _casts(column):
-        return text
-    return (
-        f"case when starts_with({text}, ' ') or ends_with({text}, ' ') "
-        f"then nullif(trim({text}), '') else nullif({text}, '') end"
-    )
-
-
-def _needs_raw(column: Column) -> bool:
-    return column.type != "varchar" or bool(column.choices)
 
 
 def check(
@@ -276,7 +157,7 @@ def check(
     view = stage_name("staged")
     register(con, view, staged.relation)
     order = options.date_order or staged.dates.order
-    typed = _build(con, staged, options, salt, table, present, view, order)
+    typed = typed_table(con, staged, options, salt, table, present, view, order)
     problems, count = _problems(con, table, present, typed, order, today)
     warnings: list[ImportWarning] = []
     date_columns = [c.name for c in table.columns if c.name in present and c.type in ("timestamp", "date")]
@@ -293,7 +174,7 @@ def check(
             query = f"drop table if exists temp.{ident(typed)}"
             con.execute(query)
             order = decision.order
-            typed = _build(con, staged, options, salt, table, present, view, order)
+            typed = typed_table(con, staged, options, salt, table, present, view, order)
             problems, count = _problems(con, table, present, typed, order, today)
     if not count:
         warnings += backward_spans(con, table, present, typed)
@@ -327,49 +208,6 @@ def repeated_keys(con: duckdb.DuckDBPyConnection, table: Table, typed: str, coun
     )
 
 
-def _build(
-    con: duckdb.DuckDBPyConnection,
-    staged: Staged,
-    options: ImportOptions,
-    salt: str | None,
-    table: Table,
-    present: set[str],
-    view: str,
-    order: str | None,
-) -> str:
-    """The typed temp table for `staged`, numeric dates read in `order`; returns its name."""
-    typed = stage_name("typed")
-    sql = _Sql(salt)
-    given = [c for c in table.columns if c.name in present]
-    raw_cols = "".join(f", {_raw(c, 's.' + ident(c.name))} as {ident(c.name)}" for c in given)
-    row = "s._row" if "_row" in present else "row_number() over () + 1"
-    nonempty = f"coalesce({', '.join(ident(c.name) for c in given)}) is not null" if given else "false"
-    selects = ["_row"]
-    for column in table.columns:
-        name, raw = ident(column.name), ident(column.name + "__raw")
-        if column.name in present:
-            expression = _typed(sql, table, column, name, salt is not None, staged.dates, order)
-            selects.append(f"{expression} as {name}")
-            if _needs_raw(column):
-                selects.append(f"{name} as {raw}")
-        else:
-            selects.append(f"cast(null as {_SQL_TYPES[column.type]}) as {name}")
-            if _needs_raw(column):
-                selects.append(f"cast(null as varchar) as {raw}")
-    query = (
-        f"create temp table {ident(typed)} as "
-        f"with raw as (select {row} as _row{raw_cols} from {ident(view)} s) "
-        f"select {', '.join(selects)} from raw where {nonempty}"
-    )
-    previous_tz = con.execute("select current_setting('TimeZone')").fetchall()[0][0]
-    con.execute("set TimeZone = ?", [options.default_tz])
-    try:
-        con.execute(query, sql.params or None)
-    finally:
-        con.execute("set TimeZone = ?", [previous_tz])
-    return typed
-
-
 def _problems(
     con: duckdb.DuckDBPyConnection,
     table: Table,
@@ -385,7 +223,7 @@ def _problems(
         if c.required and c.name not in present
     ]
     count = len(problems)
-    checks = _checks(_Sql(None), table, present, order, today, unread_dates)
+    checks = _checks(Sql(None), table, present, order, today, unread_dates)
     if checks.rules:
         union = " union all ".join(
             f"select _row, {code} as code, cast({value} as varchar) as value from {ident(typed)} where {condition}"
@@ -466,12 +304,12 @@ def deployments_without_status(
 
 @dataclass(frozen=True)
 class _Rules:
-    sql: _Sql
+    sql: Sql
     rules: list[tuple[str, str, str, str]]  # (column, condition, value expression, reason)
 
 
 def _checks(
-    sql: _Sql,
+    sql: Sql,
     table: Table,
     present: set[str],
     order: str | None = None,
@@ -485,7 +323,7 @@ def _checks(
         if column.name not in present:
             continue
         name, raw = ident(column.name), ident(column.name + "__raw")
-        if _casts(column) and (unread_dates or column.type not in ("timestamp", "date")):
+        if casts(column) and (unread_dates or column.type not in ("timestamp", "date")):
             condition = f"{raw} is not null and {name} is null and trim({raw}) <> ''"
             if column.type == "integer":  # a whole number too large for 64 bits is out of range
                 condition = f"{condition} and not coalesce({_whole(raw)}, false)"
@@ -529,9 +367,9 @@ def _checks(
                 condition = f"({condition}) or ({name} is null and coalesce({_whole(raw)}, false))"
             rules.append((column.name, condition, raw, reason))
         if column.required:
-            if _casts(column):
+            if casts(column):
                 empty = f"({raw} is null or trim({raw}) = '')"
             else:
-                empty = f"{raw} is null" if _needs_raw(column) else "true"
+                empty = f"{raw} is null" if needs_raw(column) else "true"
             rules.append((column.name, f"{name} is null and {empty}", "null", REQUIRED_EMPTY))
     return _Rules(sql, rules)
