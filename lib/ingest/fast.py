@@ -8,7 +8,7 @@ is read once, inside the import's transaction, by DuckDB's strict CSV reader str
 into typed columns (the types from lib/tables.py) and inserted into its table, each value
 checked on the way by the rule `validate.check` applies to it; the file is hashed,
 checked for damaged text and copied to `uploads/` on another thread meanwhile
-(`Keeper`). What an upsert does with a staged table is then done on the rows just
+(`Keeper`, lib/ingest/fast_keeper.py). What an upsert does with a staged table is then done on the rows just
 written: deduplication is refused (see below), team names are respelled as the teams
 table spells them, rows of earlier imports with the same keys are deleted, warnings
 (spans that run backwards) are listed, a person-level table's minimised copy is written.
@@ -21,8 +21,8 @@ there are such rows. Peak memory stays that of DuckDB's own read: 710 MiB for a
 It writes the same rows as the general path or nothing: whenever the file is anything
 but clean, `write` raises `NotClean`, the caller rolls the transaction back and imports
 the file by the general path from the start, so every refusal still names the row,
-column and value, and every interpretation is the one parser's. `prepare` gives None
-(general path at once) for a file that is not a canonical template, is a workbook or
+column and value, and every interpretation is the one parser's. `prepare` (lib/ingest/fast_prepare.py)
+gives None (general path at once) for a file that is not a canonical template, is a workbook or
 JSON, is not UTF-8 (a byte-order mark at the start is fine), has lone-CR line ends, an
 Excel `sep=` line or a column given twice. `write` raises NotClean when:
 
@@ -58,59 +58,31 @@ tests/unit/test_ingest_fast.py checks the agreement value by value.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from lib.ingest import cast, dates, records, replaced, team_spelling
-from lib.ingest.detect import detect
-from lib.ingest.formats import ImportOptions, SourceFile
-from lib.ingest.plan import _candidates, _refuse_repeated_columns
-from lib.ingest.read import _SEP_LINE, SAMPLE_CHARS, _bom_encoding, _sample_records, sniff_delimiter
+from lib.ingest.fast_prepare import Prepared
+from lib.ingest.formats import ImportOptions
 from lib.ingest.report import ImportWarning
-from lib.ingest.stage import CHUNK, _has_blank_line, _line_count, ident, stage_name
+from lib.ingest.stage import _has_blank_line, _line_count, ident, stage_name
 from lib.ingest.validate import BACKWARD_SPANS, Checked, _bounds, backward_spans
-from lib.tables import PERSON_LEVEL, Column, Table
+from lib.tables import Column, Table
 
-_NOT_CSV = (".json", ".ndjson", ".jsonl", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _READ_AS = {"timestamp": "TIMESTAMPTZ", "double": "DOUBLE", "integer": "DOUBLE"}
 _IMPORT_ID = re.compile(r"^[0-9a-f]{32}$")
-INCOMING = ".incoming-"  # what lib.store.clean_partial_files removes after a killed import
 _READ_OPTIONS = records.READ_OPTIONS.replace("all_varchar = true, ", "")
 
 
 class NotClean(Exception):
     """The file needs the general path (the reason, for a reader of the code, not a user)."""
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A canonical template, sniffed and recognised, not yet read."""
-
-    source: SourceFile  # sha256 is "" until the Keeper has hashed the file
-    format_name: str
-    table: Table
-    picks: tuple[tuple[int, str], ...]  # header index → canonical column
-
-    @property
-    def person_level(self) -> bool:
-        return self.table.name in PERSON_LEVEL
-
-    @property
-    def supplied(self) -> tuple[str, ...]:
-        return tuple(column for _, column in self.picks)
 
 
 @dataclass(frozen=True)
@@ -122,166 +94,6 @@ class Written:
     warnings: tuple[ImportWarning, ...]
     checked: Checked
     replaced: replaced.Replaced = replaced.Replaced()  # rows of earlier imports it replaced (kept for undo)
-
-
-def prepare(
-    con: duckdb.DuckDBPyConnection, path: str | os.PathLike, name: str, options: ImportOptions
-) -> Prepared | None:
-    """The file as a canonical template the fast path can read, or None (module doc)."""
-    path = Path(path)
-    try:
-        source = _sniff(path, name)
-        if source is None:
-            return None
-        fmt = detect(source, options, _candidates(con))
-        table = getattr(fmt, "table", None)
-        if not fmt.name.startswith("canonical:") or table is None:
-            return None
-        _refuse_repeated_columns(fmt, source)
-        picks = tuple(fmt.picks(source))
-    except Exception:  # noqa: BLE001 (only a probe: the general path meets the same and reports it)
-        return None
-    supplied = {column for _, column in picks}
-    if any(c.required and c.name not in supplied for c in table.columns):
-        return None  # the general path refuses it, naming the column, the template and the mapping step
-    if table.name == "deployments" and "status" not in supplied:
-        return None  # the general path warns that no run counts as a deployment without one
-    return Prepared(source, fmt.name, table, picks)
-
-
-def _sniff(path: Path, name: str) -> SourceFile | None:
-    """The file as the general path would sniff it, when it is plain UTF-8 CSV; else None."""
-    if name.lower().endswith(_NOT_CSV) or not path.is_file():
-        return None
-    with open(path, "rb") as f:
-        head = f.read(SAMPLE_CHARS * 4)
-    if not head or records.binary_kind(head) or _bom_encoding(head) not in (None, "utf-8-sig"):
-        return None
-    if b"\r" in head and b"\n" not in head:
-        return None  # lone-CR line ends: the general path rewrites them
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        sample = f.read(SAMPLE_CHARS)  # UnicodeDecodeError: not UTF-8, general path
-        complete = f.read(1) == ""
-    if sample.lstrip(" \t\r\n")[:1] in ("[", "{") or _SEP_LINE.match(sample):
-        return None
-    delimiter = sniff_delimiter(sample, complete)
-    rows = _sample_records(sample, complete, delimiter)
-    header = rows[0] if rows else []
-    if not any(h.strip() for h in header) or (complete and len(rows) < 2):
-        return None
-    return SourceFile(path, name, "csv", delimiter, tuple(header))
-
-
-# ---------------------------------------------------------------------------- the bytes
-
-
-@dataclass
-class Scan:
-    """What one pass over the file's bytes found."""
-
-    sha256: str = ""
-    clean: bool = True  # UTF-8, no NUL byte, no byte-order mark after the start
-    error: BaseException | None = None
-
-
-def _incomplete(data: bytes) -> int:
-    """How many bytes at the end of `data` begin a UTF-8 character they do not finish."""
-    i = len(data) - 1
-    while i >= 0 and len(data) - i < 4 and 0x80 <= data[i] < 0xC0:
-        i -= 1
-    if i < 0 or data[i] < 0xC0:
-        return 0
-    needed = 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
-    return len(data) - i if len(data) - i < needed else 0
-
-
-def _utf8(data: bytes) -> bool:
-    """Whether `data` is valid UTF-8, checked where it lies (Arrow's validator, no copy)."""
-    offsets = pa.array([0, len(data)], type=pa.int64()).buffers()[1]
-    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        text.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
-def scan_bytes(path: Path, out: Scan) -> Scan:
-    """Hash the file and check that it is clean UTF-8 text: no NUL byte, valid UTF-8, no
-    byte-order mark after the start. Chunks of ASCII, the usual case, are only hashed;
-    others are validated in place by Arrow (ten times faster than decoding them), and
-    searched for the mark only when they hold its first byte (0xEF: rare in text)."""
-    hasher = hashlib.sha256()
-    carry, first = b"", True
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK * 4):
-            hasher.update(chunk)
-            if b"\x00" in chunk:
-                out.clean = False
-            if out.clean and (carry or not chunk.isascii()):
-                data = carry + chunk if carry else chunk
-                cut = len(data) - _incomplete(data)  # a character split between two chunks
-                part, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
-                start = len(codecs.BOM_UTF8) if first and part.startswith(codecs.BOM_UTF8) else 0
-                if not _utf8(part) or (b"\xef" in part and part.find(codecs.BOM_UTF8, start) >= 0):
-                    out.clean = False
-            first = False
-    if carry:
-        out.clean = False  # the file ends inside a character
-    out.sha256 = hasher.hexdigest()
-    return out
-
-
-class Keeper:
-    """On a thread, while DuckDB reads the file: copy it into `copy_dir` under a temporary
-    name (the kernel copies: `shutil.copyfile`), then hash and check it (`scan_bytes`).
-    Without `copy_dir` (a file about people, never kept as uploaded) it only hashes."""
-
-    def __init__(self, path: str | os.PathLike, copy_dir: Path | None):
-        self.path = Path(path)
-        self.copy: Path | None = None
-        self.scan = Scan()
-        self._thread = threading.Thread(target=self._run, args=(copy_dir,), name="pillars-keep-upload")
-        self._thread.start()
-
-    def _run(self, copy_dir: Path | None) -> None:
-        try:
-            if copy_dir is not None:
-                copy_dir.mkdir(parents=True, exist_ok=True)
-                fd, name = tempfile.mkstemp(dir=copy_dir, prefix=INCOMING)
-                os.close(fd)
-                self.copy = Path(name)
-                shutil.copyfile(self.path, self.copy)
-            scan_bytes(self.path, self.scan)
-        except BaseException as exc:  # the importer then takes the general path, which reports it
-            self.scan.error = exc
-
-    def result(self) -> Scan:
-        """Wait for the thread; NotClean when the file is not clean text or could not be read."""
-        self._thread.join()
-        if self.scan.error is not None:
-            raise NotClean(f"the file could not be kept: {self.scan.error}")
-        if not self.scan.clean:
-            raise NotClean("not clean UTF-8 text")
-        return self.scan
-
-    def keep(self, target: Path) -> None:
-        """Move the copy to `target` (content-addressed: an existing one is the same bytes)."""
-        self._thread.join()
-        if self.copy is None:
-            return
-        if target.exists() or target.resolve() == self.path.resolve():
-            self.copy.unlink(missing_ok=True)
-        else:
-            os.replace(self.copy, target)
-        self.copy = None
-
-    def discard(self) -> None:
-        """Wait for the thread and delete a copy not kept."""
-        self._thread.join()
-        if self.copy is not None:
-            self.copy.unlink(missing_ok=True)
-            self.copy = None
 
 
 # ---------------------------------------------------------------------------- the write

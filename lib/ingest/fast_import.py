@@ -1,10 +1,10 @@
 """`import_file` by the fast path: one transaction around `fast.write` (lib/ingest/fast.py).
 
-The file is read straight into its table while `fast.Keeper` copies and hashes it on
-another thread. Bytes an import that stands already loaded roll the read back unseen (the
-result names that import, as the general path's does); otherwise the numbering of the
-rows a warning lists is checked, the original or its minimised copy is kept
-(lib/ingest/uploads.py), the import is logged and its layout remembered, and the
+The file is read straight into its table while `fast_keeper.Keeper` copies and hashes
+it on another thread. Bytes an import that stands already loaded roll the read back
+unseen (the result names that import, as the general path's does); otherwise the
+numbering of the rows a warning lists is checked, the original or its minimised copy is
+kept (lib/ingest/uploads.py), the import is logged and its layout remembered, and the
 transaction commits. Whenever the file turns out not to be clean, the read is rolled
 back, anything kept of it goes, and `lib.ingest.load.import_file` takes the general path.
 """
@@ -19,7 +19,7 @@ import uuid
 
 import duckdb
 
-from lib.ingest import fast, import_log
+from lib.ingest import fast, fast_keeper, fast_prepare, import_log
 from lib.ingest.choices import remember_layout
 from lib.ingest.formats import ImportOptions
 from lib.ingest.plan import home_dir
@@ -31,7 +31,7 @@ from lib.privacy import salt
 
 def import_quick(
     con: duckdb.DuckDBPyConnection,
-    quick: fast.Prepared,
+    quick: fast_prepare.Prepared,
     path: str | os.PathLike,
     name: str,
     options: ImportOptions,
@@ -43,7 +43,7 @@ def import_quick(
     file's hash is known only once it is read (on the keeper's thread), so bytes an import
     that stands already loaded are found then, and the read is rolled back unseen."""
     import_id = uuid.uuid4().hex
-    keeper = fast.Keeper(path, None if quick.person_level else uploads_dir(con))
+    keeper = fast_keeper.Keeper(path, None if quick.person_level else uploads_dir(con))
     written: fast.Written | None = None
     sha256 = ""
     try:

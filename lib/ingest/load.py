@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from lib.ingest import fast, fast_import, import_log, replaced, team_spelling
+from lib.ingest import fast_import, fast_prepare, import_log, replaced, team_spelling
 from lib.ingest.choices import (  # noqa: F401 (re-exported: the import API lives here)
     LayoutChoice,
     layout_choice,
@@ -158,7 +158,7 @@ def import_file(
         return rejected(f"{name}: unknown time zone {options.default_tz!r} (use a name such as Europe/Paris)")
     if options.date_order is not None and options.date_order not in ORDERS:
         return rejected(f"{name}: unknown date order {options.date_order!r} (use {', '.join(ORDERS)})")
-    quick = fast.prepare(con, path, name, options) if fast_path else None
+    quick = fast_prepare.prepare(con, path, name, options) if fast_path else None
     if quick is not None:  # a canonical template: read once, straight into its table (fast.py)
         done = fast_import.import_quick(con, quick, path, name, options, began, again)
         if done is not None:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import db
-from lib.ingest import fast, fast_import, uploads
+from lib.ingest import fast_import, fast_keeper, fast_prepare, uploads
 from lib.ingest.formats import ImportOptions
 from lib.ingest.load import import_file
 from lib.tables import TABLES
@@ -39,7 +39,7 @@ def _salt(monkeypatch):
 def paths(monkeypatch):
     """Which path took each file imported with the fast path allowed: 'fast' or 'general'."""
     taken: list[str] = []
-    real_prepare, real_import = fast.prepare, fast_import.import_quick
+    real_prepare, real_import = fast_prepare.prepare, fast_import.import_quick
 
     def prepare(*args, **kwargs):
         prepared = real_prepare(*args, **kwargs)
@@ -52,7 +52,7 @@ def paths(monkeypatch):
         taken.append("general" if result is None else "fast")
         return result
 
-    monkeypatch.setattr(fast, "prepare", prepare)
+    monkeypatch.setattr(fast_prepare, "prepare", prepare)
     monkeypatch.setattr(fast_import, "import_quick", quick)
     return taken
 
@@ -364,7 +364,7 @@ def test_the_keeper_hashes_what_it_copies(tmp_path):
     data = b"a,b\n" + b"x,\xc3\xa9\n" * 300_000  # several chunks, non-ASCII
     path = tmp_path / "f.csv"
     path.write_bytes(data)
-    keeper = fast.Keeper(path, tmp_path / "uploads")
+    keeper = fast_keeper.Keeper(path, tmp_path / "uploads")
     scan = keeper.result()
     assert scan.sha256 == hashlib.sha256(data).hexdigest() and scan.clean
     keeper.keep(tmp_path / "uploads" / "kept.csv")
@@ -400,7 +400,7 @@ def test_the_keeper_hashes_what_it_copies(tmp_path):
 def test_the_scan_finds_text_that_is_not_clean_utf8(tmp_path, data, clean):
     path = tmp_path / "f.csv"
     path.write_bytes(data)
-    assert fast.scan_bytes(path, fast.Scan()).clean is clean
+    assert fast_keeper.scan_bytes(path, fast_keeper.Scan()).clean is clean
     try:
         data.decode("utf-8")
         python_says = (
