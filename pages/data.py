@@ -1,6 +1,6 @@
 """Data: upload exports, see what loaded or why not, history, freshness, templates, demo."""
 
-from lib.ui import data_page, layout
+from lib.ui import data_history, data_page, data_upload, layout
 
 layout.page_header(
     "Data",
@@ -8,10 +8,10 @@ layout.page_header(
 )
 
 data_page.demo_controls()
-data_page.upload_section()
-data_page.mapping_section()
+data_upload.upload_section()
+data_upload.mapping_section()
 
 # One above the other: side by side, "Newest record" and "Last import" were cut at 1280 px.
-data_page.freshness_section()
-data_page.history_section()
+data_history.freshness_section()
+data_history.history_section()
 data_page.templates_section()

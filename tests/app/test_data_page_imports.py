@@ -155,7 +155,7 @@ def test_the_import_log_and_freshness_read_in_words():
     """The Data page showed `import_id`, `file_name`, `work_item_transitions` and 32-character ids."""
     import pandas as pd
 
-    from lib.ui.data_page import freshness_in_words, history_in_words
+    from lib.ui.data_history import freshness_in_words, history_in_words
 
     history = pd.DataFrame(
         [{"import_id": "0123456789abcdef0123456789abcdef", "imported_at": pd.Timestamp("2026-12-05 09:00"),
@@ -180,7 +180,7 @@ def test_a_refusal_lists_the_files_other_problems(tmp_path):
     # never named, so fixing the file took an upload per problem
     from lib import db
     from lib.ingest.load import import_file
-    from lib.ui.data_page import other_problems
+    from lib.ui.data_upload import other_problems
 
     path = tmp_path / "deployments.csv"
     path.write_text(
