@@ -61,9 +61,9 @@ def test_no_group_under_the_threshold_can_be_worked_out(tmp_path, seed):
 def _no_release_check(monkeypatch):
     import pandas as pd
 
-    from lib.anonymity import release
+    from lib.anonymity import new_release
 
-    monkeypatch.setattr(release, "new_small_atoms", lambda *a, **k: pd.DataFrame(columns=["respondents"]))
+    monkeypatch.setattr(new_release, "new_small_atoms", lambda *a, **k: pd.DataFrame(columns=["respondents"]))
 
 
 def _leaks_in_some_world(tmp_path, states=None) -> list[str]:
@@ -87,14 +87,14 @@ def test_the_adversary_wins_when_respondents_count_for_every_figure(tmp_path, mo
     few of them answered that question."""
     import pandas as pd
 
-    from lib.anonymity import plan, release
+    from lib.anonymity import new_release, plan
 
     def respondents_count(answers, k, before=None):
         people = answers[["respondent_id", "team"]].drop_duplicates()
         everyone = people.merge(pd.DataFrame({"dimension": answers["dimension"].unique()}), how="cross")
         return plan.plan_release(everyone, k, before)
 
-    monkeypatch.setattr(release, "plan_release", respondents_count)
+    monkeypatch.setattr(new_release, "plan_release", respondents_count)
     _no_release_check(monkeypatch)
     assert _leaks_in_some_world(tmp_path, states=1)
 
