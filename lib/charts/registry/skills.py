@@ -2,8 +2,8 @@
 learning, experiments, AI adoption and delivery before and after it.
 
 Each build calls the page's own aggregates (`lib.views.skills_charts`) and builders
-(`lib.charts.skills`, `lib.charts.skills_ai`); the page draws these registered figures, so
-page and deck show one computation. Missing sources raise NoData saying what to import.
+(`lib.charts.skills`, `lib.charts.skills_ai`, `lib.charts.skills_ai_delivery`); the page
+draws these registered figures, so page and deck show one computation. Missing sources raise NoData saying what to import.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from lib.charts import caption_text
 from lib.charts import skills as charts
 from lib.charts import skills_ai as ai_charts
+from lib.charts import skills_ai_delivery as ai_delivery_charts
 from lib.charts.registry import Context, NoData, register
 from lib.scope import Scope, period_text
 from lib.views import skills as views
@@ -162,7 +163,7 @@ def lead_time_and_ai(con, scope, filters):
     )
     agg = aggregates.ai_lead_time(con, scope)
     caption = caption_text("deployments, ai_usage, employees", period_text(agg["window"]), filters)
-    return ai_charts.lead_time_trend(agg, caption)
+    return ai_delivery_charts.lead_time_trend(agg, caption)
 
 
 @register("skills.ai_delivery_before_after", "skills", "Delivery before and after AI adoption",
@@ -182,4 +183,4 @@ def ai_delivery_before_after(con, scope, filters):
         f"{WINDOW_DAYS}-day windows either side of each adoption week, ending by {agg['end']:%d %b %Y}",
         filters,
     )
-    return ai_charts.delivery_panels(agg, caption)
+    return ai_delivery_charts.delivery_panels(agg, caption)
