@@ -16,14 +16,8 @@ import pytest
 
 from lib.ingest.detect import detect
 from lib.ingest.formats import ImportOptions, all_formats
-from lib.ingest.formats._tool_exports import (
-    flow_type,
-    parse_instant,
-    severity,
-    type_rules,
-    user_rule_keys,
-    zone,
-)
+from lib.ingest.formats._flow_types import flow_type, type_rules, user_rule_keys
+from lib.ingest.formats._tool_exports import parse_instant, severity, zone
 from lib.ingest.formats.github_prs import GitHubPullRequests
 from lib.ingest.formats.jira import JiraCsv
 from lib.ingest.formats.linear import LinearCsv, parse_durations

@@ -32,18 +32,14 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest.formats import ImportOptions, SourceFile, Staged
+from lib.ingest.formats._flow_types import IGNORE, flow_type, split_labels, type_rules, user_rule_keys
 from lib.ingest.formats._tool_exports import (
-    IGNORE,
     Columns,
     _key,
-    flow_type,
     header_score,
     missing_headers,
     read_rows,
-    split_labels,
     stage,
-    type_rules,
-    user_rule_keys,
     utc_columns,
 )
 from lib.ingest.report import ImportWarning, warn

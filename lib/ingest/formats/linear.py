@@ -35,19 +35,15 @@ from dataclasses import dataclass
 import duckdb
 
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
+from lib.ingest.formats._flow_types import IGNORE, flow_type, split_labels, type_rules, user_rule_keys
 from lib.ingest.formats._tool_exports import (
-    IGNORE,
     Columns,
-    flow_type,
     header_score,
     instant,
     missing_headers,
     read_rows,
-    split_labels,
     stage,
     status_active,
-    type_rules,
-    user_rule_keys,
     utc_columns,
     utc_text,
 )
