@@ -45,9 +45,16 @@ def delivery_catalog(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     The Delivery page's tiles read this: the same function, without the other pillars.
     """
     gaps = data_span.gaps(con, scope)  # one query for both pillars
-    d = delivery.dora_summary(con, scope, gaps)
-    f = flow.flow_summary(con, scope, gaps)
-    return _plain_tree({"delivery": {k: d[k] for k in DELIVERY_KEYS}, "flow": {k: f[k] for k in FLOW_KEYS}})
+    return delivery_tree(delivery.dora_summary(con, scope, gaps), flow.flow_summary(con, scope, gaps))
+
+
+def delivery_tree(dora: dict, flow_summary: dict) -> dict:
+    """The `delivery` and `flow` branches from the views' summaries of one scope
+    (`lib.views.delivery.dora_summary`, `lib.views.flow.flow_summary`): what `delivery_catalog`
+    returns, for a caller that already holds the summaries (the Delivery page's tiles)."""
+    return _plain_tree(
+        {"delivery": {k: dora[k] for k in DELIVERY_KEYS}, "flow": {k: flow_summary[k] for k in FLOW_KEYS}}
+    )
 
 
 ENGAGEMENT_KEYS = ("survey_id", "respondents", "participation_rate", "enps", "favorability", "index")
@@ -145,13 +152,25 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     source = source_of(key)
     if source and data_span.notes(con, scope)[source]:
         return None
-    shown = value(con, scope, key)
-    # a median or rate on too few events is shown on its tile, never a title's end (its count
-    # is not a catalog key: the view is read again for it, only when there is a value)
+    pillar = key.split(".", 1)[0]
+    if pillar not in ("delivery", "flow"):
+        return value(con, scope, key)
+    # One summary view read for both the value and the events behind it: what `value` gives
+    # (a test holds them equal), without the other pillar's view and without reading it twice.
+    # Each delivery trend on a page calls this inside its own cache entry (issue 17).
+    if pillar == "delivery":
+        summary = delivery.dora_summary(con, scope)
+        branch = {k: summary[k] for k in DELIVERY_KEYS}
+    else:
+        summary = flow.flow_summary(con, scope)
+        branch = {k: summary[k] for k in FLOW_KEYS}
+    # (a scope beyond the data, no team or a future period, has a note for its source: None above)
+    shown = flatten(_plain_tree({pillar: branch})).get(key)
+    # a median or rate on too few events is shown on its tile, never a title's end
     few = (
         shown is not None
         and key.removeprefix("delivery.") in delivery.TIER_EVIDENCE
-        and delivery.held_back(key, delivery.events_for(delivery.dora_summary(con, scope), key))
+        and delivery.held_back(key, delivery.events_for(summary, key))
     )
     return None if few else shown
 
@@ -249,6 +268,15 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
     now = flatten(values(con, scope))
     before = flatten(values(con, scope.previous()))
     return [_headline(key, now.get(key), before.get(key)) for key in keys]
+
+
+def delivery_headline(now: tuple[dict, dict], before: tuple[dict, dict], keys: tuple[str, ...]) -> list:
+    """`headline` for delivery and flow keys from summaries already computed: `now` and
+    `before` are (dora_summary, flow_summary) of the scope and of its previous period. The
+    Delivery page's tiles use it so that the summaries they also read for event counts are
+    computed once per period, not twice (issue 17)."""
+    now_flat, before_flat = flatten(delivery_tree(*now)), flatten(delivery_tree(*before))
+    return [_headline(key, now_flat.get(key), before_flat.get(key)) for key in keys]
 
 
 def compare(key: str, value, previous) -> Headline:

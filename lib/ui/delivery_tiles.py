@@ -1,6 +1,7 @@
-"""The Delivery page's headline tiles: exactly the catalog's values (`lib.metrics.headline`, the
-function the Overview and the CLI use), each with its change, its DORA tier or, when the
-catalog has no value, "—" and the reason."""
+"""The Delivery page's headline tiles: exactly the catalog's values (computed by
+`lib.metrics.delivery_headline`, the rule of `lib.metrics.headline`, which the Overview and the
+CLI use), each with its change, its DORA tier or, when the catalog has no value, "—" and the
+reason."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import streamlit as st
 from lib.definitions import definition_for
 from lib.formatting import format_value, is_missing
 from lib.glossary import explain
-from lib.metrics import source_of
+from lib.metrics import delivery_headline, source_of
 from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
@@ -73,14 +74,13 @@ def tile_band(item, coverage: dict, events: int | None = None) -> str:
 
 
 def tiles(scope: Scope, coverage: dict, keys: tuple[str, ...], per_row: int, caption: bool = True) -> None:
-    # One cached call for both rows of tiles.
-    items = [i for i in data.view("lib.metrics.headline", scope, DORA_KEYS + FLOW_KEYS) if i.key in keys]
-    dora = data.view("lib.views.delivery.dora_summary", scope)
-    before = data.view("lib.views.delivery.dora_summary", scope.previous())
+    # Each period's summaries are computed once (cached) and give both the catalog's values and
+    # the event counts behind them; the page's summary reads the same cached calls.
+    dora, before = (data.view("lib.views.delivery.dora_summary", s) for s in (scope, scope.previous()))
+    flow_now, flow_before = (data.view("lib.views.flow.flow_summary", s) for s in (scope, scope.previous()))
+    items = delivery_headline((dora, flow_now), (before, flow_before), keys)
     # items completed now and before, and the sources the previous period covers only in part
-    completed = [
-        data.view("lib.views.flow.flow_summary", s).get("velocity") for s in (scope, scope.previous())
-    ]
+    completed = [flow_now.get("velocity"), flow_before.get("velocity")]
     thin_before = data.view("lib.views.data_span.notes", scope.previous())
     if caption:
         st.caption(f"{filters.period_text(scope)} · arrows: change {period_phrase(scope.days)}")

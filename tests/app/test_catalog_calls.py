@@ -2,7 +2,11 @@
 
 Every page runs once on the demo organisation with cold caches (the first visit, the most
 work it ever does) while `lib.metrics.catalog` is counted. (The previous period's
-catalog, for a tile's change, would count too.) The bar is at most once per run.
+catalog, for a tile's change, would count too.) The bar is at most once per run. On the
+Delivery page, the delivery and flow summaries behind the catalog's keys are counted too: its
+tiles computed each twice per period on cold caches, and each DORA trend the whole delivery
+catalog for its title. A trend still reads the delivery summary for its title inside its own
+cache entry (`lib.metrics.title_value`), as the Overview's delivery trends do.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib import metrics
+from lib.views import delivery, flow
 from tests.app.conftest import ROOT, assert_no_exception
 
 PAGES = (
@@ -43,6 +48,8 @@ def test_a_page_run_computes_the_catalog_at_most_once(demo_db, monkeypatch, page
 
     monkeypatch.setattr(metrics, "catalog", catalog)
     monkeypatch.setattr(metrics, "delivery_catalog", delivery_catalog)
+    for module, name in ((delivery, "dora_summary"), (flow, "flow_summary")):
+        monkeypatch.setattr(module, name, _counted(calls, name, getattr(module, name)))
     monkeypatch.setenv("PILLARS_DB", str(demo_db))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -56,5 +63,22 @@ def test_a_page_run_computes_the_catalog_at_most_once(demo_db, monkeypatch, page
     assert at.title, "the page drew nothing: the count would say nothing"
     whole = {scope: n for (kind, scope), n in calls.items() if kind == "catalog"}
     assert sum(whole.values()) <= 1, whole
-    if page == "pages/delivery.py":  # the counting reaches the pages' code: its tiles read the catalog's
-        assert sum(n for (kind, _), n in calls.items() if kind == "delivery_catalog") >= 1
+    if page == "pages/delivery.py":
+        periods = {scope for kind, scope in calls if kind in ("dora_summary", "flow_summary")}
+        assert len(periods) == 2, calls  # the period, and the previous one for the tiles' changes
+        before, period = sorted(periods, key=lambda scope: scope.start)
+        # the previous period is read by the tiles alone: once per summary (twice before)
+        assert calls["dora_summary", before] == 1 and calls["flow_summary", before] == 1, calls
+        # the DORA tab's trends title on delivery keys: no flow summary beyond the tiles' one
+        # (each trend read the whole delivery catalog: 7 flow summaries per cold run)
+        assert calls["flow_summary", period] == 1, calls
+        # each DORA trend still reads the delivery summary in its own cache entry (6 charts)
+        assert calls["dora_summary", period] <= 7, calls
+
+
+def _counted(calls: Counter, name: str, real):
+    def counted(*args, **kwargs):
+        calls[name, args[1]] += 1
+        return real(*args, **kwargs)
+
+    return counted
