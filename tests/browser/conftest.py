@@ -132,12 +132,21 @@ def browser(chromium_path):
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="module")
+def _module_context(browser):
+    """One browser context per test module: its HTTP cache keeps Streamlit's and Plotly's
+    bundles parsed between tests, as a VP's browser does. Each test still gets its own tab,
+    hence its own Streamlit session (sessions are per connection, not per cookie jar)."""
     context = browser.new_context(viewport={"width": 1440, "height": 2600})
-    tab = context.new_page()
-    yield tab
+    yield context
     context.close()
+
+
+@pytest.fixture
+def page(_module_context):
+    tab = _module_context.new_page()
+    yield tab
+    tab.close()
 
 
 def screenshot(tab, name: str) -> Path:
@@ -147,11 +156,19 @@ def screenshot(tab, name: str) -> Path:
     return path
 
 
+APP_IDLE = """() => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    && !document.querySelector('[data-testid="stStatusWidget"]')"""
+
+
 def wait_for_app(tab) -> None:
     """Wait until the script finished running and at least the page title is drawn."""
     from playwright.sync_api import expect
 
     expect(tab.get_by_test_id("stApp")).to_be_visible(timeout=30_000)
+    # One condition polled every 50 ms in the page: Playwright's own assertions back off to a
+    # poll every 500 ms, which the suite's hundreds of page loads and clicks paid each time.
+    tab.wait_for_function(APP_IDLE, polling=50, timeout=60_000)
+    # then as before (a rerun may start just after, e.g. once an upload is taken): at once when idle
     expect(tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
         1, timeout=60_000
     )
