@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import access, db, store
+from lib import access, db, memo, store
 from lib.ui.access import current_grant
 
 
@@ -106,9 +106,13 @@ def data_version() -> str:
 def _run(path: str, version: str, as_granted: access.Grant, name: str, args: tuple, kwargs: tuple):
     module_name, func_name = name.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    con = cursor(as_granted)
+    snap = snapshot()
+    con = _reader(str(snap.file), snap.version, as_granted).cursor()
     try:
-        return func(con, *args, **dict(kwargs))
+        # a published snapshot never changes: the views the page's charts share are read
+        # once per snapshot and grant (lib.memo)
+        with memo.reading((str(snap.file), snap.version, as_granted)):
+            return func(con, *args, **dict(kwargs))
     finally:
         con.close()
 
@@ -124,6 +128,7 @@ def view(name: str, *args, **kwargs):
 
 def clear_caches() -> None:
     _run.clear()
+    memo.clear()
 
 
 def is_demo() -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from lib.memo import shared
 from lib.scope import Scope, plausible_dates
 from lib.sql import query_df
 from lib.views import params
@@ -145,6 +146,7 @@ def period_gap(con: duckdb.DuckDBPyConnection, source: str, scope: Scope) -> str
     return gap(span(con, source, scope), scope.start, scope.end)
 
 
+@shared
 def gaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str | None]:
     """Per source: why the scope's period has none of its data (`gap`), or None when it has;
     one query for every source."""
@@ -194,6 +196,7 @@ def partly(found: Span, start: dt.date, end: dt.date) -> str | None:
     return "; ".join(parts) or None
 
 
+@shared
 def notes(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, str | None]:
     """Per source: `partly` for the scope's period (one query)."""
     return gaps_and_notes(con, scope)[1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from lib.memo import shared
 from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import buckets, data_span, one_row, params, pull_requests
@@ -194,6 +195,7 @@ def overall_tier(tiers: dict[str, str | None]) -> str | None:
     return TIERS[ranks[1]]
 
 
+@shared
 def dora_summary(con: duckdb.DuckDBPyConnection, scope: Scope, gaps: dict | None = None) -> dict:
     """Every `delivery.*` catalog key plus the counts behind them and the per-key tiers.
 
@@ -240,6 +242,7 @@ NO_DATA_KEYS = {
 }
 
 
+@shared
 def dora_by_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per `scope.grain` bucket: deployments, frequency per week, lead time,
     change failure rate, time to restore service and rework rate, for trend charts.

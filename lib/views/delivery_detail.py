@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
+from lib.memo import shared
 from lib.scope import Scope
 from lib.sql import query_df, query_one
 from lib.views import buckets, data_span, params, plain_dict
@@ -44,6 +45,7 @@ def trend_window(scope: Scope, min_days: int = 365) -> Scope:
     return replace(scope, start=start) if start < scope.end else scope
 
 
+@shared
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Row counts of each delivery input, table-wide and in the scope's period and teams;
     `gaps`: per source, why the period has none of its data (`lib.views.data_span.gaps`);

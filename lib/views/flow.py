@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from lib.memo import shared
 from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import buckets, data_span, one_row, params
@@ -16,6 +17,7 @@ from lib.views import buckets, data_span, one_row, params
 WORK_TYPES = ("feature", "defect", "risk", "debt")
 
 
+@shared
 def flow_summary(con: duckdb.DuckDBPyConnection, scope: Scope, gaps: dict | None = None) -> dict:
     """Every `flow.*` catalog key over the scope, `distribution` nested by work type, and
     `gap`: why the period has no work item data (`lib.views.data_span.gap`; every key is
