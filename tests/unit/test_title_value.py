@@ -62,3 +62,18 @@ def test_the_title_ends_on_the_tiles_value_or_on_nothing(con, name):
         assert got["flow.velocity_per_week"] is not None
     if name == "no team matches":
         assert set(got.values()) == {None}
+
+
+@pytest.mark.parametrize("name", SCOPES)
+def test_the_delivery_tiles_values_are_the_catalogs(con, name):
+    """The Delivery page's tiles build their values from the summaries they also read for
+    event counts (`delivery_headline`): the same values, changes and tiers as `headline`,
+    including no value at all where no team matches or the period lies past the data."""
+    from lib.ui.delivery_tiles import DORA_KEYS, FLOW_KEYS
+    from lib.views import flow
+
+    scope, keys = SCOPES[name], DORA_KEYS + FLOW_KEYS
+    summaries = [
+        (delivery.dora_summary(con, s), flow.flow_summary(con, s)) for s in (scope, scope.previous())
+    ]
+    assert metrics.delivery_headline(*summaries, keys) == metrics.headline(con, scope, keys)
