@@ -33,6 +33,7 @@ MAX_KEYS = 4
 _active: contextvars.ContextVar[OrderedDict | None] = contextvars.ContextVar("lib_memo", default=None)
 _stores: OrderedDict[Hashable, tuple[float, OrderedDict]] = OrderedDict()
 _lock = threading.Lock()
+_MISSING = object()
 
 
 @contextlib.contextmanager
@@ -87,6 +88,3 @@ def shared(view: Callable) -> Callable:
         return copy.deepcopy(found)
 
     return wrapper
-
-
-_MISSING = object()

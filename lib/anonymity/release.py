@@ -3,16 +3,8 @@
 `waves(con)` is the only way survey figures reach their answers. It compares each wave's
 live rows (`survey_responses`) with what the wave last published; when they differ (an
 import, a late batch, an undo, a corrected re-import) or the threshold changed, it cuts a
-new release with the changes that are safe to show and holds back the rest
-(lib/anonymity/new_release.py):
-
-- the changes are grouped by the cells (team × dimension) they touch, a respondent who
-  moved team tying together every cell they touch;
-- the new release's plan keeps every team and cell hidden before (`plan_release`);
-- `atoms.new_small_atoms` checks the release against every earlier release of the wave;
-  while it would let fewer than k people be worked out, the groups of changes behind the
-  offending atoms are held back and the check runs again;
-- the release, its decisions and the comparison are written in one transaction.
+new release with the changes that are safe to show and holds back the rest (how, step by
+step: lib/anonymity/new_release.py).
 
 The first figures computed after a change cut the release (a page, the CLI, the board
 pack): what nobody could have seen needs no protection, so two imports in a row before

@@ -93,8 +93,13 @@ def grant() -> access.Grant:
 def cursor(as_granted: access.Grant | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only cursor on the newest snapshot showing only what this session (or
     `as_granted`) may see, for this call only."""
+    return _open(as_granted or grant())[1]
+
+
+def _open(as_granted: access.Grant) -> tuple[store.Snapshot, duckdb.DuckDBPyConnection]:
+    """The newest snapshot and a read-only cursor on it for `as_granted`."""
     snap = snapshot()
-    return _reader(str(snap.file), snap.version, as_granted or grant()).cursor()
+    return snap, _reader(str(snap.file), snap.version, as_granted).cursor()
 
 
 def data_version() -> str:
@@ -106,8 +111,7 @@ def data_version() -> str:
 def _run(path: str, version: str, as_granted: access.Grant, name: str, args: tuple, kwargs: tuple):
     module_name, func_name = name.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    snap = snapshot()
-    con = _reader(str(snap.file), snap.version, as_granted).cursor()
+    snap, con = _open(as_granted)
     try:
         # a published snapshot never changes: the views the page's charts share are read
         # once per snapshot and grant (lib.memo)
