@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.browser import navigation
+
 ROOT = Path(__file__).resolve().parents[2]
+# each page's heading: its title in dashboard.PAGES, but the Overview's
+TITLES = {info["file"]: info["title"] for info in navigation.pages()} | {
+    "pages/overview.py": "Engineering at a glance"
+}
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +45,13 @@ def run_page(monkeypatch):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
         for key, value in (query or {}).items():
             at.query_params[key] = value
-        at.run()
         if page != "pages/overview.py":
+            # straight to the page, as a link opened in a new tab: the page's own file name is
+            # its url_path in dashboard.PAGES, which is what AppTest hashes before a first run
             at.switch_page(page)
-            at.run()
+        at.run()
+        # the page asked for, not the default one (a wrong hash would open the Overview)
+        assert not at.title or at.title[0].value == TITLES[page], (page, at.title[0].value)
         return at
 
     return run

@@ -43,10 +43,11 @@ def signed_in(monkeypatch, demo_db_copy):
         )
         for key, value in (query or {}).items():
             at.query_params[key] = value
-        at.run()
         if page != "pages/overview.py":
+            # straight to the page, as a link opened in a new tab: the page's own file name is
+            # its url_path in dashboard.PAGES, which is what AppTest hashes before a first run
             at.switch_page(page)
-            at.run()
+        at.run()
         return at
 
     return run
