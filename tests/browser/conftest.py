@@ -112,10 +112,22 @@ def serve(
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(demo_db, tmp_path_factory):
-    """A streamlit server on a private copy of the demo database; yields its base URL."""
+    """A streamlit server on a copy of the demo database, shared by every test module of the
+    worker that only reads it (one start and one set of warm caches, not one per module);
+    yields its base URL. A module that uploads, undoes or otherwise changes data overrides
+    this fixture with `private_server` (see test_journeys.py)."""
     workdir = tmp_path_factory.mktemp("server")
+    db_file = workdir / "pillars.duckdb"
+    shutil.copy(demo_db, db_file)
+    with serve(db_file, workdir) as (url, _):
+        yield url
+
+
+def private_server(demo_db, tmp_path_factory):
+    """`server`'s body for one module that changes data: its own copy, its own process."""
+    workdir = tmp_path_factory.mktemp("private-server")
     db_file = workdir / "pillars.duckdb"
     shutil.copy(demo_db, db_file)
     with serve(db_file, workdir) as (url, _):
