@@ -13,6 +13,23 @@ from lib import db
 # A fixed end date keeps the demo organisation, and so every expectation, stable.
 DEMO_END = dt.date(2026, 10, 31)
 
+# The longest test files, run first: pytest-xdist hands files to its workers in collection
+# order, and the board-ready tour (80–130 s) collected last ran alone on one worker while
+# the other sat idle at the end of CI.
+LONGEST_FIRST = (
+    "tests/browser/test_board_ready.py",
+    "tests/browser/test_many_servers.py",
+    "tests/browser/test_data_never_changes_behind_your_back.py",
+    "tests/browser/test_concurrency.py",
+    "tests/unit/test_anonymity_adversarial.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    root = config.rootpath
+    items.sort(key=lambda item: rank.get(item.path.relative_to(root).as_posix(), len(rank)))  # stable
+
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:

@@ -170,7 +170,7 @@ def _module_context(browser):
     """One browser context per test module: its HTTP cache keeps Streamlit's and Plotly's
     bundles parsed between tests, as a VP's browser does. Each test still gets its own tab,
     hence its own Streamlit session (sessions are per connection, not per cookie jar)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context = browser.new_context(viewport={"width": 1440, "height": 2600})
     yield context
     context.close()
 
