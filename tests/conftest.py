@@ -14,8 +14,8 @@ from lib import db
 DEMO_END = dt.date(2026, 10, 31)
 
 # The longest test files, run first: pytest-xdist hands files to its workers in collection
-# order, and the board-ready tour (80–130 s) collected last ran alone on one worker while
-# the other sat idle at the end of CI.
+# order, so a long file collected late (the board-ready tour alone takes 80–130 s) can leave
+# one worker running it while the other has nothing left to do.
 LONGEST_FIRST = (
     "tests/browser/test_board_ready.py",
     "tests/browser/test_many_servers.py",
