@@ -112,12 +112,13 @@ def serve(
         log.close()
 
 
-@pytest.fixture(scope="session")
-def server(demo_db, tmp_path_factory):
-    """A streamlit server on a copy of the demo database, shared by every test module of the
-    worker that only reads it (one start and one set of warm caches, not one per module);
-    yields its base URL. A module that uploads, undoes or otherwise changes data overrides
-    this fixture with `private_server` (see test_journeys.py)."""
+def demo_server(demo_db, tmp_path_factory):
+    """A streamlit server on its own copy of the demo database; yields its base URL.
+
+    Registered below as the fixture `server` at session scope: every test module of a worker
+    that only reads the demo shares one start and one set of warm caches. A module that
+    uploads, undoes or otherwise changes data registers it again at module scope, for a copy
+    and a process of its own (see test_journeys.py)."""
     workdir = tmp_path_factory.mktemp("server")
     db_file = workdir / "pillars.duckdb"
     shutil.copy(demo_db, db_file)
@@ -125,13 +126,7 @@ def server(demo_db, tmp_path_factory):
         yield url
 
 
-def private_server(demo_db, tmp_path_factory):
-    """`server`'s body for one module that changes data: its own copy, its own process."""
-    workdir = tmp_path_factory.mktemp("private-server")
-    db_file = workdir / "pillars.duckdb"
-    shutil.copy(demo_db, db_file)
-    with serve(db_file, workdir) as (url, _):
-        yield url
+server = pytest.fixture(demo_server, scope="session", name="server")
 
 
 class _ReducedMotion:

@@ -12,13 +12,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, press_import, private_server, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, demo_server, press_import, screenshot, wait_for_app
 from tests.unit.workbook_fixture import hris_workbook
 
 pytestmark = pytest.mark.browser
 
 # This module uploads files: its own server and database copy, not the shared read-only one.
-server = pytest.fixture(private_server, scope="module", name="server")
+server = pytest.fixture(demo_server, scope="module", name="server")
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import navigation
-from tests.browser.conftest import ROOT, press_import, private_server, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, demo_server, press_import, screenshot, wait_for_app
 
 # Drawing six Plotly charts took a loaded 2-core machine (load 20) 45–55 s after the script
 # finished, on main as on this branch: waits, not timings.
@@ -23,7 +23,7 @@ DRAW_TIMEOUT = 90_000
 pytestmark = pytest.mark.browser
 
 # This module uploads files: its own server and database copy, not the shared read-only one.
-server = pytest.fixture(private_server, scope="module", name="server")
+server = pytest.fixture(demo_server, scope="module", name="server")
 
 # Every page the navigation lists (tests/browser/navigation.py reads dashboard.PAGES), so a
 # new page is covered the day its file exists. Pages that draw no chart say so here.
