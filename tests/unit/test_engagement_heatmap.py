@@ -44,3 +44,14 @@ def test_a_large_organisation_has_colours_and_tooltips_but_no_cell_labels():
     assert shown.customdata[-1][0].startswith("team-000 · Autonomy: 50% favourable")
     few = engagement.heatmap(cells(many[: engagement.LABELLED_ROWS]), "t", "c", ORDER)
     assert few.data[1].texttemplate == "%{text}"
+
+
+def test_cells_are_parted_by_one_white_path_not_by_gaps():
+    """Gaps between cells make Plotly paint the whole plot area into a canvas and encode it as
+    a PNG on every draw; without them it paints one pixel a cell. The borders are one path:
+    between the three rows at 0.5 and 1.5, between the two columns at 0.5."""
+    fig = engagement.heatmap(cells(["alpha", "beta", "gamma"]), "t", "c", ORDER)
+    assert all(trace.xgap is None and trace.ygap is None for trace in fig.data)
+    (border,) = [s for s in fig.layout.shapes if s.type == "path"]
+    assert border.path == "M-0.5,0.5H1.5M-0.5,1.5H1.5M0.5,-0.5V2.5"
+    assert (border.xref, border.yref, border.layer, border.line.color) == ("x", "y", "above", "white")
