@@ -21,6 +21,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+# Screenshots are for a person to look at, so they are taken only when asked for
+# (`PILLARS_SCREENSHOTS=1 scripts/test tests/browser`): the tests assert on the page, not on
+# the pictures, and some 90 full-page screenshots cost the suite about 1 min of CPU.
+TAKE_SCREENSHOTS = os.environ.get("PILLARS_SCREENSHOTS", "") not in ("", "0")
 CHROMIUM = os.environ.get("PILLARS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -161,11 +165,18 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="module")
-def _module_context(browser):
+def viewport() -> dict:
+    """The tabs' size (a laptop's): a module may override it. A taller tab costs Chromium's
+    software raster more on every paint."""
+    return {"width": 1440, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def _module_context(browser, viewport):
     """One browser context per test module: its HTTP cache keeps Streamlit's and Plotly's
     bundles parsed between tests, as a VP's browser does. Each test still gets its own tab,
     hence its own Streamlit session (sessions are per connection, not per cookie jar)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 2600})
+    context = browser.new_context(viewport=viewport)
     yield context
     context.close()
 
@@ -177,7 +188,11 @@ def page(_module_context):
     tab.close()
 
 
-def screenshot(tab, name: str) -> Path:
+def screenshot(tab, name: str) -> Path | None:
+    """A full-page screenshot at tests/browser/screenshots/<name>.png, when asked for
+    (TAKE_SCREENSHOTS); None otherwise."""
+    if not TAKE_SCREENSHOTS:
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)

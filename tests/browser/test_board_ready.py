@@ -3,8 +3,10 @@
 One tour opens every page the navigation lists at 1280 × 800, 1440 × 900 and 1920 × 1080
 (and, at 1280, every section of the pages with tabs), by their sidebar links and tabs in one
 session as a VP would, blocks and records every request to a
-host other than the app's own, measures each text against its box, and saves a full-page
-screenshot per view in tests/browser/screenshots/board-ready/. The tests then assert on
+host other than the app's own, measures each text against its box, checks that the page
+drew (no exception, no "Page not found", the demo label, every chart with its title), and,
+when screenshots are asked for (PILLARS_SCREENSHOTS=1), saves a full-page screenshot per view
+in tests/browser/screenshots/board-ready/. The tests then assert on
 what the tour saw: nothing cut (tile labels, values and change descriptions whose text is
 wider than their box; chart titles, subtitles, captions, axis titles and legends outside
 their figure), nothing fetched from elsewhere. Separate journeys check the camera PNG, the
@@ -27,7 +29,7 @@ from playwright.sync_api import expect
 
 from lib.ui import business_page, delivery_page, retention_page, skills_page
 from tests.browser import navigation
-from tests.browser.conftest import SCREENSHOTS, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, TAKE_SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -194,10 +196,13 @@ def tour(server, browser) -> dict:
                 _open(tab, url, section)
             assert urlsplit(tab.url).path.strip("/") == ("" if url == "overview" else url), (name, tab.url)
             expect(tab.get_by_test_id("stException")).to_have_count(0)
+            expect(tab.get_by_text("Page not found")).to_have_count(0)
+            expect(tab.get_by_text("Demo data", exact=False).first).to_be_visible()
             found = tab.evaluate(MEASURE)
             if found:
                 cut[name] = found
-            _full_page_screenshot(tab, folder / f"{size[0]}x{size[1]}-{name}.png", size)
+            if TAKE_SCREENSHOTS:
+                _full_page_screenshot(tab, folder / f"{size[0]}x{size[1]}-{name}.png", size)
             seen["views"] += 1
         context.close()
     return seen

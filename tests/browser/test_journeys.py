@@ -25,10 +25,10 @@ pytestmark = pytest.mark.browser
 # This module uploads files: its own server and database copy, not the shared read-only one.
 server = pytest.fixture(demo_server, scope="module", name="server")
 
-# Every page the navigation lists (tests/browser/navigation.py reads dashboard.PAGES), so a
-# new page is covered the day its file exists. Pages that draw no chart say so here.
+# Every page the navigation lists (tests/browser/navigation.py reads dashboard.PAGES). Each
+# opens, without an exception and with every chart drawn, in the board-ready tour
+# (test_board_ready.py, three sizes), and by its URL in the journeys of its pillar.
 PAGES = navigation.pages()
-NO_CHARTS = {"data", "board_pack"}  # the Board pack shows chart thumbnails as images
 
 
 def _tile_value(tab, label: str) -> str:
@@ -36,21 +36,6 @@ def _tile_value(tab, label: str) -> str:
         has=tab.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
     )
     return metric.get_by_test_id("stMetricValue").inner_text()
-
-
-@pytest.mark.parametrize("page_info", PAGES, ids=[p["url"] for p in PAGES])
-def test_page_opens_without_error_and_draws(server, page, page_info):
-    page.goto(f"{server}/{page_info['path']}")
-    wait_for_app(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("Page not found")).to_have_count(0)
-    expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
-    if page_info["url"] not in NO_CHARTS:
-        charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts.first).to_be_visible(timeout=DRAW_TIMEOUT)
-        # Plotly drew into the chart: its SVG holds at least one trace.
-        expect(page.locator(".js-plotly-plot g.trace").first).to_be_attached(timeout=DRAW_TIMEOUT)
-    screenshot(page, page_info["url"])
 
 
 def test_the_navigation_lists_exactly_the_pages_the_journeys_open(server, page):
