@@ -39,6 +39,13 @@ def imported_db(tmp_path: Path, *names: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def exports_db(tmp_path_factory) -> Path:
+    """The delivery exports imported once for the module's tests, which only read it (each
+    imported them again: 12 tests, about 0.5 s each)."""
+    return imported_db(tmp_path_factory.mktemp("exports"), *DELIVERY_EXPORTS)
+
+
 SECTIONS = ("DORA", "Flow", "Incidents", "Pull requests", "Teams", "Drill down")
 CHARTS = {"DORA": 6, "Flow": 6, "Incidents": 2, "Pull requests": 1, "Teams": 1, "Drill down": 0}
 
@@ -114,8 +121,8 @@ def test_a_section_is_a_link(demo_db, run_page):
     assert not any(s.value.startswith("DORA:") for s in at.subheader)
 
 
-def test_delivery_page_on_imported_exports_only(tmp_path, run_page):
-    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+def test_delivery_page_on_imported_exports_only(exports_db, run_page):
+    path = exports_db
     at = run_page(path, PAGE, query=PERIOD)
     assert_no_exception(at)
     assert not any("Demo data" in i.value for i in at.info)
@@ -209,8 +216,8 @@ def test_no_production_environment_is_named_not_zero(tmp_path, run_page):
         ("Pull requests", None, 3),
     ],
 )
-def test_drill_down_shows_the_rows_behind_the_number(tmp_path, run_page, drill_metric, team, rows):
-    at = drill(run_page, imported_db(tmp_path, *DELIVERY_EXPORTS), PERIOD)
+def test_drill_down_shows_the_rows_behind_the_number(exports_db, run_page, drill_metric, team, rows):
+    at = drill(run_page, exports_db, PERIOD)
     at.selectbox(key="drill-metric").select(drill_metric).run()
     if team:
         at.selectbox(key="drill-team").select(team).run()
@@ -331,8 +338,8 @@ def rows_shown(at) -> tuple[list[str], list[int]]:
     return headings, [len(t) for t in tables]
 
 
-def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
-    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+def test_clicking_a_point_shows_the_rows_behind_it(exports_db, run_page):
+    path = exports_db
     at = run_page(path, PAGE, query=PERIOD)
     assert rows_shown(at) == ([], [])
     at.session_state["dora-0-deployment_frequency_per_week"] = clicked("2025-07-01")
@@ -343,8 +350,8 @@ def test_clicking_a_point_shows_the_rows_behind_it(tmp_path, run_page):
     assert any(c.value.startswith("3 rows in deployments") for c in at.caption)
 
 
-def test_clicking_a_team_panel_shows_that_teams_rows(tmp_path, run_page):
-    path = imported_db(tmp_path, *DELIVERY_EXPORTS)
+def test_clicking_a_team_panel_shows_that_teams_rows(exports_db, run_page):
+    path = exports_db
     at = run_page(path, PAGE, query={**PERIOD, "section": "Teams"})
     at.session_state["teams"] = clicked("2025-08-01", team="Platform")
     at.run()
