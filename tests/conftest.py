@@ -13,44 +13,35 @@ from lib import db
 # A fixed end date keeps the demo organisation, and so every expectation, stable.
 DEMO_END = dt.date(2026, 10, 31)
 
-# The longest test files, run first: pytest-xdist hands files to its workers in collection
-# order, so a long file collected late (the board-ready tour alone takes 80–130 s) can leave
-# one worker running it while the other has nothing left to do.
+# The longest test files first, longest first (seconds on a 2-core machine, December 2026,
+# in brackets): scripts/test hands files to the workers in this order (pytest-xdist's
+# loadfile with --no-loadscope-reorder; its default order, by number of tests, left
+# one-test browser journeys of 30–45 s for the end, one worker running them alone).
 LONGEST_FIRST = (
-    "tests/browser/test_board_ready.py",
-    "tests/browser/test_many_servers.py",
-    "tests/browser/test_data_never_changes_behind_your_back.py",
-    "tests/browser/test_concurrency.py",
-    "tests/unit/test_anonymity_adversarial.py",
+    "tests/browser/test_board_ready.py",  # (91)
+    "tests/unit/test_anonymity_adversarial.py",  # (64)
+    "tests/browser/test_journeys.py",  # (58)
+    "tests/browser/test_data_never_changes_behind_your_back.py",  # (46)
+    "tests/browser/test_many_servers.py",  # (42)
+    "tests/unit/test_ingest_fast.py",  # (40)
+    "tests/browser/test_delivery_rules.py",  # (37)
+    "tests/browser/test_business_journeys.py",  # (36)
+    "tests/browser/test_survey_imports.py",  # (36)
+    "tests/browser/test_concurrency.py",  # (34)
+    "tests/browser/test_sign_in.py",  # (33)
+    "tests/browser/test_retention.py",  # (32)
+    "tests/browser/test_safe_downloads.py",  # (30)
+    "tests/app/test_delivery_page.py",  # (29)
+    "tests/browser/test_overview_journeys.py",  # (29)
+    "tests/browser/test_board_pack.py",  # (28)
+    "tests/browser/test_skills_journeys.py",  # (28)
+    "tests/unit/test_boardpack.py",  # (23)
+    "tests/app/test_chart_registry.py",  # (23)
+    "tests/app/test_catalog_calls.py",  # (23)
+    "tests/app/test_stored_values.py",  # (22)
+    "tests/app/test_board_pack_page.py",  # (22)
+    "tests/unit/test_export_cli.py",  # (21)
 )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _new_databases_from_a_migrated_template(tmp_path_factory):
-    """A database the tests create through `db.connect` starts as a copy of one migrated once
-    per worker, as a template database does in a Postgres test suite: the suite creates some
-    740 databases, and migrating each took 50–100 ms (about 40 s of the suite). The migrations
-    themselves run here, on the template, and tests/unit/test_schema.py migrates step by step
-    a file it creates itself. Processes the tests start (servers, the CLI) migrate their own."""
-    import duckdb
-
-    template = tmp_path_factory.mktemp("template") / "migrated.duckdb"
-    con = duckdb.connect(str(template))
-    db.migrate(con)
-    con.close()
-    original = db.connect
-
-    def connect(path=None, read_only: bool = False):
-        file = db.db_path(path)
-        if not read_only and not file.exists():
-            file.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(template, file)
-        return original(path, read_only)
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(db, "connect", connect)
-    yield
-    patch.undo()
 
 
 def pytest_collection_modifyitems(config, items):
