@@ -93,7 +93,7 @@ def heatmap(cells: pd.DataFrame, title: str, caption: str, order: list[str]) -> 
     colours, with each figure in its tooltip and in the CSV download beside the chart.
 
     The cells carry no gaps (`xgap`/`ygap`): with gaps, Plotly paints every cell into a
-    canvas the size of the plot and encodes it as a PNG (200–230 ms a draw for the large
+    canvas the size of the plot and encodes it as a PNG (280–330 ms a draw for the large
     demo's 174 × 7 cells, 1,150 px wide); without, it paints one pixel a cell and lets the
     browser scale it unsmoothed (100–125 ms). One white path over the cells draws what
     the gaps drew."""
