@@ -55,3 +55,16 @@ def test_cells_are_parted_by_one_white_path_not_by_gaps():
     (border,) = [s for s in fig.layout.shapes if s.type == "path"]
     assert border.path == "M-0.5,0.5H1.5M-0.5,1.5H1.5M0.5,-0.5V2.5"
     assert (border.xref, border.yref, border.layer, border.line.color) == ("x", "y", "above", "white")
+
+
+def test_the_title_stays_at_the_top_of_a_tall_heatmap():
+    """At 96% of the height (the template's), the large demo's 174-team title sat 250 px down,
+    over the dimension names: it is pinned to the top, 14 px down, whatever the height."""
+    many = [f"team-{n:03d}" for n in range(174)]
+    for fig in (
+        engagement.heatmap(cells(many), "t", "c", ORDER),
+        engagement.heatmap(cells(many[:3]), "t", "c", ORDER),
+    ):
+        title = fig.layout.title
+        assert (title.y, title.yanchor, title.yref, title.pad.t) == (1, "top", "container", 14)
+        assert fig.layout.margin.t >= 110  # the names above the cells keep their room
