@@ -13,6 +13,12 @@ def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def sentence(text: str) -> str:
+    """`text` with its first letter in capitals and the rest untouched: `str.capitalize` would
+    also lower "Chromium", "Debian", "PILLARS_CHROMIUM" and "Jan" further on."""
+    return text[:1].upper() + text[1:]
+
+
 def format_value(value, unit: str = "") -> str:
     """Format a metric value for a tile or a takeaway by its unit."""
     if is_missing(value):

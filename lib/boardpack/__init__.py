@@ -21,8 +21,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
+import plotly.graph_objects as go
 
-from lib.boardpack.compose import PICTURE_SCALE, chart_layout, compose
+from lib.boardpack.compose import PICTURE_PX_WIDTH, PICTURE_SCALE, chart_layout, compose
 from lib.boardpack.content import (
     ChartContent,
     DeckContent,
@@ -131,8 +132,63 @@ def build(
     return Deck(content, tuple(compose(content, images)))
 
 
-THUMBNAIL_PX = (560, 250)  # CSS pixels, drawn at scale 0.6: a 336 × 150 px picture
-THUMBNAIL_SCALE = 0.6
+THUMBNAIL_PX = (
+    330,
+    190,
+)  # CSS pixels: a third of the page at 1440 px; the browser fits the width to the card
+THUMBNAIL_FONT_PX = 10
+THUMBNAIL_MIN_FONT_PX = 7
+
+
+def thumbnail_figure(fig: go.Figure) -> dict:
+    """The picker's small picture of a chart, as a plain Plotly dict: its slide picture
+    (`slide_figure`: no title or caption, the card's switch names the chart) at `THUMBNAIL_PX`,
+    with `THUMBNAIL_FONT_PX` text, no axis titles (at this size they are longer than the plot
+    and would be cut), at most 4 labels on an x axis (more turn on end and fall off the
+    picture), and no hover. Sizes a figure sets itself (a tile's number) shrink as
+    the picture does (330 of the slide's 960 px); a note that would fall under
+    `THUMBNAIL_MIN_FONT_PX` is left out (unreadable, and too wide for its place: the Overview
+    tiles' "No published benchmark" ran past the card at 1280 px), other text stays at that
+    size."""
+    small = slide_figure(fig, *THUMBNAIL_PX)
+    small.for_each_xaxis(lambda axis: axis.update(title_text=None, nticks=min(axis.nticks or 4, 4)))
+    small.for_each_yaxis(lambda axis: axis.update(title_text=None))
+    small.update_layout(
+        width=None, autosize=True, hovermode=False,
+        margin={"b": min(small.layout.margin.b, 28), "l": 8, "r": 8},
+    )  # fmt: skip
+    spec = small.to_dict()
+    factor = THUMBNAIL_PX[0] / PICTURE_PX_WIDTH
+    layout = spec["layout"]
+    notes = layout.get("annotations", [])
+    layout["annotations"] = [n for n in notes if _size(n.get("font"), THUMBNAIL_FONT_PX) * factor >= THUMBNAIL_MIN_FONT_PX
+                             or "size" not in n.get("font", {})]  # fmt: skip
+    _shrink_fonts(spec, factor)
+    layout["font"] = {**layout.get("font", {}), "size": THUMBNAIL_FONT_PX}
+    legend = layout.setdefault("legend", {})
+    legend["font"] = {**legend.get("font", {}), "size": THUMBNAIL_MIN_FONT_PX + 1}  # a long key still fits
+    return spec
+
+
+def _size(font: dict | None, default: float) -> float:
+    return font["size"] if font and isinstance(font.get("size"), int | float) else default
+
+
+def _shrink_fonts(node, factor: float) -> None:
+    """Every font size in a figure dict (`font`, `textfont`, `tickfont`, … `.size`), times
+    `factor`, never under `THUMBNAIL_MIN_FONT_PX`, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (
+                key.endswith("font")
+                and isinstance(value, dict)
+                and isinstance(value.get("size"), int | float)
+            ):
+                value["size"] = max(THUMBNAIL_MIN_FONT_PX, round(value["size"] * factor, 1))
+            _shrink_fonts(value, factor)
+    elif isinstance(node, list):
+        for value in node:
+            _shrink_fonts(value, factor)
 
 
 def thumbnails(
@@ -140,21 +196,19 @@ def thumbnails(
     chart_ids: tuple[str, ...],
     scope: Scope,
     filters: str = registry.ALL_TEAMS,
-) -> dict[str, bytes | str]:
-    """A small PNG of each chart for the Board pack's picker, from one browser (drawing each while
-    the next is computed, as `build` does); a chart without data maps to the sentence saying
-    what is missing instead."""
-    out: dict[str, bytes | str] = {}
-    drawings: dict[str, Future] = {}
-    width, height = THUMBNAIL_PX
-    with Renderer() as renderer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbs") as pool:
-        for chart_id in chart_ids:
-            fig = registry.figure(con, chart_id, scope, filters)
-            gap = registry.missing(fig)
-            if gap:
-                out[chart_id] = gap
-            else:
-                small = slide_figure(fig, width, height)
-                drawings[chart_id] = pool.submit(renderer.png, small, width, height, THUMBNAIL_SCALE)
-        out.update({chart_id: drawing.result() for chart_id, drawing in drawings.items()})
-    return {chart_id: out[chart_id] for chart_id in chart_ids}
+) -> dict[str, dict | str]:
+    """The Board pack picker's thumbnails: {chart id: the `thumbnail_figure` as a plain Plotly
+    dict, or, for a chart without data, the sentence saying what is missing}, in `chart_ids`
+    order. Aggregates only, as on the pages; the browser draws them (static plots).
+
+    Drawn in the browser rather than by kaleido's Chromium on the server: on the demo's
+    Delivery tab (21 charts, 2-core machine) the server-side pictures cost a 1.3–1.7 s browser
+    start and 3.4–4.1 s of drawing on top of 1.6 s of computing the figures, which held the
+    page's first visit at 8.5 s (bench/RESULTS.md). Raises `registry.UnknownChart` on an id
+    that is not registered.
+    """
+    out: dict[str, dict | str] = {}
+    for chart_id in chart_ids:
+        fig = registry.figure(con, chart_id, scope, filters)
+        out[chart_id] = registry.missing(fig) or thumbnail_figure(fig)
+    return out

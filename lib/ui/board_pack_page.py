@@ -4,13 +4,12 @@ its PDF with the sidebar's filters, and download them.
 The choice is kept per person beside the database (`lib.boardpack.choices`), so next quarter
 opens on the charts and order chosen this quarter; named packs can be saved and reloaded.
 The deck is computed on this session's cursor, so a signed-in person's deck holds only
-their org units (lib/access.py). Thumbnails
-are drawn by the same Chromium the deck uses, only for the open pillar's tab (bound to
-`?pillar=`), one browser per tab, and cached by data version, scope and filters: the
-Delivery tab's 21 thumbnails cost about 9 CPU seconds on the large organisation the first
-time (30 s on a busy 2-core machine), and nothing after; the cards' names and switches are
-drawn first, so a chart can be chosen before its thumbnail arrives. The deck is built when asked, with a progress bar, and kept in the session for the
-download buttons (a download reruns the page).
+their org units (lib/access.py). Thumbnails are the charts' slide pictures drawn by the
+browser as static plots (`lib.boardpack.thumbnails`), only for the open pillar's tab (bound
+to `?pillar=`), cached by data version, scope and filters; the cards' names and switches are
+drawn first, so a chart can be chosen before its thumbnail arrives. The deck is built when
+asked, with a progress bar, and kept in the session for the download buttons (a download
+reruns the page).
 """
 
 from __future__ import annotations
@@ -18,15 +17,17 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import boardpack
-from lib.boardpack import choices
+from lib.boardpack import THUMBNAIL_PX, choices
 from lib.boardpack.content import default_organisation
 from lib.boardpack.render import ChromiumMissing, RenderError
 from lib.charts import registry, source_words
+from lib.formatting import sentence
 from lib.scope import Scope, file_stem
 from lib.ui import data, filters, layout
 
 FILES = "boardpack-files"
 DEFAULT_PACK = "The Overview's headline set (default)"
+THUMBNAIL_CONFIG = {"staticPlot": True, "displayModeBar": False}  # a picture: no hover, zoom or camera
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -38,7 +39,7 @@ def _selection() -> list[str]:
     try:
         return choices.selection(data.db_path(), _who())
     except ValueError as damaged:  # a choices file someone edited by hand: say which, change nothing
-        st.error(str(damaged).capitalize(), icon=":material/error:")
+        st.error(sentence(str(damaged)), icon=":material/error:")
         st.stop()
 
 
@@ -153,7 +154,7 @@ def build_controls(scope: Scope, ids: list[str]) -> None:
             pdf = deck.pdf()
         except (boardpack.NoDataInPeriod, ChromiumMissing, RenderError) as refused:
             bar.empty()
-            st.error(str(refused).capitalize(), icon=":material/error:")
+            st.error(sentence(str(refused)), icon=":material/error:")
             return
         bar.progress(1.0, text=f"{len(deck.slides)} slides ready")
         gaps = [c.chart.name for c in deck.content.charts if c.missing]
@@ -198,18 +199,11 @@ def picker(scope: Scope, ids: list[str]) -> None:
                     if chart.sources:  # words, not the chart's id (the command line's `--charts` takes ids)
                         st.caption(f"From {source_words(', '.join(chart.sources))}")
             with status, st.spinner(f"Drawing {len(charts)} thumbnails with the sidebar's filters…"):
-                thumbs = _thumbnails(tuple(slots), scope)
+                thumbs = data.view("lib.boardpack.thumbnails", tuple(slots), scope, filters.filter_text())
             for chart_id, slot in slots.items():
-                thumb = (thumbs or {}).get(chart_id)
-                if isinstance(thumb, bytes):
-                    slot.image(thumb, width="stretch")
-                elif thumb:
+                thumb = thumbs[chart_id]
+                if isinstance(thumb, dict):
+                    slot.plotly_chart(thumb, theme=None, config=THUMBNAIL_CONFIG, key=f"thumb-{chart_id}",
+                                      width="stretch", height=THUMBNAIL_PX[1])  # fmt: skip
+                else:
                     slot.caption(f"No data: {thumb}")
-
-
-def _thumbnails(chart_ids: tuple[str, ...], scope: Scope) -> dict | None:
-    try:
-        return data.view("lib.boardpack.thumbnails", chart_ids, scope, filters.filter_text())
-    except (ChromiumMissing, RenderError) as missing:
-        st.error(str(missing).capitalize(), icon=":material/error:")
-        return None

@@ -63,7 +63,10 @@ def test_default_deck_is_the_overviews_headline_set(pack_db, run_page):
     toggles = {t.label: t.value for t in at.toggle}
     assert toggles["Headline metrics (the Overview's tiles)"] is True
     assert toggles["Delivery: deployment frequency trend"] is False
-    assert len(at.image) == len(registry.charts("overview"))  # a thumbnail per chart of the open tab
+    # a thumbnail per chart of the open tab, drawn by the browser as a picture (no hover, no camera)
+    thumbs = at.get("plotly_chart")
+    assert len(thumbs) == len(registry.charts("overview"))
+    assert {t.proto.config for t in thumbs} == {'{"staticPlot": true, "displayModeBar": false}'}
     # each card says in words what the chart reads, never its id (issue 18)
     captions = [c.value for c in at.caption]
     assert (
@@ -124,3 +127,22 @@ def test_build_offers_the_deck_with_the_sidebars_filters(pack_db, run_page):
     slides = list(prs.slides)
     assert len(slides) == 4
     assert "Team: payments" in "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+
+
+def test_without_chromium_the_charts_can_still_be_chosen_and_build_says_what_is_missing(
+    pack_db, run_page, monkeypatch
+):
+    from lib.boardpack import render
+
+    def missing() -> str:
+        raise render.ChromiumMissing("no Chromium to draw chart images with: install Debian's chromium")
+
+    monkeypatch.setattr(render, "chromium_path", missing)
+    choose(pack_db, ["delivery.deployment_frequency_trend"])
+    at = run_page(pack_db, PAGE)
+    assert_no_exception(at)
+    assert len(at.get("plotly_chart")) == len(registry.charts("overview"))  # thumbnails need no Chromium
+    assert not at.error
+    at.button(key="build").click().run(timeout=240)
+    assert [e.value for e in at.error] == ["No Chromium to draw chart images with: install Debian's chromium"]
+    assert "boardpack-files" not in at.session_state

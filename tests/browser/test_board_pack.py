@@ -21,7 +21,8 @@ def test_build_and_download_a_deck_from_the_board_pack_page(server, page, tmp_pa
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_role("heading", name="Your deck: 13 charts")).to_be_visible(timeout=60_000)
-    expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)  # thumbnails drawn
+    thumbnails = page.locator('[data-testid="stPlotlyChart"] .main-svg')  # drawn by this browser
+    expect(thumbnails.first).to_be_visible(timeout=60_000)
     page.get_by_role("button", name="Build the deck").click()
     download_button = page.get_by_role("button", name="PowerPoint (.pptx)")
     expect(download_button).to_be_visible(timeout=240_000)

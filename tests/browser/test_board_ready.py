@@ -155,7 +155,11 @@ def _draw(tab) -> None:
     """Wait until the script finished and every chart on the page is drawn, title included."""
     wait_for_app(tab)
     expect(tab.get_by_test_id("stSkeleton")).to_have_count(0, timeout=DRAW_TIMEOUT)
-    pending = tab.locator('[data-testid="stPlotlyChart"]:not(:has(.main-svg .g-gtitle text))')
+    # the Board pack's thumbnails have no title by design: the switch under each names the chart
+    pending = tab.locator(
+        '[data-testid="stPlotlyChart"]:not(:has(.main-svg .g-gtitle text)):not([class*="st-key-thumb-"] *), '
+        '[class*="st-key-thumb-"] [data-testid="stPlotlyChart"]:not(:has(.main-svg))'
+    )
     expect(pending).to_have_count(0, timeout=DRAW_TIMEOUT)
 
 

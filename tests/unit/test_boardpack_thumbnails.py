@@ -1,0 +1,63 @@
+"""The Board pack picker's thumbnails: each chart's slide picture as a Plotly dict the browser
+draws, or the sentence saying what is missing. No Chromium: the server draws nothing."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lib import boardpack
+from lib.charts import registry
+from tests.unit.fixtures import make_db, scope
+from tests.unit.test_chart_registry import DEPLOYS, TEAMS
+
+
+def values(ys) -> list[float]:
+    """A trace's y as numbers: `to_dict` writes numeric arrays as base64 ({"dtype", "bdata"})."""
+    if isinstance(ys, dict):
+        return np.frombuffer(base64.b64decode(ys["bdata"]), dtype=ys["dtype"]).tolist()
+    return [float(y) for y in ys]
+
+
+def test_a_thumbnail_is_the_slide_picture_and_a_chart_without_data_says_what_is_missing(tmp_path):
+    con = make_db(tmp_path, teams=TEAMS, deployments=DEPLOYS)
+    period = scope("2025-01-01", "2025-03-01")
+    ids = ("delivery.recovery_time_trend", "delivery.deployment_frequency_trend")
+    thumbs = boardpack.thumbnails(con, ids, period)
+    assert list(thumbs) == list(ids)  # the cards' order
+    assert thumbs["delivery.recovery_time_trend"].startswith("No incident data")
+    spec = thumbs["delivery.deployment_frequency_trend"]
+    assert isinstance(spec, dict)  # plain values: cached by data version, sent to the browser as is
+    page = registry.figure(con, "delivery.deployment_frequency_trend", period)
+    thumb = go.Figure(spec)
+    assert [values(t["y"]) for t in spec["data"]] == [values(t.y) for t in page.data]  # the page's numbers
+    assert values(spec["data"][0]["y"])[:2] == [1.8064516129032258, 1.25]
+    assert thumb.layout.title.text == ""  # the card's switch names the chart
+    assert "caption" not in [a.name for a in thumb.layout.annotations]
+    assert thumb.layout.height == boardpack.THUMBNAIL_PX[1] == 190
+    assert thumb.layout.width is None  # as wide as its card
+    assert thumb.layout.font.size == boardpack.THUMBNAIL_FONT_PX == 10
+    assert thumb.layout.hovermode is False
+    assert page.layout.title.text  # the page's figure is untouched
+    assert not [
+        a.title.text for a in (thumb.layout.xaxis, thumb.layout.yaxis) if a.title.text
+    ]  # would be cut
+
+
+def test_a_thumbnail_shrinks_the_text_sizes_a_figure_sets_itself_as_the_picture_shrinks():
+    fig = go.Figure(go.Scatter(x=[0], y=[0], mode="text", text=["118/wk"], textfont={"size": 48}))
+    fig.add_annotation(text="DORA 2023: high tier", font={"size": 12}, name="note")  # 4.1 px: left out
+    fig.add_annotation(text="118/wk", font={"size": 21}, name="value")  # 7.2 px
+    fig.add_annotation(text="Deploy frequency", name="label")  # the thumbnail's 10 px
+    fig.update_xaxes(tickfont={"size": 30})
+    spec = boardpack.thumbnail_figure(fig)
+    assert spec["data"][0]["textfont"]["size"] == round(48 * 330 / 960, 1) == 16.5
+    assert spec["layout"]["xaxis"]["tickfont"]["size"] == round(30 * 330 / 960, 1) == 10.3
+    assert [(a["text"], a.get("font", {}).get("size")) for a in spec["layout"]["annotations"]] == [
+        ("118/wk", 7.2),
+        ("Deploy frequency", None),
+    ]
+    assert spec["layout"]["font"]["size"] == 10
+    assert fig.data[0].textfont.size == 48  # the page's figure is untouched
