@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from lib.scope import Scope
 from lib.views.buckets import MIN_COUNT
@@ -196,7 +195,7 @@ def _p_values(r: np.ndarray, n_eff: np.ndarray) -> np.ndarray:
     rr, nn = np.abs(r[rest]), n_eff[rest]
     with np.errstate(divide="ignore"):
         t = rr * np.sqrt((nn - 2) / np.maximum(1 - rr * rr, 1e-300))
-    out[rest] = np.where(rr >= 1, 0.0, 2 * stats.t.sf(t, nn - 2))
+    out[rest] = np.where(rr >= 1, 0.0, 2 * _student_t().sf(t, nn - 2))
     return out
 
 
@@ -207,7 +206,15 @@ def _p_value(r: float, n_eff: float) -> float:
     if abs(r) >= 1:
         return 0.0
     t = abs(r) * math.sqrt((n_eff - 2) / (1 - r * r))
-    return float(2 * stats.t.sf(t, n_eff - 2))
+    return float(2 * _student_t().sf(t, n_eff - 2))
+
+
+def _student_t():
+    """scipy.stats.t, imported when first needed: importing scipy.stats takes about 0.9 s, which
+    every chart page's first visit paid through the chart registry on a freshly started server."""
+    from scipy.stats import t
+
+    return t
 
 
 def strongest_lags(correlations: pd.DataFrame) -> pd.DataFrame:
