@@ -92,3 +92,17 @@ def test_pages_reach_the_data_only_through_lib_ui_data():
                     f"{file.relative_to(ROOT)}:{node.lineno} {node.func.value.id}.{node.func.attr}"
                 )
     assert offenders == []
+
+
+def test_opening_a_page_does_not_import_scipy_stats():
+    """Importing scipy.stats takes about 0.9 s: a freshly started server paid it on the first
+    visit of every chart page, through the chart registry. Only the views that use it import it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, lib.charts.registry as r, lib.ui.board_pack_page, lib.ui.overview_page; "
+        "r.get('overview.headlines'); print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
