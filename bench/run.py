@@ -13,7 +13,8 @@ Measures (SPEC §9):
 4. per page, on the demo and the large organisation, the time from navigation to every
    chart drawn, in Chromium against a real `streamlit run` server (first visit, caches
    cold, then the median of later visits, then the sidebar link with the app open), with a
-   trivial two-page Streamlit app measured the same way in the same run as the reference;
+   trivial Streamlit app (a title alone; six small Plotly charts) measured the same way in
+   the same run as the reference;
 5. a 12-chart board deck built on the demo and the large organisation (bench/board_pack.py).
 Timings are medians over --repeat runs. The machine's load average is recorded: its two
 cores are shared. Sections of RESULTS.md this run does not measure (those other scripts
@@ -183,7 +184,8 @@ def settled(tab, quiet_s: float = 1.0) -> tuple[float, int]:
         time.sleep(0.05)
 
 
-REFERENCE_APP = """import streamlit as st
+REFERENCE_APP = """import plotly.graph_objects as go
+import streamlit as st
 
 
 def first():
@@ -194,13 +196,26 @@ def second():
     st.title("Reference: the second page")
 
 
+def charts():
+    st.title("Reference: six small line charts")
+    for row in range(3):
+        for column, n in zip(st.columns(2), (2 * row, 2 * row + 1)):
+            fig = go.Figure(go.Scatter(x=list(range(12)), y=[(i * (n + 3)) % 7 for i in range(12)], mode="lines+markers"))
+            fig.update_layout(title=f"Chart {n + 1}", height=360)
+            with column, st.container(border=True):
+                st.plotly_chart(fig, key=f"chart-{n}")
+
+
 st.navigation([st.Page(first, title="First", url_path="first", default=True),
-               st.Page(second, title="Second", url_path="second")]).run()
+               st.Page(second, title="Second", url_path="second"),
+               st.Page(charts, title="Charts", url_path="charts")]).run()
 """
 
 
 def reference_app() -> Path:
-    """A trivial two-page Streamlit app: what any page costs before its own work."""
+    """A trivial Streamlit app: what any page costs before its own work (a title alone), and
+    with six small Plotly charts of 12 points in two columns, as a pillar page lays them out
+    (the floor a chart page meets on this machine, whatever it computes)."""
     path = WORK / "reference_app.py"
     path.write_text(REFERENCE_APP)
     return path
@@ -212,7 +227,7 @@ def bench_pages(
     """Per page (or only the `only` ones: page names, optionally with a query string such as
     `retention?section=Teams`): first visit, warm new-tab visits and, for plain page names,
     the sidebar link with the app already open. `app` (default dashboard.py, on a copy of
-    `database`) may be the reference app, whose pages are `first` and `second`."""
+    `database`) may be the reference app, whose pages are `first`, `second` and `charts`."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
@@ -234,7 +249,7 @@ def bench_pages(
     )  # fmt: skip
     # The default page is served at "/": the Overview (or the reference's first page).
     if app is not None:
-        pages = ["", "second"]
+        pages = ["", "second", "charts"]
     else:
         pages = [
             "" if p.stem == "overview" else p.stem  # url paths are the file names (dashboard.py)
@@ -378,7 +393,7 @@ def pages_section(repeat: int) -> list[str]:
     }
     load_after = os.getloadavg()[0]
     lines = [
-        "## Reference: a trivial two-page Streamlit app, same run, same browser",
+        "## Reference: a trivial Streamlit app (a title; six small Plotly charts), same run, same browser",
         "",
         f"Load average {load_before:.1f} before the pages and {load_after:.1f} after, on {os.cpu_count()} cores.",
         "A page's own cost is its time minus the reference's in the same column.",
