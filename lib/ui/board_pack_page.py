@@ -14,6 +14,7 @@ reruns the page).
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from lib import boardpack
@@ -203,7 +204,8 @@ def picker(scope: Scope, ids: list[str]) -> None:
             for chart_id, slot in slots.items():
                 thumb = thumbs[chart_id]
                 if isinstance(thumb, dict):
-                    slot.plotly_chart(thumb, theme=None, config=THUMBNAIL_CONFIG, key=f"thumb-{chart_id}",
+                    # a Figure, not the dict: Plotly refuses a dict without traces (tiles with no sparkline)
+                    slot.plotly_chart(go.Figure(thumb), theme=None, config=THUMBNAIL_CONFIG, key=f"thumb-{chart_id}",
                                       width="stretch", height=THUMBNAIL_PX[1])  # fmt: skip
                 else:
                     slot.caption(f"No data: {thumb}")

@@ -146,3 +146,13 @@ def test_without_chromium_the_charts_can_still_be_chosen_and_build_says_what_is_
     at.button(key="build").click().run(timeout=240)
     assert [e.value for e in at.error] == ["No Chromium to draw chart images with: install Debian's chromium"]
     assert "boardpack-files" not in at.session_state
+
+
+def test_a_filter_matching_no_data_shows_each_card_saying_so(pack_db, run_page):
+    # security has no one in Oslo: the tiles figure has no sparkline at all (no trace), which
+    # Plotly refused as a dict ("PlotlyEmptyDataError"), a traceback instead of the Overview tab
+    at = run_page(pack_db, PAGE, query={"team": "security", "location": "Oslo"})
+    assert_no_exception(at)
+    no_data = [c.value for c in at.caption if c.value.startswith("No data: ")]
+    assert "No data: No deployments data for this period and filter." in no_data
+    assert len(at.get("plotly_chart")) + len(no_data) == len(registry.charts("overview"))
