@@ -29,7 +29,8 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
         started = frame[spec.count].fillna(0) > 0
         frame = frame[started.cummax()]  # periods before a source's first record are not zeros
     if frame.empty or spec.column not in frame or frame[spec.column].isna().all():
-        return empty_figure(spec.pillar, f"No {spec.source} data for this period and filter.")
+        either = " or ".join(spec.source.split(", "))  # "No business figures or employees data", not ", "
+        return empty_figure(spec.pillar, f"No {either} data for this period and filter.")
     fig = line_chart(
         frame,
         spec.x,

@@ -117,9 +117,10 @@ def _reuse(ids: list[str]) -> None:
             try:
                 kept = choices.save_pack(path, who, name, ids)
             except ValueError as bad:
-                st.error(str(bad))
-            else:
-                st.toast(f"Saved '{kept}': {len(ids)} charts.")
+                st.error(sentence(str(bad)))
+            else:  # saving under a pack's name replaces it: say so, never silently
+                verb = "Replaced" if kept in saved else "Saved"
+                st.toast(f"{verb} '{kept}': {len(ids)} charts.")
                 st.rerun()
         st.text_input(
             "Organisation on the title slide",
@@ -207,5 +208,5 @@ def picker(scope: Scope, ids: list[str]) -> None:
                     # a Figure, not the dict: Plotly refuses a dict without traces (tiles with no sparkline)
                     slot.plotly_chart(go.Figure(thumb), theme=None, config=THUMBNAIL_CONFIG, key=f"thumb-{chart_id}",
                                       width="stretch", height=THUMBNAIL_PX[1])  # fmt: skip
-                else:
-                    slot.caption(f"No data: {thumb}")
+                else:  # the sentence saying what is missing, without "No data: No …"
+                    slot.caption(thumb if thumb.startswith(("No ", "Not ")) else f"No data: {thumb}")
