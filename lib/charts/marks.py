@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from lib.charts import MUTED
 from lib.formatting import count_of
+from lib.scope import Scope
 from lib.views.buckets import MIN_COUNT, full_days, is_few
 
 LEGEND = "Partial or too few: not in the title"
@@ -183,4 +184,41 @@ def note_flagged(fig: go.Figure) -> go.Figure:
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
     if flagged(fig) and caption is not None and NOTE not in (caption.text or ""):
         caption.text = f"{caption.text}<br>{_note(fig)}"
+    return fig
+
+
+FADED = 0.35  # a partial bucket's bars, against 1 for whole ones
+
+
+def fade_partial(fig: go.Figure, window: Scope) -> go.Figure:
+    """Fade the bars of every bucket the period clips (`window`: the trend's period and grain,
+    end exclusive), and say so on the caption's last line: a count over 6 days of December
+    beside whole months reads as a collapse. Vertical bars only (x is the bucket's first
+    day); the values are unchanged. The title never rests on such a bucket: the count charts
+    this is for state the period's own figures."""
+    clipped: dict[pd.Timestamp, tuple[int, int]] = {}
+    for trace in fig.data:
+        if trace.type != "bar" or trace.x is None or trace.orientation == "h":
+            continue
+        strength = []
+        for x in trace.x:
+            start = pd.Timestamp(x)
+            whole = full_days(start, window.grain)
+            first = max(start.date(), window.start)
+            last = min((start + pd.Timedelta(days=whole)).date(), window.end)
+            days = max((last - first).days, 0)
+            if days < whole:
+                clipped[start] = (days, whole)
+            strength.append(FADED if days < whole else 1.0)
+        if FADED in strength:
+            trace.marker.opacity = strength
+    caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
+    if clipped and caption is not None:
+        parts = [
+            f"{start:%b %Y}: {days} of {whole} days"
+            if window.grain != "week"
+            else f"week of {start:%d %b}: {days} of 7 days"
+            for start, (days, whole) in sorted(clipped.items())
+        ]
+        caption.text = f"{caption.text} · Faded bars: a partial {window.grain} ({'; '.join(parts)}), drawn, not in the title"
     return fig

@@ -125,3 +125,42 @@ def test_annualised_people_rates_on_fewer_than_twenty_people_are_not_compared():
     assert buckets.few_people({"headcount_start": None, "headcount_end": None})
     assert not buckets.few_people({"headcount_start": 20, "headcount_end": 20})
     assert buckets.is_few(pd.Series([19, 20, None])).tolist() == [True, False, True]
+
+
+def test_count_bars_of_a_partial_bucket_are_faded_and_the_caption_says_so():
+    import plotly.graph_objects as go
+
+    from lib.charts.marks import FADED, fade_partial
+
+    months = ["2026-10-01", "2026-11-01", "2026-12-01"]
+    fig = go.Figure([go.Bar(x=months, y=[480, 500, 96], name="Deployed"), go.Bar(x=months, y=[12, 9, 2])])
+    fig.add_annotation(text="Source: deployments", name="caption")
+    window = Scope(dt.date(2026, 10, 1), dt.date(2026, 12, 7), "month")  # data to 06 Dec, end exclusive
+    fade_partial(fig, window)
+    assert [list(t.marker.opacity) for t in fig.data] == [[1.0, 1.0, FADED], [1.0, 1.0, FADED]]
+    assert list(fig.data[0].y) == [480, 500, 96]  # drawn as counted, only faded
+    caption = fig.layout.annotations[0].text
+    assert caption.endswith("Faded bars: a partial month (Dec 2026: 6 of 31 days), drawn, not in the title")
+    # whole months only: nothing faded, nothing said
+    whole = go.Figure([go.Bar(x=months[:2], y=[480, 500])])
+    whole.add_annotation(text="Source: deployments", name="caption")
+    fade_partial(whole, Scope(dt.date(2026, 10, 1), dt.date(2026, 12, 1), "month"))
+    assert whole.data[0].marker.opacity is None and whole.layout.annotations[0].text == "Source: deployments"
+    # a week the period starts inside of
+    weeks = go.Figure([go.Bar(x=["2026-11-30", "2026-12-07"], y=[100, 120])])
+    weeks.add_annotation(text="Source: deployments", name="caption")
+    fade_partial(weeks, Scope(dt.date(2026, 12, 2), dt.date(2026, 12, 14), "week"))
+    assert list(weeks.data[0].marker.opacity) == [FADED, 1.0]
+    assert "week of 30 Nov: 5 of 7 days" in weeks.layout.annotations[0].text
+
+
+def test_the_delivery_count_charts_fade_the_month_the_period_ends_in(tmp_path):
+    from lib.charts.marks import FADED
+    from tests.unit.test_chart_registry import DEPLOYS, TEAMS
+
+    con = make_db(tmp_path, teams=TEAMS, deployments=DEPLOYS)
+    period = Scope(dt.date(2025, 1, 1), dt.date(2025, 2, 11), "month")  # 10 of 28 February days
+    fig = registry.figure(con, "delivery.deployment_outcomes", period)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert bars and all(list(t.marker.opacity)[-1] == FADED for t in bars)
+    assert "Faded bars: a partial month (Feb 2025: 10 of 28 days)" in registry.caption(fig)

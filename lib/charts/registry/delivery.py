@@ -10,6 +10,7 @@ Opsgenie export.", or, when deployments exist but none is to production, that no
 from __future__ import annotations
 
 from lib.charts import delivery as charts
+from lib.charts.marks import fade_partial
 from lib.charts.registry import Context, NoData, missing, register
 from lib.metrics import title_value
 from lib.views import delivery, flow, flow_detail, incidents, pull_requests
@@ -127,6 +128,7 @@ def deployment_outcomes(con, scope, filters):
     # the title states the tile's change failure rate: the chosen period's, from the catalog's view
     period = delivery.dora_summary(con, scope)
     fig = charts.outcomes_by_period(trend, ctx.caption("deployments, incidents"), ctx.x_title, period=period)
+    fade_partial(fig, ctx.window)  # counts: a 6-day month beside whole ones is no collapse
     return _explained(fig, con, scope, ("dora",))
 
 
@@ -274,7 +276,7 @@ def incidents_by_period(con, scope, filters):
     _opens(con, scope, "incidents")
     ctx = Context(scope, filters)
     frame = incidents.incidents_by_period(con, ctx.window)
-    fig = charts.incidents_by_period(frame, ctx.caption("incidents"), ctx.x_title)
+    fig = fade_partial(charts.incidents_by_period(frame, ctx.caption("incidents"), ctx.x_title), ctx.window)
     return _explained(fig, con, scope, ("incidents",))
 
 
@@ -293,6 +295,7 @@ def pr_cycle_breakdown(con, scope, filters):
     summary = pull_requests.pr_cycle(con, scope)
     by_period = pull_requests.pr_cycle_by_period(con, ctx.window)
     fig = charts.pr_breakdown(by_period, summary, ctx.caption("pull_requests, deployments"), ctx.x_title)
+    fade_partial(fig, ctx.window)
     return _explained(fig, con, scope, ("pull_requests",))
 
 
