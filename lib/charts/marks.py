@@ -194,8 +194,7 @@ def fade_partial(fig: go.Figure, window: Scope) -> go.Figure:
     """Fade the bars of every bucket the period clips (`window`: the trend's period and grain,
     end exclusive), and say so on the caption's last line: a count over 6 days of December
     beside whole months reads as a collapse. Vertical bars only (x is the bucket's first
-    day); the values are unchanged. The title never rests on such a bucket: the count charts
-    this is for state the period's own figures."""
+    day); the values are unchanged. A bucket wholly outside the window is left as it is."""
     clipped: dict[pd.Timestamp, tuple[int, int]] = {}
     for trace in fig.data:
         if trace.type != "bar" or trace.x is None or trace.orientation == "h":
@@ -206,10 +205,11 @@ def fade_partial(fig: go.Figure, window: Scope) -> go.Figure:
             whole = full_days(start, window.grain)
             first = max(start.date(), window.start)
             last = min((start + pd.Timedelta(days=whole)).date(), window.end)
-            days = max((last - first).days, 0)
-            if days < whole:
+            days = (last - first).days
+            partial = 0 < days < whole  # a bucket wholly outside the window is not this rule's
+            if partial:
                 clipped[start] = (days, whole)
-            strength.append(FADED if days < whole else 1.0)
+            strength.append(FADED if partial else 1.0)
         if FADED in strength:
             trace.marker.opacity = strength
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
@@ -220,5 +220,5 @@ def fade_partial(fig: go.Figure, window: Scope) -> go.Figure:
             else f"week of {start:%d %b}: {days} of 7 days"
             for start, (days, whole) in sorted(clipped.items())
         ]
-        caption.text = f"{caption.text} · Faded bars: a partial {window.grain} ({'; '.join(parts)}), drawn, not in the title"
+        caption.text = f"{caption.text} · Faded bars: a partial {window.grain} ({'; '.join(parts)})"
     return fig

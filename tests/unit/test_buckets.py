@@ -140,7 +140,7 @@ def test_count_bars_of_a_partial_bucket_are_faded_and_the_caption_says_so():
     assert [list(t.marker.opacity) for t in fig.data] == [[1.0, 1.0, FADED], [1.0, 1.0, FADED]]
     assert list(fig.data[0].y) == [480, 500, 96]  # drawn as counted, only faded
     caption = fig.layout.annotations[0].text
-    assert caption.endswith("Faded bars: a partial month (Dec 2026: 6 of 31 days), drawn, not in the title")
+    assert caption == "Source: deployments · Faded bars: a partial month (Dec 2026: 6 of 31 days)"
     # whole months only: nothing faded, nothing said
     whole = go.Figure([go.Bar(x=months[:2], y=[480, 500])])
     whole.add_annotation(text="Source: deployments", name="caption")
@@ -164,3 +164,27 @@ def test_the_delivery_count_charts_fade_the_month_the_period_ends_in(tmp_path):
     bars = [t for t in fig.data if t.type == "bar"]
     assert bars and all(list(t.marker.opacity)[-1] == FADED for t in bars)
     assert "Faded bars: a partial month (Feb 2025: 10 of 28 days)" in registry.caption(fig)
+
+
+@pytest.mark.parametrize(
+    "chart_id",
+    [
+        "delivery.deployment_outcomes",
+        "delivery.incidents_by_period",
+        "delivery.pr_cycle_breakdown",
+        "retention.headcount_flow",
+        "skills.experiments",
+    ],
+)
+def test_every_count_bar_chart_fades_the_month_the_period_ends_in(demo_db, chart_id):
+    from lib import db
+    from lib.charts.marks import FADED
+
+    con = db.connect(demo_db, read_only=True)
+    period = Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 16), "month")  # to 15 Oct: 15 of 31 days
+    fig = registry.figure(con, chart_id, period)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert bars and all(list(t.marker.opacity)[-1] == FADED for t in bars), chart_id
+    assert all(set(list(t.marker.opacity)[:-1]) == {1.0} for t in bars), chart_id
+    assert "Faded bars: a partial month (Oct 2026: 15 of 31 days)" in registry.caption(fig), chart_id
+    con.close()

@@ -13,6 +13,7 @@ from lib.anonymity import threshold
 from lib.benchmarks import ATTRITION_SOURCE, RANGES
 from lib.charts import retention as charts
 from lib.charts import retention_people as people
+from lib.charts.marks import fade_partial
 from lib.charts.registry import Context, NoData, register
 from lib.views import retention as views
 from lib.views import retention_careers as careers
@@ -60,8 +61,9 @@ def enough_people(con, scope, filters) -> None:
 def headcount_flow(con, scope, filters):
     _people(con, scope, filters)
     ctx = Context(scope, filters)
-    return charts.headcount_flow(views.attrition_by_period(con, ctx.window, "all"), ctx.caption("employees"),
-                                 ctx.x_title)  # fmt: skip
+    fig = charts.headcount_flow(views.attrition_by_period(con, ctx.window, "all"), ctx.caption("employees"),
+                                ctx.x_title)  # fmt: skip
+    return fade_partial(fig, ctx.window)  # hires and leavers of a 6-day month are no slump
 
 
 @register(

@@ -12,6 +12,7 @@ from lib.charts import caption_text
 from lib.charts import skills as charts
 from lib.charts import skills_ai as ai_charts
 from lib.charts import skills_ai_delivery as ai_delivery_charts
+from lib.charts.marks import fade_partial
 from lib.charts.registry import Context, NoData, register
 from lib.scope import Scope, period_text
 from lib.views import skills as views
@@ -81,7 +82,8 @@ for _by in ("team", "location"):
 def experiments(con, scope, filters):
     _require(con, scope, "learning_rows", message=NO_LEARNING)
     agg = aggregates.experiments(con, scope)
-    return charts.experiments_bars(agg, Context(scope, filters).caption("learning (kind experiment)"))
+    ctx = Context(scope, filters)
+    return fade_partial(charts.experiments_bars(agg, ctx.caption("learning (kind experiment)")), ctx.window)
 
 
 @register("skills.ai_adoption_trend", "skills", "AI adoption against seats and headcount",
