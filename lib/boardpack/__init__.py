@@ -149,7 +149,10 @@ def thumbnail_figure(fig: go.Figure) -> dict:
     the picture does (330 of the slide's 960 px); a note that would fall under
     `THUMBNAIL_MIN_FONT_PX` is left out (unreadable, and too wide for its place: the Overview
     tiles' "No published benchmark" ran past the card at 1280 px), other text stays at that
-    size."""
+    size. Small multiples (more than two x axes) keep their panels' shapes without tick
+    labels, and a heatmap its colours and row names without cell numbers, colour bar or column
+    labels: at 330 px these were a smear of overlapping digits (a new user's review of the
+    page, December 2026)."""
     small = slide_figure(fig, *THUMBNAIL_PX)
     small.for_each_xaxis(lambda axis: axis.update(title_text=None, nticks=min(axis.nticks or 4, 4)))
     small.for_each_yaxis(lambda axis: axis.update(title_text=None))
@@ -167,7 +170,22 @@ def thumbnail_figure(fig: go.Figure) -> dict:
     layout["font"] = {**layout.get("font", {}), "size": THUMBNAIL_FONT_PX}
     legend = layout.setdefault("legend", {})
     legend["font"] = {**legend.get("font", {}), "size": THUMBNAIL_MIN_FONT_PX + 1}  # a long key still fits
+    axes = [key for key in layout if key.startswith(("xaxis", "yaxis"))]
+    if sum(key.startswith("xaxis") for key in axes) > 2:  # small multiples: the panels' shapes, no numbers
+        for key in axes:
+            layout[key]["showticklabels"] = False
+    for trace in spec["data"]:  # a heatmap's cell numbers, colour bar and months are a smear at this size
+        if trace.get("type") == "heatmap":
+            trace.update(showscale=False, texttemplate="", text=None)
+            layout.setdefault(_axis_key("x", trace.get("xaxis")), {})["showticklabels"] = False
+    if "coloraxis" in layout:
+        layout["coloraxis"]["showscale"] = False
     return spec
+
+
+def _axis_key(letter: str, ref: str | None) -> str:
+    """The layout key of a trace's axis reference: 'x' → 'xaxis', 'x3' → 'xaxis3'."""
+    return f"{letter}axis{(ref or letter)[1:]}"
 
 
 def _size(font: dict | None, default: float) -> float:

@@ -61,3 +61,24 @@ def test_a_thumbnail_shrinks_the_text_sizes_a_figure_sets_itself_as_the_picture_
     ]
     assert spec["layout"]["font"]["size"] == 10
     assert fig.data[0].textfont.size == 48  # the page's figure is untouched
+
+
+def test_a_thumbnail_keeps_the_shapes_of_small_multiples_and_heatmaps_without_their_digits():
+    from plotly.subplots import make_subplots
+
+    panels = make_subplots(rows=2, cols=2)
+    for i in range(4):
+        panels.add_trace(go.Scatter(x=[1, 2, 3], y=[i, i + 1, i]), row=i // 2 + 1, col=i % 2 + 1)
+    spec = boardpack.thumbnail_figure(panels)
+    axes = [k for k in spec["layout"] if k.startswith(("xaxis", "yaxis"))]
+    assert len(axes) == 8 and all(spec["layout"][k]["showticklabels"] is False for k in axes)
+    heat = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]], x=["a", "b"], y=["c", "d"], text=[["1", "2"], ["3", "4"]],
+                                texttemplate="%{text}"))  # fmt: skip
+    spec = boardpack.thumbnail_figure(heat)
+    (trace,) = spec["data"]
+    assert spec["layout"]["xaxis"]["showticklabels"] is False  # months ran together
+    assert spec["layout"].get("yaxis", {}).get("showticklabels") is not False  # team names stay
+    assert trace["showscale"] is False and trace["texttemplate"] == "" and trace.get("text") is None
+    assert values(trace["z"][0]) == [1.0, 2.0]  # the colours stay
+    one = boardpack.thumbnail_figure(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))
+    assert one["layout"]["xaxis"].get("showticklabels") is not False  # a single chart keeps its numbers
