@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from lib.charts import BAD, GOOD, PALETTE, empty_figure, finish
 from lib.charts.titles import headline
 from lib.formatting import is_missing
+from lib.views.buckets import full_days
 
 HIDDEN = "#EEF0F3"
 NEUTRAL = "#DDE3EA"
@@ -200,9 +201,28 @@ def risks_bars(agg: dict, caption: str) -> go.Figure:
 # ---------------------------------------------------------------------------- learning
 
 
+def _partial_months(total: pd.DataFrame, grain: str) -> dict:
+    """{period: (days, whole)} of the buckets the window clips (the month it ends in)."""
+    return {
+        r.period: (int(r.days), full_days(r.period, grain))
+        for r in total.itertuples()
+        if int(r.days) < full_days(r.period, grain)
+    }
+
+
 def _units_heatmap(
-    units: pd.DataFrame, total: pd.DataFrame, column: str, text_format: str, colorbar: str, top_label: str
+    units: pd.DataFrame,
+    total: pd.DataFrame,
+    column: str,
+    text_format: str,
+    colorbar: str,
+    top_label: str,
+    partial: dict | None = None,
 ) -> go.Figure:
+    """`partial` ({period: (days, whole)}): buckets too short to annualise, left uncoloured
+    with the hours so far in the hover (six days of December annualised read 329 hours a year
+    for one team and 0 for others, and set the colour scale)."""
+    partial = partial or {}
     frame = pd.concat([units, total.assign(unit=top_label)], ignore_index=True)
     order = [top_label, *sorted(set(units["unit"]) - {top_label})]
     periods = sorted(frame["period"].unique())
@@ -217,6 +237,11 @@ def _units_heatmap(
             hidden[i, j] = 0
             text[i][j] = "hidden"
             hover[i][j] = f"{label}: not shown, {r.hidden_reason}"
+        elif r.period in partial and not is_missing(getattr(r, column)):
+            days, whole = partial[r.period]
+            text[i][j] = "partial"
+            hours = "" if is_missing(r.learning_hours) else f": {r.learning_hours:,.0f} hours so far"
+            hover[i][j] = f"{label}: {days} of {whole} days, too short to annualise{hours}"
         elif not is_missing(getattr(r, column)):
             value = getattr(r, column)
             z[i, j] = value
@@ -294,8 +319,12 @@ def learning_hours(agg: dict, caption: str) -> go.Figure:
     if total["learning_hours"].fillna(0).sum() == 0:
         return empty_figure("Learning hours: none recorded", "Import an LMS export or the learning template.")
     noun = UNIT_NOUN[agg["unit"]]
+    partial = _partial_months(agg["total"], agg["window"].grain) if "window" in agg else {}
     fig = _units_heatmap(agg["units"], agg["total"], "learning_hours_per_engineer_annualized", ".0f",
-                         "Hours per<br>engineer<br>a year", "All in the filter")  # fmt: skip
+                         "Hours per<br>engineer<br>a year", "All in the filter", partial)  # fmt: skip
+    if partial:
+        caption += " · " + "; ".join(f"{pd.Timestamp(p):%b %Y}: {d} of {w} days, not annualised"
+                                     for p, (d, w) in sorted(partial.items()))  # fmt: skip
     title, detail = learning_hours_title(agg)
     n = len(set(agg["units"]["unit"])) + 1
     fig = finish(fig, title, caption, None, f"{noun.capitalize()} (hours per engineer a year, annualised)",

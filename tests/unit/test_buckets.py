@@ -188,3 +188,23 @@ def test_every_count_bar_chart_fades_the_month_the_period_ends_in(demo_db, chart
     assert all(set(list(t.marker.opacity)[:-1]) == {1.0} for t in bars), chart_id
     assert "Faded bars: a partial month (Oct 2026: 15 of 31 days)" in registry.caption(fig), chart_id
     con.close()
+
+
+def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
+    import math
+
+    from lib import db
+
+    con = db.connect(demo_db, read_only=True)
+    period = Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 7), "month")  # to 06 Oct: 6 of 31 days
+    fig = registry.figure(con, "skills.learning_hours_by_team", period)
+    hidden, shown = fig.data
+    assert list(shown.x)[-1] == "Oct 2026"
+    assert all(math.isnan(row[-1]) for row in shown.z)  # uncoloured: six days annualised read 329 h
+    assert {row[-1] for row in shown.text} <= {"partial", "hidden"} and "partial" in {
+        row[-1] for row in shown.text
+    }
+    assert any(not math.isnan(v) for row in shown.z for v in row[:-1])  # whole months keep their colours
+    assert "too short to annualise" in shown.customdata[0][-1]
+    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, not annualised")
+    con.close()
