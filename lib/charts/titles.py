@@ -225,10 +225,16 @@ def trend_takeaway(
     if move.size is None:
         return f"{label} up from 0 since {since}", detail
     if points is not None:
-        amount = f"{abs(points):.0f} pts"
+        amount = _points(abs(points))
     else:
-        amount = f"{abs(move.size):.0f} pts" if unit in POINT_UNITS else f"{abs(move.size) * 100:.0f}%"
+        amount = _points(abs(move.size)) if unit in POINT_UNITS else f"{abs(move.size) * 100:.0f}%"
     return f"{label} {move.direction} {amount} since {since}", detail
+
+
+def _points(size: float) -> str:
+    """'1 pt', '6 pts': whole points, singular for one ('down 1 pts' was a review's finding)."""
+    shown = f"{size:.0f}"
+    return f"{shown} pt" if shown == "1" else f"{shown} pts"
 
 
 def _as_shown(share: float) -> float:

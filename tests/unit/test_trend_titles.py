@@ -127,6 +127,8 @@ def test_the_end_is_the_tiles_value_when_the_page_shows_one():
 def test_moves_in_fractions_are_points_and_small_moves_are_steady():
     claim, _ = trend_takeaway("Change failure rate", "%", MONTHS[:2], [0.20, 0.14])
     assert claim == "Change failure rate down 6 pts since Jan 2025"
+    claim, _ = trend_takeaway("Change failure rate", "%", MONTHS[:2], [0.20, 0.19])
+    assert claim == "Change failure rate down 1 pt since Jan 2025"  # not "1 pts"
     assert trend_takeaway("Change failure rate", "%", MONTHS[:2], [0.20, 0.195])[0].startswith(
         "Change failure rate steady"
     )
