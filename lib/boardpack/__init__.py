@@ -7,7 +7,8 @@
 Steps: `content.chart_content` builds each chart with the chart registry (the figure its page
 draws: same views, same suppression); `render.Renderer` turns each into a PNG with one
 Chromium for the whole deck; `compose` lays out the title slide, one slide per chart and
-the closing slides; `pptx_writer` and `pdf_writer` draw those same slides. No streamlit here.
+the closing slides; `pptx_writer` and `pdf_writer` draw those same slides. `picker` gives the
+Board pack page's thumbnails (drawn by the browser). No streamlit here.
 
 Errors: `registry.UnknownChart` (an id that is not registered, raised before any work),
 `NoDataInPeriod` (nothing at all in the period for the teams in scope),
@@ -21,9 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
-import plotly.graph_objects as go
 
-from lib.boardpack.compose import PICTURE_PX_WIDTH, PICTURE_SCALE, chart_layout, compose
+from lib.boardpack.compose import PICTURE_SCALE, chart_layout, compose
 from lib.boardpack.content import (
     ChartContent,
     DeckContent,
@@ -33,6 +33,13 @@ from lib.boardpack.content import (
     slide_figure,
 )
 from lib.boardpack.layout import Slide
+from lib.boardpack.picker import (  # noqa: F401 - the page's `data.view("lib.boardpack.thumbnails", …)`
+    THUMBNAIL_FONT_PX,
+    THUMBNAIL_MIN_FONT_PX,
+    THUMBNAIL_PX,
+    thumbnail_figure,
+    thumbnails,
+)
 from lib.boardpack.render import Renderer
 from lib.charts import registry
 from lib.scope import Scope, period_text
@@ -130,103 +137,3 @@ def build(
     report(steps - 1, "Laying out the slides")
     content = deck_content(con, scope, charts, filters, organisation)
     return Deck(content, tuple(compose(content, images)))
-
-
-THUMBNAIL_PX = (
-    330,
-    190,
-)  # CSS pixels: a third of the page at 1440 px; the browser fits the width to the card
-THUMBNAIL_FONT_PX = 10
-THUMBNAIL_MIN_FONT_PX = 7
-
-
-def thumbnail_figure(fig: go.Figure) -> dict:
-    """The picker's small picture of a chart, as a plain Plotly dict: its slide picture
-    (`slide_figure`: no title or caption, the card's switch names the chart) at `THUMBNAIL_PX`,
-    with `THUMBNAIL_FONT_PX` text, no axis titles (at this size they are longer than the plot
-    and would be cut), at most 4 labels on an x axis (more turn on end and fall off the
-    picture), and no hover. Sizes a figure sets itself (a tile's number) shrink as
-    the picture does (330 of the slide's 960 px); a note that would fall under
-    `THUMBNAIL_MIN_FONT_PX` is left out (unreadable, and too wide for its place: the Overview
-    tiles' "No published benchmark" ran past the card at 1280 px), other text stays at that
-    size. Small multiples (more than two x axes) keep their panels' shapes without tick
-    labels, and a heatmap its colours and row names without cell numbers, colour bar or column
-    labels: at 330 px these were a smear of overlapping digits (a new user's review of the
-    page, December 2026)."""
-    small = slide_figure(fig, *THUMBNAIL_PX)
-    small.for_each_xaxis(lambda axis: axis.update(title_text=None, nticks=min(axis.nticks or 4, 4)))
-    small.for_each_yaxis(lambda axis: axis.update(title_text=None))
-    small.update_layout(
-        width=None, autosize=True, hovermode=False,
-        margin={"b": min(small.layout.margin.b, 28), "l": 8, "r": 8},
-    )  # fmt: skip
-    spec = small.to_dict()
-    factor = THUMBNAIL_PX[0] / PICTURE_PX_WIDTH
-    layout = spec["layout"]
-    notes = layout.get("annotations", [])
-    layout["annotations"] = [n for n in notes if _size(n.get("font"), THUMBNAIL_FONT_PX) * factor >= THUMBNAIL_MIN_FONT_PX
-                             or "size" not in n.get("font", {})]  # fmt: skip
-    _shrink_fonts(spec, factor)
-    layout["font"] = {**layout.get("font", {}), "size": THUMBNAIL_FONT_PX}
-    legend = layout.setdefault("legend", {})
-    legend["font"] = {**legend.get("font", {}), "size": THUMBNAIL_MIN_FONT_PX + 1}  # a long key still fits
-    axes = [key for key in layout if key.startswith(("xaxis", "yaxis"))]
-    if sum(key.startswith("xaxis") for key in axes) > 2:  # small multiples: the panels' shapes, no numbers
-        for key in axes:
-            layout[key]["showticklabels"] = False
-    for trace in spec["data"]:  # a heatmap's cell numbers, colour bar and months are a smear at this size
-        if trace.get("type") == "heatmap":
-            trace.update(showscale=False, texttemplate="", text=None)
-            layout.setdefault(_axis_key("x", trace.get("xaxis")), {})["showticklabels"] = False
-    if "coloraxis" in layout:
-        layout["coloraxis"]["showscale"] = False
-    return spec
-
-
-def _axis_key(letter: str, ref: str | None) -> str:
-    """The layout key of a trace's axis reference: 'x' → 'xaxis', 'x3' → 'xaxis3'."""
-    return f"{letter}axis{(ref or letter)[1:]}"
-
-
-def _size(font: dict | None, default: float) -> float:
-    return font["size"] if font and isinstance(font.get("size"), int | float) else default
-
-
-def _shrink_fonts(node, factor: float) -> None:
-    """Every font size in a figure dict (`font`, `textfont`, `tickfont`, … `.size`), times
-    `factor`, never under `THUMBNAIL_MIN_FONT_PX`, in place."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if (
-                key.endswith("font")
-                and isinstance(value, dict)
-                and isinstance(value.get("size"), int | float)
-            ):
-                value["size"] = max(THUMBNAIL_MIN_FONT_PX, round(value["size"] * factor, 1))
-            _shrink_fonts(value, factor)
-    elif isinstance(node, list):
-        for value in node:
-            _shrink_fonts(value, factor)
-
-
-def thumbnails(
-    con: duckdb.DuckDBPyConnection,
-    chart_ids: tuple[str, ...],
-    scope: Scope,
-    filters: str = registry.ALL_TEAMS,
-) -> dict[str, dict | str]:
-    """The Board pack picker's thumbnails: {chart id: the `thumbnail_figure` as a plain Plotly
-    dict, or, for a chart without data, the sentence saying what is missing}, in `chart_ids`
-    order. Aggregates only, as on the pages; the browser draws them (static plots).
-
-    Drawn in the browser rather than by kaleido's Chromium on the server: on the demo's
-    Delivery tab (21 charts, 2-core machine) the server-side pictures cost a 1.3–1.7 s browser
-    start and 3.4–4.1 s of drawing on top of 1.6 s of computing the figures, which held the
-    page's first visit at 8.5 s (bench/RESULTS.md). Raises `registry.UnknownChart` on an id
-    that is not registered.
-    """
-    out: dict[str, dict | str] = {}
-    for chart_id in chart_ids:
-        fig = registry.figure(con, chart_id, scope, filters)
-        out[chart_id] = registry.missing(fig) or thumbnail_figure(fig)
-    return out
