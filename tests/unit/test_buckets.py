@@ -208,3 +208,23 @@ def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
     assert "too short to annualise" in shown.customdata[0][-1]
     assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, not annualised")
     con.close()
+
+
+def test_certifications_of_a_partial_month_are_shown_as_counted_but_not_coloured(demo_db):
+    import math
+
+    from lib import db
+
+    con = db.connect(demo_db, read_only=True)
+    period = Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 7), "month")  # to 06 Oct: 6 of 31 days
+    fig = registry.figure(con, "skills.certifications_by_team", period)
+    hidden, shown = fig.data
+    assert all(
+        math.isnan(row[-1]) for row in shown.z
+    )  # a 6-day count coloured beside whole months reads as a slump
+    assert all(
+        t.isdigit() or t in ("", "hidden") for t in (row[-1] for row in shown.text)
+    )  # the count, as counted
+    assert shown.customdata[0][-1].endswith("in 6 of 31 days (partial)")
+    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, uncoloured")
+    con.close()

@@ -2,7 +2,8 @@
 learning, experiments, AI adoption and delivery before and after it.
 
 Each build calls the page's own aggregates (`lib.views.skills_charts`) and builders
-(`lib.charts.skills`, `lib.charts.skills_ai`, `lib.charts.skills_ai_delivery`); the page
+(`lib.charts.skills`, `lib.charts.skills_learning`, `lib.charts.skills_ai`,
+`lib.charts.skills_ai_delivery`); the page
 draws these registered figures, so page and deck show one computation. Missing sources raise NoData saying what to import.
 """
 
@@ -12,6 +13,7 @@ from lib.charts import caption_text
 from lib.charts import skills as charts
 from lib.charts import skills_ai as ai_charts
 from lib.charts import skills_ai_delivery as ai_delivery_charts
+from lib.charts import skills_learning as learning_charts
 from lib.charts.marks import fade_partial
 from lib.charts.registry import Context, NoData, register
 from lib.scope import Scope, period_text
@@ -71,10 +73,10 @@ for _by in ("team", "location"):
     register(f"skills.learning_hours_by_{_by}", "skills", f"Learning hours per engineer by {_by}",
              metrics=("skills.learning_hours_per_engineer_annualized",), sources=("learning", "employees"),
              note="Hours ÷ average headcount, annualised per period; groups under the anonymity threshold "
-                  "hidden.")(_learning(_by, charts.learning_hours, "Learning hours per engineer"))  # fmt: skip
+                  "hidden.")(_learning(_by, learning_charts.learning_hours, "Learning hours per engineer"))  # fmt: skip
     register(f"skills.certifications_by_{_by}", "skills", f"Certifications by {_by}",
              metrics=("skills.certifications",), sources=("learning", "employees"))(
-        _learning(_by, charts.certifications, "Certifications"))  # fmt: skip
+        _learning(_by, learning_charts.certifications, "Certifications"))  # fmt: skip
 
 
 @register("skills.experiments", "skills", "Experiments run (hackathons, spikes, innovation time)",
@@ -83,7 +85,9 @@ def experiments(con, scope, filters):
     _require(con, scope, "learning_rows", message=NO_LEARNING)
     agg = aggregates.experiments(con, scope)
     ctx = Context(scope, filters)
-    return fade_partial(charts.experiments_bars(agg, ctx.caption("learning (kind experiment)")), ctx.window)
+    return fade_partial(
+        learning_charts.experiments_bars(agg, ctx.caption("learning (kind experiment)")), ctx.window
+    )
 
 
 @register("skills.ai_adoption_trend", "skills", "AI adoption against seats and headcount",
