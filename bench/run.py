@@ -185,6 +185,16 @@ def settled(tab, quiet_s: float = 1.0) -> tuple[float, int]:
         time.sleep(0.05)
 
 
+def timed_visit(tab, address: str) -> tuple[float, int]:
+    """Open `address` in `tab`: seconds from navigation to every chart drawn (`settled`), and
+    how many charts."""
+    began = time.perf_counter()
+    tab.goto(address)
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000)
+    drawn_at, charts = settled(tab)
+    return drawn_at - began, charts
+
+
 REFERENCE_APP = """import plotly.graph_objects as go
 import streamlit as st
 
@@ -271,17 +281,8 @@ def bench_pages(
             # below still finds its own views cold), then each page is timed on a started server.
             first = "first" if app is not None else "data"
             context = browser.new_context(viewport={"width": 1440, "height": 1000})
-            tab = context.new_page()
-            began = time.perf_counter()
-            tab.goto(url if app is not None else f"{url}/data")
-            tab.wait_for_selector(
-                '[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000
-            )
-            drawn_at, charts = settled(tab)
-            results[f"{first}, the server's first page"] = {
-                "first_visit_s": drawn_at - began,
-                "charts": charts,
-            }
+            seconds, charts = timed_visit(context.new_page(), url if app is not None else f"{url}/data")
+            results[f"{first}, the server's first page"] = {"first_visit_s": seconds, "charts": charts}
             context.close()
             for name in pages:
                 cold, warm = [], []
@@ -290,13 +291,8 @@ def bench_pages(
                 context = browser.new_context(viewport={"width": 1440, "height": 1000})
                 for attempt in range(repeat + 1):
                     tab = context.new_page()
-                    began = time.perf_counter()
-                    tab.goto(f"{url}/{name}")
-                    tab.wait_for_selector(
-                        '[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000
-                    )
-                    drawn_at, charts = settled(tab)
-                    (cold if attempt == 0 else warm).append(drawn_at - began)
+                    seconds, charts = timed_visit(tab, f"{url}/{name}")
+                    (cold if attempt == 0 else warm).append(seconds)
                     tab.close()
                 context.close()
                 results[name or ("first" if app is not None else "overview")] = {

@@ -20,13 +20,19 @@ def _when(day) -> str:
     return f"{pd.Timestamp(day):%b %Y}"
 
 
-def _partial_months(total: pd.DataFrame, grain: str) -> dict:
-    """{period: (days, whole)} of the buckets the window clips (the month it ends in)."""
-    return {
+def _clipped(agg: dict, caption: str, drawn: str) -> tuple[dict, str]:
+    """The buckets the trend window clips, {period: (days, whole)} (the month it ends in), and
+    `caption` ending on how they are `drawn` ("Dec 2026: 6 of 31 days, not annualised")."""
+    grain = agg["window"].grain
+    partial = {
         r.period: (int(r.days), full_days(r.period, grain))
-        for r in total.itertuples()
+        for r in agg["total"].itertuples()
         if int(r.days) < full_days(r.period, grain)
     }
+    if partial:
+        caption += " · " + "; ".join(f"{pd.Timestamp(p):%b %Y}: {d} of {w} days, {drawn}"
+                                     for p, (d, w) in sorted(partial.items()))  # fmt: skip
+    return partial, caption
 
 
 def _units_heatmap(
@@ -145,12 +151,9 @@ def learning_hours(agg: dict, caption: str) -> go.Figure:
     if total["learning_hours"].fillna(0).sum() == 0:
         return empty_figure("Learning hours: none recorded", "Import an LMS export or the learning template.")
     noun = UNIT_NOUN[agg["unit"]]
-    partial = _partial_months(agg["total"], agg["window"].grain) if "window" in agg else {}
+    partial, caption = _clipped(agg, caption, "not annualised")
     fig = _units_heatmap(agg["units"], agg["total"], "learning_hours_per_engineer_annualized", ".0f",
                          "Hours per<br>engineer<br>a year", "All in the filter", partial)  # fmt: skip
-    if partial:
-        caption += " · " + "; ".join(f"{pd.Timestamp(p):%b %Y}: {d} of {w} days, not annualised"
-                                     for p, (d, w) in sorted(partial.items()))  # fmt: skip
     title, detail = learning_hours_title(agg)
     n = len(set(agg["units"]["unit"])) + 1
     fig = finish(fig, title, caption, None, f"{noun.capitalize()} (hours per engineer a year, annualised)",
@@ -178,12 +181,9 @@ def certifications(agg: dict, caption: str) -> go.Figure:
             "Certifications: no learning data", "Import an LMS export or the learning template."
         )
     noun = UNIT_NOUN[agg["unit"]]
-    partial = _partial_months(agg["total"], agg["window"].grain) if "window" in agg else {}
+    partial, caption = _clipped(agg, caption, "uncoloured")
     fig = _units_heatmap(agg["units"], agg["total"], "certifications", ".0f", "Certifi-<br>cations",
                          "All in the filter", partial)  # fmt: skip
-    if partial:
-        caption += " · " + "; ".join(f"{pd.Timestamp(p):%b %Y}: {d} of {w} days, uncoloured"
-                                     for p, (d, w) in sorted(partial.items()))  # fmt: skip
     title, detail = certifications_title(agg)
     n = len(set(agg["units"]["unit"])) + 1
     fig = finish(fig, title, caption, None, f"{noun.capitalize()} (certifications earned)",

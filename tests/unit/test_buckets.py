@@ -190,15 +190,24 @@ def test_every_count_bar_chart_fades_the_month_the_period_ends_in(demo_db, chart
     con.close()
 
 
-def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
-    import math
-
+def _to_6_october(demo_db, chart_id: str):
+    """The demo's `chart_id` over 01 Aug – 06 Oct 2026 (October: 6 of 31 days), and its heatmap
+    of values (after the grey layer of hidden cells)."""
     from lib import db
 
     con = db.connect(demo_db, read_only=True)
-    period = Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 7), "month")  # to 06 Oct: 6 of 31 days
-    fig = registry.figure(con, "skills.learning_hours_by_team", period)
+    try:
+        fig = registry.figure(con, chart_id, Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 7), "month"))
+    finally:
+        con.close()
     hidden, shown = fig.data
+    return fig, shown
+
+
+def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
+    import math
+
+    fig, shown = _to_6_october(demo_db, "skills.learning_hours_by_team")
     assert list(shown.x)[-1] == "Oct 2026"
     assert all(math.isnan(row[-1]) for row in shown.z)  # uncoloured: six days annualised read 329 h
     assert {row[-1] for row in shown.text} <= {"partial", "hidden"} and "partial" in {
@@ -207,18 +216,12 @@ def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
     assert any(not math.isnan(v) for row in shown.z for v in row[:-1])  # whole months keep their colours
     assert "too short to annualise" in shown.customdata[0][-1]
     assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, not annualised")
-    con.close()
 
 
 def test_certifications_of_a_partial_month_are_shown_as_counted_but_not_coloured(demo_db):
     import math
 
-    from lib import db
-
-    con = db.connect(demo_db, read_only=True)
-    period = Scope(dt.date(2026, 8, 1), dt.date(2026, 10, 7), "month")  # to 06 Oct: 6 of 31 days
-    fig = registry.figure(con, "skills.certifications_by_team", period)
-    hidden, shown = fig.data
+    fig, shown = _to_6_october(demo_db, "skills.certifications_by_team")
     assert all(
         math.isnan(row[-1]) for row in shown.z
     )  # a 6-day count coloured beside whole months reads as a slump
@@ -227,4 +230,3 @@ def test_certifications_of_a_partial_month_are_shown_as_counted_but_not_coloured
     )  # the count, as counted
     assert shown.customdata[0][-1].endswith("in 6 of 31 days (partial)")
     assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, uncoloured")
-    con.close()
