@@ -229,8 +229,11 @@ def resolve_teams(
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """The values the global filters offer: every team of the `teams` table and every team
     named in imported data (a team without an org under "(no org)"); locations, sourcing and
-    cohorts from the `teams` table."""
-    query = f"select team, org, location, sourcing, cohort from ({_named_teams_sql()}) order by org, lower(team), team"
+    cohorts from the `teams` table. Teams are in alphabetical order, case aside (the Team
+    dropdown names no org, so teams grouped by org read as unsorted)."""
+    query = (
+        f"select team, org, location, sourcing, cohort from ({_named_teams_sql()}) order by lower(team), team"
+    )
     rows = con.execute(query, _named_params()).fetchall()
     return {
         "orgs": sorted({r[1] for r in rows}),

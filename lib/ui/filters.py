@@ -86,7 +86,8 @@ def sidebar() -> Scope:
     )
     scope = Scope(start=start, end=end + dt.timedelta(days=1), grain=grain or "month", teams=chosen)
     st.session_state[_SCOPE] = scope
-    text = describe(orgs, teams, locations, sourcing, cohorts)
+    offered = (options["orgs"], team_choices, options["locations"], options["sourcing"], options["cohorts"])
+    text = describe(orgs, teams, locations, sourcing, cohorts, offered=offered)
     if text == "All teams" and not data.grant().everything:
         text = f"All teams you may see ({data.grant().describe()})"
     st.session_state[_FILTER_TEXT] = text
@@ -264,16 +265,22 @@ def _say_what_the_default_period_leaves_out() -> None:
     )
 
 
-def describe(orgs, teams, locations, sourcing, cohorts) -> str:
+def describe(orgs, teams, locations, sourcing, cohorts, offered: tuple | None = None) -> str:
+    """The filters as chart captions and file names give them: "Org: Commerce · Team: payments",
+    "All teams" when none is set. A filter set to every value its dropdown offers (more than
+    one: "Select all") reads "Team: all 12", not the twelve names. `offered`: what each of the
+    five dropdowns offers, in the order of the arguments."""
     parts = []
-    for label, values in (
-        ("Org", orgs),
-        ("Team", teams),
-        ("Location", locations),
-        ("Sourcing", sourcing),
-        ("Cohort", cohorts),
+    chosen = (orgs, teams, locations, sourcing, cohorts)
+    for index, (label, values) in enumerate(
+        zip(("Org", "Team", "Location", "Sourcing", "Cohort"), chosen, strict=True)
     ):
-        if values:
+        if not values:
+            continue
+        choices = offered[index] if offered else ()
+        if len(values) > 1 and set(values) == set(choices):
+            parts.append(f"{label}: all {len(values)}")
+        else:
             parts.append(f"{label}: {', '.join(values)}")
     return " · ".join(parts) if parts else "All teams"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.app.conftest import assert_no_exception
@@ -50,6 +51,19 @@ def test_team_filter_from_the_url_changes_the_numbers(demo_db, run_page):
     assert _metric(one_team, "Deploy frequency").value != _metric(everyone, "Deploy frequency").value
     # Business metrics carry no team: the headline says the money is the organisation's.
     assert "whole organisation's" in _markdown(one_team)
+
+
+def test_every_team_chosen_reads_as_all_of_them_in_the_captions(demo_db, run_page):
+    # "Select all" in the Team dropdown used to caption every chart with all twelve names
+    everyone = run_page(demo_db)
+    teams = everyone.sidebar.multiselect(key="team").options
+    assert teams == sorted(teams, key=str.lower)  # alphabetical, not grouped by an org it does not show
+    at = run_page(demo_db, query={"team": teams})
+    assert_no_exception(at)
+    assert at.sidebar.multiselect(key="team").value == teams
+    captions = [json.loads(chart.proto.spec)["layout"]["annotations"] for chart in at.get("plotly_chart")]
+    text = " ".join(a.get("text", "") for notes in captions for a in notes)
+    assert f"Team: all {len(teams)}" in text and teams[1] not in text
 
 
 def test_overview_without_data_names_what_to_load_and_shows_no_zero(empty_db, run_page):

@@ -111,3 +111,22 @@ def test_every_tool_spells_a_team_as_first_stored(con, tmp_path):
         "date,team,tool,active_users\n2025-09-01,SEARCH,copilot,4\n2025-09-01,search,copilot,1\n",
     )
     assert con.execute("select count(*) from ai_usage").fetchone()[0] == 2
+
+
+def test_teams_are_offered_in_alphabetical_order_whatever_their_org(con, tmp_path):
+    load(con, tmp_path, "teams.csv", "team,org\nzeta,Alpha\nalpha,Zulu\nMid,Alpha\n")
+    options = filter_options(con)
+    assert options["teams"] == ["alpha", "Mid", "zeta"]  # was Alpha's teams first: Mid, zeta, alpha
+    assert options["teams_by_org"] == {"Alpha": ["Mid", "zeta"], "Zulu": ["alpha"]}
+
+
+def test_a_filter_set_to_every_value_offered_reads_all_of_them():
+    from lib.ui.filters import describe
+
+    offered = (["Commerce", "Core"], ["a", "b", "c"], ["Oslo"], [], [])
+    assert describe([], ["c", "a", "b"], [], [], [], offered=offered) == "Team: all 3"
+    assert (
+        describe(["Core"], ["a", "b"], ["Oslo"], [], [], offered=offered)
+        == "Org: Core · Team: a, b · Location: Oslo"
+    )
+    assert describe([], [], [], [], []) == "All teams"
