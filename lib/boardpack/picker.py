@@ -3,6 +3,9 @@ dict the browser draws as a static plot (lib/ui/board_pack_page.py). No streamli
 
 from __future__ import annotations
 
+import html
+import re
+
 import duckdb
 import plotly.graph_objects as go
 
@@ -15,6 +18,10 @@ from lib.scope import Scope
 THUMBNAIL_PX = (330, 190)
 THUMBNAIL_FONT_PX = 10
 THUMBNAIL_MIN_FONT_PX = 7
+THUMBNAIL_LABEL_CHARS = 18  # a category name on an axis, beyond which it ends in "…"
+THUMBNAIL_MAX_CATEGORIES = 9  # names shown on such an axis, every second or third when more
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def thumbnail_figure(fig: go.Figure) -> dict:
@@ -27,11 +34,15 @@ def thumbnail_figure(fig: go.Figure) -> dict:
     `THUMBNAIL_MIN_FONT_PX` is left out (unreadable, and too wide for its place: the Overview
     tiles' "No published benchmark" ran past the card at 1280 px), other text stays at that
     size. Small multiples (more than two x axes) keep their panels' shapes without tick
-    labels, and a heatmap its colours and row names without cell numbers, colour bar or column
-    labels: at 330 px these were a smear of overlapping digits (a new user's review of the
-    page, December 2026)."""
+    labels, and a heatmap its colours and row names without cell numbers (nor a text layer
+    over its cells), colour bar or column labels: at 330 px these were a smear of overlapping
+    digits (a new user's review of the page, December 2026). Category names over
+    `THUMBNAIL_LABEL_CHARS` characters end in "…"."""
     small = slide_figure(fig, *THUMBNAIL_PX)
-    small.for_each_xaxis(lambda axis: axis.update(title_text=None, nticks=min(axis.nticks or 4, 4)))
+    # a month step (dtick "M1") would label all twelve months: at most 4 labels, as Plotly spaces them
+    small.for_each_xaxis(
+        lambda axis: axis.update(title_text=None, nticks=min(axis.nticks or 4, 4), dtick=None)
+    )
     small.for_each_yaxis(lambda axis: axis.update(title_text=None))
     small.update_layout(
         width=None, autosize=True, hovermode=False,
@@ -51,13 +62,48 @@ def thumbnail_figure(fig: go.Figure) -> dict:
     if sum(key.startswith("xaxis") for key in axes) > 2:  # small multiples: the panels' shapes, no numbers
         for key in axes:
             layout[key]["showticklabels"] = False
+    heatmap = any(trace.get("type") == "heatmap" for trace in spec["data"])
+    if heatmap:  # its cell labels drawn as a text layer on top (the skills matrix's "hidden")
+        spec["data"] = [trace for trace in spec["data"] if trace.get("mode") != "text"]
     for trace in spec["data"]:  # a heatmap's cell numbers, colour bar and months are a smear at this size
         if trace.get("type") == "heatmap":
             trace.update(showscale=False, texttemplate="", text=None)
             layout.setdefault(_axis_key("x", trace.get("xaxis")), {})["showticklabels"] = False
+    _shorten_category_labels(spec)
     if "coloraxis" in layout:
         layout["coloraxis"]["showscale"] = False
     return spec
+
+
+def _shorten_category_labels(spec: dict) -> None:
+    """Category names on an axis that shows them, as the thumbnail can hold them: the first
+    line only, without markup, and ending in "…" past `THUMBNAIL_LABEL_CHARS` characters (at
+    330 px a long one was cut at the picture's edge: "nachine learning ⚠ one holder");
+    every second or third name when there are more than `THUMBNAIL_MAX_CATEGORIES`."""
+    layout = spec["layout"]
+    for trace in spec["data"]:
+        for letter in ("x", "y"):
+            values = trace.get(letter)
+            key = _axis_key(letter, trace.get(f"{letter}axis"))
+            axis = layout.setdefault(key, {})
+            if axis.get("showticklabels") is False or axis.get("tickvals") is not None:
+                continue
+            if values is None or not all(isinstance(v, str) for v in values):
+                continue
+            names = list(dict.fromkeys(values))
+            if all(_short(v) == v for v in names) and len(names) <= THUMBNAIL_MAX_CATEGORIES:
+                continue
+            names = names[:: -(-len(names) // THUMBNAIL_MAX_CATEGORIES)]  # as Plotly thins them itself
+            axis.update(tickmode="array", tickvals=names, ticktext=[_short(v) for v in names])
+
+
+def _short(name: str) -> str:
+    """A category name's first line, without markup, ending in "…" past the characters a
+    thumbnail holds."""
+    text = html.unescape(_TAG.sub("", _LINE_BREAK.split(name, maxsplit=1)[0])).strip()
+    if len(text) <= THUMBNAIL_LABEL_CHARS:
+        return text
+    return text[: THUMBNAIL_LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _axis_key(letter: str, ref: str | None) -> str:

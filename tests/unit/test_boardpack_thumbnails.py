@@ -82,3 +82,25 @@ def test_a_thumbnail_keeps_the_shapes_of_small_multiples_and_heatmaps_without_th
     assert values(trace["z"][0]) == [1.0, 2.0]  # the colours stay
     one = boardpack.thumbnail_figure(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))
     assert one["layout"]["xaxis"].get("showticklabels") is not False  # a single chart keeps its numbers
+
+
+def test_a_thumbnail_drops_a_heatmaps_text_layer_and_shortens_long_category_names():
+    # the skills matrix writes "2.1 of 3.0" and "hidden" as a text layer over its cells; a bar
+    # chart's long skill name was cut at the card's edge ("nachine learning ⚠ one holder")
+    heat = go.Figure(go.Heatmap(z=[[1, 2]], x=["a", "b"], y=["c"]))
+    heat.add_trace(go.Scatter(x=["a", "b"], y=["c", "c"], mode="text", text=["2.1 of 3.0", "hidden"]))
+    assert [t["type"] for t in boardpack.thumbnail_figure(heat)["data"]] == ["heatmap"]
+    names = ["machine learning ⚠ one holder in all", "react", "go"]
+    bars = go.Figure(go.Bar(x=[1, 2, 3], y=names, orientation="h", text=["1", "2", "3"]))
+    spec = boardpack.thumbnail_figure(bars)
+    axis = spec["layout"]["yaxis"]
+    assert list(axis["tickvals"]) == names
+    assert list(axis["ticktext"]) == ["machine learning…", "react", "go"]
+    assert list(spec["data"][0]["text"]) == ["1", "2", "3"]  # bar labels stay
+    many = go.Figure(
+        go.Bar(x=list(range(20)), y=[f"a rather long team name {i}" for i in range(20)], orientation="h")
+    )
+    ticks = boardpack.thumbnail_figure(many)["layout"]["yaxis"]["tickvals"]
+    assert (
+        len(ticks) == 7 and ticks[1] == "a rather long team name 3"
+    )  # every third of 20, as Plotly thins them
