@@ -104,3 +104,16 @@ def test_a_thumbnail_drops_a_heatmaps_text_layer_and_shortens_long_category_name
     assert (
         len(ticks) == 7 and ticks[1] == "a rather long team name 3"
     )  # every third of 20, as Plotly thins them
+
+
+def test_a_thumbnail_names_a_category_by_its_first_line_and_labels_at_most_four_months():
+    names = ["Checkout v2<br><span style='font-size:10px'>CEO · moves ARR</span>", "Mobile &amp; web"]
+    bars = go.Figure(go.Bar(x=[1, 2], y=names, orientation="h"))
+    assert list(boardpack.thumbnail_figure(bars)["layout"]["yaxis"]["ticktext"]) == [
+        "Checkout v2",
+        "Mobile & web",
+    ]
+    months = go.Figure(go.Bar(x=[f"2026-{m:02d}-01" for m in range(1, 13)], y=list(range(12))))
+    months.update_xaxes(dtick="M1", tickformat="%b %Y")  # the page labels every month
+    axis = boardpack.thumbnail_figure(months)["layout"]["xaxis"]
+    assert "dtick" not in axis and axis["nticks"] == 4
