@@ -26,7 +26,7 @@ from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.scope import Scope, period_text
 from lib.sql import query_df
-from lib.views import business, data_span, delivery, params, skills
+from lib.views import business, data_span, delivery, delivery_detail, params, skills
 from lib.views.headline_windows import SPECS, headline_windows, source_extents
 from lib.views.people_share import different_people
 
@@ -123,8 +123,10 @@ def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
     found, held = rules.takeaways(histories, scope.days)
     news = {t.key for t in found}
     partly = data_span.notes(con, scope)["deployments"]  # a frequency over part of the period: no tier
+    # a change failure rate that cannot see failures (no incidents loaded, none naming a deployment): no tier
+    unseen = delivery.failures_unseen(delivery_detail.coverage(con, scope))
     groups = tuple(
-        _group(con, pillar, name, group, windows, extents, reasons, news, partly)
+        _group(con, pillar, name, group, windows, extents, reasons, news, partly, unseen)
         for pillar, name, group in PILLAR_GROUPS
     )
     return Board(
@@ -156,36 +158,40 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-def _group(con, pillar, name, keys, windows, extents, reasons, news, partly=None) -> Group:
+def _group(con, pillar, name, keys, windows, extents, reasons, news, partly=None, unseen=None) -> Group:
     tables, missing = MISSING[pillar]
     if not any(extents[t] for t in tables):
         return Group(pillar, name, None, (), missing)
-    tiles = tuple(_tile(con, key, windows[key], reasons.get(key), key in news, partly) for key in keys)
+    tiles = tuple(
+        _tile(con, key, windows[key], reasons.get(key), key in news, partly, unseen) for key in keys
+    )
     status = None
     if pillar == "delivery":
-        tiers = {k.removeprefix("delivery."): _tier(k, windows[k][0], partly)[0] for k in keys}
+        tiers = {k.removeprefix("delivery."): _tier(k, windows[k][0], partly, unseen)[0] for k in keys}
         tier = delivery.overall_tier(tiers)
         status = f"{DORA_CITE}: {tier} tier overall" if tier else None
     return Group(pillar, name, status, tiles, None)
 
 
-def _tier(key: str, window: rules.Window, partly: str | None) -> tuple[str | None, str | None]:
+def _tier(
+    key: str, window: rules.Window, partly: str | None, unseen: str | None = None
+) -> tuple[str | None, str | None]:
     """(the DORA tier a tile states, why it states none although it has a value): the Delivery
     page's rule (`lib.views.delivery.held_back`) on the window's events."""
     if key.removeprefix("delivery.") not in delivery.DORA_KEYS or is_missing(window.value):
         return None, None
-    if reason := delivery.held_back(key, window.events, partly):
+    if reason := delivery.held_back(key, window.events, partly, unseen):
         return None, reason
     return delivery.tier_for(key, window.value), None
 
 
 def _tile(
-    con, key: str, windows: tuple[rules.Window, ...], reason: str | None, news: bool, partly=None
+    con, key: str, windows: tuple[rules.Window, ...], reason: str | None, news: bool, partly=None, unseen=None
 ) -> Tile:
     now, before = windows[0], windows[1]
     comparable = now.gap is None and before.gap is None
     item = compare(key, now.value, before.value if comparable else None)
-    tier, held = _tier(key, now, partly)
+    tier, held = _tier(key, now, partly, unseen)
     item = replace(item, tier=tier, band=item.band if tier else None)
     definition = definition_for(key)
     if key.startswith("business.") and definition.unit == "USD":

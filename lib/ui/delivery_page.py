@@ -24,7 +24,7 @@ from lib.ui.delivery_flow import flow_section
 from lib.ui.delivery_prs import pull_request_section
 from lib.ui.delivery_teams import teams_section
 from lib.ui.delivery_tiles import DORA_KEYS, FLOW_KEYS, tiles
-from lib.views.delivery import DORA_SOURCE, overall_tier, shown_tiers
+from lib.views.delivery import DORA_SOURCE, failures_unseen, overall_tier, shown_tiers
 
 
 def header(scope: Scope) -> Context:
@@ -39,7 +39,9 @@ def header(scope: Scope) -> Context:
 def summary(ctx: Context) -> None:
     """The overall DORA tier, the nine headline tiles, every data gap and every row left out."""
     dora = data.view("lib.views.delivery.dora_summary", ctx.scope)
-    tier = overall_tier(shown_tiers(dora, ctx.coverage["partly"].get("deployments")))
+    tier = overall_tier(
+        shown_tiers(dora, ctx.coverage["partly"].get("deployments"), failures_unseen(ctx.coverage))
+    )
     if tier:
         st.markdown(
             f"Overall delivery performance: **{tier} tier**. Pillars' rule: the best tier reached by all but "

@@ -15,7 +15,7 @@ from lib.overview import band_text, change_text, period_phrase
 from lib.scope import Scope
 from lib.ui import data, filters, layout
 from lib.views.buckets import MIN_COUNT
-from lib.views.delivery import events_for, held_back
+from lib.views.delivery import events_for, failures_unseen, held_back
 from lib.views.delivery_detail import incidents_note, no_data_reason, partly_note, status_note
 
 DORA_KEYS = (
@@ -52,17 +52,18 @@ def tile_band(item, coverage: dict, events: int | None = None) -> str:
     the value gets no tier (`lib.views.delivery.held_back`: too few events, a frequency over
     a partly covered period); `events` are those the value stands on."""
     partly = partly_note(item.key, coverage)
+    unseen = failures_unseen(coverage)  # the change failure rate's: it says why, not the incidents note
     if is_missing(item.value):
         band = f"No data: {no_data_reason(item.key, coverage)}"
     elif item.key == "delivery.rework_rate":
         band = "DORA publishes no tier bands for rework rate"
-    elif reason := held_back(item.key, events, partly):
+    elif reason := held_back(item.key, events, partly, unseen):
         band = reason[:1].upper() + reason[1:]
     else:
         band = band_text(item) or "No benchmark"
     if not is_missing(item.value) and (note := partly):
         band += f"  \n{note[:1].upper()}{note[1:]}"
-    if item.key == "delivery.change_failure_rate" and (note := incidents_note(coverage)):
+    if item.key == "delivery.change_failure_rate" and not unseen and (note := incidents_note(coverage)):
         band += f"  \n{note}"
     if (
         item.key == "delivery.deployment_frequency_per_week"

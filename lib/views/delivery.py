@@ -143,7 +143,27 @@ TIER_EVIDENCE = {
 }  # fmt: skip
 
 
-def held_back(key: str, events: int | None, partly: str | None = None) -> str | None:
+def failures_unseen(coverage: dict) -> str | None:
+    """Why the change failure rate cannot see the failures it counts, in words; None when it can.
+
+    SPEC §5 counts a production deployment as a change failure when it was rolled back or an
+    incident names it (`caused_by_deploy_id`). With no incidents loaded the rate counts
+    rollbacks only, and when every incident of the period names no deployment it counts none
+    of them: either way a 0.0% is an absence of evidence, not an elite rate (a new user's
+    review: "0.0% · elite tier" from a deployments file alone). `coverage` is
+    `lib.views.delivery_detail.coverage`'s dict (incidents_total, incidents_in_period,
+    incidents_without_deploy_in_period: counts)."""
+    if not coverage.get("incidents_total"):
+        return "no incidents loaded (rollbacks only)"  # short: a deck tile's band holds 3 lines
+    total = coverage.get("incidents_in_period") or 0
+    if total and (coverage.get("incidents_without_deploy_in_period") or 0) == total:
+        return "no incident names a deployment"
+    return None
+
+
+def held_back(
+    key: str, events: int | None, partly: str | None = None, unseen: str | None = None
+) -> str | None:
     """Why a page states no DORA tier for a key that has a value, in words; None when it may.
 
     Pillars' rule (METRICS.md, "Tiers on too few events"), the trend titles' rule applied to
@@ -151,7 +171,9 @@ def held_back(key: str, events: int | None, partly: str | None = None) -> str | 
     is shown with its count but placed in no tier ("1 production deployment: too few for a
     DORA tier (20 needed)"), the frequency included; a frequency over a period its deployments cover only part of
     (`partly`, lib.views.data_span.partly's words) is spread over days without data, so it
-    gets no tier either (the coverage note says which days). The catalog's `delivery.dora_tier` follows SPEC §5's bands alone.
+    gets no tier either (the coverage note says which days); nor does a change failure rate
+    that cannot see failures (`unseen`, `failures_unseen`'s words). The catalog's
+    `delivery.dora_tier` follows SPEC §5's bands alone.
     """
     key = key.removeprefix("delivery.")
     if key not in TIER_EVIDENCE:
@@ -163,14 +185,17 @@ def held_back(key: str, events: int | None, partly: str | None = None) -> str | 
         )
     if key == "deployment_frequency_per_week" and partly:
         return "no tier: the deployments cover only part of the period"
+    if key == "change_failure_rate" and unseen:
+        return f"no tier: {unseen}"
     return None
 
 
-def shown_tiers(summary: dict, partly: str | None = None) -> dict[str, str | None]:
+def shown_tiers(summary: dict, partly: str | None = None, unseen: str | None = None) -> dict[str, str | None]:
     """The tiers a page states: `summary["tiers"]` (`dora_summary`) less those `held_back`;
-    `partly` is the deployments' coverage note for the period, if any."""
+    `partly` is the deployments' coverage note for the period, if any, `unseen` why the change
+    failure rate cannot see failures (`failures_unseen`), if it cannot."""
     return {
-        key: None if held_back(key, events_for(summary, key), partly) else tier
+        key: None if held_back(key, events_for(summary, key), partly, unseen) else tier
         for key, tier in summary["tiers"].items()
     }
 

@@ -20,6 +20,19 @@ def test_the_delivery_page_says_why_there_is_no_tier(tmp_path, run_page):
     assert not [m for m in at.markdown if "Overall delivery performance" in m.value]
 
 
+def test_the_delivery_page_rates_no_change_failure_rate_without_incidents(tmp_path, run_page):
+    from tests.unit.test_tiers_on_few_events import _deploys
+
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=_deploys(40, month=7) + _deploys(40, month=8))
+    at = run_page(app_file(con), "pages/delivery.py", query={"from": "2025-07-01", "to": "2025-09-30"})
+    assert_no_exception(at)
+    assert next(m for m in at.metric if m.label == "Change failure rate").value == "0.0%"
+    text = " ".join(c.value for c in at.caption)
+    assert "No tier: no incidents loaded (rollbacks only)" in text
+    overall = " ".join(m.value for m in at.markdown if "Overall delivery performance" in m.value)
+    assert "elite" not in overall  # the 0.0% no longer lifts the overall tier
+
+
 def test_the_retention_page_hides_a_first_year_cohort_of_one(tmp_path, run_page):
     from tests.unit.test_overview_privacy import _people
 

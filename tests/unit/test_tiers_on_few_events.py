@@ -155,3 +155,57 @@ def test_every_held_back_reason_fits_a_deck_tile():
         for events in (1, 19):
             reason = held_back(key, events)
             assert len(textwrap.wrap(reason[:1].upper() + reason[1:], TILE_CHARS)) <= 3, reason
+
+
+def test_a_change_failure_rate_that_cannot_see_failures_gets_no_tier(tmp_path):
+    # a new user's review: "Change failure rate 0.0% · DORA 2023: elite tier" from a deployments
+    # file alone, and still "elite" once 8 incidents naming no deployment were loaded
+    assert delivery.failures_unseen({"incidents_total": 0}) == "no incidents loaded (rollbacks only)"
+    some = {"incidents_total": 8, "incidents_in_period": 8, "incidents_without_deploy_in_period": 8}
+    assert delivery.failures_unseen(some) == "no incident names a deployment"
+    assert delivery.failures_unseen({**some, "incidents_without_deploy_in_period": 7}) is None
+    assert (
+        delivery.failures_unseen({**some, "incidents_in_period": 0, "incidents_without_deploy_in_period": 0})
+        is None
+    )
+    assert delivery.held_back("change_failure_rate", 40, unseen="no incident names a deployment") == (
+        "no tier: no incident names a deployment"
+    )
+    assert delivery.held_back("lead_time_hours_p50", 40, unseen="no incident names a deployment") is None
+
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=_deploys(40, month=7) + _deploys(40, month=8))
+    summary = delivery.dora_summary(con, QUARTER)
+    assert summary["change_failure_rate"] == 0.0  # SPEC §5's value stands: 0 of 80
+    group = next(g for g in board(con, QUARTER).groups if g.pillar == "delivery")
+    tile = next(t for t in group.tiles if t.key == "delivery.change_failure_rate")
+    assert tile.text == "0.0%" and tile.band == "No tier: no incidents loaded (rollbacks only)"
+    fig = registry.figure(con, "delivery.change_failure_rate_trend", QUARTER)
+    assert "elite" not in registry.title(fig)
+    assert "No tier: no incidents loaded (rollbacks only)" in registry.caption(fig)
+
+    # incidents that name no deployment: the rate counts none of them
+    unlinked = make_db(
+        tmp_path / "b", teams=[{"team": "a"}], deployments=_deploys(40, month=8), incidents=_incidents(3)
+    )
+    group = next(g for g in board(unlinked, QUARTER).groups if g.pillar == "delivery")
+    tile = next(t for t in group.tiles if t.key == "delivery.change_failure_rate")
+    assert tile.band == "No tier: no incident names a deployment"
+    # one incident naming a deployment: the rate sees failures, and is rated (1 of 40 = 2.5%)
+    named = _incidents(3)
+    named[0]["caused_by_deploy_id"] = "d8-0"
+    linked = make_db(
+        tmp_path / "c", teams=[{"team": "a"}], deployments=_deploys(40, month=8), incidents=named
+    )
+    group = next(g for g in board(linked, QUARTER).groups if g.pillar == "delivery")
+    tile = next(t for t in group.tiles if t.key == "delivery.change_failure_rate")
+    assert tile.text == "2.5%" and tile.band == "DORA 2023: elite tier"
+
+
+def test_every_unseen_reason_fits_a_deck_tile():
+    import textwrap
+
+    from lib.charts.overview import TILE_CHARS
+
+    for unseen in ("no incidents loaded (rollbacks only)", "no incident names a deployment"):
+        reason = delivery.held_back("change_failure_rate", 40, unseen=unseen)
+        assert len(textwrap.wrap(reason[:1].upper() + reason[1:], TILE_CHARS)) <= 3, reason

@@ -99,13 +99,14 @@ def points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def trend_title(
-    frame: pd.DataFrame, metric: Metric, now=None, grain: str = "month"
+    frame: pd.DataFrame, metric: Metric, now=None, grain: str = "month", tiered: bool = True
 ) -> tuple[str, str | None]:
     """('Change lead time down 42% since Dec 2025, now elite', '20 hours → 12 hours in the
     chosen period'), by the shared rule (`lib.charts.titles.trend_takeaway`): partial buckets
     and buckets on too few events never speak. `now` is the catalog's value over the chosen
     period, the number the page's tile shows; the tier, when stated, is that value's, by the
-    tile's rule (`tier_for`), so tile and title never disagree."""
+    tile's rule (`tier_for`), so tile and title never disagree; never when not `tiered` (the
+    tile's rule held the tier back: `lib.views.delivery.held_back`)."""
     claim, detail = trend_takeaway(
         metric.label,
         metric.unit,
@@ -117,7 +118,8 @@ def trend_title(
         grain=grain,
     )
     if (
-        metric.column in DORA_METRICS
+        tiered
+        and metric.column in DORA_METRICS
         and metric.column != "rework_rate"
         and now is not None
         and " since " in claim

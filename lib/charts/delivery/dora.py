@@ -53,12 +53,14 @@ def dora_trend(
     empty_message: str | None = None,
     now=None,
     grain: str = "month",
+    tiered: bool = True,
 ) -> go.Figure:
     """One DORA key by period on the DORA tier bands of the report the project cites.
 
     `empty_message` says why there is nothing to draw (e.g. no production deployments);
     `now` is the catalog's value over the chosen period (the tile's), which the title states
-    with its tier; partial buckets and buckets on too few events are marked, never the title."""
+    with its tier unless not `tiered` (the tile held it back); partial buckets and buckets on
+    too few events are marked, never the title."""
     metric = DORA_METRICS[column]
     frame = since_first_data(frame, "incidents" if column == "recovery_time_hours_p50" else "deployments")
     values = points(frame, column)[column]
@@ -70,7 +72,7 @@ def dora_trend(
     top = None if metric.log else scale_top(frame, column, grain, metric.count)
     low, high = _y_range(values if top is None else values[values <= top], metric)
     bands = _bands(column, low, high, metric.log) if column != "rework_rate" else []
-    claim, detail = trend_title(frame, metric, now=now, grain=grain)
+    claim, detail = trend_title(frame, metric, now=now, grain=grain, tiered=tiered)
     fig = line_chart(frame, "period", {column: metric.label}, title=claim, caption=caption, x_title=x_title,
                      y_title=metric.y_title, y_format=metric.y_format, bands=bands)  # fmt: skip
     flag_points(fig, frame, "period", column, grain, metric.count, metric.noun, fit=False,

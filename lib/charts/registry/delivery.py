@@ -77,9 +77,14 @@ def _dora(column: str, source: str, sections: tuple[str, ...]):
             if column != "recovery_time_hours_p50" and no_production(coverage(con, scope))
             else None
         )
-        # the title ends on the tile's number: the catalog's value over the chosen period
+        # the title ends on the tile's number: the catalog's value over the chosen period, with
+        # its tier unless the tile holds it back (a change failure rate that cannot see failures)
+        unseen = delivery.failures_unseen(coverage(con, scope)) if column == "change_failure_rate" else None
+        if unseen:
+            extra += f" · No tier: {unseen}"
         fig = charts.dora_trend(trend, column, ctx.caption(source, extra=extra), ctx.x_title, empty_message=empty,
-                                now=title_value(con, scope, f"delivery.{column}"), grain=scope.grain)  # fmt: skip
+                                now=title_value(con, scope, f"delivery.{column}"), grain=scope.grain,
+                                tiered=not unseen)  # fmt: skip
         return _explained(fig, con, scope, sections)
 
     return build
