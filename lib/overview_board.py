@@ -136,7 +136,7 @@ def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
         groups=groups,
         takeaways=tuple(found),
         held_back=tuple(held),
-        title=slide_title(found, scope.days),
+        title=slide_title(found, scope.days, held),
     )
 
 
@@ -280,9 +280,15 @@ def _reasons(con, scope: Scope, windows: dict, extents: dict) -> dict[str, str]:
     return out
 
 
-def slide_title(found: list[rules.Takeaway], days: int) -> str:
-    """The board slide's title: the strongest takeaways in short, or that none moved."""
+def slide_title(found: list[rules.Takeaway], days: int, held: list[rules.HeldBack] | tuple = ()) -> str:
+    """The board slide's title: the strongest takeaways in short; else that none moved, or,
+    when no metric could be compared at all (`held` says why: no value in one of the two
+    periods), that there was nothing to compare; "moved beyond its usual swing" over an
+    empty database or a team without data claimed a stability nobody measured (a new user's
+    review)."""
     if not found:
+        if not any(h.comparable for h in held):
+            return f"Nothing to compare {period_phrase(days)}: no headline metric has a value in both periods"
         return f"No headline metric moved beyond its usual swing {period_phrase(days)}"
     shorts = [t.short for t in found[:2]]
     return "; ".join([shorts[0], *(_first_lower(text) for text in shorts[1:])])

@@ -117,6 +117,7 @@ class HeldBack:
     key: str
     label: str
     reason: str  # plain words: why this change is not a takeaway
+    comparable: bool = True  # False: no value in one of the two periods, nothing was compared
 
 
 # Words.
@@ -268,15 +269,15 @@ def judge(h: History, days: int) -> Takeaway | HeldBack | None:
     if now.value is None:
         return None
 
-    def held(reason: str) -> HeldBack:
-        return HeldBack(h.key, h.label, reason)
+    def held(reason: str, comparable: bool = True) -> HeldBack:
+        return HeldBack(h.key, h.label, reason, comparable)
 
     before = h.windows[1] if len(h.windows) > 1 else None
     if before is None or before.value is None:
-        return held(f"no value in the previous {one} to compare with")
+        return held(f"no value in the previous {one} to compare with", comparable=False)
     for w, which in ((now, "this"), (before, "the previous")):
         if w.gap:
-            return held(f"{which} {one} cannot be compared: {w.gap}")
+            return held(f"{which} {one} cannot be compared: {w.gap}", comparable=False)
     if (now.events is not None and now.events < h.min_events) or (
         before.events is not None and before.events < h.min_events
     ):

@@ -37,7 +37,9 @@ def summary(board) -> None:
             st.markdown(f"**What changed, {board.phrase}**")
             st.markdown("\n".join(f"- {item.text}" for item in board.takeaways))
         else:
-            st.markdown(f"**What changed:** no headline metric moved beyond its usual swing {board.phrase}.")
+            st.markdown(
+                f"**What changed:** {board.title[:1].lower()}{board.title[1:]}."
+            )  # why nothing is news
 
 
 def tile_groups(board) -> None:

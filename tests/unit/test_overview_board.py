@@ -337,3 +337,21 @@ def test_the_board_slide_shows_the_page_tiles_numbers(steady):
     assert registry.title(fig) == b.title
     assert registry.subtitle(fig) == b.headline.replace("**", "")
     assert math.isfinite(lines[0].y[-1])
+
+
+def test_nothing_to_compare_is_not_called_steady(tmp_path):
+    # a new user's review: an empty database, a team without data and a future period read "no
+    # headline metric moved beyond its usual swing", above an expander saying none could be compared
+    empty = make_db(tmp_path)
+    assert board(empty, QUARTER).title == (
+        "Nothing to compare quarter over quarter: no headline metric has a value in both periods"
+    )
+
+
+def test_a_team_whose_data_starts_in_the_period_has_nothing_to_compare(tmp_path):
+    rows = [dict(deploy_id=f"d{i}", team="a", environment="production", status="success",
+                 deployed_at=dt.datetime(2026, 8, 1 + i % 28, 9 + i // 28)) for i in range(40)]  # fmt: skip
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=rows)
+    b = board(con, scope("2026-07-01", "2026-09-30"))
+    assert b.takeaways == () and b.held_back and not any(h.comparable for h in b.held_back)
+    assert b.title.startswith("Nothing to compare quarter over quarter")
