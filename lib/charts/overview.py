@@ -25,6 +25,16 @@ def pillar_trend(frame: pd.DataFrame, spec: TrendSpec, window: Scope, filters: s
     """One pillar's headline metric over the trend window (`frame`: one row per period or
     survey wave with `spec.x` and `spec.column`), titled with what the trend says; `now` is
     the catalog's value over the chosen period (the tile's), which the title ends on."""
+    if (
+        not frame.empty
+        and "suppressed" in frame
+        and frame["suppressed"].any()
+        and (spec.column not in frame or frame[spec.column].isna().all())
+    ):  # waves there, each hidden: not "no data", which reads as a failed import (a new user's review)
+        return empty_figure(
+            spec.pillar,
+            "Hidden by the anonymity rules in every survey wave of the window for this selection.",
+        )
     if spec.count and spec.count in frame:
         started = frame[spec.count].fillna(0) > 0
         frame = frame[started.cummax()]  # periods before a source's first record are not zeros

@@ -126,7 +126,12 @@ def _deploys() -> list[dict]:
 
 
 def test_the_trend_states_the_tiles_tier_not_the_last_months(tmp_path):
-    con = make_db(tmp_path, deployments=_deploys())
+    # an incident that names a (rolled back) deployment: the rate sees failures, so it is rated
+    # (`lib.views.delivery.failures_unseen`); the count of change failures stays 8
+    incident = dict(
+        incident_id="i1", team="a", started_at=dt.datetime(2025, 1, 1, 10), caused_by_deploy_id="d1-0"
+    )
+    con = make_db(tmp_path, deployments=_deploys(), incidents=[incident])
     quarter = Scope(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
     (tile,) = metrics.headline(con, quarter, ("delivery.change_failure_rate",))
     # 8 of 150 = 5.3%: over 5%, up to 10% → high; March alone, 1 of 50 = 2%, would be elite

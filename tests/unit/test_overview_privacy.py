@@ -81,6 +81,26 @@ def test_a_team_of_five_that_lost_one_is_hidden_everywhere(tmp_path):
         ), chart
 
 
+def test_no_employees_is_no_data_not_a_hidden_group(tmp_path):
+    # a new user's review: an empty database read "Not shown: All teams has fewer than 5 people
+    # at the end of the period, the anonymity threshold"
+    from lib.charts import registry
+
+    empty = make_db(tmp_path)
+    fig = registry.figure(empty, "overview.retention_trend", QUARTER)
+    assert registry.missing(fig).startswith("No employee data: import an HRIS employee report")
+    people = [dict(employee_id=f"p{i}", team="payments", hire_date="2020-01-01") for i in range(3)]
+    con = make_db(tmp_path / "b", teams=[{"team": "payments"}, {"team": "search"}], employees=people)
+    fig = registry.figure(
+        con, "overview.retention_trend", Scope(QUARTER.start, QUARTER.end, teams=("search",))
+    )
+    assert registry.missing(fig) == "No employees in this selection at the end of the period."
+    fig = registry.figure(con, "overview.retention_trend", QUARTER)
+    assert registry.missing(fig) == (
+        "Not shown: the organisation has fewer than 5 people at the end of the period, the anonymity threshold."
+    )
+
+
 def test_how_one_leaver_left_is_never_shown(tmp_path):
     # the second review: seven people, one voluntary regretted leaver; "voluntary 14% · regretted
     # 14%" named that person's reason. Under 5 leavers in the trailing year the split is hidden.
@@ -127,3 +147,25 @@ def test_no_acquired_company_draws_no_acquired_company_chart(tmp_path):
     con = make_db(tmp_path, teams=[{"team": "a"}], employees=people)
     fig = registry.figure(con, "retention.acquired_attrition_trend", QUARTER)
     assert registry.missing(fig).startswith("No acquired companies in the data")
+
+
+def test_an_engagement_trend_hidden_in_every_wave_says_hidden_not_no_data(tmp_path):
+    # a new user's review: /?team=payments read "No survey answers data for this period and
+    # filter" under tiles saying the figures were hidden, which suggests a failed import
+    from lib.charts import registry
+
+    answers = [
+        dict(survey_id="2025-Q3", survey_date="2025-08-20", respondent_id=f"{team}{i}", team=team,
+             question_id=q, dimension=d, score=s)
+        for team, n in (("small", 3), ("big", 9))
+        for i in range(n)
+        for q, d, s in (("q1", "recognition", 4), ("enps", "enps", 9))
+    ]  # fmt: skip
+    con = make_db(tmp_path, teams=[{"team": "small"}, {"team": "big"}], survey_responses=answers)
+    fig = registry.figure(
+        con, "overview.engagement_trend", Scope(QUARTER.start, QUARTER.end, teams=("small",))
+    )
+    assert registry.missing(fig) == (
+        "Hidden by the anonymity rules in every survey wave of the window for this selection."
+    )
+    assert registry.missing(registry.figure(con, "overview.engagement_trend", QUARTER)) is None

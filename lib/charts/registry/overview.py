@@ -9,7 +9,7 @@ import importlib
 
 from lib.charts import overview as charts
 from lib.charts.registry import register
-from lib.charts.registry.retention import enough_people
+from lib.charts.registry.retention import people_shown
 from lib.metrics import title_value
 from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, trend_scope
 from lib.overview_board import board
@@ -57,8 +57,10 @@ def _trend(spec, metric: str):
         window = trend_scope(scope)
         if spec.pillar == "Business alignment":  # monthly rows: a week holds no month's revenue
             window = business_scope(window)
-        if spec.pillar == "Retention & development":  # hidden as the Retention page hides it
-            enough_people(con, scope, filters)
+        if (
+            spec.pillar == "Retention & development"
+        ):  # no data said so, else hidden as the Retention page hides it
+            people_shown(con, scope, filters)
         module, func = spec.view.rsplit(".", 1)
         frame = getattr(importlib.import_module(module), func)(con, window)
         # the title ends on the tile's number: the catalog's value over the chosen period

@@ -14,7 +14,7 @@ from lib.benchmarks import ATTRITION_SOURCE, RANGES
 from lib.charts import retention as charts
 from lib.charts import retention_people as people
 from lib.charts.marks import fade_partial
-from lib.charts.registry import Context, NoData, register
+from lib.charts.registry import ALL_TEAMS, Context, NoData, register
 from lib.views import retention as views
 from lib.views import retention_careers as careers
 from lib.views import retention_teams as teams
@@ -30,7 +30,7 @@ SURVIVAL_NOTE = (
 )
 
 
-def _people(con, scope, filters) -> None:
+def people_shown(con, scope, filters) -> None:
     """NoData unless the selection has employee data and enough people to show."""
     if not views.has_employees(con):
         raise NoData(
@@ -45,9 +45,13 @@ def enough_people(con, scope, filters) -> None:
     (`lib.views.retention.too_few_people`): every chart about its people, the Overview's
     attrition trend included, is hidden alike."""
     k = threshold(con)
-    if views.too_few_people(views.retention_summary(con, scope), k):
+    summary = views.retention_summary(con, scope)
+    if not summary.get("headcount_end"):  # no one: no data, not a hidden group (a new user's review)
+        raise NoData("No employees in this selection at the end of the period.")
+    if views.too_few_people(summary, k):
+        who = "the organisation" if filters == ALL_TEAMS else filters
         raise NoData(
-            f"Not shown: {filters} has fewer than {k} people at the end of the period, the anonymity threshold."
+            f"Not shown: {who} has fewer than {k} people at the end of the period, the anonymity threshold."
         )
 
 
@@ -59,7 +63,7 @@ def enough_people(con, scope, filters) -> None:
     sources=EMPLOYEES,
 )
 def headcount_flow(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     fig = charts.headcount_flow(views.attrition_by_period(con, ctx.window, "all"), ctx.caption("employees"),
                                 ctx.x_title)  # fmt: skip
@@ -75,7 +79,7 @@ def headcount_flow(con, scope, filters):
     note=BENCHMARK,
 )
 def attrition_trend(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     frame = views.attrition_by_period(con, ctx.window, "all")
     return charts.attrition_ttm(frame, ctx.caption("employees", extra="benchmark: Mercer 2023, LinkedIn 2018"),
@@ -99,7 +103,7 @@ def org_or_department(con, scope):
     note=SUPPRESSION,
 )
 def attrition_by_org(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     frame, noun = org_or_department(con, scope)
     return charts.groups_compared(frame, ctx.caption("employees", trend=False, extra="attrition: 12 months to the end"),
@@ -115,7 +119,7 @@ def attrition_by_org(con, scope, filters):
     note=SUPPRESSION,
 )
 def first_year_attrition(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     return charts.first_year(tenure.first_year_by_cohort(con, scope, "all"), ctx.caption("employees"))
 
@@ -130,7 +134,7 @@ def first_year_attrition(con, scope, filters):
     "A correlation, not proof of cause.",
 )
 def attrition_and_safety(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     frame = teams.team_attrition_and_safety(con, scope)
     caption = ctx.caption("employees, survey_responses", extra="safety: latest survey of the year")
@@ -148,7 +152,7 @@ SURVIVAL = {
 
 def _survival(group: str, noun: str):
     def build(con, scope, filters):
-        _people(con, scope, filters)
+        people_shown(con, scope, filters)
         ctx = Context(scope, filters)
         result = tenure.survival(con, scope, group)
         observed = result["observed_from"]
@@ -167,7 +171,7 @@ for _group, (_id, _name, _noun) in SURVIVAL.items():
 
 
 def _promotions(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     if not con.execute("select count(*) from promotions").fetchone()[0]:
         raise NoData(
             "No promotions loaded: import the promotions template (employee id, date, from and to level)."
@@ -210,7 +214,7 @@ def time_to_promotion(con, scope, filters):
     note="Levels in the order of the career framework saved on the Retention page, with its target shares.",
 )
 def level_distribution(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     return people.level_distribution(careers.level_distribution(con, scope),
                                      ctx.caption("employees", trend=False, extra="at the period end"))  # fmt: skip
@@ -225,14 +229,14 @@ def level_distribution(con, scope, filters):
     note=f"Norm: {RANGES['retention.span_of_control_median'].source}.",
 )
 def span_of_control(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     return people.span_histogram(careers.span_of_control(con, scope),
                                  ctx.caption("employees", trend=False, extra="at the period end"))  # fmt: skip
 
 
 def _coverage(con, scope, filters, group: str):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     frame = views.one_on_one_coverage(con, ctx.window, group)
     if frame.empty:
@@ -268,7 +272,7 @@ def one_on_one_coverage_trend(con, scope, filters):
 
 def _groups(group: str, noun: str):
     def build(con, scope, filters):
-        _people(con, scope, filters)
+        people_shown(con, scope, filters)
         ctx = Context(scope, filters)
         frame = views.group_summary(con, scope, group)
         return charts.groups_compared(frame, ctx.caption("employees", trend=False,
@@ -294,7 +298,7 @@ register("retention.attrition_by_sourcing", "retention", "Headcount and attritio
     note="A company nobody was in a year earlier has no trailing rate yet.",
 )
 def acquired_attrition_trend(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     frame = views.attrition_by_period(con, ctx.window, "acquired")
     if frame.empty or set(frame["group"].dropna()) <= {"Organic"}:  # the SQL's name for the rest
@@ -312,6 +316,6 @@ def acquired_attrition_trend(con, scope, filters):
     note=SUPPRESSION,
 )
 def acquired_first_year(con, scope, filters):
-    _people(con, scope, filters)
+    people_shown(con, scope, filters)
     ctx = Context(scope, filters)
     return charts.first_year(tenure.first_year_by_cohort(con, scope, "acquired"), ctx.caption("employees"))
