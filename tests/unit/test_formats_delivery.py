@@ -24,6 +24,7 @@ from lib.ingest.formats.linear import LinearCsv, parse_durations
 from lib.ingest.formats.opsgenie import OpsgenieAlerts
 from lib.ingest.formats.pagerduty import PagerDutyIncidents, team_from_policy
 from lib.ingest.read import read_source
+from lib.privacy import PSEUDONYM
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 TOOL_FORMATS = ("jira", "linear", "github_prs", "pagerduty", "opsgenie")
@@ -34,6 +35,7 @@ EXPECTED_FORMAT = {
     "linear_time_in_status.csv": "linear",
     "github_prs.json": "github_prs",
     "github_prs.csv": "github_prs",
+    "github_rest_pulls.json": "github_prs",
     "pagerduty_incidents.csv": "pagerduty",
     "pagerduty_analytics.csv": "pagerduty",
     "opsgenie_alerts.csv": "opsgenie",
@@ -303,6 +305,106 @@ def test_github_ai_assisted_is_null_when_the_file_never_labels_ai(tmp_path):
     )
     out = GitHubPullRequests().read(duckdb.connect(), read_source(path), ImportOptions())
     assert "ai_assisted" not in out[0].relation.columns
+
+
+def import_with_result(con, path: Path, tz: str | None = None):
+    from lib.ingest.load import import_file, options_for
+
+    result = import_file(con, path, options_for(con, tz=tz))
+    assert result.ok, result.summary()
+    return result
+
+
+def test_github_rest_pull_list_imports_as_pull_requests(tmp_path):
+    from lib import db
+
+    con = db.connect(tmp_path / "rest.duckdb")
+    # Times written with Z stay UTC whatever the site zone.
+    result = import_with_result(con, EXPORTS / "github_rest_pulls.json", tz="Europe/Berlin")
+    assert (result.source_format, result.rows) == ("github_prs", 4)  # recognised, not mapped
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select pr_id, repo, author_id, opened_at, merged_at, first_review_at, additions, deletions,"
+            " ai_assisted from pull_requests"
+        ).fetchall()
+    }
+    assert set(rows) == {
+        "acme/checkout-api#12",
+        "acme/checkout-api#13",
+        "acme/checkout-api#14",
+        "acme/ledger#7",
+    }
+    repo, _, opened, merged, first_review, additions, deletions, ai = rows["acme/checkout-api#12"]
+    assert repo == "acme/checkout-api"  # base.repo.full_name
+    assert (opened, merged) == (dt.datetime(2025, 7, 1, 9, 0), dt.datetime(2025, 7, 2, 17, 30))
+    assert (first_review, additions, deletions) == (None, None, None)  # the list has no reviews, no sizes
+    assert ai is True  # label ai-assisted
+    assert rows["acme/checkout-api#13"][2:4] == (dt.datetime(2025, 7, 3, 10, 0), None)  # closed, not merged
+    assert rows["acme/checkout-api#14"][2:4] == (dt.datetime(2025, 7, 5, 14, 15), None)  # open draft
+    assert [rows[k][7] for k in sorted(rows)] == [True, False, False, False]  # the file labels AI work
+    assert rows["acme/ledger#7"][0] == "acme/ledger"
+
+    authors = {k: v[1] for k, v in rows.items()}
+    assert len(set(authors.values())) == 4  # three people and dependabot[bot], each their own author
+    assert all(PSEUDONYM.fullmatch(a) for a in authors.values()), authors  # not a login, not JSON text
+    # user.login is what is pseudonymised: gh's export of ada-example's PR gets the same author.
+    import_with_result(con, EXPORTS / "github_prs.json")
+    gh_author = con.execute(
+        "select author_id from pull_requests where pr_id = 'acme/checkout-api#412'"
+    ).fetchone()
+    assert gh_author[0] == authors["acme/checkout-api#12"]
+
+    (warning,) = [w for w in result.warnings if w.code == "github_no_reviews"]
+    assert warning.count == 4 and warning.rows == (1, 2, 3, 4)
+    assert "no reviews" in warning.message and "no additions or deletions" in warning.message
+    assert "gh pr list --state all" in warning.message and ",reviews" in warning.message
+
+
+def test_github_rest_pulls_wrapped_in_an_object_without_base_repo(tmp_path):
+    import json
+
+    pulls = json.loads((EXPORTS / "github_rest_pulls.json").read_text())[:2]
+    pulls[1]["base"].pop("repo")  # then the owner/name in html_url
+    pulls[1]["additions"], pulls[1]["deletions"] = 40, 6  # `GET …/pulls/{number}` objects have sizes
+    path = tmp_path / "pulls.json"
+    path.write_text(json.dumps({"repository": "acme/checkout-api", "pull_requests": pulls}))
+    source = read_source(path)
+    assert detect(source, ImportOptions()).name == "github_prs"
+    (out,) = GitHubPullRequests().read(duckdb.connect(), source, ImportOptions())
+    prs = by_id(out.relation.df(), "pr_id")
+    assert set(prs) == {"acme/checkout-api#12", "acme/checkout-api#13"}
+    assert prs["acme/checkout-api#13"]["repo"] == "acme/checkout-api"
+    assert (prs["acme/checkout-api#13"]["additions"], prs["acme/checkout-api#13"]["deletions"]) == ("40", "6")
+    # The login, never the user object's text; the loader pseudonymises it.
+    assert prs["acme/checkout-api#12"]["author_id"] == "ada-example"
+    (warning,) = out.warnings
+    assert warning.code == "github_no_reviews" and "no additions or deletions" not in warning.message
+    # `gh api --paginate … --jq '.[]'` writes one object per line.
+    lines = tmp_path / "pulls.ndjson"
+    lines.write_text("".join(json.dumps(p) + "\n" for p in pulls))
+    (again,) = GitHubPullRequests().read(duckdb.connect(), read_source(lines), ImportOptions())
+    assert by_id(again.relation.df(), "pr_id") == prs
+
+
+def test_a_rest_list_of_issues_is_not_pull_requests(tmp_path):
+    import json
+
+    issues = [
+        {
+            "number": 5,
+            "html_url": "https://github.com/acme/ledger/issues/5",
+            "user": {"login": "ada-example"},
+            "created_at": "2025-07-01T09:00:00Z",
+            "closed_at": None,
+            "labels": [],
+            "state": "open",
+            "title": "Bug",
+        }
+    ]
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps(issues))
+    assert GitHubPullRequests().score(read_source(path)) == 0
 
 
 # ---------------------------------------------------------------------------- incidents
