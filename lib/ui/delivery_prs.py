@@ -27,6 +27,11 @@ def pull_request_section(ctx: Context) -> None:
             "No production deployment matches these PRs' repositories (service named like the repository): "
             "deploy time cannot be computed."
         )
+    if summary["merged_prs"] and not summary["reviewed_prs"]:
+        layout.missing(
+            "None of these PRs has a review time: pickup and review cannot be computed. GitHub's own export "
+            "with reviews gives them (`gh pr list --json …,reviews`, docs/FORMATS_DELIVERY.md)."
+        )
     cells = st.columns(4)
     stats = (
         ("PRs merged", format_value(summary["merged_prs"]), "Pull requests merged in the period."),

@@ -358,3 +358,20 @@ def test_clicking_a_team_panel_shows_that_teams_rows(exports_db, run_page):
     assert_no_exception(at)
     # August 2025, Platform: d-5 and d-6 (d-7 went to staging).
     assert rows_shown(at) == (["**Rows behind the point clicked: Deployments, August 2025, Platform**"], [2])
+
+
+def test_prs_without_review_times_say_why_pickup_and_review_are_blank(tmp_path, run_page):
+    # a new user's review: "Pickup —", "Review —" with no reason, from GitHub's REST list
+    from lib.ingest.load import import_file, options_for
+    from tests.unit.fixtures import app_file
+
+    con = db.connect(tmp_path / "rest.duckdb")
+    exports = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+    assert import_file(con, exports / "github_rest_pulls.json", options_for(con)).ok
+    at = run_page(
+        app_file(con), PAGE, query={"section": "Pull requests", "from": "2025-07-01", "to": "2025-07-31"}
+    )
+    assert_no_exception(at)
+    notes = " ".join(w.value for w in at.warning)
+    assert "None of these PRs has a review time: pickup and review cannot be computed" in notes
+    assert metric(at, "Pickup (median)") == "—"

@@ -361,6 +361,22 @@ def test_github_rest_pull_list_imports_as_pull_requests(tmp_path):
     assert "gh pr list --state all" in warning.message and ",reviews" in warning.message
 
 
+def test_prs_without_reviews_or_deployments_say_no_stage_can_be_measured(tmp_path):
+    # a new user's review: "PRs merged 29" beside a chart saying "No merged pull requests"
+    from lib import db
+    from lib.charts import registry
+    from tests.unit.fixtures import scope
+
+    con = db.connect(tmp_path / "rest.duckdb")
+    import_with_result(con, EXPORTS / "github_rest_pulls.json")
+    merged = con.execute("select count(*) from pull_requests where merged_at is not null").fetchone()[0]
+    fig = registry.figure(con, "delivery.pr_cycle_breakdown", scope("2025-07-01", "2025-07-31"))
+    assert registry.missing(fig) == (
+        f"{merged} merged pull request{'s' * (merged != 1)}, but no stage can be measured: none has a first "
+        "review time or a production deployment of its repository's service."
+    )
+
+
 def test_github_rest_pulls_wrapped_in_an_object_without_base_repo(tmp_path):
     import json
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from lib.charts import PALETTE, bar_chart, empty_figure
 from lib.charts.delivery.common import color_by, since_first_data
 from lib.charts.titles import headline
-from lib.formatting import format_value, is_missing
+from lib.formatting import count_of, format_value, is_missing
 
 STAGE_COLORS = {"Pickup": PALETTE[2], "Review": PALETTE[1], "Deploy": PALETTE[0]}
 STAGES = {"pickup_hours_p50": "Pickup", "review_hours_p50": "Review", "deploy_hours_p50": "Deploy"}
@@ -35,6 +35,11 @@ def pr_breakdown(frame: pd.DataFrame, summary: dict, caption: str, x_title: str)
     frame = since_first_data(frame, "merged_prs")
     present = {c: label for c, label in STAGES.items() if c in frame and frame[c].notna().any()}
     if frame.empty or not present:
+        merged = int(frame["merged_prs"].sum()) if "merged_prs" in frame else 0
+        if merged:  # PRs there, no stage measurable: "no merged pull requests" beside a tile of 29 (a review)
+            return empty_figure("PR cycle time", f"{count_of(merged, 'merged pull request')}, but no stage can be "
+                                "measured: none has a first review time or a production deployment of its "
+                                "repository's service.")  # fmt: skip
         return empty_figure("PR cycle time", "No merged pull requests for this period and filter.")
     claim, detail = pr_stages_title(summary)
     note = " · Medians per stage; they do not add up to the median of the whole"
