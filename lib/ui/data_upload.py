@@ -92,7 +92,8 @@ def upload_section() -> None:
         )
         choices = [import_options.file_box(con, f, i, default_tz, TIME_ZONES) for i, f in enumerate(files)]
     if st.button("Import", type="primary", disabled=not files, icon=":material/upload:"):
-        results = []
+        rows, unrecognised = [], []
+        batch = batch_memory(st.session_state, st.session_state.get(_UPLOADER, 0))
         progress = st.progress(0.0, text="Importing…")
         try:
             with (
@@ -110,11 +111,21 @@ def upload_section() -> None:
                     progress.progress(
                         (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
                     )
+                    mark = upload_mark(upload)
+                    if (
+                        mark in batch
+                    ):  # imported by this batch's first click, whose run a second click stopped
+                        rows.append(batch[mark])
+                        if batch[mark]["_unrecognised"]:
+                            unrecognised.append((upload.name, upload.getvalue()))
+                        continue
                     path = Path(folder) / f"{done}" / Path(upload.name).name  # two files may share a name
                     path.parent.mkdir()
                     path.write_bytes(upload.getvalue())
                     result = import_file(con, path, chosen, name=upload.name)
-                    results.append(result)
+                    rows.append(batch.setdefault(mark, _result_row(result)))  # at once: see batch_memory
+                    if _unrecognised(result):
+                        unrecognised.append((upload.name, upload.getvalue()))
                     if result.ok and not result.already and choice.jira_marks:
                         save_jira_rules(con, choice.jira_marks)  # shown pre-filled for later Jira files
         except store.Busy as busy:
@@ -122,10 +133,8 @@ def upload_section() -> None:
             st.error(f"Nothing was imported: {busy}", icon=":material/lock_clock:")
             return
         progress.progress(1.0, text="Done")
-        st.session_state[RESULTS] = [_result_row(r) for r in results]
-        st.session_state[_UNRECOGNISED] = [
-            (r.file_name, f.getvalue()) for r, f in zip(results, files, strict=True) if _unrecognised(r)
-        ]
+        st.session_state[RESULTS] = rows
+        st.session_state[_UNRECOGNISED] = unrecognised
         st.session_state[_UPLOADER] = st.session_state.get(_UPLOADER, 0) + 1
         import_options.forget_inspections()
         _after_change()
@@ -133,12 +142,38 @@ def upload_section() -> None:
     _show_results()
 
 
+_BATCH = "pillars_import_batch"
+
+
+def batch_memory(state, round_: int) -> dict:
+    """The results of the files imported by the uploader's current round, by `upload_mark`,
+    kept in the session (`state`) as each file's import ends.
+
+    Import pressed twice quickly: the second click stops the first click's run between two
+    files, after the first file's import had committed, and runs the page again with the
+    same files staged. It used to import them again and show only "already imported …
+    nothing changed", hiding what the first click loaded (a new user's review: 45 rows, 5
+    new, 2 updated, never shown). Now a file this round already imported shows that
+    import's result instead. A new round (the uploader empties after every import) starts
+    an empty memory."""
+    memory = state.get(_BATCH)
+    if not memory or memory.get("round") != round_:
+        memory = {"round": round_, "rows": {}}
+        state[_BATCH] = memory
+    return memory["rows"]
+
+
+def upload_mark(upload) -> tuple[str, str]:
+    """An uploaded file by name and content (SHA-256 of its bytes)."""
+    return upload.name, hashlib.sha256(upload.getvalue()).hexdigest()
+
+
 def _distinct(files: list) -> list:
     """The uploads with a file chosen twice (same name, same bytes) kept once, saying so."""
-    seen: set[tuple[str, bytes]] = set()
+    seen: set[tuple[str, str]] = set()
     out = []
     for upload in files:
-        mark = (upload.name, hashlib.sha256(upload.getvalue()).digest())
+        mark = upload_mark(upload)
         if mark in seen:
             st.info(f"{upload.name} is chosen twice: it is imported once.", icon=":material/content_copy:")
             continue
@@ -182,6 +217,7 @@ def _result_row(result) -> dict:
         "Warnings": len(result.warnings),
         "Message": result.summary(),
         "_warnings": [w.describe() for w in result.warnings],
+        "_unrecognised": _unrecognised(result),
         "_problems": other_problems(result),
     }
 

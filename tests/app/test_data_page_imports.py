@@ -8,6 +8,7 @@ undoing the newer of two imports of a teams file brings the older teams back.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 import duckdb
@@ -206,3 +207,37 @@ def test_a_refusal_lists_the_files_other_problems(tmp_path):
     assert len(others) == 2
     assert others[0].startswith("row 4, column is_rework: 'maybe'")
     assert others[1].startswith("row 5, column deployed_at: 'soon'")
+
+
+def test_a_second_click_shows_what_the_first_click_imported(empty_db, run_page):
+    # a new user's review: Import pressed twice quickly showed only "already imported … nothing
+    # changed"; the second click had stopped the first click's run after its import committed.
+    # What that run leaves behind: the file imported, and its result in the round's memory.
+    from lib.ingest.load import import_file, options_for
+    from lib.ui.data_upload import _result_row, batch_memory
+
+    at = run_page(empty_db, "pages/data.py")
+    at.file_uploader[0].set_value(("teams.csv", V1, "text/csv")).run()
+    con = db.connect(empty_db)
+    path = empty_db.parent / "teams.csv"
+    path.write_bytes(V1)
+    first = import_file(con, path, options_for(con), name="teams.csv")
+    con.close()
+    memory = batch_memory(at.session_state, 0)  # the first round: nothing imported yet this session
+    memory[("teams.csv", hashlib.sha256(V1).hexdigest())] = _result_row(first)
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["1 file loaded: 2 rows (2 new)."]  # the first click's result
+    assert not [i.value for i in at.info if "already imported" in i.value]
+    con = duckdb.connect(str(empty_db), read_only=True)
+    assert con.execute("select count(*) from imports").fetchone()[0] == 1  # imported once
+    con.close()
+
+
+def test_the_memory_of_a_round_starts_empty_in_the_next():
+    from lib.ui.data_upload import batch_memory
+
+    state = {}
+    batch_memory(state, 0)["a"] = {"Status": "loaded"}
+    assert batch_memory(state, 0) == {"a": {"Status": "loaded"}}
+    assert batch_memory(state, 1) == {}  # the uploader emptied: a file chosen again is imported again
