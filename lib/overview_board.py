@@ -43,7 +43,7 @@ TILE_LABELS = {
     "skills.ai_adoption_rate": "AI adoption",
     "skills.learning_hours_per_engineer_annualized": "Learning hours",
     "business.rnd_pct_revenue": "R&D / revenue",
-    "business.revenue_per_engineer_annualized": "Revenue/engineer",
+    "business.revenue_per_engineer_annualized": "Revenue per engineer",  # wraps at a space, not inside a word
 }
 # Units short enough for a tile: "4.94 h", not "4.94 hours" cut to "4.94 h…".
 SHORT_UNITS = {"hours": " h", "days": " d", "people": "", "hours per year": " h/yr"}

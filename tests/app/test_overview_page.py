@@ -23,7 +23,7 @@ def test_overview_on_demo_shows_the_headline_every_tile_and_a_trend_per_pillar(d
     assert labels == [
         "Deploy frequency", "Lead time (median)", "Change failure rate", "Time to restore",
         "Engagement index", "eNPS", "Attrition (year)", "Engineers", "AI adoption", "Learning hours",
-        "R&D / revenue", "Revenue/engineer",
+        "R&D / revenue", "Revenue per engineer",
     ]  # fmt: skip
     # Every headline metric has a value on the demo organisation (no dash).
     assert all(m.value != "—" for m in at.metric), {m.label: m.value for m in at.metric}
