@@ -41,7 +41,13 @@ def history_section() -> None:
         width="stretch",
         height=min(400, 38 + 35 * len(history)),
         column_config=_counts_and_times(HISTORY_WORDS["rows"], HISTORY_WORDS["imported_at"])
-        | {HISTORY_WORDS["sha256"]: _SHA_COLUMN},
+        | {
+            HISTORY_WORDS["sha256"]: _SHA_COLUMN,
+            # long file names and format words set the grid wider than the page at 1280 px, hiding
+            # Rows and Status past a sideways scroll (a new user's review): cut, whole on hover
+            HISTORY_WORDS["file_name"]: st.column_config.TextColumn(width="medium"),
+            HISTORY_WORDS["source_format"]: st.column_config.TextColumn(width="small"),
+        },
     )
     undoable = history[history["status"] == "loaded"]
     if undoable.empty:

@@ -183,7 +183,8 @@ def test_the_import_logs_fingerprint_column_is_narrow(demo_db, run_page):
 
     at = run_page(demo_db, "pages/data.py")
     (log,) = [t for t in at.dataframe if "SHA-256" in t.value.columns]
-    assert json.loads(log.proto.columns)["SHA-256"]["width"] == "small"
+    widths = {name: config.get("width") for name, config in json.loads(log.proto.columns).items()}
+    assert (widths["SHA-256"], widths["File"], widths["Read as"]) == ("small", "medium", "small")
 
 
 def test_a_refusal_lists_the_files_other_problems(tmp_path):
