@@ -8,6 +8,7 @@ its long form and a test keeps the two in step.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -137,11 +138,21 @@ def source_of(key: str) -> str | None:
     return "pull_requests" if key == "skills.ai_assisted_pr_share" else None
 
 
+def bucket_start(day: dt.date, grain: str) -> dt.date:
+    """The first day of the `grain` bucket ("week": Monday, "month", "quarter") holding `day`."""
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return day.replace(day=1)
+
+
 def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
     """The value a trend title ends on: the tile's (`value`), when the period lies within its
     source's data; None when more than a week of it has none (the rate then spreads the
     source's rows over days it did not record, as SPEC §5's per-period definition does, and
-    the tile says so: `data_span.partly`), or when a DORA median or rate stands on fewer than
+    the tile says so: `data_span.partly`), when the source starts within the period's first
+    bucket (no bucket before the period: the title compares its whole buckets), or when a DORA median or rate stands on fewer than
     20 events (`lib.views.delivery.held_back`), so the title falls back to its whole buckets
     and names the last one.
     Business keys are read over the period's whole months (`business_months`), as the
@@ -150,8 +161,15 @@ def title_value(con: duckdb.DuckDBPyConnection, scope: Scope, key: str):
         months = business.business_months(scope)
         return None if months is None else value(con, months, key)
     source = source_of(key)
-    if source and data_span.notes(con, scope)[source]:
-        return None
+    if source:
+        found = data_span.scope_spans(con, scope)[source]
+        if data_span.partly(found, scope.start, scope.end):
+            return None
+        if found.first is not None and found.first >= bucket_start(scope.start, scope.grain):
+            # the source starts in the period's first bucket: no bucket before the period to
+            # compare with, and the title's "since" would be a bucket the period's value holds
+            # ("down 14% since Sep 2026" from two rising months, a new user's review)
+            return None
     pillar = key.split(".", 1)[0]
     if pillar not in ("delivery", "flow"):
         return value(con, scope, key)

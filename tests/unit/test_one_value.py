@@ -131,13 +131,17 @@ def test_the_trend_states_the_tiles_tier_not_the_last_months(tmp_path):
     incident = dict(
         incident_id="i1", team="a", started_at=dt.datetime(2025, 1, 1, 10), caused_by_deploy_id="d1-0"
     )
-    con = make_db(tmp_path, deployments=_deploys(), incidents=[incident])
+    # December 2024 before the quarter, 4 of 50 rolled back (8%): the title's "since" is a month
+    # before the period, whose value it ends on (`metrics.title_value`)
+    december = [dict(d, deploy_id=d["deploy_id"].replace("d1-", "d0-"), deployed_at=d["deployed_at"].replace(year=2024, month=12),
+                     commit_at=d["commit_at"].replace(year=2024, month=12)) for d in _deploys()[:50]]  # fmt: skip
+    con = make_db(tmp_path, deployments=december + _deploys(), incidents=[incident])
     quarter = Scope(dt.date(2025, 1, 1), dt.date(2025, 4, 1))
     (tile,) = metrics.headline(con, quarter, ("delivery.change_failure_rate",))
     # 8 of 150 = 5.3%: over 5%, up to 10% → high; March alone, 1 of 50 = 2%, would be elite
     assert tile.value == pytest.approx(8 / 150)
     assert tile.tier == "high"
     fig = registry.figure(con, "delivery.change_failure_rate_trend", quarter)
-    assert registry.title(fig) == "Change failure rate down 3 pts since Jan 2025, now high"
-    assert registry.subtitle(fig) == "8.0% in Jan 2025 → 5.3% in the chosen period"
+    assert registry.title(fig) == "Change failure rate down 3 pts since Dec 2024, now high"
+    assert registry.subtitle(fig) == "8.0% in Dec 2024 → 5.3% in the chosen period"
     assert format_value(tile.value, "%") == "5.3%"

@@ -209,3 +209,24 @@ def test_every_unseen_reason_fits_a_deck_tile():
     for unseen in ("no incidents loaded (rollbacks only)", "no incident names a deployment"):
         reason = delivery.held_back("change_failure_rate", 40, unseen=unseen)
         assert len(textwrap.wrap(reason[:1].upper() + reason[1:], TILE_CHARS)) <= 3, reason
+
+
+def test_a_title_does_not_end_on_a_period_that_holds_its_since(tmp_path):
+    # a new user's review: deployments from 1 Sep, the period 8 Sep – 6 Dec; "Deployment frequency
+    # down 14% since Sep 2026 (6.07/wk in Sep 2026 → 5.21/wk in the chosen period)" over two
+    # whole months that rose, Sep and Oct, the fall coming from thin and partial months
+    rows = _deploys(26, month=9) + _deploys(34, month=10)  # Sep 26, Oct 34: both speak, rising
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=rows + _deploys(5, month=11, day=24))
+    period = Scope(dt.date(2025, 9, 8), dt.date(2025, 12, 1))
+    assert metrics.title_value(con, period, "delivery.deployment_frequency_per_week") is None
+    title = registry.title(registry.figure(con, "delivery.deployment_frequency_trend", period))
+    assert title.startswith("Deployment frequency up") and "since Sep 2025" in title, title
+    # a source that starts before the period's first month: the title ends on the tile's value
+    earlier = make_db(
+        tmp_path / "b",
+        teams=[{"team": "a"}],
+        deployments=_deploys(30, month=7) + rows + _deploys(5, month=11, day=24),
+    )
+    assert metrics.title_value(earlier, period, "delivery.deployment_frequency_per_week") is not None
+    assert metrics.bucket_start(dt.date(2025, 9, 8), "quarter") == dt.date(2025, 7, 1)
+    assert metrics.bucket_start(dt.date(2025, 9, 8), "week") == dt.date(2025, 9, 8)  # a Monday
