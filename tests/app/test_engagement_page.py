@@ -13,6 +13,7 @@ from lib.ingest.load import import_file
 from tests.app.conftest import assert_no_exception
 from tests.unit.fixtures import make_db
 from tests.unit.survey_fixture import TEAMS, survey_rows
+from tests.unit.test_survey_waves import december, november
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 PAGE = "pages/engagement.py"
@@ -60,6 +61,19 @@ def test_renders_with_only_an_imported_wide_survey(run_page, tmp_path):
     assert_no_exception(at)
     assert at.metric[0].label == "Engagement index"
     assert at.metric[0].value != "—"
+
+
+def test_two_pulses_of_one_quarter_are_two_waves(run_page, tmp_path):
+    path = tmp_path / "pulses.duckdb"
+    con = db.connect(path)
+    db.set_setting(con, "demo", "false")
+    assert import_file(con, november(tmp_path)).ok and import_file(con, december(tmp_path)).ok
+    con.close()
+    at = run_page(path, PAGE, query={"from": "2026-10-01", "to": "2026-12-31"})
+    assert_no_exception(at)
+    text = texts(at)
+    assert "Dec 2026 survey · compared with the Nov 2026 survey" in text
+    assert "2026-Q4" not in text
 
 
 def test_suppressed_cells_say_why_and_a_small_slice_shows_no_numbers(run_page, tmp_path):

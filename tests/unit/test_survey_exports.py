@@ -329,10 +329,17 @@ def test_the_data_page_is_told_before_the_import_that_the_order_is_needed(con):
     assert monkey.prefill_order == "mdy"
 
 
-def test_a_second_file_in_the_same_quarter_says_it_joins_that_survey(con):
+def test_a_second_survey_in_the_same_quarter_is_kept_apart_and_says_so(con):
     assert import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy")).ok
     again = import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy"))
     assert not warnings_of(again, "survey_joins_existing")  # the same survey imported again
-    lattice = import_file(con, EXPORTS / "lattice_survey_responses.csv")  # 5 December: 2025-Q4 too
-    (joins,) = warnings_of(lattice, "survey_joins_existing")
-    assert "Survey 2025-Q4 already holds answers dated 07 November 2025" in joins.message
+    # 5 December, 28 days after 7 November: 2025-Q4 too, yet another survey
+    lattice = import_file(con, EXPORTS / "lattice_survey_responses.csv")
+    assert not warnings_of(lattice, "survey_joins_existing")
+    (apart,) = warnings_of(lattice, "survey_kept_apart")
+    assert (
+        "own survey, 2025-Q4 (05 Dec): survey 2025-Q4 holds answers dated 07 November 2025" in apart.message
+    )
+    assert con.execute(
+        "select survey_id, survey_date, count(distinct respondent_id) from survey_responses group by all order by 2"
+    ).fetchall() == [("2025-Q4", dt.date(2025, 11, 7), 7), ("2025-Q4 (05 Dec)", dt.date(2025, 12, 5), 5)]

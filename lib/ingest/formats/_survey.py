@@ -16,8 +16,12 @@ it, and what else the headers say); everything after that is the same for every 
    two ways is refused, naming the row, with how to set the order) and time zone (the one
    a Qualtrics export states, else the file's: `--tz`, the Data page, the saved default); a
    value with a time is converted to UTC before its day is taken;
-4. survey_id: a `Survey` column, else the survey date's quarter ("2025-Q3"): a second
-   survey in one quarter needs a `Survey` column;
+4. survey_id: a `Survey` column, else the survey date's quarter ("2025-Q3"). Our choice
+   for a second file in a quarter (`lib.ingest.formats._survey_ids`): dated within 21 days
+   of a survey stored in that quarter, it is a later export of that survey and joins it;
+   further away, it is a survey of its own, "2026-Q4 (02 Dec)", so a monthly pulse never
+   replaces the last one's answers; either way the import says so. Closer surveys need a
+   `Survey` column;
 5. respondent_id: an employee id, else the e-mail (not "anonymous"), else the tool's
    response id, else "<survey_id>/row-<n>"; the loader pseudonymises it;
 6. one row per respondent per question column, its score null where the question was not
@@ -41,6 +45,7 @@ from lib.db import get_setting
 from lib.ingest import dates
 from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged
+from lib.ingest.formats import _survey_ids as survey_ids
 from lib.ingest.formats._survey_columns import Layout, SurveyColumn, classify
 from lib.ingest.report import ImportWarning, warn
 from lib.ingest.validate import FormatProblems, Problem
@@ -158,9 +163,9 @@ def read(
         (cells[plan.survey].strip() or None) if plan.survey is not None else None for _, cells in records
     ]
     days, warnings = survey_dates(source, table, plan, options, records, surveys)
-    frame, more = long_rows(con, table, plan, records, surveys, days)
-    joins = [] if plan.survey is not None else _joining(con, days)
-    warnings = [*plan.warnings, *warnings, *more, *_excluded_warnings(table), *joins]
+    ids, placed = _ids(con, days)
+    frame, more = long_rows(con, table, plan, records, surveys, days, ids)
+    warnings = [*plan.warnings, *warnings, *more, *_excluded_warnings(table), *placed]
     return [Staged("survey_responses", con.from_df(frame), warnings=tuple(warnings))]
 
 
@@ -174,27 +179,19 @@ def _excluded_warnings(table: SurveyTable) -> list[ImportWarning]:
     ]
 
 
-def _joining(con: duckdb.DuckDBPyConnection, days: dict[str | None, dt.date]) -> list[ImportWarning]:
-    """A quarter's survey id that already holds answers of another date: the two files become one survey."""
-    out = []
-    for day in days.values():
-        sid = _quarter(day)
-        (other,) = con.execute(
-            "select max(survey_date) from survey_responses where survey_id = ? and survey_date <> ?",
-            [sid, day],
-        ).fetchall()[0]
-        if other is not None:
-            message = (
-                f"Survey {sid} already holds answers dated {other:%d %B %Y} from another import: this file's "
-                f"answers, dated {day:%d %B %Y}, join that survey. If they are two surveys, add a 'Survey' "
-                "column naming each"
-            )
-            out.append(warn("survey_joins_existing", message))
-    return out
-
-
-def _quarter(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+def _ids(
+    con: duckdb.DuckDBPyConnection, days: dict[str | None, dt.date]
+) -> tuple[dict[str | None, str], list[ImportWarning]]:
+    """survey_id per survey: its `Survey` column's name, else the id `_survey_ids.place` gives its date."""
+    ids: dict[str | None, str] = {}
+    out: list[ImportWarning] = []
+    for survey, day in days.items():
+        if survey is not None:
+            ids[survey] = survey
+        else:
+            ids[survey], placed = survey_ids.place(con, day)
+            out.extend(placed)
+    return ids, out
 
 
 def survey_dates(
@@ -265,6 +262,7 @@ def long_rows(
     records: list[tuple[int, tuple[str, ...]]],
     surveys: list[str | None],
     days: dict[str | None, dt.date],
+    ids: dict[str | None, str],
 ) -> tuple[pd.DataFrame, list[ImportWarning]]:
     """One row per respondent per question (score null where unanswered), plus `_row`."""
     text = {c.index: c.text for c in table.columns}
@@ -277,7 +275,7 @@ def long_rows(
     problems: list[Problem] = []
     blank: list[int] = []
     for (row, cells), survey in zip(records, surveys, strict=True):
-        sid = survey or _quarter(days[survey])
+        sid = ids[survey]
         respondent = _respondent(cells, plan, f"{sid}/row-{row}")
         team = cells[plan.team].strip() if plan.team is not None else ""
         team = teams.get(team.lower(), team) or None
