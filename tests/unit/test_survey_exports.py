@@ -333,12 +333,13 @@ def test_a_second_survey_in_the_same_quarter_is_kept_apart_and_says_so(con):
     assert import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy")).ok
     again = import_file(con, EXPORTS / "ms_forms_pulse_uk.csv", options_for(con, date_order="dmy"))
     assert not warnings_of(again, "survey_joins_existing")  # the same survey imported again
-    # 5 December, 28 days after 7 November: 2025-Q4 too, yet another survey
+    # Submitted 1 to 5 December, every answer after 7 November: 2025-Q4 too, yet another survey
     lattice = import_file(con, EXPORTS / "lattice_survey_responses.csv")
     assert not warnings_of(lattice, "survey_joins_existing")
     (apart,) = warnings_of(lattice, "survey_kept_apart")
     assert (
-        "own survey, 2025-Q4 (05 Dec): survey 2025-Q4 holds answers dated 07 November 2025" in apart.message
+        "dated 01 to 05 December 2025, are read as their own survey, 2025-Q4 (05 Dec): every answer in it is "
+        "dated after 07 November 2025, the last answer of survey 2025-Q4" in apart.message
     )
     assert con.execute(
         "select survey_id, survey_date, count(distinct respondent_id) from survey_responses group by all order by 2"

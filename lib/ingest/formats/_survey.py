@@ -17,11 +17,13 @@ it, and what else the headers say); everything after that is the same for every 
    a Qualtrics export states, else the file's: `--tz`, the Data page, the saved default); a
    value with a time is converted to UTC before its day is taken;
 4. survey_id: a `Survey` column, else the survey date's quarter ("2025-Q3"). Our choice
-   for a second file in a quarter (`lib.ingest.formats._survey_ids`): dated within 21 days
-   of a survey stored in that quarter, it is a later export of that survey and joins it;
-   further away, it is a survey of its own, "2026-Q4 (02 Dec)", so a monthly pulse never
-   replaces the last one's answers; either way the import says so. Closer surveys need a
-   `Survey` column;
+   for a second file in a quarter (`lib.ingest.formats._survey_ids`), against the nearest
+   survey stored in it: answers with their own timestamps decide by what the file holds
+   (answers dated on or before that survey's last answer: a later export of it, which
+   joins it; every answer after it: a survey of its own, "2026-Q4 (02 Dec)", so a pulse
+   never replaces the last one's answers); one date for the whole file (a `Survey date`
+   column, the file name) decides by distance (within 21 days it joins). Either way the
+   import says so and by which rule;
 5. respondent_id: an employee id, else the e-mail (not "anonymous"), else the tool's
    response id, else "<survey_id>/row-<n>"; the loader pseudonymises it;
 6. one row per respondent per question column, its score null where the question was not
@@ -162,8 +164,9 @@ def read(
     surveys = [
         (cells[plan.survey].strip() or None) if plan.survey is not None else None for _, cells in records
     ]
-    days, warnings = survey_dates(source, table, plan, options, records, surveys)
-    ids, placed = _ids(con, days)
+    answered, warnings = survey_dates(source, table, plan, options, records, surveys)
+    days = {survey: a.last for survey, a in answered.items()}
+    ids, placed = _ids(con, answered)
     frame, more = long_rows(con, table, plan, records, surveys, days, ids)
     warnings = [*plan.warnings, *warnings, *more, *_excluded_warnings(table), *placed]
     return [Staged("survey_responses", con.from_df(frame), warnings=tuple(warnings))]
@@ -180,16 +183,16 @@ def _excluded_warnings(table: SurveyTable) -> list[ImportWarning]:
 
 
 def _ids(
-    con: duckdb.DuckDBPyConnection, days: dict[str | None, dt.date]
+    con: duckdb.DuckDBPyConnection, answered: dict[str | None, survey_ids.AnswerDates]
 ) -> tuple[dict[str | None, str], list[ImportWarning]]:
-    """survey_id per survey: its `Survey` column's name, else the id `_survey_ids.place` gives its date."""
+    """survey_id per survey: its `Survey` column's name, else the id `_survey_ids.place` gives its answers."""
     ids: dict[str | None, str] = {}
     out: list[ImportWarning] = []
-    for survey, day in days.items():
+    for survey, when in answered.items():
         if survey is not None:
             ids[survey] = survey
         else:
-            ids[survey], placed = survey_ids.place(con, day)
+            ids[survey], placed = survey_ids.place(con, when)
             out.extend(placed)
     return ids, out
 
@@ -201,8 +204,9 @@ def survey_dates(
     options: ImportOptions,
     records: list[tuple[int, tuple[str, ...]]],
     surveys: list[str | None],
-) -> tuple[dict[str | None, dt.date], list[ImportWarning]]:
-    """survey_date per survey (see the module doc), and the date-order warning if any."""
+) -> tuple[dict[str | None, survey_ids.AnswerDates], list[ImportWarning]]:
+    """The days each survey's answers came in (its survey_date is the last, see the module
+    doc), whether they carry their own dates, and the date-order warning if any."""
     column = plan.survey_date if plan.survey_date is not None else plan.date
     if column is None:
         m = _FILE_DATE.search(source.name)
@@ -213,7 +217,8 @@ def survey_dates(
                 "YYYY-MM-DD; add a 'Survey date' column"
             )
         message = f"The survey date, {day:%d %B %Y}, is taken from the file name: the file has no date column"
-        return dict.fromkeys(surveys, day), [warn("survey_date_from_file_name", message)]
+        answered = survey_ids.AnswerDates(day, day, each=False)
+        return dict.fromkeys(surveys, answered), [warn("survey_date_from_file_name", message)]
     header = table.columns[column].text or table.columns[column].name
     filled = [(row, cells[column].strip()) for row, cells in records if cells[column].strip()]
     found = dates.values_evidence((row, header, value) for row, value in filled)
@@ -231,15 +236,17 @@ def survey_dates(
     if unread:
         raise FormatProblems(unread)
     by_row = {row: day for (row, _), day in zip(filled, parsed, strict=True)}
-    out: dict[str | None, dt.date] = {}
+    found_days: dict[str | None, list[dt.date]] = {}
     for (row, _), survey in zip(records, surveys, strict=True):
         if row in by_row:
-            out[survey] = max(out.get(survey, by_row[row]), by_row[row])
+            found_days.setdefault(survey, []).append(by_row[row])
     for (row, _), survey in zip(records, surveys, strict=True):
-        if survey not in out:
+        if survey not in found_days:
             raise FormatProblems(
                 [Problem(row, header, "", "is empty: no response of this survey has a date")]
             )
+    each = plan.survey_date is None  # a response's own timestamp, not the survey's one date
+    out = {survey: survey_ids.AnswerDates(min(d), max(d), each) for survey, d in found_days.items()}
     return out, [decision.warning] if decision.warning else []
 
 
