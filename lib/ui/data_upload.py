@@ -20,7 +20,7 @@ from lib.formatting import count_of
 from lib.ingest.detect import closest_table, shown_headers
 from lib.ingest.words import format_words
 from lib.privacy import markdown_text
-from lib.tables import TABLES
+from lib.tables import TABLES, table_words
 from lib.ui import data, layout
 from lib.ui.data_page import may_change
 
@@ -305,10 +305,11 @@ def mapping_section() -> None:
                 tables,
                 index=tables.index(closest[0]) if closest else 0,
                 key=f"map-table-{name}",
+                format_func=lambda t: table_words(t).capitalize(),  # "Work items", not `work_items` (review)
             )
             if closest and closest[1]:
                 st.caption(
-                    f"Required for {closest[0].replace('_', ' ')} and not found by name: "
+                    f"Required for {table_words(closest[0])} and not found by name: "
                     f"{', '.join(closest[1])}. Pick the header that holds each."
                 )
             choices = ["(not in file)", *source.headers]

@@ -35,7 +35,7 @@ def no_survey(scope: Scope) -> None:
     layout.missing(
         f"No survey in {filters.period_text(scope)} for {filters.filter_text().lower()}. "
         "Widen the period, or import a survey export (Google Forms, Microsoft Forms, Culture Amp, "
-        "Lattice, or the survey_responses template) on the Data page."
+        "Lattice, or the Survey answers template) on the Data page."
     )
 
 

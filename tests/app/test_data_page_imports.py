@@ -93,6 +93,8 @@ def test_an_unrecognised_file_opens_the_mapping_step_on_its_closest_table(empty_
     (error,) = [plain(e.value) for e in at.error]
     assert "It is closest to the deployments table, but has no deployed_at column" in error
     assert at.selectbox(key="map-table-ci_runs.csv").value == "deployments"
+    # the tables in words (a review: the step listed `work_items`, `pull_requests`)
+    assert "Work item status changes" in at.selectbox(key="map-table-ci_runs.csv").options
     assert (
         "Required for deployments and not found by name: deployed_at. Pick the header that holds each."
         in [plain(c.value) for c in at.caption]

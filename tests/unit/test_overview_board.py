@@ -355,3 +355,14 @@ def test_a_team_whose_data_starts_in_the_period_has_nothing_to_compare(tmp_path)
     b = board(con, scope("2026-07-01", "2026-09-30"))
     assert b.takeaways == () and b.held_back and not any(h.comparable for h in b.held_back)
     assert b.title.startswith("Nothing to compare quarter over quarter")
+
+
+def test_the_business_trend_covers_twelve_whole_months(demo_db):
+    # a new user's review: "Period: 01 Jan 2026 – 30 Nov 2026" under "each trend covers at least
+    # the twelve months ending with the chosen period" (the year back from 6 Dec, whole months only)
+    con = db.connect(demo_db, read_only=True)
+    try:
+        fig = registry.figure(con, "overview.business_trend", scope("2026-09-08", "2026-12-06"))
+        assert "Period: 01 Dec 2025 – 30 Nov 2026" in registry.caption(fig), registry.caption(fig)
+    finally:
+        con.close()

@@ -37,7 +37,7 @@ def _wave(con, scope, filters: str) -> dict:
     if current is None:
         raise NoData(
             f"No survey in {period_text(scope)} for {filters.lower()}. Widen the period, or import a survey "
-            "export (Google Forms, Microsoft Forms, Culture Amp, Lattice, or the survey_responses template)."
+            "export (Google Forms, Microsoft Forms, Culture Amp, Lattice, or the Survey answers template)."
         )
     return current
 

@@ -13,7 +13,7 @@ from lib.charts.registry.retention import people_shown
 from lib.metrics import title_value
 from lib.overview import HEADLINE_KEYS, PILLAR_TRENDS, trend_scope
 from lib.overview_board import board
-from lib.views.business import business_scope
+from lib.views.business import business_trend
 
 # Each pillar trend: registry id and the catalog key it follows, by PILLAR_TRENDS position.
 TRENDS = (
@@ -55,8 +55,10 @@ def headline_tiles(con, scope, filters):
 def _trend(spec, metric: str):
     def build(con, scope, filters):
         window = trend_scope(scope)
-        if spec.pillar == "Business alignment":  # monthly rows: a week holds no month's revenue
-            window = business_scope(window)
+        if (
+            spec.pillar == "Business alignment"
+        ):  # the Business page's window: 12 whole months to the period's last
+            window = business_trend(scope)
         if (
             spec.pillar == "Retention & development"
         ):  # no data said so, else hidden as the Retention page hides it
