@@ -52,7 +52,7 @@ def tile_band(item, coverage: dict, events: int | None = None) -> str:
     the value gets no tier (`lib.views.delivery.held_back`: too few events, a frequency over
     a partly covered period); `events` are those the value stands on."""
     partly = partly_note(item.key, coverage)
-    unseen = failures_unseen(coverage)  # the change failure rate's: it says why, not the incidents note
+    unseen = failures_unseen(coverage)  # why the change failure rate sees no incident, if it does not
     if is_missing(item.value):
         band = f"No data: {no_data_reason(item.key, coverage)}"
     elif item.key == "delivery.rework_rate":
@@ -63,7 +63,8 @@ def tile_band(item, coverage: dict, events: int | None = None) -> str:
         band = band_text(item) or "No benchmark"
     if not is_missing(item.value) and (note := partly):
         band += f"  \n{note[:1].upper()}{note[1:]}"
-    if item.key == "delivery.change_failure_rate" and not unseen and (note := incidents_note(coverage)):
+    said = bool(unseen) and unseen in band  # the band says why the rate sees no incident: no note twice
+    if item.key == "delivery.change_failure_rate" and not said and (note := incidents_note(coverage)):
         band += f"  \n{note}"
     if (
         item.key == "delivery.deployment_frequency_per_week"
