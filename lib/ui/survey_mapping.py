@@ -68,8 +68,11 @@ def _summary(plan: SurveyPreview) -> None:
             pd.DataFrame(rows),
             hide_index=True,
             width="stretch",
+            # the dimension whole at 1280 px ("Psychologic…" beside a 400 px question: a review);
+            # a long question is cut, whole on hover
             column_config={
-                "Question": st.column_config.TextColumn(width="large"),
+                "Question": st.column_config.TextColumn(width="medium"),
+                "Dimension": st.column_config.TextColumn(width="medium"),
                 "Decided from": st.column_config.TextColumn(width="medium"),
             },
         )

@@ -3,6 +3,7 @@ and the choices it saves for questions that wait (a dimension, a scale)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,8 @@ def test_each_question_shows_its_dimension_scale_and_how_it_was_decided(empty_db
     at = step(EXPORTS / "google_forms_somewhat_scale.csv")
     assert "Google Forms export · 15 responses" in at.markdown[0].value
     table = at.dataframe[0].value
+    widths = {name: config.get("width") for name, config in json.loads(at.dataframe[0].proto.columns).items()}
+    assert widths["Dimension"] == widths["Question"] == "medium"  # "Psychologic…" at 1280 px (a review)
     rows = {r["Question"]: (r["Dimension"], r["Scale"], r["Decided from"]) for r in table.to_dict("records")}
     assert rows["I can decide how to approach my work."] == (
         "Autonomy",
