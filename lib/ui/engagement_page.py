@@ -51,8 +51,12 @@ def tiles(scope: Scope, current: dict) -> None:
         if prev is None or prev not in rows or current["survey_id"] not in rows:
             return None
         before, now = rows[prev], rows[current["survey_id"]]
-        if is_missing(before) or is_missing(now):
-            return None
+        if (
+            is_missing(before)
+            or is_missing(now)
+            or story.too_few_to_compare(changes, prev, current["survey_id"], dimension)
+        ):
+            return None  # no change shown on fewer than 20 people in a wave, as the change chart's title
         return f"{(now - before) * scale:+.0f} {unit}"
 
     def no_data(key: str) -> str:

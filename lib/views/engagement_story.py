@@ -65,6 +65,19 @@ def _people(frame: pd.DataFrame, wave: str) -> float:
     return float(likert.max()) if len(likert) else 0.0
 
 
+def too_few_to_compare(frame: pd.DataFrame, previous: str, current: str, dimension: str = "index") -> bool:
+    """True when a change of `dimension` ("index", "enps", a Likert dimension) between two waves
+    stands on fewer than `MIN_COUNT` people in either: the title's rule, which the page's tiles
+    follow too (a review saw "-29 pts" in red under "7 respondents … too few to call a change").
+    `frame`: `wave_changes` or `named_waves` rows."""
+    if dimension == "index":
+        counts = [_people(frame, previous), _people(frame, current)]
+    else:
+        rows = frame[frame["dimension"] == dimension].set_index("survey_id")["respondents"]
+        counts = [rows.get(previous), rows.get(current)]
+    return any(is_missing(n) or n < MIN_COUNT for n in counts)
+
+
 def wave_title(frame: pd.DataFrame, previous: str, current: str) -> str:
     """'Engagement index up 4 pts since the Aug 2026 survey; biggest move: …'. A change needs
     at least `lib.views.buckets.MIN_COUNT` respondents in each wave (the index's for the

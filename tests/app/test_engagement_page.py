@@ -74,6 +74,9 @@ def test_two_pulses_of_one_quarter_are_two_waves(run_page, tmp_path):
     text = texts(at)
     assert "Dec 2026 survey · compared with the Nov 2026 survey" in text
     assert "2026-Q4" not in text
+    # a handful of people in each pulse: the tiles show no change, as the change chart's title
+    # says "too few to call a change" (a review saw "-29 pts" in red beside it)
+    assert all(not m.delta for m in at.metric if m.label in ("Engagement index", "eNPS"))
 
 
 def test_suppressed_cells_say_why_and_a_small_slice_shows_no_numbers(run_page, tmp_path):
