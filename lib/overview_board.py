@@ -347,9 +347,15 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         output.append(_count(summary["features_completed"], "feature", "features"))
     if deployments and not missing["deployments"]:
         text = _count(deployments, "production deployment", "production deployments")
-        text += (
-            f" ({failures:,} of them change failures)" if failures != 1 else " (1 of them a change failure)"
-        )
+        unseen = delivery.failures_unseen(delivery_detail.coverage(con, span))
+        if unseen and not failures:  # "0 of them change failures" claimed what nothing measured (a review)
+            text += f" (change failures not counted: {unseen})"
+        else:
+            text += (
+                f" ({failures:,} of them change failures)"
+                if failures != 1
+                else " (1 of them a change failure)"
+            )
         output.append(text)
     produced = " and ".join(output)
     when = months_text(months) if months else period_text(scope)

@@ -297,7 +297,8 @@ def test_without_finance_the_headline_says_what_is_missing(tmp_path):
     )
     b = board(con, scope("2026-07-01", "2026-09-29"))
     assert b.headline == (
-        "In 01 Jul 2026 – 28 Sep 2026, engineering delivered **1** production deployment (0 of them change failures). "
+        "In 01 Jul 2026 – 28 Sep 2026, engineering delivered **1** production deployment (change failures not "
+        "counted: no incidents loaded (rollbacks only)). "
         "No R&D spend is loaded, so what this cost is not shown; no revenue is loaded, so revenue "
         "per engineer is not shown; no work items are loaded, so features delivered and the effort mix are not "
         "shown (load them on the Data page)."

@@ -230,3 +230,28 @@ def test_a_title_does_not_end_on_a_period_that_holds_its_since(tmp_path):
     assert metrics.title_value(earlier, period, "delivery.deployment_frequency_per_week") is not None
     assert metrics.bucket_start(dt.date(2025, 9, 8), "quarter") == dt.date(2025, 7, 1)
     assert metrics.bucket_start(dt.date(2025, 9, 8), "week") == dt.date(2025, 9, 8)  # a Monday
+
+
+def test_the_headline_counts_no_change_failures_it_cannot_see(tmp_path):
+    # a second review: "63 production deployments (0 of them change failures)" with 8 incidents
+    # naming no deployment, beside a tile saying the rate sees none of them
+    con = make_db(tmp_path, teams=[{"team": "a"}], deployments=_deploys(40, month=8), incidents=_incidents(3))
+    headline = board(con, QUARTER).headline
+    assert (
+        "**40** production deployments (change failures not counted: no incident names a deployment)"
+        in headline
+    )
+    assert "0 of them change failures" not in headline
+
+
+def test_one_measured_pr_stage_is_no_longest_wait():
+    from lib.charts.delivery.pull_requests import pr_stages_title
+
+    assert pr_stages_title({"deploy_hours_p50": 69.5, "pickup_hours_p50": None}) == (
+        "Only the deploy stage can be measured",
+        "Median 69.5 hours from merge to production (chosen period)",
+    )
+    assert (
+        pr_stages_title({"deploy_hours_p50": 69.5, "pickup_hours_p50": 2.0})[0]
+        == "Deploy is the longest wait"
+    )

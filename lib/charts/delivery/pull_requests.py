@@ -25,6 +25,10 @@ def pr_stages_title(summary: dict) -> tuple[str, str | None]:
     if not medians:
         return "PR cycle time: no stage can be measured", None
     longest = max(medians, key=medians.get)
+    if len(medians) == 1:  # one stage measured: no "longest" (a review: "Deploy is the longest wait" alone)
+        return f"Only the {longest.lower()} stage can be measured", (
+            f"Median {format_value(medians[longest], 'hours')} {_STAGE_WHAT[longest]} (chosen period)"
+        )
     return f"{longest} is the longest wait", (
         f"Median {format_value(medians[longest], 'hours')} {_STAGE_WHAT[longest]} (chosen period)"
     )
