@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import duckdb
 
 from lib import takeaways as rules
+from lib.anonymity import is_hidden_reason
 from lib.benchmarks import DORA_CITE
 from lib.charts.business import money
 from lib.formatting import format_value, is_missing
@@ -202,6 +203,8 @@ def _tile(
         text = format_value(now.value, definition.unit)
     if now.hidden:
         band = f"Hidden: {now.hidden}"
+    elif is_missing(now.value) and reason and is_hidden_reason(reason):  # hidden is not missing
+        band = f"Hidden: {reason}"
     elif is_missing(now.value):
         band = f"No data: {reason or 'nothing in this period for this selection'}"
     elif held:

@@ -91,6 +91,13 @@ def reason_text(kind: str, k: int, who: str = "respondents") -> str:
     return f"fewer than {k} {who}"
 
 
+def is_hidden_reason(text: str) -> bool:
+    """True when `text` is one of `reason_text`'s: a figure hidden by these rules, which a
+    page calls hidden, never "no data" (a review saw "No data: hidden so that a group … by
+    subtraction" over survey answers that were there)."""
+    return text.startswith(("fewer than", "hidden so that", "respondents without a team"))
+
+
 def too_few(n, k: int) -> bool:
     """True when a figure over `n` people must not be shown (n missing counts as too few)."""
     try:

@@ -88,8 +88,12 @@ def chart_content(con: duckdb.DuckDBPyConnection, chart_id: str, scope: Scope, f
     title, subtitle = registry.title(fig), registry.subtitle(fig)
     if not subtitle:
         title, subtitle = split_detail(title)  # "… up 24% (3-period averages $391k → $486k)"
-    if gap is not None:
-        title, subtitle = f"{chart.name}: no data for this period", ""
+    if gap is not None:  # hidden is not missing: a review saw "no data" over a team's hidden survey
+        hidden = gap.startswith(("Hidden", "Not shown"))
+        title, subtitle = (
+            f"{chart.name}: {'hidden by the anonymity rules' if hidden else 'no data for this period'}",
+            "",
+        )
     return ChartContent(
         chart=chart,
         figure=fig,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.anonymity import is_hidden_reason
 from lib.charts.registry.engagement import LINKS
 from lib.formatting import count_of, is_missing
 from lib.glossary import explain
@@ -60,7 +61,10 @@ def tiles(scope: Scope, current: dict) -> None:
         return f"{(now - before) * scale:+.0f} {unit}"
 
     def no_data(key: str) -> str:
-        return f"No data: {reasons[key]}" if key in reasons else "No data"
+        if key not in reasons:
+            return "No data"
+        # hidden is not missing (a review: "No data: hidden so that a group … by subtraction")
+        return f"{'Hidden' if is_hidden_reason(reasons[key]) else 'No data'}: {reasons[key]}"
 
     vs = "vs previous wave" if prev else None
     dims = data.frame(f"{DETAIL}.dimensions", scope, current["survey_id"])

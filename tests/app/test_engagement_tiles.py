@@ -40,7 +40,7 @@ def test_overview_tiles_show_the_catalog_value_and_a_null_with_its_reason(run_pa
     assert_no_exception(at)
     assert _tile(at, "eNPS") == "—" == tile_value("engagement.enps", None)
     assert _tile(at, "Engagement index") == tile_value("engagement.index", 1.0) == "100%"
-    assert "No data: fewer than 5 people answered the eNPS question" in _texts(at)
+    assert "Hidden: fewer than 5 people answered the eNPS question" in _texts(at)
 
 
 def test_engagement_tiles_show_the_same_values_and_reasons(run_page, two_enps_answers):
@@ -50,7 +50,7 @@ def test_engagement_tiles_show_the_same_values_and_reasons(run_page, two_enps_an
     assert _tile(at, "eNPS") == "—"
     assert _tile(at, "Engagement index") == tile_value("engagement.index", tree["engagement"]["index"])
     text = _texts(at)
-    assert "No data: fewer than 5 people answered the eNPS question" in text
+    assert "Hidden: fewer than 5 people answered the eNPS question" in text
     assert "eNPS not shown: fewer than 5 people answered the eNPS question" in "\n".join(
         w.value for w in at.warning
     )
@@ -63,7 +63,7 @@ def test_a_blank_respondent_does_not_make_five(run_page, tmp_path):
         at = run_page(path, page, query=QUERY)
         assert_no_exception(at)
         assert _tile(at, "eNPS") == "—" and _tile(at, "Engagement index") == "—"
-        assert "No data: fewer than 5 people gave a score on any Likert question" in _texts(at)
+        assert "Hidden: fewer than 5 people gave a score on any Likert question" in _texts(at)
 
 
 def test_a_malformed_threshold_is_shown_as_an_error_not_replaced(run_page, tmp_path, monkeypatch):

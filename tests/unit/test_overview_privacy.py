@@ -169,3 +169,9 @@ def test_an_engagement_trend_hidden_in_every_wave_says_hidden_not_no_data(tmp_pa
         "Hidden by the anonymity rules in every survey wave of the window for this selection."
     )
     assert registry.missing(registry.figure(con, "overview.engagement_trend", QUARTER)) is None
+    # the deck's slide says hidden too (a second review: "…: no data for this period")
+    from lib.boardpack.content import chart_content
+
+    small = Scope(QUARTER.start, QUARTER.end, teams=("small",))
+    slide = chart_content(con, "overview.engagement_trend", small, "Team: small")
+    assert slide.title == "Engagement index by survey wave: hidden by the anonymity rules"
