@@ -172,7 +172,14 @@ def _fold_case(linked: dict[str, list[str]], options: dict) -> dict[str, list[st
     offered = _offered(options, options["teams"])
     out = dict(linked)
     for key, values in linked.items():
-        if key in offered and values and (spelled := folded(values, offered[key])) != values:
+        if key in offered and values:
+            # "team=platform,Payments" written by hand: two teams, unless a team is so named (the
+            # app writes team=a&team=b; a review's comma list dropped both and showed every team)
+            values = [
+                part.strip() for v in values for part in (v.split(",") if v not in offered[key] else [v])
+            ]
+            values = [v for v in values if v]
+        if key in offered and values and (spelled := folded(values, offered[key])) != linked[key]:
             out[key] = spelled
             st.query_params[key] = spelled
     if out != linked:

@@ -32,3 +32,12 @@ def test_folding_never_guesses_between_two_spellings():
     assert folded(["oslo"], ["oslo", "OSLO"]) == ["oslo"]
     assert folded(["PUNE"], ["Pune", "Lima"]) == ["Pune"]
     assert folded(["Paris"], ["Pune", "Lima"]) == ["Paris"]
+
+
+def test_teams_written_as_a_comma_list_are_each_team(demo_db_copy, run_page):
+    # a second review: "/?team=platform,Payments" dropped both and showed every team
+    at = run_page(demo_db_copy, "pages/delivery.py", query={"team": "platform,Payments"})
+    assert_no_exception(at)
+    assert next(m for m in at.multiselect if m.label == "Team").value == ["platform", "payments"]
+    assert not [w for w in at.warning if "Left out of this link's view" in w.value]
+    assert "Team: platform, payments" in " ".join(c.value for c in at.caption)  # the page's filter line
