@@ -8,6 +8,8 @@ figure is the registered chart (`lib/charts/registry/engagement.py`, drawn with
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -190,10 +192,18 @@ def heatmap(scope: Scope, current: dict) -> None:
     layout.csv_download(
         "Download the heatmap (CSV)",
         table,
-        file_name=f"engagement-heatmap-survey-of-{current['survey_date']:%Y-%m-%d}.csv",
+        # the filter's teams in the name: one name for every filter was a review's finding
+        file_name=f"engagement-heatmap-survey-of-{current['survey_date']:%Y-%m-%d}-{_who(scope)}.csv",
         key="eng-heatmap-csv",
     )
     st.caption(HEATMAP_CSV_NOTE)
+
+
+def _who(scope: Scope) -> str:
+    """'all-teams', the team's name for one ('payments'), 'N-teams' for several: as file names say it."""
+    teams = scope.teams
+    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
+    return re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-")
 
 
 def changes(scope: Scope, current: dict) -> None:

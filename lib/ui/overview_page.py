@@ -86,7 +86,9 @@ def _delta_color(key: str) -> str:
 def held_back(board) -> None:
     """Why each other change is not news, for the VP who is asked about one."""
     if board.held_back:
-        with st.expander(f"Why the other changes are not news ({len(board.held_back)})"):
+        compared = any(h.comparable for h in board.held_back)
+        what = "the other changes are not news" if board.takeaways or compared else "nothing is compared"
+        with st.expander(f"Why {what} ({len(board.held_back)})"):  # "other" over nothing compared: a review
             st.markdown("\n".join(f"- **{h.label}**: {h.reason}." for h in board.held_back))
             st.caption(
                 "A change is news when it rests on enough events, exceeds its sampling noise and leaves the "

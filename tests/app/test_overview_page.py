@@ -103,6 +103,10 @@ def test_a_source_that_ends_before_the_period_shows_no_data_with_its_end_date(tm
     assert "No data: no deployments after 12 Mar 2025" in captions
     assert not any("low tier" in c for c in captions)
     assert not any("Deployment frequency" in m.value for m in at.markdown if "worth a look" in m.value)
+    # nothing compared: no "other" changes (a second review)
+    assert [e.label for e in at.expander if e.label.startswith("Why")][0].startswith(
+        "Why nothing is compared ("
+    )
 
 
 def test_filters_that_match_no_team_show_no_data_on_every_tile(tmp_path, run_page):

@@ -143,6 +143,7 @@ def test_download_button_of_the_engagement_heatmap(hostile, tab):
         button.click()
     rows = _cells(Path(info.value.path()).read_text(encoding="utf-8"))
     _assert_safe(rows, TEAM_PAYLOADS)
+    assert info.value.suggested_filename.endswith("-all-teams.csv")  # the filter in the name (a review)
 
 
 def test_command_line_csv_output(hostile, tmp_path):
