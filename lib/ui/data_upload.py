@@ -112,9 +112,8 @@ def upload_section() -> None:
                         (done - 1) / len(files), text=f"Importing {upload.name} ({done}/{len(files)})"
                     )
                     mark = upload_mark(upload)
-                    if (
-                        mark in batch
-                    ):  # imported by this batch's first click, whose run a second click stopped
+                    # imported by this batch's first click, whose run a second click stopped
+                    if mark in batch:
                         rows.append(batch[mark])
                         if batch[mark]["_unrecognised"]:
                             unrecognised.append((upload.name, upload.getvalue()))

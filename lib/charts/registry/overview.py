@@ -55,13 +55,11 @@ def headline_tiles(con, scope, filters):
 def _trend(spec, metric: str):
     def build(con, scope, filters):
         window = trend_scope(scope)
-        if (
-            spec.pillar == "Business alignment"
-        ):  # the Business page's window: 12 whole months to the period's last
+        # business: the Business page's window, twelve whole months to the period's last
+        if spec.pillar == "Business alignment":
             window = business_trend(scope)
-        if (
-            spec.pillar == "Retention & development"
-        ):  # no data said so, else hidden as the Retention page hides it
+        # people: no employees said so, else hidden as the Retention page hides it
+        if spec.pillar == "Retention & development":
             people_shown(con, scope, filters)
         module, func = spec.view.rsplit(".", 1)
         frame = getattr(importlib.import_module(module), func)(con, window)
