@@ -27,7 +27,7 @@ from lib.metrics import compare, definition_for
 from lib.overview import PILLAR_GROUPS, band_text, change_text, period_phrase
 from lib.overview_headline import investment_headline
 from lib.scope import Scope, period_text
-from lib.views import business, data_span, delivery, delivery_detail, skills
+from lib.views import business, data_span, delivery, skills
 from lib.views.headline_windows import SPECS, headline_windows, source_extents
 from lib.views.people_share import different_people
 
@@ -125,7 +125,7 @@ def board(con: duckdb.DuckDBPyConnection, scope: Scope) -> Board:
     news = {t.key for t in found}
     partly = data_span.notes(con, scope)["deployments"]  # a frequency over part of the period: no tier
     # a change failure rate that cannot see failures (no incidents loaded, none naming a deployment): no tier
-    unseen = delivery.failures_unseen(delivery_detail.coverage(con, scope))
+    unseen = delivery.failures_unseen_in(con, scope)
     groups = tuple(
         _group(con, pillar, name, group, windows, extents, reasons, news, partly, unseen)
         for pillar, name, group in PILLAR_GROUPS

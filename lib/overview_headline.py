@@ -13,7 +13,7 @@ from lib.charts.business import money
 from lib.formatting import format_value
 from lib.scope import Scope, period_text
 from lib.sql import query_df
-from lib.views import business, data_span, delivery, delivery_detail, params
+from lib.views import business, data_span, delivery, params
 from lib.views.headline_windows import source_extents
 
 
@@ -62,7 +62,7 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         output.append(_count(summary["features_completed"], "feature", "features"))
     if deployments and not missing["deployments"]:
         text = _count(deployments, "production deployment", "production deployments")
-        unseen = delivery.failures_unseen(delivery_detail.coverage(con, span))
+        unseen = delivery.failures_unseen_in(con, span)
         if unseen and not failures:  # "0 of them change failures" claimed what nothing measured (a review)
             text += f" (change failures not counted: {unseen})"
         else:

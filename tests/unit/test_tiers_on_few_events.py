@@ -199,6 +199,11 @@ def test_a_change_failure_rate_that_cannot_see_failures_gets_no_tier(tmp_path):
     group = next(g for g in board(linked, QUARTER).groups if g.pillar == "delivery")
     tile = next(t for t in group.tiles if t.key == "delivery.change_failure_rate")
     assert tile.text == "2.5%" and tile.band == "DORA 2023: elite tier"
+    # the Overview's light query agrees with the Delivery page's coverage counts
+    from lib.views.delivery_detail import coverage
+
+    for db in (con, unlinked, linked):
+        assert delivery.failures_unseen_in(db, QUARTER) == delivery.failures_unseen(coverage(db, QUARTER))
 
 
 def test_every_unseen_reason_fits_a_deck_tile():
