@@ -79,14 +79,20 @@ _LATEST_SQL = (
 )
 
 
+def teams_word(scope: Scope) -> str:
+    """The teams as a download's name gives them: 'all-teams' without a filter, the team for
+    one, 'N-teams' for several (`file_stem` puts it through its own slug)."""
+    teams = scope.teams
+    return "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
+
+
 def file_stem(name: str, scope: Scope) -> str:
     """A download's name without its extension: what it is, its period (first and last day)
     and its teams ('all-teams' without a filter, the team for one, 'N-teams' for several):
     'board-pack-2025-09-01-to-2025-11-25-payments'."""
     import re
 
-    teams = scope.teams
-    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
+    who = teams_word(scope)
     last = scope.end - dt.timedelta(days=1)
     stem = f"{name} {scope.start:%Y-%m-%d} to {last:%Y-%m-%d} {who}"
     return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("&", "and")).strip("-")

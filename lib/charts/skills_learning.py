@@ -107,6 +107,17 @@ def _units_heatmap(
     return fig
 
 
+def _finished(
+    fig: go.Figure, agg: dict, titled: tuple[str, str | None], caption: str, y_title: str
+) -> go.Figure:
+    """A unit × period heatmap with its title, caption and a height of 30 px a row (the
+    whole scope's row included), at least 340 px."""
+    title, detail = titled
+    rows = len(set(agg["units"]["unit"])) + 1
+    fig = finish(fig, title, caption, None, y_title, height=max(340, 150 + 30 * rows))
+    return headline(fig, title, detail, width=90, legend_px=900)
+
+
 def _latest_full(total: pd.DataFrame) -> pd.Series | None:
     rows = total[total["learning_hours_per_engineer_annualized"].notna()]
     return rows.iloc[-1] if len(rows) else None
@@ -154,11 +165,13 @@ def learning_hours(agg: dict, caption: str) -> go.Figure:
     partial, caption = _clipped(agg, caption, "not annualised")
     fig = _units_heatmap(agg["units"], agg["total"], "learning_hours_per_engineer_annualized", ".0f",
                          "Hours per<br>engineer<br>a year", "All in the filter", partial)  # fmt: skip
-    title, detail = learning_hours_title(agg)
-    n = len(set(agg["units"]["unit"])) + 1
-    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (hours per engineer a year, annualised)",
-                 height=max(340, 150 + 30 * n))  # fmt: skip
-    return headline(fig, title, detail, width=90, legend_px=900)
+    return _finished(
+        fig,
+        agg,
+        learning_hours_title(agg),
+        caption,
+        f"{noun.capitalize()} (hours per engineer a year, annualised)",
+    )
 
 
 def certifications_title(agg: dict) -> tuple[str, str | None]:
@@ -184,11 +197,9 @@ def certifications(agg: dict, caption: str) -> go.Figure:
     partial, caption = _clipped(agg, caption, "uncoloured")
     fig = _units_heatmap(agg["units"], agg["total"], "certifications", ".0f", "Certifi-<br>cations",
                          "All in the filter", partial)  # fmt: skip
-    title, detail = certifications_title(agg)
-    n = len(set(agg["units"]["unit"])) + 1
-    fig = finish(fig, title, caption, None, f"{noun.capitalize()} (certifications earned)",
-                 height=max(340, 150 + 30 * n))  # fmt: skip
-    return headline(fig, title, detail, width=90, legend_px=900)
+    return _finished(
+        fig, agg, certifications_title(agg), caption, f"{noun.capitalize()} (certifications earned)"
+    )
 
 
 def experiments_title(agg: dict) -> tuple[str, str | None]:

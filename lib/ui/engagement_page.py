@@ -18,7 +18,7 @@ from lib.charts.registry.engagement import LINKS
 from lib.formatting import count_of, is_missing
 from lib.glossary import explain
 from lib.overview import tile_value
-from lib.scope import Scope
+from lib.scope import Scope, teams_word
 from lib.ui import data, filters, layout, registered
 from lib.views import engagement_story as story
 from lib.views.engagement_detail import HEATMAP_CSV_NOTE
@@ -200,10 +200,8 @@ def heatmap(scope: Scope, current: dict) -> None:
 
 
 def _who(scope: Scope) -> str:
-    """'all-teams', the team's name for one ('payments'), 'N-teams' for several: as file names say it."""
-    teams = scope.teams
-    who = "all-teams" if teams is None else teams[0] if len(teams) == 1 else f"{len(teams)}-teams"
-    return re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-")
+    """`lib.scope.teams_word` as a file name's slug ('all-teams', 'payments', '3-teams')."""
+    return re.sub(r"[^a-z0-9]+", "-", teams_word(scope).lower()).strip("-")
 
 
 def changes(scope: Scope, current: dict) -> None:
