@@ -160,9 +160,12 @@ def bench_metrics(large: Path, repeat: int) -> dict:
     return {"catalog_org_s": org_median, "catalog_team_s": team_median}
 
 
+# Charts on the page, charts drawn, elements still loading. A tile's Vega sparkline
+# (st.metric's chart_data) counts as a chart: an earlier version counted Plotly only, and timed
+# the Overview before its twelve sparklines had drawn.
 CHART_STATE = """() => [
-    document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
-    document.querySelectorAll('.js-plotly-plot .main-svg').length,
+    document.querySelectorAll('[data-testid="stPlotlyChart"], [data-testid="stMetricChart"]').length,
+    document.querySelectorAll('.js-plotly-plot .main-svg, [data-testid="stMetricChart"] svg.marks').length,
     document.querySelectorAll('[data-testid="stSkeleton"]').length,
 ]"""
 

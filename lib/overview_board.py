@@ -92,6 +92,7 @@ class Tile:
     band: str  # the cited benchmark, or why there is no value
     spark: tuple[float | None, ...]  # the period and the seven before, oldest first; None: not comparable
     help: str  # the definition, and the DORA tier's band
+    spark_label: str = ""  # the sparkline's values as shown, for its accessible name and hover text
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,7 @@ def _tile(
     tier, held = _tier(key, now, partly, unseen)
     item = replace(item, tier=tier, band=item.band if tier else None)
     definition = definition_for(key)
-    if key.startswith("business.") and definition.unit == "USD":
-        text = money(now.value, business.currency(con)[0])
-    elif definition.unit in SHORT_UNITS and not is_missing(now.value):
-        text = format_value(now.value) + SHORT_UNITS[definition.unit]
-    else:
-        text = format_value(now.value, definition.unit)
+    text = _shown(con, key, now.value)
     if now.hidden:
         band = f"Hidden: {now.hidden}"
     elif is_missing(now.value) and reason and is_hidden_reason(reason):  # hidden is not missing
@@ -214,6 +210,7 @@ def _tile(
     else:
         band = band_text(item) or "No published benchmark"
     spark = tuple(w.value if w.gap is None else None for w in reversed(windows))
+    history = ", ".join("no comparable value" if v is None else _shown(con, key, v) for v in spark)
     help_text = f"{definition.label}: {explain(key)}"
     if item.tier and item.band:
         help_text += f" {DORA_CITE} {item.tier} tier: {item.band}."
@@ -228,7 +225,19 @@ def _tile(
         band=band,
         spark=spark if sum(v is not None for v in spark) >= 2 else (),
         help=help_text,
+        spark_label=f"{TILE_LABELS.get(key, definition.label)} in this period and the {len(spark) - 1} before, "
+        f"oldest first: {history}",
     )
+
+
+def _shown(con, key: str, value) -> str:
+    """A value as its tile shows it ("97.1/wk", "$2.5M", "—")."""
+    unit = definition_for(key).unit
+    if key.startswith("business.") and unit == "USD":
+        return money(value, business.currency(con)[0])
+    if unit in SHORT_UNITS and not is_missing(value):
+        return format_value(value) + SHORT_UNITS[unit]
+    return format_value(value, unit)
 
 
 def _ai_adoption_reason(con, scope: Scope, extents: dict) -> str:

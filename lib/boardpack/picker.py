@@ -4,6 +4,7 @@ dict the browser draws as a static plot (lib/ui/board_pack_page.py). No streamli
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import duckdb
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 from lib.boardpack.compose import PICTURE_PX_WIDTH
 from lib.boardpack.content import slide_figure
 from lib.charts import registry
+from lib.charts.fit import text_px
 from lib.scope import Scope
 
 # CSS pixels: a third of the page at 1440 px; the browser fits the width to the card
@@ -72,7 +74,35 @@ def thumbnail_figure(fig: go.Figure) -> dict:
     _shorten_category_labels(spec)
     if "coloraxis" in layout:
         layout["coloraxis"]["showscale"] = False
+    layout["margin"]["l"] = _left_margin(spec)
     return spec
+
+
+THUMBNAIL_NUMBER_PX = 40  # left room for a number axis's labels ("$1.25M", "100%") at 10 px
+
+
+def _left_margin(spec: dict) -> int:
+    """The left margin the y axis's labels take, set up front: with Plotly's automargin alone
+    (the slide's 8 px) every thumbnail was drawn twice, the second time with the room the
+    labels took (26–36 px), which held the page switch at 0.52 s. A category axis gets its
+    widest shown name (`lib.charts.fit.text_px`); a number axis `THUMBNAIL_NUMBER_PX`, which
+    its labels rarely pass (automargin still makes room when they do)."""
+    layout = spec["layout"]
+    axis = layout.get("yaxis", {})
+    if axis.get("showticklabels") is False or axis.get("side") == "right":
+        return 8
+    size = _size(axis.get("tickfont"), _size(layout.get("font"), THUMBNAIL_FONT_PX))
+    names = axis.get("ticktext")
+    if names is None:
+        ys = [t["y"] for t in spec["data"] if t.get("yaxis", "y") == "y" and t.get("y") is not None]
+        if not ys:
+            return 8
+        # `to_dict` writes a numeric array as {"dtype", "bdata"}
+        if any(isinstance(y, dict) or not all(isinstance(v, str) for v in y) for y in ys):
+            return THUMBNAIL_NUMBER_PX
+        values = [v for y in ys for v in y]
+        names = [_short(v) for v in dict.fromkeys(values)]
+    return max(8, math.ceil(max((text_px(str(n), size) for n in names), default=0) + 8))
 
 
 def _shorten_category_labels(spec: dict) -> None:

@@ -75,7 +75,9 @@ pio.templates["pillars"] = go.layout.Template(
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 64, "r": 24, "t": 64, "b": 96},
+        # r: room for the last x label's overhang ("Nov 2026" needs 29 px): at 24 px Plotly's
+        # automargin grew it and drew the figure a second time
+        margin={"l": 64, "r": 40, "t": 64, "b": 96},
         xaxis={
             "showgrid": False,
             "linecolor": "#C9CED6",

@@ -204,7 +204,11 @@ def _room_above_plot(fig: go.Figure, width: float, height: float, top: float) ->
     if sub is not None and sub.text:
         block += _lines(sub.text) * ((sub.font.size if sub.font else None) or SUBTITLE_SIZE) * LINE_HEIGHT + 4
     margin = fig.layout.margin
-    plot = width - (margin.l if margin.l is not None else 64) - (margin.r if margin.r is not None else 24)
+    plot = (
+        width
+        - (margin.l if margin.l is not None else 64)
+        - (margin.r if margin.r is not None else _template_size("margin.r", 40))
+    )
     rows = legend_rows(fig, plot - max(0.0, _category_px(fig) - (margin.l if margin.l is not None else 64)))
     rest = block + 8 + (rows * LEGEND_ROW_PX + 10 if rows else 0)
     short = (1 - y) * height + rest - top  # the title's top moves down as the figure grows
@@ -221,6 +225,13 @@ def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
     top = margin.t if margin.t is not None else 64
     bottom = margin.b if margin.b is not None else 96
     left = margin.l if margin.l is not None else 64
+    if (category := _category_px(fig)) > left:
+        # the left margin Plotly's automargin would grow to, set up front: it then draws the
+        # figure once instead of drawing it, growing the margin and drawing it again (on the
+        # Engagement page, four charts of six drew twice); automargin still rescues a label
+        # a font wider than the estimate pushes further
+        left = math.ceil(category) + 3
+        fig.update_layout(margin={"l": left})
     height = fig.layout.height or 450
     grow_top = 0.0
     title = fig.layout.title
@@ -244,7 +255,7 @@ def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
             plot = (
                 width
                 - (margin.l if margin.l is not None else 64)
-                - (margin.r if margin.r is not None else 24)
+                - (margin.r if margin.r is not None else _template_size("margin.r", 40))
             )
             note.update(text="<br>".join(wrap_px(note.text, plot, size)), align="center")
     grow_bottom = 0

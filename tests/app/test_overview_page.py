@@ -40,6 +40,13 @@ def test_overview_on_demo_shows_the_headline_every_tile_and_a_trend_per_pillar(d
     assert "rule of thumb" not in captions and "commonly" not in captions
     assert len(at.get("plotly_chart")) == 6
     assert any("Demo data" in info.value for info in at.info)
+    # Each tile's sparkline is an image named by its eight values as the tile shows them,
+    # the last one the tile's own; st.metric draws none (Vega's bundle cost a new tab 0.4 s).
+    sparks = [h.proto.body for h in at.get("html") if "pillars-spark" in h.proto.body]
+    assert len(sparks) == 12 and not any(m.proto.chart_data for m in at.metric)
+    alt = re.search(r'alt="([^"]*)"', sparks[0]).group(1)
+    assert alt.startswith("Deploy frequency in this period and the 7 before, oldest first: ")
+    assert alt.count("/wk") == 8 and alt.endswith(f", {_metric(at, 'Deploy frequency').value}")
 
 
 def test_team_filter_from_the_url_changes_the_numbers(demo_db, run_page):

@@ -9,10 +9,11 @@ import re
 from types import SimpleNamespace
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from lib import db
-from lib.charts import caption_text, chart_config, line_chart, registry
+from lib.charts import caption_text, chart_config, finish, line_chart, registry
 from lib.charts.fit import (
     CAPTION_SIZE,
     LINE_HEIGHT,
@@ -90,6 +91,21 @@ def test_a_caption_breaks_between_its_parts_and_the_foot_holds_every_line():
     needed = -caption.yshift + len(lines) * CAPTION_SIZE * LINE_HEIGHT
     assert fig.layout.margin.b >= needed
     assert caption.xshift == PAD_PX - 64  # the template's left margin: aligned with the title, off the edge
+
+
+def test_long_category_names_get_their_left_margin_up_front_and_the_caption_follows():
+    # Plotly's automargin would widen the margin after a first draw and draw again; the margin
+    # is set from the names' measured width instead: "Psychological safety" at 13 px is
+    # 9 059 / 1000 em × 13 × 1.08 = 127.19 px (Arial's advance widths, `SAFETY` for Inter),
+    # plus 10 of tick gap: 137.19, rounded up, plus 3 px to spare
+    names = ["Psychological safety", "Trust"]
+    assert text_px(names[0], 13) == pytest.approx(127.19, abs=0.01)
+    fig = finish(go.Figure(go.Bar(x=[0.5, 0.7], y=names, orientation="h")), "Title", CAPTION)
+    assert fig.layout.margin.l == 141
+    assert _caption(fig).xshift == PAD_PX - 141  # still aligned with the title
+    assert fit(fig, card_px(1)).to_json() == fig.to_json()  # idempotent
+    short = finish(go.Figure(go.Bar(x=[1], y=["UX"], orientation="h")), "Title", CAPTION)
+    assert short.layout.margin.l is None  # the template's 64 px hold "UX"
 
 
 def test_a_caption_part_wider_than_the_card_breaks_between_words():

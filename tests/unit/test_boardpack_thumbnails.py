@@ -7,6 +7,7 @@ import base64
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from lib import boardpack
 from lib.charts import registry
@@ -117,3 +118,17 @@ def test_a_thumbnail_names_a_category_by_its_first_line_and_labels_at_most_four_
     months.update_xaxes(dtick="M1", tickformat="%b %Y")  # the page labels every month
     axis = boardpack.thumbnail_figure(months)["layout"]["xaxis"]
     assert "dtick" not in axis and axis["nticks"] == 4
+
+
+def test_a_thumbnail_holds_room_for_its_y_labels_so_the_browser_draws_it_once():
+    # With the slide's 8 px margin Plotly's automargin made room after a first draw and drew
+    # every thumbnail again. A number axis gets 40 px; a category axis its widest name at
+    # 10 px (Arial's advance widths × 1.08): "checkout" 4 002 / 1000 em → 43.2 + 8 = 51.2 → 52
+    numbers = boardpack.thumbnail_figure(go.Figure(go.Scatter(x=[1, 2], y=[1500.0, 1250.0])))
+    assert numbers["layout"]["margin"]["l"] == boardpack.picker.THUMBNAIL_NUMBER_PX == 40
+    names = go.Figure(go.Bar(x=[3, 5], y=["checkout", "ios"], orientation="h"))
+    assert boardpack.thumbnail_figure(names)["layout"]["margin"]["l"] == 52
+    panels = make_subplots(rows=1, cols=3)
+    for col in (1, 2, 3):
+        panels.add_trace(go.Scatter(x=[1, 2], y=[1, 2]), row=1, col=col)
+    assert boardpack.thumbnail_figure(panels)["layout"]["margin"]["l"] == 8  # no labels to hold
