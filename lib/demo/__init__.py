@@ -34,7 +34,10 @@ _ANY_DEMO = " or ".join(f"exists (select 1 from {t} where import_id = $id)" for 
 
 
 def make_world(scale: str = "small", seed: int = 7, end: dt.date | None = None) -> World:
-    end = end or dt.date.today()
+    """The demo organisation's world, its records ending on `end` (at 23:59 at the latest).
+    By default `end` is yesterday: like an export taken overnight, the demo holds nothing later
+    than now (ending today, a VP opening it at 07:00 read deployments of 23:58)."""
+    end = end or dt.date.today() - dt.timedelta(days=1)
     if scale == "small":
         return World(seed=seed, end=end, teams=SMALL_TEAMS, years=2)
     if scale == "large":

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from lib import db
-from lib.demo import build_demo, clear_demo, is_demo
+from lib.demo import build_demo, clear_demo, is_demo, make_world
 from lib.demo.capabilities import BUS_FACTOR_SKILLS
 from lib.scope import latest_data_date
 from lib.tables import TABLES
@@ -105,6 +105,11 @@ def test_history_runs_two_years_up_to_end(con):
     assert one(con, "select min(created_at)::date from work_items") <= START + dt.timedelta(days=7)
     assert one(con, "select max(deployed_at) from deployments") < dt.datetime.combine(STOP, dt.time())
     assert one(con, "select max(hire_date) from employees") <= END
+
+
+def test_without_an_end_the_demo_ends_yesterday_so_nothing_is_dated_later_than_now():
+    assert make_world().end == dt.date.today() - dt.timedelta(days=1)
+    assert make_world(end=END).end == END
 
 
 def test_build_replaces_everything_and_clear_demo_empties_every_table(tmp_path):
