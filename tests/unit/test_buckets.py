@@ -215,7 +215,7 @@ def test_learning_hours_of_a_partial_month_are_not_annualised(demo_db):
     }
     assert any(not math.isnan(v) for row in shown.z for v in row[:-1])  # whole months keep their colours
     assert "too short to annualise" in shown.customdata[0][-1]
-    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, not annualised")
+    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, not annualised · Demo data")
 
 
 def test_certifications_of_a_partial_month_are_shown_as_counted_but_not_coloured(demo_db):
@@ -229,4 +229,4 @@ def test_certifications_of_a_partial_month_are_shown_as_counted_but_not_coloured
         t.isdigit() or t in ("", "hidden") for t in (row[-1] for row in shown.text)
     )  # the count, as counted
     assert shown.customdata[0][-1].endswith("in 6 of 31 days (partial)")
-    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, uncoloured")
+    assert registry.caption(fig).endswith("Oct 2026: 6 of 31 days, uncoloured · Demo data")

@@ -147,6 +147,11 @@ def test_every_chart_draws_on_the_demo_with_a_takeaway_and_a_caption(demo_db):
         assert fig.layout.title.text, chart.id
         text = caption(fig)
         assert text.startswith("Source: ") and "Period: " in text and "All teams" in text, chart.id
+        # a PNG or a slide of the demo says so (an organisation's own figure has no mark: above)
+        assert text.endswith(" · Demo data") and text.count("Demo data") == 1, chart.id
+    spec = registry.card(con, "delivery.deployment_frequency_trend", period, "All teams", 370)["spec"]
+    (note,) = [a for a in spec["layout"]["annotations"] if a.get("name") == "caption"]
+    assert note["text"].replace("<br>", " ").endswith("Demo data")  # what the camera button draws
 
 
 def test_a_heatmap_with_every_cell_hidden_is_a_notice(tmp_path):

@@ -183,15 +183,27 @@ def figure(
 ) -> go.Figure:
     """The finished figure of `chart_id` over `scope`, exactly as its page draws it.
 
-    `filters` is the filter text for the caption ("All teams", "Team: payments"). Missing
+    `filters` is the filter text for the caption ("All teams", "Team: payments"); the caption
+    ends in "Demo data" while the database holds demo rows, so that a downloaded PNG or a
+    deck's slide says so. Missing
     data gives a notice figure (see `missing`), never an exception; an unknown id raises
     UnknownChart.
     """
     chart = get(chart_id)
     try:
-        return chart.build(con, scope, filters)
+        fig = chart.build(con, scope, filters)
     except NoData as gap:
         return no_data(chart.name, str(gap))
+    from lib.demo import is_demo  # 4–6 ms on the large organisation without demo rows
+
+    if is_demo(con):  # a PNG or a slide of the demo must not pass for an organisation's own numbers
+        for note in fig.layout.annotations:
+            if note.name == "caption" and note.text and not note.text.endswith(DEMO_MARK):
+                note.text = f"{note.text} · {DEMO_MARK}"
+    return fig
+
+
+DEMO_MARK = "Demo data"  # the caption's last part while any demo row remains (lib.demo.is_demo)
 
 
 def card(con: duckdb.DuckDBPyConnection, chart_id: str, scope: Scope, filters: str, width: int) -> dict:
