@@ -247,6 +247,21 @@ def numeric_sql(expr: str) -> str:
     return f"regexp_matches(cast({expr} as varchar), {_lit(_NUMERIC_DATE)})"
 
 
+_NUMERIC_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})"
+_DAY_MONTH_GROUPS = {"dmy": (1, 2), "mdy": (2, 1), "ymd": (3, 2)}  # regex groups of (day, month)
+
+
+def calendar_slip_sql(expr: str, order: str) -> str:
+    """BOOLEAN: `expr` is a numeric date (`numeric_sql`) whose day (1–31) and month (1–12), read
+    in `order`, are each possible, so that, when it does not parse, the day is one its month
+    lacks ('31/02/2026' day first: there is no 31 February), not a date in another order."""
+    day, month = (
+        f"try_cast(regexp_extract(cast({expr} as varchar), {_lit(_NUMERIC_PARTS)}, {g}) as integer)"
+        for g in _DAY_MONTH_GROUPS[order]
+    )
+    return f"coalesce({day} between 1 and 31 and {month} between 1 and 12, false)"
+
+
 # ---------------------------------------------------------------------------- the same SQL from Python
 
 _ENGINE = threading.local()  # one in-memory DuckDB per thread, holding no data between calls

@@ -329,11 +329,20 @@ def _checks(
                 condition = f"{condition} and not coalesce({_whole(raw)}, false)"
             if column.type in ("timestamp", "date") and order:
                 numeric = dates.numeric_sql(raw)
+                slip = dates.calendar_slip_sql(raw, order)
+                reason = (
+                    f"is not a date: read in {dates.ORDER_WORDS[order]} order, the date order of this file, it "
+                    "names a day its month does not have (such as 31 April or 30 February; 29 February only "
+                    "in a leap year)"
+                )
+                rules.append((column.name, f"{condition} and {numeric} and {slip}", f"trim({raw})", reason))
                 reason = (
                     f"is not a date in {dates.ORDER_WORDS[order]} order, the date order of this file: write it "
                     "in that order, or choose another date order for this file"
                 )
-                rules.append((column.name, f"{condition} and {numeric}", f"trim({raw})", reason))
+                rules.append(
+                    (column.name, f"{condition} and {numeric} and not {slip}", f"trim({raw})", reason)
+                )
                 condition = f"{condition} and not {numeric}"
             rules.append((column.name, condition, f"trim({raw})", _TYPE_WORDS[column.type]))
         if column.type in ("timestamp", "date"):

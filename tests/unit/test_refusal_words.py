@@ -102,3 +102,22 @@ def test_a_date_order_problem_says_how_to_fix_it(con, tmp_path):
         "one_on_ones.csv: row 3, column held_at: '11/31/2025' is not a date in day/month/year order, the date "
         "order of this file: write it in that order, or choose another date order for this file"
     )
+
+
+def test_a_day_its_month_does_not_have_is_named_as_such_not_as_another_date_order(con, tmp_path):
+    # '31/02/2026' read day first is day 31 of February: no other order would help (a new user
+    # was told only "is not a timestamp"); '28/02' read month first is a month 28: the order's fault
+    text = "deploy_id,service,deployed_at,status\nd1,api,28/02/2026 10:00,success\nd2,api,31/02/2026 10:00,success\n"
+    assert refusal(con, tmp_path, "deployments.csv", text) == (
+        "deployments.csv: row 3, column deployed_at: '31/02/2026 10:00' is not a date: read in day/month/year "
+        "order, the date order of this file, it names a day its month does not have (such as 31 April or "
+        "30 February; 29 February only in a leap year)"
+    )
+    text = "deploy_id,service,deployed_at,status\nd1,api,02/28/2026 10:00,success\nd2,api,04/31/2026 10:00,success\n"
+    assert "'04/31/2026 10:00' is not a date: read in month/day/year order" in refusal(
+        con, tmp_path, "deployments.csv", text, date_order="mdy"
+    )
+    text = "deploy_id,service,deployed_at,status\nd1,api,02/28/2026 10:00,success\nd2,api,28/02/2026 10:00,success\n"
+    assert "'28/02/2026 10:00' is not a date in month/day/year order, the date order of this file" in refusal(
+        con, tmp_path, "deployments.csv", text, date_order="mdy"
+    )
