@@ -1,6 +1,7 @@
 """The formats the importer recognises, one module each, found by discovery.
 
-A format module exposes `FORMATS`: a list of objects with
+A format module exposes `FORMATS`: a list of objects with (a module whose name starts with
+`_` holds what formats share and is not one: discovery skips it)
 - `name`: short id stored in `imports.source_format` ("canonical:work_items", "jira", …);
 - `score(source: SourceFile) -> float`: 0 when the file is not this format, up to 1
   when its headers leave no doubt; the detector picks the highest score;
@@ -110,5 +111,6 @@ def all_formats() -> list[Format]:
     """Every format of every module in this package, in module-name order."""
     found: list[Format] = []
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        found.extend(importlib.import_module(f"{__name__}.{module.name}").FORMATS)
+        if not module.name.startswith("_"):  # shared helpers, not formats
+            found.extend(importlib.import_module(f"{__name__}.{module.name}").FORMATS)
     return found

@@ -1,7 +1,7 @@
 """How a work item's issue type and labels make its flow type (feature, defect, risk or
 debt; Flow Framework), for the Jira and Linear formats.
 
-Not a format: `FORMATS` is empty so discovery skips it. The default rules
+The default rules
 (DEFAULT_TYPE_RULES) take the user's additions and overrides (`ImportOptions.type_rules`),
 matched loosely (`Tech debt`, `tech-debt`, `TECH_DEBT` agree); a rule's `ignore` leaves
 the item out of the import. The rules, their defaults and their order are documented in
@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 
 from lib.ingest.formats._tool_exports import _key
 from lib.tables import WORK_TYPES
-
-FORMATS: list = []
 
 IGNORE = "ignore"  # a type rule value that leaves the item out of the import
 

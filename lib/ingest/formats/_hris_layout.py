@@ -1,7 +1,5 @@
 """How an HRIS report is laid out and linked (for `hris.py`): which column holds each field,
 its dates read by the importer's one parser, and the manager column linked to people.
-
-Not a format (`FORMATS` is empty).
 """
 
 from __future__ import annotations
@@ -14,9 +12,6 @@ from lib.ingest import dates
 from lib.ingest.dates import DateHints
 from lib.ingest.formats import _hris_rules as rules
 from lib.ingest.report import ImportWarning
-
-FORMATS: list = []
-
 
 # ---------------------------------------------------------------------------- columns
 

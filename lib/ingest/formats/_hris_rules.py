@@ -1,6 +1,6 @@
 """How HRIS employee reports name their columns and values (docs/IMPORT.md, "HRIS reports").
 
-Not a format (`FORMATS` is empty): the header synonyms, the separation rules (status, type
+The header synonyms, the separation rules (status, type
 and reason text → voluntary / involuntary), the regretted flag and the sourcing words the
 HRIS format (`hris.py`) reads with. Sources of each spelling: REFERENCE.md §1 (BambooHR,
 Workday, HiBob, Personio, Rippling, ADP field names) and the hand-kept spreadsheets public
@@ -17,8 +17,6 @@ import json
 import re
 
 import duckdb
-
-FORMATS: list = []
 
 RULES_SETTING = "termination_rules"  # JSON {"value as written": "voluntary" | "involuntary"}
 VOLUNTARY, INVOLUNTARY = "voluntary", "involuntary"

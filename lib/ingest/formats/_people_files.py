@@ -1,4 +1,4 @@
-"""What the skills, learning and AI-usage formats share (not a format: `FORMATS` is empty).
+"""What the skills, learning and AI-usage formats share.
 
 - Headers are matched loosely (`loose`): case, spaces, punctuation and camelCase agree,
   so `Usage in seconds`, `usage_in_seconds` and `totalTabsShown` / `Total Tabs Shown`
@@ -32,8 +32,6 @@ from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile
 from lib.ingest.formats._tool_exports import read_rows
 from lib.ingest.report import ImportWarning, warn
-
-FORMATS: list = []
 
 NO_TEAM = "(no team)"
 ORG_TEAM = "(all teams)"

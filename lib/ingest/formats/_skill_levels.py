@@ -13,8 +13,6 @@ Levels (0–4: 0 none, 1 novice, 2 intermediate, 3 advanced, 4 expert):
   The import's warnings say which scale was used and why. A fraction is refused. Under
   the canonical template's own headers (`proficiency`, `target`) numbers are 0–4: a 7
   there is refused as out of range, not read as SFIA.
-
-Not a format (`FORMATS` is empty).
 """
 
 from __future__ import annotations
@@ -25,8 +23,6 @@ from dataclasses import dataclass
 
 from lib.ingest.formats._people_files import loose
 from lib.ingest.report import ImportWarning, warn
-
-FORMATS: list = []
 
 WORDS = {
     0: ("none", "no knowledge", "no experience", "not started", "unaware", "zero"),

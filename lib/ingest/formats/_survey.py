@@ -52,8 +52,6 @@ from lib.ingest.formats._survey_columns import Layout, SurveyColumn, classify
 from lib.ingest.report import ImportWarning, warn
 from lib.ingest.validate import FormatProblems, Problem
 
-FORMATS: list = []
-
 _FILE_DATE = re.compile(r"(20\d\d)[-_.](\d\d)[-_.](\d\d)")
 SAMPLE_ROWS = 3
 

@@ -67,7 +67,6 @@ BOOKKEEPING = frozenset(
         *DATE_HEADERS, *(i for group in ID_HEADERS for i in group),
     }
 )  # fmt: skip
-FORMATS: list = []  # not a format: shared by the survey formats
 FREE_TEXT = frozenset({"comments", "comment", "anything_else", "other_comments"})
 # Qualtrics' own column names: `Q5_7_TEXT` (an "Other" box), `Q1_DO` (display order), `Q_RecaptchaScore`.
 _QUALTRICS_TEXT = re.compile(r"^Q[\w.]*_TEXT$")

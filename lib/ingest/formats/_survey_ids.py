@@ -44,8 +44,6 @@ import duckdb
 
 from lib.ingest.report import ImportWarning, warn
 
-FORMATS: list = []
-
 SAME_SURVEY_DAYS = 21
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -1,6 +1,6 @@
 """What the tool-export formats (Jira, Linear, GitHub, PagerDuty, Opsgenie) share.
 
-Not a format: `FORMATS` is empty so discovery skips it. It reads a CSV export cell by
+It reads a CSV export cell by
 cell (repeated headers such as `Labels,Labels` are kept, quoted newlines stay inside
 their cell), finds columns by any of their spellings, turns the dates those tools write
 into UTC through the one parser (`utc_columns`, lib.ingest.dates), and hands the rows to
@@ -30,9 +30,6 @@ from lib.ingest.dates import DateHints
 from lib.ingest.formats import ImportOptions, SourceFile, Staged, normalize_header
 from lib.ingest.report import ImportWarning, warn
 from lib.tables import TABLES
-
-FORMATS: list = []
-
 
 # ---------------------------------------------------------------------------- cells
 
