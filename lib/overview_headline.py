@@ -76,13 +76,15 @@ def investment_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     when = months_text(months) if months else period_text(scope)
 
     sentences = []
-    spend = summary["rnd_spend"]
+    # without a whole month the summary holds the month the period begins, whole: its spend and
+    # revenue set against five days of output read 6× too high (1–5 Dec, a new user's review)
+    spend = summary["rnd_spend"] if whole is not None else None
     if produced and spend is not None and not team:
         sentences.append(f"In {when}, **{money(spend, currency)}** of R&D spend delivered {produced}.")
     elif produced:
         sentences.append(f"In {when}, engineering delivered {produced}.")
     share = summary["investment_mix"]["feature"]
-    rpe = summary["revenue_per_engineer_annualized"]
+    rpe = summary["revenue_per_engineer_annualized"] if whole is not None else None
     parts = []
     if share is not None:
         parts.append(f"**{format_value(share, '%')}** of engineering effort went to new features")

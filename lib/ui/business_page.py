@@ -57,7 +57,17 @@ def header(scope: Scope) -> Context:
     )
     currency, stated = data.view(f"{V}.currency")
     chosen = scope
-    scope = business_months(scope) or scope
+    if business_months(scope) is None:
+        # 1–5 Dec: a whole month's revenue and spend set against five days of output would
+        # mislead, and there is no earlier run of whole months to compare with
+        st.info(
+            f"The chosen period, {filters.period_text(chosen)}, holds no whole month. Business figures "
+            "(revenue, R&D spend, cost, the investment mix) are monthly: choose a period that holds at least "
+            "one whole month, from its first day to the first day of the next.",
+            icon=":material/calendar_month:",
+        )
+        st.stop()
+    scope = business_months(scope)
     ctx = Context(
         chosen=chosen,
         scope=scope,
@@ -95,8 +105,6 @@ def _notices(ctx: Context, chosen: Scope) -> None:
             f"Business metrics are monthly, so this page covers the whole months of the chosen period: "
             f"{filters.period_text(ctx.scope)} (compared with the same number of months before)."
         )
-    elif chosen.start.day != 1 or chosen.end.day != 1:
-        st.caption("The chosen period holds no month start: business figures need at least one whole month.")
     if ctx.team_filter:
         st.caption(
             "Team filter: effort, FTE and cost follow the teams chosen; revenue, R&D spend and the ratios "

@@ -166,3 +166,14 @@ def test_mapping_an_epic_on_the_page(run_page, imported_db, tmp_path):
     con.close()
     at = run_page(path, PAGE, query={"from": "2025-07-01", "to": "2025-12-31", "section": "Initiatives"})
     assert "0 not yet" in texts(at)
+
+
+@pytest.mark.parametrize(("start", "end"), [("2026-10-01", "2026-10-05"), ("2026-09-15", "2026-10-20")])
+def test_a_period_without_a_whole_month_says_so_and_draws_no_money_figure(run_page, demo_db, start, end):
+    # 1-5 Oct raised "period end 2026-10-01 must be after start 2026-10-01" on every tab (a new
+    # user's review): a whole month's revenue set against five days of output would mislead anyway
+    at = run_page(demo_db, PAGE, query={"from": start, "to": end})
+    assert_no_exception(at)
+    (notice,) = [i.value for i in at.info if "holds no whole month" in i.value]
+    assert "choose a period that holds at least one whole month" in notice
+    assert not at.metric and not at.get("plotly_chart")

@@ -282,6 +282,13 @@ def test_the_investment_headline_by_hand(tmp_path):
     # A fortnight holds no month: the spend is not set against it.
     short = board(con, scope("2026-07-02", "2026-07-16")).headline
     assert "R&D spend is kept by month: choose a period holding a whole month" in short
+    # Five days from a month start hold that month's spend whole: never set against five days
+    # of output ("$1.3M of R&D spend delivered", revenue per engineer 6× too high: a review)
+    early = board(con, scope("2026-08-01", "2026-08-06")).headline
+    assert early.startswith(
+        "In 01 Aug 2026 – 05 Aug 2026, engineering delivered **0** features and **1** production"
+    )
+    assert "$" not in early and "R&D spend is kept by month: choose a period holding a whole month" in early
     # No data is not zero: after the last work item and deployment, nothing was "delivered 0".
     later = board(con, dataclasses.replace(scope("2026-10-01", "2026-12-30"), teams=("core",))).headline
     assert "0** features" not in later and "delivered" not in later
