@@ -105,7 +105,8 @@ def build_demo(
                 "file_name": f"demo organisation ({scale}, seed {seed}, ending {world.end})",
                 "sha256": None,
                 "rows": list(counts.values()),
-                "imported_at": dt.datetime.combine(world.end, dt.time()),
+                # overnight, after its last record (at 23:59 on `end`): never before the rows it loaded
+                "imported_at": dt.datetime.combine(world.end + dt.timedelta(days=1), dt.time()),
                 "status": "loaded",
             }
         )

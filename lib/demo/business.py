@@ -13,11 +13,14 @@ engineering output:
 - customers follow ARR at a slowly rising contract value, with a step when the acquired
   company's customers join; company headcount is engineering headcount ÷ a share that
   drifts from 48% to 55%, so ARR per employee climbs as the company scales.
-Every series has a value for each month up to and including the month of the demo's last
-day (finance's current-month figure), so no chart ends early. Amounts are in USD.
+Every series has a value for each month finance has closed by the demo's last day (its
+month too when that day ends it): a finance export holds no figure for a month still running,
+and a whole month's figure set against its first days would mislead. Amounts are in USD.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -53,8 +56,11 @@ INITIATIVES = {
 
 
 def _months(world: World) -> np.ndarray:
+    """The months finance has closed by `world.end`: whole months only, as a finance export
+    holds them (a demo ending 5 Dec stored December's revenue and spend whole, which a 1–5 Dec
+    period then set against five days of output)."""
     first = np.datetime64(world.start, "M") + (0 if world.start.day == 1 else 1)
-    last = np.datetime64(world.end, "M")
+    last = np.datetime64(world.end + dt.timedelta(days=1), "M") - 1  # the last month ended by `end`
     return np.arange(first, last + 1)
 
 

@@ -105,11 +105,23 @@ def test_history_runs_two_years_up_to_end(con):
     assert one(con, "select min(created_at)::date from work_items") <= START + dt.timedelta(days=7)
     assert one(con, "select max(deployed_at) from deployments") < dt.datetime.combine(STOP, dt.time())
     assert one(con, "select max(hire_date) from employees") <= END
+    # loaded overnight, after its last record (the freshness table read "last import 00:00" of
+    # the day whose records ran to 23:59)
+    assert one(con, "select min(imported_at) from imports") == dt.datetime.combine(STOP, dt.time())
 
 
 def test_without_an_end_the_demo_ends_yesterday_so_nothing_is_dated_later_than_now():
     assert make_world().end == dt.date.today() - dt.timedelta(days=1)
     assert make_world(end=END).end == END
+
+
+def test_finance_figures_cover_only_months_closed_by_the_end():
+    # ending 5 Dec, December's revenue and spend are not known yet (a review read revenue per
+    # engineer 6× too high for 1–5 Dec); ending 31 Oct, October is closed
+    from lib.demo.business import _months
+
+    assert str(_months(make_world(end=dt.date(2026, 12, 5)))[-1]) == "2026-11"
+    assert str(_months(make_world(end=END))[-1]) == "2026-10"
 
 
 def test_build_replaces_everything_and_clear_demo_empties_every_table(tmp_path):
