@@ -155,11 +155,21 @@ def teams_title(frame: pd.DataFrame, noun: str) -> tuple[str, str | None]:
 def teams_bars(agg: dict, caption: str) -> go.Figure:
     """Per team (or org), over the period's last 28 days: daily active and engaged users as a
     share of its headcount, with its seats marked."""
-    frame = agg["frame"][agg["frame"]["headcount"] > 0].sort_values("active_users_share", na_position="first")
+    whole = agg["frame"]
+    hidden = whole["hidden_reason"].notna()
+    frame = whole[(whole["headcount"] > 0) | hidden].sort_values("active_users_share", na_position="first")
     noun = agg["unit"]
     if frame.empty or frame["active_users"].isna().all():
+        if hidden.any():
+            return empty_figure(
+                f"AI adoption by {noun}: hidden", f"Hidden: {whole['hidden_reason'].dropna().iloc[0]}"
+            )
         return empty_figure(f"AI adoption by {noun}: no usage data", NO_AI)
-    labels = [f"{r.unit} ({r.headcount:.0f})" for r in frame.itertuples()]
+    # a unit under the anonymity threshold keeps its row, without its headcount or shares
+    labels = [
+        f"{r.unit} (hidden)" if isinstance(r.hidden_reason, str) else f"{r.unit} ({r.headcount:.0f})"
+        for r in frame.itertuples()
+    ]
     fig = go.Figure()
     for column, name, color in (("active_users_share", "Active (daily mean)", PALETTE[0]),
                                 ("engaged_users_share", "Engaged (daily mean)", PALETTE[1])):  # fmt: skip

@@ -56,7 +56,7 @@ TILES = (
     ("bus_factor_risks", "Bus-factor risks", "Skills held at level 3+ by one person only"),
     ("skill_gap_share", "Skills below target", "Share of skills rows below their target"),
 )
-PER_PERSON = ("learning_hours_per_engineer_annualized", "skill_gap_share")
+PER_PERSON = ("learning_hours_per_engineer_annualized", "skill_gap_share", "ai_adoption_rate")
 
 
 def _tile_value(key: str, value) -> str:

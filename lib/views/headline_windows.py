@@ -137,6 +137,7 @@ PEOPLE_COUNTS = {
     "retention.headcount_end": ("headcount_end",),
     "retention.first_year_attrition_rate": ("first_year_cohort",),
     "skills.learning_hours_per_engineer_annualized": ("headcount_end",),
+    "skills.ai_adoption_rate": ("headcount_end",),  # a team of four's daily AI users (a review)
 }
 
 

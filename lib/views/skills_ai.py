@@ -21,9 +21,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from lib.anonymity import threshold
 from lib.scope import Scope
 from lib.sql import query_df
 from lib.views import params
+from lib.views.skills_privacy import suppress
 
 ADOPTION_SHARE = 0.5
 WINDOW_DAYS = 84
@@ -65,11 +67,45 @@ def adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str =
     acceptances (counts), acceptance_rate (0–1), headcount_end (people in the unit at the
     bucket's end; for a tool, everyone in scope), ai_adoption_rate, engaged_rate (each ÷
     headcount_end, null when the users outnumber it: `lib.views.people_share`),
-    ai_users_exceed_headcount, seats_per_head (÷ headcount_end). Organisation-level rows (team "(all teams)")
+    ai_users_exceed_headcount, seats_per_head (÷ headcount_end), hidden and hidden_reason (the
+    people figures of a unit and bucket under the anonymity threshold are blank:
+    `hide_small_units`; tools are never hidden). Organisation-level rows (team "(all teams)")
     count for "all" and "tool" only. Raises ValueError for another unit.
     """
+    frame = adoption_counts(con, scope, unit)
+    if unit == "tool":  # a tool's users are counted over everyone in scope: no group to single out
+        return frame
+    return hide_small_units(frame, threshold(con), complementary=unit in ("team", "org"))
+
+
+def adoption_counts(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str = "all") -> pd.DataFrame:
+    """`adoption_by_period`'s rows before the anonymity threshold: for computations that show
+    no unit's figure themselves (and for tests of the arithmetic on small teams)."""
     _check_unit(unit, ("all", "tool", "team", "org"))
     return query_df(con, "skills/ai_by_unit_period", params(scope, unit=unit))
+
+
+PEOPLE_FIGURES = (
+    "active_users_daily_mean", "engaged_users_daily_mean", "seats_daily_mean", "headcount_end",
+    "ai_adoption_rate", "engaged_rate", "seats_per_head",
+)  # fmt: skip
+
+
+def hide_small_units(frame: pd.DataFrame, k: int, complementary: bool) -> pd.DataFrame:
+    """`frame` (adoption_by_period's rows) with the people figures of a unit and bucket whose
+    headcount is under the anonymity threshold `k` blanked, and `hidden` / `hidden_reason`
+    columns: a team of four's daily AI users tell who uses AI (a new user's review read
+    "security (4)" at 17%; GitHub itself reports Copilot metrics only for 5 or more licensed
+    members, REFERENCE.md §3.1). With `complementary` (teams or orgs beside the organisation's
+    total), per bucket the hidden units pool at least k people (`lib.views.skills_privacy`).
+    Not covered yet: a unit with people but no usage row in a bucket has no row here, so it
+    does not count toward that pool (the organisation's total minus the shown units then
+    gives its users: 0)."""
+    out = suppress(frame, "headcount_end", k, by=["period"], complementary=complementary)
+    for column in PEOPLE_FIGURES:
+        if column in out:
+            out[column] = out[column].astype("float64").where(~out["hidden"])
+    return out
 
 
 def pr_share_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str = "all") -> pd.DataFrame:

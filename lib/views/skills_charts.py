@@ -134,7 +134,8 @@ def ai_tools(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def ai_teams(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """{unit, start, end, frame}: per team (or org) over the period's last 28 days, the
     daily-mean active and engaged users and seats (over days with data), headcount at the
-    end and each as a share of it; units with people but no usage have 0 active users."""
+    end and each as a share of it; units with people but no usage have 0 active users; a unit
+    under the anonymity threshold has only its `hidden_reason` (`skills_ai.hide_small_units`)."""
     unit = team_unit(con, scope)
     last = replace(
         scope, start=max(scope.start, scope.end - dt.timedelta(days=ADOPTION_DAYS)), grain="quarter"
@@ -149,6 +150,10 @@ def ai_teams(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             values = part[column].astype(float).fillna(0)
             return float((values * days).sum() / weight) if weight else None
 
+        if part["hidden"].any():  # under the anonymity threshold in a bucket of the window: no figure
+            reason = part["hidden_reason"].dropna().iloc[0]
+            rows.append({"unit": name, "days_with_data": int(weight), "hidden_reason": reason})
+            continue
         headcount = int(part.sort_values("period")["headcount_end"].iloc[-1])
         rows.append(
             {
@@ -158,11 +163,20 @@ def ai_teams(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                 "engaged_users": mean("engaged_users_daily_mean"),
                 "seats": mean("seats_daily_mean") if part["seats_daily_mean"].notna().any() else None,
                 "headcount": headcount,
+                "hidden_reason": None,
             }
         )
-    out = pd.DataFrame(
-        rows, columns=["unit", "days_with_data", "active_users", "engaged_users", "seats", "headcount"]
-    )
+    columns = [
+        "unit",
+        "days_with_data",
+        "active_users",
+        "engaged_users",
+        "seats",
+        "headcount",
+        "hidden_reason",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    out["headcount"] = out["headcount"].astype("float64")
     for column in ("active_users", "engaged_users", "seats"):
         out[f"{column}_share"] = out[column].astype(float) / out["headcount"].where(out["headcount"] > 0)
     return {"unit": unit, "start": last.start, "end": last.end, "frame": out}

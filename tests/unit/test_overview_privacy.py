@@ -175,3 +175,14 @@ def test_an_engagement_trend_hidden_in_every_wave_says_hidden_not_no_data(tmp_pa
     small = Scope(QUARTER.start, QUARTER.end, teams=("small",))
     slide = chart_content(con, "overview.engagement_trend", small, "Team: small")
     assert slide.title == "Engagement index by survey wave: hidden by the anonymity rules"
+
+
+def test_a_team_below_the_threshold_shows_no_ai_adoption(tmp_path):
+    # three people's daily AI users tell who uses AI (a review: team security, 4 people, 17%)
+    usage = [dict(date=f"2025-09-{d:02d}", team=t, tool="copilot", active_users=n)
+             for d in range(1, 29) for t, n in (("small", 1), ("big", 6))]  # fmt: skip
+    con = make_db(tmp_path, teams=[{"team": "small"}, {"team": "big"}], employees=_people(), ai_usage=usage)
+    tile = _tiles(con, ("small",))["skills.ai_adoption_rate"]
+    assert tile.value is None and tile.band == "Hidden: fewer than 5 people (anonymity threshold)"
+    assert tile.spark == ()
+    assert _tiles(con, None)["skills.ai_adoption_rate"].value is not None  # 14 people: shown

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
 
-from lib.scope import Scope
+from lib import db
+from lib.charts import registry
+from lib.scope import Scope, default_scope
 from lib.views import delivery, skills_ai
 from tests.unit.fixtures import make_db, scope
 
@@ -178,11 +181,11 @@ def test_adoption_by_tool_team_and_org(con):
     # 03-03 is the only copilot row that day, so it counts: mean of 99, 1, 1
     assert by_tool.loc[("copilot", march), "active_users_daily_mean"] == pytest.approx(101 / 3)
     assert by_tool.loc[("copilot", march), "headcount_end"] == 7
-    by_team = skills_ai.adoption_by_period(con, s, "team").set_index(["unit", "period"])
+    by_team = skills_ai.adoption_counts(con, s, "team").set_index(["unit", "period"])
     assert by_team.loc[("a", march), "active_users_daily_mean"] == pytest.approx((1 + 2) / 2)
     assert by_team.loc[("a", march), "ai_adoption_rate"] == pytest.approx(1.5 / 4)
     assert "(all teams)" not in set(by_team.index.get_level_values(0))
-    by_org = skills_ai.adoption_by_period(con, s, "org").set_index(["unit", "period"])
+    by_org = skills_ai.adoption_counts(con, s, "org").set_index(["unit", "period"])
     assert by_org.loc[("Core", pd.Timestamp(2025, 4, 1)), "headcount_end"] == 6
     with pytest.raises(ValueError, match="unit must be one of"):
         skills_ai.adoption_by_period(con, s, "location")
@@ -222,3 +225,31 @@ def test_ai_assisted_pr_share_by_team_and_period(tmp_path):
 
 def pd_isna(value) -> bool:
     return bool(pd.isna(value))
+
+
+def test_a_team_under_the_threshold_shows_no_ai_figure_nor_its_headcount(con):
+    # a (4 people), b (2) and c (1) are each under 5: their daily AI users would tell who uses
+    # AI (a review read "security (4)" at 17%); the organisation (7) is shown
+    s = scope("2025-03-01", "2025-05-01", grain="month")
+    by_team = skills_ai.adoption_by_period(con, s, "team").set_index(["unit", "period"])
+    a = by_team.loc[("a", pd.Timestamp(2025, 3, 1))]
+    assert a["hidden"] and a["hidden_reason"] == "fewer than 5 people"
+    assert all(pd.isna(a[c]) for c in ("active_users_daily_mean", "ai_adoption_rate", "headcount_end"))
+    everyone = skills_ai.adoption_by_period(con, s, "all").set_index("period")
+    assert not everyone["hidden"].any() and everyone.loc[pd.Timestamp(2025, 3, 1), "headcount_end"] == 7
+    # every team is under 5 here: the chart says so instead of drawing "a (4)" at 38%
+    fig = registry.figure(con, "skills.ai_adoption_by_team", scope("2025-03-01", "2025-03-29"))
+    assert registry.missing(fig) == "Hidden: fewer than 5 people" and not fig.data
+
+
+def test_on_the_demo_small_teams_are_hidden_and_the_others_keep_their_figures(demo_db):
+    con = db.connect(demo_db)
+    fig = registry.figure(con, "skills.ai_adoption_by_team", default_scope(con))
+    active = fig.data[0]
+    rows = dict(zip(active.y, active.x, strict=True))
+    hidden = [label for label in rows if label.endswith("(hidden)")]
+    shown = [label for label in rows if not label.endswith("(hidden)")]
+    assert hidden and shown  # the demo has teams under 5 people (security) and over
+    assert all(pd.isna(rows[label]) for label in hidden)
+    assert all(re.search(r"\(\d+\)$", label) and rows[label] >= 0 for label in shown)
+    assert not any(label.split(" (")[0] in fig.layout.title.text for label in hidden)
