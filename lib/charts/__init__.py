@@ -131,7 +131,7 @@ def finish(
         align="left",
         name="caption",
     )
-    return fit(fig)
+    return fit(fig, months=False)  # the card thins month labels for its width
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")

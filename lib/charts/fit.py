@@ -22,6 +22,8 @@ import datetime as dt
 import math
 import re
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 # Advance widths in 1/1000 em of Arial (= Liberation Sans, Helvetica) for ' ' … '~'.
@@ -166,6 +168,30 @@ def _category_px(fig: go.Figure) -> float:
     return widest + 10 + (TICK_SIZE * LINE_HEIGHT + 6 if axis_title else 0)
 
 
+def _thin_month_ticks(fig: go.Figure, plot_px: float) -> None:
+    """A month axis labelled every month ("Dec 2025" … "Nov 2026") that the plot cannot hold
+    side by side gets a label every 2, 3, 4, 6 or 12 months instead: Plotly turned twelve of them
+    on end in a 684 px plot, and they pushed the axis title onto the caption (a review, 1280 px)."""
+    axis = fig.layout.xaxis
+    if axis.dtick != "M1" or "%b" not in (axis.tickformat or ""):
+        return
+    months = set()
+    for trace in fig.data:
+        if getattr(trace, "xaxis", "x") in (None, "x") and getattr(trace, "orientation", None) != "h":
+            xs = getattr(trace, "x", None)
+            for x in () if xs is None else xs:
+                if isinstance(x, str | dt.date | dt.datetime | np.datetime64):
+                    stamp = pd.Timestamp(x)
+                    if not pd.isna(stamp):
+                        months.add((stamp.year, stamp.month))
+    label = text_px(dt.date(2026, 9, 1).strftime(axis.tickformat), TICK_SIZE) + 6  # the widest month name
+    for step in (1, 2, 3, 4, 6, 12):
+        if len(months) / step * label <= plot_px:
+            break
+    if step > 1:
+        axis.dtick = f"M{step}"
+
+
 LEGEND_ROW_PX = 20  # a row of the legend at 13 px (measured in Chromium)
 LEGEND_ITEM_PX = 43  # a legend item's symbol and gaps, besides its text (measured)
 
@@ -215,11 +241,13 @@ def _room_above_plot(fig: go.Figure, width: float, height: float, top: float) ->
     return max(0, math.ceil(short / y)) if short > 0 else 0
 
 
-def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
+def fit(fig: go.Figure, width: int | None = None, months: bool = True) -> go.Figure:
     """Wrap `fig`'s title, subtitle and caption to a figure `width` px wide (default: a
     half-width card) and grow its top and bottom margins, and height, by what the extra lines
     take, so no line is cut. The caption is aligned with the title, `PAD_PX` from the left
-    edge. Changes and returns `fig`; fitting a fitted figure changes nothing."""
+    edge. With `months`, a month axis labelled every month gets fewer labels when they do not
+    fit side by side (`_thin_month_ticks`; a builder's `finish` leaves that to the card, whose
+    width it does not know). Changes and returns `fig`; fitting a fitted figure changes nothing."""
     width = width or card_px(HALF)
     margin = fig.layout.margin
     top = margin.t if margin.t is not None else 64
@@ -233,6 +261,10 @@ def fit(fig: go.Figure, width: int | None = None) -> go.Figure:
         left = math.ceil(category) + 3
         fig.update_layout(margin={"l": left})
     height = fig.layout.height or 450
+    if months:
+        _thin_month_ticks(
+            fig, width - left - (margin.r if margin.r is not None else _template_size("margin.r", 40))
+        )
     grow_top = 0.0
     title = fig.layout.title
     if title and title.text:

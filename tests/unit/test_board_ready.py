@@ -14,6 +14,7 @@ import pytest
 
 from lib import db
 from lib.charts import caption_text, chart_config, finish, line_chart, registry
+from lib.charts.business import month_axis
 from lib.charts.fit import (
     CAPTION_SIZE,
     LINE_HEIGHT,
@@ -106,6 +107,19 @@ def test_long_category_names_get_their_left_margin_up_front_and_the_caption_foll
     assert fit(fig, card_px(1)).to_json() == fig.to_json()  # idempotent
     short = finish(go.Figure(go.Bar(x=[1], y=["UX"], orientation="h")), "Title", CAPTION)
     assert short.layout.margin.l is None  # the template's 64 px hold "UX"
+
+
+def test_a_month_axis_gets_as_many_labels_as_its_card_holds_side_by_side():
+    # twelve "Dec 2025" … "Nov 2026" labels in a 684 px plot were turned on end by Plotly and
+    # pushed "Month" onto the caption (a review at 1280 px). "Sep 2026" at 13 px is about 60 px
+    months = pd.date_range("2025-12-01", periods=12, freq="MS")
+    fig = month_axis(
+        finish(go.Figure(go.Bar(x=months, y=list(range(12)))), "T", CAPTION, "Month", "y"), months
+    )
+    assert fig.layout.xaxis.dtick == "M1"  # the builder's, before a card's width is known
+    assert fit(go.Figure(fig), 1400).layout.xaxis.dtick == "M1"  # 12 × 66 px fit in 1296
+    assert fit(go.Figure(fig), card_px(1)).layout.xaxis.dtick == "M2"  # 684 px: 6 labels
+    assert fit(go.Figure(fig), card_px(0.5)).layout.xaxis.dtick == "M4"  # 266 px: 3 labels
 
 
 def test_a_caption_part_wider_than_the_card_breaks_between_words():
