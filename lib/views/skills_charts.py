@@ -103,7 +103,7 @@ def experiments(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 def _marked(con: duckdb.DuckDBPyConnection, window: Scope, frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """`lib.views.buckets.mark` with every figure but headcount fed by `source`."""
-    keep = buckets.BUCKET_COLUMNS + ("headcount_end",)
+    keep = buckets.BUCKET_COLUMNS + ("headcount_end", "hidden", "hidden_reason")  # not figures
     columns = {source: tuple(c for c in frame.columns if c not in keep)}
     return buckets.mark(frame, window, data_span.scope_spans(con, window), columns)
 

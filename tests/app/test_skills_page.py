@@ -74,3 +74,14 @@ def test_an_empty_database_names_each_missing_source(run_page, empty_db):
         assert source in shown
     assert {m.value for m in at.metric} == {"—"}
     assert at.get("plotly_chart") == [] or all("no" in t.lower() for t in chart_titles(at))
+
+
+def test_a_team_under_the_threshold_hides_its_ai_adoption_without_an_error(run_page, demo_db):
+    # security has fewer than 5 people: every AI adoption figure of the selection is hidden
+    # (the trend's bucket marking once choked on the hidden rows' reason: a CI run caught it)
+    at = run_page(demo_db, PAGE, query={**PERIOD, "team": "security", "section": "AI adoption"})
+    assert_no_exception(at)
+    tile = next(m for m in at.metric if m.label == "AI adoption")
+    assert tile.value == "—"
+    assert "Hidden: fewer than 5 people in the filter" in texts(at)
+    assert "security (" not in " ".join(chart_titles(at))
