@@ -69,12 +69,11 @@ def adoption_by_period(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str =
     headcount_end, null when the users outnumber it: `lib.views.people_share`),
     ai_users_exceed_headcount, seats_per_head (÷ headcount_end), hidden and hidden_reason (the
     people figures of a unit and bucket under the anonymity threshold are blank:
-    `hide_small_units`; tools are never hidden). Organisation-level rows (team "(all teams)")
+    `hide_small_units`; a tool's rows when the whole selection is). Organisation-level rows (team "(all teams)")
     count for "all" and "tool" only. Raises ValueError for another unit.
     """
     frame = adoption_counts(con, scope, unit)
-    if unit == "tool":  # a tool's users are counted over everyone in scope: no group to single out
-        return frame
+    # a tool's row counts everyone in scope: hidden only when the whole selection is under k
     return hide_small_units(frame, threshold(con), complementary=unit in ("team", "org"))
 
 
