@@ -196,7 +196,9 @@ def _tile(
     tier, held = _tier(key, now, partly, unseen)
     item = replace(item, tier=tier, band=item.band if tier else None)
     definition = definition_for(key)
-    text = _shown(con, key, now.value)
+    # the currency is one query: read once per tile, not once per sparkline value
+    currency = business.currency(con)[0] if key.startswith("business.") and definition.unit == "USD" else None
+    text = _shown(key, now.value, currency)
     if now.hidden:
         band = f"Hidden: {now.hidden}"
     elif is_missing(now.value) and reason and is_hidden_reason(reason):  # hidden is not missing
@@ -210,7 +212,7 @@ def _tile(
     else:
         band = band_text(item) or "No published benchmark"
     spark = tuple(w.value if w.gap is None else None for w in reversed(windows))
-    history = ", ".join("no comparable value" if v is None else _shown(con, key, v) for v in spark)
+    history = ", ".join("no comparable value" if v is None else _shown(key, v, currency) for v in spark)
     help_text = f"{definition.label}: {explain(key)}"
     if item.tier and item.band:
         help_text += f" {DORA_CITE} {item.tier} tier: {item.band}."
@@ -230,11 +232,11 @@ def _tile(
     )
 
 
-def _shown(con, key: str, value) -> str:
-    """A value as its tile shows it ("97.1/wk", "$2.5M", "—")."""
+def _shown(key: str, value, currency: str | None) -> str:
+    """A value as its tile shows it ("97.1/wk", "$2.5M", "—"); `currency` for a money key."""
     unit = definition_for(key).unit
-    if key.startswith("business.") and unit == "USD":
-        return money(value, business.currency(con)[0])
+    if currency is not None:
+        return money(value, currency)
     if unit in SHORT_UNITS and not is_missing(value):
         return format_value(value) + SHORT_UNITS[unit]
     return format_value(value, unit)

@@ -253,6 +253,7 @@ def fit(fig: go.Figure, width: int | None = None, months: bool = True) -> go.Fig
     top = margin.t if margin.t is not None else 64
     bottom = margin.b if margin.b is not None else 96
     left = margin.l if margin.l is not None else 64
+    right = margin.r if margin.r is not None else _template_size("margin.r", 40)
     if (category := _category_px(fig)) > left:
         # the left margin Plotly's automargin would grow to, set up front: it then draws the
         # figure once instead of drawing it, growing the margin and drawing it again (on the
@@ -262,9 +263,7 @@ def fit(fig: go.Figure, width: int | None = None, months: bool = True) -> go.Fig
         fig.update_layout(margin={"l": left})
     height = fig.layout.height or 450
     if months:
-        _thin_month_ticks(
-            fig, width - left - (margin.r if margin.r is not None else _template_size("margin.r", 40))
-        )
+        _thin_month_ticks(fig, width - left - right)
     grow_top = 0.0
     title = fig.layout.title
     if title and title.text:
@@ -284,11 +283,7 @@ def fit(fig: go.Figure, width: int | None = None, months: bool = True) -> go.Fig
     for note in fig.layout.annotations:  # a no-data notice, centred in the plot area
         if note.name == "message" and note.text:
             size = (note.font.size if note.font else None) or 13
-            plot = (
-                width
-                - (margin.l if margin.l is not None else 64)
-                - (margin.r if margin.r is not None else _template_size("margin.r", 40))
-            )
+            plot = width - left - right
             note.update(text="<br>".join(wrap_px(note.text, plot, size)), align="center")
     grow_bottom = 0
     caption = next((a for a in fig.layout.annotations if a.name == "caption"), None)
